@@ -1,0 +1,2 @@
+/** cisis-tlr public API: re-exports only. */
+export {};
