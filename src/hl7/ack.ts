@@ -1,0 +1,112 @@
+import type { Charset } from './charset.js';
+import { isSupportedCharset } from './charset.js';
+import { formatTS } from './datatypes.js';
+import type { ErrorCondition, ErrorSeverity } from './errors.js';
+import { ERROR_CONDITION_NAMES, Hl7Error } from './errors.js';
+import type { Location } from './location.js';
+import { toErl } from './location.js';
+import type { MessageHeader } from './message.js';
+import { Message } from './message.js';
+import { newControlId } from './control-id.js';
+
+/** MSA-1 in original acknowledgement mode. */
+export type AckCode = 'AA' | 'AE' | 'AR';
+
+/** One ERR segment of an acknowledgement. */
+export interface AckError {
+  /** ERR-3, HL7 table 0357. */
+  condition: ErrorCondition;
+  /** ERR-4, HL7 table 0516. */
+  severity: ErrorSeverity;
+  /** ERR-2 (ERL). */
+  location?: Location | undefined;
+  /** ERR-8 user message: what a person reading the ACK should know. */
+  message?: string | undefined;
+  /** ERR-5 application error code (e.g. the validator rule id), as CWE.1. */
+  applicationCode?: string | undefined;
+}
+
+export interface AckOptions {
+  code: AckCode;
+  errors?: readonly AckError[];
+  /** MSH-10 of the ACK (default: a new unique id). */
+  controlId?: string;
+  /** MSH-7 (default: now). */
+  timestamp?: Date;
+  /** MSH-18 (default: the original's when supported, else UNICODE UTF-8, as the volet allows both). */
+  charset?: Charset;
+  /** MSA-3 text message (deprecated in v2.5.1 but read by older systems). */
+  text?: string;
+}
+
+/** An acknowledgement error from a parse or validation problem. */
+export function ackErrorFrom(e: Hl7Error): AckError {
+  return { condition: e.condition, severity: e.severity, location: e.location, message: e.message, applicationCode: e.code };
+}
+
+/**
+ * Builds the acknowledgement of a message: MSH-3..6 swapped from the original, MSH-9 =
+ * `ACK^<original trigger>^ACK`, MSH-11 copied, MSA-2 = original MSH-10, one ERR per error with
+ * ERR-2 location, ERR-3 from table 0357, ERR-4 from table 0516 and ERR-8 a readable message
+ * (ack.md §3–§5). Works from a parsed message or from the best-effort header of one that could
+ * not be parsed, so that every input gets an answer.
+ */
+export function buildAck(original: Message | MessageHeader, options: AckOptions): Message {
+  const h = original instanceof Message ? original.header : original;
+  const charset = options.charset ?? (isSupportedCharset(h.charset) && (h.charset === 'UNICODE UTF-8' || h.charset === '8859/15') ? h.charset : 'UNICODE UTF-8');
+  const ack = Message.create({ charset });
+  const msh = ack.msh;
+  msh.setRaw(3, h.raw.receivingApplication);
+  msh.setRaw(4, h.raw.receivingFacility);
+  msh.setRaw(5, h.raw.sendingApplication);
+  msh.setRaw(6, h.raw.sendingFacility);
+  msh.set(7, formatTS(options.timestamp ?? new Date()));
+  msh.setComponents(9, ['ACK', h.triggerEvent, 'ACK']);
+  msh.set(10, options.controlId ?? newControlId());
+  msh.set(11, /^[PTD]$/.test(h.processingId) ? h.processingId : 'P');
+  msh.set(12, '2.5.1');
+  msh.set(17, 'FRA');
+  const msa = ack.addSegment('MSA').set(1, options.code).set(2, h.controlId);
+  if (options.text) msa.set(3, options.text);
+  for (const e of options.errors ?? []) {
+    const err = ack.addSegment('ERR');
+    if (e.location) err.setComponents(2, toErl(e.location));
+    err.setComponents(3, [e.condition, ERROR_CONDITION_NAMES[e.condition], 'HL70357']);
+    err.set(4, e.severity);
+    if (e.applicationCode) err.setComponents(5, [e.applicationCode]);
+    if (e.message) err.set(8, e.message);
+  }
+  return ack;
+}
+
+/** MSA-1 and MSA-2 of an acknowledgement, with its ERR segments read back. */
+export interface AckSummary {
+  code: string;
+  acknowledgedControlId: string;
+  errors: AckError[];
+}
+
+/** Reads MSA and ERR of an acknowledgement. Throws `Hl7Error` when there is no MSA. */
+export function readAck(ack: Message): AckSummary {
+  const msa = ack.segment('MSA');
+  if (!msa) throw new Hl7Error('TLR_ERR_HL7_BAD_VALUE', 'The acknowledgement has no MSA segment', { location: { segment: 'MSA' } });
+  const errors: AckError[] = ack.all('ERR').map((err) => {
+    const erl = err.field(2);
+    const location: Location | undefined = erl.get(1) === '' ? undefined : {
+      segment: erl.get(1),
+      occurrence: Number(erl.get(2)) || 1,
+      ...(erl.get(3) ? { field: Number(erl.get(3)) } : {}),
+      ...(erl.get(4) ? { repetition: Number(erl.get(4)) } : {}),
+      ...(erl.get(5) ? { component: Number(erl.get(5)) } : {}),
+      ...(erl.get(6) ? { subcomponent: Number(erl.get(6)) } : {}),
+    };
+    return {
+      condition: err.get('3.1') as ErrorCondition,
+      severity: err.get(4) as ErrorSeverity,
+      location,
+      message: err.get(8) || err.get('3.2'),
+      applicationCode: err.get('5.1') || undefined,
+    };
+  });
+  return { code: msa.get(1), acknowledgedControlId: msa.get(2), errors };
+}

@@ -1,0 +1,151 @@
+import type { Codec } from './codec.js';
+import { Composite } from './composite.js';
+import { Hl7Error } from './errors.js';
+import { parseFieldPath } from './location.js';
+
+/** A component value for builders: a string, or its sub-components. */
+export type ComponentInput = string | readonly string[];
+
+/**
+ * One segment. `fields[n]` is the ER7 text of field n (so `fields[0]` is the segment id and, for
+ * MSH, `fields[1]` is the field separator and `fields[2]` the encoding characters), which keeps
+ * parse → serialize byte-identical while values are split and decoded only when read.
+ */
+export class Segment {
+  readonly name: string;
+  readonly fields: string[];
+  readonly #codec: Codec;
+
+  constructor(name: string, fields: string[], codec: Codec) {
+    this.name = name;
+    this.fields = fields;
+    this.#codec = codec;
+  }
+
+  /** Highest field number present. */
+  get fieldCount(): number {
+    return this.fields.length - 1;
+  }
+
+  /** ER7 text of field `n` (all repetitions). */
+  rawField(n: number): string {
+    return this.fields[n] ?? '';
+  }
+
+  /** The repetitions of field `n` (an empty field has none). MSH-1 and MSH-2 are never split. */
+  repetitions(n: number): Composite[] {
+    const raw = this.rawField(n);
+    if (raw === '') return [];
+    if (this.#isMshSpecial(n)) return [new Composite(raw, this.#codec)];
+    return raw.split(this.#codec.delimiters.repetition).map((r) => new Composite(r, this.#codec));
+  }
+
+  /** Repetition `r` (1-based) of field `n`; an empty composite when absent. */
+  field(n: number, r = 1): Composite {
+    const raw = this.rawField(n);
+    if (this.#isMshSpecial(n)) return new Composite(r === 1 ? raw : '', this.#codec);
+    if (r === 1 && raw.indexOf(this.#codec.delimiters.repetition) < 0) return new Composite(raw, this.#codec);
+    return new Composite(raw.split(this.#codec.delimiters.repetition)[r - 1] ?? '', this.#codec);
+  }
+
+  /**
+   * Decoded value at a path relative to this segment (`3[2].4.2`). Missing repetition, component
+   * and sub-component default to 1, as HAPI's Terser does: `get('9')` on MSH gives MSH-9.1.
+   */
+  get(path: string | number): string {
+    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    if (this.#isMshSpecial(p.field)) return this.rawField(p.field);
+    return this.field(p.field, p.repetition ?? 1).get(p.component ?? 1, p.subcomponent ?? 1);
+  }
+
+  /** ER7 text of exactly the addressed element (field, repetition, component or sub-component). */
+  raw(path: string | number): string {
+    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    if (p.repetition === undefined && p.component === undefined) return this.rawField(p.field);
+    const rep = this.field(p.field, p.repetition ?? 1);
+    if (p.component === undefined) return rep.raw;
+    if (p.subcomponent === undefined) return rep.rawComponent(p.component);
+    return rep.rawSub(p.component, p.subcomponent);
+  }
+
+  /** Writes a value at a path, escaping it. Returns the segment for chaining. */
+  set(path: string | number, value: string): this {
+    return this.setRaw(path, this.#codec.encode(value));
+  }
+
+  /** Writes already-encoded ER7 text at a path. */
+  setRaw(path: string | number, raw: string): this {
+    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    if (this.#isMshSpecial(p.field)) {
+      throw new Hl7Error('TLR_ERR_HL7_BAD_PATH', `MSH-${p.field} holds the delimiters and cannot be set`);
+    }
+    const d = this.#codec.delimiters;
+    while (this.fields.length <= p.field) this.fields.push('');
+    if (p.repetition === undefined && p.component === undefined) {
+      this.fields[p.field] = raw;
+      return this;
+    }
+    const reps = splitOrEmpty(this.fields[p.field]!, d.repetition);
+    const ri = (p.repetition ?? 1) - 1;
+    while (reps.length <= ri) reps.push('');
+    if (p.component === undefined) {
+      reps[ri] = raw;
+    } else {
+      const comps = splitOrEmpty(reps[ri]!, d.component);
+      const ci = p.component - 1;
+      while (comps.length <= ci) comps.push('');
+      if (p.subcomponent === undefined) {
+        comps[ci] = raw;
+      } else {
+        const subs = splitOrEmpty(comps[ci]!, d.subcomponent);
+        const si = p.subcomponent - 1;
+        while (subs.length <= si) subs.push('');
+        subs[si] = raw;
+        comps[ci] = trimTrailing(subs).join(d.subcomponent);
+      }
+      reps[ri] = trimTrailing(comps).join(d.component);
+    }
+    this.fields[p.field] = trimTrailing(reps, true).join(d.repetition);
+    return this;
+  }
+
+  /**
+   * Writes a whole repetition from its components (`setComponents('3[2]', ['123', '', '', ['', '1.2.250.1.213.1.4.8', 'ISO'], 'INS'])`).
+   * Trailing empty components are not written.
+   */
+  setComponents(path: string | number, components: readonly ComponentInput[]): this {
+    const d = this.#codec.delimiters;
+    const raw = trimTrailing(components.map((c) =>
+      typeof c === 'string' ? this.#codec.encode(c) : trimTrailing(c.map((s) => this.#codec.encode(s))).join(d.subcomponent),
+    )).join(d.component);
+    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    return this.setRaw(`${p.field}[${p.repetition ?? 1}]`, raw);
+  }
+
+  /** Appends a repetition to field `n`. */
+  addRepetition(n: number, components: readonly ComponentInput[]): this {
+    const count = this.rawField(n) === '' ? 0 : this.rawField(n).split(this.#codec.delimiters.repetition).length;
+    return this.setComponents(`${n}[${count + 1}]`, components);
+  }
+
+  /** The segment as ER7 text, without terminator. */
+  toString(): string {
+    const fs = this.#codec.delimiters.field;
+    if (this.name === 'MSH') return 'MSH' + fs + this.fields.slice(2).join(fs);
+    return this.fields.join(fs);
+  }
+
+  #isMshSpecial(n: number): boolean {
+    return this.name === 'MSH' && (n === 1 || n === 2);
+  }
+}
+
+function splitOrEmpty(raw: string, sep: string): string[] {
+  return raw === '' ? [] : raw.split(sep);
+}
+
+function trimTrailing(parts: string[], keepOne = false): string[] {
+  let end = parts.length;
+  while (end > (keepOne ? 1 : 0) && parts[end - 1] === '') end--;
+  return parts.slice(0, end);
+}
