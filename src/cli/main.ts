@@ -1,10 +1,24 @@
 import { Command } from 'commander';
+import { registerParseCommand } from './commands/parse.js';
 
-/** Builds the `cisis-tlr` command line; each command registers itself from its own module. */
+/**
+ * Builds the `cisis-tlr` command line and runs it. Returns the exit code the commands set
+ * (0 success, 1 findings/errors in the input, 2 usage or I/O error).
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('cisis-tlr')
     .description('ANS CI-SIS Téléradiologie (HL7 v2.5.1) toolkit: validator, MLLP gateway, simulators')
-    .version('0.1.0');
-  await program.parseAsync(argv);
-  return 0;
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerParseCommand(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    throw e;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
