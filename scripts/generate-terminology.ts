@@ -1,0 +1,160 @@
+/**
+ * Generates the code lists the Téléradiologie validator needs from the shared terminology reference
+ * data (`../shared/data/terminology/`, beside the repository) into
+ * `src/profiles/terminology/generated/*.ts`.
+ *
+ * Each generated module records the value set's name, OID, canonical URL, release version, the
+ * source file it was read from and the generation date, so that a finding on a JDV rule can be
+ * traced to the exact release it was checked against. Codes are grouped by the HL7 v2 coding-system
+ * name (CE.3) the volet uses for them (`DCM`, `terminologie-cisis-fr`, `SCT`, `LN`).
+ *
+ * Usage (from the repository root):
+ *   npx tsc -p scripts/tsconfig.generate-terminology.json && node dist/scripts/generate-terminology.js
+ */
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** FHIR / SVS code-system identifiers → HL7 v2 coding-system names used in CE.3 by the volet. */
+const HL7V2_CODING_SYSTEM: Readonly<Record<string, string>> = {
+  'http://dicom.nema.org/resources/ontology/DCM': 'DCM',
+  'urn:oid:1.2.840.10008.2.16.4': 'DCM',
+  'https://smt.esante.gouv.fr/fhir/CodeSystem/terminologie-cisis': 'terminologie-cisis-fr',
+  'http://snomed.info/sct': 'SCT',
+  'urn:oid:2.16.840.1.113883.6.96': 'SCT',
+  'http://loinc.org': 'LN',
+  'urn:oid:2.16.840.1.113883.6.1': 'LN',
+};
+
+interface Target {
+  /** Exported constant and file name. */
+  id: string;
+  /** JDV name as the guide writes it. */
+  name: string;
+  /** Source file, relative to the terminology folder. */
+  file: string;
+  format: 'fhir' | 'svs-json' | 'local';
+  /** Rules evaluated with this value set. */
+  rules: string[];
+}
+
+const TARGETS: readonly Target[] = [
+  { id: 'jdvModaliteDemandeActeImagerie', name: 'JDV_modalitedemandeActeImagerie-CISIS', file: 'fhir/ValueSet-jdv-modalite-demande-acte-imagerie-cisis.json', format: 'fhir', rules: ['TLR-F1-011', 'TLR-F4-056'] },
+  { id: 'jdvRegionAnatomique', name: 'JDV_RegionAnatomique-CISIS', file: 'fhir/ValueSet-jdv-region-anatomique-cisis.json', format: 'fhir', rules: ['TLR-F1-017', 'TLR-F4-037'] },
+  { id: 'jdvModificateurTopographique', name: 'JDV_ModificateurTopographique-CISIS', file: 'fhir/ValueSet-jdv-modificateur-topographique-cisis.json', format: 'fhir', rules: ['TLR-F1-018', 'TLR-F4-037'] },
+  { id: 'jdvCodeDocumentImagerie', name: 'JDV_CodeDocumentImagerie-CISIS', file: 'json/jdv-code-document-imagerie-cisis.json', format: 'svs-json', rules: ['TLR-F4-021', 'TLR-F4-033'] },
+  { id: 'tlrObrProcedure', name: 'TLR_OBR_PROCEDURE', file: 'local/TLR_OBR_PROCEDURE.json', format: 'local', rules: ['TLR-ORD-008'] },
+  { id: 'tlrObservation', name: 'TLR_OBSERVATION', file: 'local/TLR_OBSERVATION.json', format: 'local', rules: ['TLR-OBX-005', 'TLR-OBX-006'] },
+  { id: 'tlrTypeOrganisation', name: 'TLR_TYPE_ORGANISATION', file: 'local/TLR_TYPE_ORGANISATION.json', format: 'local', rules: ['TLR-ORD-019'] },
+  { id: 'tlrStatutGrossesse', name: 'expandedYes-NoIndicator (HL7 table 0136 subset)', file: 'local/TLR_StatutGrossesse_HL70136.json', format: 'local', rules: ['TLR-F1-028'] },
+];
+
+interface Generated {
+  name: string;
+  oid: string | null;
+  url: string | null;
+  version: string | null;
+  sourceFile: string;
+  source: string;
+  generatedAt: string;
+  rules: string[];
+  codes: Record<string, string[]>;
+}
+
+function asRecord(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what}: expected an object`);
+  return value as Record<string, unknown>;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function addCode(codes: Record<string, string[]>, system: string, code: string, file: string): void {
+  const name = HL7V2_CODING_SYSTEM[system] ?? system;
+  if (!HL7V2_CODING_SYSTEM[system] && !/^[A-Za-z0-9_-]+$/.test(system)) {
+    throw new Error(`${file}: code system ${system} has no HL7 v2 coding-system name; add it to HL7V2_CODING_SYSTEM`);
+  }
+  (codes[name] ??= []).push(code);
+}
+
+function read(target: Target, terminologyDir: string, generatedAt: string): Generated {
+  const path = join(terminologyDir, target.file);
+  const json = asRecord(JSON.parse(readFileSync(path, 'utf8')), target.file);
+  const codes: Record<string, string[]> = {};
+  let oid: string | null = null;
+  let url: string | null = null;
+  let version: string | null = null;
+  let source: string;
+  if (target.format === 'fhir') {
+    const identifiers = Array.isArray(json['identifier']) ? json['identifier'] : [];
+    for (const i of identifiers) {
+      const v = str(asRecord(i, 'identifier')['value']);
+      if (v?.startsWith('urn:oid:')) oid = v.slice('urn:oid:'.length);
+    }
+    url = str(json['url']);
+    version = str(json['version']);
+    source = `FHIR ValueSet ${str(json['id']) ?? ''} (ANS Terminologies de Santé IG), date ${str(json['date']) ?? 'unknown'}`;
+    const compose = asRecord(json['compose'], 'compose');
+    const includes = Array.isArray(compose['include']) ? compose['include'] : [];
+    for (const inc of includes) {
+      const include = asRecord(inc, 'include');
+      const system = str(include['system']);
+      if (!system) throw new Error(`${target.file}: include without system`);
+      const concepts = Array.isArray(include['concept']) ? include['concept'] : [];
+      if (concepts.length === 0) throw new Error(`${target.file}: include of ${system} is intensional (no concept list); it cannot be pinned`);
+      for (const c of concepts) addCode(codes, system, String(asRecord(c, 'concept')['code']), target.file);
+    }
+  } else {
+    oid = str(json['oid']);
+    url = str(json['url']);
+    version = str(json['version']) ?? (target.format === 'local' ? null : str(json['revisionDate']));
+    source = str(json['source']) ?? target.file;
+    if (target.format === 'svs-json' && str(json['revisionDate'])) source += `; SVS revisionDate ${str(json['revisionDate'])}`;
+    const concepts = Array.isArray(json['concepts']) ? json['concepts'] : [];
+    for (const c of concepts) {
+      const concept = asRecord(c, 'concept');
+      addCode(codes, String(concept['system']), String(concept['code']), target.file);
+    }
+  }
+  for (const list of Object.values(codes)) list.sort();
+  return { name: target.name, oid, url, version, sourceFile: target.file, source, generatedAt, rules: target.rules, codes };
+}
+
+function render(target: Target, data: Generated): string {
+  const count = Object.values(data.codes).reduce((n, l) => n + l.length, 0);
+  return [
+    '// Generated by scripts/generate-terminology.ts from ../shared/data/terminology/' + data.sourceFile + ' — do not edit.',
+    `// ${data.name}: ${count} codes, release ${data.version ?? '(local table of the guide)'}.`,
+    "import type { ValueSetRelease } from '../value-set.js';",
+    '',
+    `export const ${target.id}: ValueSetRelease = ${JSON.stringify(data, null, 1)};`,
+    '',
+  ].join('\n');
+}
+
+function main(): void {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let root = here;
+  while (!existsSync(join(root, 'package.json'))) {
+    const up = dirname(root);
+    if (up === root) throw new Error('package.json not found above ' + here);
+    root = up;
+  }
+  const terminologyDir = resolve(root, '..', 'shared', 'data', 'terminology');
+  const outDir = join(root, 'src', 'profiles', 'terminology', 'generated');
+  mkdirSync(outDir, { recursive: true });
+  const generatedAt = new Date().toISOString().slice(0, 10);
+  const index: string[] = ['// Generated by scripts/generate-terminology.ts — do not edit.'];
+  for (const target of TARGETS) {
+    const data = read(target, terminologyDir, generatedAt);
+    const file = join(outDir, `${target.id}.ts`);
+    writeFileSync(file, render(target, data));
+    index.push(`export { ${target.id} } from './${target.id}.js';`);
+    const count = Object.values(data.codes).reduce((n, l) => n + l.length, 0);
+    process.stdout.write(`${relative(root, file)}: ${data.name} ${data.version ?? ''} (${count} codes)\n`);
+  }
+  writeFileSync(join(outDir, 'index.ts'), index.join('\n') + '\n');
+}
+
+main();
