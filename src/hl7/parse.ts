@@ -69,10 +69,10 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   }
   const size = bytes ? bytes.length : text.length;
   if (size > maxBytes) {
-    return fail(new Hl7Error('TLR_ERR_HL7_MESSAGE_TOO_LARGE', `Message of ${size} bytes exceeds the limit of ${maxBytes} bytes`, { condition: '100' }));
+    return fail(new Hl7Error('TLR_ERR_HL7_MESSAGE_TOO_LARGE', `Message of ${size} bytes exceeds the limit of ${maxBytes} bytes`, { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
   }
   const head = bytes ? bytes.subarray(0, 4096).toString('latin1') : text.slice(0, 4096);
-  if (head.trim() === '') return fail(new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty', { condition: '100' }));
+  if (head.trim() === '') return fail(new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty: an MSH segment is required', { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
   if (!head.startsWith('MSH')) {
     const shown = JSON.stringify(head.slice(0, 12));
     return fail(new Hl7Error('TLR_ERR_HL7_NO_MSH', `The message must start with an MSH segment; it starts with ${shown}`, { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
@@ -135,11 +135,12 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     const name = line.slice(0, 3);
     const occurrence = (counts.get(name) ?? 0) + 1;
     counts.set(name, occurrence);
-    const where: Location = { segment: SEGMENT_ID.test(name) ? name : '???', occurrence };
+    const where: Location = { segment: name, occurrence };
     if (!SEGMENT_ID.test(name) || (line.length > 3 && line[3] !== d.field)) {
+      // The location names the segment as written (non-printable bytes shown as '?') so the sender can find it.
       errors.push(new Hl7Error('TLR_ERR_HL7_BAD_SEGMENT_ID',
         `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: a segment id is three upper-case letters or digits followed by "${d.field}"`,
-        { condition: '100', location: { segment: name.replace(/[^A-Z0-9]/g, '?').padEnd(3, '?'), occurrence } }));
+        { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence } }));
       continue;
     }
     if (name === 'MSH' && i > 0) {
