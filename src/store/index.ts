@@ -1,0 +1,10 @@
+export type * from './store.js';
+export { formatOrderKey } from './store.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { DEFAULT_BACKOFF, backoffDelay, resolveBackoff } from './backoff.js';
+export { SqliteStore } from './sqlite-store.js';
+export { PostgresStore } from './postgres-store.js';
+export { openStore } from './open-store.js';
+export type { Migration } from './migrations/migration.js';
+export { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+export { POSTGRES_MIGRATIONS } from './migrations/postgres.js';

@@ -1,0 +1,133 @@
+import type { Migration } from './migration.js';
+
+/**
+ * SQLite schema. Times are epoch milliseconds (INTEGER), JSON is TEXT, bytes are BLOB.
+ * `AUTOINCREMENT` keeps ids increasing even after deletions: the outbox orders its lanes by id.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, orders, outbox, webhooks',
+    sql: `
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+  partner TEXT NOT NULL,
+  message_type TEXT NOT NULL,
+  flow TEXT NOT NULL,
+  control_id TEXT,
+  sending_application TEXT NOT NULL DEFAULT '',
+  sending_facility TEXT NOT NULL DEFAULT '',
+  receiving_application TEXT,
+  receiving_facility TEXT,
+  placer_order_number TEXT,
+  placer_assigning_authority TEXT,
+  patient_id TEXT,
+  dedup_control_id TEXT,
+  raw BLOB,
+  raw_sha256 TEXT NOT NULL,
+  findings TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  received_at INTEGER,
+  sent_at INTEGER,
+  acked_at INTEGER,
+  ack_raw BLOB,
+  ack_code TEXT,
+  ack_control_id TEXT,
+  last_error TEXT,
+  redeliveries INTEGER NOT NULL DEFAULT 0,
+  last_redelivered_at INTEGER,
+  content_pruned_at INTEGER
+);
+CREATE UNIQUE INDEX messages_inbound_dedup ON messages (sending_application, sending_facility, dedup_control_id)
+  WHERE dedup_control_id IS NOT NULL;
+CREATE INDEX messages_created ON messages (created_at);
+CREATE INDEX messages_order ON messages (placer_order_number);
+CREATE INDEX messages_patient ON messages (patient_id);
+CREATE INDEX messages_type ON messages (message_type);
+CREATE INDEX messages_status ON messages (status);
+
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  role TEXT NOT NULL CHECK (role IN ('ris', 'platform')),
+  placer_number TEXT NOT NULL,
+  assigning_authority TEXT NOT NULL,
+  state TEXT NOT NULL,
+  partner TEXT,
+  patient_id TEXT,
+  decision TEXT,
+  data TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (role, placer_number, assigning_authority)
+);
+CREATE INDEX orders_state ON orders (role, state);
+CREATE INDEX orders_patient ON orders (patient_id);
+
+CREATE TABLE order_transitions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id INTEGER NOT NULL REFERENCES orders (id),
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  event TEXT NOT NULL,
+  message_id INTEGER REFERENCES messages (id),
+  warning TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX order_transitions_order ON order_transitions (order_id, id);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id INTEGER NOT NULL REFERENCES messages (id),
+  partner TEXT NOT NULL,
+  order_key TEXT,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  locked_by TEXT,
+  locked_until INTEGER,
+  last_error TEXT,
+  error_details TEXT,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX outbox_open ON outbox (partner, id) WHERE state IN ('pending', 'in_flight', 'parked');
+CREATE INDEX outbox_lane ON outbox (partner, order_key, id) WHERE state IN ('pending', 'in_flight', 'parked');
+CREATE INDEX outbox_message ON outbox (message_id);
+
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_type TEXT NOT NULL,
+  payload TEXT,
+  target_url TEXT NOT NULL,
+  order_key TEXT,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  locked_by TEXT,
+  locked_until INTEGER,
+  last_status INTEGER,
+  last_response TEXT,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  content_pruned_at INTEGER
+);
+CREATE INDEX webhooks_open ON webhooks (target_url, id) WHERE state IN ('pending', 'in_flight', 'parked');
+CREATE INDEX webhooks_created ON webhooks (created_at);
+
+CREATE TABLE delivery_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('outbox', 'webhook')),
+  item_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT,
+  http_status INTEGER
+);
+CREATE INDEX delivery_attempts_item ON delivery_attempts (kind, item_id, id);
+`,
+  },
+];

@@ -1,0 +1,582 @@
+import { createHash } from 'node:crypto';
+
+import { applyEvent } from '../workflow/index.js';
+import type { OrderState, WorkflowRole } from '../workflow/index.js';
+import { resolveBackoff } from './backoff.js';
+import { StoreError } from './errors.js';
+import {
+  claimItem,
+  discardParkedItem,
+  markItemDelivered,
+  markItemFailed,
+  OPEN_STATES_SQL,
+  OUTBOX_QUEUE,
+  retryParkedItem,
+  WEBHOOK_QUEUE,
+  type QueueTable,
+} from './sql/delivery-queue.js';
+import {
+  MESSAGE_COLUMNS,
+  toDeliveryAttempt,
+  toMessageDetail,
+  toMessageRecord,
+  toOrderRecord,
+  toOutboxItem,
+  toTransitionRecord,
+  toWebhookDelivery,
+  type AttemptRow,
+  type MessageRow,
+  type OrderRow,
+  type OutboxRow,
+  type TransitionRow,
+  type WebhookRow,
+} from './sql/rows.js';
+import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
+import type {
+  AckRecord,
+  BackoffPolicy,
+  DeliveryAttempt,
+  DeliveryFailure,
+  DeliveryState,
+  EnqueuedOutbound,
+  FailureOutcome,
+  InboundDecider,
+  InboundDecision,
+  InboundMessage,
+  InboundOutcome,
+  MessageDetail,
+  MessageQuery,
+  MessageRecord,
+  MessageStatus,
+  OrderEventInput,
+  OrderEventOutcome,
+  OrderKey,
+  OrderQuery,
+  OrderRecord,
+  OrderTransitionRecord,
+  OutboundInput,
+  OutboxClaim,
+  OutboxDepth,
+  OutboxItem,
+  Page,
+  PruneResult,
+  Store,
+  StoreEngine,
+  StoreOptions,
+  StoreTransaction,
+  WebhookAttemptResult,
+  WebhookClaim,
+  WebhookDelivery,
+  WebhookFailure,
+  WebhookInput,
+  WebhookQuery,
+} from './store.js';
+
+const DAY_MS = 86_400_000;
+const MAX_PAGE = 1000;
+const RESPONSE_EXCERPT = 2000;
+
+const INBOUND_STATUS: Record<AckRecord['code'], MessageStatus> = { AA: 'accepted', AR: 'rejected', AE: 'error' };
+
+/** Builds `WHERE a = ? AND b >= ? ...` from optional criteria. */
+class Where {
+  private readonly clauses: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  add(clause: string, value: SqlValue | undefined): this {
+    if (value !== undefined) {
+      this.clauses.push(clause);
+      this.params.push(value);
+    }
+    return this;
+  }
+
+  toString(): string {
+    return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
+  }
+}
+
+function pageBounds(limit: number | undefined, offset: number | undefined): [number, number] {
+  const l = Math.min(MAX_PAGE, Math.max(1, Math.trunc(limit ?? 50)));
+  return [l, Math.max(0, Math.trunc(offset ?? 0))];
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Engine-independent implementation of {@link Store} on top of a {@link SqlRunner}. The engines only
+ * supply transactions (`withTransaction`), a runner for reads outside transactions (`reader`) and the
+ * order lock.
+ */
+export abstract class SqlStore implements Store {
+  abstract readonly engine: StoreEngine;
+  protected readonly now: () => number;
+  protected readonly random: () => number;
+  protected readonly backoff: BackoffPolicy;
+
+  protected constructor(options: StoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.backoff = resolveBackoff(options.backoff);
+  }
+
+  /** Runs `work` in one write transaction; commits when it resolves, rolls back when it throws. */
+  protected abstract withTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T>;
+  /** Runner for reads outside any transaction; never sees uncommitted data. */
+  protected abstract get reader(): SqlRunner;
+  /** Serialises work on one order across connections (no-op where writers are already serialised). */
+  protected abstract lockOrderKey(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<void>;
+  abstract close(): Promise<void>;
+
+  async schemaVersion(): Promise<number> {
+    const rows = await this.reader.all<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+    return Number(rows[0]?.version ?? 0);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.withTransaction((runner) => work(this.transactionOn(runner)));
+  }
+
+  private transactionOn(runner: SqlRunner): StoreTransaction {
+    return {
+      lockOrder: async (role, key) => {
+        await this.lockOrderKey(runner, role, key);
+        return this.selectOrder(runner, role, key);
+      },
+      applyOrderEvent: (input) => this.applyOrderEventOn(runner, input),
+      enqueueOutbound: (input) => this.enqueueOutboundOn(runner, input),
+      enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
+    };
+  }
+
+  // ---------------------------------------------------------------- inbound journal
+
+  recordInbound<D extends InboundDecision>(message: InboundMessage, decide: InboundDecider<D>): Promise<InboundOutcome<D>> {
+    return this.withTransaction(async (runner) => {
+      const now = this.now();
+      const s = message.summary;
+      const sendingApplication = s.sendingApplication ?? '';
+      const sendingFacility = s.sendingFacility ?? '';
+      const controlId = s.controlId === undefined || s.controlId === '' ? null : s.controlId;
+      const digest = sha256(message.raw);
+      // The partial unique index (sending_application, sending_facility, dedup_control_id) is the
+      // re-delivery detector. ON CONFLICT DO NOTHING makes a concurrent duplicate on PostgreSQL wait for
+      // the first transaction, then either see its committed row (duplicate) or insert (first one failed).
+      const inserted = await runner.all<{ id: number }>(
+        `INSERT INTO messages (direction, partner, message_type, flow, control_id, sending_application, sending_facility,
+           receiving_application, receiving_facility, placer_order_number, placer_assigning_authority, patient_id,
+           dedup_control_id, raw, raw_sha256, findings, status, created_at, received_at)
+         VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)
+         ON CONFLICT (sending_application, sending_facility, dedup_control_id) WHERE dedup_control_id IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          message.partner, s.messageType, s.flow, controlId, sendingApplication, sendingFacility,
+          s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
+          s.placerAssigningAuthority ?? null, s.patientId ?? null, controlId, message.raw, digest,
+          JSON.stringify(message.findings ?? []), now, message.receivedAt?.getTime() ?? now,
+        ],
+      );
+      const messageId = inserted[0]?.id;
+      if (messageId === undefined) {
+        return this.redelivery(runner, sendingApplication, sendingFacility, controlId ?? '', digest, now);
+      }
+      const decision = await decide({ messageId, message, tx: this.transactionOn(runner) });
+      const { ack } = decision;
+      // Only accepted messages stay in the re-delivery detector: after AR or AE the sender may send the
+      // same MSH-10 again and it must be processed again.
+      await runner.run(
+        `UPDATE messages SET ack_raw = ?, ack_code = ?, ack_control_id = ?, acked_at = ?, status = ?,
+           dedup_control_id = CASE WHEN ? = 'AA' THEN dedup_control_id ELSE NULL END
+         WHERE id = ?`,
+        [ack.raw, ack.code, ack.controlId ?? null, this.now(), INBOUND_STATUS[ack.code], ack.code, messageId],
+      );
+      return { duplicate: false as const, messageId, decision };
+    });
+  }
+
+  private async redelivery(
+    runner: SqlRunner,
+    sendingApplication: string,
+    sendingFacility: string,
+    controlId: string,
+    digest: string,
+    now: number,
+  ): Promise<InboundOutcome<never>> {
+    const rows = await runner.all<{ id: number; ack_raw: Uint8Array | null; ack_code: AckRecord['code'] | null; ack_control_id: string | null; raw_sha256: string }>(
+      `SELECT id, ack_raw, ack_code, ack_control_id, raw_sha256 FROM messages
+       WHERE sending_application = ? AND sending_facility = ? AND dedup_control_id = ?`,
+      [sendingApplication, sendingFacility, controlId],
+    );
+    const original = rows[0];
+    if (original === undefined || original.ack_raw === null || original.ack_code === null) {
+      throw new StoreError('TLR_ERR_STORE_INVALID_STATE', `re-delivered message ${controlId} has no stored acknowledgement`);
+    }
+    await runner.run('UPDATE messages SET redeliveries = redeliveries + 1, last_redelivered_at = ? WHERE id = ?', [now, original.id]);
+    const raw = new Uint8Array(original.ack_raw);
+    const ack: AckRecord =
+      original.ack_control_id === null ? { raw, code: original.ack_code } : { raw, code: original.ack_code, controlId: original.ack_control_id };
+    return { duplicate: true, messageId: original.id, ack, contentMatches: original.raw_sha256 === digest };
+  }
+
+  async getMessage(id: number): Promise<MessageDetail | null> {
+    const rows = await this.reader.all<MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw, ack_raw FROM messages WHERE id = ?`, [id]);
+    return rows[0] === undefined ? null : toMessageDetail(rows[0]);
+  }
+
+  async listMessages(query: MessageQuery = {}): Promise<Page<MessageRecord>> {
+    const where = new Where()
+      .add('placer_order_number = ?', query.placerOrderNumber)
+      .add('patient_id = ?', query.patientId)
+      .add('message_type = ?', query.messageType)
+      .add('flow = ?', query.flow)
+      .add('status = ?', query.status)
+      .add('direction = ?', query.direction)
+      .add('partner = ?', query.partner)
+      .add('control_id = ?', query.controlId)
+      .add('created_at >= ?', query.from?.getTime())
+      .add('created_at < ?', query.to?.getTime());
+    const [limit, offset] = pageBounds(query.limit, query.offset);
+    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM messages ${where}`, where.params);
+    const rows = await this.reader.all<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      [...where.params, limit, offset],
+    );
+    return { total: Number(total[0]?.total ?? 0), items: rows.map(toMessageRecord) };
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  private async selectOrder(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
+    const rows = await runner.all<OrderRow>(
+      'SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?',
+      [role, key.placerNumber, key.assigningAuthority],
+    );
+    return rows[0] === undefined ? null : toOrderRecord(rows[0]);
+  }
+
+  private async applyOrderEventOn(runner: SqlRunner, input: OrderEventInput): Promise<OrderEventOutcome> {
+    await this.lockOrderKey(runner, input.role, input.key);
+    const current = await this.selectOrder(runner, input.role, input.key);
+    const from: OrderState = current?.state ?? 'NONE';
+    const transition = applyEvent(from, input.event, input.role);
+    if (!transition.accept) return { transition, order: current };
+
+    const now = this.now();
+    const decision =
+      input.event.type === 'decision' && transition.changed ? (input.event.accepted ? 'accepted' : 'refused') : (current?.decision ?? null);
+    const data = input.data === undefined ? (current?.data ?? null) : { ...(current?.data ?? {}), ...input.data };
+    const dataJson = data === null ? null : JSON.stringify(data);
+    let orderId: number;
+    if (current === null) {
+      const rows = await runner.all<{ id: number }>(
+        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [input.role, input.key.placerNumber, input.key.assigningAuthority, transition.next, input.partner ?? null,
+          input.patientId ?? null, decision, dataJson, now, now],
+      );
+      orderId = rows[0]!.id;
+    } else {
+      orderId = current.id;
+      await runner.run('UPDATE orders SET state = ?, decision = ?, data = ?, updated_at = ? WHERE id = ?', [
+        transition.next, decision, dataJson, now, orderId,
+      ]);
+    }
+    await runner.run(
+      'INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, warning, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [orderId, from, transition.next, input.event.type, input.messageId ?? null, transition.warning ?? null, now],
+    );
+    return { transition, order: await this.selectOrder(runner, input.role, input.key) };
+  }
+
+  getOrder(role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
+    return this.selectOrder(this.reader, role, key);
+  }
+
+  async listOrders(query: OrderQuery = {}): Promise<Page<OrderRecord>> {
+    const where = new Where()
+      .add('role = ?', query.role)
+      .add('state = ?', query.state)
+      .add('patient_id = ?', query.patientId)
+      .add('partner = ?', query.partner);
+    const [limit, offset] = pageBounds(query.limit, query.offset);
+    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM orders ${where}`, where.params);
+    const rows = await this.reader.all<OrderRow>(`SELECT * FROM orders ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
+    return { total: Number(total[0]?.total ?? 0), items: rows.map(toOrderRecord) };
+  }
+
+  async orderTransitions(orderId: number): Promise<readonly OrderTransitionRecord[]> {
+    const rows = await this.reader.all<TransitionRow>('SELECT * FROM order_transitions WHERE order_id = ? ORDER BY id', [orderId]);
+    return rows.map(toTransitionRecord);
+  }
+
+  // ---------------------------------------------------------------- partner outbox
+
+  private async enqueueOutboundOn(runner: SqlRunner, input: OutboundInput): Promise<EnqueuedOutbound> {
+    const now = this.now();
+    const s = input.summary;
+    const messages = await runner.all<{ id: number }>(
+      `INSERT INTO messages (direction, partner, message_type, flow, control_id, sending_application, sending_facility,
+         receiving_application, receiving_facility, placer_order_number, placer_assigning_authority, patient_id,
+         raw, raw_sha256, findings, status, created_at)
+       VALUES ('outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
+      [
+        input.partner, s.messageType, s.flow, s.controlId ?? null, s.sendingApplication ?? '', s.sendingFacility ?? '',
+        s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
+        s.placerAssigningAuthority ?? null, s.patientId ?? null, input.raw, sha256(input.raw),
+        JSON.stringify(input.findings ?? []), now,
+      ],
+    );
+    const messageId = messages[0]!.id;
+    const outbox = await runner.all<{ id: number }>(
+      `INSERT INTO outbox (message_id, partner, order_key, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, 'pending', 0, ?, ?) RETURNING id`,
+      [messageId, input.partner, input.orderKey, now, now],
+    );
+    return { outboxId: outbox[0]!.id, messageId };
+  }
+
+  enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound> {
+    return this.withTransaction((runner) => this.enqueueOutboundOn(runner, input));
+  }
+
+  claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null> {
+    return this.withTransaction(async (runner) => {
+      const now = this.now();
+      const claimed = await claimItem(runner, OUTBOX_QUEUE, partner, workerId, leaseMs, now);
+      if (claimed === null) return null;
+      const rows = await runner.all<{ message_id: number; order_key: string | null; control_id: string | null; raw: Uint8Array | null }>(
+        `SELECT o.message_id, o.order_key, m.control_id, m.raw FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.id = ?`,
+        [claimed.id],
+      );
+      const row = rows[0]!;
+      await runner.run(`UPDATE messages SET status = 'in_flight', sent_at = ? WHERE id = ?`, [now, row.message_id]);
+      return {
+        id: claimed.id,
+        messageId: row.message_id,
+        partner,
+        orderKey: row.order_key,
+        controlId: row.control_id,
+        raw: new Uint8Array(row.raw ?? new Uint8Array()),
+        attempt: claimed.attempts,
+        leaseUntil: new Date(claimed.leaseUntil),
+      };
+    });
+  }
+
+  private async setOutboundMessage(runner: SqlRunner, outboxId: number, status: MessageStatus, ack: AckRecord | undefined, lastError: string | null): Promise<void> {
+    const now = this.now();
+    if (ack === undefined) {
+      await runner.run('UPDATE messages SET status = ?, last_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)', [status, lastError, outboxId]);
+      return;
+    }
+    await runner.run(
+      `UPDATE messages SET status = ?, last_error = ?, ack_raw = ?, ack_code = ?, ack_control_id = ?, acked_at = ?
+       WHERE id = (SELECT message_id FROM outbox WHERE id = ?)`,
+      [status, lastError, ack.raw, ack.code, ack.controlId ?? null, now, outboxId],
+    );
+  }
+
+  markDelivered(id: number, ack: AckRecord): Promise<void> {
+    if (ack.code !== 'AA') {
+      return Promise.reject(new StoreError('TLR_ERR_STORE_INVALID_ARGUMENT', `markDelivered needs an AA, got ${ack.code}: use markFailed`));
+    }
+    return this.withTransaction(async (runner) => {
+      if (await markItemDelivered(runner, OUTBOX_QUEUE, id, this.now(), 'AA', null)) {
+        await this.setOutboundMessage(runner, id, 'delivered', ack, null);
+      }
+    });
+  }
+
+  markFailed(id: number, failure: DeliveryFailure): Promise<FailureOutcome> {
+    return this.withTransaction(async (runner) => {
+      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now());
+      if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
+        await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [JSON.stringify(failure.errorDetails), id]);
+      }
+      await this.setOutboundMessage(runner, id, outcome.state === 'parked' ? 'parked' : 'retrying', failure.ack, outcome.state === 'parked' ? outcome.reason : failure.reason);
+      return outcome;
+    });
+  }
+
+  retryParked(id: number): Promise<void> {
+    return this.withTransaction(async (runner) => {
+      await retryParkedItem(runner, OUTBOX_QUEUE, id, this.now());
+      await this.setOutboundMessage(runner, id, 'queued', undefined, null);
+    });
+  }
+
+  discardParked(id: number, reason: string): Promise<void> {
+    return this.withTransaction(async (runner) => {
+      await discardParkedItem(runner, OUTBOX_QUEUE, id, reason, this.now());
+      await this.setOutboundMessage(runner, id, 'discarded', undefined, reason);
+    });
+  }
+
+  async getOutboxItem(id: number): Promise<OutboxItem | null> {
+    const rows = await this.reader.all<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
+    return rows[0] === undefined ? null : toOutboxItem(rows[0]);
+  }
+
+  async listOutbox(query: { partner?: string; state?: DeliveryState; limit?: number; offset?: number } = {}): Promise<Page<OutboxItem>> {
+    const where = new Where().add('partner = ?', query.partner).add('state = ?', query.state);
+    const [limit, offset] = pageBounds(query.limit, query.offset);
+    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM outbox ${where}`, where.params);
+    const rows = await this.reader.all<OutboxRow>(`SELECT * FROM outbox ${where} ORDER BY id LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
+    return { total: Number(total[0]?.total ?? 0), items: rows.map(toOutboxItem) };
+  }
+
+  async outboxDepth(): Promise<readonly OutboxDepth[]> {
+    const rows = await this.reader.all<{ partner: string; pending: number; in_flight: number; parked: number; oldest: number | null }>(
+      `SELECT partner,
+         SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
+         SUM(CASE WHEN state = 'in_flight' THEN 1 ELSE 0 END) AS in_flight,
+         SUM(CASE WHEN state = 'parked' THEN 1 ELSE 0 END) AS parked,
+         MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest
+       FROM outbox WHERE state IN ${OPEN_STATES_SQL} GROUP BY partner ORDER BY partner`,
+    );
+    return rows.map((r) => ({
+      partner: r.partner,
+      pending: Number(r.pending),
+      inFlight: Number(r.in_flight),
+      parked: Number(r.parked),
+      oldestPendingAt: r.oldest === null ? null : new Date(Number(r.oldest)),
+    }));
+  }
+
+  outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]> {
+    return this.attempts(OUTBOX_QUEUE, id);
+  }
+
+  private async attempts(queue: QueueTable, id: number): Promise<readonly DeliveryAttempt[]> {
+    const rows = await this.reader.all<AttemptRow>(
+      'SELECT attempt, at, outcome, detail, http_status FROM delivery_attempts WHERE kind = ? AND item_id = ? ORDER BY id',
+      [queue.kind, id],
+    );
+    return rows.map(toDeliveryAttempt);
+  }
+
+  // ---------------------------------------------------------------- webhook outbox
+
+  private async enqueueWebhookOn(runner: SqlRunner, input: WebhookInput): Promise<number> {
+    const now = this.now();
+    const rows = await runner.all<{ id: number }>(
+      `INSERT INTO webhooks (event_type, payload, target_url, order_key, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id`,
+      [input.eventType, JSON.stringify(input.payload ?? null), input.targetUrl, input.orderKey ?? null, now, now],
+    );
+    return rows[0]!.id;
+  }
+
+  enqueueWebhook(input: WebhookInput): Promise<number> {
+    return this.withTransaction((runner) => this.enqueueWebhookOn(runner, input));
+  }
+
+  claimNextWebhook(workerId: string, leaseMs: number): Promise<WebhookClaim | null> {
+    return this.withTransaction(async (runner) => {
+      const claimed = await claimItem(runner, WEBHOOK_QUEUE, null, workerId, leaseMs, this.now());
+      if (claimed === null) return null;
+      const rows = await runner.all<WebhookRow>('SELECT * FROM webhooks WHERE id = ?', [claimed.id]);
+      const row = toWebhookDelivery(rows[0]!);
+      return {
+        id: row.id,
+        eventType: row.eventType,
+        payload: row.payload,
+        targetUrl: row.targetUrl,
+        attempt: claimed.attempts,
+        leaseUntil: new Date(claimed.leaseUntil),
+      };
+    });
+  }
+
+  markWebhookDelivered(id: number, result: WebhookAttemptResult): Promise<void> {
+    return this.withTransaction(async (runner) => {
+      const status = result.httpStatus ?? null;
+      if (await markItemDelivered(runner, WEBHOOK_QUEUE, id, this.now(), null, status)) {
+        await runner.run('UPDATE webhooks SET last_status = ?, last_response = ?, last_error = NULL WHERE id = ?', [
+          status, result.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
+        ]);
+      }
+    });
+  }
+
+  markWebhookFailed(id: number, failure: WebhookFailure): Promise<FailureOutcome> {
+    return this.withTransaction(async (runner) => {
+      const outcome = await markItemFailed(runner, WEBHOOK_QUEUE, id, failure, this.backoff, this.random, this.now());
+      await runner.run('UPDATE webhooks SET last_status = ?, last_response = ? WHERE id = ?', [
+        failure.httpStatus ?? null, failure.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
+      ]);
+      return outcome;
+    });
+  }
+
+  retryWebhook(id: number): Promise<void> {
+    return this.withTransaction((runner) => retryParkedItem(runner, WEBHOOK_QUEUE, id, this.now()));
+  }
+
+  async listWebhookDeliveries(query: WebhookQuery = {}): Promise<Page<WebhookDelivery>> {
+    const where = new Where()
+      .add('state = ?', query.state)
+      .add('event_type = ?', query.eventType)
+      .add('target_url = ?', query.targetUrl)
+      .add('created_at >= ?', query.from?.getTime())
+      .add('created_at < ?', query.to?.getTime());
+    const [limit, offset] = pageBounds(query.limit, query.offset);
+    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM webhooks ${where}`, where.params);
+    const rows = await this.reader.all<WebhookRow>(`SELECT * FROM webhooks ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
+    return { total: Number(total[0]?.total ?? 0), items: rows.map(toWebhookDelivery) };
+  }
+
+  webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]> {
+    return this.attempts(WEBHOOK_QUEUE, id);
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Each batch is its own short transaction so that inbound processing, which needs the write lock
+   * (SQLite) or row locks (PostgreSQL), is never held up for long by a large purge.
+   */
+  async pruneContent(olderThanDays: number, options: { batchSize?: number } = {}): Promise<PruneResult> {
+    if (!(olderThanDays >= 0)) throw new StoreError('TLR_ERR_STORE_INVALID_ARGUMENT', `olderThanDays must be >= 0, got ${olderThanDays}`);
+    const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 500));
+    const cutoff = this.now() - olderThanDays * DAY_MS;
+    let messages = 0;
+    let webhooks = 0;
+    let batches = 0;
+    for (;;) {
+      const changed = await this.withTransaction((runner) =>
+        runner.run(
+          `UPDATE messages SET raw = NULL, content_pruned_at = ? WHERE id IN (
+             SELECT m.id FROM messages m
+             WHERE m.raw IS NOT NULL AND m.created_at < ?
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state IN ${OPEN_STATES_SQL})
+             ORDER BY m.id LIMIT ?)`,
+          [this.now(), cutoff, batchSize],
+        ),
+      );
+      batches += 1;
+      messages += changed;
+      if (changed < batchSize) break;
+    }
+    for (;;) {
+      const changed = await this.withTransaction((runner) =>
+        runner.run(
+          `UPDATE webhooks SET payload = NULL, content_pruned_at = ? WHERE id IN (
+             SELECT id FROM webhooks WHERE payload IS NOT NULL AND created_at < ? AND state IN ('delivered', 'discarded')
+             ORDER BY id LIMIT ?)`,
+          [this.now(), cutoff, batchSize],
+        ),
+      );
+      batches += 1;
+      webhooks += changed;
+      if (changed < batchSize) break;
+    }
+    await this.reclaimSpace();
+    return { messages, webhooks, batches };
+  }
+
+  /** Gives freed pages back to the file system where the engine needs to be asked (SQLite). */
+  protected abstract reclaimSpace(): Promise<void>;
+}

@@ -1,0 +1,519 @@
+import type { OrderEvent, OrderState, TransitionResult, WorkflowRole } from '../workflow/index.js';
+
+/** Original-mode acknowledgement codes (MSA-1). */
+export type AckCode = 'AA' | 'AE' | 'AR';
+
+/** Flow a message belongs to; `ack` for acknowledgements, `report` for the CDA-R2-in-HL7v2 messages. */
+export type FlowId = 'flux1' | 'flux2' | 'flux3' | 'flux4' | 'ack' | 'report' | 'unknown';
+
+/** Whether the message came from a partner (`inbound`) or is sent to one (`outbound`). */
+export type Direction = 'inbound' | 'outbound';
+
+/**
+ * Journal status of a message.
+ * - inbound: `accepted` (answered AA), `rejected` (AR), `error` (AE);
+ * - outbound: `queued` (waiting in the outbox), `in_flight` (claimed by a sender), `retrying` (failed,
+ *   next attempt scheduled), `delivered` (AA received), `parked` (stopped, needs an operator),
+ *   `discarded` (dropped by an operator).
+ */
+export type MessageStatus =
+  | 'accepted'
+  | 'rejected'
+  | 'error'
+  | 'queued'
+  | 'in_flight'
+  | 'retrying'
+  | 'delivered'
+  | 'parked'
+  | 'discarded';
+
+/**
+ * A validation finding as produced by the profile validator. Declared structurally here so that the
+ * store does not depend on the validator; it is stored as JSON and returned as is.
+ */
+export interface StoredFinding {
+  readonly severity: string;
+  readonly rule: string;
+  readonly location?: string;
+  readonly message: string;
+}
+
+/** Parsed header facts about a message, provided by the caller (the store never parses HL7). */
+export interface MessageSummary {
+  /** MSH-9.1^MSH-9.2, e.g. `ORM^O01`. */
+  readonly messageType: string;
+  readonly flow: FlowId;
+  /** MSH-10; absent when the message could not be parsed far enough. */
+  readonly controlId?: string;
+  /** MSH-3 (namespace id, or the whole HD as text). */
+  readonly sendingApplication?: string;
+  /** MSH-4. */
+  readonly sendingFacility?: string;
+  /** MSH-5. */
+  readonly receivingApplication?: string;
+  /** MSH-6. */
+  readonly receivingFacility?: string;
+  /** ORC-2.1 / OBR-2.1. */
+  readonly placerOrderNumber?: string;
+  /** ORC-2.3 (OID of the assigning authority). */
+  readonly placerAssigningAuthority?: string;
+  /** PID-3 identifier chosen by the caller (e.g. the INS or the local IPP). */
+  readonly patientId?: string;
+}
+
+/** An acknowledgement as bytes on the wire plus its MSA-1 code. */
+export interface AckRecord {
+  readonly raw: Uint8Array;
+  readonly code: AckCode;
+  /** MSH-10 of the ACK itself. */
+  readonly controlId?: string;
+}
+
+/** A message received from a partner, as handed to {@link Store.recordInbound}. */
+export interface InboundMessage {
+  readonly partner: string;
+  readonly raw: Uint8Array;
+  readonly summary: MessageSummary;
+  readonly findings?: readonly StoredFinding[];
+  /** Defaults to the store clock. */
+  readonly receivedAt?: Date;
+}
+
+/** What the caller decided for an inbound message; the store commits it before the ACK is sent. */
+export interface InboundDecision {
+  readonly ack: AckRecord;
+}
+
+/** Identity of an order: ORC-2.1 and ORC-2.3. */
+export interface OrderKey {
+  readonly placerNumber: string;
+  /** OID of the assigning authority; empty string when the message had none. */
+  readonly assigningAuthority: string;
+}
+
+/** An order copy as stored on one side of the exchange. */
+export interface OrderRecord {
+  readonly id: number;
+  readonly role: WorkflowRole;
+  readonly key: OrderKey;
+  readonly state: OrderState;
+  readonly partner: string | null;
+  readonly patientId: string | null;
+  /** Flow 3 outcome once known. */
+  readonly decision: 'accepted' | 'refused' | null;
+  /** Latest business data the caller chose to keep (e.g. professionals of flow 1, protocols of flow 3). */
+  readonly data: Record<string, unknown> | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** One accepted event of an order's life, with the message that caused it. */
+export interface OrderTransitionRecord {
+  readonly id: number;
+  readonly orderId: number;
+  readonly from: OrderState;
+  readonly to: OrderState;
+  readonly event: OrderEvent['type'];
+  readonly messageId: number | null;
+  readonly warning: string | null;
+  readonly at: Date;
+}
+
+/** Input of {@link StoreTransaction.applyOrderEvent}. */
+export interface OrderEventInput {
+  readonly role: WorkflowRole;
+  readonly key: OrderKey;
+  readonly event: OrderEvent;
+  /** Journal id of the message that carries the event (none for RIS-internal events). */
+  readonly messageId?: number;
+  /** Partner the order is exchanged with; recorded when the order is created. */
+  readonly partner?: string;
+  /** Recorded when the order is created. */
+  readonly patientId?: string;
+  /** Merged (shallow) into the order's stored data when the event is accepted. */
+  readonly data?: Record<string, unknown>;
+}
+
+/** Outcome of {@link StoreTransaction.applyOrderEvent}: the workflow verdict and the order after it. */
+export interface OrderEventOutcome {
+  readonly transition: TransitionResult;
+  /** The order after the event; `null` when it does not exist (rejected event on an unknown order). */
+  readonly order: OrderRecord | null;
+}
+
+/** A message to send to a partner, journaled and queued in one step. */
+export interface OutboundInput {
+  readonly partner: string;
+  readonly raw: Uint8Array;
+  readonly summary: MessageSummary;
+  /**
+   * Ordering lane: messages with the same partner and order key are delivered strictly in the order they
+   * were enqueued; `null` means the message may overtake and be overtaken. Use {@link formatOrderKey}.
+   */
+  readonly orderKey: string | null;
+  readonly findings?: readonly StoredFinding[];
+}
+
+/** Ids created by an enqueue. */
+export interface EnqueuedOutbound {
+  readonly outboxId: number;
+  readonly messageId: number;
+}
+
+/** A webhook delivery request. */
+export interface WebhookInput {
+  readonly eventType: string;
+  readonly payload: unknown;
+  readonly targetUrl: string;
+  /** Ordering lane per target URL, same meaning as {@link OutboundInput.orderKey}. */
+  readonly orderKey?: string | null;
+}
+
+/** Operations that take part in one database transaction. */
+export interface StoreTransaction {
+  /**
+   * Reads an order and, on PostgreSQL, takes a transaction-scoped advisory lock on its key, so that two
+   * messages about the same order are processed one after the other even on different instances
+   * (and outbound messages of that order get increasing outbox ids). On SQLite the immediate
+   * transaction already serialises writers.
+   */
+  lockOrder(role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null>;
+  /**
+   * Locks the order, runs the workflow ({@link applyEvent}) and, when the event is accepted, writes the
+   * new state and one `order_transitions` row naming the causing message. A rejected event changes
+   * nothing; the journal keeps the message with its AR.
+   */
+  applyOrderEvent(input: OrderEventInput): Promise<OrderEventOutcome>;
+  /** Journals an outbound message and queues it, atomically with the state change that caused it. */
+  enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound>;
+  /** Queues a webhook delivery in the same transaction. */
+  enqueueWebhook(input: WebhookInput): Promise<number>;
+}
+
+/** Result of {@link Store.recordInbound}. */
+export type InboundOutcome<D extends InboundDecision> =
+  | {
+      readonly duplicate: false;
+      readonly messageId: number;
+      readonly decision: D;
+    }
+  | {
+      readonly duplicate: true;
+      /** Id of the original message. */
+      readonly messageId: number;
+      /** The ACK stored with the original message, to be sent again unchanged. */
+      readonly ack: AckRecord;
+      /** Whether the re-delivered bytes equal the original ones (a sender reusing MSH-10 otherwise). */
+      readonly contentMatches: boolean;
+    };
+
+/** Callback of {@link Store.recordInbound}: applies the workflow inside the transaction and builds the ACK. */
+export type InboundDecider<D extends InboundDecision> = (context: {
+  readonly messageId: number;
+  readonly message: InboundMessage;
+  readonly tx: StoreTransaction;
+}) => D | Promise<D>;
+
+/** Filter of {@link Store.listMessages}; every criterion is optional and they combine with AND. */
+export interface MessageQuery {
+  readonly placerOrderNumber?: string;
+  readonly patientId?: string;
+  readonly messageType?: string;
+  readonly flow?: FlowId;
+  readonly status?: MessageStatus;
+  readonly direction?: Direction;
+  readonly partner?: string;
+  readonly controlId?: string;
+  /** Inclusive lower bound on the creation time (received or queued). */
+  readonly from?: Date;
+  /** Exclusive upper bound on the creation time. */
+  readonly to?: Date;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A page of results with the total count of matches. */
+export interface Page<T> {
+  readonly total: number;
+  readonly items: readonly T[];
+}
+
+/** Journal entry without its bytes (listings). */
+export interface MessageRecord {
+  readonly id: number;
+  readonly direction: Direction;
+  readonly partner: string;
+  readonly summary: MessageSummary;
+  readonly status: MessageStatus;
+  readonly findings: readonly StoredFinding[];
+  readonly createdAt: Date;
+  readonly receivedAt: Date | null;
+  readonly sentAt: Date | null;
+  readonly ackedAt: Date | null;
+  readonly ackCode: AckCode | null;
+  readonly lastError: string | null;
+  /** Times the partner re-delivered this (already accepted) inbound message. */
+  readonly redeliveries: number;
+  /** Set when retention removed the bytes. */
+  readonly contentPrunedAt: Date | null;
+}
+
+/** Journal entry with the message and ACK bytes. */
+export interface MessageDetail extends MessageRecord {
+  /** `null` once retention pruned the content. */
+  readonly raw: Uint8Array | null;
+  readonly ack: AckRecord | null;
+}
+
+/** State of an outbox or webhook delivery item. */
+export type DeliveryState = 'pending' | 'in_flight' | 'delivered' | 'parked' | 'discarded';
+
+/** A message claimed for delivery by one worker until `leaseUntil`. */
+export interface OutboxClaim {
+  readonly id: number;
+  readonly messageId: number;
+  readonly partner: string;
+  readonly orderKey: string | null;
+  readonly controlId: string | null;
+  readonly raw: Uint8Array;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly leaseUntil: Date;
+}
+
+/** A failed delivery attempt, as reported by the sender. */
+export interface DeliveryFailure {
+  /** Short technical reason (`timeout`, `connection reset`, `AR 207 ...`); no patient data. */
+  readonly reason: string;
+  /**
+   * `true` for timeouts, disconnections and AR (the guide: "may be sent again later"): scheduled again
+   * with exponential backoff. `false` for AE (the message itself is wrong): parked for an operator.
+   */
+  readonly retryable: boolean;
+  /** The negative ACK when there was one. */
+  readonly ack?: AckRecord;
+  /** ERR segment details (codes, locations, texts) kept with a parked message. */
+  readonly errorDetails?: unknown;
+}
+
+/** Where a failed item went. */
+export type FailureOutcome =
+  | { readonly state: 'pending'; readonly attempts: number; readonly nextAttemptAt: Date }
+  | { readonly state: 'parked'; readonly attempts: number; readonly reason: string };
+
+/** Outbox item as shown to operators. */
+export interface OutboxItem {
+  readonly id: number;
+  readonly messageId: number;
+  readonly partner: string;
+  readonly orderKey: string | null;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lockedBy: string | null;
+  readonly lockedUntil: Date | null;
+  readonly lastError: string | null;
+  readonly errorDetails: unknown;
+  readonly createdAt: Date;
+  readonly deliveredAt: Date | null;
+}
+
+/** Outbox depth of one partner, for metrics. */
+export interface OutboxDepth {
+  readonly partner: string;
+  readonly pending: number;
+  readonly inFlight: number;
+  readonly parked: number;
+  readonly oldestPendingAt: Date | null;
+}
+
+/** A webhook claimed for delivery. */
+export interface WebhookClaim {
+  readonly id: number;
+  readonly eventType: string;
+  readonly payload: unknown;
+  readonly targetUrl: string;
+  readonly attempt: number;
+  readonly leaseUntil: Date;
+}
+
+/** Result of one webhook HTTP attempt. */
+export interface WebhookAttemptResult {
+  /** HTTP status; absent when no response was received. */
+  readonly httpStatus?: number;
+  /** Response body excerpt (the store keeps at most 2000 characters). */
+  readonly response?: string;
+}
+
+/** Webhook failure: {@link DeliveryFailure} semantics plus the HTTP facts. */
+export interface WebhookFailure extends WebhookAttemptResult {
+  readonly reason: string;
+  readonly retryable: boolean;
+}
+
+/** Webhook delivery as shown in the delivery log. */
+export interface WebhookDelivery {
+  readonly id: number;
+  readonly eventType: string;
+  readonly targetUrl: string;
+  readonly orderKey: string | null;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastStatus: number | null;
+  readonly lastResponse: string | null;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly deliveredAt: Date | null;
+  /** `null` once retention pruned it. */
+  readonly payload: unknown;
+}
+
+/** One attempt of the delivery log (outbox messages and webhooks alike). */
+export interface DeliveryAttempt {
+  readonly attempt: number;
+  readonly at: Date;
+  /** Attempts end `delivered`, `retry` or `parked`; operator actions are logged as `operator_retry` / `operator_discard`. */
+  readonly outcome: 'delivered' | 'retry' | 'parked' | 'operator_retry' | 'operator_discard';
+  readonly detail: string | null;
+  readonly httpStatus: number | null;
+}
+
+/** Filter of {@link Store.listWebhookDeliveries}. */
+export interface WebhookQuery {
+  readonly state?: DeliveryState;
+  readonly eventType?: string;
+  readonly targetUrl?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Filter of {@link Store.listOrders}. */
+export interface OrderQuery {
+  readonly role?: WorkflowRole;
+  readonly state?: OrderState;
+  readonly patientId?: string;
+  readonly partner?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Counts returned by {@link Store.pruneContent}. */
+export interface PruneResult {
+  readonly messages: number;
+  readonly webhooks: number;
+  readonly batches: number;
+}
+
+/** Exponential backoff of failed deliveries: `min(maxMs, baseMs * factor^(attempt-1))`, minus jitter. */
+export interface BackoffPolicy {
+  readonly baseMs: number;
+  readonly factor: number;
+  readonly maxMs: number;
+  /** Fraction in [0, 1] of the delay that is randomised away, to spread retries of many items. */
+  readonly jitter: number;
+  /** Park an item after this many failed attempts; `Infinity` retries for ever. */
+  readonly maxAttempts: number;
+}
+
+/** Engine-independent options of {@link openStore}. */
+export interface StoreOptions {
+  /** Backoff of outbox and webhook retries; defaults: 1 s, ×2, 5 min, 20 % jitter, no attempt limit. */
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** Clock in epoch milliseconds; tests inject a fake one to step over leases and backoffs. */
+  readonly now?: () => number;
+  /** Random source in [0, 1) used for jitter. */
+  readonly random?: () => number;
+  /** SQLite: busy timeout in ms when another process holds the write lock (default 5000). */
+  readonly busyTimeoutMs?: number;
+  /** PostgreSQL: schema holding the tables (created when missing); default `public`. */
+  readonly schema?: string;
+  /** PostgreSQL: pool size (default 10). */
+  readonly poolSize?: number;
+}
+
+/** Engine name, for logs and metrics. */
+export type StoreEngine = 'sqlite' | 'postgres';
+
+/**
+ * Durable storage of the gateway: message journal, orders and their transitions, outbox per partner,
+ * webhook outbox, retention. Two engines implement it: {@link SqliteStore} and {@link PostgresStore}.
+ */
+export interface Store {
+  readonly engine: StoreEngine;
+
+  /** Highest applied schema migration. */
+  schemaVersion(): Promise<number>;
+
+  /**
+   * Commit, then acknowledge. In ONE transaction: detects a re-delivery by (MSH-3, MSH-4, MSH-10) among
+   * accepted messages and returns the original ACK without calling `decide`; otherwise journals the
+   * message, calls `decide` (which applies the workflow through `tx` and returns the ACK), stores the
+   * ACK and commits. The caller writes the ACK on the wire only after this promise resolves, so an `AA`
+   * never leaves for a message that is not durably stored with its consequences. If `decide` throws,
+   * the transaction is rolled back and nothing is stored: the caller sends no ACK (or a transient AR)
+   * and the sender retries.
+   *
+   * Only `AA` messages take part in re-delivery detection: after `AR` ("may be sent again later") or
+   * `AE` a message with the same MSH-10 is processed again, and every attempt stays in the journal.
+   */
+  recordInbound<D extends InboundDecision>(message: InboundMessage, decide: InboundDecider<D>): Promise<InboundOutcome<D>>;
+
+  /** Runs `work` in one transaction (immediate on SQLite), committing when it resolves. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  /** Convenience: {@link StoreTransaction.enqueueOutbound} in its own transaction. */
+  enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound>;
+
+  getMessage(id: number): Promise<MessageDetail | null>;
+  listMessages(query?: MessageQuery): Promise<Page<MessageRecord>>;
+
+  getOrder(role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null>;
+  listOrders(query?: OrderQuery): Promise<Page<OrderRecord>>;
+  orderTransitions(orderId: number): Promise<readonly OrderTransitionRecord[]>;
+
+  /**
+   * Claims the oldest deliverable message of a partner for `leaseMs`. A message is deliverable when it is
+   * due (pending and its next attempt time has come, or in flight with an expired lease) and no earlier
+   * message of the same partner and order key is still undelivered (pending, in flight or parked).
+   */
+  claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null>;
+  /** Records the AA of the partner: the item is done. */
+  markDelivered(id: number, ack: AckRecord): Promise<void>;
+  /** Schedules a retry with backoff, or parks the item (non-retryable, or attempts exhausted). */
+  markFailed(id: number, failure: DeliveryFailure): Promise<FailureOutcome>;
+  /** Operator action: puts a parked item back at the head of its lane, attempts counted from zero. */
+  retryParked(id: number): Promise<void>;
+  /** Operator action: drops a parked item so that later messages of its order can go. */
+  discardParked(id: number, reason: string): Promise<void>;
+  getOutboxItem(id: number): Promise<OutboxItem | null>;
+  listOutbox(query?: { partner?: string; state?: DeliveryState; limit?: number; offset?: number }): Promise<Page<OutboxItem>>;
+  outboxDepth(): Promise<readonly OutboxDepth[]>;
+  /** Delivery attempts of an outbox item, oldest first. */
+  outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
+
+  enqueueWebhook(input: WebhookInput): Promise<number>;
+  claimNextWebhook(workerId: string, leaseMs: number): Promise<WebhookClaim | null>;
+  markWebhookDelivered(id: number, result: WebhookAttemptResult): Promise<void>;
+  markWebhookFailed(id: number, failure: WebhookFailure): Promise<FailureOutcome>;
+  retryWebhook(id: number): Promise<void>;
+  listWebhookDeliveries(query?: WebhookQuery): Promise<Page<WebhookDelivery>>;
+  webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
+
+  /**
+   * Retention: removes message bytes (and delivered webhook payloads) older than `olderThanDays`, in
+   * batches of `batchSize` rows each in its own short transaction, keeping all metadata and ACKs.
+   * Messages still waiting in the outbox are never pruned.
+   */
+  pruneContent(olderThanDays: number, options?: { batchSize?: number }): Promise<PruneResult>;
+
+  close(): Promise<void>;
+}
+
+/** Canonical text form of an order key, used as the outbox ordering lane: `authority|placerNumber`. */
+export function formatOrderKey(key: OrderKey): string {
+  return `${key.assigningAuthority}|${key.placerNumber}`;
+}

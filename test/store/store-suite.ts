@@ -1,0 +1,475 @@
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+
+import { formatOrderKey, StoreError, type InboundMessage, type Store, type StoreOptions } from '../../src/store/index.js';
+import type { OrderEvent } from '../../src/workflow/index.js';
+import { ack, er7, inbound, ORDER_A, ORDER_B, summaryOf, TestClock, text } from './fixtures.js';
+
+/** How a suite run obtains stores: `open` may be called several times on the same database. */
+export interface StoreHarness {
+  /** Opens the database of the current test (same one on every call until `reset`). */
+  open(options: StoreOptions): Promise<Store>;
+  /** Switches to a fresh, empty database. */
+  reset(): Promise<void>;
+  /** Removes everything the harness created. */
+  dispose(): Promise<void>;
+}
+
+/** Flow → workflow event for a platform receiving RIS messages. */
+const EVENT_OF: Record<'flux1' | 'flux2' | 'flux3' | 'flux4', OrderEvent> = {
+  flux1: { type: 'order' },
+  flux2: { type: 'cancellation' },
+  flux3: { type: 'decision', accepted: true },
+  flux4: { type: 'postExamInfo' },
+};
+
+/** The gateway's inbound path in miniature: workflow in the transaction, ACK from its verdict. */
+async function receive(store: Store, message: InboundMessage, flow: keyof typeof EVENT_OF = message.summary.flow as 'flux1') {
+  return store.recordInbound(message, async ({ messageId, tx }) => {
+    const outcome = await tx.applyOrderEvent({
+      role: 'platform',
+      key: { placerNumber: message.summary.placerOrderNumber!, assigningAuthority: message.summary.placerAssigningAuthority! },
+      event: EVENT_OF[flow],
+      messageId,
+      partner: message.partner,
+      patientId: message.summary.patientId!,
+    });
+    const t = outcome.transition;
+    return { ack: t.accept ? ack('AA', message.summary.controlId!) : ack('AR', message.summary.controlId!, undefined, t.errorCode), transition: t };
+  });
+}
+
+/**
+ * The storage contract, run identically against every engine. Each test gets a fresh database and a
+ * test clock; stores are closed after each test.
+ */
+export function storeContractSuite(engine: string, harness: StoreHarness): void {
+  describe(`${engine} store contract`, () => {
+    let clock: TestClock;
+    let store: Store;
+    const opened: Store[] = [];
+    const open = async (options: StoreOptions = {}): Promise<Store> => {
+      const s = await harness.open({ now: clock.now, random: () => 0, ...options });
+      opened.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      while (opened.length > 0) await opened.pop()!.close();
+      await harness.reset();
+      clock = new TestClock();
+      store = await open();
+    });
+    after(async () => {
+      while (opened.length > 0) await opened.pop()!.close();
+      await harness.dispose();
+    });
+
+    describe('schema migrations', () => {
+      it('applies the migrations once and keeps data when the database is reopened', async () => {
+        const version = await store.schemaVersion();
+        assert.ok(version >= 1);
+        await receive(store, inbound('flux1', 'MSG-1'));
+        await store.close();
+        opened.pop();
+        const reopened = await open();
+        assert.equal(await reopened.schemaVersion(), version);
+        assert.equal((await reopened.listMessages()).total, 1);
+        assert.equal((await reopened.getOrder('platform', ORDER_A))?.state, 'REQUESTED');
+      });
+    });
+
+    describe('inbound journal (commit, then acknowledge)', () => {
+      it('journals the message with its summary, its ACK and the order transition it caused', async () => {
+        const outcome = await receive(store, inbound('flux1', 'MSG-1'));
+        assert.equal(outcome.duplicate, false);
+        const message = await store.getMessage(outcome.messageId);
+        assert.ok(message);
+        assert.equal(message.direction, 'inbound');
+        assert.equal(message.status, 'accepted');
+        assert.equal(message.summary.messageType, 'ORM^O01');
+        assert.equal(message.summary.controlId, 'MSG-1');
+        assert.equal(message.summary.sendingFacility, 'StructureFacility');
+        assert.equal(message.summary.placerOrderNumber, 'CMD-0001');
+        assert.equal(text(message.raw), text(er7('flux1', 'MSG-1')));
+        assert.equal(message.ack?.code, 'AA');
+        assert.match(text(message.ack?.raw), /MSA\|AA\|MSG-1/);
+        assert.equal(message.receivedAt?.getTime(), clock.ms);
+
+        const order = await store.getOrder('platform', ORDER_A);
+        assert.equal(order?.state, 'REQUESTED');
+        assert.equal(order?.patientId, '248092A000001');
+        assert.equal(order?.partner, 'ris-a');
+        const transitions = await store.orderTransitions(order!.id);
+        assert.deepEqual(
+          transitions.map((t) => [t.from, t.to, t.event, t.messageId]),
+          [['NONE', 'REQUESTED', 'order', outcome.messageId]],
+        );
+      });
+
+      it('answers a re-delivered message with the original ACK bytes without reprocessing it', async () => {
+        const first = await receive(store, inbound('flux1', 'MSG-1'));
+        assert.equal(first.duplicate, false);
+        let called = false;
+        const again = await store.recordInbound(inbound('flux1', 'MSG-1'), () => {
+          called = true;
+          return { ack: ack('AR', 'MSG-1', 'OTHER', '205') };
+        });
+        assert.equal(called, false);
+        assert.ok(again.duplicate);
+        assert.equal(again.messageId, first.messageId);
+        assert.equal(again.contentMatches, true);
+        assert.equal(again.ack.code, 'AA');
+        assert.equal(again.ack.controlId, 'ACK-MSG-1');
+        assert.equal(text(again.ack.raw), text(ack('AA', 'MSG-1').raw));
+        assert.equal((await store.listMessages()).total, 1);
+        assert.equal((await store.getMessage(first.messageId))?.redeliveries, 1);
+      });
+
+      it('flags a re-delivery whose bytes differ from the original (sender reusing MSH-10)', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), raw: er7('flux1', 'MSG-1', ORDER_A, '|changed') }, () => ({
+          ack: ack('AA', 'MSG-1'),
+        }));
+        assert.ok(again.duplicate);
+        assert.equal(again.contentMatches, false);
+      });
+
+      it('treats the same MSH-10 from another sending facility as a new message', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        const other = await receive(store, inbound('flux1', 'MSG-1', ORDER_B, 'OtherFacility'));
+        assert.equal(other.duplicate, false);
+        assert.equal((await store.listMessages()).total, 2);
+      });
+
+      it('stores nothing and returns no ACK when the decision callback throws', async () => {
+        await assert.rejects(
+          store.recordInbound(inbound('flux1', 'MSG-1'), async ({ tx, messageId }) => {
+            await tx.applyOrderEvent({ role: 'platform', key: ORDER_A, event: { type: 'order' }, messageId });
+            await tx.enqueueWebhook({ eventType: 'order.requested', payload: { order: 'CMD-0001' }, targetUrl: 'http://127.0.0.1:9/hook' });
+            throw new Error('downstream unavailable');
+          }),
+          /downstream unavailable/,
+        );
+        assert.equal((await store.listMessages()).total, 0);
+        assert.equal(await store.getOrder('platform', ORDER_A), null);
+        assert.equal((await store.listWebhookDeliveries()).total, 0);
+        const retried = await receive(store, inbound('flux1', 'MSG-1'));
+        assert.equal(retried.duplicate, false);
+      });
+
+      it('keeps a message rejected by the workflow with its AR and records no transition', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        const early = await receive(store, inbound('flux4', 'MSG-2'));
+        assert.equal(early.duplicate, false);
+        assert.ok(!early.duplicate && !early.decision.transition.accept);
+        const message = await store.getMessage(early.messageId);
+        assert.equal(message?.status, 'rejected');
+        assert.equal(message?.ack?.code, 'AR');
+        assert.match(text(message?.ack?.raw), /207/);
+        const order = await store.getOrder('platform', ORDER_A);
+        assert.equal(order?.state, 'REQUESTED');
+        assert.equal((await store.orderTransitions(order!.id)).length, 1);
+      });
+
+      it('processes again a message that was answered AR when the sender re-sends it later', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        const early = await receive(store, inbound('flux4', 'MSG-2'));
+        assert.ok(!early.duplicate && !early.decision.transition.accept);
+        await receive(store, inbound('flux3', 'MSG-3'));
+        const later = await receive(store, inbound('flux4', 'MSG-2'));
+        assert.equal(later.duplicate, false);
+        assert.ok(!later.duplicate && later.decision.transition.accept);
+        assert.equal((await store.getOrder('platform', ORDER_A))?.state, 'COMPLEMENTED');
+        assert.equal((await store.listMessages({ controlId: 'MSG-2' })).total, 2);
+        const redelivered = await store.recordInbound(inbound('flux4', 'MSG-2'), () => ({ ack: ack('AR', 'MSG-2') }));
+        assert.equal(redelivered.duplicate, true);
+      });
+
+      it('journals a message without control id (unparseable) and never treats it as a re-delivery', async () => {
+        const garbage: InboundMessage = { partner: 'ris-a', raw: Buffer.from('not hl7'), summary: { messageType: '', flow: 'unknown' } };
+        for (let i = 0; i < 2; i++) {
+          const outcome = await store.recordInbound(garbage, () => ({ ack: ack('AE', '') }));
+          assert.equal(outcome.duplicate, false);
+        }
+        assert.equal((await store.listMessages({ status: 'error' })).total, 2);
+      });
+
+      it('stores the validation findings as given', async () => {
+        const findings = [{ severity: 'warning', rule: 'TLR-PID-008', location: 'PID-3', message: 'test INS OID with MSH-11 = P' }];
+        const outcome = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), findings }, () => ({ ack: ack('AA', 'MSG-1') }));
+        assert.deepEqual((await store.getMessage(outcome.messageId))?.findings, findings);
+      });
+    });
+
+    describe('journal queries', () => {
+      it('searches by order, patient, type, status, direction and date range with limit, offset and total', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        clock.advance(60_000);
+        await receive(store, inbound('flux1', 'MSG-2', ORDER_B));
+        clock.advance(60_000);
+        await receive(store, inbound('flux4', 'MSG-3'));
+        await store.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|decision'), summary: { ...summaryOf('flux3', 'OUT-1'), patientId: 'OTHER' }, orderKey: formatOrderKey(ORDER_A) });
+
+        assert.equal((await store.listMessages()).total, 4);
+        assert.equal((await store.listMessages({ placerOrderNumber: 'CMD-0001' })).total, 3);
+        assert.equal((await store.listMessages({ patientId: 'OTHER' })).total, 1);
+        assert.equal((await store.listMessages({ messageType: 'ORM^O01' })).total, 2);
+        assert.equal((await store.listMessages({ status: 'rejected' })).total, 1);
+        assert.equal((await store.listMessages({ direction: 'outbound' })).items[0]?.status, 'queued');
+        assert.equal((await store.listMessages({ flow: 'flux4' })).items[0]?.summary.controlId, 'MSG-3');
+        const start = new Date(clock.ms - 120_000);
+        assert.equal((await store.listMessages({ from: new Date(start.getTime() + 1), to: new Date(clock.ms) })).total, 1);
+        assert.equal((await store.listMessages({ from: start, to: new Date(clock.ms + 1) })).total, 4);
+        const page = await store.listMessages({ limit: 2, offset: 1 });
+        assert.equal(page.total, 4);
+        assert.deepEqual(page.items.map((m) => m.summary.controlId), ['MSG-3', 'MSG-2']);
+        assert.equal(await store.getMessage(9999), null);
+      });
+    });
+
+    describe('orders', () => {
+      it('follows an order through the platform workflow and lists it by state', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        const decision = await store.transaction(async (tx) => {
+          const outcome = await tx.applyOrderEvent({
+            role: 'platform',
+            key: ORDER_A,
+            event: { type: 'decision', accepted: true },
+            data: { protocol: 'CT without contrast' },
+          });
+          await tx.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|F3'), summary: summaryOf('flux3', 'OUT-1'), orderKey: formatOrderKey(ORDER_A) });
+          return outcome;
+        });
+        assert.ok(decision.transition.accept);
+        assert.equal(decision.order?.decision, 'accepted');
+        assert.deepEqual(decision.order?.data, { protocol: 'CT without contrast' });
+        await receive(store, inbound('flux4', 'MSG-2'));
+        const order = await store.getOrder('platform', ORDER_A);
+        assert.equal(order?.state, 'COMPLEMENTED');
+        assert.deepEqual(
+          (await store.orderTransitions(order!.id)).map((t) => `${t.from}>${t.to}`),
+          ['NONE>REQUESTED', 'REQUESTED>ACCEPTED', 'ACCEPTED>COMPLEMENTED'],
+        );
+        assert.equal((await store.listOrders({ state: 'COMPLEMENTED' })).total, 1);
+        assert.equal((await store.listOrders({ state: 'REQUESTED' })).total, 0);
+      });
+
+      it('keeps the RIS copy and the platform copy of the same order apart', async () => {
+        await store.transaction((tx) => tx.applyOrderEvent({ role: 'ris', key: ORDER_A, event: { type: 'order' } }));
+        await receive(store, inbound('flux1', 'MSG-1'));
+        await store.transaction((tx) => tx.applyOrderEvent({ role: 'ris', key: ORDER_A, event: { type: 'decision', accepted: false } }));
+        assert.equal((await store.getOrder('ris', ORDER_A))?.state, 'REJECTED');
+        assert.equal((await store.getOrder('platform', ORDER_A))?.state, 'REQUESTED');
+      });
+
+      it('rolls back the outbound message and the state change together', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.applyOrderEvent({ role: 'platform', key: ORDER_A, event: { type: 'decision', accepted: true } });
+            await tx.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|F3'), summary: summaryOf('flux3', 'OUT-1'), orderKey: formatOrderKey(ORDER_A) });
+            throw new Error('builder failed');
+          }),
+          /builder failed/,
+        );
+        assert.equal((await store.getOrder('platform', ORDER_A))?.state, 'REQUESTED');
+        assert.equal((await store.listOutbox()).total, 0);
+        assert.equal((await store.listMessages({ direction: 'outbound' })).total, 0);
+      });
+    });
+
+    describe('partner outbox', () => {
+      const enqueue = (controlId: string, orderKey: string | null, partner = 'ris-a') =>
+        store.enqueueOutbound({ partner, raw: Buffer.from(`MSH|${controlId}`), summary: summaryOf('flux3', controlId), orderKey });
+      const A = formatOrderKey(ORDER_A);
+      const B = formatOrderKey(ORDER_B);
+
+      it('delivers messages of one order in order while other orders pass', async () => {
+        const a1 = await enqueue('A1', A);
+        const a2 = await enqueue('A2', A);
+        const b1 = await enqueue('B1', B);
+        const first = await store.claimNext('ris-a', 'w1', 30_000);
+        assert.equal(first?.id, a1.outboxId);
+        assert.equal(first?.controlId, 'A1');
+        assert.equal(text(first?.raw), 'MSH|A1');
+        assert.equal(first?.attempt, 1);
+        const second = await store.claimNext('ris-a', 'w2', 30_000);
+        assert.equal(second?.id, b1.outboxId, 'A2 must wait for A1');
+        assert.equal(await store.claimNext('ris-a', 'w3', 30_000), null);
+        await store.markDelivered(a1.outboxId, ack('AA', 'A1'));
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
+        const delivered = await store.getMessage(a1.messageId);
+        assert.equal(delivered?.status, 'delivered');
+        assert.equal(delivered?.ack?.code, 'AA');
+        assert.equal(await store.claimNext('other-partner', 'w1', 30_000), null);
+      });
+
+      it('lets messages without order key overtake each other', async () => {
+        const x = await enqueue('X', null);
+        const y = await enqueue('Y', null);
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, x.outboxId);
+        assert.equal((await store.claimNext('ris-a', 'w2', 30_000))?.id, y.outboxId);
+      });
+
+      it('retries after a timeout with backoff, holding back only the same order meanwhile', async () => {
+        const a1 = await enqueue('A1', A);
+        const a2 = await enqueue('A2', A);
+        const b1 = await enqueue('B1', B);
+        await store.claimNext('ris-a', 'w1', 30_000);
+        const failed = await store.markFailed(a1.outboxId, { reason: 'timeout', retryable: true });
+        assert.equal(failed.state, 'pending');
+        assert.equal(failed.state === 'pending' && failed.nextAttemptAt.getTime(), clock.ms + 1000);
+        assert.equal((await store.getMessage(a1.messageId))?.status, 'retrying');
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, b1.outboxId);
+        assert.equal(await store.claimNext('ris-a', 'w1', 30_000), null, 'A1 not due yet, A2 behind it');
+        clock.advance(1000);
+        const retry = await store.claimNext('ris-a', 'w1', 30_000);
+        assert.equal(retry?.id, a1.outboxId);
+        assert.equal(retry?.attempt, 2);
+        await store.markDelivered(a1.outboxId, ack('AA', 'A1'));
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
+        assert.deepEqual((await store.outboxAttempts(a1.outboxId)).map((a) => [a.attempt, a.outcome]), [[1, 'retry'], [2, 'delivered']]);
+      });
+
+      it('grows the retry delay exponentially up to the maximum and parks after the attempt limit', async () => {
+        await store.close();
+        opened.pop();
+        store = await open({ backoff: { baseMs: 1000, factor: 2, maxMs: 5000, jitter: 0.5, maxAttempts: 5 }, random: () => 0 });
+        const a1 = await enqueue('A1', A);
+        const delays: number[] = [];
+        for (let attempt = 1; attempt <= 4; attempt++) {
+          const claim = await store.claimNext('ris-a', 'w1', 30_000);
+          assert.equal(claim?.attempt, attempt);
+          const outcome = await store.markFailed(a1.outboxId, { reason: 'AR 206', retryable: true, ack: ack('AR', 'A1', 'ACK-1', '206') });
+          assert.equal(outcome.state, 'pending');
+          if (outcome.state === 'pending') {
+            delays.push(outcome.nextAttemptAt.getTime() - clock.ms);
+            clock.ms = outcome.nextAttemptAt.getTime();
+          }
+        }
+        assert.deepEqual(delays, [1000, 2000, 4000, 5000]);
+        await store.claimNext('ris-a', 'w1', 30_000);
+        const last = await store.markFailed(a1.outboxId, { reason: 'AR 206', retryable: true });
+        assert.equal(last.state, 'parked');
+        assert.match(last.state === 'parked' ? last.reason : '', /gave up after 5 attempts/);
+        assert.equal((await store.getMessage(a1.messageId))?.ack?.code, 'AR');
+      });
+
+      it('parks a message answered AE with its ERR details; it blocks its order only until retried by hand', async () => {
+        const a1 = await enqueue('A1', A);
+        const a2 = await enqueue('A2', A);
+        const b1 = await enqueue('B1', B);
+        await store.claimNext('ris-a', 'w1', 30_000);
+        const errorDetails = [{ code: '101', location: 'PID^1^3', severity: 'E' }];
+        const parked = await store.markFailed(a1.outboxId, { reason: 'AE 101', retryable: false, ack: ack('AE', 'A1', 'ACK-1', '101'), errorDetails });
+        assert.equal(parked.state, 'parked');
+        const item = await store.getOutboxItem(a1.outboxId);
+        assert.equal(item?.state, 'parked');
+        assert.deepEqual(item?.errorDetails, errorDetails);
+        assert.equal((await store.getMessage(a1.messageId))?.status, 'parked');
+        clock.advance(3_600_000);
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, b1.outboxId);
+        assert.equal(await store.claimNext('ris-a', 'w1', 30_000), null, 'A2 stays behind the parked A1');
+        assert.deepEqual(await store.outboxDepth(), [{ partner: 'ris-a', pending: 1, inFlight: 1, parked: 1, oldestPendingAt: new Date(clock.ms - 3_600_000) }]);
+
+        await assert.rejects(store.retryParked(a2.outboxId), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE');
+        await store.retryParked(a1.outboxId);
+        assert.equal((await store.getMessage(a1.messageId))?.status, 'queued');
+        const again = await store.claimNext('ris-a', 'w1', 30_000);
+        assert.equal(again?.id, a1.outboxId);
+        assert.equal(again?.attempt, 1);
+        await store.markDelivered(a1.outboxId, ack('AA', 'A1'));
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
+      });
+
+      it('releases the order lane when an operator discards the parked message', async () => {
+        const a1 = await enqueue('A1', A);
+        const a2 = await enqueue('A2', A);
+        await store.claimNext('ris-a', 'w1', 30_000);
+        await store.markFailed(a1.outboxId, { reason: 'AE 103', retryable: false });
+        assert.equal(await store.claimNext('ris-a', 'w1', 30_000), null);
+        await store.discardParked(a1.outboxId, 'superseded by a corrected message');
+        assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
+        assert.equal((await store.getMessage(a1.messageId))?.status, 'discarded');
+        assert.deepEqual((await store.outboxAttempts(a1.outboxId)).map((a) => a.outcome), ['parked', 'operator_discard']);
+      });
+
+      it('hands a message to another worker when the lease of the first one expires', async () => {
+        const a1 = await enqueue('A1', A);
+        assert.equal((await store.claimNext('ris-a', 'w1', 5_000))?.id, a1.outboxId);
+        clock.advance(4_999);
+        assert.equal(await store.claimNext('ris-a', 'w2', 5_000), null);
+        clock.advance(1);
+        const taken = await store.claimNext('ris-a', 'w2', 5_000);
+        assert.equal(taken?.id, a1.outboxId);
+        assert.equal(taken?.attempt, 2);
+        assert.equal((await store.getOutboxItem(a1.outboxId))?.lockedBy, 'w2');
+      });
+
+      it('refuses to mark delivered with a negative ACK and to fail an item that is not in flight', async () => {
+        const a1 = await enqueue('A1', A);
+        await assert.rejects(store.markDelivered(a1.outboxId, ack('AE', 'A1')), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_ARGUMENT');
+        await assert.rejects(store.markFailed(a1.outboxId, { reason: 'timeout', retryable: true }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE');
+        await assert.rejects(store.markFailed(424242, { reason: 'timeout', retryable: true }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_NOT_FOUND');
+      });
+    });
+
+    describe('webhook outbox', () => {
+      it('retries a failed webhook with backoff and logs every attempt', async () => {
+        const id = await store.enqueueWebhook({ eventType: 'order.accepted', payload: { order: 'CMD-0001' }, targetUrl: 'https://hooks.example/ris' });
+        const claim = await store.claimNextWebhook('w1', 10_000);
+        assert.equal(claim?.id, id);
+        assert.deepEqual(claim?.payload, { order: 'CMD-0001' });
+        const failed = await store.markWebhookFailed(id, { reason: 'HTTP 503', retryable: true, httpStatus: 503, response: 'busy' });
+        assert.equal(failed.state, 'pending');
+        assert.equal(await store.claimNextWebhook('w1', 10_000), null);
+        clock.advance(1000);
+        assert.equal((await store.claimNextWebhook('w1', 10_000))?.attempt, 2);
+        await store.markWebhookDelivered(id, { httpStatus: 204 });
+        const log = await store.listWebhookDeliveries({ state: 'delivered' });
+        assert.equal(log.total, 1);
+        assert.equal(log.items[0]?.lastStatus, 204);
+        assert.equal(log.items[0]?.attempts, 2);
+        assert.deepEqual((await store.webhookAttempts(id)).map((a) => [a.outcome, a.httpStatus]), [['retry', 503], ['delivered', 204]]);
+        assert.equal((await store.listWebhookDeliveries({ state: 'pending' })).total, 0);
+      });
+
+      it('parks a webhook refused for good and retries it on request', async () => {
+        const id = await store.enqueueWebhook({ eventType: 'order.cancelled', payload: {}, targetUrl: 'https://hooks.example/ris' });
+        await store.claimNextWebhook('w1', 10_000);
+        assert.equal((await store.markWebhookFailed(id, { reason: 'HTTP 410', retryable: false, httpStatus: 410 })).state, 'parked');
+        assert.equal(await store.claimNextWebhook('w1', 10_000), null);
+        await store.retryWebhook(id);
+        assert.equal((await store.claimNextWebhook('w1', 10_000))?.id, id);
+      });
+    });
+
+    describe('retention', () => {
+      it('removes old message bytes in batches, keeps metadata and ACKs, never touches queued messages', async () => {
+        for (let i = 1; i <= 5; i++) await receive(store, inbound('flux1', `OLD-${i}`, { placerNumber: `CMD-OLD-${i}`, assigningAuthority: ORDER_A.assigningAuthority }));
+        const queued = await store.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|queued'), summary: summaryOf('flux3', 'OUT-1'), orderKey: null });
+        const hook = await store.enqueueWebhook({ eventType: 'order.requested', payload: { patient: 'x' }, targetUrl: 'https://hooks.example/ris' });
+        await store.claimNextWebhook('w1', 1000);
+        await store.markWebhookDelivered(hook, { httpStatus: 200 });
+        clock.advance(31 * 86_400_000);
+        const recent = await receive(store, inbound('flux1', 'NEW-1'));
+
+        const result = await store.pruneContent(30, { batchSize: 2 });
+        assert.equal(result.messages, 5);
+        assert.equal(result.webhooks, 1);
+        assert.ok(result.batches >= 4, `expected several batches, got ${result.batches}`);
+        const old = (await store.listMessages({ controlId: 'OLD-3' })).items[0]!;
+        const detail = await store.getMessage(old.id);
+        assert.equal(detail?.raw, null);
+        assert.equal(detail?.summary.placerOrderNumber, 'CMD-OLD-3');
+        assert.equal(detail?.ack?.code, 'AA');
+        assert.ok(detail?.contentPrunedAt);
+        assert.notEqual((await store.getMessage(recent.messageId))?.raw, null);
+        assert.equal(text((await store.getMessage(queued.messageId))?.raw), 'MSH|queued');
+        assert.equal((await store.listWebhookDeliveries()).items[0]?.payload, null);
+        assert.deepEqual(await store.pruneContent(30), { messages: 0, webhooks: 0, batches: 2 });
+      });
+    });
+  });
+}
