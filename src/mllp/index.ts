@@ -1,0 +1,13 @@
+export * from './accept-all-handler.js';
+export * from './client.js';
+export * from './constants.js';
+export * from './errors.js';
+export * from './frame-decoder.js';
+export * from './frame-encoder.js';
+export * from './peek-header.js';
+export * from './pool.js';
+export * from './reconnect-backoff.js';
+export type { MllpConnectionContext, MllpMessageHandler, MllpPeerTls } from './server-connection.js';
+export * from './server.js';
+export * from './tls-options.js';
+export * from './transport-ack.js';
