@@ -1,0 +1,271 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { GatewayConfigError } from './errors.js';
+
+/** Which half-connector an instance plays. */
+export type Role = 'ris' | 'platform';
+
+/** TLS files for an MLLP endpoint (paths). */
+export interface TlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** Server side: ask the partner for a certificate and refuse it when invalid (mutual TLS). */
+  requestClientCert?: boolean;
+  /** Client side: the name to verify in the partner's certificate (default: partner host). */
+  servername?: string;
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** HMAC-SHA256 key for the `X-Cisis-Tlr-Signature` header. */
+  secret: string;
+  /** Event types to deliver (`*` for all). */
+  events: string[];
+}
+
+/** Complete, validated configuration of one gateway instance. */
+export interface GatewayConfig {
+  role: Role;
+  /** How this system names itself in MSH-3 / MSH-4. */
+  identity: { application: string; facility: string };
+  /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
+  partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
+  mllp: { host: string; port: number; tls?: TlsFiles; maxFrameBytes: number; idleTimeoutMs: number };
+  api: { host: string; port: number; keys: string[] };
+  /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
+  storage: { url: string };
+  dataDir: string;
+  webhooks: WebhookConfig[];
+  retention: { contentDays: number };
+  outbox: { baseDelayMs: number; maxDelayMs: number };
+  /** MSH-11 of the messages we send. */
+  processingId: 'P' | 'T' | 'D';
+  /** MSH-18 of the messages we send. */
+  charset: 'UNICODE UTF-8' | '8859/15';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** A configuration as written by a user: every key optional. */
+export type GatewayConfigInput = DeepPartial<GatewayConfig>;
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<infer U> ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+const tlsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
+    requestClientCert: { type: 'boolean' }, servername: { type: 'string' },
+  },
+} as const;
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+
+/** JSON Schema of the configuration file, also published in docs/configuration.md. */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    role: { enum: ['ris', 'platform'] },
+    identity: { type: 'object', additionalProperties: false, properties: { application: nonEmpty, facility: nonEmpty } },
+    partner: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        name: nonEmpty, host: nonEmpty, port, application: nonEmpty, facility: nonEmpty, tls: tlsSchema,
+        ackTimeoutMs: { type: 'integer', minimum: 100 },
+      },
+    },
+    mllp: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        host: nonEmpty, port, tls: tlsSchema,
+        maxFrameBytes: { type: 'integer', minimum: 1024 }, idleTimeoutMs: { type: 'integer', minimum: 1000 },
+      },
+    },
+    api: {
+      type: 'object', additionalProperties: false,
+      properties: { host: nonEmpty, port, keys: { type: 'array', items: { type: 'string', minLength: 16 } } },
+    },
+    storage: { type: 'object', additionalProperties: false, properties: { url: nonEmpty } },
+    dataDir: nonEmpty,
+    webhooks: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['url', 'secret'],
+        properties: {
+          url: { type: 'string', pattern: '^https?://' }, secret: { type: 'string', minLength: 16 },
+          events: { type: 'array', items: nonEmpty },
+        },
+      },
+    },
+    retention: { type: 'object', additionalProperties: false, properties: { contentDays: { type: 'integer', minimum: 1 } } },
+    outbox: {
+      type: 'object', additionalProperties: false,
+      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 } },
+    },
+    processingId: { enum: ['P', 'T', 'D'] },
+    charset: { enum: ['UNICODE UTF-8', '8859/15'] },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  },
+} as const;
+
+const DEFAULT_PORTS: Record<Role, { mllp: number; api: number; partner: number }> = {
+  ris: { mllp: 2575, api: 8080, partner: 2576 },
+  platform: { mllp: 2576, api: 8081, partner: 2575 },
+};
+
+/** Defaults that run on loopback with an embedded SQLite database. */
+export function defaultConfig(role: Role): GatewayConfig {
+  const p = DEFAULT_PORTS[role];
+  const ris = role === 'ris';
+  return {
+    role,
+    identity: ris ? { application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE' } : { application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR' },
+    partner: ris
+      ? { name: 'platform', host: '127.0.0.1', port: p.partner, application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR', ackTimeoutMs: 30_000 }
+      : { name: 'ris', host: '127.0.0.1', port: p.partner, application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE', ackTimeoutMs: 30_000 },
+    mllp: { host: '127.0.0.1', port: p.mllp, maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMs: 10 * 60_000 },
+    api: { host: '127.0.0.1', port: p.api, keys: [] },
+    storage: { url: '' },
+    dataDir: './cisis-tlr-data',
+    webhooks: [],
+    retention: { contentDays: 90 },
+    outbox: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 },
+    processingId: 'P',
+    charset: 'UNICODE UTF-8',
+    logLevel: 'info',
+  };
+}
+
+/**
+ * Environment variables that override the file, one per option a deployment usually changes.
+ * Values are strings; numbers and lists are converted and then validated like the file.
+ */
+export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; type: 'string' | 'integer' | 'list' | 'boolean' }> = [
+  { name: 'CISIS_TLR_ROLE', path: 'role', type: 'string' },
+  { name: 'CISIS_TLR_IDENTITY_APPLICATION', path: 'identity.application', type: 'string' },
+  { name: 'CISIS_TLR_IDENTITY_FACILITY', path: 'identity.facility', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_NAME', path: 'partner.name', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_HOST', path: 'partner.host', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_PORT', path: 'partner.port', type: 'integer' },
+  { name: 'CISIS_TLR_PARTNER_APPLICATION', path: 'partner.application', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_FACILITY', path: 'partner.facility', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_ACK_TIMEOUT_MS', path: 'partner.ackTimeoutMs', type: 'integer' },
+  { name: 'CISIS_TLR_PARTNER_TLS_CA', path: 'partner.tls.ca', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_TLS_CERT', path: 'partner.tls.cert', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_TLS_KEY', path: 'partner.tls.key', type: 'string' },
+  { name: 'CISIS_TLR_MLLP_HOST', path: 'mllp.host', type: 'string' },
+  { name: 'CISIS_TLR_MLLP_PORT', path: 'mllp.port', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_TLS_CA', path: 'mllp.tls.ca', type: 'string' },
+  { name: 'CISIS_TLR_MLLP_TLS_CERT', path: 'mllp.tls.cert', type: 'string' },
+  { name: 'CISIS_TLR_MLLP_TLS_KEY', path: 'mllp.tls.key', type: 'string' },
+  { name: 'CISIS_TLR_MLLP_TLS_REQUEST_CLIENT_CERT', path: 'mllp.tls.requestClientCert', type: 'boolean' },
+  { name: 'CISIS_TLR_API_HOST', path: 'api.host', type: 'string' },
+  { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
+  { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
+  { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
+  { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
+  { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
+  { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
+  { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
+  { name: 'CISIS_TLR_LOG_LEVEL', path: 'logLevel', type: 'string' },
+];
+
+export interface LoadConfigOptions {
+  /** Configuration file (YAML or JSON). */
+  file?: string | undefined;
+  /** Command-line flags, already mapped to config paths; they win over file and environment. */
+  overrides?: GatewayConfigInput;
+  env?: NodeJS.ProcessEnv;
+  /** Role when neither file, environment nor flags give one. */
+  defaultRole?: Role;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateInput = ajv.compile(CONFIG_SCHEMA);
+
+/**
+ * Loads the configuration: defaults for the role ← file ← environment ← command-line flags,
+ * validated against `CONFIG_SCHEMA` with every problem listed in one `GatewayConfigError`.
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<GatewayConfig> {
+  const env = options.env ?? process.env;
+  let fromFile: Record<string, unknown> = {};
+  if (options.file) {
+    let text: string;
+    try {
+      text = await readFile(options.file, 'utf8');
+    } catch (e) {
+      throw new GatewayConfigError(`Cannot read configuration file ${options.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    try {
+      const parsed: unknown = options.file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      fromFile = (parsed ?? {}) as Record<string, unknown>;
+    } catch (e) {
+      throw new GatewayConfigError(`Configuration file ${options.file} is not valid ${options.file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new GatewayConfigError(`Configuration file ${options.file} must hold an object`);
+  }
+  const fromEnv: Record<string, unknown> = {};
+  const envProblems: string[] = [];
+  for (const o of ENVIRONMENT_OVERRIDES) {
+    const raw = env[o.name];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (o.type === 'integer') {
+      value = Number(raw);
+      if (!Number.isInteger(value)) envProblems.push(`${o.name}=${raw} is not an integer`);
+    } else if (o.type === 'list') {
+      value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (o.type === 'boolean') {
+      value = /^(1|true|yes)$/i.test(raw);
+    }
+    setPath(fromEnv, o.path, value);
+  }
+  if (envProblems.length) throw new GatewayConfigError(`Invalid environment: ${envProblems.join('; ')}`, envProblems);
+
+  const merged = mergeDeep(mergeDeep(fromFile, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  if (!validateInput(merged)) {
+    const problems = (validateInput.errors ?? []).map((e) => {
+      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+      const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : '';
+      const allowed = e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+      return `${where}: ${e.message ?? 'invalid'}${extra}${allowed}`;
+    });
+    throw new GatewayConfigError(`Invalid configuration${options.file ? ` in ${options.file}` : ''}:\n  - ${problems.join('\n  - ')}`, problems);
+  }
+  const role = ((merged as { role?: Role }).role ?? options.defaultRole ?? 'ris') as Role;
+  const config = mergeDeep(defaultConfig(role) as unknown as Record<string, unknown>, merged) as unknown as GatewayConfig;
+  config.dataDir = resolve(config.dataDir);
+  if (!config.storage.url) config.storage.url = `sqlite:${resolve(config.dataDir, `cisis-tlr-${role}.db`)}`;
+  if (config.outbox.maxDelayMs < config.outbox.baseDelayMs) {
+    throw new GatewayConfigError('Invalid configuration: outbox.maxDelayMs must be at least outbox.baseDelayMs');
+  }
+  for (const w of config.webhooks) w.events ??= ['*'];
+  return config;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    node[k] ??= {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+      ? mergeDeep(b as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
