@@ -64,6 +64,8 @@ export interface RawFinding {
   readonly m: string;
   /** Texts of the diagnostics the assertion references, if any. */
   readonly d?: readonly string[];
+  /** Set when the test raised a dynamic error instead of evaluating: `code: description`. */
+  readonly x?: string;
 }
 
 /** Options of {@link compileSchematron}. */
@@ -249,7 +251,7 @@ class Compiler {
     this.out.push('<?xml version="1.0" encoding="UTF-8"?>');
     this.out.push(
       `<xsl:stylesheet version="3.0" xmlns:xsl="${XSL_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema"` +
-        ` xmlns:${GENERATED_PREFIX}="${GENERATED_NS}"${declarations}` +
+        ` xmlns:${GENERATED_PREFIX}="${GENERATED_NS}" xmlns:err="http://www.w3.org/2005/xqt-errors"${declarations}` +
         ` exclude-result-prefixes="#all" xml:base="${escapeXml(pathToFileURL(this.schema.file).href)}">`,
     );
     this.out.push('<xsl:output method="json" indent="no"/>');
@@ -300,8 +302,11 @@ class Compiler {
       for (const child of element.children) if (child.kind === 'element') fromDeclarations(child);
     };
     fromDeclarations(this.schema);
-    for (const reserved of ['xml', 'xsl', 'xs', GENERATED_PREFIX]) {
-      if (reserved === 'xs' && namespaces.get('xs') === 'http://www.w3.org/2001/XMLSchema') {
+    for (const reserved of ['xml', 'xsl', 'xs', 'err', GENERATED_PREFIX]) {
+      if (
+        (reserved === 'xs' && namespaces.get('xs') === 'http://www.w3.org/2001/XMLSchema') ||
+        (reserved === 'err' && namespaces.get('err') === 'http://www.w3.org/2005/xqt-errors')
+      ) {
         namespaces.delete('xs');
         continue;
       }
@@ -430,7 +435,11 @@ class Compiler {
     });
     const subject = assertion.attrs['subject'];
     const location = subject ? `${GENERATED_PREFIX}:location((${subject}, .)[1])` : `${GENERATED_PREFIX}:location(.)`;
-    const condition = kind === 'assert' ? `not(${test})` : test;
+    const portableTest = this.portableRegexes(test, assertion.file);
+    const condition = kind === 'assert' ? `not(${portableTest})` : portableTest;
+    // A dynamic error in one test (a regex the engine rejects, a bad cast) must not abort the whole run:
+    // it becomes a finding of its own, marked with the error, and the other assertions still run.
+    out.push('<xsl:try>');
     out.push(`<xsl:if test="${escapeXml(condition)}">`);
     out.push(`<xsl:variable name="${GENERATED_PREFIX}:message">${this.messageContent(assertion.children)}</xsl:variable>`);
     const diagnosticIds = (assertion.attrs['diagnostics'] ?? '').split(/\s+/).filter(Boolean);
@@ -455,6 +464,31 @@ class Compiler {
     }
     out.push('</xsl:map>');
     out.push('</xsl:if>');
+    out.push('<xsl:catch>');
+    out.push(
+      `<xsl:map><xsl:map-entry key="'a'" select="${index}"/><xsl:map-entry key="'r'" select="${ruleExpression}"/>` +
+        `<xsl:map-entry key="'l'" select="${GENERATED_PREFIX}:location(.)"/>` +
+        `<xsl:map-entry key="'m'" select="''"/><xsl:map-entry key="'x'" select="string($err:code) || ': ' || $err:description"/></xsl:map>`,
+    );
+    out.push('</xsl:catch>');
+    out.push('</xsl:try>');
+  }
+
+  /**
+   * Rewrites regular expressions that the Java regex engine of the ANS tool accepts but that XPath engines
+   * translating to ECMAScript regexes reject: a quantifier applied to the `^` anchor, as in ART-DECOR's
+   * `'^-?[1-9]\d*$|^+?\d*$'`. Quantifying an anchor changes nothing when at least one repetition is
+   * required (`^+`, `^+?` mean `^`) and removes the anchor when none is (`^?`, `^*`), which is how Java
+   * evaluates them. Each rewrite is recorded as a compiler warning.
+   */
+  private portableRegexes(expression: string, file: string): string {
+    return expression.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (literal) => {
+      const rewritten = literal.replace(/(^|[^\\[])\^([+*?]+)/g, (_match, before: string, quantifiers: string) =>
+        quantifiers.startsWith('+') ? `${before}^` : before,
+      );
+      if (rewritten !== literal) this.warnings.push(`${file}: regex ${literal} rewritten as ${rewritten}`);
+      return rewritten;
+    });
   }
 
   /** Text of an assertion or diagnostic: literal text, `sch:value-of`, `sch:name`, and the text of `emph`/`dir`/`span`. */

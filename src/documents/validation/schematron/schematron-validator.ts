@@ -1,0 +1,130 @@
+import { pathToFileURL } from 'node:url';
+import { CdaValidationError } from '../errors.js';
+import { SaxonJS } from '../saxon.js';
+import type { SaxonDomDocument } from '../saxon.js';
+import type { RawFinding } from './schematron-compiler.js';
+import { loadCompiledSchematron } from './sef-cache.js';
+import type { CompiledSchematronArtifact, SchematronManifest, SefCacheOptions } from './sef-cache.js';
+import { severityOf } from './severity.js';
+import type { FindingSeverity } from './severity.js';
+
+/** One fired assertion or report of a Schematron run, in SVRL terms plus a severity. */
+export interface SchematronFinding {
+  readonly severity: FindingSeverity;
+  /**
+   * `failed-assert` and `successful-report` as in SVRL; `evaluation-error` when the test raised a dynamic
+   * error (the message then says so, and the severity is `warning`: the document was not proven wrong).
+   */
+  readonly kind: 'failed-assert' | 'successful-report' | 'evaluation-error';
+  /** `@id` of the assertion, else `@id` of its rule, else the pattern id. */
+  readonly rule: string;
+  readonly pattern: string;
+  readonly context: string;
+  readonly test: string;
+  /** XPath of the node, e.g. `/ClinicalDocument/component[1]/structuredBody[1]`. */
+  readonly location: string;
+  readonly message: string;
+  readonly role: string | null;
+  readonly flag: string | null;
+  readonly see: string | null;
+  readonly diagnostics: readonly string[];
+  /** Schematron file the assertion was written in. */
+  readonly sourceFile: string;
+}
+
+/** A document to check: XML text, or a document already parsed by {@link parseXmlForSchematron}. */
+export type SchematronInput = string | SaxonDomDocument;
+
+/**
+ * A compiled Schematron, ready to check documents. Load once (compilation is cached on disk), then call
+ * {@link SchematronValidator.validate} as often as needed: a run only walks the document.
+ */
+export class SchematronValidator {
+  readonly manifest: SchematronManifest;
+  /** `true` when the compiled stylesheet came from the cache. */
+  readonly fromCache: boolean;
+  private readonly sef: unknown;
+  private readonly baseUri: string;
+
+  private constructor(artifact: CompiledSchematronArtifact) {
+    this.manifest = artifact.manifest;
+    this.fromCache = artifact.fromCache;
+    this.sef = artifact.sef;
+    this.baseUri = pathToFileURL(artifact.manifest.schematron).href;
+  }
+
+  /** Loads (compiling if needed) the Schematron at `schematronFile`. */
+  static async load(schematronFile: string, options: SefCacheOptions = {}): Promise<SchematronValidator> {
+    return new SchematronValidator(await loadCompiledSchematron(schematronFile, options));
+  }
+
+  /**
+   * Runs the Schematron on one document. Synchronous: SaxonJS runs the compiled stylesheet on the calling
+   * thread. `document()` / `doc()` calls in the rules resolve against the Schematron file's location.
+   */
+  validate(input: SchematronInput): SchematronFinding[] {
+    let serialized: unknown;
+    try {
+      const source = typeof input === 'string' ? { sourceText: input } : { sourceNode: input };
+      serialized = SaxonJS.transform(
+        {
+          stylesheetInternal: this.sef,
+          // The value-set paths of the ANS rules are relative to the Schematron, not to the cache directory.
+          stylesheetBaseURI: this.baseUri,
+          ...source,
+          destination: 'serialized',
+        },
+        'sync',
+      ).principalResult;
+    } catch (cause) {
+      throw new CdaValidationError(
+        'TLR_ERR_SCHEMATRON_RUNTIME',
+        `${this.manifest.schematron}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+    const raw = JSON.parse(String(serialized)) as RawFinding[];
+    return raw.map((finding) => this.describe(finding));
+  }
+
+  private describe(finding: RawFinding): SchematronFinding {
+    const assertion = this.manifest.assertions[finding.a];
+    const rule = this.manifest.rules[finding.r];
+    if (!assertion || !rule) {
+      throw new CdaValidationError('TLR_ERR_SCHEMATRON_RUNTIME', `${this.manifest.schematron}: finding refers to unknown assertion ${finding.a}`);
+    }
+    const role = assertion.role ?? rule.role;
+    const flag = assertion.flag ?? rule.flag;
+    const common = {
+      rule: assertion.id ?? rule.id ?? rule.pattern,
+      pattern: rule.pattern,
+      context: rule.context,
+      test: assertion.test,
+      location: finding.l,
+      role,
+      flag,
+      see: assertion.see,
+      diagnostics: finding.d ?? [],
+      sourceFile: assertion.sourceFile,
+    };
+    if (finding.x !== undefined) {
+      return {
+        ...common,
+        severity: 'warning',
+        kind: 'evaluation-error',
+        message: `the test of this ${assertion.kind} could not be evaluated (${finding.x}); test: ${assertion.test}`,
+      };
+    }
+    return {
+      ...common,
+      severity: severityOf(role, flag, finding.m),
+      kind: assertion.kind === 'assert' ? 'failed-assert' : 'successful-report',
+      message: finding.m,
+    };
+  }
+}
+
+/** Parses XML once into the tree SaxonJS runs on, so that several Schematrons can share it. */
+export async function parseXmlForSchematron(xml: string): Promise<SaxonDomDocument> {
+  return SaxonJS.getResource({ text: xml, type: 'xml' });
+}
