@@ -1,0 +1,106 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Store, WebhookClaim } from '../store/index.js';
+import type { WebhookConfig } from './config.js';
+import type { GatewayMetrics } from './metrics.js';
+import { WakeableLoop } from './wakeable-loop.js';
+
+/** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as Stripe-style receivers verify it. */
+export const SIGNATURE_HEADER = 'x-cisis-tlr-signature';
+
+/** Signs a webhook body: HMAC-SHA256 over `${timestamp}.${body}` with the endpoint secret. */
+export function signWebhook(secret: string, body: string, timestampSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
+  return `t=${timestampSeconds},v1=${mac}`;
+}
+
+/** Checks a signature header (for host software and tests); rejects timestamps older than `toleranceSeconds`. */
+export function verifyWebhookSignature(secret: string, body: string, header: string, toleranceSeconds = 300, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+  const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  if (!m) return false;
+  const t = Number(m[1]);
+  if (Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  const expected = signWebhook(secret, body, t);
+  return expected.length === header.length && timingSafeEqual(Buffer.from(expected), Buffer.from(header));
+}
+
+export interface WebhookDispatcherOptions {
+  store: Store;
+  webhooks: readonly WebhookConfig[];
+  metrics: GatewayMetrics;
+  logger: Logger;
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * Delivers queued webhook events by HTTP POST with an HMAC-SHA256 signature. 2xx → delivered;
+ * network errors, timeouts, 408, 429 and 5xx → retried with backoff; other 4xx → parked (the
+ * endpoint refuses this event; an operator can retry it). Events of one order are delivered in order.
+ */
+export class WebhookDispatcher {
+  readonly #o: WebhookDispatcherOptions;
+  readonly #workerId = `wh-${randomUUID().slice(0, 8)}`;
+  readonly #loop: WakeableLoop;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#o = options;
+    this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 1000, (e) => options.logger.error({ err: e }, 'webhook dispatcher step failed'));
+  }
+
+  start(): void { this.#loop.start(); }
+  wake(): void { this.#loop.wake(); }
+  stop(): Promise<void> { return this.#loop.stop(); }
+
+  async #deliverOne(): Promise<boolean> {
+    const timeoutMs = this.#o.timeoutMs ?? 10_000;
+    const claim = await this.#o.store.claimNextWebhook(this.#workerId, timeoutMs * 2 + 5_000);
+    if (!claim) return false;
+    await this.#post(claim, timeoutMs);
+    return true;
+  }
+
+  async #post(claim: WebhookClaim, timeoutMs: number): Promise<void> {
+    const { store, metrics, logger } = this.#o;
+    const endpoint = this.#o.webhooks.find((w) => w.url === claim.targetUrl);
+    if (!endpoint) {
+      await store.markWebhookFailed(claim.id, { reason: 'endpoint no longer configured', retryable: false });
+      return;
+    }
+    const body = JSON.stringify({ id: `evt_${claim.id}`, type: claim.eventType, attempt: claim.attempt, data: claim.payload });
+    const ts = Math.floor(Date.now() / 1000);
+    let status: number | undefined;
+    let text = '';
+    try {
+      const res = await fetch(claim.targetUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'cisis-tlr-webhooks',
+          'x-cisis-tlr-event': claim.eventType,
+          'x-cisis-tlr-delivery': String(claim.id),
+          [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, ts),
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = res.status;
+      text = (await res.text()).slice(0, 2000);
+    } catch (e) {
+      const reason = (e as Error).name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : `network error: ${(e as Error).message}`;
+      metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'error' });
+      await store.markWebhookFailed(claim.id, { reason, retryable: true });
+      logger.warn({ webhookId: claim.id, event: claim.eventType, reason }, 'webhook delivery failed, will retry');
+      return;
+    }
+    if (status >= 200 && status < 300) {
+      metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'delivered' });
+      await store.markWebhookDelivered(claim.id, { httpStatus: status, response: text });
+      return;
+    }
+    const retryable = status === 408 || status === 429 || status >= 500;
+    metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: retryable ? 'retry' : 'refused' });
+    await store.markWebhookFailed(claim.id, { reason: `HTTP ${status}`, retryable, httpStatus: status, response: text });
+    logger.warn({ webhookId: claim.id, event: claim.eventType, status }, retryable ? 'webhook endpoint error, will retry' : 'webhook refused by the endpoint, parked');
+  }
+}
