@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
+import { registerSendCommand } from './commands/send.js';
+import { registerValidateCdaCommand } from './commands/validate-cda.js';
 
 /**
  * Builds the `cisis-tlr` command line and runs it. Returns the exit code the commands set
@@ -12,6 +15,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   registerParseCommand(program);
+  registerValidateCdaCommand(program);
+  registerSendCommand(program);
+  registerListenCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
