@@ -3,4 +3,6 @@ export * from './build/index.js';
 export * from './date-time.js';
 export * from './errors.js';
 export * from './model/index.js';
+export { sniffProtocolMediaType } from './protocol-content.js';
+export * from './read/index.js';
 export * from './vocabulary.js';

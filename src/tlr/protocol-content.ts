@@ -1,5 +1,5 @@
-import { isBase64 } from '../../hl7/index.js';
-import type { ProtocolMediaType } from '../model/decision.js';
+import { isBase64 } from '../hl7/index.js';
+import type { ProtocolMediaType } from './model/decision.js';
 
 /**
  * Recognises what an encapsulated protocol is from its first bytes: the guide fixes the ED type of

@@ -1,7 +1,7 @@
 import type {
   Cancellation, Decision, HealthProfessional, ImagingOrder, MessageContext, Organisation, Patient, PostExamInfo, Visit,
-} from '../../src/tlr/index.js';
-import { INS_OID } from '../../src/tlr/index.js';
+} from '../../src/tlr/model/index.js';
+import { INS_OID } from '../../src/tlr/vocabulary.js';
 
 /**
  * Realistic domain objects for the four flows, close to the guide's examples (same patient, same

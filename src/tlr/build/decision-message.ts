@@ -9,7 +9,7 @@ import { requireNonEmpty, requireText } from './input-checks.js';
 import { ObservationWriter, repeatedSubId } from './observations.js';
 import { addObr, addOrc, organisationComponents, professionalComponents, reasonComponents, setEnteringOrganisationType } from './order-segments.js';
 import { writePatient, writeVisit } from './patient-segments.js';
-import { sniffBase64MediaType } from './protocol-content.js';
+import { sniffBase64MediaType } from '../protocol-content.js';
 
 /**
  * Builds flow 3, the response to an imaging request (ORU^R01^ORU_R01), per `flux3-reponse.md`:

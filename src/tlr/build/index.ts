@@ -3,5 +3,4 @@ export * from './cancellation-message.js';
 export * from './decision-message.js';
 export * from './order-message.js';
 export * from './post-exam-message.js';
-export { sniffProtocolMediaType } from './protocol-content.js';
 export { isLatin9 } from './latin9.js';

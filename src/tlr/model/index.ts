@@ -10,3 +10,4 @@ export * from './organisation.js';
 export * from './patient.js';
 export * from './post-exam-info.js';
 export * from './visit.js';
+export * from './tlr-message.js';

@@ -1,0 +1,3 @@
+export * from './mapping.js';
+export * from './readers.js';
+export type { ReadOptions, ReadResult } from './read-result.js';
