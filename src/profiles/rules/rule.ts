@@ -1,0 +1,136 @@
+import type { ErrorCondition, Message, Segment } from '../../hl7/index.js';
+import { formatLocation } from '../../hl7/index.js';
+import type { GroupNode } from '../structure/grammar.js';
+import type { Finding, FindingSeverity, Profile, ValidateOptions } from '../types.js';
+
+/** One ORDER group (ORDER_OBSERVATION in ORU) with its ORC, OBR and OBX segments. */
+export interface OrderGroup {
+  /** 1-based position among the ORDER groups of the message. */
+  index: number;
+  node: GroupNode;
+  orc: Segment | undefined;
+  obr: Segment | undefined;
+  /** OBX segments of the OBSERVATION groups, in order. */
+  observations: Segment[];
+}
+
+/** What a rule sees of the message being validated. */
+export interface RuleContext {
+  readonly message: Message;
+  readonly profile: Profile;
+  readonly tree: GroupNode;
+  readonly orders: readonly OrderGroup[];
+  readonly options: ValidateOptions;
+  /** True when the OBX segments are a fragment (no complete ORDER group): group-completeness rules are skipped. */
+  readonly fragment: boolean;
+  /** `OBX[3]-5.5` for a segment of the message and an optional field path. */
+  at(segment: Segment, path?: string): string;
+  report(rule: RuleDefinition, location: string, message: string, overrides?: { severity?: FindingSeverity; condition?: ErrorCondition }): void;
+}
+
+/**
+ * Where a rule applies. `observation` rules look at one OBX and its siblings and also run on OBX
+ * fragments; `group` rules need a complete ORDER group (e.g. "at least one modality OBX").
+ */
+export type RuleScope = 'message' | 'group' | 'observation';
+
+/** A checklist rule, whether declared as a table row or written as a function. */
+export interface RuleDefinition {
+  /** Rule id exactly as in conformance-checklist.md. */
+  id: string;
+  severity: FindingSeverity;
+  /** HL7 table 0357 code for ERR-3 (ack.md §5.3). */
+  condition: ErrorCondition;
+  profiles: readonly Profile[];
+  scope: RuleScope;
+  /** The rule in one sentence (checklist wording). */
+  summary: string;
+  evaluate(ctx: RuleContext): void;
+}
+
+export const BUSINESS: readonly Profile[] = ['flux1', 'flux2', 'flux3', 'flux4'];
+
+/** Declares a rule written as a function. */
+export function defineRule(rule: RuleDefinition): RuleDefinition {
+  return rule;
+}
+
+/** Builds the context and collects findings. */
+export class FindingCollector {
+  readonly findings: Finding[] = [];
+
+  add(rule: Pick<RuleDefinition, 'id' | 'severity' | 'condition'>, location: string, message: string, overrides: { severity?: FindingSeverity; condition?: ErrorCondition } = {}): void {
+    this.findings.push({
+      severity: overrides.severity ?? rule.severity,
+      rule: rule.id,
+      location,
+      message,
+      condition: overrides.condition ?? rule.condition,
+    });
+  }
+}
+
+export function locationOf(message: Message, segment: Segment, path?: string): string {
+  const occurrence = message.occurrenceOf(segment);
+  if (path === undefined) return formatLocation({ segment: segment.name, occurrence });
+  return formatLocation({ segment: segment.name, occurrence, ...parsePath(path) });
+}
+
+function parsePath(path: string): { field: number; repetition?: number; component?: number; subcomponent?: number } {
+  const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
+  if (!m) throw new Error(`Invalid field path ${path}`);
+  const out: { field: number; repetition?: number; component?: number; subcomponent?: number } = { field: Number(m[1]) };
+  if (m[2]) out.repetition = Number(m[2]);
+  if (m[3]) out.component = Number(m[3]);
+  if (m[4]) out.subcomponent = Number(m[4]);
+  return out;
+}
+
+/**
+ * Decoded value with the checklist's notion of "non-empty": trimmed; the HL7 null `""` reads as
+ * empty. A path that stops above the level where the element has parts (`MSH-3` holding
+ * `^1.2.3^ISO`, `ORC-21.6` holding `NS&1.2.3&ISO`) yields the element's ER7 text when any part has
+ * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
+ */
+export function valueOf(segment: Segment, path: string): string {
+  const p = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
+  if (!p) throw new Error(`Invalid field path ${path}`);
+  const field = Number(p[1]);
+  if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);
+  const rep = segment.field(field, p[2] ? Number(p[2]) : 1);
+  let v: string;
+  if (p[3] === undefined) {
+    v = rep.length > 1 || rep.subs(1).length > 1 ? wholeText(rep.raw, rep.length, (c) => rep.subs(c)) : rep.get(1);
+  } else if (p[4] === undefined) {
+    const c = Number(p[3]);
+    const subs = rep.subs(c);
+    v = subs.length > 1 ? (subs.some((s) => s.trim() !== '') ? rep.rawComponent(c) : '') : rep.get(c);
+  } else {
+    v = rep.get(Number(p[3]), Number(p[4]));
+  }
+  v = v.trim();
+  return v === '""' ? '' : v;
+}
+
+function wholeText(raw: string, components: number, subs: (c: number) => string[]): string {
+  for (let c = 1; c <= components; c++) if (subs(c).some((s) => s.trim() !== '')) return raw;
+  return '';
+}
+
+/** True when the element holds the HL7 explicit null `""` (reported as such: it is not a value). */
+export function isExplicitNull(segment: Segment, path: string): boolean {
+  return segment.raw(path).trim() === '""';
+}
+
+/** OBX-3.1 — how the checklist identifies an observation. */
+export function observationCode(obx: Segment): string {
+  return obx.get('3.1');
+}
+
+/** OBX-4 split at the dot: `n.m` → {n, m}; `n` → {n, m: undefined}; undefined when empty or malformed. */
+export function subId(obx: Segment): { n: number; m: number | undefined; text: string } | undefined {
+  const text = obx.get(4).trim();
+  const match = /^([1-9][0-9]*)(?:\.([1-9][0-9]*))?$/.exec(text);
+  if (!match) return undefined;
+  return { n: Number(match[1]), m: match[2] === undefined ? undefined : Number(match[2]), text };
+}
