@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { ackForValidation, validateMessage } from '../../profiles/index.js';
+import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
+import { tryParseMessage } from '../../hl7/index.js';
+
+/** Where the command writes; the defaults are the process streams and `process.exitCode`. */
+export interface ValidateCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  setExitCode(code: number): void;
+}
+
+const PROCESS_IO: ValidateCommandIo = {
+  stdout: (t) => { process.stdout.write(t); },
+  stderr: (t) => { process.stderr.write(t); },
+  setExitCode: (c) => { process.exitCode = c; },
+};
+
+/** One file in the `--json` output (the contract external tools rely on). */
+export interface ValidateJsonResult {
+  file: string;
+  profile: Profile | null;
+  valid: boolean;
+  issues: Array<Pick<Finding, 'severity' | 'rule' | 'location' | 'message'>>;
+  /** Only with `--ack`: the acknowledgement (ER7, CR-separated). */
+  ack?: string;
+}
+
+interface ValidateCommandOptions {
+  profile: Profile | 'auto';
+  json?: boolean;
+  ack?: boolean;
+}
+
+function textReport(file: string, report: ValidationReport): string {
+  const lines = [`${file}: ${report.profile ?? 'unknown flow'} — ${report.valid ? 'valid' : 'INVALID'}`];
+  const errors = report.issues.filter((i) => i.severity === 'error');
+  const warnings = report.issues.filter((i) => i.severity === 'warning');
+  for (const [title, list] of [['errors', errors], ['warnings', warnings]] as const) {
+    if (list.length === 0) continue;
+    lines.push(`  ${list.length} ${list.length === 1 ? title.slice(0, -1) : title}:`);
+    for (const i of list) lines.push(`    ${i.location.padEnd(14)} ${i.rule.padEnd(12)} ${i.message}`);
+  }
+  if (report.issues.length === 0) lines.push('  no finding');
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `cisis-tlr validate [--profile auto|flux1|flux2|flux3|flux4|ack] [--json] [--ack] FILE...`
+ *
+ * Validates each file (one HL7 v2 message per file) against the Téléradiologie volet. Exit code:
+ * 0 when no file has an error (warnings allowed), 1 when a file has an error, 2 on a usage or I/O
+ * error (an unreadable file is reported on stderr and left out of the JSON array). `--json` prints
+ * one JSON array with one object per file; `--ack` also prints the acknowledgement a receiver should
+ * send back (segments separated by newlines for reading).
+ */
+export function registerValidateCommand(program: Command, io: ValidateCommandIo = PROCESS_IO): Command {
+  return program
+    .command('validate')
+    .description('Validate HL7 v2.5.1 Téléradiologie messages against the ANS CI-SIS volet (offline EVS "standard 45")')
+    .addOption(new Option('--profile <profile>', 'profile to validate against').choices(['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack']).default('auto'))
+    .option('--json', 'print one JSON array with one object per file')
+    .option('--ack', 'also print the HL7 ACK a receiver should send back')
+    .argument('<files...>', 'files holding one HL7 v2 message each')
+    .action(async (files: string[], options: ValidateCommandOptions) => {
+      let exit = 0;
+      const results: ValidateJsonResult[] = [];
+      for (const file of files) {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(file);
+        } catch (e) {
+          io.stderr(`cisis-tlr validate: cannot read ${file}: ${(e as Error).message}\n`);
+          exit = 2;
+          continue;
+        }
+        const report = validateMessage(bytes, { profile: options.profile });
+        if (!report.valid && exit === 0) exit = 1;
+        const result: ValidateJsonResult = {
+          file,
+          profile: report.profile,
+          valid: report.valid,
+          issues: report.issues.map(({ severity, rule, location, message }) => ({ severity, rule, location, message })),
+        };
+        let ack: string | undefined;
+        if (options.ack) {
+          const original = report.message ?? tryParseMessage(bytes).header;
+          if (original) ack = ackForValidation(original, report).toString();
+        }
+        if (options.json) {
+          results.push(ack === undefined ? result : { ...result, ack });
+        } else {
+          io.stdout(textReport(file, report));
+          if (options.ack) io.stdout(ack === undefined ? '  (no ACK: the message header could not be read)\n' : `  ACK:\n${ack.split('\r').filter((s) => s !== '').map((s) => `    ${s}`).join('\n')}\n`);
+        }
+      }
+      if (options.json) io.stdout(JSON.stringify(results, null, 2) + '\n');
+      io.setExitCode(exit === 2 ? 2 : exit);
+    });
+}
