@@ -66,8 +66,10 @@ export class CdaXsdValidator {
       throw new CdaValidationError('TLR_ERR_CDA_XSD_ENGINE', `xmllint failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
     if (result.valid) return [];
-    const findings = result.errors
-      // Schema-parser warnings concern the XSD set (e.g. a namespace imported twice), not the document.
+    const located = result.errors.filter((error) => error.loc !== null);
+    const findings = (located.length > 0 ? located : result.errors)
+      // Schema-parser warnings concern the XSD set (e.g. a namespace imported twice), not the document;
+      // unlocated lines next to located ones are xmllint's echo of the offending source line.
       .filter((error) => error.loc === null || error.loc.fileName === DOCUMENT_NAME)
       .map((error) => ({ line: error.loc?.lineNumber ?? null, message: error.message.trim() }));
     // An invalid result always carries at least one finding, even if xmllint's output could not be parsed.
