@@ -1,0 +1,183 @@
+import type { Message, MessageHeader, Segment } from '../../hl7/index.js';
+import { inspectBase64 } from './base64.js';
+import type { CdaHeader } from './cda-header.js';
+import { readDocumentId } from './document-id.js';
+import { readIdentifier, readOrganization, readPerson, withoutEmpty } from './er7-fields.js';
+import type {
+  CodedConcept, DocumentId, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentPatient, DocumentRequestKind,
+  DocumentVisit, MailRecipient, Participant,
+} from './types.js';
+import type { DocumentMessageView } from './validation/message-view.js';
+import type { DocumentProfile, DocumentValidationReport } from './validation/profile.js';
+import { runDocumentValidation } from './validation/validate-document-message.js';
+import { MAIL_BODY_DEFINITIONS, NO_REPLY_COMMENT_TYPE } from './vocabulary.js';
+
+/** A document found in a message. */
+export interface ReceivedDocument {
+  /** The decoded bytes of OBX-5.5 (the CDA XML); undefined when the base64 is not valid. */
+  bytes: Buffer | undefined;
+  /** MIME type given by OBX-5.2/5.3 (`text/xml` for a CDA). */
+  mimeType: string;
+  /** OBX-3: the document type. */
+  type: CodedConcept;
+  /** The document id: TXA-12 in MDM (read per the volet's population rule), else the CDA id. */
+  id: DocumentId | undefined;
+  /** The CDA header, when the bytes are a well-formed CDA. */
+  cda: CdaHeader | undefined;
+}
+
+/** What a trans-cda-r2 message carries, in the builder's terms. */
+export interface ReceivedDocumentMessage {
+  profile: DocumentProfile;
+  structure: 'MDM' | 'ORU';
+  /** The request, from the MDM event (else ORC-1); undefined when neither says. */
+  kind: DocumentRequestKind | undefined;
+  header: MessageHeader;
+  patient: DocumentPatient;
+  visit: DocumentVisit | undefined;
+  order: DocumentOrderReference | undefined;
+  /** The first document (MDM carries exactly one). */
+  document: ReceivedDocument | undefined;
+  /** Every document: ORU may carry the same content twice (CDA level 1 and level 3). */
+  documents: ReceivedDocument[];
+  /** TXA-13 in MDM, else the CDA `relatedDocument RPLC` parent. */
+  replacedDocumentId: DocumentId | undefined;
+  /** TXA-4 (activity date/time), as written. */
+  creationTime: string | undefined;
+  metadata: DocumentMetadata;
+  participants: DocumentParticipants;
+}
+
+/** A reader's answer: the value when the message could be read, and the validation report. */
+export interface DocumentReadResult<T> {
+  value: T | undefined;
+  report: DocumentValidationReport;
+}
+
+/**
+ * Reads an MDM^T02/T10/T04 or ORU^R01 of the volet into domain terms and validates it. The value
+ * is given whenever the message parses and is a document message, even when the report has
+ * errors: the caller decides (answer AE, or take what it can). ZAM receipts are read by
+ * `readBusinessReceipt`.
+ */
+export function readDocumentMessage(input: Uint8Array | string | Message): DocumentReadResult<ReceivedDocumentMessage> {
+  const { report, view } = runDocumentValidation(input);
+  if (!view || view.structure === 'ZAM') return { value: undefined, report };
+  return { value: contentOf(view), report };
+}
+
+function contentOf(view: DocumentMessageView): ReceivedDocumentMessage {
+  const { message } = view;
+  const txa = message.segment('TXA');
+  const documents: ReceivedDocument[] = view.documents.map((d, i) => {
+    const cda = d.cda?.header;
+    const fromTxa = i === 0 && txa ? readDocumentId(txa.field(12)) : undefined;
+    return {
+      bytes: d.base64.bytes,
+      mimeType: `${d.ed.typeOfData.trim().toLowerCase()}/${d.ed.dataSubtype.trim().toLowerCase()}`,
+      type: { code: d.obx.get('3.1').trim(), displayName: d.obx.get('3.2').trim(), codingSystem: d.obx.get('3.3').trim() },
+      id: fromTxa ?? cda?.id,
+      cda,
+    };
+  });
+  const firstCda = documents[0]?.cda;
+  const replaced = (txa ? readDocumentId(txa.field(13)) : undefined) ?? firstCda?.relatedDocuments.find((r) => r.typeCode === 'RPLC')?.id;
+  return {
+    profile: view.profile,
+    structure: view.structure as 'MDM' | 'ORU',
+    kind: view.action?.kind,
+    header: message.header,
+    patient: patientOf(message.segment('PID')),
+    visit: visitOf(message.segment('PV1')),
+    order: orderOf(message),
+    document: documents[0],
+    documents,
+    replacedDocumentId: view.action?.kind === 'initial' ? undefined : replaced,
+    creationTime: txa?.get(4).trim() || undefined,
+    metadata: metadataOf(view),
+    participants: participantsOf(view),
+  };
+}
+
+function patientOf(pid: Segment | undefined): DocumentPatient {
+  if (!pid) return { identifiers: [], familyName: '' };
+  const birthPlace = pid.repetitions(11).find((r) => r.get(7).trim() === 'BDL')?.get(9).trim();
+  const account = readIdentifier(pid.field(18));
+  return {
+    ...withoutEmpty<Omit<DocumentPatient, 'identifiers' | 'familyName'>>({
+    givenName: pid.get('5.2'),
+    givenNames: pid.get('5.3'),
+    birthDate: pid.get(7).trim(),
+    sex: pid.get(8).trim(),
+    birthPlaceCode: birthPlace,
+    accountNumber: account,
+    identityReliability: pid.get(32).trim(),
+    }),
+    identifiers: pid.repetitions(3).flatMap((r) => { const id = readIdentifier(r); return id ? [id] : []; }),
+    familyName: pid.get('5.1'),
+  };
+}
+
+function visitOf(pv1: Segment | undefined): DocumentVisit | undefined {
+  if (!pv1) return undefined;
+  return {
+    ...withoutEmpty<Omit<DocumentVisit, 'patientClass'>>({
+    visitNumber: readIdentifier(pv1.field(19)),
+    admitTime: pv1.get(44).trim(),
+    dischargeTime: pv1.get(45).trim(),
+    }),
+    patientClass: pv1.get(2).trim(),
+  };
+}
+
+function orderOf(message: Message): DocumentOrderReference | undefined {
+  for (const path of ['ORC-2', 'OBR-2', 'TXA-14']) {
+    const value = message.get(`${path}.1`).trim();
+    if (value) return { placerOrderNumber: { value, authorityOid: message.get(`${path}.3`).trim() } };
+  }
+  return undefined;
+}
+
+function metadataOf(view: DocumentMessageView): DocumentMetadata {
+  const f = view.flags;
+  const out: DocumentMetadata = {
+    hiddenFromProfessionals: f.hiddenFromProfessionals ?? false,
+    hiddenFromPatient: f.hiddenFromPatient ?? false,
+    hiddenFromLegalRepresentatives: f.hiddenFromLegalRepresentatives ?? false,
+    secretConnection: f.secretConnection ?? false,
+    confidentialityChange: f.confidentialityChange ?? false,
+    sendToDmp: f.sendToDmp ?? false,
+    sendToProfessionals: f.sendToProfessionals ?? false,
+    sendToPatient: f.sendToPatient ?? false,
+    receptionReceipt: f.receptionReceipt ?? false,
+    readReceipt: f.readReceipt ?? false,
+    patientMayNotReply: view.metadata.get('DESTMSSANTEPAT')?.notes.some((n) => n.get('4.1').trim() === NO_REPLY_COMMENT_TYPE) ?? false,
+  };
+  for (const def of MAIL_BODY_DEFINITIONS) {
+    const entry = view.metadata.get(def.code);
+    if (!entry) continue;
+    const data = entry.segment.get('5.5').trim();
+    const bytes = entry.segment.get('5.4').trim().toLowerCase() === 'base64' ? inspectBase64(data).bytes : undefined;
+    out[def.field] = bytes ? bytes.toString('utf8') : data;
+  }
+  return out;
+}
+
+function participantOf(prt: Segment): Participant {
+  return withoutEmpty<Participant>({
+    person: readPerson(prt.field(5)),
+    organization: readOrganization(prt.field(8)),
+    deviceId: prt.get('10.1').trim(),
+    address: prt.get('15.4').trim(),
+  });
+}
+
+function participantsOf(view: DocumentMessageView): DocumentParticipants {
+  const out: DocumentParticipants = {
+    recipients: view.recipients.map((r) => ({ ...participantOf(r), address: r.get('15.4').trim() }) as MailRecipient),
+  };
+  if (view.sender) out.sender = participantOf(view.sender);
+  const reply = view.replyTo?.get('15.4').trim();
+  if (reply) out.replyTo = reply;
+  return out;
+}
