@@ -2,7 +2,7 @@ import type { Hl7Error, Message, Segment } from '../hl7/index.js';
 import { Message as MessageClass, formatLocation, tryParseMessage } from '../hl7/index.js';
 import { detectProfile } from './detect.js';
 import { GEN_001, GEN_002, GEN_003, GEN_008, MESSAGE_TYPES } from './rules/gen.js';
-import { rulesFor } from './rules/registry.js';
+import { ruleById, rulesFor } from './rules/registry.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rules/rule.js';
 import { FindingCollector, locationOf } from './rules/rule.js';
 import type { GroupNode } from './structure/grammar.js';
@@ -28,8 +28,8 @@ const EVENTS: Readonly<Record<string, readonly string[]>> = { ORM: ['O01'], ORU:
  * Evaluation order (conformance-checklist.md §0): parse (TLR-GEN-001) → message type (GEN-002) →
  * flow detection (GEN-003) → structure (GEN-004 and the cardinality rules) → segment rules → OBX
  * rules. A failure of GEN-001…003 stops the evaluation: nothing after it would be meaningful.
- * When a profile is forced and the message looks like another flow, GEN-003 is reported and the
- * forced profile is still applied (the caller asked for it).
+ * When a profile is forced, GEN-002 and GEN-003 are reported but the forced profile is still
+ * applied (the caller asked for it).
  */
 export function validateMessage(input: Uint8Array | string | Message, options: ValidateOptions = {}): ValidationReport {
   const collector = new FindingCollector();
@@ -61,13 +61,14 @@ export function validateMessage(input: Uint8Array | string | Message, options: V
     collector.add(GEN_001, 'MSH', 'The message must start with an MSH segment');
     return done(forced ?? null, message);
   }
-  const type = msh.rawField(9);
+  // Compared component by component, so that other delimiters (TLR-MSH-002) do not hide the type.
+  const type = msh.repetitions(9).length > 1 || msh.field(9).length > 3 ? msh.rawField(9) : [1, 2, 3].map((c) => msh.field(9).get(c)).join('^');
   if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
     const events = EVENTS[msh.get('9.1')];
     const condition = !events ? '200' : !events.includes(msh.get('9.2')) ? '201' : '103';
     const hint = /^OMI\^O23\^OMI_023$/.test(type) ? ' (the structure is OMI_O23 with the letter O, not the digit zero)' : '';
     collector.add(GEN_002, locationOf(message, msh, '9'), `MSH-9 is "${type}"; the volet uses exactly ${MESSAGE_TYPES.join(', ')}${hint}`, { condition });
-    return done(forced ?? null, message);
+    if (!forced) return done(null, message);
   }
 
   const detected = detectProfile(message);
@@ -113,7 +114,9 @@ function evaluate(message: Message, profile: Profile, options: ValidateOptions, 
   } else {
     const match = matchStructure(GRAMMARS[profile], message.segments, name);
     tree = match.tree;
-    for (const p of match.problems) collector.add({ id: p.rule, severity: p.severity, condition: '100' }, p.location, p.message, { severity: p.severity });
+    for (const p of match.problems) {
+      collector.add(ruleById(p.rule) ?? { id: p.rule, severity: 'error', condition: '100' }, p.location, p.message, { severity: p.severity });
+    }
     orders = profile === 'ack' ? [] : orderGroups(tree, ORDER_GROUP[profile]);
   }
   const ctx: RuleContext = {

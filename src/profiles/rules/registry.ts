@@ -11,20 +11,30 @@ import { ORD_RULES } from './ord.js';
 import { PID_RULES } from './pid.js';
 import { PV1_RULES } from './pv1.js';
 import type { RuleDefinition } from './rule.js';
+import { STRUCTURE_RULES } from './structure-rules.js';
 
 /**
  * Every rule in evaluation order (conformance-checklist.md §0): message level, then segment
  * rules (MSH, PID, PV1, ORC/OBR), then flow-specific rules, then generic OBX rules.
- * The pipeline rules GEN-001…GEN-004 come first for documentation; they run in `validate.ts`.
+ * The pipeline rules GEN-001…GEN-004 and the structure rules come first for documentation; they
+ * run in `validate.ts` and in the grammar matcher.
  */
 export const RULES: readonly RuleDefinition[] = [
-  GEN_001, GEN_002, GEN_003, GEN_004, ...GEN_RULES,
+  GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES, ...GEN_RULES,
   ...MSH_RULES, ...PID_RULES, ...PV1_RULES, ...ORD_RULES,
   ...F1_RULES, ...F2_RULES, ...F3_RULES, ...F4_RULES,
   ...OBX_RULES, ...ACK_RULES,
 ];
 
-const PIPELINE_RULES = new Set([GEN_001, GEN_002, GEN_003, GEN_004]);
+const PIPELINE_RULES = new Set([GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES]);
+
+const BY_ID = new Map<string, RuleDefinition>();
+for (const r of RULES) if (!BY_ID.has(r.id)) BY_ID.set(r.id, r);
+
+/** The definition of a rule id (the first one when a rule has several table rows). */
+export function ruleById(id: string): RuleDefinition | undefined {
+  return BY_ID.get(id);
+}
 
 /** The rules evaluated for a profile, pipeline rules excluded. */
 export function rulesFor(profile: Profile): RuleDefinition[] {
