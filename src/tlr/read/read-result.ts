@@ -1,4 +1,4 @@
-import type { validateMessage, ValidationReport } from '../../profiles/index.js';
+import type { ValidateOptions, ValidationReport } from '../../profiles/index.js';
 
 /**
  * What a reader returns: the domain value and the validator's findings. Readers never throw on
@@ -7,8 +7,9 @@ import type { validateMessage, ValidationReport } from '../../profiles/index.js'
  * `value` is undefined only when the message could not be parsed or is not the expected flow.
  * Otherwise it holds everything that could be read. When `report.valid` is true the value meets
  * every constraint of its type; when it is false the value is a best-effort reading — required
- * text that was missing reads as `''`, and coded values are passed through as received, even
- * outside their type's code list — so check `report.valid` before acting on it.
+ * text or date that was missing reads as `''`, a missing required number as `NaN`, and coded
+ * values are passed through as received, even outside their type's code list — so check
+ * `report.valid` before acting on it.
  */
 export interface ReadResult<T> {
   value: T | undefined;
@@ -16,4 +17,4 @@ export interface ReadResult<T> {
 }
 
 /** Validator options a reader passes through (the profile is fixed by the reader). */
-export type ReadOptions = Omit<NonNullable<Parameters<typeof validateMessage>[1]>, 'profile'>;
+export type ReadOptions = Omit<ValidateOptions, 'profile'>;

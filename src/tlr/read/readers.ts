@@ -1,5 +1,6 @@
 import type { Message } from '../../hl7/index.js';
 import { validateMessage } from '../../profiles/index.js';
+import type { Profile } from '../../profiles/index.js';
 import type {
   AcknowledgementMessage, CancellationMessage, DecisionMessage, OrderMessage, PostExamMessage, TlrMessage, TlrMessageKind,
 } from '../model/tlr-message.js';
@@ -14,8 +15,6 @@ import { tlrMessageFromMessage } from './tlr-message.js';
 
 /** Input of every reader: raw bytes (decoded per MSH-18), ER7 text, or an already parsed message. */
 export type ReaderInput = Uint8Array | string | Message;
-
-type Profile = 'flux1' | 'flux2' | 'flux3' | 'flux4' | 'ack';
 
 /**
  * Validation first, mapping second: the validator parses the input (reporting parse and charset
