@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  compileSchematronFile,
+  loadSchematron,
+  SchematronValidator,
+  severityOf,
+} from '../../src/documents/validation/index.js';
+import type { SchematronFinding } from '../../src/documents/validation/index.js';
+import { freeVariables, mayMatchAttributes } from '../../src/documents/validation/schematron/schematron-compiler.js';
+
+/** Repository root: this file runs as dist/test/documents/schematron-compiler.test.js. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const fixtures = path.join(repoRoot, 'test', 'documents', 'fixtures', 'schematron');
+const featuresSch = path.join(fixtures, 'features.sch');
+
+function only(findings: readonly SchematronFinding[], rule: string): SchematronFinding[] {
+  return findings.filter((finding) => finding.rule === rule);
+}
+
+describe('Schematron compiler on hand-written schematrons', () => {
+  let cacheDir: string;
+  let orders: string;
+  let mainPhase: SchematronFinding[];
+
+  before(async () => {
+    cacheDir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-'));
+    orders = await readFile(path.join(fixtures, 'orders.xml'), 'utf8');
+    const validator = await SchematronValidator.load(featuresSch, { cacheDir });
+    mainPhase = validator.validate(orders);
+  });
+
+  after(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('runs the default phase only: patterns outside it do not fire', () => {
+    assert.equal(only(mainPhase, 'ALL-1').length, 0);
+  });
+
+  it('reports a failed assert with value-of in the message, its id, pattern and the XPath of the node', () => {
+    const [finding] = only(mainPhase, 'ORD-1');
+    assert.ok(finding);
+    assert.equal(finding.kind, 'failed-assert');
+    assert.equal(finding.severity, 'error');
+    assert.equal(finding.pattern, 'orders');
+    assert.equal(finding.location, '/orders/order[2]');
+    assert.equal(finding.message, 'Order o2 has status "bogus", which is not allowed.');
+    assert.equal(finding.test, '@status = $allowedStatus');
+  });
+
+  it('reports a successful report with sch:name and a schema-level and a rule-level let in the message', () => {
+    const findings = only(mainPhase, 'ORD-2');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.kind, 'successful-report');
+    assert.equal(findings[0]?.severity, 'warning');
+    assert.equal(findings[0]?.message, 'Element order holds 2 items (more than 1).');
+  });
+
+  it('maps @flag when there is no @role, and evaluates the diagnostics the assertion references', () => {
+    const [finding] = only(mainPhase, 'ORD-3');
+    assert.equal(finding?.severity, 'info');
+    assert.deepEqual(finding?.diagnostics, ['Its status is new.']);
+  });
+
+  it('takes the severity from the ANS message convention when there is neither role nor flag', () => {
+    const [finding] = only(mainPhase, 'ORD-4');
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', /^\[orders\] Attention : order o1/);
+  });
+
+  it('inherits assertions of an included abstract rule through sch:extends, honouring @subject', () => {
+    const findings = only(mainPhase, 'ID-1');
+    assert.equal(findings.length, 1, 'only the third order has no id');
+    assert.equal(findings[0]?.location, '/orders', 'the subject is the parent element');
+    assert.equal(findings[0]?.message, 'every order needs an id (reported on the parent orders)');
+  });
+
+  it('inlines an abstract rule that reads a variable of the extending rule', () => {
+    const findings = only(mainPhase, 'CNT-1');
+    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[3]']);
+  });
+
+  it('instantiates an abstract pattern with its parameters and reads the value set with document() relative to the main schema', () => {
+    const findings = only(mainPhase, 'VS-1');
+    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[1]/item[2]']);
+    assert.equal(findings[0]?.pattern, 'itemCodes');
+    assert.equal(findings[0]?.message, 'The item code "Z" is not in the order code list (valuesets/codes.xml).');
+  });
+
+  it('fires only the first matching rule of a pattern for a node', () => {
+    assert.deepEqual(only(mainPhase, 'FM-1').map((finding) => finding.location), ['/orders/order[1]/item[1]']);
+    assert.deepEqual(only(mainPhase, 'FM-2').map((finding) => finding.location), ['/orders/order[1]/item[2]', '/orders/order[2]/item[1]']);
+  });
+
+  it('visits attributes when a rule context matches attributes', () => {
+    const findings = only(mainPhase, 'ATT-1');
+    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[1]/item[2]/@qty']);
+  });
+
+  it('turns a dynamic error of one test into an evaluation-error warning and keeps running the others', () => {
+    const [finding] = only(mainPhase, 'ROB-1');
+    assert.equal(finding?.kind, 'evaluation-error');
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', /FORG0001/);
+    assert.equal(only(mainPhase, 'ROB-2').length, 0, 'the rewritten ^+ regex evaluates and matches "1"');
+  });
+
+  it('compiles phase #ALL and a named phase on request', async () => {
+    const all = (await SchematronValidator.load(featuresSch, { cacheDir, phase: '#ALL' })).validate(orders);
+    assert.deepEqual(only(all, 'ALL-1').map((finding) => finding.location), ['/']);
+    const ordersOnly = await SchematronValidator.load(featuresSch, { cacheDir, phase: 'onlyOrders' });
+    assert.deepEqual(ordersOnly.manifest.patterns, ['orders']);
+    assert.deepEqual(
+      [...new Set(ordersOnly.validate(orders).map((finding) => finding.pattern))],
+      ['orders'],
+    );
+  });
+
+  it('reuses the compiled stylesheet from the cache, and recompiles when an included file changes', async () => {
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-src-'));
+    try {
+      await cp(fixtures, copy, { recursive: true });
+      const schematron = path.join(copy, 'features.sch');
+      const first = await SchematronValidator.load(schematron, { cacheDir, phase: 'onlyOrders' });
+      assert.equal(first.fromCache, false);
+      const second = await SchematronValidator.load(schematron, { cacheDir, phase: 'onlyOrders' });
+      assert.equal(second.fromCache, true);
+      const included = path.join(copy, 'parts', 'abstract-rules.sch');
+      await writeFile(included, (await readFile(included, 'utf8')).replace('every order needs an id', 'an order needs an id'));
+      const third = await SchematronValidator.load(schematron, { cacheDir, phase: 'onlyOrders' });
+      assert.equal(third.fromCache, false);
+      assert.match(only(third.validate(orders), 'ID-1')[0]?.message ?? '', /^an order needs an id/);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Schematron compiler internals', () => {
+  it('records every included file with its digest, the main schema first', async () => {
+    const loaded = await loadSchematron(featuresSch);
+    assert.deepEqual(
+      loaded.files.map((file) => path.relative(fixtures, file.path)),
+      ['features.sch', path.join('parts', 'abstract-patterns.sch'), path.join('parts', 'abstract-rules.sch'), path.join('parts', 'abstract-rule-inlined.sch')],
+    );
+    assert.ok(loaded.files.every((file) => /^[0-9a-f]{64}$/.test(file.sha256)));
+  });
+
+  it('substitutes abstract-pattern parameters longest name first ($listLabel is not $list + "Label")', async () => {
+    const compiled = await compileSchematronFile(featuresSch);
+    assert.match(compiled.xslt, /<xsl:value-of select="'the order code list'"\/>/);
+    assert.match(compiled.xslt, /document\(\$codeList\)/);
+  });
+
+  it('declares pattern-level lets of every pattern as global variables', async () => {
+    const compiled = await compileSchematronFile(featuresSch);
+    assert.match(compiled.xslt, /<xsl:variable name="codeList" select="'valuesets\/codes.xml'"\/>/);
+    assert.match(compiled.xslt, /<xsl:variable name="allowedStatus" select="\('new', 'shipped'\)"\/>/);
+  });
+
+  it('rejects an unknown phase', async () => {
+    await assert.rejects(compileSchematronFile(featuresSch, { phase: 'nope' }), { code: 'TLR_ERR_SCHEMATRON_UNSUPPORTED' });
+  });
+
+  it('reports a missing include as a source error naming the including file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-bad-'));
+    try {
+      const file = path.join(dir, 'bad.sch');
+      await writeFile(file, '<schema xmlns="http://purl.oclc.org/dsdl/schematron"><include href="missing.sch"/></schema>');
+      await assert.rejects(loadSchematron(file), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'TLR_ERR_SCHEMATRON_SOURCE');
+        assert.match(error.message, /missing\.sch \(included from .*bad\.sch\)/);
+        return true;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decides from the rule context whether attributes must be visited', () => {
+    assert.equal(mayMatchAttributes('o:item/@qty'), true);
+    assert.equal(mayMatchAttributes('cda:code[@code = "x"]'), false);
+    assert.equal(mayMatchAttributes("*[cda:templateId/@root='1.2.3']"), false);
+    assert.equal(mayMatchAttributes('attribute::code'), true);
+  });
+
+  it('finds the free variables of a rule, ignoring range variables and regex groups', async () => {
+    const loaded = await loadSchematron(path.join(fixtures, 'parts', 'abstract-rule-inlined.sch'));
+    assert.deepEqual([...freeVariables(loaded.root)], ['count']);
+    const quantified = { ...loaded.root, attrs: {}, children: [{ ...loaded.root, attrs: { test: "every $e in * satisfies $e/@a and replace(@b, '(x)', '$1') = $outer" }, children: [] }] };
+    assert.deepEqual([...freeVariables(quantified)], ['outer']);
+  });
+
+  it('maps role, then flag, then the ANS message prefix to a severity', () => {
+    assert.equal(severityOf('error', null, ''), 'error');
+    assert.equal(severityOf('WARNING', null, ''), 'warning');
+    assert.equal(severityOf(null, 'info', ''), 'info');
+    assert.equal(severityOf('fatal', 'info', ''), 'error');
+    assert.equal(severityOf(null, null, '[CI-SIS_IMG-CR-IMG] Erreur de conformité : ...'), 'error');
+    assert.equal(severityOf(null, null, '[S_x.sch] Attention : section absente'), 'warning');
+    assert.equal(severityOf(null, null, 'Information : rien'), 'info');
+    assert.equal(severityOf(null, null, 'Le code doit respecter la liste (information manquante)'), 'error');
+  });
+});
