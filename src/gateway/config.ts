@@ -31,6 +31,11 @@ export interface GatewayConfig {
   role: Role;
   /** How this system names itself in MSH-3 / MSH-4. */
   identity: { application: string; facility: string };
+  /**
+   * The organisation this instance speaks for where a message names it: the platform in ORC-21 of
+   * flow 3 (the RIS takes its facility from each order).
+   */
+  organisation: { name: string; identifierType: 'FINEJ' | 'FINEG' | 'IDNST' | 'UF' | 'SVR'; identifier: string };
   /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
   partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
   mllp: { host: string; port: number; tls?: TlsFiles; maxFrameBytes: number; idleTimeoutMs: number };
@@ -71,6 +76,10 @@ export const CONFIG_SCHEMA = {
   properties: {
     role: { enum: ['ris', 'platform'] },
     identity: { type: 'object', additionalProperties: false, properties: { application: nonEmpty, facility: nonEmpty } },
+    organisation: {
+      type: 'object', additionalProperties: false,
+      properties: { name: nonEmpty, identifierType: { enum: ['FINEJ', 'FINEG', 'IDNST', 'UF', 'SVR'] }, identifier: nonEmpty },
+    },
     partner: {
       type: 'object', additionalProperties: false,
       properties: {
@@ -124,6 +133,9 @@ export function defaultConfig(role: Role): GatewayConfig {
   return {
     role,
     identity: ris ? { application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE' } : { application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR' },
+    organisation: ris
+      ? { name: "Structure d'imagerie", identifierType: 'FINEG', identifier: '750000001' }
+      : { name: 'Plateforme de téléradiologie', identifierType: 'FINEG', identifier: '750000002' },
     partner: ris
       ? { name: 'platform', host: '127.0.0.1', port: p.partner, application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR', ackTimeoutMs: 30_000 }
       : { name: 'ris', host: '127.0.0.1', port: p.partner, application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE', ackTimeoutMs: 30_000 },
@@ -148,6 +160,9 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_ROLE', path: 'role', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_APPLICATION', path: 'identity.application', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_FACILITY', path: 'identity.facility', type: 'string' },
+  { name: 'CISIS_TLR_ORGANISATION_NAME', path: 'organisation.name', type: 'string' },
+  { name: 'CISIS_TLR_ORGANISATION_IDENTIFIER_TYPE', path: 'organisation.identifierType', type: 'string' },
+  { name: 'CISIS_TLR_ORGANISATION_IDENTIFIER', path: 'organisation.identifier', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_NAME', path: 'partner.name', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_HOST', path: 'partner.host', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_PORT', path: 'partner.port', type: 'integer' },

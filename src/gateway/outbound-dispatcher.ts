@@ -41,15 +41,27 @@ export class OutboundDispatcher {
   wake(): void { this.#loop.wake(); }
   stop(): Promise<void> { return this.#loop.stop(); }
 
+  /** Sends once; an idle client (never connected, or reconnection disabled) gets one connection attempt first. */
+  async #send(claim: OutboxClaim): Promise<MllpSendResult> {
+    const { client } = this.#o;
+    try {
+      return await client.send(Buffer.from(claim.raw), { timeoutMs: this.#o.ackTimeoutMs });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'TLR_ERR_MLLP_NOT_CONNECTED' || client.connected) throw e;
+      await client.connect();
+      return client.send(Buffer.from(claim.raw), { timeoutMs: this.#o.ackTimeoutMs });
+    }
+  }
+
   async #deliverOne(): Promise<boolean> {
-    const { store, partner, client, metrics, logger } = this.#o;
+    const { store, partner, metrics, logger } = this.#o;
     // The lease outlives the ACK timeout by a margin, so a slow ACK never lets another worker resend.
     const claim = await store.claimNext(partner, this.#workerId, this.#o.ackTimeoutMs * 2 + 5_000);
     if (!claim) return false;
     const type = messageTypeOf(claim.raw);
     let result: MllpSendResult;
     try {
-      result = await client.send(Buffer.from(claim.raw), { timeoutMs: this.#o.ackTimeoutMs });
+      result = await this.#send(claim);
     } catch (e) {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
       metrics.messagesOut.inc({ type, outcome: 'no_ack' });

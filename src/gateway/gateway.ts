@@ -1,0 +1,190 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { MllpClientTlsOptions, MllpServerTlsOptions } from '../mllp/index.js';
+import { MllpClient, MllpServer } from '../mllp/index.js';
+import type { Store, StoreTransaction } from '../store/index.js';
+import { openStore } from '../store/index.js';
+import type { GatewayConfig, TlsFiles } from './config.js';
+import type { GatewayEvent } from './events.js';
+import type { DocumentValidator } from './inbound-handler.js';
+import { createInboundHandler } from './inbound-handler.js';
+import { GatewayMetrics } from './metrics.js';
+import { OutboundDispatcher } from './outbound-dispatcher.js';
+import type { ActionContext } from './outbound-actions.js';
+import { PlatformActions, RisActions } from './outbound-actions.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+
+export interface GatewayStartOptions {
+  logger?: Logger;
+  /** Handles document messages (reports, order documents); plugged in by the documents layer. */
+  documents?: DocumentValidator;
+  /** Builds the REST API (and console) on top of the running gateway; omitted in headless tests. */
+  http?: (gateway: Gateway) => Promise<FastifyInstance>;
+  /** Outbox poll interval (ms) for retries whose backoff elapsed. */
+  pollMs?: number;
+}
+
+interface GatewayEvents {
+  event: [GatewayEvent];
+}
+
+/**
+ * One half-connector (RIS or platform) as a running service: the MLLP listener for what the
+ * partner sends, the outbox dispatcher that delivers what we send, the webhook dispatcher, the
+ * store, retention and metrics. The REST API and the simulators drive it through `ris`/`platform`.
+ */
+export class Gateway extends EventEmitter<GatewayEvents> {
+  readonly config: GatewayConfig;
+  readonly store: Store;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly ris: RisActions;
+  readonly platform: PlatformActions;
+  readonly startedAt = new Date();
+  readonly client: MllpClient;
+  #server: MllpServer | undefined;
+  #outbound: OutboundDispatcher;
+  #webhooks: WebhookDispatcher;
+  #http: FastifyInstance | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #mllpAddress: AddressInfo | undefined;
+  #apiAddress: AddressInfo | undefined;
+
+  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number) {
+    super();
+    this.config = config;
+    this.store = store;
+    this.logger = logger;
+    this.metrics = new GatewayMetrics(config.role);
+    this.client = client;
+    const ctx: ActionContext = {
+      config, store,
+      enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+      queued: () => this.#outbound.wake(),
+      emitted: (events) => this.#emit(events),
+    };
+    this.ris = new RisActions(ctx);
+    this.platform = new PlatformActions(ctx, { ...config.organisation });
+    this.#outbound = new OutboundDispatcher({
+      store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
+      ackTimeoutMs: config.partner.ackTimeoutMs, pollMs,
+      onParked: async (claim, reason, errors) => {
+        const event: GatewayEvent = { type: 'delivery.failed', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, errors } };
+        await store.transaction((tx) => this.enqueueEvent(tx, event));
+        this.#emit([event]);
+      },
+      onDelivered: (claim) => this.#emit([{ type: 'order.updated', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { delivered: true } }]),
+    });
+    this.#webhooks = new WebhookDispatcher({ store, webhooks: config.webhooks, metrics: this.metrics, logger: logger.child({ component: 'webhooks' }) });
+  }
+
+  /** Opens the store (migrating it), starts the MLLP listener, the dispatchers and the API. */
+  static async start(config: GatewayConfig, options: GatewayStartOptions = {}): Promise<Gateway> {
+    const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
+    if (config.storage.url.startsWith('sqlite:')) await mkdir(config.dataDir, { recursive: true });
+    const store = await openStore(config.storage.url);
+    const client = new MllpClient({
+      host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
+      maxFrameBytes: config.mllp.maxFrameBytes, logger: logger.child({ component: 'mllp-client' }),
+      ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
+    });
+    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500);
+    try {
+      await gw.#start(options);
+    } catch (e) {
+      await gw.stop();
+      throw e;
+    }
+    return gw;
+  }
+
+  async #start(options: GatewayStartOptions): Promise<void> {
+    const { config } = this;
+    this.#server = new MllpServer({
+      handler: createInboundHandler({
+        config, store: this.store, metrics: this.metrics, logger: this.logger.child({ component: 'inbound' }),
+        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e), emitted: (events) => this.#emit(events), documents: options.documents,
+      }),
+      maxFrameBytes: config.mllp.maxFrameBytes,
+      idleTimeoutMs: config.mllp.idleTimeoutMs,
+      logger: this.logger.child({ component: 'mllp-server' }),
+      ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
+    });
+    this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
+    this.#outbound.start();
+    this.#webhooks.start();
+    if (options.http) {
+      this.#http = await options.http(this);
+      await this.#http.listen({ port: config.api.port, host: config.api.host });
+      this.#apiAddress = this.#http.server.address() as AddressInfo;
+    }
+    await this.#refreshGauges();
+    this.#timers.push(setInterval(() => void this.#refreshGauges(), 5_000).unref());
+    const prune = () => void this.store.pruneContent(config.retention.contentDays)
+      .then((r) => { if (r.messages || r.webhooks) this.logger.info({ ...r, days: config.retention.contentDays }, 'retention pruned message content'); })
+      .catch((e: unknown) => this.logger.error({ err: e }, 'retention failed'));
+    prune();
+    this.#timers.push(setInterval(prune, 60 * 60_000).unref());
+    this.logger.info({ mllp: this.#mllpAddress, api: this.#apiAddress, partner: `${config.partner.host}:${config.partner.port}`, storage: this.store.engine }, 'gateway started');
+  }
+
+  get mllpPort(): number { return this.#mllpAddress?.port ?? 0; }
+  get apiPort(): number { return this.#apiAddress?.port ?? 0; }
+  get http(): FastifyInstance | undefined { return this.#http; }
+
+  /** Queues the webhooks of an event, in the caller's transaction (so an event exists iff its cause committed). */
+  async enqueueEvent(tx: StoreTransaction, event: GatewayEvent): Promise<void> {
+    for (const w of this.config.webhooks) {
+      if (!w.events.includes('*') && !w.events.includes(event.type)) continue;
+      await tx.enqueueWebhook({ eventType: event.type, payload: event, targetUrl: w.url, orderKey: event.orderKey ?? null });
+    }
+  }
+
+  #emit(events: GatewayEvent[]): void {
+    if (this.config.webhooks.length) this.#webhooks.wake();
+    for (const e of events) this.emit('event', e);
+  }
+
+  async #refreshGauges(): Promise<void> {
+    try {
+      const depth = await this.store.outboxDepth();
+      for (const d of depth) this.metrics.outboxDepth.set({ partner: d.partner }, d.pending + d.inFlight + d.parked);
+      if (!depth.length) this.metrics.outboxDepth.set({ partner: this.config.partner.name }, 0);
+    } catch (e) {
+      this.logger.warn({ err: e }, 'could not read the outbox depth');
+    }
+  }
+
+  /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, client, store. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    await this.#http?.close().catch(() => undefined);
+    await this.#server?.close().catch(() => undefined);
+    await this.#outbound.stop();
+    await this.#webhooks.stop();
+    await this.client.close().catch(() => undefined);
+    await this.store.close();
+  }
+}
+
+async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {
+  if (!t.cert || !t.key) throw new Error('mllp.tls needs cert and key');
+  return {
+    cert: await readFile(t.cert), key: await readFile(t.key),
+    ...(t.ca ? { ca: await readFile(t.ca) } : {}),
+    ...(t.requestClientCert ? { requestCert: true } : {}),
+  };
+}
+
+async function clientTls(t: TlsFiles): Promise<MllpClientTlsOptions> {
+  return {
+    ...(t.cert ? { cert: await readFile(t.cert) } : {}),
+    ...(t.key ? { key: await readFile(t.key) } : {}),
+    ...(t.ca ? { ca: await readFile(t.ca) } : {}),
+    ...(t.servername ? { servername: t.servername } : {}),
+  };
+}

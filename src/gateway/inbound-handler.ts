@@ -1,0 +1,172 @@
+import type { Logger } from 'pino';
+import type { Message, MessageHeader } from '../hl7/index.js';
+import { buildAck, tryParseMessage } from '../hl7/index.js';
+import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js';
+import type { Finding, ValidationReport } from '../profiles/index.js';
+import { ackForValidation, validateMessage } from '../profiles/index.js';
+import type { AckRecord, InboundMessage, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
+import { formatOrderKey } from '../store/index.js';
+import { tlrMessageFromMessage } from '../tlr/index.js';
+import type { WorkflowRole } from '../workflow/index.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayEvent, GatewayEventType } from './events.js';
+import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
+import type { GatewayMetrics } from './metrics.js';
+import { orderDataFromMessage } from './order-data.js';
+
+/** Messages each role receives: the RIS gets flow 3 and reports, the platform flows 1, 2, 4 (and the order document). */
+const RECEIVED_FLOWS: Record<WorkflowRole, ReadonlySet<string>> = {
+  ris: new Set(['flux3', 'report']),
+  platform: new Set(['flux1', 'flux2', 'flux4', 'report']),
+};
+
+const EVENT_FOR_FLOW: Record<string, GatewayEventType> = {
+  flux1: 'order.received', flux2: 'order.cancelled', flux3: 'decision.received', flux4: 'postexam.received',
+};
+
+/** Document messages (reports, the order document) are handled by the documents layer when it is plugged in. */
+export type DocumentInbound = (message: Message, tx: StoreTransaction, messageId: number, inbound: InboundMessage) => Promise<{ ack: Message; findings: Finding[]; events: GatewayEvent[] }>;
+
+export interface InboundContext {
+  config: GatewayConfig;
+  store: Store;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Queues the webhooks of an event inside the transaction that caused it. */
+  enqueueEvent: (tx: StoreTransaction, event: GatewayEvent) => Promise<void>;
+  /** Called after commit with the events, for in-process listeners. */
+  emitted: (events: GatewayEvent[]) => void;
+  /** Validates document messages (MDM/ORU with CDA) and applies them; absent → unsupported. */
+  documents?: DocumentValidator | undefined;
+}
+
+export interface DocumentValidator {
+  validate(message: Message): Promise<ValidationReport>;
+  apply: DocumentInbound;
+}
+
+interface Decision {
+  ack: AckRecord;
+  events: GatewayEvent[];
+}
+
+function ackRecord(ack: Message): AckRecord {
+  return { raw: ack.toBytes(), code: ack.get('MSA-1') as AckRecord['code'], controlId: ack.header.controlId };
+}
+
+/**
+ * The MLLP handler of a half-connector: parse → validate against the volet → apply the order
+ * workflow → journal → acknowledge. The acknowledgement is written only after the transaction that
+ * stored the message, its state change and its webhooks has committed (commit, then acknowledge): an
+ * AA always means "stored durably", and a crash before the commit makes the sender retry.
+ */
+export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
+  const partner = ctx.config.partner.name;
+  const role = ctx.config.role;
+  return async (bytes: Buffer, conn: MllpConnectionContext): Promise<Uint8Array> => {
+    const parsed = tryParseMessage(bytes);
+    const message = parsed.message;
+
+    if (!message || parsed.errors.length > 0 && !parsed.header?.controlId) {
+      // Not readable far enough to validate: journal it anyway (never silent loss) and answer AE.
+      const header = parsed.header;
+      const findings: Finding[] = parsed.errors.map((e) => ({ severity: 'error', rule: 'TLR-GEN-001', location: e.location ? `${e.location.segment}${e.location.field ? `-${e.location.field}` : ''}` : 'MSH', message: e.message, condition: e.condition }));
+      const ack = header ? buildAck(header, { code: 'AE', errors: parsed.errors.map((e) => ({ condition: e.condition, severity: 'E' as const, location: e.location, message: e.message, applicationCode: 'TLR-GEN-001' })) }) : undefined;
+      if (!ack) throw new Error('unreadable message without header'); // the MLLP server answers AR 207 from what it can read
+      await ctx.store.recordInbound({ partner, raw: bytes, summary: summaryOfHeader(header, 'unknown'), findings }, () => ({ ack: ackRecord(ack) }));
+      ctx.metrics.messagesIn.inc({ type: 'unknown', outcome: 'AE' });
+      ctx.logger.warn({ peer: conn.peer, controlId: header?.controlId, errors: parsed.errors.map((e) => e.code) }, 'unparseable message answered AE');
+      return ack.toBytes();
+    }
+
+    const facts = factsOf(message);
+    const summary = summaryOf(message, facts.flow);
+    const type = summary.messageType;
+    let report: ValidationReport;
+    if (facts.flow === 'report') {
+      report = ctx.documents ? await ctx.documents.validate(message) : unsupported(message, 'Document messages are not handled by this gateway');
+    } else {
+      report = validateMessage(message);
+    }
+    if (report.valid && !RECEIVED_FLOWS[role].has(facts.flow)) {
+      report = unsupported(message, `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`);
+    }
+    const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues };
+
+    const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx }) => {
+      if (!report.valid) return { ack: ackRecord(ackForValidation(message, report)), events: [] };
+      if (facts.flow === 'report') {
+        const r = await ctx.documents!.apply(message, tx, messageId, inbound);
+        for (const e of r.events) await ctx.enqueueEvent(tx, e);
+        return { ack: ackRecord(r.ack), events: r.events };
+      }
+      return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
+    });
+
+    if (outcome.duplicate) {
+      ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate' });
+      ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, contentMatches: outcome.contentMatches }, 're-delivered message answered with its original acknowledgement');
+      return outcome.ack.raw;
+    }
+    const ack = outcome.decision.ack;
+    ctx.metrics.messagesIn.inc({ type, outcome: ack.code });
+    ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, flow: facts.flow, ack: ack.code, errors: report.issues.filter((i) => i.severity === 'error').length }, 'message processed');
+    if (outcome.decision.events.length) ctx.emitted(outcome.decision.events);
+    return ack.raw;
+  };
+}
+
+async function applyBusinessMessage(
+  ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, report: ValidationReport,
+  facts: ReturnType<typeof factsOf>,
+): Promise<Decision> {
+  const key = facts.key!;
+  const domain = tlrMessageFromMessage(message);
+  let result: OrderEventOutcome = await tx.applyOrderEvent({
+    role: ctx.config.role,
+    key,
+    event: facts.event!,
+    messageId,
+    partner: ctx.config.partner.name,
+    ...(facts.patientId ? { patientId: facts.patientId } : {}),
+    data: domain ? orderDataFromMessage(domain) : {},
+  });
+  const t = result.transition;
+  if (!t.accept) {
+    const ack = buildAck(message, {
+      code: 'AR',
+      errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }],
+    });
+    const event: GatewayEvent = {
+      type: 'message.rejected', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId,
+      at: new Date().toISOString(), data: { flow: facts.flow, reason: t.message, condition: t.errorCode, rule: t.rule },
+    };
+    await ctx.enqueueEvent(tx, event);
+    return { ack: ackRecord(ack), events: [event] };
+  }
+  const warnings = report.issues.filter((i) => i.severity === 'warning');
+  const ackErrors = warnings.map((w) => ({ condition: w.condition, severity: 'W' as const, message: w.message, applicationCode: w.rule }));
+  if (t.warning) ackErrors.push({ condition: '207', severity: 'W', message: t.warning, applicationCode: t.rule ?? 'TLR-WF' });
+  const ack = buildAck(message, { code: 'AA', errors: ackErrors });
+  const events: GatewayEvent[] = [];
+  if (t.changed || facts.flow === 'flux4') {
+    const event: GatewayEvent = {
+      type: EVENT_FOR_FLOW[facts.flow]!, orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: result.order?.state,
+      messageId, at: new Date().toISOString(), data: domain ? orderDataFromMessage(domain) : {},
+    };
+    events.push(event);
+    await ctx.enqueueEvent(tx, event);
+  }
+  result = result as OrderEventOutcome;
+  return { ack: ackRecord(ack), events };
+}
+
+function unsupported(message: Message, text: string): ValidationReport {
+  const h: MessageHeader = message.header;
+  return {
+    profile: null,
+    valid: false,
+    issues: [{ severity: 'error', rule: 'TLR-GEN-002', location: 'MSH-9', message: `${text} (MSH-9 ${h.messageType})`, condition: '200' }],
+    message,
+  };
+}

@@ -1,0 +1,168 @@
+import type { Message } from '../hl7/index.js';
+import type { Finding } from '../profiles/index.js';
+import { validateMessage } from '../profiles/index.js';
+import type { OrderKey, OrderRecord, Store, StoreTransaction } from '../store/index.js';
+import { formatOrderKey } from '../store/index.js';
+import type {
+  Cancellation, Decision, DocumentProtocol, HealthProfessional, ImagingOrder, MessageContextInput, Organisation,
+  PerformedExam, PostExamInfo, Protocol, Reason,
+} from '../tlr/index.js';
+import {
+  TlrBuildError, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage, dateTimeFromDate,
+} from '../tlr/index.js';
+import type { OrderEvent } from '../workflow/index.js';
+import type { GatewayConfig } from './config.js';
+import { GatewayError } from './errors.js';
+import type { GatewayEvent } from './events.js';
+import { summaryOf } from './message-facts.js';
+import type { OrderData } from './order-data.js';
+
+/** Result of an action that sends a message: the order after it and the queued message. */
+export interface SentMessage {
+  order: OrderRecord;
+  messageId: number;
+  controlId: string;
+  findings: Finding[];
+}
+
+export interface ActionContext {
+  config: GatewayConfig;
+  store: Store;
+  enqueueEvent: (tx: StoreTransaction, event: GatewayEvent) => Promise<void>;
+  /** Wakes the outbox dispatcher once the transaction committed. */
+  queued: () => void;
+  emitted: (events: GatewayEvent[]) => void;
+}
+
+function messageContext(config: GatewayConfig): MessageContextInput {
+  return {
+    sendingApplication: config.identity.application,
+    sendingFacility: config.identity.facility,
+    receivingApplication: config.partner.application,
+    receivingFacility: config.partner.facility,
+    processingId: config.processingId,
+    charset: config.charset,
+  };
+}
+
+/**
+ * Builds a message with the typed builders, validates it (we never send what our own validator
+ * refuses: HTTP 422 with the findings), then in ONE transaction applies the order event and queues
+ * the message in the partner outbox, so the state and the message cannot disagree after a crash.
+ */
+async function send(ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown>, patientId?: string): Promise<SentMessage> {
+  let message: Message;
+  try {
+    message = build();
+  } catch (e) {
+    if (e instanceof TlrBuildError) {
+      throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path}: ${e.message}`, 422, { field: e.path, code: e.code });
+    }
+    throw e;
+  }
+  const report = validateMessage(message);
+  if (!report.valid) {
+    throw new GatewayError('TLR_ERR_GATEWAY_INVALID_MESSAGE', 'The message built from this request does not conform to the Téléradiologie volet', 422, {
+      findings: report.issues,
+    });
+  }
+  const raw = message.toBytes();
+  const { order, messageId, events } = await ctx.store.transaction(async (tx) => {
+    const outcome = await tx.applyOrderEvent({ role: ctx.config.role, key, event, partner: ctx.config.partner.name, data, ...(patientId ? { patientId } : {}) });
+    if (!outcome.transition.accept) {
+      const t = outcome.transition;
+      const status = t.errorCode === '204' ? 404 : 409;
+      throw new GatewayError(status === 404 ? 'TLR_ERR_GATEWAY_NOT_FOUND' : 'TLR_ERR_GATEWAY_CONFLICT', t.message, status, { rule: t.rule, state: t.from });
+    }
+    const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
+    const updated: GatewayEvent = { type: 'order.updated', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order!.state, messageId: queued.messageId, at: new Date().toISOString() };
+    return { order: outcome.order!, messageId: queued.messageId, events: [updated] };
+  });
+  ctx.queued();
+  ctx.emitted(events);
+  return { order, messageId, controlId: message.header.controlId, findings: report.issues };
+}
+
+async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
+  const order = await ctx.store.getOrder(ctx.config.role, key);
+  if (!order) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order ${key.placerNumber} (${key.assigningAuthority})`, 404);
+  return { order, data: (order.data ?? {}) as OrderData };
+}
+
+function keyOf(order: ImagingOrder): OrderKey {
+  return { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
+}
+
+function insOf(order: ImagingOrder): string | undefined {
+  return order.patient.ins?.value ?? order.patient.identifiers?.[0]?.value;
+}
+
+/** Actions of the RIS half-connector (flows 1, 2 and 4). */
+export class RisActions {
+  constructor(private readonly ctx: ActionContext) {}
+
+  /** Flow 1: transmits an imaging request (ORM^O01 NW). */
+  createOrder(order: ImagingOrder): Promise<SentMessage> {
+    const key = keyOf(order);
+    return send(this.ctx, key, { type: 'order' }, () => buildOrderMessage(order, messageContext(this.ctx.config)), { order }, insOf(order));
+  }
+
+  /** Flow 2: cancels a request (ORM^O01 CA), reusing the patient, visit and professionals of flow 1. */
+  async cancelOrder(key: OrderKey, input: { reason?: Reason; cancelledAt?: string; responsibleProfessional?: HealthProfessional }): Promise<SentMessage> {
+    const { data } = await requireOrder(this.ctx, key);
+    const order = data.order;
+    if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data to cancel', 409);
+    const cancellation: Cancellation = {
+      placerOrderNumber: order.placerOrderNumber,
+      patient: order.patient,
+      visit: order.visit,
+      cancelledAt: input.cancelledAt ?? dateTimeFromDate(new Date()),
+      responsibleProfessional: input.responsibleProfessional ?? order.responsibleProfessional,
+      ...(order.remoteRadiologist ? { remoteRadiologist: order.remoteRadiologist } : {}),
+      imagingFacility: order.imagingFacility,
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
+    return send(this.ctx, key, { type: 'cancellation' }, () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)), { cancellation });
+  }
+
+  /** Flow 4: post-exam information (OMI^O23 SR), one ORDER group per performed exam. */
+  async sendPostExamInfo(key: OrderKey, exams: PerformedExam[]): Promise<SentMessage> {
+    const { data } = await requireOrder(this.ctx, key);
+    const order = data.order;
+    if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
+    const info: PostExamInfo = { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams };
+    return send(this.ctx, key, { type: 'postExamInfo' }, () => buildPostExamMessage(info, messageContext(this.ctx.config)), { postExamInfo: info });
+  }
+}
+
+/** Actions of the teleradiology platform half-connector (flow 3). */
+export class PlatformActions {
+  constructor(private readonly ctx: ActionContext, private readonly platform: Organisation) {}
+
+  /** Flow 3, accepted (ORC-1 OK) with one or more protocols. */
+  accept(key: OrderKey, input: { remoteRadiologist: HealthProfessional; protocols: Protocol[]; platform?: Organisation }): Promise<SentMessage> {
+    return this.#decide(key, input.remoteRadiologist, { accepted: true, protocols: input.protocols }, input.platform);
+  }
+
+  /** Flow 3, refused (ORC-1 OC) with an optional reason. */
+  refuse(key: OrderKey, input: { remoteRadiologist: HealthProfessional; reason?: Reason; platform?: Organisation }): Promise<SentMessage> {
+    return this.#decide(key, input.remoteRadiologist, { accepted: false, ...(input.reason ? { reason: input.reason } : {}) }, input.platform);
+  }
+
+  async #decide(key: OrderKey, remoteRadiologist: HealthProfessional, outcome: Decision['outcome'], platform?: Organisation): Promise<SentMessage> {
+    const { data } = await requireOrder(this.ctx, key);
+    const order = data.order;
+    if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
+    const decision: Decision = {
+      placerOrderNumber: order.placerOrderNumber,
+      patient: order.patient,
+      visit: order.visit,
+      remoteRadiologist,
+      platform: platform ?? this.platform,
+      outcome,
+    };
+    return send(this.ctx, key, { type: 'decision', accepted: outcome.accepted }, () => buildDecisionMessage(decision, messageContext(this.ctx.config)), { decision });
+  }
+}
+
+export type { DocumentProtocol };
