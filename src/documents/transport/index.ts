@@ -11,7 +11,7 @@ export * from './types.js';
 export * from './validation/field-rules.js';
 export * from './validation/mssante-matrix.js';
 export * from './validation/profile.js';
-export * from './validation/rule.js';
+export type { DocumentRule } from './validation/rule.js';
 export * from './validation/structure.js';
 export * from './validation/validate-document-message.js';
 export * from './vocabulary.js';

@@ -44,9 +44,9 @@ export const DOCUMENT_RULES: readonly DocumentRule[] = [
       for (const extra of docs.slice(max)) {
         out.push(finding('TDOC-DOC-001', 'error', at(view, extra.segment), `${view.structure} carries at most ${max} document${max > 1 ? 's' : ''}; this OBX is one more`, '100'));
       }
-      const lastDocument = view.obx.findIndex((o) => o.role !== 'document');
-      if (lastDocument >= 0) {
-        for (const late of view.obx.slice(lastDocument).filter((o) => o.role === 'document')) {
+      const firstNonDocument = view.obx.findIndex((o) => o.role !== 'document');
+      if (firstNonDocument >= 0) {
+        for (const late of view.obx.slice(firstNonDocument).filter((o) => o.role === 'document')) {
           out.push(finding('TDOC-DOC-001', 'error', at(view, late.segment), 'A document OBX comes after the metadata OBX: documents come first', '100'));
         }
       }
