@@ -1,0 +1,188 @@
+import { ATTENDING_PHYSICIAN, CONFIDENTIALITY_DISPLAY, DEFAULT_ENCOUNTER, DOCUMENT_TYPE, GENDER_DISPLAY, LEVEL1_TEMPLATE_IDS, LEVEL3_TEMPLATE_IDS, MODALITY_QUALIFIER, OID, REGION_QUALIFIER } from './cda-codes.js';
+import { addr, assignedProfessional, cd, cdaTime, ii, professionalId, professionalName, telecom } from './cda-elements.js';
+import type { ImagingReportInput, InstanceIdentifier, ReportHealthProfessional, ReportOrganisation } from './input.js';
+import { el } from './xml-tree.js';
+import type { XmlChild } from './xml-tree.js';
+
+/** Ids and version resolved for this document (see `resolveVersion`). */
+export interface ResolvedVersion {
+  documentId: InstanceIdentifier;
+  setId: InstanceIdentifier;
+  versionNumber: number;
+  /** Id of the replaced version, for `relatedDocument RPLC`. */
+  replacedId?: InstanceIdentifier;
+}
+
+/** The document title: the host's, or `CR d'imagerie médicale - <act>`. */
+export function documentTitle(input: ImagingReportInput): string {
+  return input.document.title ?? `${DOCUMENT_TYPE.displayName} - ${input.exam.actCode.displayName}`;
+}
+
+/** `YYYY-MM-DD` or `YYYYMMDD` → `YYYYMMDD`. */
+export function compactDate(date: string): string {
+  return date.replace(/-/g, '');
+}
+
+/**
+ * The CDA header of the imaging report, element by element in XSD order (`cr-imagerie-cda.md` §2):
+ * everything before `component`.
+ */
+export function buildHeader(input: ImagingReportInput, version: ResolvedVersion, level: 1 | 3): XmlChild[] {
+  const { document: doc, patient, radiologist, platform, facility, exam } = input;
+  const effectiveTime = cdaTime(doc.effectiveTime);
+  const signedAt = cdaTime(doc.signedAt ?? doc.effectiveTime);
+  const confidentiality = doc.confidentiality ?? 'N';
+  const templateIds = level === 1 ? LEVEL1_TEMPLATE_IDS : LEVEL3_TEMPLATE_IDS;
+
+  const legal: { professional: ReportHealthProfessional; organisation: ReportOrganisation } =
+    input.legalAuthenticator === 'facility-responsible-physician' && facility.responsiblePhysician
+      ? { professional: facility.responsiblePhysician, organisation: facility }
+      : { professional: radiologist, organisation: platform };
+
+  const gender = patient.sex === 'U' ? 'UN' : patient.sex;
+
+  return [
+    el('realmCode', { code: 'FR' }),
+    el('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' }),
+    ...templateIds.map((t) => el('templateId', { root: t.root, extension: t.extension })),
+    ii('id', version.documentId),
+    cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
+    el('title', {}, documentTitle(input)),
+    el('effectiveTime', { value: effectiveTime }),
+    el('confidentialityCode', { code: confidentiality, displayName: CONFIDENTIALITY_DISPLAY[confidentiality], codeSystem: OID.hl7Confidentiality }),
+    el('languageCode', { code: 'fr-FR' }),
+    ii('setId', version.setId),
+    el('versionNumber', { value: version.versionNumber }),
+    el(
+      'recordTarget',
+      {},
+      el(
+        'patientRole',
+        {},
+        el('id', { root: patient.ins.oid, extension: patient.ins.value }),
+        (patient.localIds ?? []).map((id) => ii('id', id)),
+        addr(patient.address),
+        (patient.telecoms ?? []).map((t) => telecom(t)),
+        el(
+          'patient',
+          { classCode: 'PSN' },
+          el(
+            'name',
+            {},
+            el('family', { qualifier: 'BR' }, patient.birthFamilyName),
+            el('given', {}, patient.birthGivenNames),
+            el('given', { qualifier: 'BR' }, patient.firstBirthGivenName),
+            patient.usedFamilyName && el('family', { qualifier: 'CL' }, patient.usedFamilyName),
+            patient.usedGivenName && el('given', { qualifier: 'CL' }, patient.usedGivenName),
+          ),
+          el('administrativeGenderCode', { code: gender, displayName: GENDER_DISPLAY[gender], codeSystem: OID.hl7AdministrativeGender }),
+          el('birthTime', { value: compactDate(patient.birthDate) }),
+          el(
+            'birthplace',
+            {},
+            el('place', {}, el('addr', {}, el('county', {}, patient.birthPlaceCode), patient.birthPlaceName && el('city', {}, patient.birthPlaceName))),
+          ),
+        ),
+      ),
+    ),
+    // Author #1: the remote radiologist who wrote the report, on behalf of the platform.
+    el('author', {}, el('time', { value: effectiveTime }), assignedProfessional('assignedAuthor', radiologist, platform)),
+    // Author #2 (ANS teleradiology pattern): the responsible physician of the imaging facility.
+    facility.responsiblePhysician &&
+      el(
+        'author',
+        {},
+        cd('functionCode', ATTENDING_PHYSICIAN),
+        el('time', { value: effectiveTime }),
+        assignedProfessional('assignedAuthor', facility.responsiblePhysician, facility),
+      ),
+    el(
+      'custodian',
+      {},
+      el(
+        'assignedCustodian',
+        {},
+        el(
+          'representedCustodianOrganization',
+          {},
+          el('id', { root: OID.structure, extension: facility.idNat }),
+          el('name', {}, facility.name),
+          telecom(facility.telecom),
+          addr(facility.address),
+        ),
+      ),
+    ),
+    el('legalAuthenticator', {}, el('time', { value: signedAt }), el('signatureCode', { code: 'S' }), assignedProfessional('assignedEntity', legal.professional, legal.organisation)),
+    // The radiologist attests the content even when the facility's physician signs legally.
+    legal.professional !== radiologist &&
+      el('authenticator', {}, el('time', { value: signedAt }), el('signatureCode', { code: 'S' }), assignedProfessional('assignedEntity', radiologist, platform)),
+    input.orderingProvider &&
+      el(
+        'participant',
+        { typeCode: 'REF' },
+        el('time', { nullFlavor: 'NA' }),
+        el(
+          'associatedEntity',
+          { classCode: 'PROV' },
+          professionalId(input.orderingProvider),
+          input.orderingProvider.specialty && cd('code', input.orderingProvider.specialty),
+          addr(input.orderingProvider.address),
+          (input.orderingProvider.telecoms ?? []).map((t) => telecom(t)),
+          el('associatedPerson', {}, professionalName(input.orderingProvider)),
+        ),
+      ),
+    el(
+      'inFulfillmentOf',
+      {},
+      el(
+        'order',
+        {},
+        el('id', { root: input.order.placerOrderNumber.authorityOid, extension: input.order.placerOrderNumber.value }),
+        el('ps3-20:accessionNumber', { root: exam.accessionNumber.authorityOid, extension: exam.accessionNumber.value }),
+      ),
+    ),
+    el(
+      'documentationOf',
+      {},
+      el(
+        'serviceEvent',
+        { classCode: 'ACT' },
+        el('id', { root: exam.studyInstanceUid }),
+        cd(
+          'code',
+          exam.actCode,
+          {},
+          exam.ccamCode && cd('translation', exam.ccamCode),
+          cd('translation', exam.modality, {}, el('qualifier', {}, cd('name', MODALITY_QUALIFIER))),
+          (exam.regions ?? []).map((r) => cd('translation', r, {}, el('qualifier', {}, cd('name', REGION_QUALIFIER)))),
+        ),
+        el('effectiveTime', {}, el('low', { value: cdaTime(exam.startedAt) }), exam.endedAt && el('high', { value: cdaTime(exam.endedAt) })),
+        // The radiologist who interpreted the exam; the organisation is the facility where it was
+        // performed: the DRIMbox locates the exam through it and the XDS practiceSettingCode is its code.
+        el('performer', { typeCode: 'PRF' }, assignedProfessional('assignedEntity', radiologist, facility)),
+      ),
+    ),
+    version.replacedId && el('relatedDocument', { typeCode: 'RPLC' }, el('parentDocument', {}, ii('id', version.replacedId))),
+    el(
+      'componentOf',
+      {},
+      el(
+        'encompassingEncounter',
+        {},
+        cd('code', input.encounterCode ?? DEFAULT_ENCOUNTER),
+        el('effectiveTime', {}, el('low', { value: cdaTime(exam.startedAt) }), exam.endedAt && el('high', { value: cdaTime(exam.endedAt) })),
+        el(
+          'location',
+          {},
+          el(
+            'healthCareFacility',
+            {},
+            el('id', { root: OID.structure, extension: facility.idNat }),
+            cd('code', facility.facilityType),
+            el('location', {}, el('name', {}, facility.name), addr(facility.address)),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
