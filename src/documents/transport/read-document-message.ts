@@ -4,7 +4,7 @@ import type { CdaHeader } from './cda-header.js';
 import { readDocumentId } from './document-id.js';
 import { readIdentifier, readOrganization, readPerson, withoutEmpty } from './er7-fields.js';
 import type {
-  CodedConcept, DocumentId, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentPatient, DocumentRequestKind,
+  CodedConcept, DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentPatient, DocumentRequestKind,
   DocumentVisit, MailRecipient, Participant,
 } from './types.js';
 import type { DocumentMessageView } from './validation/message-view.js';
@@ -29,7 +29,7 @@ export interface ReceivedDocument {
 /** What a trans-cda-r2 message carries, in the builder's terms. */
 export interface ReceivedDocumentMessage {
   profile: DocumentProfile;
-  structure: 'MDM' | 'ORU';
+  structure: DocumentMessageStructure;
   /** The request, from the MDM event (else ORC-1); undefined when neither says. */
   kind: DocumentRequestKind | undefined;
   header: MessageHeader;
@@ -84,7 +84,7 @@ function contentOf(view: DocumentMessageView): ReceivedDocumentMessage {
   const replaced = (txa ? readDocumentId(txa.field(13)) : undefined) ?? firstCda?.relatedDocuments.find((r) => r.typeCode === 'RPLC')?.id;
   return {
     profile: view.profile,
-    structure: view.structure as 'MDM' | 'ORU',
+    structure: view.structure as DocumentMessageStructure,
     kind: view.action?.kind,
     header: message.header,
     patient: patientOf(message.segment('PID')),

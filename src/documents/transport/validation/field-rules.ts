@@ -1,6 +1,6 @@
 import type { ErrorCondition, Message } from '../../../hl7/index.js';
 import { parseLocation } from '../../../hl7/index.js';
-import type { Finding, FindingSeverity } from '../../../profiles/types.js';
+import type { Finding, FindingSeverity } from '../../../profiles/index.js';
 import { MESSAGE_VERSION, TRANS_CDA_PROFILE, TXA_COMPLETION_STATUS, TXA_CONTENT_PRESENTATION } from '../vocabulary.js';
 import type { DocumentProfile } from './profile.js';
 import { DOCUMENT_CARRYING_PROFILES, DOCUMENT_PROFILES, MDM_PROFILES, ZAM_PROFILES, finding } from './profile.js';

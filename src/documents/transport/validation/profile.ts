@@ -1,5 +1,5 @@
 import type { ErrorCondition, Message } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 
 /**
  * The message profiles of the trans-cda-r2 volet: the three MDM events, the ORU^R01 variant, and

@@ -1,4 +1,4 @@
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import type { CdaHeader } from '../cda-header.js';
 import { formatDocumentId, readDocumentId, sameDocumentId } from '../document-id.js';
 import { DOCUMENT_DATA_SUBTYPE, DOCUMENT_ENCODING, DOCUMENT_TYPE_OF_DATA } from '../vocabulary.js';

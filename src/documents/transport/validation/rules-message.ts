@@ -1,5 +1,5 @@
 import { readTS } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { readDocumentId } from '../document-id.js';
 import { INS_OIDS, MDM_MESSAGE_STRUCTURE, ORU_MESSAGE_STRUCTURE } from '../vocabulary.js';
 import { DOCUMENT_CARRYING_PROFILES, DOCUMENT_PROFILES, MDM_PROFILES, finding } from './profile.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { inspectBase64 } from '../base64.js';
 import {
   MAIL_BODY_DEFINITIONS, METADATA_ALIASES, METADATA_CODING_SYSTEM, METADATA_DEFINITIONS, NO_REPLY_COMMENT_TYPE, YES_NO_CODING_SYSTEM,

@@ -1,5 +1,5 @@
 import type { Segment } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { isOid } from '../document-id.js';
 import { MAIL_ADDRESS_TYPE, PARTICIPATION } from '../vocabulary.js';
 import type { DocumentMessageView } from './message-view.js';

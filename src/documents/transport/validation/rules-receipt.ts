@@ -1,4 +1,4 @@
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { RECEIPT_CODING_SYSTEM, RECEIPT_CODING_SYSTEM_ALIASES, receiptDefinition } from '../business-receipt-vocabulary.js';
 import { MAIL_ADDRESS_TYPE, YES_NO_CODING_SYSTEM } from '../vocabulary.js';
 import type { DocumentMessageView } from './message-view.js';

@@ -1,6 +1,6 @@
 import type { Message, Segment } from '../../../hl7/index.js';
 import { formatLocation } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { finding } from './profile.js';
 
 /**

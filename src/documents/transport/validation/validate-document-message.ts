@@ -1,6 +1,6 @@
 import type { Hl7Error, Message } from '../../../hl7/index.js';
 import { formatLocation, tryParseMessage } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/types.js';
+import type { Finding } from '../../../profiles/index.js';
 import { checkFieldRules } from './field-rules.js';
 import { viewDocumentMessage } from './message-view.js';
 import type { DocumentMessageView } from './message-view.js';
