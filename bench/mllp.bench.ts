@@ -130,6 +130,10 @@ async function benchNodeHl7Client(label: string, connections: number, server: { 
   return summarize(label, connections, run);
 }
 
+function ratio(a: number, b: number): string {
+  return `${(a / b).toPrecision(2)}×`;
+}
+
 function table(results: Measurement[]): string {
   const header = '| implementation | connections | messages | msg/s | p50 ms | p99 ms |';
   const rows = results.map((r) => `| ${r.implementation} | ${r.connections} | ${r.messages} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} |`);
@@ -150,5 +154,5 @@ console.log('|---:|---:|---:|---:|');
 for (const connections of [1, 8]) {
   const ours = results.find((r) => r.connections === connections && r.implementation.startsWith('cisis'))!;
   const theirs = results.find((r) => r.connections === connections && r.implementation.startsWith('node-hl7-server'))!;
-  console.log(`| ${connections} | ${(ours.throughput / theirs.throughput).toFixed(2)}× | ${(ours.p50 / theirs.p50).toFixed(2)}× | ${(ours.p99 / theirs.p99).toFixed(2)}× |`);
+  console.log(`| ${connections} | ${ratio(ours.throughput, theirs.throughput)} | ${ratio(ours.p50, theirs.p50)} | ${ratio(ours.p99, theirs.p99)} |`);
 }
