@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
 import { registerSendCommand } from './commands/send.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCdaCommand } from './commands/validate-cda.js';
 
 /**
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   registerValidateCdaCommand(program);
   registerSendCommand(program);
   registerListenCommand(program);
+  registerServeCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -46,6 +46,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly platform: PlatformActions;
   readonly startedAt = new Date();
   readonly client: MllpClient;
+  /** The documents layer (reports, order documents, CDA validation), when plugged in. */
+  documents: DocumentValidator | undefined;
   #server: MllpServer | undefined;
   #outbound: OutboundDispatcher;
   #webhooks: WebhookDispatcher;
@@ -93,6 +95,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
     const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500);
+    gw.documents = options.documents;
     try {
       await gw.#start(options);
     } catch (e) {
@@ -135,6 +138,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   get mllpPort(): number { return this.#mllpAddress?.port ?? 0; }
   get apiPort(): number { return this.#apiAddress?.port ?? 0; }
   get http(): FastifyInstance | undefined { return this.#http; }
+
+  /** Wakes the outbox dispatcher (after an operator retry). */
+  wakeOutbox(): void {
+    this.#outbound.wake();
+  }
 
   /** Queues the webhooks of an event, in the caller's transaction (so an event exists iff its cause committed). */
   async enqueueEvent(tx: StoreTransaction, event: GatewayEvent): Promise<void> {

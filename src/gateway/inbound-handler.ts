@@ -40,9 +40,11 @@ export interface InboundContext {
   documents?: DocumentValidator | undefined;
 }
 
+/** The documents layer as the gateway uses it: validate and apply document messages, validate CDA. */
 export interface DocumentValidator {
   validate(message: Message): Promise<ValidationReport>;
   apply: DocumentInbound;
+  validateCda(xml: Uint8Array): Promise<{ profile: string | null; valid: boolean; issues: unknown[] }>;
 }
 
 interface Decision {

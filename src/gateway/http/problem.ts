@@ -17,13 +17,13 @@ const TITLES: Record<number, string> = {
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-/** Problem type URIs are stable identifiers documented in docs/api.md. */
-function typeFor(code: string | undefined, status: number): string {
-  return code ? `https://cisis-tlr.dev/problems/${code.toLowerCase().replace(/_/g, '-')}` : status === 404 ? 'about:blank' : 'about:blank';
+/** Problem type URIs are stable URNs naming the error code (listed in docs/api.md); `about:blank` when there is none. */
+function typeFor(code: string | undefined): string {
+  return code ? `urn:cisis-tlr:problem:${code}` : 'about:blank';
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, detail: string, code?: string, extra?: Record<string, unknown>): FastifyReply {
-  const body: Problem = { type: typeFor(code, status), title: TITLES[status] ?? 'Error', status, detail, instance: request.url, ...(code ? { code } : {}), ...extra };
+  const body: Problem = { type: typeFor(code), title: TITLES[status] ?? 'Error', status, detail, instance: request.url, ...(code ? { code } : {}), ...extra };
   return reply.code(status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
 }
 

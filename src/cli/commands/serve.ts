@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import type { GatewayConfigInput, Role } from '../../gateway/config.js';
+import { loadConfig } from '../../gateway/config.js';
+import { GatewayConfigError } from '../../gateway/errors.js';
+import { startGateway } from '../../gateway/start.js';
+
+interface ServeOptions {
+  role?: Role;
+  config?: string;
+  mllpPort?: string;
+  apiPort?: string;
+  dataDir?: string;
+  partner?: string;
+}
+
+/** Maps the command-line flags onto configuration paths (flags win over file and environment). */
+export function serveOverrides(o: ServeOptions): GatewayConfigInput {
+  const out: GatewayConfigInput = {};
+  if (o.role) out.role = o.role;
+  if (o.mllpPort) out.mllp = { port: Number(o.mllpPort) };
+  if (o.apiPort) out.api = { port: Number(o.apiPort) };
+  if (o.dataDir) out.dataDir = o.dataDir;
+  if (o.partner) {
+    const m = /^(.+):(\d+)$/.exec(o.partner);
+    if (!m) throw new GatewayConfigError(`--partner must be HOST:PORT, got "${o.partner}"`);
+    out.partner = { host: m[1]!, port: Number(m[2]) };
+  }
+  return out;
+}
+
+/**
+ * `cisis-tlr serve --role ris|platform [--config FILE] [--mllp-port P] [--api-port A] [--data-dir DIR] [--partner HOST:PORT]`
+ * runs one half-connector until SIGINT/SIGTERM, then stops gracefully.
+ */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run a RIS or teleradiology-platform half-connector: MLLP listener, outbox, REST API, webhooks, console')
+    .option('--role <role>', 'ris or platform (default: from the config, else ris)')
+    .option('--config <file>', 'configuration file (YAML or JSON)')
+    .option('--mllp-port <port>', 'MLLP listening port')
+    .option('--api-port <port>', 'REST API and console port')
+    .option('--data-dir <dir>', 'directory of the SQLite database (default ./cisis-tlr-data)')
+    .option('--partner <host:port>', 'MLLP address of the other half-connector')
+    .action(async (o: ServeOptions) => {
+      if (o.role && o.role !== 'ris' && o.role !== 'platform') {
+        process.stderr.write(`--role must be ris or platform, got "${String(o.role)}"\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let config;
+      try {
+        config = await loadConfig({ file: o.config, overrides: serveOverrides(o), defaultRole: o.role ?? 'ris' });
+      } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (config.api.keys.length === 0) {
+        const key = randomBytes(24).toString('base64url');
+        config.api.keys = [key];
+        process.stderr.write(`No API key configured (api.keys or CISIS_TLR_API_KEYS): this run accepts the generated key\n  ${key}\n`);
+      }
+      const gw = await startGateway(config);
+      process.stdout.write(`cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => { resolve(); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await gw.stop();
+      process.exitCode = 0;
+    });
+}

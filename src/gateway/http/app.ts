@@ -1,0 +1,73 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Gateway } from '../gateway.js';
+import { bearerAuth } from './auth.js';
+import { problemErrorHandler, sendProblem } from './problem.js';
+import { eventRoutes } from './routes/events.js';
+import { messageRoutes } from './routes/messages.js';
+import { orderRoutes } from './routes/orders.js';
+import { systemRoutes } from './routes/system.js';
+import { validateRoutes } from './routes/validate.js';
+import { webhookRoutes } from './routes/webhooks.js';
+
+export interface HttpOptions {
+  /** Extra routes mounted after the API (the web console). */
+  extra?: (app: FastifyInstance, gw: Gateway) => Promise<void>;
+}
+
+/**
+ * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
+ * `/docs`; everything under `/api/` requires a bearer API key from the configuration;
+ * errors are RFC 9457 problem+json.
+ */
+export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: gw.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    bodyLimit: 32 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Request lines would log URLs with placer numbers; API activity is logged by the actions instead.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, `No route ${req.method} ${req.url.split('?')[0]}`));
+  app.addContentTypeParser(['text/plain', 'application/hl7-v2', 'x-application/hl7-v2+er7', 'application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: `cisis-tlr gateway API (${gw.config.role === 'ris' ? 'RIS' : 'teleradiology platform'} half-connector)`,
+        version: '0.1.0',
+        description: 'JSON API of a cisis-tlr half-connector: the gateway speaks HL7 v2.5.1 (ANS CI-SIS Téléradiologie) over MLLP to the partner.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+      tags: [
+        { name: 'orders', description: 'Imaging requests and their workflow' },
+        { name: 'messages', description: 'The HL7 message journal' },
+        { name: 'webhooks', description: 'Webhook delivery log' },
+        { name: 'validation', description: 'Offline conformance validation' },
+        { name: 'system', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const auth = bearerAuth(gw.config.api.keys);
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/api/')) await auth(req, reply);
+  });
+
+  await systemRoutes(app, gw);
+  await orderRoutes(app, gw);
+  await messageRoutes(app, gw);
+  await webhookRoutes(app, gw);
+  await validateRoutes(app, gw);
+  await eventRoutes(app, gw);
+  if (options.extra) await options.extra(app, gw);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayEvent } from '../../events.js';
+import type { Gateway } from '../../gateway.js';
+
+/**
+ * `GET /api/events`: Server-Sent Events stream of gateway events (order updates, messages received,
+ * delivery failures) for live screens. Authenticated like the rest of the API (read it with
+ * `fetch` and a bearer header; browsers' EventSource cannot send one).
+ */
+export async function eventRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  app.get('/api/events', { schema: { tags: ['system'], summary: 'Live gateway events (text/event-stream)' } }, (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 2000\n: connected ${new Date().toISOString()}\n\n`);
+    const onEvent = (e: GatewayEvent): void => {
+      // Events carry keys and states for refreshing screens; the domain data stays behind the API.
+      const { data: _data, ...light } = e;
+      res.write(`event: ${e.type}\ndata: ${JSON.stringify(light)}\n\n`);
+    };
+    const ping = setInterval(() => res.write(`: ping\n\n`), 15_000);
+    gw.on('event', onEvent);
+    req.raw.on('close', () => {
+      clearInterval(ping);
+      gw.off('event', onEvent);
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { tryParseMessage } from '../../../hl7/index.js';
+import type { Direction, FlowId, MessageStatus } from '../../../store/index.js';
+import { GatewayError } from '../../errors.js';
+import type { Gateway } from '../../gateway.js';
+import { listQuery } from '../schemas.js';
+
+interface MessageListQuery {
+  order?: string; patientId?: string; type?: string; flow?: FlowId; status?: MessageStatus; direction?: Direction;
+  controlId?: string; from?: string; to?: string; limit: number; offset: number;
+}
+
+/** The message journal: search, detail with raw HL7 and findings, manual retry of a parked delivery. */
+export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  app.get<{ Querystring: MessageListQuery }>('/api/messages', {
+    schema: {
+      tags: ['messages'], summary: 'Search the message journal',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          order: { type: 'string' }, patientId: { type: 'string' }, type: { type: 'string' }, controlId: { type: 'string' },
+          flow: { enum: ['flux1', 'flux2', 'flux3', 'flux4', 'ack', 'report', 'unknown'] },
+          status: { enum: ['accepted', 'rejected', 'error', 'queued', 'in_flight', 'retrying', 'delivered', 'parked', 'discarded'] },
+          direction: { enum: ['inbound', 'outbound'] },
+          from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' },
+          ...listQuery,
+        },
+      },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const page = await gw.store.listMessages({
+      ...(q.order ? { placerOrderNumber: q.order } : {}), ...(q.patientId ? { patientId: q.patientId } : {}),
+      ...(q.type ? { messageType: q.type } : {}), ...(q.flow ? { flow: q.flow } : {}), ...(q.status ? { status: q.status } : {}),
+      ...(q.direction ? { direction: q.direction } : {}), ...(q.controlId ? { controlId: q.controlId } : {}),
+      ...(q.from ? { from: new Date(q.from) } : {}), ...(q.to ? { to: new Date(q.to) } : {}),
+      limit: q.limit, offset: q.offset,
+    });
+    return { total: page.total, items: page.items };
+  });
+
+  app.get<{ Params: { id: number } }>('/api/messages/:id', {
+    schema: { tags: ['messages'], summary: 'One message with its raw HL7, findings and acknowledgement', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } },
+  }, async (req) => {
+    const m = await gw.store.getMessage(req.params.id);
+    if (!m) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No message ${req.params.id}`, 404);
+    const { raw, ack, ...rest } = m;
+    const outbox = m.direction === 'outbound' ? (await gw.store.listOutbox({ limit: 1000 })).items.find((o) => o.messageId === m.id) : undefined;
+    return {
+      ...rest,
+      raw: raw ? rawText(raw) : null,
+      ack: ack ? { code: ack.code, controlId: ack.controlId, raw: Buffer.from(ack.raw).toString('utf8') } : null,
+      outbox: outbox ?? null,
+    };
+  });
+
+  app.post<{ Params: { id: number } }>('/api/messages/:id/retry', {
+    schema: { tags: ['messages'], summary: 'Retry a parked outbound message', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } },
+  }, async (req) => {
+    const parked = (await gw.store.listOutbox({ state: 'parked', limit: 1000 })).items.find((o) => o.messageId === req.params.id);
+    if (!parked) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Message ${req.params.id} is not a parked outbound message`, 409);
+    await gw.store.retryParked(parked.id);
+    gw.wakeOutbox();
+    return { retried: true, outboxId: parked.id };
+  });
+}
+
+/** The message as text, decoded per its MSH-18 (bytes that do not parse are shown as Latin-1, byte for byte). */
+function rawText(raw: Uint8Array): string {
+  return tryParseMessage(raw).message?.toString() ?? Buffer.from(raw).toString('latin1');
+}

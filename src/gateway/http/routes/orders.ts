@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { OrderKey, OrderRecord } from '../../../store/index.js';
+import type { OrderState } from '../../../workflow/index.js';
+import type { HealthProfessional, ImagingOrder, Organisation, PerformedExam, Protocol, Reason } from '../../../tlr/index.js';
+import { GatewayError } from '../../errors.js';
+import type { Gateway } from '../../gateway.js';
+import type { OrderData } from '../../order-data.js';
+import type { SentMessage } from '../../outbound-actions.js';
+import { orderSummary } from '../order-view.js';
+import {
+  acceptRequest, authorityQuery, cancelRequest, imagingOrder, listQuery, orderParams, postExamRequest, refuseRequest,
+} from '../schemas.js';
+
+type Params = { placer: string };
+type AuthorityQ = { authority?: string };
+
+/**
+ * Orders: the worklist, one order with its history, and the actions of each role — the RIS creates
+ * (flow 1), cancels (flow 2) and completes (flow 4) orders; the platform accepts or refuses them
+ * (flow 3). An action is answered 202: the HL7 message is queued durably and delivered by the outbox.
+ */
+export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  const role = gw.config.role;
+
+  /** Finds an order by placer number (and authority OID when several share the number). */
+  async function findOrder(placer: string, authority: string | undefined): Promise<OrderRecord> {
+    if (authority !== undefined) {
+      const o = await gw.store.getOrder(role, { placerNumber: placer, assigningAuthority: authority });
+      if (o) return o;
+    } else {
+      const all = (await gw.store.listOrders({ role, limit: 1000 })).items.filter((o) => o.key.placerNumber === placer);
+      if (all.length === 1) return all[0]!;
+      if (all.length > 1) {
+        throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409, { authorities: all.map((o) => o.key.assigningAuthority) });
+      }
+    }
+    throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order with placer number ${placer}`, 404);
+  }
+
+  function requireRole(expected: 'ris' | 'platform', action: string): void {
+    if (role !== expected) {
+      throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', `${action} is done by the ${expected === 'ris' ? 'RIS' : 'teleradiology platform'} half-connector; this gateway plays the ${role === 'ris' ? 'RIS' : 'platform'}`, 403);
+    }
+  }
+
+  function accepted(reply: FastifyReply, sent: SentMessage): FastifyReply {
+    return reply.code(202).send({
+      order: orderSummary(sent.order), messageId: sent.messageId, controlId: sent.controlId,
+      warnings: sent.findings.filter((f) => f.severity === 'warning'),
+    });
+  }
+
+  app.get<{ Querystring: { state?: OrderState; patientId?: string; q?: string; limit: number; offset: number } }>('/api/orders', {
+    schema: {
+      tags: ['orders'], summary: 'The worklist: orders with their state, newest first',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          state: { enum: ['NONE', 'REQUESTED', 'CANCELLED', 'ACCEPTED', 'REJECTED', 'EXAM_DONE', 'COMPLEMENTED', 'REPORTED', 'PUBLISHED'] },
+          patientId: { type: 'string' }, q: { type: 'string', description: 'placer number, patient id or name contains' }, ...listQuery,
+        },
+      },
+    },
+  }, async (req) => {
+    const { state, patientId, q, limit, offset } = req.query;
+    if (q) {
+      const all = (await gw.store.listOrders({ role, ...(state ? { state } : {}), limit: 1000 })).items.map(orderSummary);
+      const needle = q.toLowerCase();
+      const hits = all.filter((o) => [o.placerOrderNumber, o.patientId, o.patientName].some((v) => v?.toLowerCase().includes(needle)));
+      return { total: hits.length, items: hits.slice(offset, offset + limit) };
+    }
+    const page = await gw.store.listOrders({ role, ...(state ? { state } : {}), ...(patientId ? { patientId } : {}), limit, offset });
+    return { total: page.total, items: page.items.map(orderSummary) };
+  });
+
+  app.get<{ Params: Params; Querystring: AuthorityQ }>('/api/orders/:placer', {
+    schema: { tags: ['orders'], summary: 'One order: state, business data of every flow, history', params: orderParams, querystring: authorityQuery },
+  }, async (req) => {
+    const o = await findOrder(req.params.placer, req.query.authority);
+    const data = (o.data ?? {}) as OrderData;
+    const [transitions, messages] = await Promise.all([
+      gw.store.orderTransitions(o.id),
+      gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, limit: 500 }),
+    ]);
+    return {
+      ...orderSummary(o),
+      flows: {
+        request: data.order ?? null,
+        cancellation: data.cancellation ?? null,
+        decision: data.decision ?? null,
+        postExamInfo: data.postExamInfo ?? null,
+      },
+      reports: data['reports'] ?? [],
+      transitions: transitions.map((t) => ({ from: t.from, to: t.to, event: t.event, messageId: t.messageId, warning: t.warning, at: t.at.toISOString() })),
+      messages: messages.items.filter((m) => (m.summary.placerAssigningAuthority ?? '') === o.key.assigningAuthority || !m.summary.placerAssigningAuthority),
+    };
+  });
+
+  app.get<{ Params: Params & { n: number }; Querystring: AuthorityQ }>('/api/orders/:placer/protocols/:n', {
+    schema: {
+      tags: ['orders'], summary: 'Download protocol n (1-based) of the decision: text, or the encapsulated PDF/XML',
+      params: { type: 'object', properties: { placer: { type: 'string' }, n: { type: 'integer', minimum: 1 } } }, querystring: authorityQuery,
+    },
+  }, async (req, reply) => {
+    const o = await findOrder(req.params.placer, req.query.authority);
+    const decision = ((o.data ?? {}) as OrderData).decision;
+    const protocols: Protocol[] = decision?.outcome.accepted ? decision.outcome.protocols : [];
+    const p = protocols[req.params.n - 1];
+    if (!p) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `The order has no protocol ${req.params.n}`, 404);
+    if (p.kind === 'text') return reply.type('text/plain; charset=utf-8').send(p.text);
+    return reply.type(p.mediaType).header('content-disposition', `inline; filename="protocole-${req.params.placer}-${req.params.n}.${p.mediaType === 'application/pdf' ? 'pdf' : p.mediaType === 'application/xml' ? 'xml' : 'bin'}"`).send(Buffer.from(p.base64, 'base64'));
+  });
+
+  app.post<{ Body: ImagingOrder }>('/api/orders', {
+    schema: { tags: ['orders'], summary: 'RIS: transmit an imaging request (flow 1, ORM^O01 NW)', body: imagingOrder },
+  }, async (req, reply) => {
+    requireRole('ris', 'Creating an order');
+    return accepted(reply, await gw.ris.createOrder(req.body));
+  });
+
+  app.post<{ Params: Params; Querystring: AuthorityQ; Body: { reason?: Reason; cancelledAt?: string; responsibleProfessional?: HealthProfessional } }>('/api/orders/:placer/cancel', {
+    schema: { tags: ['orders'], summary: 'RIS: cancel a request (flow 2, ORM^O01 CA)', params: orderParams, querystring: authorityQuery, body: cancelRequest },
+  }, async (req, reply) => {
+    requireRole('ris', 'Cancelling an order');
+    const o = await findOrder(req.params.placer, req.query.authority);
+    return accepted(reply, await gw.ris.cancelOrder(o.key, req.body ?? {}));
+  });
+
+  app.post<{ Params: Params; Querystring: AuthorityQ; Body: { exams: PerformedExam[] } }>('/api/orders/:placer/post-exam', {
+    schema: { tags: ['orders'], summary: 'RIS: post-exam information (flow 4, OMI^O23 SR)', params: orderParams, querystring: authorityQuery, body: postExamRequest },
+  }, async (req, reply) => {
+    requireRole('ris', 'Sending post-exam information');
+    const o = await findOrder(req.params.placer, req.query.authority);
+    return accepted(reply, await gw.ris.sendPostExamInfo(o.key, req.body.exams));
+  });
+
+  app.post<{ Params: Params; Querystring: AuthorityQ; Body: { remoteRadiologist: HealthProfessional; protocols: Protocol[]; platform?: Organisation } }>('/api/orders/:placer/accept', {
+    schema: { tags: ['orders'], summary: 'Platform: accept with one or more protocols (flow 3, ORU^R01 OK)', params: orderParams, querystring: authorityQuery, body: acceptRequest },
+  }, async (req, reply) => {
+    requireRole('platform', 'Accepting an order');
+    const o = await findOrder(req.params.placer, req.query.authority);
+    return accepted(reply, await gw.platform.accept(o.key, req.body));
+  });
+
+  app.post<{ Params: Params; Querystring: AuthorityQ; Body: { remoteRadiologist: HealthProfessional; reason?: Reason; platform?: Organisation } }>('/api/orders/:placer/refuse', {
+    schema: { tags: ['orders'], summary: 'Platform: refuse (flow 3, ORU^R01 OC)', params: orderParams, querystring: authorityQuery, body: refuseRequest },
+  }, async (req, reply) => {
+    requireRole('platform', 'Refusing an order');
+    const o = await findOrder(req.params.placer, req.query.authority);
+    return accepted(reply, await gw.platform.refuse(o.key, req.body));
+  });
+}
+
+export type { OrderKey };

@@ -1,0 +1,22 @@
+import type {} from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { Gateway } from '../../gateway.js';
+
+/** Health (liveness), readiness (store reachable) and Prometheus metrics: no authentication, no patient data. */
+export async function systemRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness' } }, async () => ({
+    status: 'ok', role: gw.config.role, startedAt: gw.startedAt.toISOString(),
+  }));
+  app.get('/ready', { schema: { tags: ['system'], summary: 'Readiness: the store answers' } }, async (_req, reply) => {
+    try {
+      const version = await gw.store.schemaVersion();
+      return { status: 'ready', storage: gw.store.engine, schemaVersion: version, partnerConnected: gw.client.connected };
+    } catch (e) {
+      return reply.code(503).send({ status: 'unavailable', reason: (e as Error).message });
+    }
+  });
+  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
+    reply.header('content-type', gw.metrics.registry.contentType);
+    return gw.metrics.registry.metrics();
+  });
+}
