@@ -37,6 +37,10 @@ export function ruleById(id: string): RuleDefinition | undefined {
 }
 
 /** The rules evaluated for a profile, pipeline rules excluded. */
-export function rulesFor(profile: Profile): RuleDefinition[] {
-  return RULES.filter((r) => !PIPELINE_RULES.has(r) && r.profiles.includes(profile));
+export function rulesFor(profile: Profile): readonly RuleDefinition[] {
+  let rules = BY_PROFILE.get(profile);
+  if (!rules) BY_PROFILE.set(profile, (rules = RULES.filter((r) => !PIPELINE_RULES.has(r) && r.profiles.includes(profile))));
+  return rules;
 }
+
+const BY_PROFILE = new Map<Profile, readonly RuleDefinition[]>();

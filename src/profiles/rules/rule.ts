@@ -1,4 +1,4 @@
-import type { ErrorCondition, Message, Segment } from '../../hl7/index.js';
+import type { Composite, ErrorCondition, Message, Segment } from '../../hl7/index.js';
 import { formatLocation } from '../../hl7/index.js';
 import type { GroupNode } from '../structure/grammar.js';
 import type { Finding, FindingSeverity, Profile, ValidateOptions } from '../types.js';
@@ -93,11 +93,15 @@ function parsePath(path: string): { field: number; repetition?: number; componen
  * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
  */
 export function valueOf(segment: Segment, path: string): string {
-  const p = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
-  if (!p) throw new Error(`Invalid field path ${path}`);
+  let p = PATHS.get(path);
+  if (!p) {
+    const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
+    if (!m) throw new Error(`Invalid field path ${path}`);
+    PATHS.set(path, (p = m));
+  }
   const field = Number(p[1]);
   if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);
-  const rep = segment.field(field, p[2] ? Number(p[2]) : 1);
+  const rep = repetition(segment, field, p[2] ? Number(p[2]) : 1);
   let v: string;
   if (p[3] === undefined) {
     v = rep.length > 1 || rep.subs(1).length > 1 ? wholeText(rep.raw, rep.length, (c) => rep.subs(c)) : rep.get(1);
@@ -112,6 +116,25 @@ export function valueOf(segment: Segment, path: string): string {
   return v === '""' ? '' : v;
 }
 
+/**
+ * Repetitions are split once per field and reused by every rule reading that field (a message is
+ * read by some 250 rules: re-splitting each time dominated the validation time). The cache is
+ * keyed by the field's current ER7 text, so an edited segment is never read stale.
+ */
+/** Parsed field paths (the rule tables use a few hundred distinct ones). */
+const PATHS = new Map<string, RegExpExecArray>();
+
+const SPLIT_CACHE = new WeakMap<Segment, Map<number, { raw: string; reps: Composite[] }>>();
+
+export function repetition(segment: Segment, field: number, r = 1): Composite {
+  let fields = SPLIT_CACHE.get(segment);
+  if (!fields) SPLIT_CACHE.set(segment, (fields = new Map()));
+  const raw = segment.rawField(field);
+  let entry = fields.get(field);
+  if (!entry || entry.raw !== raw) fields.set(field, (entry = { raw, reps: [] }));
+  return (entry.reps[r - 1] ??= segment.field(field, r));
+}
+
 function wholeText(raw: string, components: number, subs: (c: number) => string[]): string {
   for (let c = 1; c <= components; c++) if (subs(c).some((s) => s.trim() !== '')) return raw;
   return '';
@@ -124,12 +147,12 @@ export function isExplicitNull(segment: Segment, path: string): boolean {
 
 /** OBX-3.1 — how the checklist identifies an observation. */
 export function observationCode(obx: Segment): string {
-  return obx.get('3.1');
+  return repetition(obx, 3).get(1);
 }
 
 /** OBX-4 split at the dot: `n.m` → {n, m}; `n` → {n, m: undefined}; undefined when empty or malformed. */
 export function subId(obx: Segment): { n: number; m: number | undefined; text: string } | undefined {
-  const text = obx.get(4).trim();
+  const text = repetition(obx, 4).get(1).trim();
   const match = /^([1-9][0-9]*)(?:\.([1-9][0-9]*))?$/.exec(text);
   if (!match) return undefined;
   return { n: Number(match[1]), m: match[2] === undefined ? undefined : Number(match[2]), text };

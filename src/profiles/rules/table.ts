@@ -140,8 +140,12 @@ export function fieldRule(row: FieldRow): RuleDefinition {
 
 /** The OBX segments a rule sees: those of every ORDER group (or of the fragment). */
 export function allObservations(ctx: RuleContext): Segment[] {
-  return ctx.orders.flatMap((o) => o.observations);
+  let all = OBSERVATIONS.get(ctx.orders);
+  if (!all) OBSERVATIONS.set(ctx.orders, (all = ctx.orders.flatMap((o) => o.observations)));
+  return all;
 }
+
+const OBSERVATIONS = new WeakMap<readonly unknown[], Segment[]>();
 
 /** A rule from an observation row: checked on every OBX identified by one of the row's codes. */
 export function observationRule(row: ObservationRow): RuleDefinition {
@@ -157,7 +161,7 @@ export function observationRule(row: ObservationRow): RuleDefinition {
         const code = observationCode(obx);
         if (!row.observations.includes('*') && !row.observations.includes(code)) continue;
         if (row.subIdM !== undefined && subId(obx)?.m !== row.subIdM) continue;
-        const sub = obx.get(4).trim();
+        const sub = valueOf(obx, '4');
         checkElement(ctx, rule, row, obx, code ? `${code}${sub ? ` ${sub}` : ''} OBX: ` : '');
       }
     },
