@@ -3,6 +3,7 @@ import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
 import { registerSendCommand } from './commands/send.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { registerValidateCdaCommand } from './commands/validate-cda.js';
 
 /**
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   registerParseCommand(program);
+  registerValidateCommand(program);
   registerValidateCdaCommand(program);
   registerSendCommand(program);
   registerListenCommand(program);
