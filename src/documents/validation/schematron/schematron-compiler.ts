@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { CdaValidationError } from '../errors.js';
 import { isSch, loadSchematron, schChildren, SCHEMATRON_NS } from './schematron-source.js';
 import type { LoadedSchematron, SchElement, SchNode, SchematronSourceFile } from './schematron-source.js';
+import { CANDIDATE_KEYS, patternCandidates } from './rule-candidates.js';
 import { escapeXml } from './xml-text.js';
 
 /** `#ALL` selects every pattern, as ISO Schematron defines. */
@@ -125,6 +126,7 @@ class Compiler {
   /** Named templates of abstract rules, emitted after the patterns. */
   private readonly abstractOut: string[] = [];
   private globalNames = new Set<string>();
+  private namespaces = new Map<string, string>();
   private readonly abstractRules = new Map<string, SchElement>();
   private readonly abstractPatterns = new Map<string, SchElement>();
   private readonly diagnostics = new Map<string, SchElement>();
@@ -195,7 +197,11 @@ class Compiler {
 
     this.out.push('<xsl:template match="/">');
     this.out.push(`<xsl:variable name="${GENERATED_PREFIX}:findings" as="map(*)*">`);
-    resolved.forEach((_, index) => this.out.push(`<xsl:apply-templates select="." mode="${GENERATED_PREFIX}:p${index}"/>`));
+    resolved.forEach((pattern, index) => {
+      const contexts = this.concreteRules(pattern).map((rule) => requireAttr(rule, 'context'));
+      const candidates = patternCandidates(contexts, this.namespaces, contexts.some(mayMatchAttributes));
+      this.out.push(`<xsl:apply-templates select="${escapeXml(candidates)}" mode="${GENERATED_PREFIX}:p${index}"/>`);
+    });
     this.out.push('</xsl:variable>');
     this.out.push(`<xsl:sequence select="array{$${GENERATED_PREFIX}:findings}"/>`);
     this.out.push('</xsl:template>');
@@ -247,6 +253,7 @@ class Compiler {
 
   private emitHeader(): void {
     const namespaces = this.collectNamespaces();
+    this.namespaces = namespaces;
     const declarations = [...namespaces].map(([prefix, uri]) => ` xmlns:${prefix}="${escapeXml(uri)}"`).join('');
     this.out.push('<?xml version="1.0" encoding="UTF-8"?>');
     this.out.push(
@@ -255,6 +262,7 @@ class Compiler {
         ` exclude-result-prefixes="#all" xml:base="${escapeXml(pathToFileURL(this.schema.file).href)}">`,
     );
     this.out.push('<xsl:output method="json" indent="no"/>');
+    this.out.push(CANDIDATE_KEYS);
     // Location of a node as an XPath that a human can follow: names as written in the document,
     // positions among same-named siblings from the second level down (the root is unique).
     this.out.push(`<xsl:function name="${GENERATED_PREFIX}:location" as="xs:string">
@@ -320,11 +328,18 @@ class Compiler {
     return namespaces;
   }
 
+  private concreteRules(pattern: ResolvedPattern): SchElement[] {
+    return pattern.children.filter((child): child is SchElement => isSch(child, 'rule') && child.attrs['abstract'] !== 'true');
+  }
+
+  /**
+   * One mode per pattern. The mode's templates do not walk the document: the root template hands them the
+   * pattern's candidate nodes in document order (see rule-candidates.ts), and the templates' priorities,
+   * decreasing in document order, keep ISO's rule that a node fires the first matching rule of a pattern.
+   */
   private emitPattern(pattern: ResolvedPattern, index: number): void {
     const mode = `${GENERATED_PREFIX}:p${index}`;
-    const rules = pattern.children.filter((child): child is SchElement => isSch(child, 'rule') && child.attrs['abstract'] !== 'true');
-    const visitAttributes = rules.some((rule) => mayMatchAttributes(requireAttr(rule, 'context')));
-    const descend = visitAttributes ? '@*|*' : '*';
+    const rules = this.concreteRules(pattern);
     rules.forEach((rule, position) => {
       const context = requireAttr(rule, 'context');
       const ruleIndex = this.rules.length;
@@ -335,14 +350,11 @@ class Compiler {
         role: rule.attrs['role'] ?? null,
         flag: rule.attrs['flag'] ?? null,
       });
-      // Priorities decrease in document order: the first rule that matches a node wins.
       this.out.push(`<xsl:template match="${escapeXml(context)}" mode="${mode}" priority="${rules.length - position}">`);
       this.emitRuleBody(rule, String(ruleIndex), [], this.out, sharedNames(rule));
-      this.out.push(`<xsl:apply-templates select="${descend}" mode="${mode}"/>`);
       this.out.push('</xsl:template>');
     });
-    this.out.push(`<xsl:template match="document-node()|element()" mode="${mode}" priority="-10"><xsl:apply-templates select="${descend}" mode="${mode}"/></xsl:template>`);
-    this.out.push(`<xsl:template match="@*|text()|comment()|processing-instruction()" mode="${mode}" priority="-10"/>`);
+    this.out.push(`<xsl:template match="node()|@*" mode="${mode}" priority="-10"/>`);
   }
 
   /**

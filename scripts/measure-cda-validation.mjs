@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Measures CDA validation times (figures quoted in docs/documents-validation.md).
+// Usage: npm run build && node scripts/measure-cda-validation.mjs [--runs N] [--exams N]
+// Compiles the ANS rule sets first when the cache is cold (reported as "load"), then validates the level-1
+// and level-3 test reports and a large level-3 report (N exams), N runs each after one warm-up run, and
+// prints the median wall time per rule set.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { validateCda, warmUpCdaValidation, SchematronValidator, resolveCdaKitDir, CDA_RULE_SETS, parseXmlForSchematron } = await import(
+  path.join(root, 'dist/src/documents/validation/index.js')
+);
+const { largeCrImgLevel3, crImgLevel1File, crImgLevel3File } = await import(path.join(root, 'dist/test/documents/cda-fixtures.js'));
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, exams: { type: 'string', default: '40' } } });
+const runs = Number(values.runs);
+const exams = Number(values.exams);
+
+const loadStart = performance.now();
+const loads = await warmUpCdaValidation();
+console.log(`load (compile or read cache) ${Math.round(performance.now() - loadStart)} ms`, loads);
+
+const documents = {
+  'CR-IMG level 1': readFileSync(crImgLevel1File, 'utf8'),
+  'CR-IMG level 3': readFileSync(crImgLevel3File, 'utf8'),
+  [`CR-IMG level 3, ${exams} exams`]: largeCrImgLevel3(exams),
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+for (const [name, xml] of Object.entries(documents)) {
+  await validateCda(xml); // warm-up
+  const totals = [];
+  const perSet = {};
+  let report;
+  for (let run = 0; run < runs; run += 1) {
+    const start = performance.now();
+    report = await validateCda(xml);
+    totals.push(performance.now() - start);
+    for (const [set, ms] of Object.entries(report.timings)) (perSet[set] ??= []).push(ms);
+  }
+  console.log(`\n${name} (${Math.round(xml.length / 1024)} KiB): profile ${report.profile}, valid ${report.valid}, ${report.issues.length} issues`);
+  console.log(`  validateCda total: median ${Math.round(median(totals))} ms over ${runs} runs`);
+  for (const [set, times] of Object.entries(perSet)) console.log(`  ${set}: median ${median(times)} ms`);
+}
+
+// The IMG-CR-IMG rule set alone, on a document parsed once (what a caller that already has the tree pays).
+const kit = resolveCdaKitDir();
+const crImg = await SchematronValidator.load(path.join(kit, CDA_RULE_SETS['CI-SIS_IMG-CR-IMG_2024.01']));
+const large = await parseXmlForSchematron(documents[`CR-IMG level 3, ${exams} exams`]);
+crImg.validate(large);
+const times = [];
+for (let run = 0; run < runs; run += 1) {
+  const start = performance.now();
+  crImg.validate(large);
+  times.push(performance.now() - start);
+}
+console.log(`\nIMG-CR-IMG rule set alone on the ${exams}-exam report (pre-parsed): median ${Math.round(median(times))} ms`);
