@@ -27,3 +27,5 @@ export type {
 } from './input.js';
 export { renderReportPdf } from './pdf/render-report-pdf.js';
 export type { ReportPdfContent } from './pdf/render-report-pdf.js';
+export { imagingReportInputFromPostExam } from './from-tlr.js';
+export type { PlatformReportContext } from './from-tlr.js';
