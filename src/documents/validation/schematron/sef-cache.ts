@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,10 +92,55 @@ export async function loadCompiledSchematron(schematronFile: string, options: Se
   const cached = await readCached(manifestPath, sefPath);
   if (cached) return { ...cached, sefPath, fromCache: true };
 
-  const xsltStart = performance.now();
-  const compiled = await compileSchematronFile(file, options.phase === undefined ? {} : { phase: options.phase });
-  const xsltMillis = performance.now() - xsltStart;
   await mkdir(cacheDir, { recursive: true });
+  // One compilation per cache entry across processes (gateway workers, CLI runs, tests): the others wait
+  // for its result instead of spending minutes of CPU on the same work.
+  const lockPath = `${base}.lock`;
+  while (!(await tryLock(lockPath))) {
+    await sleep(LOCK_POLL_MILLIS);
+    const compiledMeanwhile = await readCached(manifestPath, sefPath);
+    if (compiledMeanwhile) return { ...compiledMeanwhile, sefPath, fromCache: true };
+  }
+  try {
+    const compiledMeanwhile = await readCached(manifestPath, sefPath);
+    if (compiledMeanwhile) return { ...compiledMeanwhile, sefPath, fromCache: true };
+    return await compileIntoCache(file, options.phase, base, manifestPath, sefPath, saxonVersion);
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
+/** How often a process waiting for another one's compilation looks at the cache. */
+const LOCK_POLL_MILLIS = 500;
+/** A lock older than this is left over by a process that died while compiling. */
+const STALE_LOCK_MILLIS = 15 * 60 * 1000;
+
+/** Creates the lock file; `false` when another live process holds it. */
+async function tryLock(lockPath: string): Promise<boolean> {
+  try {
+    const handle = await open(lockPath, 'wx');
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const age = await stat(lockPath).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (age > STALE_LOCK_MILLIS) await rm(lockPath, { force: true });
+    return false;
+  }
+}
+
+async function compileIntoCache(
+  file: string,
+  phase: string | undefined,
+  base: string,
+  manifestPath: string,
+  sefPath: string,
+  saxonVersion: string,
+): Promise<CompiledSchematronArtifact> {
+  const xsltStart = performance.now();
+  const compiled = await compileSchematronFile(file, phase === undefined ? {} : { phase });
+  const xsltMillis = performance.now() - xsltStart;
   // Unique temporary names, renamed into place at the end: concurrent compilations cannot see half-written files.
   const unique = `${process.pid}-${Date.now().toString(36)}`;
   const xslPath = `${base}.xsl`;
