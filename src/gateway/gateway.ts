@@ -16,6 +16,7 @@ import { GatewayMetrics } from './metrics.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import type { ActionContext } from './outbound-actions.js';
 import { PlatformActions, RisActions } from './outbound-actions.js';
+import { ReportActions } from './reports/report-actions.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface GatewayStartOptions {
@@ -44,6 +45,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly logger: Logger;
   readonly ris: RisActions;
   readonly platform: PlatformActions;
+  /** Platform side: imaging reports (CDA R2 CR-IMG in MDM^T02/T10/T04). */
+  readonly reports: ReportActions;
   readonly startedAt = new Date();
   readonly client: MllpClient;
   /** The documents layer (reports, order documents, CDA validation), when plugged in. */
@@ -71,6 +74,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     };
     this.ris = new RisActions(ctx);
     this.platform = new PlatformActions(ctx, { ...config.organisation });
+    this.reports = new ReportActions(ctx);
     this.#outbound = new OutboundDispatcher({
       store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
       ackTimeoutMs: config.partner.ackTimeoutMs, pollMs,

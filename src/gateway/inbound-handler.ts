@@ -43,6 +43,8 @@ export interface InboundContext {
 /** The documents layer as the gateway uses it: validate and apply document messages, validate CDA. */
 export interface DocumentValidator {
   validate(message: Message): Promise<ValidationReport>;
+  /** The negative acknowledgement of an invalid document message (in the document volet's version). */
+  nack(message: Message, report: ValidationReport): Message;
   apply: DocumentInbound;
   validateCda(xml: Uint8Array): Promise<{ profile: string | null; valid: boolean; issues: unknown[] }>;
 }
@@ -96,7 +98,10 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues };
 
     const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx }) => {
-      if (!report.valid) return { ack: ackRecord(ackForValidation(message, report)), events: [] };
+      if (!report.valid) {
+        const nack = facts.flow === 'report' && ctx.documents ? ctx.documents.nack(message, report) : ackForValidation(message, report);
+        return { ack: ackRecord(nack), events: [] };
+      }
       if (facts.flow === 'report') {
         const r = await ctx.documents!.apply(message, tx, messageId, inbound);
         for (const e of r.events) await ctx.enqueueEvent(tx, e);

@@ -34,7 +34,7 @@ export interface ActionContext {
   emitted: (events: GatewayEvent[]) => void;
 }
 
-function messageContext(config: GatewayConfig): MessageContextInput {
+export function messageContext(config: GatewayConfig): MessageContextInput {
   return {
     sendingApplication: config.identity.application,
     sendingFacility: config.identity.facility,
@@ -50,7 +50,10 @@ function messageContext(config: GatewayConfig): MessageContextInput {
  * refuses: HTTP 422 with the findings), then in ONE transaction applies the order event and queues
  * the message in the partner outbox, so the state and the message cannot disagree after a crash.
  */
-async function send(ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown>, patientId?: string): Promise<SentMessage> {
+export async function send(
+  ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown> | ((current: OrderData, messageId: number) => Record<string, unknown>),
+  patientId?: string, validate: (m: Message) => { valid: boolean; issues: Finding[] } = validateMessage,
+): Promise<SentMessage> {
   let message: Message;
   try {
     message = build();
@@ -60,7 +63,7 @@ async function send(ctx: ActionContext, key: OrderKey, event: OrderEvent, build:
     }
     throw e;
   }
-  const report = validateMessage(message);
+  const report = validate(message);
   if (!report.valid) {
     throw new GatewayError('TLR_ERR_GATEWAY_INVALID_MESSAGE', 'The message built from this request does not conform to the Téléradiologie volet', 422, {
       findings: report.issues,
@@ -68,13 +71,20 @@ async function send(ctx: ActionContext, key: OrderKey, event: OrderEvent, build:
   }
   const raw = message.toBytes();
   const { order, messageId, events } = await ctx.store.transaction(async (tx) => {
-    const outcome = await tx.applyOrderEvent({ role: ctx.config.role, key, event, partner: ctx.config.partner.name, data, ...(patientId ? { patientId } : {}) });
+    // Lock the order first (outbox ids then follow the order of state changes), journal the message so the
+    // order data can point at it (reports keep their message id), then apply the event.
+    const current = ((await tx.lockOrder(ctx.config.role, key))?.data ?? {}) as OrderData;
+    const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
+    const outcome = await tx.applyOrderEvent({
+      role: ctx.config.role, key, event, partner: ctx.config.partner.name, messageId: queued.messageId,
+      data: typeof data === 'function' ? data(current, queued.messageId) : data, ...(patientId ? { patientId } : {}),
+    });
     if (!outcome.transition.accept) {
+      // Throwing rolls the transaction back: neither the message nor the state change is kept.
       const t = outcome.transition;
       const status = t.errorCode === '204' ? 404 : 409;
       throw new GatewayError(status === 404 ? 'TLR_ERR_GATEWAY_NOT_FOUND' : 'TLR_ERR_GATEWAY_CONFLICT', t.message, status, { rule: t.rule, state: t.from });
     }
-    const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
     const updated: GatewayEvent = { type: 'order.updated', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order!.state, messageId: queued.messageId, at: new Date().toISOString() };
     return { order: outcome.order!, messageId: queued.messageId, events: [updated] };
   });
@@ -83,7 +93,7 @@ async function send(ctx: ActionContext, key: OrderKey, event: OrderEvent, build:
   return { order, messageId, controlId: message.header.controlId, findings: report.issues };
 }
 
-async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
+export async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
   const order = await ctx.store.getOrder(ctx.config.role, key);
   if (!order) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order ${key.placerNumber} (${key.assigningAuthority})`, 404);
   return { order, data: (order.data ?? {}) as OrderData };

@@ -8,6 +8,7 @@ import { problemErrorHandler, sendProblem } from './problem.js';
 import { eventRoutes } from './routes/events.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
+import { reportRoutes } from './routes/reports.js';
 import { systemRoutes } from './routes/system.js';
 import { validateRoutes } from './routes/validate.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -63,6 +64,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
 
   await systemRoutes(app, gw);
   await orderRoutes(app, gw);
+  await reportRoutes(app, gw);
   await messageRoutes(app, gw);
   await webhookRoutes(app, gw);
   await validateRoutes(app, gw);

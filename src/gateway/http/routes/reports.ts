@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { tryParseMessage } from '../../../hl7/index.js';
+import { readDocumentMessage } from '../../../documents/transport/index.js';
+import { GatewayError } from '../../errors.js';
+import type { Gateway } from '../../gateway.js';
+import type { OrderData } from '../../order-data.js';
+import type { ReportRecord } from '../../reports/report-record.js';
+import type { ReportRequest } from '../../reports/report-input.js';
+import { orderSummary } from '../order-view.js';
+import { authorityQuery, healthProfessional } from '../schemas.js';
+
+const content = {
+  type: 'object', additionalProperties: false, required: ['clinicalContext', 'technique', 'findings', 'conclusion'],
+  properties: {
+    clinicalContext: { type: 'string', minLength: 1 }, technique: { type: 'string', minLength: 1 },
+    findings: { type: 'string', minLength: 1 }, conclusion: { type: 'string', minLength: 1 },
+    comparison: { type: 'string' }, medicalHistory: { type: 'string' },
+    pdfBase64: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'The signed report as PDF; rendered from the text when absent' },
+  },
+} as const;
+const coded = { type: 'object', additionalProperties: false, required: ['code', 'displayName'], properties: { code: { type: 'string' }, displayName: { type: 'string' } } } as const;
+const reportBody = {
+  type: 'object', additionalProperties: false, required: ['content'],
+  properties: {
+    content, radiologist: healthProfessional, accessionNumber: { type: 'string' }, level: { enum: [1, 3] },
+    anatomicalLocation: coded, facilityType: coded, practiceSetting: coded, confidentiality: { enum: ['N', 'R', 'V'] },
+    setId: { type: 'string', description: 'replace/delete: the report set (default: the only current report)' },
+  },
+} as const;
+const params = { type: 'object', required: ['placer'], properties: { placer: { type: 'string', minLength: 1 } } } as const;
+
+/**
+ * Imaging reports: the platform writes (T02), replaces (T10) and deletes (T04) them; both sides
+ * list them and download the CDA or its PDF.
+ */
+export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  const role = gw.config.role;
+  const findOrder = async (placer: string, authority?: string) => {
+    const all = (await gw.store.listOrders({ role, limit: 1000 })).items.filter((o) => o.key.placerNumber === placer && (authority === undefined || o.key.assigningAuthority === authority));
+    if (all.length === 0) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order with placer number ${placer}`, 404);
+    if (all.length > 1) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409);
+    return all[0]!;
+  };
+  const platformOnly = () => {
+    if (role !== 'platform') throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', 'Reports are written by the teleradiology platform half-connector', 403);
+  };
+
+  for (const [path, summary, action] of [
+    ['/api/orders/:placer/reports', 'Platform: write the imaging report (CDA R2 CR-IMG, MDM^T02)', 'submit'],
+    ['/api/orders/:placer/reports/replace', 'Platform: replace the current report (MDM^T10)', 'replace'],
+    ['/api/orders/:placer/reports/delete', 'Platform: delete the current report (MDM^T04)', 'delete'],
+  ] as const) {
+    app.post<{ Params: { placer: string }; Querystring: { authority?: string }; Body: ReportRequest & { setId?: string } }>(path, {
+      schema: { tags: ['orders'], summary, params, querystring: authorityQuery, body: action === 'delete' ? { ...reportBody, required: [] } : reportBody },
+    }, async (req, reply) => {
+      platformOnly();
+      const o = await findOrder(req.params.placer, req.query.authority);
+      const body = req.body ?? ({} as ReportRequest & { setId?: string });
+      const sent = action === 'submit' ? await gw.reports.submit(o.key, body)
+        : action === 'replace' ? await gw.reports.replace(o.key, body)
+          : await gw.reports.delete(o.key, { ...(body.setId ? { setId: body.setId } : {}), ...(body.content ? { content: body.content } : {}) });
+      return reply.code(202).send({ order: orderSummary(sent.order), messageId: sent.messageId, controlId: sent.controlId, report: sent.report });
+    });
+  }
+
+  app.get<{ Params: { placer: string }; Querystring: { authority?: string } }>('/api/orders/:placer/reports', {
+    schema: { tags: ['orders'], summary: 'Reports of an order, every version with its status', params, querystring: authorityQuery },
+  }, async (req) => {
+    const o = await findOrder(req.params.placer, req.query.authority);
+    return { items: (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[] };
+  });
+
+  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; format?: 'xml' | 'pdf' } }>('/api/orders/:placer/reports/:messageId', {
+    schema: {
+      tags: ['orders'], summary: 'Download a report version: the CDA XML, or (format=pdf) the PDF of a level-1 report',
+      params: { type: 'object', properties: { placer: { type: 'string' }, messageId: { type: 'integer', minimum: 1 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { authority: { type: 'string' }, format: { enum: ['xml', 'pdf'] } } },
+    },
+  }, async (req, reply) => {
+    const o = await findOrder(req.params.placer, req.query.authority);
+    const reports = (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[];
+    if (!reports.some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
+    const m = await gw.store.getMessage(req.params.messageId);
+    if (!m?.raw) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The report content was removed by retention', 404);
+    const parsed = tryParseMessage(m.raw).message;
+    const doc = parsed ? readDocumentMessage(parsed).value?.document : undefined;
+    if (!doc?.bytes) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'No document found in the message', 404);
+    if (req.query.format === 'pdf') {
+      const m64 = /<text[^>]*mediaType="application\/pdf"[^>]*>([A-Za-z0-9+/=\s]+)<\/text>/.exec(doc.bytes.toString('utf8'));
+      if (!m64) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
+      return reply.type('application/pdf').send(Buffer.from(m64[1]!.replace(/\s+/g, ''), 'base64'));
+    }
+    return reply.type('application/xml; charset=utf-8').send(doc.bytes);
+  });
+}

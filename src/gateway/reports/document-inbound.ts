@@ -1,0 +1,119 @@
+import type { Message } from '../../hl7/index.js';
+import type { AckError } from '../../hl7/index.js';
+import { parseLocation } from '../../hl7/index.js';
+import type { Finding, ValidationReport } from '../../profiles/index.js';
+import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
+import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
+import { validateCda } from '../../documents/validation/index.js';
+import type { StoreTransaction } from '../../store/index.js';
+import { formatOrderKey } from '../../store/index.js';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayEvent } from '../events.js';
+import type { DocumentValidator } from '../inbound-handler.js';
+import type { OrderData } from '../order-data.js';
+import type { ReportRecord } from './report-record.js';
+import { sameId } from './report-record.js';
+
+/** LOINC document codes of the imaging report (CR-IMG) and of the imaging request document (DA-IMG). */
+const REPORT_CODE = '18748-4';
+
+function toAckError(f: Finding): AckError {
+  let location;
+  try { location = parseLocation(f.location); } catch { location = undefined; }
+  return { condition: f.condition, severity: f.severity === 'error' ? 'E' : 'W', location, message: f.message, applicationCode: f.rule };
+}
+
+/**
+ * Document messages (trans-cda-r2 volet) received by a half-connector: the RIS receives reports
+ * (MDM^T02/T10/T04), the platform may receive the order as a DA-IMG document. The message is
+ * checked against the volet's rules AND its CDA against the XSD and the official ANS schematrons:
+ * the RIS must publish the report to the DMP unchanged, so it refuses (AE) a document that would not
+ * pass. Acknowledgements keep the version of the acknowledged message (2.6 for MDM).
+ */
+export function documentHandling(config: GatewayConfig): DocumentValidator {
+  const read = new WeakMap<Message, ReceivedDocumentMessage | undefined>();
+  return {
+    async validate(message: Message): Promise<ValidationReport> {
+      const r = readDocumentMessage(message);
+      read.set(message, r.value);
+      const issues: Finding[] = [...r.report.issues];
+      const doc = r.value?.document;
+      if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
+        const cda = await validateCda(doc.bytes);
+        for (const i of cda.issues) {
+          if (i.severity === 'info') continue;
+          issues.push({
+            severity: i.severity === 'error' ? 'error' : 'warning', rule: `CDA:${i.source}:${i.rule}`, location: 'OBX-5.5',
+            message: `${i.message} (${i.location})`, condition: '207',
+          });
+        }
+      }
+      return { profile: null, valid: !issues.some((i) => i.severity === 'error'), issues, message };
+    },
+
+    nack(message: Message, report: ValidationReport): Message {
+      const errors = report.issues.filter((i) => i.severity === 'error').slice(0, 20).map(toAckError);
+      return buildDocumentAck(message, { code: 'AE', errors });
+    },
+
+    async validateCda(xml: Uint8Array) {
+      const r = await validateCda(xml);
+      return { profile: r.profile, valid: r.valid, issues: [...r.issues] };
+    },
+
+    async apply(message: Message, tx: StoreTransaction, messageId: number) {
+      const value = read.get(message) ?? readDocumentMessage(message).value;
+      const placer = value?.order?.placerOrderNumber;
+      const reject = (condition: '204' | '207', text: string) => ({
+        ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition, severity: 'E', message: text }] }), findings: [], events: [] as GatewayEvent[],
+      });
+      if (!value || !value.document) return reject('207', 'The message carries no document');
+      if (!placer) return reject('204', 'The document message does not name its order (ORC-2 / OBR-2 / TXA-14)');
+      const key = { placerNumber: placer.value, assigningAuthority: placer.authorityOid };
+      const order = await tx.lockOrder(config.role, key);
+      if (!order) return reject('204', `Unknown order ${placer.value}`);
+      const doc = value.document;
+      const isReport = doc.type.code === REPORT_CODE;
+      if (config.role === 'platform' || !isReport) {
+        // An order document (DA-IMG) or another companion document: attached, no state change.
+        const event: GatewayEvent = { type: 'order.document.received', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId, at: new Date().toISOString(), data: { type: doc.type, documentId: doc.id } };
+        return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [event] };
+      }
+      const reports = (((order.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[];
+      const cda = doc.cda;
+      const record: ReportRecord = {
+        documentId: doc.id ?? cda?.id ?? { root: 'unknown' }, setId: cda?.setId ?? doc.id ?? { root: 'unknown' }, version: cda?.versionNumber ?? 1,
+        title: cda?.title ?? doc.type.displayName, status: 'current', messageId, at: new Date().toISOString(),
+      };
+      let next: ReportRecord[];
+      let event;
+      let type: GatewayEvent['type'];
+      if (value.kind === 'initial') {
+        next = [...reports, record];
+        event = { type: 'report' as const };
+        type = 'report.received';
+      } else if (value.kind === 'replace') {
+        const replaced = value.replacedDocumentId;
+        if (!reports.some((r) => sameId(r.documentId, replaced) && r.status === 'current')) return reject('204', 'The replaced document (TXA-13) is not a current report of this order');
+        next = [...reports.map((r) => (sameId(r.documentId, replaced) ? { ...r, status: 'replaced' as const } : r)), record];
+        event = { type: 'reportReplaced' as const };
+        type = 'report.replaced';
+      } else {
+        if (!reports.some((r) => sameId(r.documentId, record.documentId) && r.status === 'current')) return reject('204', 'The deleted document is not a current report of this order');
+        next = reports.map((r) => (sameId(r.documentId, record.documentId) ? { ...r, status: 'deleted' as const } : r));
+        event = { type: 'reportDeleted' as const, remainingReports: next.filter((r) => r.status === 'current').length };
+        type = 'report.deleted';
+      }
+      const outcome = await tx.applyOrderEvent({ role: config.role, key, event, messageId, data: { reports: next } });
+      if (!outcome.transition.accept) {
+        const t = outcome.transition;
+        return { ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }] }), findings: [], events: [] };
+      }
+      const ev: GatewayEvent = {
+        type, orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order?.state, messageId, at: new Date().toISOString(),
+        data: { documentId: record.documentId, setId: record.setId, version: record.version, title: record.title },
+      };
+      return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev] };
+    },
+  };
+}
