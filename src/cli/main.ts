@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
 import { registerSendCommand } from './commands/send.js';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSendCommand(program);
   registerListenCommand(program);
   registerServeCommand(program);
+  registerDemoCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

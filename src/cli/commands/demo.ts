@@ -1,0 +1,98 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
+import { DEMO_MIN_ORDERS, formatDuration, runDemoScenario, startDemoHalves } from '../../simulate/index.js';
+import { writeOut } from '../output.js';
+
+interface DemoCliOptions {
+  exit?: boolean;
+  json?: boolean;
+  orders: number;
+  dataDir?: string;
+  seed?: number;
+}
+
+function integerAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    return n;
+  };
+}
+
+/** The last stdout line of `demo --json`: the contract CI and scripts parse. */
+export function demoJsonLine(s: DemoSummary): string {
+  return JSON.stringify({
+    orders: s.orders, byState: s.byState, messages: s.messages, acks: s.acks,
+    validationErrors: s.validationErrors, reportsReceived: s.reportsReceived,
+  });
+}
+
+function summaryLines(s: DemoSummary): string[] {
+  const states = Object.entries(s.byState).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const stories = Object.entries(s.stories).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  return [
+    '',
+    `Summary (${formatDuration(s.durationMs)})`,
+    `  requests            ${s.orders}: ${stories}`,
+    `  final states (RIS)  ${states}`,
+    `  messages            ${s.messages.sent} sent, ${s.messages.received} received`,
+    `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
+    `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
+    `  reports received    ${s.reportsReceived}`,
+    s.problems.length ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}` : '  outcome             every expected outcome happened',
+  ];
+}
+
+function endpointLines(h: DemoHalves): string[] {
+  const lines = [''];
+  for (const [name, gw] of [['RIS', h.ris], ['platform', h.platform]] as const) {
+    const base = `http://${gw.config.api.host}:${gw.apiPort}`;
+    const console = gw.http?.hasRoute({ method: 'GET', url: '/console' }) ? `, console ${base}/console` : '';
+    lines.push(`${name.padEnd(9)} API ${base}/api, docs ${base}/docs${console}, MLLP ${gw.config.mllp.host}:${gw.mllpPort}`);
+  }
+  lines.push(`API key   ${h.apiKey}   (curl -H "Authorization: Bearer ${h.apiKey}" http://${h.ris.config.api.host}:${h.ris.apiPort}/api/orders)`);
+  lines.push(`data      ${h.dataDir}`);
+  return lines;
+}
+
+/**
+ * `cisis-tlr demo [--exit] [--json] [--orders N] [--data-dir DIR] [--seed N]`: a RIS half and a
+ * platform half on loopback exchange a realistic scenario through every flow, then stay up for
+ * exploration until Ctrl-C (`--exit` stops at the end). Exit code 0 only when every expected
+ * outcome happened. With `--json` the last stdout line is the JSON summary.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run a RIS and a teleradiology platform on loopback through every flow, print a summary, keep them running')
+    .option('--exit', 'stop both halves once the scenario is over (for CI)')
+    .option('--json', 'end with the summary as one JSON line on stdout')
+    .option('--orders <n>', `number of requests (≥ ${DEMO_MIN_ORDERS})`, integerAtLeast(DEMO_MIN_ORDERS), 24)
+    .option('--data-dir <dir>', 'directory of the two SQLite databases (default: a fresh temp directory)')
+    .option('--seed <n>', 'seed of the simulated data (default: random, printed)', integerAtLeast(0))
+    .action(async (o: DemoCliOptions) => {
+      const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+      const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+      let summary: DemoSummary;
+      try {
+        out(`cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`);
+        summary = await runDemoScenario(halves, { orders: o.orders, print: out });
+      } catch (e) {
+        await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+        throw e;
+      }
+      for (const l of summaryLines(summary)) out(l);
+      process.exitCode = summary.problems.length ? 1 : 0;
+      if (!o.exit) {
+        for (const l of endpointLines(halves)) out(l);
+        out('Both halves keep running; Ctrl-C to stop.');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      }
+      await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+      if (o.json) await writeOut(`${demoJsonLine(summary)}\n`);
+    });
+}

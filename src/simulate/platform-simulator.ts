@@ -1,0 +1,192 @@
+import type { Gateway } from '../gateway/gateway.js';
+import type { GatewayEvent } from '../gateway/events.js';
+import type { OrderData } from '../gateway/order-data.js';
+import type { OrderKey } from '../store/index.js';
+import type { ImagingOrder, Organisation, Protocol } from '../tlr/index.js';
+import type { ClinicalDataGenerator } from './clinical-data-generator.js';
+
+/** What the simulated radiologist does with a request. */
+export type PlatformDecisionPlan =
+  | { action: 'accept'; protocols: 'text' | 'pdf' | 'text+pdf' }
+  | { action: 'refuse' }
+  /** No decision (the request is left for the RIS to cancel, or for a person to decide through the API). */
+  | { action: 'hold' };
+
+/** Outcome counters of a platform simulator run. */
+export interface PlatformSimulatorStats {
+  ordersReceived: number;
+  accepted: number;
+  refused: number;
+  held: number;
+  /** Requests cancelled before the decision was due (the simulator then does not decide). */
+  cancelledBeforeDecision: number;
+  cancellations: number;
+  postExamInfos: number;
+  /** Decisions that the gateway refused to send (e.g. a conflict); each is also printed. */
+  failures: number;
+}
+
+export interface PlatformSimulatorOptions {
+  gateway: Gateway;
+  generator: ClinicalDataGenerator;
+  /** Share of requests accepted when no `plan` is given (default 0.9). */
+  acceptRate?: number;
+  /** Time the radiologist takes to decide, in ms (default 2000); a random ±50 % is applied for realism. */
+  delayMs?: number;
+  /** Protocol given with every acceptance instead of a generated one (`--protocol-file`). */
+  protocol?: Protocol;
+  /** Per-request decision; default: accept with `acceptRate` (text or PDF protocol, half each), else refuse. */
+  plan?: (order: ImagingOrder) => PlatformDecisionPlan;
+  /** The platform named in ORC-21 (default the gateway's configured organisation). */
+  platform?: Organisation;
+  /** Receives one line per event (no patient data). */
+  print?: (line: string) => void;
+}
+
+/**
+ * The platform half of a simulation: a real platform {@link Gateway} whose radiologist is automatic.
+ * On each `order.received` it waits the decision delay, checks that the request is still awaiting a
+ * decision (the RIS may have cancelled it meanwhile), then accepts it with a text and/or PDF
+ * protocol, or refuses it with a reason, through the same actions as the REST API.
+ */
+export class PlatformSimulator {
+  readonly stats: PlatformSimulatorStats = { ordersReceived: 0, accepted: 0, refused: 0, held: 0, cancelledBeforeDecision: 0, cancellations: 0, postExamInfos: 0, failures: 0 };
+  /** Last time an event was seen (ms since epoch); drives `--exit-when-idle`. */
+  lastActivity = Date.now();
+  readonly #o: PlatformSimulatorOptions;
+  readonly #pending = new Set<Promise<void>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #listener: (e: GatewayEvent) => void;
+  #stopped = false;
+
+  constructor(options: PlatformSimulatorOptions) {
+    this.#o = options;
+    this.#listener = (e) => this.#onEvent(e);
+    options.gateway.on('event', this.#listener);
+  }
+
+  /** Decisions scheduled or being sent. */
+  get pendingDecisions(): number {
+    return this.#pending.size;
+  }
+
+  /** Resolves once every scheduled decision has been made (or skipped). */
+  async settled(): Promise<void> {
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Stops deciding (scheduled decisions are dropped) and detaches from the gateway. */
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#o.gateway.off('event', this.#listener);
+  }
+
+  #print(line: string): void {
+    this.#o.print?.(line);
+  }
+
+  #onEvent(e: GatewayEvent): void {
+    this.lastActivity = Date.now();
+    const placer = e.placerOrderNumber ?? '?';
+    switch (e.type) {
+      case 'order.received': {
+        const order = (e.data as OrderData | undefined)?.order;
+        this.stats.ordersReceived += 1;
+        if (!order) return;
+        this.#print(`order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ${order.anatomicalRegions[0]?.region.display ?? ''}`);
+        this.#schedule(order);
+        return;
+      }
+      case 'order.cancelled':
+        this.stats.cancellations += 1;
+        this.#print(`order cancelled      ${placer}  (state ${e.state ?? '?'})`);
+        return;
+      case 'postexam.received':
+        this.stats.postExamInfos += 1;
+        this.#print(`post-exam received   ${placer}  (state ${e.state ?? '?'})`);
+        return;
+      case 'message.rejected':
+        this.#print(`message rejected     ${placer}  ${String(e.data?.['reason'] ?? '')}`);
+        return;
+      case 'delivery.failed':
+        this.#print(`delivery failed      ${placer}  ${String(e.data?.['reason'] ?? '')}`);
+        return;
+      default:
+    }
+  }
+
+  #schedule(order: ImagingOrder): void {
+    const base = this.#o.delayMs ?? 2000;
+    const delay = Math.max(0, Math.round(base * (0.5 + this.#o.generator.random.next())));
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => { release = resolve; });
+    this.#pending.add(done);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#decide(order)
+        .catch((err: unknown) => {
+          this.stats.failures += 1;
+          this.#print(`decision failed      ${order.placerOrderNumber.value}  ${(err as Error).message}`);
+        })
+        .finally(() => {
+          this.#pending.delete(done);
+          this.lastActivity = Date.now();
+          release();
+        });
+    }, delay);
+    this.#timers.add(timer);
+  }
+
+  #plan(order: ImagingOrder): PlatformDecisionPlan {
+    if (this.#o.plan) return this.#o.plan(order);
+    const r = this.#o.generator.random;
+    if (!r.chance(this.#o.acceptRate ?? 0.9)) return { action: 'refuse' };
+    return { action: 'accept', protocols: r.chance(0.5) ? 'text' : 'pdf' };
+  }
+
+  async #decide(order: ImagingOrder): Promise<void> {
+    if (this.#stopped) return;
+    const gw = this.#o.gateway;
+    const g = this.#o.generator;
+    const key: OrderKey = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
+    const current = await gw.store.getOrder('platform', key);
+    if (current?.state !== 'REQUESTED') {
+      this.stats.cancelledBeforeDecision += current?.state === 'CANCELLED' ? 1 : 0;
+      this.#print(`no decision          ${key.placerNumber}  (order is ${current?.state ?? 'unknown'})`);
+      return;
+    }
+    const plan = this.#plan(order);
+    const remoteRadiologist = g.remoteRadiologist();
+    const platform = this.#o.platform ?? gw.config.organisation;
+    if (plan.action === 'hold') {
+      this.stats.held += 1;
+      this.#print(`held                 ${key.placerNumber}  (no automatic decision)`);
+      return;
+    }
+    if (plan.action === 'refuse') {
+      const reason = g.refusalReason();
+      await gw.platform.refuse(key, { remoteRadiologist, reason, platform });
+      this.stats.refused += 1;
+      this.#print(`refused              ${key.placerNumber}  ${reason.text ?? reason.code ?? ''}`);
+      return;
+    }
+    let protocols: Protocol[];
+    let label: string;
+    if (this.#o.protocol) {
+      protocols = [this.#o.protocol];
+      label = this.#o.protocol.kind === 'text' ? 'text protocol from file' : `${this.#o.protocol.mediaType} protocol from file`;
+    } else if (plan.protocols === 'text') {
+      protocols = [g.textProtocol(order)];
+      label = 'text protocol';
+    } else {
+      const pdf = await g.pdfProtocol(order, remoteRadiologist, platform);
+      protocols = plan.protocols === 'pdf' ? [pdf] : [g.textProtocol(order), pdf];
+      label = plan.protocols === 'pdf' ? `PDF protocol, ${Math.round(pdf.base64.length * 0.75 / 1024)} KB` : 'text and PDF protocols';
+    }
+    await gw.platform.accept(key, { remoteRadiologist, protocols, platform });
+    this.stats.accepted += 1;
+    this.#print(`accepted             ${key.placerNumber}  by Dr ${remoteRadiologist.familyName} (${label})`);
+  }
+}
