@@ -166,7 +166,8 @@ class Compiler {
       }
       active = concretePatterns.filter((p) => wanted.has(p.attrs['id'] ?? ''));
     }
-    const resolved = active.map((pattern, index) => this.resolvePattern(pattern, index));
+    // Untitled patterns are named after their position among all concrete patterns, whatever the phase.
+    const resolved = active.map((pattern) => this.resolvePattern(pattern, concretePatterns.indexOf(pattern)));
 
     this.emitHeader();
     // Global variables: schema lets, phase lets, then the lets of every concrete pattern (active or not,
