@@ -8,6 +8,7 @@ import { renderReportPdf } from './pdf/render-report-pdf.js';
 import { reportPdfContent } from './report-pdf-content.js';
 import { resolveVersion } from './versioning.js';
 import { el, serializeXmlDocument } from './xml-tree.js';
+import type { XmlElement } from './xml-tree.js';
 
 /** Generation options. */
 export interface GenerateImagingReportOptions {
@@ -57,7 +58,7 @@ export async function generateImagingReport(input: ImagingReportInput, options: 
 
   const viewerUrl = input.viewer ? completeViewerUrl(input.viewer.partialUrl, version.documentId.root) : undefined;
 
-  let body;
+  let body: XmlElement;
   let pdf: Uint8Array | undefined;
   if (level === 1) {
     pdf = input.content.pdf ?? (await renderReportPdf(reportPdfContent(input, version, viewerUrl)));
