@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
+import { consoleRoutes } from './console/index.js';
 import { buildHttpApp } from './http/app.js';
 
 /**
@@ -10,6 +11,6 @@ import { buildHttpApp } from './http/app.js';
 export async function startGateway(config: GatewayConfig, options: { logger?: Logger; pollMs?: number } = {}): Promise<Gateway> {
   return Gateway.start(config, {
     ...options,
-    http: (gw) => buildHttpApp(gw),
+    http: (gw) => buildHttpApp(gw, { extra: (app) => consoleRoutes(app) }),
   });
 }

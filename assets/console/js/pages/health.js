@@ -1,0 +1,93 @@
+import { lineChart } from '../chart.js';
+import { h, mount } from '../dom.js';
+import { bytes, dateTime, duration, number, timeOfDay } from '../format.js';
+import { t } from '../i18n.js';
+import { MONITOR_INTERVAL_MS, monitor, ratesOf } from '../monitor.js';
+
+/**
+ * Health of this half-connector: the partner connection (`/ready`), the outbox depth, messages per
+ * minute and errors computed from the Prometheus counters of `/metrics` sampled every few seconds
+ * while the console is open, a chart of the last minutes, and the counters by type and outcome.
+ */
+export async function render(root) {
+  const body = h('div', { id: 'health' });
+  mount(root,
+    h('div', { class: 'page-head' },
+      h('div', {}, h('h1', { tabindex: '-1' }, t('health.title')), h('p', { class: 'muted' }, t('health.subtitle', { s: MONITOR_INTERVAL_MS / 1000 }))),
+      h('div', { class: 'page-head-right' }, h('a', { class: 'btn btn-small', href: '/metrics', target: '_blank', rel: 'noopener' }, '/metrics ↗'),
+        h('a', { class: 'btn btn-small', href: '/docs', target: '_blank', rel: 'noopener' }, t('health.apiDocs'), ' ↗'))),
+    body);
+
+  function draw() {
+    const s = monitor.latest;
+    const health = monitor.health;
+    if (!s) { mount(body, h('p', { class: 'loading' }, t('common.loading'))); return; }
+    const ready = s.ready ?? {};
+    const rates = ratesOf(monitor.history);
+    const last = rates[rates.length - 1];
+    const connected = ready.partnerConnected === true;
+    const uptime = health?.startedAt ? (Date.now() - new Date(health.startedAt).getTime()) / 1000 : null;
+    const errorsTotal = s.inErrors + s.outErrors;
+
+    const tiles = h('div', { class: 'tiles' },
+      tile('partner', t('health.partner'), connected ? t('partner.up') : t('partner.down'), connected ? 'ok' : 'bad',
+        ready.status === 'ready' ? t('health.storeOk', { engine: ready.storage ?? '?', v: ready.schemaVersion ?? '?' }) : t('health.storeDown', { reason: ready.reason ?? ready.httpStatus })),
+      tile('outbox', t('health.outbox'), number(s.outboxDepth, 0), s.outboxDepth > 0 ? 'warn' : 'ok', t('health.outboxHelp')),
+      tile('rate', t('health.rate'), last ? number(last.inPerMin + last.outPerMin) : '—', 'neutral',
+        last ? t('health.rateDetail', { in: number(last.inPerMin), out: number(last.outPerMin) }) : t('health.waitingSample')),
+      tile('errors', t('health.errors'), number(errorsTotal, 0), errorsTotal > 0 ? 'bad' : 'ok',
+        t('health.errorsDetail', { in: number(s.inErrors, 0), out: number(s.outErrors, 0) })),
+      tile('latency', t('health.latency'), s.meanLatencyS === null ? '—' : `${number(s.meanLatencyS * 1000, 0)} ms`, 'neutral', t('health.latencyHelp')),
+      tile('uptime', t('health.uptime'), uptime === null ? '—' : duration(uptime), 'neutral',
+        health ? `${t(`role.${health.role}`)} · ${t('health.since', { date: dateTime(health.startedAt) })}` : ''));
+
+    const points = rates.slice(-60);
+    const chart = points.length
+      ? lineChart({
+        title: t('health.chartTitle'),
+        series: [
+          { label: t('health.seriesIn'), values: points.map((p) => p.inPerMin), className: 'series-in' },
+          { label: t('health.seriesOut'), values: points.map((p) => p.outPerMin), className: 'series-out' },
+          { label: t('health.seriesErrors'), values: points.map((p) => p.errorsPerMin), className: 'series-errors' },
+        ],
+        xLabels: [timeOfDay(new Date(points[0].at).toISOString()).slice(0, 8), timeOfDay(new Date(points[points.length - 1].at).toISOString()).slice(0, 8)],
+        width: 720, height: 200,
+      })
+      : h('p', { class: 'muted chart-empty' }, t('health.waitingSample'));
+
+    const legend = h('ul', { class: 'legend' },
+      [['series-in', t('health.seriesIn'), last?.inPerMin], ['series-out', t('health.seriesOut'), last?.outPerMin], ['series-errors', t('health.seriesErrors'), last?.errorsPerMin]]
+        .map(([cls, label, v]) => h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), `${label} `, h('strong', {}, v === undefined ? '—' : `${number(v)}/min`))));
+
+    const breakdown = s.breakdown.length
+      ? h('table', { class: 'grid', id: 'metrics-table' },
+        h('caption', { class: 'visually-hidden' }, t('health.counters')),
+        h('thead', {}, h('tr', {}, [t('health.col.direction'), t('health.col.type'), t('health.col.outcome'), t('health.col.count')].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, s.breakdown.map((b) => h('tr', {},
+          h('td', {}, t(`direction.${b.direction}`)), h('td', { class: 'mono' }, b.type),
+          h('td', {}, h('span', { class: `badge badge-code tone-${b.outcome === 'AA' ? 'ok' : b.outcome === 'duplicate' ? 'muted' : b.outcome === 'AR' ? 'warn' : 'bad'}` }, b.outcome)),
+          h('td', { class: 'num' }, number(b.value, 0))))))
+      : h('p', { class: 'muted' }, t('health.noMessages'));
+
+    mount(body,
+      monitor.lastError ? h('div', { class: 'panel panel-error', role: 'alert' }, t('health.unreachable', { detail: monitor.lastError.message })) : null,
+      tiles,
+      h('div', { class: 'health-layout' },
+        h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, t('health.chartTitle')), legend), h('div', { class: 'chart-box' }, chart)),
+        h('section', { class: 'panel' }, h('h2', {}, t('health.counters')), breakdown,
+          h('p', { class: 'muted small' }, t('health.webhooks', { n: number(s.webhooksTotal, 0), failed: number(s.webhooksFailed, 0) }),
+            s.residentMemory ? ` · ${t('health.memory', { m: bytes(s.residentMemory) })}` : ''))));
+  }
+
+  draw();
+  const off = monitor.on(draw);
+  void monitor.poll();
+  return off;
+}
+
+function tile(id, label, value, tone, detail) {
+  return h('section', { class: `tile tile-${tone}`, id: `tile-${id}`, 'aria-labelledby': `tile-${id}-label` },
+    h('h2', { class: 'tile-label', id: `tile-${id}-label` }, label),
+    h('div', { class: 'tile-value' }, value),
+    h('div', { class: 'tile-detail' }, detail));
+}

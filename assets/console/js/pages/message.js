@@ -1,0 +1,135 @@
+import { api } from '../api.js';
+import { ackBadge, flowLabel, severityBadge, statusBadge } from '../badges.js';
+import { copyText, download, h, mount, toast } from '../dom.js';
+import { dateTime } from '../format.js';
+import { formatLocation, parseEr7, parseLocation, toTree } from '../hl7.js';
+import { loadDictionary, renderHl7, renderTree, severityClass } from '../hl7-view.js';
+import { t } from '../i18n.js';
+import { liveEvents } from '../live-events.js';
+
+/**
+ * One journal message: the raw HL7 annotated with field names, its findings marked where they point,
+ * a JSON tree, the acknowledgement (annotated the same way, with the partner's ERR segments), copy
+ * and download, and "Retry" when an outbound message is parked.
+ */
+export async function render(root, { params }) {
+  const id = Number(params[0]);
+  const dict = await loadDictionary();
+  let m;
+  let tab = 'raw';
+
+  async function load() {
+    m = await api(`/api/messages/${id}`);
+    draw();
+  }
+
+  function ackErrors() {
+    const details = m.outbox?.errorDetails;
+    return Array.isArray(details) ? details.map((d) => ({ severity: d.severity === 'W' ? 'warning' : d.severity === 'I' ? 'info' : 'error', rule: d.rule ?? d.condition ?? 'ERR', location: d.location, message: d.message ?? d.condition ?? '' })) : [];
+  }
+
+  function draw() {
+    const findings = m.findings ?? [];
+    const parked = m.direction === 'outbound' && (m.outbox?.state === 'parked' || m.status === 'parked');
+    const parsed = m.raw ? parseEr7(m.raw) : null;
+    const view = parsed ? renderHl7(parsed, { dict, findings, label: t('message.rawLabel') }) : null;
+    const partnerErrors = ackErrors();
+    const ackParsed = m.ack?.raw ? parseEr7(m.ack.raw) : null;
+    const ackView = ackParsed ? renderHl7(ackParsed, { dict, findings: partnerErrors, label: t('message.ackLabel') }) : null;
+    const s = m.summary ?? {};
+    const fileName = `${(s.messageType ?? 'message').replace(/\W+/g, '_')}-${s.controlId ?? m.id}.hl7`;
+
+    const tabs = [
+      ['raw', t('message.tabRaw')],
+      ['tree', t('message.tabTree')],
+      ['ack', t('message.tabAck')],
+    ];
+    const panels = {
+      raw: view ? view.element : h('p', { class: 'muted' }, m.contentPrunedAt ? t('message.pruned', { date: dateTime(m.contentPrunedAt) }) : t('message.noContent')),
+      tree: parsed ? renderTree(toTree(parsed), dict) : h('p', { class: 'muted' }, t('message.noContent')),
+      ack: ackView ? ackView.element : h('p', { class: 'muted' }, t('message.noAck')),
+    };
+    const tabButtons = tabs.map(([k, label]) => h('button', {
+      type: 'button', role: 'tab', id: `tab-${k}`, 'aria-selected': String(k === tab), 'aria-controls': `panel-${k}`, tabindex: k === tab ? '0' : '-1', class: 'tab',
+      onclick: () => { tab = k; draw(); document.getElementById(`tab-${k}`)?.focus(); },
+      onkeydown: (e) => {
+        const i = tabs.findIndex(([x]) => x === k);
+        const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : null;
+        if (next) { e.preventDefault(); tab = next[0]; draw(); document.getElementById(`tab-${tab}`)?.focus(); }
+      },
+    }, label, k === 'ack' && m.ackCode ? [' ', ackBadge(m.ackCode)] : null));
+
+    const findingList = (list, target, title, emptyText) => h('section', { class: 'panel findings', 'aria-labelledby': `${title}-title` },
+      h('h2', { id: `${title}-title` }, t(`message.${title}`, { n: list.length })),
+      list.length ? h('ul', { class: 'finding-list' }, list.map((f) => h('li', { class: `finding finding-${severityClass(f.severity)}` },
+        severityBadge(f.severity),
+        f.location ? h('button', {
+          type: 'button', class: 'link-button mono', title: t('message.showLocation'),
+          onclick: () => { if (target === 'ack') tab = 'ack'; else tab = 'raw'; draw(); (target === 'ack' ? lastAckView : lastView)?.reveal(f.location); },
+        }, typeof f.location === 'string' ? f.location : formatLocation(parseLocation(f.location) ?? { segment: '?' })) : h('span', { class: 'mono muted' }, '—'),
+        h('span', { class: 'mono small rule' }, f.rule),
+        h('span', { class: 'finding-message' }, f.message)))) : h('p', { class: 'muted' }, emptyText));
+
+    lastView = view;
+    lastAckView = ackView;
+    mount(root,
+      h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
+        h('a', { href: '#/messages' }, t('nav.messages')), ' › ',
+        s.placerOrderNumber ? [h('a', { href: `#/orders/${encodeURIComponent(s.placerOrderNumber)}${s.placerAssigningAuthority ? `?authority=${encodeURIComponent(s.placerAssigningAuthority)}` : ''}` }, s.placerOrderNumber), ' › '] : null,
+        h('span', { 'aria-current': 'page' }, `#${m.id}`)),
+      h('section', { class: 'panel message-head' },
+        h('div', { class: 'order-title' },
+          h('h1', { tabindex: '-1' }, `${s.messageType ?? '?'} `, h('span', { class: 'muted' }, `#${m.id}`)),
+          statusBadge(m.status),
+          h('span', { class: 'muted' }, flowLabel(s.flow))),
+        h('dl', { class: 'facts' },
+          fact(t('message.direction'), m.direction === 'outbound' ? t('message.outbound', { partner: m.partner }) : t('message.inbound', { partner: m.partner })),
+          fact('MSH-10', h('span', { class: 'mono' }, s.controlId ?? '—')),
+          fact(t('message.sender'), h('span', { class: 'mono small' }, [s.sendingApplication, s.sendingFacility].filter(Boolean).join(' / ') || '—')),
+          fact(t('message.receiver'), h('span', { class: 'mono small' }, [s.receivingApplication, s.receivingFacility].filter(Boolean).join(' / ') || '—')),
+          fact(m.direction === 'outbound' ? t('message.sentAt') : t('message.receivedAt'), dateTime(m.direction === 'outbound' ? m.sentAt : m.receivedAt)),
+          fact(t('message.ack'), [ackBadge(m.ackCode), ' ', h('span', { class: 'muted small' }, dateTime(m.ackedAt))]),
+          m.outbox ? fact(t('message.outbox'), `${t(`outbox.${m.outbox.state}`)} · ${t('message.attempts', { n: m.outbox.attempts })}`) : null,
+          m.redeliveries ? fact(t('message.redeliveries'), String(m.redeliveries)) : null),
+        m.lastError ? h('p', { class: 'tl-error' }, m.lastError) : null,
+        h('div', { class: 'toolbar' },
+          h('button', { type: 'button', class: 'btn', id: 'copy-raw', disabled: !m.raw, onclick: async () => toast((await copyText(m.raw.replace(/\r/g, '\n'))) ? t('message.copied') : t('message.copyFailed'), 'success') }, t('message.copy')),
+          h('button', { type: 'button', class: 'btn', id: 'download-raw', disabled: !m.raw, onclick: () => download(fileName, m.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.download')),
+          m.ack?.raw ? h('button', { type: 'button', class: 'btn', onclick: () => download(`ACK-${s.controlId ?? m.id}.hl7`, m.ack.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.downloadAck')) : null,
+          parked ? h('button', { type: 'button', class: 'btn btn-danger', id: 'retry', onclick: retry }, t('message.retry')) : null)),
+      partnerErrors.length ? findingList(partnerErrors, 'ack', 'partnerErrors', '') : null,
+      findingList(findings, 'raw', 'findings', t('message.noFindings')),
+      h('section', { class: 'panel' },
+        h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('message.views') }, tabButtons),
+        h('div', { role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}`, class: 'tab-panel' }, panels[tab])));
+  }
+
+  let lastView = null;
+  let lastAckView = null;
+
+  async function retry(e) {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await api(`/api/messages/${id}/retry`, { method: 'POST' });
+      toast(t('message.retried'), 'success');
+      await load();
+    } catch (err) {
+      toast(err.message, 'error');
+      btn.disabled = false;
+    }
+  }
+
+  await load();
+  let pending = null;
+  const off = liveEvents.on((e) => {
+    if (e.messageId !== id && !(m.summary?.placerOrderNumber && e.placerOrderNumber === m.summary.placerOrderNumber)) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => void load().catch(() => undefined), 250);
+  });
+  return () => { off(); clearTimeout(pending); };
+}
+
+function fact(label, value) {
+  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+}

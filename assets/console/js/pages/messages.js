@@ -1,0 +1,101 @@
+import { api } from '../api.js';
+import { ackBadge, flowLabel, statusBadge } from '../badges.js';
+import { h, mount } from '../dom.js';
+import { dateTime, timeOfDay } from '../format.js';
+import { t } from '../i18n.js';
+import { liveEvents } from '../live-events.js';
+
+const FLOWS = ['flux1', 'flux2', 'flux3', 'flux4', 'report', 'ack', 'unknown'];
+const STATUSES = ['accepted', 'rejected', 'error', 'queued', 'in_flight', 'retrying', 'delivered', 'parked', 'discarded'];
+const PAGE = 100;
+
+/**
+ * The message journal: every message received or sent, newest first, filtered on the gateway
+ * (order, patient, type, flow, status, direction, period). Parked messages — the ones waiting for
+ * an operator — are one click away.
+ */
+export async function render(root, { query }) {
+  const f = Object.fromEntries(['order', 'patientId', 'type', 'flow', 'status', 'direction', 'from', 'to'].map((k) => [k, query.get(k) ?? '']));
+  let offset = 0;
+  const tbody = h('tbody', {});
+  const count = h('p', { class: 'table-count', role: 'status' });
+  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => { offset += PAGE; void load(true); } }, t('messages.more'));
+
+  const input = (k, type = 'text', extra = {}) => h('input', { id: `m-${k}`, type, class: 'input', value: f[k], ...extra });
+  const select = (k, values, label) => h('select', { id: `m-${k}`, class: 'input' }, h('option', { value: '' }, t('messages.any')), values.map((v) => h('option', { value: v, selected: v === f[k] }, label(v))));
+  const controls = {
+    order: input('order', 'search', { placeholder: 'OPN101', autocomplete: 'off' }),
+    patientId: input('patientId', 'search', { autocomplete: 'off' }),
+    type: input('type', 'search', { placeholder: 'ORM^O01', autocomplete: 'off' }),
+    flow: select('flow', FLOWS, flowLabel),
+    status: select('status', STATUSES, (s) => t(`status.${s}`)),
+    direction: select('direction', ['inbound', 'outbound'], (d) => t(`direction.${d}`)),
+    from: input('from', 'datetime-local'),
+    to: input('to', 'datetime-local'),
+  };
+  const labels = { order: t('messages.order'), patientId: t('messages.patient'), type: t('messages.type'), flow: t('messages.flow'), status: t('messages.status'), direction: t('messages.direction'), from: t('messages.from'), to: t('messages.to') };
+
+  function apply() {
+    for (const [k, el] of Object.entries(controls)) f[k] = el.value.trim();
+    const qs = new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
+    history.replaceState(null, '', `#/messages${qs ? `?${qs}` : ''}`);
+    offset = 0;
+    void load();
+  }
+  for (const el of Object.values(controls)) el.addEventListener('change', apply);
+
+  mount(root,
+    h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, t('messages.title')), h('p', { class: 'muted' }, t('messages.subtitle'))),
+      h('div', { class: 'page-head-right' }, h('a', { class: 'btn', href: '#/messages?status=parked', onclick: () => setTimeout(() => { controls.status.value = 'parked'; apply(); }) }, t('messages.parkedOnly')))),
+    h('section', { class: 'panel panel-tight' },
+      h('form', { class: 'filters', role: 'search', 'aria-label': t('messages.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
+        Object.entries(controls).map(([k, el]) => h('div', { class: 'field' }, h('label', { class: 'label', for: el.id }, labels[k]), el)),
+        h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('messages.apply'))))),
+    h('section', { class: 'panel panel-flush' },
+      h('div', { class: 'table-scroll' }, h('table', { class: 'grid', id: 'messages-table' },
+        h('caption', { class: 'visually-hidden' }, t('messages.caption')),
+        h('thead', {}, h('tr', {}, [t('messages.col.id'), t('messages.col.time'), t('messages.col.direction'), t('messages.col.type'), t('messages.col.flow'), t('messages.col.order'), 'MSH-10', t('messages.col.status'), 'ACK', t('messages.col.findings')].map((c) => h('th', { scope: 'col' }, c)))),
+        tbody)),
+      h('div', { class: 'table-foot' }, count, more)));
+
+  async function load(append = false) {
+    const qs = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    for (const [k, v] of Object.entries(f)) if (v) qs.set(k, k === 'from' || k === 'to' ? new Date(v).toISOString() : v);
+    const page = await api(`/api/messages?${qs}`);
+    const rows = page.items.map(row);
+    if (append) tbody.append(...rows); else tbody.replaceChildren(...rows);
+    if (!page.total) tbody.replaceChildren(h('tr', {}, h('td', { colspan: '10', class: 'empty' }, t('messages.empty'))));
+    const shown = Math.min(page.total, offset + page.items.length);
+    count.textContent = t('messages.count', { shown, total: page.total });
+    more.hidden = shown >= page.total;
+  }
+
+  function row(m) {
+    const s = m.summary ?? {};
+    const at = m.direction === 'inbound' ? (m.receivedAt ?? m.createdAt) : (m.sentAt ?? m.createdAt);
+    const errors = (m.findings ?? []).filter((x) => x.severity === 'error').length;
+    const warnings = (m.findings ?? []).filter((x) => x.severity === 'warning').length;
+    const tr = h('tr', { class: 'row-link' },
+      h('td', { class: 'num' }, h('a', { href: `#/messages/${m.id}`, class: 'mono' }, `#${m.id}`)),
+      h('td', { class: 'nowrap mono small', title: dateTime(at) }, `${dateTime(at).slice(0, 10)} ${timeOfDay(at)}`),
+      h('td', { class: 'nowrap' }, h('span', { class: `dir dir-${m.direction}` }, m.direction === 'outbound' ? `→ ${m.partner}` : `← ${m.partner}`)),
+      h('td', { class: 'mono' }, s.messageType ?? '?'),
+      h('td', { class: 'small' }, flowLabel(s.flow)),
+      h('td', { class: 'mono' }, s.placerOrderNumber ?? '—'),
+      h('td', { class: 'mono small muted' }, s.controlId ?? '—'),
+      h('td', {}, statusBadge(m.status)),
+      h('td', {}, ackBadge(m.ackCode)),
+      h('td', {}, errors ? h('span', { class: 'badge tone-bad' }, String(errors)) : null, ' ', warnings ? h('span', { class: 'badge tone-warn' }, String(warnings)) : null));
+    tr.addEventListener('click', (e) => { if (!e.target.closest('a') && !getSelection()?.toString()) location.hash = `#/messages/${m.id}`; });
+    return tr;
+  }
+
+  await load();
+  let pending = null;
+  const off = liveEvents.on(() => {
+    if (offset > 0) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => void load().catch(() => undefined), 400);
+  });
+  return () => { off(); clearTimeout(pending); };
+}

@@ -1,0 +1,264 @@
+import { api, ApiError } from '../api.js';
+import { ackBadge, flowLabel, stateBadge, statusBadge } from '../badges.js';
+import { download, h, mount, toast } from '../dom.js';
+import { dateOnly, dateTime, timeOfDay } from '../format.js';
+import { has, t } from '../i18n.js';
+import { liveEvents } from '../live-events.js';
+
+/**
+ * One order: its summary, the timeline of every message and acknowledgement exchanged about it
+ * with the state transitions they caused, and the business content of each flow — the request,
+ * the decision with its protocols (a PDF is fetched with the API key and shown from a blob URL),
+ * the post-exam information with the DRIMbox viewer links, the reports and the cancellation.
+ */
+export async function render(root, { params, query }) {
+  const placer = params[0];
+  const authority = query.get('authority');
+  const base = `/api/orders/${encodeURIComponent(placer)}`;
+  const qs = authority ? `?authority=${encodeURIComponent(authority)}` : '';
+  /** Blob URLs of the documents shown, by API path: a redraw after a live event reuses them. */
+  const documents = new Map();
+  let order;
+
+  async function load() {
+    order = await api(`${base}${qs}`);
+    draw();
+  }
+
+  function draw() {
+    const flows = order.flows ?? {};
+    const keepOpen = [...root.querySelectorAll('details[data-keep][open]')].map((d) => d.dataset.keep);
+    mount(root,
+      h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
+        h('a', { href: '#/orders' }, t('nav.orders')), h('span', { 'aria-hidden': 'true' }, ' › '), h('span', { 'aria-current': 'page' }, order.placerOrderNumber)),
+      header(order),
+      h('div', { class: 'order-layout' },
+        h('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
+          h('h2', { id: 'timeline-title' }, t('order.timeline')),
+          timeline(order)),
+        h('div', { class: 'order-side' },
+          decisionCard(flows.decision),
+          postExamCard(flows.postExamInfo),
+          reportsCard(order.reports ?? []),
+          flows.cancellation ? cancellationCard(flows.cancellation) : null,
+          requestCard(flows.request))));
+    for (const id of keepOpen) root.querySelector(`details[data-keep="${id}"]`)?.setAttribute('open', '');
+    for (const el of root.querySelectorAll('[data-protocol]')) void showDocument(el);
+  }
+
+  function header(o) {
+    const p = o.flows?.request?.patient;
+    const ins = p?.ins?.value;
+    return h('section', { class: 'panel order-head' },
+      h('div', { class: 'order-title' },
+        h('h1', { tabindex: '-1' }, t('order.title', { placer: o.placerOrderNumber })),
+        stateBadge(o.state),
+        o.decision ? h('span', { class: 'muted' }, t(`decision.${o.decision}`)) : null),
+      h('dl', { class: 'facts' },
+        fact(t('order.patient'), [o.patientName ?? '—', p?.birthDate ? h('span', { class: 'muted' }, ` · ${dateOnly(p.birthDate)}${p.sex ? ` · ${p.sex}` : ''}`) : null]),
+        fact(ins ? 'INS' : t('order.patientId'), h('span', { class: 'mono' }, ins ?? o.patientId ?? '—')),
+        fact(t('order.modality'), o.modality ?? '—'),
+        fact(t('order.region'), o.region ?? '—'),
+        fact(t('order.requestedAt'), dateTime(o.requestedAt)),
+        fact(t('order.partner'), o.partner ?? '—'),
+        fact(t('order.authority'), h('span', { class: 'mono small' }, o.assigningAuthority)),
+        fact(t('order.updatedAt'), dateTime(o.updatedAt))));
+  }
+
+  function timeline(o) {
+    const items = [];
+    for (const m of o.messages ?? []) {
+      const at = m.direction === 'inbound' ? (m.receivedAt ?? m.createdAt) : (m.sentAt ?? m.createdAt);
+      items.push({ at, kind: 'message', m });
+    }
+    for (const tr of o.transitions ?? []) items.push({ at: tr.at, kind: 'transition', tr });
+    // Messages before the transitions they caused when both carry the same instant.
+    items.sort((a, b) => a.at.localeCompare(b.at) || (a.kind === 'message' ? -1 : 1));
+    if (!items.length) return h('p', { class: 'muted' }, t('order.noHistory'));
+    return h('ol', { class: 'timeline', id: 'timeline' }, items.map((it) => (it.kind === 'message' ? messageItem(it.m, it.at) : transitionItem(it.tr))));
+  }
+
+  function messageItem(m, at) {
+    const outbound = m.direction === 'outbound';
+    const errors = m.findings?.filter((f) => f.severity === 'error').length ?? 0;
+    const warnings = m.findings?.filter((f) => f.severity === 'warning').length ?? 0;
+    const ackLine = m.ackCode || m.ackedAt
+      ? h('div', { class: 'tl-ack' },
+        h('span', { class: 'tl-dir', 'aria-hidden': 'true' }, outbound ? '←' : '→'),
+        ' ', outbound ? t('order.ackReceived') : t('order.ackSent'), ' ', ackBadge(m.ackCode), ' ',
+        h('time', { datetime: m.ackedAt ?? '', class: 'mono muted' }, m.ackedAt ? timeOfDay(m.ackedAt) : ''))
+      : null;
+    return h('li', { class: `tl-item tl-message tl-${m.direction}`, dataset: { messageId: String(m.id), type: m.summary?.messageType ?? '' } },
+      h('time', { class: 'tl-time mono', datetime: at, title: dateTime(at) }, timeOfDay(at)),
+      h('div', { class: 'tl-body' },
+        h('div', { class: 'tl-line' },
+          h('span', { class: `tl-direction ${outbound ? 'out' : 'in'}` }, outbound ? t('order.sent', { partner: m.partner }) : t('order.received', { partner: m.partner })),
+          h('a', { href: `#/messages/${m.id}`, class: 'mono strong' }, m.summary?.messageType ?? '?'),
+          h('span', { class: 'muted' }, flowLabel(m.summary?.flow)),
+          statusBadge(m.status),
+          errors ? h('span', { class: 'badge tone-bad' }, t('common.errors', { n: errors })) : null,
+          warnings ? h('span', { class: 'badge tone-warn' }, t('common.warnings', { n: warnings })) : null),
+        h('div', { class: 'tl-meta mono muted small' }, `MSH-10 ${m.summary?.controlId ?? '—'}`),
+        ackLine,
+        m.lastError ? h('div', { class: 'tl-error' }, m.lastError) : null));
+  }
+
+  function transitionItem(tr) {
+    return h('li', { class: 'tl-item tl-transition' },
+      h('time', { class: 'tl-time mono', datetime: tr.at, title: dateTime(tr.at) }, timeOfDay(tr.at)),
+      h('div', { class: 'tl-body' },
+        h('span', { class: 'muted' }, t('order.transition')), ' ', stateBadge(tr.from), h('span', { 'aria-hidden': 'true' }, ' → '), h('span', { class: 'visually-hidden' }, ` ${t('common.to')} `), stateBadge(tr.to),
+        ' ', h('span', { class: 'muted small' }, has(`event.${tr.event}`) ? t(`event.${tr.event}`) : tr.event),
+        tr.warning ? h('div', { class: 'tl-warning' }, tr.warning) : null));
+  }
+
+  function requestCard(r) {
+    if (!r) return null;
+    const rows = [
+      [t('order.justification'), r.justification],
+      [t('order.purpose'), (r.purposeNotes ?? []).join(' · ') || null],
+      [t('order.responsible'), person(r.responsibleProfessional)],
+      [t('order.radiologist'), person(r.remoteRadiologist)],
+      [t('order.facility'), r.imagingFacility ? `${r.imagingFacility.name} (${r.imagingFacility.identifierType} ${r.imagingFacility.identifier})` : null],
+      [t('order.callback'), r.callbackPhone],
+      [t('order.history'), (r.medicalHistory ?? []).map((m) => `${m.text.replace(/\n/g, ' ')}${m.relevance ? ` [${m.relevance}]` : ''}`).join(' · ') || null],
+      [t('order.measures'), [r.height ? `${r.height.value} ${r.height.unit}` : null, r.weight ? `${r.weight.value} ${r.weight.unit}` : null, r.pregnant !== undefined ? (r.pregnant ? t('order.pregnant') : t('order.notPregnant')) : null].filter(Boolean).join(' · ') || null],
+    ];
+    return card('request', t('order.request'), h('dl', { class: 'kv' }, rows.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
+  }
+
+  function decisionCard(d) {
+    if (!d) return card('decision', t('order.decision'), h('p', { class: 'muted' }, t('order.noDecision')));
+    const accepted = d.outcome?.accepted;
+    const body = [h('dl', { class: 'kv' },
+      h('dt', {}, t('order.outcome')), h('dd', {}, h('span', { class: `badge ${accepted ? 'tone-ok' : 'tone-bad'}` }, accepted ? t('decision.accepted') : t('decision.refused'))),
+      h('dt', {}, t('order.radiologist')), h('dd', {}, person(d.remoteRadiologist)),
+      d.platform ? [h('dt', {}, t('order.platform')), h('dd', {}, `${d.platform.name} (${d.platform.identifierType} ${d.platform.identifier})`)] : null,
+      !accepted && d.outcome?.reason ? [h('dt', {}, t('order.reason')), h('dd', {}, [d.outcome.reason.text, d.outcome.reason.code ? h('span', { class: 'mono muted small' }, ` ${d.outcome.reason.code}`) : null])] : null)];
+    if (accepted) {
+      const protocols = d.outcome.protocols ?? [];
+      body.push(h('h3', {}, t('order.protocols', { n: protocols.length })));
+      protocols.forEach((p, i) => body.push(protocol(p, i + 1)));
+    }
+    return card('decision', t('order.decision'), body);
+  }
+
+  function protocol(p, n) {
+    const title = t('order.protocolN', { n });
+    if (p.kind === 'text') {
+      return h('div', { class: 'protocol', dataset: { kind: 'text' } },
+        h('div', { class: 'protocol-head' }, h('strong', {}, title), h('span', { class: 'muted small' }, t('order.protocolText'))),
+        h('pre', { class: 'protocol-text' }, p.text));
+    }
+    const ext = p.mediaType === 'application/pdf' ? 'pdf' : p.mediaType === 'application/xml' ? 'xml' : 'bin';
+    const frame = h('div', { class: 'protocol-frame', dataset: { protocol: String(n), mediaType: p.mediaType, path: `${base}/protocols/${n}${qs}`, title } }, h('p', { class: 'muted' }, t('common.loading')));
+    return h('div', { class: 'protocol', dataset: { kind: 'document' } },
+      h('div', { class: 'protocol-head' }, h('strong', {}, title), h('span', { class: 'muted small' }, p.mediaType),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: async () => {
+          try {
+            const res = await api(`${base}/protocols/${n}${qs}`, { raw: true });
+            download(`protocole-${order.placerOrderNumber}-${n}.${ext}`, await res.blob());
+          } catch (e) { toast(e.message, 'error'); }
+        } }, t('common.download'))),
+      frame);
+  }
+
+  /** Fetches a document with the bearer header and shows it from a blob URL (PDF in an iframe). */
+  async function showDocument(el) {
+    try {
+      let doc = documents.get(el.dataset.path);
+      if (!doc) {
+        const res = await api(el.dataset.path, { raw: true });
+        const blob = await res.blob();
+        const typed = blob.type ? blob : new Blob([blob], { type: el.dataset.mediaType });
+        doc = { url: URL.createObjectURL(typed), blob: typed };
+        documents.set(el.dataset.path, doc);
+      }
+      const { url, blob: typed } = doc;
+      if (el.dataset.mediaType === 'application/pdf') {
+        mount(el, h('iframe', { src: url, title: el.dataset.title, class: 'pdf-frame' }),
+          h('a', { href: url, target: '_blank', rel: 'noopener', class: 'small' }, t('common.openInTab')));
+      } else {
+        mount(el, h('pre', { class: 'protocol-text' }, await typed.text()));
+      }
+    } catch (e) {
+      mount(el, h('p', { class: 'form-error' }, e.message));
+    }
+  }
+
+  function postExamCard(pe) {
+    if (!pe) return card('postexam', t('order.postExam'), h('p', { class: 'muted' }, t('order.noPostExam')));
+    return card('postexam', t('order.postExam'), (pe.exams ?? []).map((ex, i) => h('div', { class: 'exam' },
+      h('div', { class: 'exam-head' },
+        h('strong', {}, `${t('order.exam')} ${i + 1} · ${ex.procedure?.display ?? ex.procedure?.code ?? ''}`),
+        ex.viewerUrl ? h('a', { href: ex.viewerUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small btn-primary viewer-link' }, t('order.openViewer'), h('span', { 'aria-hidden': 'true' }, ' ↗')) : null),
+      h('dl', { class: 'kv' },
+        h('dt', {}, t('order.accession')), h('dd', { class: 'mono' }, ex.accessionNumber?.value ?? '—', h('span', { class: 'muted small' }, ex.accessionNumber ? ` ${ex.accessionNumber.authorityOid}` : '')),
+        h('dt', {}, 'Study Instance UID'), h('dd', { class: 'mono small' }, ex.studyInstanceUid ?? '—'),
+        h('dt', {}, t('order.performedAt')), h('dd', {}, dateTime(ex.performedAt)),
+        ex.modality ? [h('dt', {}, t('order.modality')), h('dd', {}, `${ex.modality.code}${ex.modality.display ? ` (${ex.modality.display})` : ''}`)] : null,
+        ex.anatomicalRegions?.length ? [h('dt', {}, t('order.region')), h('dd', {}, ex.anatomicalRegions.map((r) => [r.region.display ?? r.region.code, r.qualifier ? ` (${r.qualifier.display ?? r.qualifier.code})` : ''].join('')).join(', '))] : null,
+        ex.administeredProducts?.length ? [h('dt', {}, t('order.products')), h('dd', {}, ex.administeredProducts.map((p) => `${p.atc.display ?? p.atc.code} — ${t('order.lot')} ${p.lotNumber}${p.quantity ? ` — ${p.quantity.value} ${p.quantity.unit}` : ''}`).join('; '))] : null,
+        ex.device ? [h('dt', {}, t('order.device')), h('dd', {}, [ex.device.model, ex.device.identifier].filter(Boolean).join(' · '))] : null,
+        h('dt', {}, t('order.retention')), h('dd', {}, t('order.days', { n: ex.imageRetentionDays })),
+        ex.viewerUrl ? [h('dt', {}, t('order.viewer')), h('dd', { class: 'mono small break' }, ex.viewerUrl)] : null))));
+  }
+
+  function reportsCard(reports) {
+    if (!reports.length) return card('reports', t('order.reports'), h('p', { class: 'muted' }, t('order.noReports')));
+    const sorted = [...reports].sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')));
+    return card('reports', t('order.reports'), h('ul', { class: 'reports' }, sorted.map((r) => h('li', { class: `report report-${r.status ?? 'current'}` },
+      h('div', { class: 'report-head' },
+        h('strong', {}, r.title ?? t('order.report')),
+        h('span', { class: `badge ${r.status === 'current' ? 'tone-ok' : r.status === 'deleted' ? 'tone-bad' : 'tone-muted'}` }, t(`report.${r.status ?? 'current'}`)),
+        r.version !== undefined ? h('span', { class: 'muted small' }, `v${r.version}`) : null,
+        r.level ? h('span', { class: 'muted small' }, t('order.level', { n: r.level })) : null),
+      h('div', { class: 'small muted' }, dateTime(r.at), r.accessionNumber ? ` · ${t('order.accession')} ${r.accessionNumber}` : ''),
+      h('div', { class: 'report-actions' },
+        r.messageId ? h('a', { href: `#/messages/${r.messageId}`, class: 'btn btn-small' }, t('order.reportMessage')) : null,
+        r.messageId && r.level !== 3 ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'pdf') }, 'PDF') : null,
+        r.messageId ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'xml') }, 'CDA XML') : null,
+        r.viewerUrl ? h('a', { href: r.viewerUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small' }, t('order.openViewer'), ' ↗') : null)))));
+  }
+
+  async function fetchReport(r, format) {
+    try {
+      const res = await api(`${base}/reports/${r.messageId}?format=${format}${authority ? `&authority=${encodeURIComponent(authority)}` : ''}`, { raw: true });
+      download(`cr-${order.placerOrderNumber}-v${r.version ?? 1}.${format}`, await res.blob());
+    } catch (e) { toast(e instanceof ApiError ? e.message : String(e), 'error'); }
+  }
+
+  function cancellationCard(c) {
+    return card('cancellation', t('order.cancellation'), h('dl', { class: 'kv' },
+      h('dt', {}, t('order.cancelledAt')), h('dd', {}, dateTime(c.cancelledAt)),
+      c.reason ? [h('dt', {}, t('order.reason')), h('dd', {}, c.reason.text ?? c.reason.code)] : null,
+      c.responsibleProfessional ? [h('dt', {}, t('order.responsible')), h('dd', {}, person(c.responsibleProfessional))] : null));
+  }
+
+  await load();
+  let pending = null;
+  const off = liveEvents.on((e) => {
+    const mine = e.orderKey ? e.orderKey === `${order.assigningAuthority}|${order.placerOrderNumber}` : e.placerOrderNumber === order.placerOrderNumber;
+    if (!mine) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => void load().catch(() => undefined), 250);
+  });
+  return () => {
+    off();
+    clearTimeout(pending);
+    for (const d of documents.values()) URL.revokeObjectURL(d.url);
+  };
+}
+
+function card(id, title, ...body) {
+  return h('section', { class: 'panel card', id: `card-${id}`, 'aria-labelledby': `card-${id}-title` }, h('h2', { id: `card-${id}-title` }, title), body);
+}
+
+function fact(label, value) {
+  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+}
+
+function person(p) {
+  if (!p) return null;
+  return [`${p.prefix ? `${p.prefix} ` : ''}${p.givenName} ${p.familyName}`, h('span', { class: 'mono muted small' }, ` ${p.identifierType} ${p.idNat}`)];
+}

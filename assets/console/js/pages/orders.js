@@ -1,0 +1,193 @@
+import { api } from '../api.js';
+import { ORDER_STATES, stateBadge } from '../badges.js';
+import { h, mount } from '../dom.js';
+import { dateTimeShort, relative, timeOfDay } from '../format.js';
+import { t } from '../i18n.js';
+import { liveEvents } from '../live-events.js';
+
+/**
+ * The worklist ("Demandes"): every order of this half-connector, newest first, with filters kept in
+ * the URL (so a reload or a shared link keeps them) and live updates from the event stream: a new
+ * order appears and a state change shows without reloading, the changed row flashing once.
+ *
+ * The search (`q`) runs on the gateway (placer number, patient id — the INS when there is one —
+ * and patient name); state, dates and modality filter the newest `FETCH_LIMIT` orders here.
+ */
+const FETCH_LIMIT = 1000;
+
+export async function render(root, { query }) {
+  const filters = {
+    q: query.get('q') ?? '',
+    state: query.get('state') ?? '',
+    modality: query.get('modality') ?? '',
+    from: query.get('from') ?? '',
+    to: query.get('to') ?? '',
+  };
+  let orders = [];
+  let total = 0;
+  let previous = null;
+  let lastUpdate = null;
+
+  const tbody = h('tbody', {});
+  const counter = h('p', { class: 'table-count', role: 'status', 'aria-live': 'polite' });
+  const chips = h('div', { class: 'state-chips', role: 'group', 'aria-label': t('orders.byState') });
+  const updated = h('span', { class: 'muted small' });
+
+  const search = h('input', { id: 'f-q', type: 'search', class: 'input', value: filters.q, placeholder: t('orders.searchPlaceholder'), autocomplete: 'off' });
+  const state = h('select', { id: 'f-state', class: 'input' },
+    h('option', { value: '' }, t('orders.allStates')),
+    ORDER_STATES.map((s) => h('option', { value: s, selected: s === filters.state }, `${t(`state.${s}`)} (${s})`)));
+  const modality = h('select', { id: 'f-modality', class: 'input' }, h('option', { value: '' }, t('orders.allModalities')));
+  const from = h('input', { id: 'f-from', type: 'date', class: 'input', value: filters.from });
+  const to = h('input', { id: 'f-to', type: 'date', class: 'input', value: filters.to });
+
+  /** Applies filters in place (no re-render, so the search box keeps the focus) and records them in the URL. */
+  async function setFilters(next) {
+    const qChanged = next.q !== filters.q;
+    Object.assign(filters, next);
+    search.value = filters.q;
+    state.value = filters.state;
+    from.value = filters.from;
+    to.value = filters.to;
+    const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
+    history.replaceState(null, '', `#/orders${qs ? `?${qs}` : ''}`);
+    if (qChanged) await load(); else draw();
+  }
+  const apply = () => setFilters({ q: search.value.trim(), state: state.value, modality: modality.value, from: from.value, to: to.value });
+  let typing;
+  search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(apply, 350); });
+  for (const el of [state, modality, from, to]) el.addEventListener('change', apply);
+
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('orders.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
+    field('f-q', t('orders.search'), search, 'grow'),
+    field('f-state', t('orders.state'), state),
+    field('f-modality', t('orders.modality'), modality),
+    field('f-from', t('orders.from'), from),
+    field('f-to', t('orders.to'), to),
+    h('div', { class: 'filter-actions' },
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setFilters({ q: '', state: '', modality: '', from: '', to: '' }) }, t('orders.reset'))));
+
+  const table = h('table', { class: 'grid grid-orders', id: 'orders-table' },
+    h('caption', { class: 'visually-hidden' }, t('orders.caption')),
+    h('thead', {}, h('tr', {},
+      th(t('orders.col.state')), th(t('orders.col.placer')), th(t('orders.col.patient')), th(t('orders.col.modality')),
+      th(t('orders.col.region')), th(t('orders.col.requestedAt')), th(t('orders.col.partner')), th(t('orders.col.updatedAt')))),
+    tbody);
+
+  mount(root,
+    h('div', { class: 'page-head' },
+      h('div', {}, h('h1', { tabindex: '-1' }, t('orders.title')), h('p', { class: 'muted' }, t('orders.subtitle'))),
+      h('div', { class: 'page-head-right' }, updated)),
+    h('section', { class: 'panel panel-tight' }, form, chips),
+    h('section', { class: 'panel panel-flush' }, h('div', { class: 'table-scroll' }, table), counter));
+
+  async function load() {
+    const qs = new URLSearchParams({ limit: String(FETCH_LIMIT) });
+    if (filters.q) qs.set('q', filters.q);
+    const page = await api(`/api/orders?${qs}`);
+    orders = page.items;
+    total = page.total;
+    lastUpdate = new Date().toISOString();
+    draw();
+  }
+
+  function visible() {
+    return orders.filter((o) => {
+      const day = (o.requestedAt ?? o.createdAt).slice(0, 10);
+      if (filters.from && day < filters.from) return false;
+      if (filters.to && day > filters.to) return false;
+      if (filters.modality && modalityCode(o.modality) !== filters.modality) return false;
+      return true;
+    });
+  }
+
+  function draw() {
+    const base = visible();
+    const rows = filters.state ? base.filter((o) => o.state === filters.state) : base;
+    // Modalities present in the data, so the filter never offers an empty choice.
+    const codes = [...new Set(orders.map((o) => modalityCode(o.modality)).filter(Boolean))].sort();
+    if (filters.modality && !codes.includes(filters.modality)) codes.push(filters.modality);
+    modality.replaceChildren(h('option', { value: '' }, t('orders.allModalities')),
+      codes.map((c) => h('option', { value: c, selected: c === filters.modality }, c)));
+
+    const counts = new Map();
+    for (const o of base) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
+    chips.replaceChildren(
+      chip('', t('orders.allStates'), base.length),
+      ...ORDER_STATES.filter((s) => counts.has(s) || s === filters.state).map((s) => chip(s, t(`state.${s}`), counts.get(s) ?? 0)));
+
+    const seen = previous;
+    previous = new Map(orders.map((o) => [keyOf(o), `${o.state}|${o.updatedAt}`]));
+    tbody.replaceChildren(...rows.map((o) => {
+      const k = keyOf(o);
+      const tr = row(o);
+      if (seen && !seen.has(k)) tr.classList.add('row-new');
+      else if (seen && seen.get(k) !== `${o.state}|${o.updatedAt}`) tr.classList.add('row-changed');
+      return tr;
+    }));
+    if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: '8', class: 'empty' }, orders.length ? t('orders.noMatch') : t('orders.empty'))));
+    counter.textContent = total > orders.length
+      ? t('orders.countLimited', { shown: rows.length, loaded: orders.length, total })
+      : t('orders.count', { shown: rows.length, total });
+    updated.textContent = t('orders.updatedAt', { time: timeOfDay(lastUpdate).slice(0, 8) });
+  }
+
+  function chip(value, label, n) {
+    const active = filters.state === value;
+    return h('button', {
+      type: 'button', class: `chip ${value ? `chip-${value.toLowerCase()}` : ''}`, 'aria-pressed': String(active),
+      onclick: () => setFilters({ ...filters, state: active ? '' : value }),
+    }, h('span', {}, label), h('span', { class: 'chip-count' }, String(n)));
+  }
+
+  function row(o) {
+    const href = orderHref(o);
+    const tr = h('tr', { class: 'row-link', dataset: { placer: o.placerOrderNumber, state: o.state } },
+      h('td', {}, stateBadge(o.state)),
+      h('td', {}, h('a', { href, class: 'mono strong' }, o.placerOrderNumber)),
+      h('td', {}, h('div', {}, o.patientName ?? '—'), o.patientId ? h('div', { class: 'mono muted small', title: t('orders.patientIdTitle') }, o.patientId) : null),
+      h('td', {}, o.modality ?? '—'),
+      h('td', {}, o.region ?? '—'),
+      h('td', { class: 'nowrap' }, dateTimeShort(o.requestedAt)),
+      h('td', {}, o.partner ?? '—'),
+      h('td', { class: 'nowrap', title: dateTimeShort(o.updatedAt) }, relative(o.updatedAt)));
+    // The whole row opens the order; the link in it stays the keyboard and middle-click target.
+    tr.addEventListener('click', (e) => {
+      if (e.target.closest('a') || getSelection()?.toString()) return;
+      location.hash = href;
+    });
+    return tr;
+  }
+
+  await load();
+
+  let pending = null;
+  const off = liveEvents.on((e) => {
+    if (!e.orderKey && !e.placerOrderNumber) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => void load().catch(() => undefined), 250);
+  });
+  const tick = setInterval(draw, 30_000);
+  return () => { off(); clearTimeout(pending); clearInterval(tick); clearTimeout(typing); };
+}
+
+function field(id, label, control, extra = '') {
+  return h('div', { class: `field ${extra}` }, h('label', { for: id, class: 'label' }, label), control);
+}
+
+function th(text) {
+  return h('th', { scope: 'col' }, text);
+}
+
+function keyOf(o) {
+  return `${o.assigningAuthority}|${o.placerOrderNumber}`;
+}
+
+/** `MR (IRM)` → `MR`. */
+function modalityCode(m) {
+  return m ? m.split(' ')[0] : '';
+}
+
+export function orderHref(o) {
+  return `#/orders/${encodeURIComponent(o.placerOrderNumber)}?authority=${encodeURIComponent(o.assigningAuthority)}`;
+}

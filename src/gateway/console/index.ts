@@ -1,0 +1,2 @@
+export * from './assets-dir.js';
+export * from './routes.js';
