@@ -4,8 +4,8 @@
  * loop of our parser.
  *
  * Run: `npm run bench -- parse`, or `node --expose-gc dist/bench/parse.bench.js [options]`:
- *   --rounds N          timed rounds per parser and corpus class (default 7, median kept)
- *   --round-ms N        length of one round in ms (default 150)
+ *   --rounds N          timed rounds per parser and corpus class (default 15, median kept)
+ *   --round-ms N        length of one round in ms (default 80)
  *   --memory N          messages parsed by the constant-memory loop (default 1 000 000)
  *   --quick             3 rounds of 40 ms and 100 000 messages: a smoke run, not figures to quote
  *   --json FILE         also write the raw results as JSON
@@ -14,7 +14,7 @@
  * corpus message or its memory is not flat.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { loadParseCorpus, smallAcks } from './corpus.js';
 import type { CorpusClass } from './corpus.js';
 import { formatRate, markdownTable, measureInterleaved, mebibytes, sinkValue } from './measure.js';
@@ -47,8 +47,8 @@ function parseArgs(argv: readonly string[]): Options {
     return n;
   };
   return {
-    rounds: num('--rounds', quick ? 3 : 7),
-    roundMs: num('--round-ms', quick ? 40 : 150),
+    rounds: num('--rounds', quick ? 3 : 15),
+    roundMs: num('--round-ms', quick ? 40 : 80),
     warmupMs: quick ? 100 : 300,
     memoryMessages: num('--memory', quick ? 100_000 : 1_000_000),
     json: value('--json'),
@@ -113,7 +113,8 @@ function main(): void {
   const corpus = loadParseCorpus();
   const cpu = cpus();
   console.log('## ER7 parse benchmark\n');
-  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem()) } MiB RAM, Node ${process.version}, ${new Date().toISOString()}.`);
+  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem())} MiB RAM, Node ${process.version}, ${new Date().toISOString()}, ` +
+    `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at start.`);
   console.log(`Method: ${options.rounds} interleaved rounds of ~${options.roundMs} ms per parser and class after ${options.warmupMs} ms warm-up; median reported.\n`);
 
   console.log(markdownTable(['Parser', 'Version', 'Input', 'Calls'],
@@ -168,9 +169,9 @@ function main(): void {
     memory.samples.map((s) => [s.parsed.toLocaleString('en-US'), mebibytes(s.heapUsed), mebibytes(s.rss), mebibytes(s.arrayBuffers)]), ['r', 'r', 'r', 'r']));
   console.log();
   console.log(`${(options.memoryMessages / memory.seconds).toFixed(0)} messages/s including the samples' full GCs. ` +
-    `Heap growth from the first to the last sample: ${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
-    `RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): memory ${memory.flat ? 'stays flat' : 'GROWS'}.`);
-  console.log(`\n(result sink ${sinkValue()})`);
+    `Heap growth from the sample at ${memory.baseline.parsed.toLocaleString('en-US')} to the last: ${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
+    `peak RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): memory ${memory.flat ? 'stays flat' : 'GROWS'}.`);
+  console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (result sink ${sinkValue()}).`);
 
   if (options.json) {
     writeFileSync(options.json, JSON.stringify({ node: process.version, date: new Date().toISOString(), options, results, correctness, memory }, null, 2));
