@@ -171,7 +171,8 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
 
   for (const variant of variants) {
     it(`flags ${variant.name}`, async () => {
-      const report = await validateCda(variant.build());
+      // The XSD run (half a second) is kept for the XSD variants only: the other edits are schema-valid.
+      const report = await validateCda(variant.build(), { skipXsd: variant.source !== 'xsd' });
       assert.equal(report.valid, false);
       const found = errors(report);
       const match = found.find(
