@@ -133,8 +133,9 @@ export function encodeText(text: string, charset: Charset, withBom = false): Buf
     body = Buffer.from(text, 'latin1');
   } else {
     body = iconv.encode(text, ICONV_NAMES[charset]);
-    if (!isAscii(body) || !/^[\x00-\x7f]*$/.test(text)) {
-      // iconv-lite substitutes '?' for unmappable characters: detect it by decoding back.
+    // iconv-lite writes '?' for a character the charset lacks: more '?' out than in means a loss,
+    // which is then located by decoding back (only on that error path).
+    if (countQuestionMarks(body) !== countQuestionMarks(text)) {
       const back = iconv.decode(body, ICONV_NAMES[charset]);
       if (back !== text) {
         let i = 0;
@@ -144,6 +145,12 @@ export function encodeText(text: string, charset: Charset, withBom = false): Buf
     }
   }
   return withBom ? Buffer.concat([UTF8_BOM, body]) : body;
+}
+
+function countQuestionMarks(value: string | Buffer): number {
+  let count = 0;
+  for (let i = value.indexOf('?'); i >= 0; i = value.indexOf('?', i + 1)) count++;
+  return count;
 }
 
 function firstCharAbove(text: string, max: number): number {

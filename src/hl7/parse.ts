@@ -82,9 +82,12 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   const d: Delimiters = {
     field: head[3]!, component: head[4]!, repetition: head[5]!, escape: head[6]!, subcomponent: head[7]!,
   };
-  const mshLine = firstLine(bytes ? bytes.subarray(0, Math.min(bytes.length, 65536)).toString('latin1') : text);
-  const rawHeader = headerOf(new Segment('MSH', splitMsh(mshLine, d), new Codec(d, 'UNICODE UTF-8')));
-  const declared = rawHeader.charset === '' ? undefined : rawHeader.charset;
+  const mshLine = bytes ? firstLineOfBytes(bytes) : firstLine(text);
+  const rawMsh = new Segment('MSH', splitMsh(mshLine, d), new Codec(d, 'UNICODE UTF-8'));
+  // MSH-18 is all that decoding needs; the full header is only built for a failure's NACK.
+  const declaredCharset = rawMsh.get(18);
+  const declared = declaredCharset === '' ? undefined : declaredCharset;
+  const rawHeader = (): MessageHeader => headerOf(rawMsh);
 
   let charset: Charset = 'UNICODE UTF-8';
   if (bytes) {
@@ -95,15 +98,18 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       warnings.push(...decoded.warnings);
       errors.push(...decoded.errors);
     } catch (e) {
-      return fail(e as Hl7Error, rawHeader);
+      return fail(e as Hl7Error, rawHeader());
     }
   } else if (declared !== undefined) {
     charset = (declared as Charset);
     if (!['ASCII', 'UNICODE UTF-8'].includes(declared) && !declared.startsWith('8859/')) {
-      return fail(new Hl7Error('TLR_ERR_CHARSET_UNSUPPORTED', `Unsupported character set "${declared}" in MSH-18`, { location: { segment: 'MSH', occurrence: 1, field: 18 }, condition: '103' }), rawHeader);
+      return fail(new Hl7Error('TLR_ERR_CHARSET_UNSUPPORTED', `Unsupported character set "${declared}" in MSH-18`, { location: { segment: 'MSH', occurrence: 1, field: 18 }, condition: '103' }), rawHeader());
     }
   }
 
+  // C0 controls are the same bytes in every supported charset (and never inside a UTF-8 sequence):
+  // one pass over the message tells whether any line needs the per-field search.
+  const hasControl = bytes ? firstControlByte(bytes) >= 0 : CONTROL.test(text);
   const codec = new Codec(d, charset);
   const message = new Message(codec);
   message.hadBom = hadBom;
@@ -135,7 +141,6 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     const name = line.slice(0, 3);
     const occurrence = (counts.get(name) ?? 0) + 1;
     counts.set(name, occurrence);
-    const where: Location = { segment: name, occurrence };
     if (!SEGMENT_ID.test(name) || (line.length > 3 && line[3] !== d.field)) {
       // The location names the segment as written (non-printable bytes shown as '?') so the sender can find it.
       errors.push(new Hl7Error('TLR_ERR_HL7_BAD_SEGMENT_ID',
@@ -144,14 +149,15 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       continue;
     }
     if (name === 'MSH' && i > 0) {
-      errors.push(new Hl7Error('TLR_ERR_HL7_SECOND_MSH', `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`, { condition: '100', location: where }));
+      errors.push(new Hl7Error('TLR_ERR_HL7_SECOND_MSH', `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`, { condition: '100', location: { segment: name, occurrence } }));
       continue;
     }
     const fields = name === 'MSH' ? splitMsh(line, d) : line.split(d.field);
     const segment = new Segment(name, fields, codec);
     message.segments.push(segment);
-    if (line.length > maxField || CONTROL.test(line) || line.indexOf(d.escape) >= 0) {
-      checkFields(segment, where, d, charset, maxField, errors, warnings);
+    // MSH-2 (from index 4 to 7) holds the escape character itself: look past it.
+    if (line.length > maxField || (hasControl && CONTROL.test(line)) || line.indexOf(d.escape, name === 'MSH' ? 8 : 4) >= 0) {
+      checkFields(segment, { segment: name, occurrence }, d, charset, maxField, errors, warnings);
     }
   }
 
@@ -164,7 +170,9 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     if (msh.rawField(9) === '') errors.push(new Hl7Error('TLR_ERR_HL7_MISSING_MESSAGE_TYPE', 'MSH-9 (message type) is empty', { condition: '101', location: { segment: 'MSH', occurrence: 1, field: 9 } }));
     if (msh.rawField(10) === '') errors.push(new Hl7Error('TLR_ERR_HL7_MISSING_CONTROL_ID', 'MSH-10 (message control id) is empty', { condition: '101', location: { segment: 'MSH', occurrence: 1, field: 10 } }));
   }
-  return { message, header: headerOf(msh), errors, warnings };
+  let header: MessageHeader | undefined;
+  // Computed on first read: most receivers only look at it to address an acknowledgement.
+  return { message, get header() { return (header ??= headerOf(msh)); }, errors, warnings };
 }
 
 function checkDelimiters(head: string): Hl7Error | undefined {
@@ -200,6 +208,54 @@ function firstLine(text: string): string {
   return end < 0 ? text : text.slice(0, end);
 }
 
+/** The first line of the wire bytes as latin1 text (MSH is ASCII): only that line is decoded. */
+function firstLineOfBytes(bytes: Buffer): string {
+  const window = bytes.subarray(0, Math.min(bytes.length, 65536));
+  const cr = window.indexOf(0x0d);
+  const lf = window.indexOf(0x0a);
+  const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+  return window.toString('latin1', 0, end < 0 ? window.length : end);
+}
+
+/** Offset of the first C0 control other than TAB, LF, CR (or of DEL), -1 when there is none. */
+function firstControlByte(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return i;
+  }
+  return -1;
+}
+
+/**
+ * True when every escape sequence of a raw field is closed, stays inside one sub-component and is
+ * one of the common ones (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\H\\ \\N\\ \\.br\\ \\.fi\\ \\.nf\\ \\.ce\\ \\Xhh…\\): checked without
+ * splitting or decoding anything. Anything else goes through the full check, which locates it.
+ */
+function escapesWellFormed(raw: string, d: Delimiters): boolean {
+  let start = raw.indexOf(d.escape);
+  while (start >= 0) {
+    const end = raw.indexOf(d.escape, start + 1);
+    if (end < 0 || end === start + 1) return false;
+    const length = end - start - 1;
+    const first = raw.charCodeAt(start + 1);
+    if (length === 1) {
+      // F S T R E H N
+      if (first !== 0x46 && first !== 0x53 && first !== 0x54 && first !== 0x52 && first !== 0x45 && first !== 0x48 && first !== 0x4e) return false;
+    } else if (first === 0x58 /* X */) {
+      if ((length - 1) % 2 !== 0) return false;
+      for (let i = start + 2; i < end; i++) {
+        const c = raw.charCodeAt(i);
+        if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))) return false;
+      }
+    } else {
+      const body = raw.slice(start + 1, end);
+      if (body !== '.br' && body !== '.fi' && body !== '.nf' && body !== '.ce') return false;
+    }
+    start = raw.indexOf(d.escape, end + 1);
+  }
+  return true;
+}
+
 /** MSH fields: MSH-1 is the separator itself, MSH-2 the encoding characters. */
 function splitMsh(line: string, d: Delimiters): string[] {
   const parts = line.split(d.field);
@@ -212,6 +268,7 @@ function checkFields(segment: Segment, where: Location, d: Delimiters, charset: 
   const start = segment.name === 'MSH' ? 3 : 1;
   for (let n = start; n <= segment.fieldCount; n++) {
     const raw = segment.fields[n]!;
+    if (raw.length <= maxField && !CONTROL.test(raw) && escapesWellFormed(raw, d)) continue;
     const at: Location = { ...where, field: n };
     if (raw.length > maxField) {
       errors.push(new Hl7Error('TLR_ERR_HL7_FIELD_TOO_LONG', `Field of ${raw.length} characters exceeds the limit of ${maxField}`, { condition: '102', location: at }));
