@@ -81,15 +81,17 @@ export async function loadCompiledSchematron(schematronFile: string, options: Se
   const file = path.resolve(schematronFile);
   const cacheDir = options.cacheDir ?? defaultSchematronCacheDir();
   const saxonVersion = SaxonJS.getProcessorInfo().productVersion;
+  // Keyed by content, not by path: clones of the project in other directories (CI, several checkouts)
+  // share one compiled copy, since compiling the larger ANS rule sets takes minutes.
   const key = createHash('sha256')
-    .update([file, options.phase ?? '(default)', SCHEMATRON_COMPILER_VERSION, saxonVersion].join('\n'))
+    .update([createHash('sha256').update(await readFile(file)).digest('hex'), options.phase ?? '(default)', SCHEMATRON_COMPILER_VERSION, saxonVersion].join('\n'))
     .digest('hex')
     .slice(0, 16);
   const base = path.join(cacheDir, `${path.basename(file, path.extname(file))}-${key}`);
   const manifestPath = `${base}.manifest.json`;
   const sefPath = `${base}.sef.json`;
 
-  const cached = await readCached(manifestPath, sefPath);
+  const cached = await readCached(file, manifestPath, sefPath);
   if (cached) return { ...cached, sefPath, fromCache: true };
 
   await mkdir(cacheDir, { recursive: true });
@@ -98,11 +100,11 @@ export async function loadCompiledSchematron(schematronFile: string, options: Se
   const lockPath = `${base}.lock`;
   while (!(await tryLock(lockPath))) {
     await sleep(LOCK_POLL_MILLIS);
-    const compiledMeanwhile = await readCached(manifestPath, sefPath);
+    const compiledMeanwhile = await readCached(file, manifestPath, sefPath);
     if (compiledMeanwhile) return { ...compiledMeanwhile, sefPath, fromCache: true };
   }
   try {
-    const compiledMeanwhile = await readCached(manifestPath, sefPath);
+    const compiledMeanwhile = await readCached(file, manifestPath, sefPath);
     if (compiledMeanwhile) return { ...compiledMeanwhile, sefPath, fromCache: true };
     return await compileIntoCache(file, options.phase, base, manifestPath, sefPath, saxonVersion);
   } finally {
@@ -171,7 +173,8 @@ async function compileIntoCache(
     patterns: compiled.patterns,
     assertions: compiled.assertions,
     rules: compiled.rules,
-    sources: compiled.sourceFiles,
+    // Paths relative to the root Schematron, so the entry stays valid for a kit checked out elsewhere.
+    sources: compiled.sourceFiles.map((source) => ({ ...source, path: path.relative(path.dirname(file), source.path) })),
     warnings: compiled.warnings,
     compiledAt: new Date().toISOString(),
     compileMillis: { xslt: Math.round(xsltMillis), sef: Math.round(sefMillis) },
@@ -184,7 +187,7 @@ async function compileIntoCache(
   return { manifest, sef, sefPath, fromCache: false };
 }
 
-async function readCached(manifestPath: string, sefPath: string): Promise<{ manifest: SchematronManifest; sef: unknown } | null> {
+async function readCached(file: string, manifestPath: string, sefPath: string): Promise<{ manifest: SchematronManifest; sef: unknown } | null> {
   let manifest: SchematronManifest;
   try {
     manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as SchematronManifest;
@@ -194,7 +197,7 @@ async function readCached(manifestPath: string, sefPath: string): Promise<{ mani
   if (manifest.compilerVersion !== SCHEMATRON_COMPILER_VERSION) return null;
   for (const source of manifest.sources) {
     try {
-      const digest = createHash('sha256').update(await readFile(source.path)).digest('hex');
+      const digest = createHash('sha256').update(await readFile(path.resolve(path.dirname(file), source.path))).digest('hex');
       if (digest !== source.sha256) return null;
     } catch {
       return null;
