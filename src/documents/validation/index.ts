@@ -19,3 +19,4 @@ export { severityOf } from './schematron/severity.js';
 export type { FindingSeverity } from './schematron/severity.js';
 export { CdaXsdValidator } from './xsd/cda-xsd-validator.js';
 export type { XsdFinding } from './xsd/cda-xsd-validator.js';
+export { CdaValidationWorker } from './cda-worker.js';

@@ -4,7 +4,7 @@ import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
-import { validateCda } from '../../documents/validation/index.js';
+import { validateCdaOffThread as validateCda } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
 import type { GatewayConfig } from '../config.js';

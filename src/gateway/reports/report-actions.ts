@@ -2,7 +2,7 @@ import type { GeneratedImagingReport, ImagingReportInput } from '../../documents
 import { ImagingReportError, generateImagingReport } from '../../documents/report/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
 import { DocumentTransportError, buildDocumentMessage, validateDocumentMessage } from '../../documents/transport/index.js';
-import { validateCda } from '../../documents/validation/index.js';
+import { validateCdaOffThread as validateCda } from './cda-validation.js';
 import type { OrderKey } from '../../store/index.js';
 import { GatewayError } from '../errors.js';
 import type { OrderData } from '../order-data.js';
