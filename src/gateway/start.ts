@@ -3,6 +3,7 @@ import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { consoleRoutes } from './console/index.js';
 import { buildHttpApp } from './http/app.js';
+import { documentHandling } from './reports/document-inbound.js';
 
 /**
  * Starts a complete half-connector: the gateway core, its REST API (with docs) and, when available,
@@ -11,6 +12,7 @@ import { buildHttpApp } from './http/app.js';
 export async function startGateway(config: GatewayConfig, options: { logger?: Logger; pollMs?: number } = {}): Promise<Gateway> {
   return Gateway.start(config, {
     ...options,
+    documents: documentHandling(config),
     http: (gw) => buildHttpApp(gw, { extra: (app) => consoleRoutes(app) }),
   });
 }
