@@ -11,6 +11,15 @@ import { BIRTHPLACES, FACILITIES, FAMILY_NAMES, GIVEN_NAMES, HOME_TOWNS, STREETS
 import { renderProtocolPdf } from './protocol-pdf.js';
 import { SeededRandom } from './random.js';
 
+/** The text sections of an imaging report, as the report API takes them. */
+export interface ReportText {
+  clinicalContext: string;
+  technique: string;
+  findings: string;
+  conclusion: string;
+  medicalHistory?: string;
+}
+
 /** Arc of the fictitious OIDs the simulators issue identifiers under (placer numbers, IPP, accession numbers). */
 export const SIMULATOR_OID_ROOT = '1.2.250.1.999';
 
@@ -236,6 +245,24 @@ export class ClinicalDataGenerator {
       lines: this.textProtocol(order).text.split('\n'),
     });
     return { kind: 'document', mediaType: 'application/pdf', base64: Buffer.from(bytes).toString('base64') };
+  }
+
+  /**
+   * What the radiologist writes in the report of an exam (the CR-IMG text sections): the request's
+   * justification as clinical context, the protocol as technique, then a normal or an abnormal
+   * reading of the catalogue. A `corrected` version (report replacement) amends the conclusion.
+   */
+  reportContent(order: ImagingOrder, options: { corrected?: boolean } = {}): ReportText {
+    const { exam } = this.examTypeOf(order);
+    const reading = this.random.chance(0.4) ? exam.readings.abnormal : exam.readings.normal;
+    const history = order.medicalHistory?.map((h) => h.text.replace(/\n/g, ' ')).join(' ; ');
+    return {
+      clinicalContext: order.justification,
+      technique: exam.protocol.join('. '),
+      findings: options.corrected ? `${reading.findings} Relecture : mesures vérifiées sur les reconstructions multiplanaires.` : reading.findings,
+      conclusion: options.corrected ? `Compte rendu rectifié. ${reading.conclusion}` : reading.conclusion,
+      ...(history ? { medicalHistory: history } : {}),
+    };
   }
 
   /** A reason the platform gives when refusing. */

@@ -2,41 +2,70 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { AckCode } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import type { OrderState } from '../workflow/index.js';
+import { resolveCdaKitDir, warmUpCdaValidation } from '../documents/validation/index.js';
 import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
 import { freshDataDir, generateApiKey, startSimulatorGateway } from './gateway-pair.js';
-import type { PlatformDecisionPlan } from './platform-simulator.js';
+import type { PlatformDecisionPlan, ReportPlan } from './platform-simulator.js';
 import { PlatformSimulator } from './platform-simulator.js';
 import type { RisOrderPlan } from './ris-simulator.js';
 import { RisSimulator } from './ris-simulator.js';
+import type { SeededRandom } from './random.js';
 
-/** The stories the demo tells, one per request; together they go through every flow. */
-export const DEMO_STORIES = [
-  'accepted-text-protocol',
-  'accepted-pdf-protocol',
-  'refused',
-  'accepted-text-protocol',
-  'cancelled-before-decision',
-  'accepted-text-and-pdf-protocols',
-  'cancelled-after-acceptance',
-  'accepted-awaiting-exam',
-] as const;
+/** One story the demo tells about a request, from the RIS's and the platform's points of view. */
+export interface DemoStory {
+  name: string;
+  ris: RisOrderPlan;
+  platform: PlatformDecisionPlan;
+  /** Report plan once the exam is performed (only when reports are part of the run). */
+  report?: ReportPlan;
+  /** Final state on both sides, with and without the report stage. */
+  endState: { withReports: OrderState; withoutReports: OrderState };
+}
 
-export type DemoStory = (typeof DEMO_STORIES)[number];
+const performed = (name: string, protocols: 'text' | 'pdf' | 'text+pdf', report: ReportPlan): DemoStory => ({
+  name, ris: { cancel: 'never', postExam: true }, platform: { action: 'accept', protocols }, report,
+  endState: { withReports: report.delete ? 'COMPLEMENTED' : 'REPORTED', withoutReports: 'COMPLEMENTED' },
+});
+const unchanged = (name: string, ris: RisOrderPlan, platform: PlatformDecisionPlan, state: OrderState): DemoStory => ({
+  name, ris, platform, endState: { withReports: state, withoutReports: state },
+});
 
-const STORY_PLANS: Record<DemoStory, { ris: RisOrderPlan; platform: PlatformDecisionPlan; endState: OrderState }> = {
-  'accepted-text-protocol': { ris: { cancel: 'never', postExam: true }, platform: { action: 'accept', protocols: 'text' }, endState: 'COMPLEMENTED' },
-  'accepted-pdf-protocol': { ris: { cancel: 'never', postExam: true }, platform: { action: 'accept', protocols: 'pdf' }, endState: 'COMPLEMENTED' },
-  'accepted-text-and-pdf-protocols': { ris: { cancel: 'never', postExam: true }, platform: { action: 'accept', protocols: 'text+pdf' }, endState: 'COMPLEMENTED' },
-  refused: { ris: { cancel: 'never', postExam: true }, platform: { action: 'refuse' }, endState: 'REJECTED' },
-  'cancelled-before-decision': { ris: { cancel: 'before-decision', postExam: false }, platform: { action: 'hold' }, endState: 'CANCELLED' },
-  'cancelled-after-acceptance': { ris: { cancel: 'after-acceptance', postExam: false }, platform: { action: 'accept', protocols: 'text' }, endState: 'CANCELLED' },
-  'accepted-awaiting-exam': { ris: { cancel: 'never', postExam: false }, platform: { action: 'accept', protocols: 'pdf' }, endState: 'ACCEPTED' },
-};
+/**
+ * Requests whose exam is performed, each ending with a report: one plain, two replaced once, one
+ * deleted (written for the wrong exam). Few, because each report is a CDA validated against the XSD
+ * and the ANS schematrons on both sides (about two seconds each).
+ */
+const PERFORMED_STORIES: readonly DemoStory[] = [
+  performed('performed-text-protocol-reported', 'text', {}),
+  performed('performed-pdf-protocol-report-replaced', 'pdf', { replace: true }),
+  performed('performed-text-and-pdf-protocols-report-replaced', 'text+pdf', { replace: true }),
+  performed('performed-text-protocol-report-deleted', 'text', { delete: true }),
+];
+
+/** The other stories, in turn for the remaining requests. */
+const OTHER_STORIES: readonly DemoStory[] = [
+  unchanged('refused', { cancel: 'never', postExam: true }, { action: 'refuse' }, 'REJECTED'),
+  unchanged('cancelled-before-decision', { cancel: 'before-decision', postExam: false }, { action: 'hold' }, 'CANCELLED'),
+  unchanged('accepted-pdf-protocol-awaiting-exam', { cancel: 'never', postExam: false }, { action: 'accept', protocols: 'pdf' }, 'ACCEPTED'),
+  unchanged('cancelled-after-acceptance', { cancel: 'after-acceptance', postExam: false }, { action: 'accept', protocols: 'text' }, 'CANCELLED'),
+  unchanged('accepted-text-protocol-awaiting-exam', { cancel: 'never', postExam: false }, { action: 'accept', protocols: 'text' }, 'ACCEPTED'),
+];
 
 /** The smallest number of requests that still goes through every story. */
-export const DEMO_MIN_ORDERS = DEMO_STORIES.length;
+export const DEMO_MIN_ORDERS = PERFORMED_STORIES.length + OTHER_STORIES.length;
+
+/** The stories of a run of `orders` requests, in sending order (shuffled by `random`). */
+export function demoStories(orders: number, random: SeededRandom): DemoStory[] {
+  const stories: DemoStory[] = [...PERFORMED_STORIES];
+  for (let i = 0; stories.length < orders; i++) stories.push(OTHER_STORIES[i % OTHER_STORIES.length]!);
+  for (let i = stories.length - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [stories[i], stories[j]] = [stories[j]!, stories[i]!];
+  }
+  return stories;
+}
 
 export interface DemoOptions {
   /** Number of requests (at least {@link DEMO_MIN_ORDERS}). */
@@ -44,8 +73,23 @@ export interface DemoOptions {
   /** Directory of both SQLite databases; default a fresh directory under the system temp dir. */
   dataDir?: string;
   seed?: number;
+  /**
+   * Whether requests whose exam was performed end with a report: `on` waits for the CDA rule sets
+   * however long their first compilation takes; `auto` (default) includes reports when the CDA
+   * validation kit is found and its rule sets are ready within {@link DemoOptions.reportsReadyWithinMs};
+   * `off` stops at the post-exam information.
+   */
+  reports?: 'auto' | 'on' | 'off';
+  /** `auto` mode: how long to wait for the CDA rule sets, from the start of the run (default 25 s). */
+  reportsReadyWithinMs?: number;
   /** Receives the progress lines. */
   print?: (line: string) => void;
+}
+
+/** Whether the report stage ran, and why not when it did not. */
+export interface ReportStageStatus {
+  included: boolean;
+  reason?: string;
 }
 
 /** Both halves of the demo, running. */
@@ -72,6 +116,9 @@ export interface DemoSummary {
   reportsReceived: number;
   /** Requests per story. */
   stories: Record<string, number>;
+  reportStage: ReportStageStatus;
+  /** Reports written, replaced and deleted by the platform. */
+  reports: { sent: number; replaced: number; deleted: number };
   durationMs: number;
   /** What did not go as the scenario expects (empty when everything did). */
   problems: string[];
@@ -102,19 +149,26 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
 export async function runDemoScenario(halves: DemoHalves, options: DemoOptions): Promise<DemoSummary> {
   const print = options.print ?? (() => undefined);
   const started = Date.now();
+  const reportStage = cdaReadiness(options.reports ?? 'auto', options.reportsReadyWithinMs ?? 25_000);
   const risData = new ClinicalDataGenerator({ seed: halves.seed });
   const platformData = new ClinicalDataGenerator({ seed: halves.seed ^ 0x5bd1e995 });
-  const stories: DemoStory[] = Array.from({ length: options.orders }, (_, i) => DEMO_STORIES[i % DEMO_STORIES.length]!);
-  for (let i = stories.length - 1; i > 0; i--) {
-    const j = risData.random.int(0, i);
-    [stories[i], stories[j]] = [stories[j]!, stories[i]!];
-  }
+  const stories = demoStories(options.orders, risData.random);
   const storyOf = new Map<string, DemoStory>();
   const stamp = (side: string) => (line: string): void => print(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${side.padEnd(8)} ${line}`);
+  let reportsIncluded: ReportStageStatus | undefined;
+  // Loading the CDA rule sets overlaps the first flows; the first report waits for the verdict.
+  const decided = reportStage.then((status) => {
+    reportsIncluded = status;
+    stamp('demo')(status.included ? 'reports: CDA validation ready, performed exams will be reported' : `reports skipped: ${status.reason}`);
+  });
 
   const platformSim = new PlatformSimulator({
-    gateway: halves.platform, generator: platformData, delayMs: 150, print: stamp('platform'),
-    plan: (order: ImagingOrder) => STORY_PLANS[storyOf.get(order.placerOrderNumber.value) ?? 'accepted-text-protocol'].platform,
+    gateway: halves.platform, generator: platformData, delayMs: 150, reportDelayMs: 100, print: stamp('platform'),
+    plan: (order: ImagingOrder) => (storyOf.get(order.placerOrderNumber.value) ?? OTHER_STORIES[0]!).platform,
+    reports: async (order: ImagingOrder) => {
+      await decided;
+      return reportsIncluded?.included ? storyOf.get(order.placerOrderNumber.value)?.report : undefined;
+    },
   });
   const risSim = new RisSimulator({
     gateway: halves.ris, generator: risData, orders: options.orders, ratePerSecond: 12, cancelDelayMs: 60, examDurationMs: 200,
@@ -122,32 +176,37 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     plan: (index, order) => {
       const story = stories[index]!;
       storyOf.set(order.placerOrderNumber.value, story);
-      return STORY_PLANS[story].ris;
+      return story.ris;
     },
   });
   let result;
   try {
     result = await risSim.run();
+    await decided;
     await platformSim.settled();
-    await waitForEmptyOutbox(halves.platform, 10_000);
+    await waitForEmptyOutbox(halves.platform, 60_000);
+    await waitForEmptyOutbox(halves.ris, 10_000);
   } finally {
     platformSim.stop();
   }
+  const withReports = reportsIncluded?.included === true;
 
   const problems: string[] = [];
   const byState: Record<string, number> = {};
   const storyCount: Record<string, number> = {};
   for (const o of result.outcomes) {
     const story = storyOf.get(o.key.placerNumber)!;
-    storyCount[story] = (storyCount[story] ?? 0) + 1;
-    byState[o.state ?? 'UNKNOWN'] = (byState[o.state ?? 'UNKNOWN'] ?? 0) + 1;
-    for (const p of o.problems) problems.push(`${o.key.placerNumber} (${story}): ${p}`);
-    const expected = STORY_PLANS[story].endState;
-    if (o.state !== expected) problems.push(`${o.key.placerNumber} (${story}): RIS state ${o.state ?? 'unknown'}, expected ${expected}`);
+    storyCount[story.name] = (storyCount[story.name] ?? 0) + 1;
+    const state = (await halves.ris.store.getOrder('ris', o.key))?.state;
+    byState[state ?? 'UNKNOWN'] = (byState[state ?? 'UNKNOWN'] ?? 0) + 1;
+    for (const p of o.problems) problems.push(`${o.key.placerNumber} (${story.name}): ${p}`);
+    const expected = withReports ? story.endState.withReports : story.endState.withoutReports;
+    if (state !== expected) problems.push(`${o.key.placerNumber} (${story.name}): RIS state ${state ?? 'unknown'}, expected ${expected}`);
     const onPlatform = (await halves.platform.store.getOrder('platform', o.key))?.state;
-    if (onPlatform !== o.state) problems.push(`${o.key.placerNumber} (${story}): platform state ${onPlatform ?? 'unknown'} differs from the RIS state ${o.state ?? 'unknown'}`);
+    if (onPlatform !== state) problems.push(`${o.key.placerNumber} (${story.name}): platform state ${onPlatform ?? 'unknown'} differs from the RIS state ${state ?? 'unknown'}`);
   }
   if (result.undelivered) problems.push(`${result.undelivered} RIS message(s) not delivered`);
+  if (platformSim.stats.failures) problems.push(`${platformSim.stats.failures} platform action(s) failed`);
 
   const [risConformance, platformConformance] = await Promise.all([collectConformance(halves.ris.store), collectConformance(halves.platform.store)]);
   const count = async (gw: Gateway, direction: 'inbound' | 'outbound', flow?: 'report'): Promise<number> =>
@@ -160,9 +219,13 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     AR: risConformance.acks.AR + platformConformance.acks.AR,
   };
   const validationErrors = risConformance.errors + platformConformance.errors;
+  const reportsReceived = await count(halves.ris, 'inbound', 'report');
+  const reports = { sent: platformSim.stats.reportsSent, replaced: platformSim.stats.reportsReplaced, deleted: platformSim.stats.reportsDeleted };
+  const expectedReportMessages = withReports ? PERFORMED_STORIES.reduce((n, s) => n + 1 + (s.report?.replace ? 1 : 0) + (s.report?.delete ? 1 : 0), 0) : 0;
   if (received !== sent) problems.push(`${sent} message(s) sent but ${received} received`);
   if (acks.AA !== sent) problems.push(`${sent} message(s) sent but ${acks.AA} acknowledged AA (AE ${acks.AE}, AR ${acks.AR})`);
   if (validationErrors) problems.push(`${validationErrors} validation error(s)`);
+  if (reportsReceived !== expectedReportMessages) problems.push(`${reportsReceived} report message(s) received by the RIS, expected ${expectedReportMessages}`);
   return {
     orders: result.outcomes.length,
     byState,
@@ -170,11 +233,42 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     acks,
     validationErrors,
     validationWarnings: risConformance.warnings + platformConformance.warnings,
-    reportsReceived: await count(halves.ris, 'inbound', 'report'),
+    reportsReceived,
     stories: storyCount,
+    reportStage: reportsIncluded ?? { included: false, reason: 'not decided' },
+    reports,
     durationMs: Date.now() - started,
     problems,
   };
+}
+
+/**
+ * Whether the report stage can run: the CDA validation kit must be found and its rule sets loaded.
+ * The first load on a machine compiles the ANS schematrons (minutes; cached afterwards), so `auto`
+ * gives up after `withinMs` rather than keep the demo waiting, and says why.
+ */
+async function cdaReadiness(mode: 'auto' | 'on' | 'off', withinMs: number): Promise<ReportStageStatus> {
+  if (mode === 'off') return { included: false, reason: 'disabled (--reports off)' };
+  try {
+    resolveCdaKitDir();
+  } catch (e) {
+    if (mode === 'on') throw e;
+    return { included: false, reason: `no CDA validation kit (${(e as Error).message})` };
+  }
+  const warmUp = warmUpCdaValidation().then(() => ({ included: true }) as ReportStageStatus);
+  if (mode === 'on') return warmUp;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ReportStageStatus>((resolve) => {
+    timer = setTimeout(() => resolve({
+      included: false,
+      reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (their first compilation on a machine takes minutes and is cached; run with --reports on to wait for it once)`,
+    }), withinMs);
+  });
+  try {
+    return await Promise.race([warmUp.catch((e: unknown) => ({ included: false, reason: `CDA validation unavailable: ${(e as Error).message}` })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function waitForEmptyOutbox(gw: Gateway, timeoutMs: number): Promise<void> {

@@ -12,6 +12,14 @@ export type PlatformDecisionPlan =
   /** No decision (the request is left for the RIS to cancel, or for a person to decide through the API). */
   | { action: 'hold' };
 
+/** What the radiologist does once the exam is performed (post-exam information received). */
+export interface ReportPlan {
+  /** Sends a corrected version (MDM^T10) after the first report. */
+  replace?: boolean;
+  /** Deletes the report in force (MDM^T04) at the end (e.g. written for the wrong exam). */
+  delete?: boolean;
+}
+
 /** Outcome counters of a platform simulator run. */
 export interface PlatformSimulatorStats {
   ordersReceived: number;
@@ -22,7 +30,10 @@ export interface PlatformSimulatorStats {
   cancelledBeforeDecision: number;
   cancellations: number;
   postExamInfos: number;
-  /** Decisions that the gateway refused to send (e.g. a conflict); each is also printed. */
+  reportsSent: number;
+  reportsReplaced: number;
+  reportsDeleted: number;
+  /** Decisions or reports that the gateway refused to send (e.g. a conflict); each is also printed. */
   failures: number;
 }
 
@@ -37,6 +48,13 @@ export interface PlatformSimulatorOptions {
   protocol?: Protocol;
   /** Per-request decision; default: accept with `acceptRate` (text or PDF protocol, half each), else refuse. */
   plan?: (order: ImagingOrder) => PlatformDecisionPlan;
+  /**
+   * Reports written once the post-exam information of an accepted request arrives: the plan per
+   * request, or undefined for no report. Default: no reports.
+   */
+  reports?: (order: ImagingOrder) => ReportPlan | undefined | Promise<ReportPlan | undefined>;
+  /** Reading time between the post-exam information and the report, ms (default 500). */
+  reportDelayMs?: number;
   /** The platform named in ORC-21 (default the gateway's configured organisation). */
   platform?: Organisation;
   /** Receives one line per event (no patient data). */
@@ -50,7 +68,7 @@ export interface PlatformSimulatorOptions {
  * protocol, or refuses it with a reason, through the same actions as the REST API.
  */
 export class PlatformSimulator {
-  readonly stats: PlatformSimulatorStats = { ordersReceived: 0, accepted: 0, refused: 0, held: 0, cancelledBeforeDecision: 0, cancellations: 0, postExamInfos: 0, failures: 0 };
+  readonly stats: PlatformSimulatorStats = { ordersReceived: 0, accepted: 0, refused: 0, held: 0, cancelledBeforeDecision: 0, cancellations: 0, postExamInfos: 0, reportsSent: 0, reportsReplaced: 0, reportsDeleted: 0, failures: 0 };
   /** Last time an event was seen (ms since epoch); drives `--exit-when-idle`. */
   lastActivity = Date.now();
   readonly #o: PlatformSimulatorOptions;
@@ -106,6 +124,7 @@ export class PlatformSimulator {
       case 'postexam.received':
         this.stats.postExamInfos += 1;
         this.#print(`post-exam received   ${placer}  (state ${e.state ?? '?'})`);
+        if (e.orderKey && e.state === 'COMPLEMENTED') this.#scheduleReport(e.orderKey);
         return;
       case 'message.rejected':
         this.#print(`message rejected     ${placer}  ${String(e.data?.['reason'] ?? '')}`);
@@ -117,26 +136,58 @@ export class PlatformSimulator {
     }
   }
 
-  #schedule(order: ImagingOrder): void {
-    const base = this.#o.delayMs ?? 2000;
-    const delay = Math.max(0, Math.round(base * (0.5 + this.#o.generator.random.next())));
+  /** Runs `work` after `delayMs`, tracked by {@link settled}; a failure is counted and printed. */
+  #track(delayMs: number, placer: string, what: string, work: () => Promise<void>): void {
     let release!: () => void;
     const done = new Promise<void>((resolve) => { release = resolve; });
     this.#pending.add(done);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      this.#decide(order)
+      work()
         .catch((err: unknown) => {
           this.stats.failures += 1;
-          this.#print(`decision failed      ${order.placerOrderNumber.value}  ${(err as Error).message}`);
+          this.#print(`${what} failed`.padEnd(21) + `${placer}  ${(err as Error).message}`);
         })
         .finally(() => {
           this.#pending.delete(done);
           this.lastActivity = Date.now();
           release();
         });
-    }, delay);
+    }, delayMs);
     this.#timers.add(timer);
+  }
+
+  #schedule(order: ImagingOrder): void {
+    const base = this.#o.delayMs ?? 2000;
+    const delay = Math.max(0, Math.round(base * (0.5 + this.#o.generator.random.next())));
+    this.#track(delay, order.placerOrderNumber.value, 'decision', () => this.#decide(order));
+  }
+
+  #scheduleReport(orderKey: string): void {
+    const split = orderKey.lastIndexOf('|');
+    const key: OrderKey = { assigningAuthority: orderKey.slice(0, split), placerNumber: orderKey.slice(split + 1) };
+    this.#track(this.#o.reportDelayMs ?? 500, key.placerNumber, 'report', async () => {
+      if (this.#stopped || !this.#o.reports) return;
+      const stored = await this.#o.gateway.store.getOrder('platform', key);
+      const order = (stored?.data as OrderData | null)?.order;
+      if (!order) return;
+      const plan = await this.#o.reports(order);
+      if (!plan || this.#stopped) return;
+      const reports = this.#o.gateway.reports;
+      const first = await reports.submit(key, { content: this.#o.generator.reportContent(order) });
+      this.stats.reportsSent += 1;
+      this.#print(`report sent          ${key.placerNumber}  CR-IMG v${first.report.version} (MDM^T02)`);
+      if (plan.replace) {
+        const second = await reports.replace(key, { content: this.#o.generator.reportContent(order, { corrected: true }) });
+        this.stats.reportsReplaced += 1;
+        this.#print(`report replaced      ${key.placerNumber}  CR-IMG v${second.report.version} (MDM^T10)`);
+      }
+      if (plan.delete) {
+        await reports.delete(key);
+        this.stats.reportsDeleted += 1;
+        this.#print(`report deleted       ${key.placerNumber}  (MDM^T04)`);
+      }
+    });
   }
 
   #plan(order: ImagingOrder): PlatformDecisionPlan {
