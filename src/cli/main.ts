@@ -4,6 +4,7 @@ import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
 import { registerSendCommand } from './commands/send.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerValidateCdaCommand } from './commands/validate-cda.js';
 
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSendCommand(program);
   registerListenCommand(program);
   registerServeCommand(program);
+  registerSimulateCommand(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv);

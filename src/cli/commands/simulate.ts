@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { Gateway } from '../../gateway/gateway.js';
+import type { ConformanceSummary, RisOrderOutcome } from '../../simulate/index.js';
+import {
+  ClinicalDataGenerator, PlatformSimulator, RisSimulator, collectConformance, formatConformance, formatDuration, generateApiKey,
+  parseDuration, startSimulatorGateway,
+} from '../../simulate/index.js';
+import type { Protocol } from '../../tlr/index.js';
+import { sniffProtocolMediaType } from '../../tlr/index.js';
+import { writeOut } from '../output.js';
+
+function hostPort(value: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[2]) > 65535) throw new InvalidArgumentError('expected HOST:PORT');
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0-65535)');
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value.replace(/\/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** A protocol file: PDF or XML (sent as an encapsulated document), anything else as UTF-8 text. */
+export async function protocolFromFile(file: string): Promise<Protocol> {
+  const bytes = await readFile(file);
+  const mediaType = sniffProtocolMediaType(bytes);
+  if (mediaType === 'application/octet-stream') return { kind: 'text', text: bytes.toString('utf8').replace(/\r\n?/g, '\n').trimEnd() };
+  return { kind: 'document', mediaType, base64: bytes.toString('base64') };
+}
+
+/** The JSON summary line of `simulate ris|platform --json`. */
+export interface SimulationJson {
+  role: 'ris' | 'platform';
+  seed: number;
+  conformance: ConformanceSummary;
+  orders?: { total: number; asExpected: number; byState: Record<string, number>; problems: string[] };
+  decisions?: { accepted: number; refused: number; failures: number };
+  ok: boolean;
+}
+
+async function startGatewayFor(role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
+  const apiKey = process.env['CISIS_TLR_API_KEYS']?.split(',')[0]?.trim() || generateApiKey();
+  const gw = await startSimulatorGateway({
+    role, mllpPort: o.port, apiPort: o.apiPort, partner: o.partner, apiKeys: [apiKey], ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+  });
+  print(`${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`);
+  return { gw, apiKey };
+}
+
+interface PlatformCliOptions {
+  port: number; partner: { host: string; port: number }; apiPort: number; acceptRate: number; delay: number; protocolFile?: string;
+  reports?: boolean; replaceRate: number; seed?: number; dataDir?: string; exitWhenIdle?: number; json?: boolean;
+}
+
+interface RisCliOptions {
+  to: { host: string; port: number }; orders: number; rate: number; cancelRate: number; port: number; apiPort: number;
+  seed?: number; dataDir?: string; timeout: number; json?: boolean;
+}
+
+/**
+ * `cisis-tlr simulate platform|ris`: one half of the exchange, simulated, against the other half
+ * under test. Both print a line per event and a conformance summary of what the system under test
+ * sent; `--json` ends with it as one JSON line. Exit code 0 only when every received message and
+ * acknowledgement conforms (and, for `ris`, every request reached its expected state).
+ */
+export function registerSimulateCommand(program: Command): void {
+  const simulate = program.command('simulate').description('simulate a RIS or a teleradiology platform against the other half under test');
+
+  simulate
+    .command('platform')
+    .description('a teleradiology platform whose radiologist decides automatically (accept with a protocol, or refuse)')
+    .requiredOption('--port <port>', 'MLLP port the RIS under test sends to', port)
+    .option('--partner <host:port>', 'MLLP address of the RIS under test', hostPort, { host: '127.0.0.1', port: 2575 })
+    .option('--api-port <port>', 'REST API port of the simulated platform (0: any free port)', port, 0)
+    .option('--accept-rate <p>', 'share of requests accepted', rate, 0.9)
+    .option('--delay <duration>', 'time the radiologist takes to decide (±50 %)', duration, 2000)
+    .option('--protocol-file <file>', 'protocol given with every acceptance (PDF, XML or text); default: generated text or PDF')
+    .option('--reports', 'write a CR-IMG report (MDM^T02) once the post-exam information arrives')
+    .option('--replace-rate <p>', 'with --reports: share of reports replaced once (MDM^T10)', rate, 0.2)
+    .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
+    .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
+    .option('--exit-when-idle <duration>', 'stop after this long without activity (once a request was received) and print the summary', duration)
+    .option('--json', 'end with the summary as one JSON line')
+    .action(async (o: PlatformCliOptions) => {
+      const print = (line: string): void => { process.stdout.write(`${line}\n`); };
+      const protocol = o.protocolFile ? await protocolFromFile(o.protocolFile) : undefined;
+      const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+      const { gw } = await startGatewayFor('platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }, print);
+      const sim = new PlatformSimulator({
+        gateway: gw, generator, acceptRate: o.acceptRate, delayMs: o.delay, ...(protocol ? { protocol } : {}), print,
+        ...(o.reports ? { reports: () => ({ replace: generator.random.chance(o.replaceRate) }) } : {}),
+      });
+      print(`seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => { clearInterval(idle); resolve(); };
+        const idle = setInterval(() => {
+          if (o.exitWhenIdle && sim.stats.ordersReceived > 0 && sim.pendingDecisions === 0 && Date.now() - sim.lastActivity > o.exitWhenIdle) stop();
+        }, 100);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      sim.stop();
+      await waitForOutbox(gw, 5_000);
+      const conformance = await collectConformance(gw.store);
+      await gw.stop();
+      const ok = conformance.errors === 0 && conformance.percent === 100 && sim.stats.failures === 0 && conformance.unacknowledged === 0
+        && conformance.acks.AE === 0 && conformance.acks.AR === 0;
+      print('');
+      print(`Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : ''}, failures ${sim.stats.failures}`);
+      for (const l of formatConformance(conformance)) print(l);
+      print(ok ? 'Result: conformant' : 'Result: NOT conformant');
+      if (o.json) {
+        const json: SimulationJson = { role: 'platform', seed: generator.random.seed, conformance, decisions: { accepted: sim.stats.accepted, refused: sim.stats.refused, failures: sim.stats.failures }, ok };
+        await writeOut(`${JSON.stringify(json)}\n`);
+      }
+      process.exitCode = ok ? 0 : 1;
+    });
+
+  simulate
+    .command('ris')
+    .description('a RIS that sends realistic requests, cancels some, sends post-exam information, and checks what the platform under test answers')
+    .requiredOption('--to <host:port>', 'MLLP address of the platform under test', hostPort)
+    .option('--orders <n>', 'number of requests', integer, 10)
+    .option('--rate <r>', 'requests per second', positive, 2)
+    .option('--cancel-rate <p>', 'share of requests cancelled (before the decision or once accepted)', rate, 0.1)
+    .option('--port <port>', 'MLLP port the platform under test sends its answers to', port, 2575)
+    .option('--api-port <port>', 'REST API port of the simulated RIS (0: any free port)', port, 0)
+    .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
+    .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
+    .option('--timeout <duration>', 'how long to wait for the decisions after the last request', duration, 60_000)
+    .option('--json', 'end with the summary as one JSON line')
+    .action(async (o: RisCliOptions) => {
+      const print = (line: string): void => { process.stdout.write(`${line}\n`); };
+      const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+      const { gw } = await startGatewayFor('ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }, print);
+      print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
+      let result;
+      try {
+        const sim = new RisSimulator({ gateway: gw, generator, orders: o.orders, ratePerSecond: o.rate, cancelRate: o.cancelRate, settleTimeoutMs: o.timeout, print });
+        result = await sim.run();
+      } catch (e) {
+        await gw.stop();
+        throw e;
+      }
+      const conformance = await collectConformance(gw.store);
+      await gw.stop();
+      const byState: Record<string, number> = {};
+      for (const r of result.outcomes) byState[r.state ?? 'UNKNOWN'] = (byState[r.state ?? 'UNKNOWN'] ?? 0) + 1;
+      const problems = result.outcomes.flatMap((r: RisOrderOutcome) => r.problems.map((p) => `${r.key.placerNumber}: ${p}`));
+      if (result.undelivered) problems.push(`${result.undelivered} message(s) not delivered`);
+      const asExpected = result.outcomes.filter((r) => r.problems.length === 0).length;
+      const ok = conformance.errors === 0 && conformance.percent === 100 && result.asExpected;
+      print('');
+      print(`Requests ${result.outcomes.length} in ${formatDuration(result.durationMs)}: ${Object.entries(byState).map(([k, n]) => `${k} ${n}`).join(', ')}; ${asExpected} as expected`);
+      for (const p of problems) print(`  - ${p}`);
+      for (const l of formatConformance(conformance)) print(l);
+      print(ok ? 'Result: conformant, every request reached its expected state' : 'Result: NOT conformant or not every request reached its expected state');
+      if (o.json) {
+        const json: SimulationJson = { role: 'ris', seed: generator.random.seed, conformance, orders: { total: result.outcomes.length, asExpected, byState, problems }, ok };
+        await writeOut(`${JSON.stringify(json)}\n`);
+      }
+      process.exitCode = ok ? 0 : 1;
+    });
+}
+
+async function waitForOutbox(gw: Gateway, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await gw.store.outboxDepth()).every((d) => d.pending + d.inFlight === 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
