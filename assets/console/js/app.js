@@ -54,6 +54,8 @@ export function navigate(path, query, { replace = false } = {}) {
 }
 
 function renderTopbar(active) {
+  const skip = document.querySelector('.skip-link');
+  if (skip) skip.textContent = t('common.skip');
   const bar = document.getElementById('topbar');
   if (!apiKey()) { bar.hidden = true; bar.replaceChildren(); return; }
   bar.hidden = false;
@@ -141,6 +143,12 @@ async function render() {
 }
 
 window.addEventListener('hashchange', () => void render());
+// The skip link must not change the hash (the router owns it): it moves the focus to the content.
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  const main = document.getElementById('main');
+  (main.querySelector('h1') ?? main).focus();
+});
 window.addEventListener('cisis:unauthorized', () => {
   liveEvents.stop();
   monitor.stop();

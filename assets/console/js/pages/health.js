@@ -30,7 +30,7 @@ export async function render(root) {
     const errorsTotal = s.inErrors + s.outErrors;
 
     const tiles = h('div', { class: 'tiles' },
-      tile('partner', t('health.partner'), connected ? t('partner.up') : t('partner.down'), connected ? 'ok' : 'bad',
+      tile('partner', t('health.partner'), connected ? t('health.connected') : t('health.disconnected'), connected ? 'ok' : 'bad',
         ready.status === 'ready' ? t('health.storeOk', { engine: ready.storage ?? '?', v: ready.schemaVersion ?? '?' }) : t('health.storeDown', { reason: ready.reason ?? ready.httpStatus })),
       tile('outbox', t('health.outbox'), number(s.outboxDepth, 0), s.outboxDepth > 0 ? 'warn' : 'ok', t('health.outboxHelp')),
       tile('rate', t('health.rate'), last ? number(last.inPerMin + last.outPerMin) : '—', 'neutral',

@@ -32,10 +32,11 @@ export async function render(root, { params }) {
     const findings = m.findings ?? [];
     const parked = m.direction === 'outbound' && (m.outbox?.state === 'parked' || m.status === 'parked');
     const parsed = m.raw ? parseEr7(m.raw) : null;
-    const view = parsed ? renderHl7(parsed, { dict, findings, label: t('message.rawLabel') }) : null;
+    // The partner's ERR-2 locations point into our message, so its errors are marked there too.
     const partnerErrors = ackErrors();
+    const view = parsed ? renderHl7(parsed, { dict, findings: [...findings, ...partnerErrors], label: t('message.rawLabel') }) : null;
     const ackParsed = m.ack?.raw ? parseEr7(m.ack.raw) : null;
-    const ackView = ackParsed ? renderHl7(ackParsed, { dict, findings: partnerErrors, label: t('message.ackLabel') }) : null;
+    const ackView = ackParsed ? renderHl7(ackParsed, { dict, label: t('message.ackLabel') }) : null;
     const s = m.summary ?? {};
     const fileName = `${(s.messageType ?? 'message').replace(/\W+/g, '_')}-${s.controlId ?? m.id}.hl7`;
 
@@ -65,7 +66,7 @@ export async function render(root, { params }) {
         severityBadge(f.severity),
         f.location ? h('button', {
           type: 'button', class: 'link-button mono', title: t('message.showLocation'),
-          onclick: () => { if (target === 'ack') tab = 'ack'; else tab = 'raw'; draw(); (target === 'ack' ? lastAckView : lastView)?.reveal(f.location); },
+          onclick: () => { tab = target; draw(); (target === 'ack' ? lastAckView : lastView)?.reveal(f.location); },
         }, typeof f.location === 'string' ? f.location : formatLocation(parseLocation(f.location) ?? { segment: '?' })) : h('span', { class: 'mono muted' }, '—'),
         h('span', { class: 'mono small rule' }, f.rule),
         h('span', { class: 'finding-message' }, f.message)))) : h('p', { class: 'muted' }, emptyText));
@@ -97,7 +98,7 @@ export async function render(root, { params }) {
           h('button', { type: 'button', class: 'btn', id: 'download-raw', disabled: !m.raw, onclick: () => download(fileName, m.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.download')),
           m.ack?.raw ? h('button', { type: 'button', class: 'btn', onclick: () => download(`ACK-${s.controlId ?? m.id}.hl7`, m.ack.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.downloadAck')) : null,
           parked ? h('button', { type: 'button', class: 'btn btn-danger', id: 'retry', onclick: retry }, t('message.retry')) : null)),
-      partnerErrors.length ? findingList(partnerErrors, 'ack', 'partnerErrors', '') : null,
+      partnerErrors.length ? findingList(partnerErrors, 'raw', 'partnerErrors', '') : null,
       findingList(findings, 'raw', 'findings', t('message.noFindings')),
       h('section', { class: 'panel' },
         h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('message.views') }, tabButtons),

@@ -108,7 +108,7 @@ export async function render(root, { query }) {
     const codes = [...new Set(orders.map((o) => modalityCode(o.modality)).filter(Boolean))].sort();
     if (filters.modality && !codes.includes(filters.modality)) codes.push(filters.modality);
     modality.replaceChildren(h('option', { value: '' }, t('orders.allModalities')),
-      codes.map((c) => h('option', { value: c, selected: c === filters.modality }, c)));
+      ...codes.map((c) => h('option', { value: c, selected: c === filters.modality }, c)));
 
     const counts = new Map();
     for (const o of base) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
@@ -136,7 +136,11 @@ export async function render(root, { query }) {
     const active = filters.state === value;
     return h('button', {
       type: 'button', class: `chip ${value ? `chip-${value.toLowerCase()}` : ''}`, 'aria-pressed': String(active),
-      onclick: () => setFilters({ ...filters, state: active ? '' : value }),
+      dataset: { value },
+      onclick: async () => {
+        await setFilters({ ...filters, state: active ? '' : value });
+        chips.querySelector(`[data-value="${value}"]`)?.focus();
+      },
     }, h('span', {}, label), h('span', { class: 'chip-count' }, String(n)));
   }
 

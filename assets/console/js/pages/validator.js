@@ -13,6 +13,8 @@ import { t } from '../i18n.js';
 export async function render(root) {
   const dict = await loadDictionary();
   let fileName = null;
+  /** The dropped file's bytes, sent as they are (line ends and charset untouched) until the text is edited. */
+  let fileBytes = null;
   const text = h('textarea', { id: 'v-input', class: 'input mono code-input', rows: '12', spellcheck: 'false', 'aria-describedby': 'v-help' });
   const profile = h('select', { id: 'v-profile', class: 'input' },
     ['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack'].map((p) => h('option', { value: p }, p === 'auto' ? t('validator.auto') : p)));
@@ -31,6 +33,7 @@ export async function render(root) {
     const latin = /^\s*MSH/.test(head) && /8859\/(1|15)\b/.test(head.split(/\r|\n/)[0] ?? '');
     text.value = new TextDecoder(latin ? 'iso-8859-15' : 'utf-8').decode(bytes);
     fileName = file.name;
+    fileBytes = bytes;
     document.getElementById('v-filename').textContent = file.name;
   }
   fileInput.addEventListener('change', () => { if (fileInput.files?.[0]) void readFile(fileInput.files[0]); });
@@ -44,7 +47,7 @@ export async function render(root) {
       if (file) void readFile(file);
     });
   }
-  text.addEventListener('input', () => { fileName = null; document.getElementById('v-filename').textContent = ''; });
+  text.addEventListener('input', () => { fileName = null; fileBytes = null; document.getElementById('v-filename').textContent = ''; });
 
   const form = h('form', {
     class: 'validator-form',
@@ -57,7 +60,8 @@ export async function render(root) {
       const isXml = content.trimStart().startsWith('<');
       try {
         const qs = !isXml && profile.value !== 'auto' ? `?profile=${profile.value}` : '';
-        const report = await api(`/api/validate${qs}`, { method: 'POST', body: content, contentType: isXml ? 'application/xml' : 'text/plain; charset=utf-8' });
+        const body = fileBytes ? new Blob([fileBytes]) : content;
+        const report = await api(`/api/validate${qs}`, { method: 'POST', body, contentType: isXml ? 'application/xml' : 'text/plain; charset=utf-8' });
         showReport(report, content);
       } catch (err) {
         mount(result, h('div', { class: 'panel panel-error', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
@@ -72,7 +76,7 @@ export async function render(root) {
   h('div', { class: 'validator-actions' },
     h('div', { class: 'field field-inline' }, h('label', { for: 'v-profile', class: 'label' }, t('validator.profile')), profile),
     submit,
-    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { text.value = ''; fileName = null; result.replaceChildren(); document.getElementById('v-filename').textContent = ''; text.focus(); } }, t('validator.clear'))));
+    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { text.value = ''; fileName = null; fileBytes = null; result.replaceChildren(); document.getElementById('v-filename').textContent = ''; text.focus(); } }, t('validator.clear'))));
 
   function showReport(report, content) {
     const name = fileName ?? (report.kind === 'cda' ? 'document.xml' : 'message.hl7');

@@ -1,0 +1,433 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Command } from 'commander';
+import type { Page } from 'playwright-core';
+import { registerValidateCommand } from '../../src/cli/commands/validate.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import { buildAck, tryParseMessage } from '../../src/hl7/index.js';
+import { MllpClient, MllpServer } from '../../src/mllp/index.js';
+import { buildOrderMessage } from '../../src/tlr/index.js';
+import { repoRoot } from '../helpers/paths.js';
+import * as fx from '../tlr/fixtures.js';
+import type { Browser, GatewayPair } from './harness.js';
+import { API_KEY, callApi, freePort, launchBrowser, startPair, startTestGateway, waitFor } from './harness.js';
+import { ORDERS, acceptBody, postExamBody, protocolPdf, refuseBody } from './scenario.js';
+
+/**
+ * The console in a real browser against real gateways: login, the worklist updated live by the
+ * event stream, an order followed through acceptance (text and PDF protocols) and post-exam
+ * information, a message with a finding, a parked message retried, the validator, the health page,
+ * the language switch, keyboard use and contrast. Screenshots of the main pages are written to
+ * docs/images/ when CISIS_TLR_UPDATE_SCREENSHOTS=1 (to a temporary directory otherwise, so that a
+ * test run does not modify the repository).
+ */
+
+const UPDATE_SCREENSHOTS = process.env['CISIS_TLR_UPDATE_SCREENSHOTS'] === '1';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let pair: GatewayPair;
+let browser: Browser;
+let page: Page;
+let shotsDir: string;
+const scratch = mkdtempSync(join(tmpdir(), 'cisis-tlr-console-test-'));
+
+const consoleUrl = (gw: Gateway, hash = '') => `http://127.0.0.1:${gw.apiPort}/console/${hash}`;
+
+async function screenshot(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  // Hover effects and the text cursor would differ from one run to the next.
+  await page.mouse.move(0, 0);
+  const file = join(shotsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? false, caret: 'hide', animations: 'disabled' });
+  assert.deepEqual(readFileSync(file).subarray(0, 8), PNG_SIGNATURE, `${name}.png is a PNG`);
+}
+
+/** Opens a screen of a gateway's console, signing in first when that gateway asks for its key. */
+async function open(gw: Gateway, hash: string): Promise<void> {
+  await page.goto(consoleUrl(gw, hash));
+  await page.locator('main h1').waitFor();
+  if (await page.locator('#api-key').count()) {
+    await page.locator('#api-key').fill(API_KEY);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('#api-key').waitFor({ state: 'detached' });
+  }
+}
+
+/** Sends a message to a gateway's MLLP port as a partner would; returns the ACK code. */
+async function sendOverMllp(gw: Gateway, raw: string): Promise<string> {
+  const client = new MllpClient({ host: '127.0.0.1', port: gw.mllpPort, ackTimeoutMs: 5000 });
+  try {
+    await client.connect();
+    return (await client.send(Buffer.from(raw, 'utf8'))).code;
+  } finally {
+    await client.close();
+  }
+}
+
+/** An order message (flow 1) as the RIS would send it, with a chosen placer number and control id. */
+function orderMessage(placer: string, controlId: string): string {
+  return buildOrderMessage({ ...fx.order, placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer } }, {
+    ...fx.risContext, controlId, sendingApplication: 'RIS_EXTERNE', sendingFacility: 'CHU-X',
+    receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR',
+  }).toString();
+}
+
+describe('web console', { timeout: 120_000 }, () => {
+  before(async () => {
+    shotsDir = UPDATE_SCREENSHOTS ? join(repoRoot, 'docs', 'images') : join(scratch, 'screenshots');
+    mkdirSync(shotsDir, { recursive: true });
+    pair = await startPair();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => { throw new Error(`Console page error: ${e.message}`); });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await pair?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('redirects / to the console and serves its files with a content security policy and no third-party origin', async () => {
+    const base = `http://127.0.0.1:${pair.ris.apiPort}`;
+    const root = await fetch(`${base}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/console/');
+    const index = await fetch(`${base}/console/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const html = await index.text();
+    assert.doesNotMatch(html, /https?:\/\//, 'the shell loads nothing from another origin');
+    const js = await fetch(`${base}/console/js/app.js`);
+    assert.match(js.headers.get('content-type') ?? '', /javascript/);
+    const dict = (await (await fetch(`${base}/console/data/hl7-fields.json`)).json()) as { source: { package: string }; segments: Record<string, unknown> };
+    assert.equal(dict.source.package, 'hl7v2-dictionary');
+    assert.ok(dict.segments['IPC'] && dict.segments['TXA'] && dict.segments['ERR']);
+  });
+
+  it('refuses an unknown API key and keeps an accepted one in sessionStorage only', async () => {
+    await page.goto(consoleUrl(pair.ris));
+    await page.locator('#api-key').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-key', 'the key field has the focus');
+    await screenshot('console-login');
+    await page.locator('#api-key').fill('not-a-key-000000000000');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('#login-error:not([hidden])').waitFor();
+    assert.match(await page.locator('#login-error').innerText(), /refusée/);
+    await page.locator('#api-key').fill(API_KEY);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('#orders-table').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('cisis-tlr.apiKey')), API_KEY);
+    assert.equal(await page.evaluate(() => localStorage.getItem('cisis-tlr.apiKey')), null);
+    await page.locator('.live-live').waitFor();
+  });
+
+  it('shows new orders and state changes live, without reloading the page', async () => {
+    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
+    for (const placer of ['OPN101', 'OPN102', 'OPN103', 'OPN104']) {
+      const r = await callApi(pair.ris, 'POST', '/api/orders', ORDERS[placer]);
+      assert.equal(r.status, 202);
+    }
+    await page.locator('#orders-table tr[data-placer="OPN104"]').waitFor();
+    assert.equal(await page.locator('#orders-table tbody tr').count(), 4);
+    assert.equal(await page.locator('tr[data-placer="OPN101"] [data-state]').getAttribute('data-state'), 'REQUESTED');
+
+    await waitFor(async () => (await callApi(pair.platform, 'GET', '/api/orders')).json['total'] === 4, 10_000, 'the platform to receive the orders');
+    assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN101/accept', await acceptBody())).status, 202);
+    assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN102/accept', await acceptBody())).status, 202);
+    assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN103/refuse', refuseBody)).status, 202);
+    assert.equal((await callApi(pair.ris, 'POST', '/api/orders/OPN104/cancel', { reason: { text: 'Patient transféré' } })).status, 202);
+    await page.locator('tr[data-placer="OPN101"][data-state="ACCEPTED"]').waitFor();
+    await page.locator('tr[data-placer="OPN103"][data-state="REJECTED"]').waitFor();
+    await page.locator('tr[data-placer="OPN104"][data-state="CANCELLED"]').waitFor();
+    assert.equal(await page.locator('tr[data-placer="OPN103"] .badge').innerText(), 'Refusée');
+    assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload happened');
+  });
+
+  it('filters the worklist by state, modality and search, and keeps the filters in the URL', async () => {
+    await page.locator('#f-state').selectOption('ACCEPTED');
+    await waitFor(async () => (await page.locator('#orders-table tbody tr').count()) === 2, 5000, 'two accepted orders');
+    assert.match(page.url(), /state=ACCEPTED/);
+    await page.locator('#f-modality').selectOption('CT');
+    await waitFor(async () => (await page.locator('#orders-table tbody tr').count()) === 1, 5000, 'one accepted CT');
+    assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN102');
+    await page.getByRole('button', { name: 'Réinitialiser' }).click();
+    await page.locator('#f-q').fill('bernard');
+    await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1, 5000, 'the search to find one patient');
+    assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN103');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-q', 'the search box keeps the focus while the list refreshes');
+    await page.locator('#f-q').fill('');
+    await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 4, 5000, 'all orders back');
+  });
+
+  it('follows an order through acceptance with text and PDF protocols and post-exam information', async () => {
+    assert.equal((await callApi(pair.ris, 'POST', '/api/orders/OPN101/post-exam', postExamBody)).status, 202);
+    await page.locator('tr[data-placer="OPN101"][data-state="COMPLEMENTED"]').waitFor();
+    await screenshot('console-orders');
+    await page.locator('tr[data-placer="OPN101"] a').click();
+    await page.locator('#timeline').waitFor();
+    const types = await page.locator('#timeline .tl-message').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['type']));
+    assert.deepEqual(types, ['ORM^O01', 'ORU^R01', 'OMI^O23']);
+    assert.equal(await page.locator('#timeline .tl-message .badge-code').count(), 3, 'each message shows its ACK');
+    assert.match(await page.locator('.protocol[data-kind="text"] pre').innerText(), /séquences T1, T2 FLAIR/);
+
+    const frame = page.locator('iframe.pdf-frame');
+    await frame.waitFor();
+    const src = await frame.getAttribute('src');
+    assert.match(src ?? '', /^blob:/, 'the PDF is shown from a blob URL fetched with the API key');
+    const fetched = await page.evaluate(async (url) => {
+      const b = await (await fetch(url)).blob();
+      return { type: b.type, head: await b.slice(0, 5).text(), size: b.size };
+    }, src!);
+    assert.equal(fetched.type, 'application/pdf');
+    assert.equal(fetched.head, '%PDF-');
+    assert.equal(fetched.size, (await protocolPdf()).length);
+
+    const viewer = page.locator('#card-postexam a.viewer-link').first();
+    assert.equal(await viewer.getAttribute('href'), fx.postExamInfo.exams[0]!.viewerUrl);
+    assert.equal(await viewer.getAttribute('rel'), 'noopener noreferrer');
+    assert.match(await page.locator('#card-postexam').innerText(), /ACN101[\s\S]*730 jours/);
+    assert.match(await page.locator('#card-reports').innerText(), /Aucun compte rendu/);
+    // The PDF viewer needs a moment to paint its first page.
+    await page.waitForTimeout(700);
+    await screenshot('console-order', { fullPage: true });
+  });
+
+  it('marks a validator finding at its location in the message viewer and names fields on hover', async () => {
+    // A partner sends an order whose second OBX codes the region in an unknown system: answered AE.
+    const bad = orderMessage('OPN201', 'EXT0001').replace('|774007^tête et/ou cou^SCT|', '|774007^tête et/ou cou^XYZ|');
+    assert.equal(await sendOverMllp(pair.platform, bad), 'AE');
+    const journal = await callApi(pair.platform, 'GET', '/api/messages?controlId=EXT0001');
+    const id = (journal.json['items'] as Array<{ id: number; status: string }>)[0]!;
+    assert.equal(id.status, 'error');
+
+    await open(pair.platform, `#/messages/${id.id}`);
+    await page.locator('.hl7-raw').waitFor();
+    const marked = page.locator('.hl7-mark-error');
+    assert.equal(await marked.count(), 1);
+    assert.equal(await marked.getAttribute('data-loc'), 'OBX[2]-5.3');
+    assert.equal(await marked.innerText(), 'XYZ');
+    assert.match(await page.locator('.finding-error').innerText(), /TLR-F1-015/);
+
+    await page.locator('.finding-error button').click();
+    assert.equal(await page.locator('.hl7-selected').getAttribute('data-loc'), 'OBX[2]-5.3');
+    assert.match(await page.locator('.hl7-inspector').innerText(), /Observation Value/);
+
+    await page.locator('.hl7-field[data-loc="PID-7"]').hover();
+    assert.match(await page.locator('.hl7-tip').innerText(), /PID-7[\s\S]*Date\/Time of Birth/);
+
+    // Keyboard: the message is one tab stop; arrows move from field to field and segment to segment.
+    await page.locator('.hl7-raw').focus();
+    await page.keyboard.press('Home');
+    assert.equal(await page.locator('.insp-loc').innerText(), 'MSH-1');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('.insp-loc').innerText(), 'MSH-2');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('.insp-loc').innerText(), 'PID-1');
+
+    await page.getByRole('tab', { name: /Acquittement/ }).click();
+    assert.match(await page.locator('.hl7-raw').innerText(), /MSA\|AE\|EXT0001/);
+    await page.getByRole('tab', { name: 'Arbre JSON' }).click();
+    assert.match(await page.locator('.json-tree').innerText(), /PID-5[\s\S]*Patient Name/);
+    await page.getByRole('tab', { name: 'HL7 annoté' }).click();
+    await page.locator('.finding-error button').click();
+    await page.locator('.hl7-mark-error').hover();
+    await screenshot('console-message', { fullPage: true });
+  });
+
+  it('retries a parked outbound message once the partner accepts it again', async () => {
+    // A partner that answers AE (an application error parks the message) until told otherwise.
+    let answer: 'AE' | 'AA' = 'AE';
+    const partner = new MllpServer({
+      handler: async (bytes) => {
+        const parsed = tryParseMessage(bytes);
+        const original = parsed.message ?? parsed.header!;
+        return buildAck(original, answer === 'AA' ? { code: 'AA' } : {
+          code: 'AE',
+          errors: [{ condition: '207', severity: 'E', location: { segment: 'PID', field: 3 }, message: 'Identifiant patient inconnu du système de la plateforme', applicationCode: 'PLT-PID-404' }],
+        }).toBytes();
+      },
+    });
+    const partnerPort = (await partner.listen(await freePort(), '127.0.0.1')).port;
+    const ris = await startTestGateway('ris', join(scratch, 'ris-parked'), { mllp: { port: await freePort() }, partner: { port: partnerPort, ackTimeoutMs: 2000 } });
+    try {
+      const created = await callApi(ris, 'POST', '/api/orders', ORDERS['OPN102']);
+      const messageId = created.json['messageId'] as number;
+      await waitFor(async () => (await callApi(ris, 'GET', `/api/messages/${messageId}`)).json['status'] === 'parked', 10_000, 'the message to be parked');
+
+      await open(ris, '#/messages?status=parked');
+      await page.locator('#messages-table').waitFor();
+      await page.locator(`#messages-table a[href="#/messages/${messageId}"]`).waitFor();
+      assert.equal(await page.locator('#messages-table tbody tr').count(), 1);
+      await page.locator(`#messages-table a[href="#/messages/${messageId}"]`).click();
+      await page.locator('#retry').waitFor();
+      assert.match(await page.locator('.findings').first().innerText(), /PLT-PID-404[\s\S]*Identifiant patient inconnu/);
+      // ERR-2 of the partner's ACK points into our message: that field is marked there.
+      assert.equal(await page.locator('.hl7-mark-error').getAttribute('data-loc'), 'PID-3');
+      await page.getByRole('tab', { name: /Acquittement/ }).click();
+      assert.match(await page.locator('.hl7-raw').innerText(), /ERR\|\|PID\^1\^3\|207/);
+      await page.getByRole('tab', { name: 'HL7 annoté' }).click();
+      await screenshot('console-parked', { fullPage: true });
+
+      answer = 'AA';
+      await page.locator('#retry').click();
+      await page.locator('.message-head [data-status="delivered"]').waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('#retry').count(), 0, 'no retry button once delivered');
+      assert.equal((await callApi(ris, 'GET', `/api/messages/${messageId}`)).json['status'], 'delivered');
+    } finally {
+      // Leave that gateway's console first: its open event stream would hold the HTTP server's close.
+      await page.goto('about:blank');
+      await ris.stop();
+      await partner.close();
+    }
+  });
+
+  it('validates a dropped file and a pasted message with the same report as the CLI', async () => {
+    await open(pair.ris, '#/validator');
+    await page.locator('#v-input').waitFor();
+
+    const invalid = orderMessage('OPN301', 'VAL0001').replace('MR^IRM^DCM', 'ZZ^IRM^DCM').replace('|N^^expandedYes-NoIndicator|', '|N^^FOO|');
+    const file = join(scratch, 'flux1-non-conforme.hl7');
+    writeFileSync(file, invalid);
+    // The page's drop handler receives the file as a browser drop would deliver it.
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'flux1-non-conforme.hl7', { type: 'text/plain' }));
+      document.getElementById('v-drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, invalid);
+    await waitFor(async () => (await page.locator('#v-input').inputValue()).startsWith('MSH|'), 5000, 'the dropped file to fill the editor');
+    assert.equal(await page.locator('#v-filename').innerText(), 'flux1-non-conforme.hl7');
+    await page.locator('#v-submit').click();
+    await page.locator('#v-cli').waitFor();
+
+    const out: string[] = [];
+    const program = new Command().exitOverride();
+    registerValidateCommand(program, { stdout: (s) => out.push(s), stderr: () => undefined, setExitCode: () => undefined });
+    await program.parseAsync(['node', 'cisis-tlr', 'validate', file]);
+    const cli = out.join('').trimEnd().replace(file, 'flux1-non-conforme.hl7');
+    assert.equal(await page.locator('#v-cli').innerText(), cli);
+    assert.match(cli, /INVALID/);
+    assert.equal(await page.locator('.verdict-bad').count(), 1);
+    assert.equal(await page.locator('#v-result .hl7-mark-error').getAttribute('data-loc'), 'OBX-5.1');
+    assert.equal(await page.locator('#v-result .hl7-mark-warning').getAttribute('data-loc'), 'OBX[8]-5.3');
+    await screenshot('console-validator', { fullPage: true });
+
+    await page.getByRole('button', { name: 'Effacer' }).click();
+    await page.locator('#v-input').fill(orderMessage('OPN302', 'VAL0002').replace(/\r/g, '\n'));
+    await page.locator('#v-submit').click();
+    await page.locator('.verdict-ok').waitFor();
+    assert.equal(await page.locator('#v-cli').innerText(), 'message.hl7: flux1 — valid\n  no finding');
+  });
+
+  it('shows partner state, outbox depth, message rates and errors read from /ready and /metrics', async () => {
+    await open(pair.platform, '#/health');
+    await page.locator('#tile-partner').waitFor();
+    assert.equal(await page.locator('#tile-partner .tile-value').innerText(), 'Connecté');
+    assert.equal(await page.locator('#tile-outbox .tile-value').innerText(), '0');
+    // The platform answered one message AE in an earlier test: an inbound error.
+    assert.equal(await page.locator('#tile-errors .tile-value').innerText(), '1');
+    assert.match(await page.locator('#metrics-table').innerText(), /ORM\^O01\s+AE\s+1/);
+    // A second sample gives a rate; messages exchanged between the two show in it.
+    assert.equal((await callApi(pair.ris, 'POST', '/api/orders', { ...ORDERS['OPN103'], placerOrderNumber: { ...fx.order.placerOrderNumber, value: 'OPN105' } })).status, 202);
+    await page.locator('.chart polyline').first().waitFor({ timeout: 12_000 });
+    assert.equal(await page.locator('.chart polyline').count(), 3);
+    assert.match(await page.locator('#tile-rate .tile-value').innerText(), /^\d+([,.]\d)?$/);
+    await screenshot('console-health');
+  });
+
+  it('switches to English, remembers it, and meets WCAG AA contrast on every text it shows', async () => {
+    await page.goto(consoleUrl(pair.ris, '#/orders'));
+    await page.locator('#orders-table').waitFor();
+    await page.locator('#lang-select').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('cisis-tlr.lang')), 'en');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('tr[data-placer="OPN103"] .badge').innerText(), 'Refused');
+
+    for (const hash of ['#/orders', '#/orders/OPN101', '#/messages', '#/validator', '#/health']) {
+      await page.goto(consoleUrl(pair.ris, hash));
+      await page.locator('main h1').waitFor();
+      await page.waitForTimeout(200);
+      const failures = await page.evaluate(contrastFailures);
+      assert.deepEqual(failures, [], `contrast on ${hash}`);
+    }
+    await page.locator('#lang-select').selectOption('fr');
+  });
+
+  it('can be used with the keyboard: skip link, visible focus, rows reachable and opened with Enter', async () => {
+    await page.goto(consoleUrl(pair.ris, '#/orders'));
+    await page.locator('#orders-table tr[data-placer]').first().waitFor();
+    await page.locator('.skip-link').focus();
+    assert.ok(((await page.locator('.skip-link').boundingBox())?.y ?? -1) >= 0, 'the skip link shows when focused');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'the skip link moves the focus to the page heading');
+    assert.match(page.url(), /#\/orders$/, 'and leaves the route alone');
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.closest('#orders-table') !== null);
+    }
+    assert.ok(reached, 'the first order link is reachable with Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.equal(outline, 'solid', 'the focused link shows a focus ring');
+    await page.keyboard.press('Enter');
+    await page.locator('#timeline').waitFor();
+  });
+
+  it('logs out: the key leaves sessionStorage and the console asks for it again', async () => {
+    await page.locator('#logout').click();
+    await page.locator('#api-key').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('cisis-tlr.apiKey')), null);
+    await page.goto(consoleUrl(pair.ris, '#/orders'));
+    await page.locator('#api-key').waitFor();
+    assert.match(page.url(), /#\/login\?next=%2Forders/);
+  });
+});
+
+/**
+ * Runs in the page: every visible element that holds text directly, with its colour against the
+ * first opaque background behind it, must reach 4.5:1 (3:1 for large text). Decorative elements
+ * (aria-hidden), disabled controls and SVG are left out, as WCAG 1.4.3 allows.
+ */
+function contrastFailures(): string[] {
+  const parse = (c: string): [number, number, number, number] => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return [0, 0, 0, 0];
+    const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+    return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
+  };
+  const lum = ([r, g, b]: number[]) => {
+    const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+  };
+  const background = (el: Element | null): number[] => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] >= 0.99) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const out: string[] = [];
+  for (const el of Array.from(document.querySelectorAll('body *'))) {
+    if (el.closest('svg, [aria-hidden="true"], :disabled, .visually-hidden, iframe, noscript')) continue;
+    const hasText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim() !== '');
+    if (!hasText) continue;
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    if (style.visibility === 'hidden' || style.display === 'none' || rect.width === 0 || Number(style.opacity) < 1) continue;
+    const fg = parse(style.color);
+    const bg = background(el);
+    const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (l1! + 0.05) / (l2! + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) out.push(`${el.tagName.toLowerCase()}.${(el as HTMLElement).className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+  }
+  return out;
+}
