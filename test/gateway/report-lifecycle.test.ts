@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MllpClient } from '../../src/mllp/index.js';
+import { parseMessage, readAck } from '../../src/hl7/index.js';
+import type { OrderKey } from '../../src/store/index.js';
+import type { ReportRecord } from '../../src/gateway/reports/report-record.js';
+import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/transport/index.js';
+import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
+import type { GatewayPair } from '../helpers/gateway-pair.js';
+import { startGatewayPair } from '../helpers/gateway-pair.js';
+
+const key: OrderKey = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
+const content = {
+  clinicalContext: 'Céphalées brutales depuis 48 h.',
+  technique: 'IRM encéphalique 1,5 T : T1, T2 FLAIR, diffusion, T1 gadolinium.',
+  findings: "Pas d'anomalie de signal du parenchyme.\nPas de prise de contraste anormale.",
+  conclusion: 'IRM encéphalique normale.',
+};
+
+async function reportsOf(gw: GatewayPair['ris']): Promise<ReportRecord[]> {
+  const o = await gw.store.getOrder(gw.config.role, key);
+  return ((o?.data ?? {}) as { reports?: ReportRecord[] }).reports ?? [];
+}
+
+describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 → T04 over MLLP)', { timeout: 600_000 }, () => {
+  let pair: GatewayPair;
+  before(async () => {
+    pair = await startGatewayPair();
+    await pair.ris.ris.createOrder(order);
+    await pair.waitFor('platform', (e) => e.type === 'order.received');
+    await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
+    await pair.waitFor('ris', (e) => e.type === 'decision.received');
+    await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
+    await pair.waitFor('platform', (e) => e.type === 'postexam.received');
+  });
+  after(async () => pair?.stop());
+
+  it('refuses a report request before anything is sent when the order lacks what the CDA header needs', async () => {
+    await assert.rejects(pair.platform.reports.submit(key, { content, accessionNumber: 'UNKNOWN' }), /no exam with accession number UNKNOWN/);
+  });
+
+  it('delivers a level-1 report that the RIS validates, attaches and reports by webhook event', async () => {
+    const sent = await pair.platform.reports.submit(key, { content });
+    assert.equal(sent.order.state, 'REPORTED');
+    assert.equal(sent.report.version, 1);
+    assert.match(sent.report.viewerUrl ?? '', /idCDA=/);
+    const e = await pair.waitFor('ris', (ev) => ev.type === 'report.received');
+    assert.equal(e.state, 'REPORTED');
+    const reports = await reportsOf(pair.ris);
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0]!.status, 'current');
+    assert.deepEqual(reports[0]!.documentId, sent.report.documentId);
+    const msg = await pair.ris.store.getMessage(reports[0]!.messageId);
+    assert.equal(msg?.ackCode, 'AA');
+    assert.deepEqual(msg?.findings.filter((f) => f.severity === 'error'), [], 'no error from the document rules nor the CDA schematrons');
+    const doc = readDocumentMessage(parseMessage(msg!.raw!)).value!;
+    assert.equal(doc.kind, 'initial');
+    assert.match(doc.document!.bytes!.toString('utf8'), /nonXMLBody/);
+  });
+
+  it('replaces the report (T10): same setId, version 2, the first version marked replaced on both sides', async () => {
+    const first = (await reportsOf(pair.platform))[0]!;
+    const sent = await pair.platform.reports.replace(key, { content: { ...content, conclusion: 'IRM normale. Addendum : pas de lésion.' } });
+    assert.equal(sent.report.version, 2);
+    assert.deepEqual(sent.report.setId, first.setId);
+    assert.notDeepEqual(sent.report.documentId, first.documentId);
+    await pair.waitFor('ris', (ev) => ev.type === 'report.replaced');
+    const reports = await reportsOf(pair.ris);
+    assert.deepEqual(reports.map((r) => [r.version, r.status]), [[1, 'replaced'], [2, 'current']]);
+  });
+
+  it('deletes the current report (T04) and the order goes back to waiting for a report', async () => {
+    await pair.platform.reports.delete(key);
+    const e = await pair.waitFor('ris', (ev) => ev.type === 'report.deleted');
+    assert.equal(e.state, 'COMPLEMENTED');
+    const reports = await reportsOf(pair.ris);
+    assert.deepEqual(reports.map((r) => r.status), ['replaced', 'deleted']);
+  });
+
+  it('answers AE with the CDA findings when a report does not pass the ANS rules', async () => {
+    // A report whose CDA lost its mandatory title and confidentiality: built with the transport builder,
+    // sent straight over MLLP to the RIS as a non-conforming platform would.
+    const sent = (await reportsOf(pair.platform)).find((r) => r.status === 'deleted')!;
+    const original = readDocumentMessage(parseMessage((await pair.platform.store.getMessage(sent.messageId))!.raw!)).value!;
+    const xml = original.document!.bytes!.toString('utf8').replace(/<confidentialityCode[^>]*\/>/, '<confidentialityCode code="X" codeSystem="2.16.840.1.113883.5.25"/>');
+    const message = buildDocumentMessage({
+      kind: 'initial',
+      patient: original.patient,
+      order: original.order!,
+      document: {
+        xml, id: { root: '1.2.250.1.999.1.42' }, setId: { root: '1.2.250.1.999.1.42' }, version: 1, title: original.document!.cda!.title ?? 'CR',
+        type: { code: '18748-4', displayName: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: new Date(), confidentiality: 'N', mimeType: 'text/xml',
+        author: original.participants.sender?.person ?? { id: remoteRadiologist.idNat, authorityOid: '1.2.250.1.71.4.2.1', identifierType: 'IDNPS' },
+        custodian: original.participants.sender?.organization ?? { name: 'X', identifier: '1300017985', identifierType: 'IDNST', authorityOid: '1.2.250.1.71.4.2.2' },
+      },
+      metadata: { sendToDmp: true },
+      context: { sendingApplication: 'TLR_CISIS_TLR', sendingFacility: 'PLATEFORME_TLR', receivingApplication: 'RIS_CISIS_TLR', receivingFacility: 'STRUCTURE_IMAGERIE' },
+    });
+    const client = new MllpClient({ host: '127.0.0.1', port: pair.ris.mllpPort, ackTimeoutMs: 120_000 });
+    await client.connect();
+    try {
+      const result = await client.send(message);
+      assert.equal(result.code, 'AE');
+      const errs = readAck(result.ackMessage).errors;
+      assert.ok(errs.some((e) => /^CDA:/.test(e.applicationCode ?? '')), `expected a CDA finding, got ${JSON.stringify(errs.slice(0, 3))}`);
+      assert.equal(result.ackMessage.header.version, '2.6', 'the ACK keeps the version of the document volet');
+    } finally {
+      await client.close();
+    }
+  });
+});
