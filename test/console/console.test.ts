@@ -36,9 +36,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'cisis-tlr-console-test-'));
 
 const consoleUrl = (gw: Gateway, hash = '') => `http://127.0.0.1:${gw.apiPort}/console/${hash}`;
 
-async function screenshot(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  // Hover effects and the text cursor would differ from one run to the next.
-  await page.mouse.move(0, 0);
+async function screenshot(name: string, options: { fullPage?: boolean; keepPointer?: boolean } = {}): Promise<void> {
+  // Hover effects would differ from one run to the next, unless the picture is about one.
+  if (!options.keepPointer) await page.mouse.move(0, 0);
   const file = join(shotsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false, caret: 'hide', animations: 'disabled' });
   assert.deepEqual(readFileSync(file).subarray(0, 8), PNG_SIGNATURE, `${name}.png is a PNG`);
@@ -193,7 +193,7 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.match(await page.locator('#card-postexam').innerText(), /ACN101[\s\S]*730 jours/);
     assert.match(await page.locator('#card-reports').innerText(), /Aucun compte rendu/);
     // The PDF viewer needs a moment to paint its first page.
-    await page.waitForTimeout(700);
+    await page.waitForTimeout(1500);
     await screenshot('console-order', { fullPage: true });
   });
 
@@ -236,7 +236,8 @@ describe('web console', { timeout: 120_000 }, () => {
     await page.getByRole('tab', { name: 'HL7 annoté' }).click();
     await page.locator('.finding-error button').click();
     await page.locator('.hl7-mark-error').hover();
-    await screenshot('console-message', { fullPage: true });
+    await page.locator('.hl7-tip:not([hidden])').waitFor();
+    await screenshot('console-message', { fullPage: true, keepPointer: true });
   });
 
   it('retries a parked outbound message once the partner accepts it again', async () => {
@@ -331,10 +332,20 @@ describe('web console', { timeout: 120_000 }, () => {
     // The platform answered one message AE in an earlier test: an inbound error.
     assert.equal(await page.locator('#tile-errors .tile-value').innerText(), '1');
     assert.match(await page.locator('#metrics-table').innerText(), /ORM\^O01\s+AE\s+1/);
-    // A second sample gives a rate; messages exchanged between the two show in it.
-    assert.equal((await callApi(pair.ris, 'POST', '/api/orders', { ...ORDERS['OPN103'], placerOrderNumber: { ...fx.order.placerOrderNumber, value: 'OPN105' } })).status, 202);
-    await page.locator('.chart polyline').first().waitFor({ timeout: 12_000 });
+    // Sampling every 2 s, orders received between samples show as a rate of messages per minute.
+    await page.locator('#h-interval').selectOption('2000');
+    assert.match(await page.locator('main .muted').first().innerText(), /2 s/);
+    for (const n of [105, 106, 107]) {
+      const placer = `OPN${n}`;
+      assert.equal((await callApi(pair.ris, 'POST', '/api/orders', { ...ORDERS['OPN102'], placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer } })).status, 202);
+      await waitFor(async () => (await callApi(pair.platform, 'GET', `/api/orders/${placer}`)).status === 200, 5000, `${placer} at the platform`);
+      await page.waitForTimeout(1200);
+    }
+    await waitFor(async () => (await page.locator('.chart-point.series-in').count()) >= 4, 12_000, 'four samples of the inbound rate');
     assert.equal(await page.locator('.chart polyline').count(), 3);
+    const peak = await page.locator('.chart-point.series-in').evaluateAll((pts) => Math.min(...pts.map((p) => Number(p.getAttribute('cy')))));
+    const floor = await page.locator('.chart-point.series-errors').evaluateAll((pts) => Math.max(...pts.map((p) => Number(p.getAttribute('cy')))));
+    assert.ok(peak < floor, 'the inbound rate rises above zero on the chart');
     assert.match(await page.locator('#tile-rate .tile-value').innerText(), /^\d+([,.]\d)?$/);
     await screenshot('console-health');
   });

@@ -2,7 +2,7 @@ import { apiKey, clearApiKey } from './api.js';
 import { h, mount } from './dom.js';
 import { lang, onLangChange, setLang, t } from './i18n.js';
 import { liveEvents } from './live-events.js';
-import { monitor } from './monitor.js';
+import { monitor, partnerState } from './monitor.js';
 import * as healthPage from './pages/health.js';
 import * as loginPage from './pages/login.js';
 import * as messagePage from './pages/message.js';
@@ -90,8 +90,7 @@ function updatePartner() {
   const el = document.getElementById('partner-indicator');
   if (!el) return;
   const s = monitor.latest;
-  const connected = s?.ready?.partnerConnected;
-  const state = s === null ? 'unknown' : connected ? 'up' : 'down';
+  const state = partnerState(s);
   el.className = `partner-indicator partner-${state}`;
   el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`partner.${state}`));
   const role = monitor.health?.role;
@@ -100,6 +99,7 @@ function updatePartner() {
 }
 
 let currentNav = null;
+
 
 function logout() {
   clearApiKey();
@@ -156,6 +156,9 @@ window.addEventListener('cisis:unauthorized', () => {
   location.hash = '#/login';
 });
 liveEvents.onStatus(updateLive);
+// Deliveries and receptions change the partner state and the outbox: refresh them without waiting for the next poll.
+let eventPoll = null;
+liveEvents.on(() => { clearTimeout(eventPoll); eventPoll = setTimeout(() => void monitor.poll(), 300); });
 monitor.on(updatePartner);
 onLangChange(() => void render());
 document.documentElement.lang = lang();

@@ -18,7 +18,6 @@ export function lineChart({ series, width = 640, height = 180, title, xLabels = 
   const root = svg('svg', {
     viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img',
     'aria-label': title ?? series.map((s) => s.label).join(', '),
-    preserveAspectRatio: 'none',
   });
   if (title) root.append(svg('title', {}, title));
   for (const frac of [0, 0.5, 1]) {
@@ -33,6 +32,13 @@ export function lineChart({ series, width = 640, height = 180, title, xLabels = 
     const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${x(i + offset).toFixed(1)},${y(v).toFixed(1)}` : null)).filter(Boolean);
     if (pts.length === 1) pts.unshift(`${pad.left},${pts[0].split(',')[1]}`);
     if (pts.length) root.append(svg('polyline', { points: pts.join(' '), class: `chart-line ${s.className ?? ''}`, fill: 'none' }));
+    // Points are marked while they are few enough to tell apart.
+    if (pts.length <= 30) {
+      for (const p of pts) {
+        const [cx, cy] = p.split(',');
+        root.append(svg('circle', { cx, cy, r: '2.5', class: `chart-point ${s.className ?? ''}` }));
+      }
+    }
   }
   return root;
 }

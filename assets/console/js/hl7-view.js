@@ -24,7 +24,8 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     for (const f of seg.fields) {
       const base = { segment: seg.id, occurrence: seg.occurrence, field: f.n };
       const fLoc = formatLocation(base);
-      if (!(seg.id === 'MSH' && f.n === 1)) line.append(sep(d.field));
+      // MSH-1 is the field separator right after "MSH", and MSH-2 follows it directly.
+      if (!(seg.id === 'MSH' && f.n <= 2)) line.append(sep(d.field));
       const fEl = h('span', { class: 'hl7-field', dataset: { loc: fLoc } });
       if (seg.id === 'MSH' && f.n <= 2) {
         fEl.append(f.raw);
@@ -80,6 +81,11 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     marks.push({ finding: f, el: target });
   }
 
+  /** OBX-5 is of the type OBX-2 of the same segment declares. */
+  const valueTypeOf = (loc) => (loc?.segment === 'OBX' && loc.field === 5
+    ? byLoc.get(formatLocation({ segment: 'OBX', occurrence: loc.occurrence, field: 2 }))?.textContent || undefined
+    : undefined);
+
   const inspector = h('aside', { class: 'hl7-inspector', 'aria-live': 'polite', 'aria-label': t('hl7.inspector') }, h('p', { class: 'muted' }, t('hl7.inspectorHint')));
   const tip = h('div', { class: 'hl7-tip', role: 'tooltip', hidden: true });
   let selected = null;
@@ -93,7 +99,7 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     selected?.classList.remove('hl7-selected');
     selected = el;
     el.classList.add('hl7-selected');
-    renderInspector(inspector, el, dict);
+    renderInspector(inspector, el, dict, valueTypeOf);
     if (scroll) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     if (focus) raw.focus({ preventScroll: true });
   }
@@ -102,7 +108,7 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     const el = deepest(e.target);
     if (!el || !raw.contains(el)) { tip.hidden = true; return; }
     const loc = parseLocation(el.dataset.loc);
-    tip.replaceChildren(...tipContent(loc, dict, el));
+    tip.replaceChildren(...tipContent(loc, dict, el, valueTypeOf(loc)));
     tip.hidden = false;
     const r = el.getBoundingClientRect();
     const host = wrapper.getBoundingClientRect();
@@ -167,8 +173,8 @@ export function severityClass(severity) {
   return 'info';
 }
 
-function nameLine(loc, dict) {
-  const d = describe(dict, loc);
+function nameLine(loc, dict, valueType) {
+  const d = describe(dict, loc, valueType);
   const parts = [];
   if (d.segment) parts.push(d.segment.name);
   if (d.field) parts.push(`${d.field.name} (${d.field.type})`);
@@ -177,23 +183,25 @@ function nameLine(loc, dict) {
   return parts;
 }
 
-function tipContent(loc, dict, el) {
-  const out = [h('strong', { class: 'mono' }, formatLocation(loc)), ' ', nameLine(loc, dict).slice(1).join(' › ') || nameLine(loc, dict)[0] || ''];
+function tipContent(loc, dict, el, valueType) {
+  const names = nameLine(loc, dict, valueType);
+  const out = [h('strong', { class: 'mono' }, formatLocation(loc)), ' ', names.slice(1).join(' › ') || names[0] || ''];
   for (const f of el.__findings ?? []) out.push(h('div', { class: `tip-finding tip-${severityClass(f.severity)}` }, `${f.rule}: ${f.message}`));
   return out;
 }
 
-function renderInspector(inspector, el, dict) {
+function renderInspector(inspector, el, dict, valueTypeOf) {
   const loc = parseLocation(el.dataset.loc);
   const fieldEl = el.closest('.hl7-field');
   const fieldLoc = fieldEl ? parseLocation(fieldEl.dataset.loc) : loc;
-  const d = describe(dict, loc);
-  const df = describe(dict, fieldLoc);
+  const valueType = valueTypeOf(loc);
+  const d = describe(dict, loc, valueType);
+  const df = describe(dict, fieldLoc, valueType);
   const rows = [];
   const value = el.classList.contains('hl7-seg') ? '' : el.textContent;
   const head = h('div', { class: 'insp-head' },
     h('div', { class: 'insp-loc mono' }, formatLocation(loc)),
-    h('div', { class: 'insp-name' }, nameLine(loc, dict).join(' › ') || t('hl7.unknownField')),
+    h('div', { class: 'insp-name' }, nameLine(loc, dict, valueType).join(' › ') || t('hl7.unknownField')),
   );
   if (df.field) {
     const meta = [`${t('hl7.type')} ${df.field.type}`];

@@ -79,11 +79,13 @@ export function formatLocation(l) {
 
 /**
  * Names a position from the field dictionary: `{ segment, field, component, subcomponent }` names
- * and types, each possibly undefined when the dictionary does not know it.
+ * and types, each possibly undefined when the dictionary does not know it. `valueType` stands for
+ * a field of type VARIES (OBX-5 takes the type OBX-2 declares).
  */
-export function describe(dict, l) {
+export function describe(dict, l, valueType) {
   const seg = dict?.segments?.[l.segment];
-  const field = l.field !== undefined ? seg?.fields?.[String(l.field)] : undefined;
+  let field = l.field !== undefined ? seg?.fields?.[String(l.field)] : undefined;
+  if (field?.type === 'VARIES' && valueType) field = { ...field, type: valueType };
   const type = field ? dict.types?.[field.type] : undefined;
   const component = l.component !== undefined ? type?.components?.[String(l.component)] : undefined;
   const subType = component ? dict.types?.[component.type] : undefined;

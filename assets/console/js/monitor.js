@@ -7,8 +7,10 @@ import { parsePrometheus, sumOf } from './prometheus.js';
  * errors. Counters are cumulative since the gateway started, so rates are differences between two
  * samples divided by the time between them.
  */
-const INTERVAL_MS = 5000;
-const HISTORY = 72;
+/** Sampling intervals an operator can choose on the health page. */
+export const MONITOR_INTERVALS_MS = [2000, 5000, 15000, 60000];
+const INTERVAL_STORAGE = 'cisis-tlr.monitorInterval';
+const HISTORY = 90;
 
 const isError = (outcome) => outcome !== 'AA' && outcome !== 'duplicate';
 
@@ -59,6 +61,7 @@ export function ratesOf(history) {
 
 class Monitor {
   history = [];
+  intervalMs = MONITOR_INTERVALS_MS.includes(Number(localStorage.getItem(INTERVAL_STORAGE))) ? Number(localStorage.getItem(INTERVAL_STORAGE)) : 5000;
   health = null;
   lastError = null;
   #timer = null;
@@ -67,7 +70,17 @@ class Monitor {
   start() {
     if (this.#timer) return;
     void this.poll();
-    this.#timer = setInterval(() => void this.poll(), INTERVAL_MS);
+    this.#timer = setInterval(() => void this.poll(), this.intervalMs);
+  }
+
+  /** Changes the sampling interval (kept in localStorage); rates use the real time between samples, so the history stays. */
+  setIntervalMs(ms) {
+    if (!MONITOR_INTERVALS_MS.includes(ms)) return;
+    localStorage.setItem(INTERVAL_STORAGE, String(ms));
+    this.intervalMs = ms;
+    clearInterval(this.#timer);
+    this.#timer = null;
+    this.start();
   }
 
   stop() {
@@ -106,4 +119,14 @@ class Monitor {
 
 /** The one monitor of the page (the header's partner indicator and the health page read it). */
 export const monitor = new Monitor();
-export const MONITOR_INTERVAL_MS = INTERVAL_MS;
+
+/**
+ * `up` when the MLLP client is connected; `idle` when it is not but nothing was ever sent (the
+ * gateway connects on its first delivery, so a quiet gateway is not a failing one); `down` otherwise.
+ */
+export function partnerState(sample) {
+  if (!sample) return 'unknown';
+  if (sample.ready?.partnerConnected) return 'up';
+  return sample.partnerGauge === null ? 'idle' : 'down';
+}
+

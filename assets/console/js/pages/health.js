@@ -2,7 +2,7 @@ import { lineChart } from '../chart.js';
 import { h, mount } from '../dom.js';
 import { bytes, dateTime, duration, number, timeOfDay } from '../format.js';
 import { t } from '../i18n.js';
-import { MONITOR_INTERVAL_MS, monitor, ratesOf } from '../monitor.js';
+import { MONITOR_INTERVALS_MS, monitor, partnerState, ratesOf } from '../monitor.js';
 
 /**
  * Health of this half-connector: the partner connection (`/ready`), the outbox depth, messages per
@@ -11,10 +11,16 @@ import { MONITOR_INTERVAL_MS, monitor, ratesOf } from '../monitor.js';
  */
 export async function render(root) {
   const body = h('div', { id: 'health' });
+  const subtitle = h('p', { class: 'muted' });
+  const interval = h('select', { id: 'h-interval', class: 'input', onchange: (e) => { monitor.setIntervalMs(Number(e.target.value)); subtitle.textContent = t('health.subtitle', { s: monitor.intervalMs / 1000 }); } },
+    ...MONITOR_INTERVALS_MS.map((ms) => h('option', { value: String(ms), selected: ms === monitor.intervalMs }, `${ms / 1000} s`)));
+  subtitle.textContent = t('health.subtitle', { s: monitor.intervalMs / 1000 });
   mount(root,
     h('div', { class: 'page-head' },
-      h('div', {}, h('h1', { tabindex: '-1' }, t('health.title')), h('p', { class: 'muted' }, t('health.subtitle', { s: MONITOR_INTERVAL_MS / 1000 }))),
-      h('div', { class: 'page-head-right' }, h('a', { class: 'btn btn-small', href: '/metrics', target: '_blank', rel: 'noopener' }, '/metrics ↗'),
+      h('div', {}, h('h1', { tabindex: '-1' }, t('health.title')), subtitle),
+      h('div', { class: 'page-head-right' },
+        h('div', { class: 'field field-inline' }, h('label', { for: 'h-interval', class: 'label' }, t('health.interval')), interval),
+        h('a', { class: 'btn btn-small', href: '/metrics', target: '_blank', rel: 'noopener' }, '/metrics ↗'),
         h('a', { class: 'btn btn-small', href: '/docs', target: '_blank', rel: 'noopener' }, t('health.apiDocs'), ' ↗'))),
     body);
 
@@ -25,19 +31,21 @@ export async function render(root) {
     const ready = s.ready ?? {};
     const rates = ratesOf(monitor.history);
     const last = rates[rates.length - 1];
-    const connected = ready.partnerConnected === true;
+    const partner = partnerState(s);
     const uptime = health?.startedAt ? (Date.now() - new Date(health.startedAt).getTime()) / 1000 : null;
     const errorsTotal = s.inErrors + s.outErrors;
 
     const tiles = h('div', { class: 'tiles' },
-      tile('partner', t('health.partner'), connected ? t('health.connected') : t('health.disconnected'), connected ? 'ok' : 'bad',
-        ready.status === 'ready' ? t('health.storeOk', { engine: ready.storage ?? '?', v: ready.schemaVersion ?? '?' }) : t('health.storeDown', { reason: ready.reason ?? ready.httpStatus })),
+      tile('partner', t('health.partner'), partner === 'up' ? t('health.connected') : partner === 'idle' ? t('health.idle') : t('health.disconnected'),
+        partner === 'up' ? 'ok' : partner === 'idle' ? 'neutral' : 'bad',
+        [partner === 'idle' ? h('div', {}, t('health.idleHelp')) : null,
+          ready.status === 'ready' ? t('health.storeOk', { engine: ready.storage ?? '?', v: ready.schemaVersion ?? '?' }) : t('health.storeDown', { reason: ready.reason ?? ready.httpStatus })]),
       tile('outbox', t('health.outbox'), number(s.outboxDepth, 0), s.outboxDepth > 0 ? 'warn' : 'ok', t('health.outboxHelp')),
       tile('rate', t('health.rate'), last ? number(last.inPerMin + last.outPerMin) : '—', 'neutral',
         last ? t('health.rateDetail', { in: number(last.inPerMin), out: number(last.outPerMin) }) : t('health.waitingSample')),
       tile('errors', t('health.errors'), number(errorsTotal, 0), errorsTotal > 0 ? 'bad' : 'ok',
         t('health.errorsDetail', { in: number(s.inErrors, 0), out: number(s.outErrors, 0) })),
-      tile('latency', t('health.latency'), s.meanLatencyS === null ? '—' : `${number(s.meanLatencyS * 1000, 0)} ms`, 'neutral', t('health.latencyHelp')),
+      tile('webhooks', t('health.webhookTile'), number(s.webhooksTotal, 0), s.webhooksFailed > 0 ? 'warn' : 'neutral', t('health.webhookDetail', { failed: number(s.webhooksFailed, 0) })),
       tile('uptime', t('health.uptime'), uptime === null ? '—' : duration(uptime), 'neutral',
         health ? `${t(`role.${health.role}`)} · ${t('health.since', { date: dateTime(health.startedAt) })}` : ''));
 
@@ -75,8 +83,10 @@ export async function render(root) {
       h('div', { class: 'health-layout' },
         h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, t('health.chartTitle')), legend), h('div', { class: 'chart-box' }, chart)),
         h('section', { class: 'panel' }, h('h2', {}, t('health.counters')), breakdown,
-          h('p', { class: 'muted small' }, t('health.webhooks', { n: number(s.webhooksTotal, 0), failed: number(s.webhooksFailed, 0) }),
-            s.residentMemory ? ` · ${t('health.memory', { m: bytes(s.residentMemory) })}` : ''))));
+          h('p', { class: 'muted small' }, [
+            s.meanLatencyS === null ? null : t('health.latencyValue', { ms: number(s.meanLatencyS * 1000, 0) }),
+            s.residentMemory ? t('health.memory', { m: bytes(s.residentMemory) }) : null,
+          ].filter(Boolean).join(' · ')))));
   }
 
   draw();

@@ -33,15 +33,16 @@ export async function render(root, { params, query }) {
         h('a', { href: '#/orders' }, t('nav.orders')), h('span', { 'aria-hidden': 'true' }, ' › '), h('span', { 'aria-current': 'page' }, order.placerOrderNumber)),
       header(order),
       h('div', { class: 'order-layout' },
-        h('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
-          h('h2', { id: 'timeline-title' }, t('order.timeline')),
-          timeline(order)),
+        h('div', { class: 'order-main' },
+          h('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
+            h('h2', { id: 'timeline-title' }, t('order.timeline')),
+            timeline(order)),
+          requestCard(flows.request)),
         h('div', { class: 'order-side' },
+          flows.cancellation ? cancellationCard(flows.cancellation) : null,
           decisionCard(flows.decision),
           postExamCard(flows.postExamInfo),
-          reportsCard(order.reports ?? []),
-          flows.cancellation ? cancellationCard(flows.cancellation) : null,
-          requestCard(flows.request))));
+          reportsCard(order.reports ?? []))));
     for (const id of keepOpen) root.querySelector(`details[data-keep="${id}"]`)?.setAttribute('open', '');
     for (const el of root.querySelectorAll('[data-protocol]')) void showDocument(el);
   }
@@ -53,7 +54,7 @@ export async function render(root, { params, query }) {
       h('div', { class: 'order-title' },
         h('h1', { tabindex: '-1' }, t('order.title', { placer: o.placerOrderNumber })),
         stateBadge(o.state),
-        o.decision ? h('span', { class: 'muted' }, t(`decision.${o.decision}`)) : null),
+        o.decision ? h('span', { class: 'muted' }, `${t('order.decisionLabel')} ${t(`decision.${o.decision}`).toLowerCase()}`) : null),
       h('dl', { class: 'facts' },
         fact(t('order.patient'), [o.patientName ?? '—', p?.birthDate ? h('span', { class: 'muted' }, ` · ${dateOnly(p.birthDate)}${p.sex ? ` · ${p.sex}` : ''}`) : null]),
         fact(ins ? 'INS' : t('order.patientId'), h('span', { class: 'mono' }, ins ?? o.patientId ?? '—')),
@@ -176,7 +177,8 @@ export async function render(root, { params, query }) {
       }
       const { url, blob: typed } = doc;
       if (el.dataset.mediaType === 'application/pdf') {
-        mount(el, h('iframe', { src: url, title: el.dataset.title, class: 'pdf-frame' }),
+        // Chromium's viewer reads these parameters: no thumbnail pane, page fitted to the width.
+        mount(el, h('iframe', { src: `${url}#navpanes=0&view=FitH`, title: el.dataset.title, class: 'pdf-frame' }),
           h('a', { href: url, target: '_blank', rel: 'noopener', class: 'small' }, t('common.openInTab')));
       } else {
         mount(el, h('pre', { class: 'protocol-text' }, await typed.text()));

@@ -94,10 +94,11 @@ export async function render(root) {
           h('button', { type: 'button', class: 'btn btn-small', onclick: async () => toast((await copyText(cli)) ? t('message.copied') : t('message.copyFailed'), 'success') }, t('message.copy'))),
         h('pre', { class: 'cli-report', id: 'v-cli' }, cli)),
       report.issues.length ? h('section', { class: 'panel panel-flush' },
+        h('h2', { class: 'panel-title' }, `${t('validator.issues')} (${report.issues.length})`),
         h('table', { class: 'grid', id: 'v-issues' },
           h('caption', { class: 'visually-hidden' }, t('validator.issues')),
           h('thead', {}, h('tr', {}, [t('validator.severity'), t('validator.location'), t('validator.rule'), t('validator.message')].map((c) => h('th', { scope: 'col' }, c)))),
-          h('tbody', {}, report.issues.map((i) => h('tr', {},
+          h('tbody', {}, [...report.issues].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).map((i) => h('tr', {},
             h('td', {}, severityBadge(i.severity)),
             h('td', { class: 'mono' }, view && i.location ? h('button', { type: 'button', class: 'link-button mono', onclick: () => view.reveal(i.location) }, i.location) : (i.location ?? '—')),
             h('td', { class: 'mono small' }, i.rule),
@@ -111,6 +112,11 @@ export async function render(root) {
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, t('validator.title')), h('p', { class: 'muted' }, t('validator.subtitle')))),
     h('section', { class: 'panel' }, form),
     result);
+}
+
+function severityRank(s) {
+  const c = severityClass(s);
+  return c === 'error' ? 0 : c === 'warning' ? 1 : 2;
 }
 
 /** The report exactly as `cisis-tlr validate FILE` prints it (src/cli/commands/validate.ts). */
