@@ -75,12 +75,34 @@ export class PlatformSimulator {
   readonly #pending = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #listener: (e: GatewayEvent) => void;
+  /** Requests already scheduled for a decision (by order key), so a catch-up never decides twice. */
+  readonly #scheduled = new Set<string>();
   #stopped = false;
 
   constructor(options: PlatformSimulatorOptions) {
     this.#o = options;
     this.#listener = (e) => this.#onEvent(e);
     options.gateway.on('event', this.#listener);
+  }
+
+  /**
+   * Schedules a decision for every request already waiting in the store: those that arrived while the
+   * gateway was starting, before this simulator listened, or before a restart.
+   */
+  async catchUp(): Promise<number> {
+    let n = 0;
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.#o.gateway.store.listOrders({ role: 'platform', state: 'REQUESTED', limit: 500, offset });
+      for (const o of page.items) {
+        const order = (o.data as OrderData | null)?.order;
+        if (order && !this.#scheduled.has(keyOf(order))) {
+          this.stats.ordersReceived += 1;
+          this.#schedule(order);
+          n += 1;
+        }
+      }
+      if (page.items.length < 500) return n;
+    }
   }
 
   /** Decisions scheduled or being sent. */
@@ -158,6 +180,8 @@ export class PlatformSimulator {
   }
 
   #schedule(order: ImagingOrder): void {
+    if (this.#scheduled.has(keyOf(order))) return;
+    this.#scheduled.add(keyOf(order));
     const base = this.#o.delayMs ?? 2000;
     const delay = Math.max(0, Math.round(base * (0.5 + this.#o.generator.random.next())));
     this.#track(delay, order.placerOrderNumber.value, 'decision', () => this.#decide(order));
@@ -240,4 +264,8 @@ export class PlatformSimulator {
     this.stats.accepted += 1;
     this.#print(`accepted             ${key.placerNumber}  by Dr ${remoteRadiologist.familyName} (${label})`);
   }
+}
+
+function keyOf(order: ImagingOrder): string {
+  return `${order.placerOrderNumber.authorityOid}|${order.placerOrderNumber.value}`;
 }

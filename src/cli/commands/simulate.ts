@@ -119,6 +119,8 @@ export function registerSimulateCommand(program: Command): void {
         gateway: gw, generator, acceptRate: o.acceptRate, delayMs: o.delay, ...(protocol ? { protocol } : {}), print,
         ...(o.reports ? { reports: () => ({ replace: generator.random.chance(o.replaceRate) }) } : {}),
       });
+      const waiting = await sim.catchUp();
+      if (waiting) print(`${waiting} request(s) already waiting: decisions scheduled`);
       print(`seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`);
       await new Promise<void>((resolve) => {
         const stop = (): void => { clearInterval(idle); resolve(); };
