@@ -27,6 +27,7 @@ interface Hl7Module {
   formatLocation(loc: Location): string;
   describe(dict: unknown, loc: Location, valueType?: string): { field?: { name: string; type: string }; component?: { name: string }; subcomponent?: { name: string } };
   toTree(parsed: unknown): { segments: Array<{ segment: string; occurrence: number; fields: Record<string, unknown[]> }> };
+  encodeMessage(text: string): Uint8Array;
 }
 
 const jsDir = join(repoRoot, 'assets', 'console', 'js');
@@ -89,6 +90,14 @@ describe('console HL7 reader', () => {
     assert.deepEqual(tree.segments[0]!.fields['2'], ['$*!@']);
   });
 
+  it('writes a downloaded message with CR separators in the charset its MSH-18 names', async () => {
+    const { encodeMessage } = await load<Hl7Module>('hl7.js');
+    const latin9 = 'MSH|^~\\&|A|B|C|D|20260106||ORM^O01^ORM_O01|1|P|2.5.1|||||FRA|8859/15\nNTE|||Hémorragie 5 € Œdème';
+    assert.deepEqual(Buffer.from(encodeMessage(latin9)), Buffer.concat([Buffer.from(latin9.split('\n')[0]! + '\rNTE|||H', 'latin1'), Buffer.from([0xe9]), Buffer.from('morragie 5 ', 'latin1'), Buffer.from([0xa4]), Buffer.from(' ', 'latin1'), Buffer.from([0xbc]), Buffer.from('dème', 'latin1')]));
+    const utf8 = 'MSH|^~\\&|A|B|C|D|20260106||ORM^O01^ORM_O01|1|P|2.5.1|||||FRA|UNICODE UTF-8\r\nNTE|||Œdème';
+    assert.equal(Buffer.from(encodeMessage(utf8)).toString('utf8'), utf8.replace('\r\n', '\r'));
+  });
+
   it('names fields and components from the shipped dictionary, OBX-5 with the type OBX-2 gives', async () => {
     const { describe: name } = await load<Hl7Module>('hl7.js');
     const dict = JSON.parse(readFileSync(dictionaryPath, 'utf8')) as unknown;
@@ -101,6 +110,15 @@ describe('console HL7 reader', () => {
     assert.equal(obx.component?.name, 'Name of Coding System');
     assert.equal(name(dict, { segment: 'IPC', occurrence: 1, field: 3 }).field?.name, 'Study Instance UID');
     assert.equal(name(dict, { segment: 'ERR', occurrence: 1, field: 2 }).field?.type, 'ERL');
+  });
+});
+
+describe('console texts', () => {
+  it('has every French label in English and the reverse, with the same placeholders', async () => {
+    const { STRINGS } = await load<{ STRINGS: Record<'fr' | 'en', Record<string, string>> }>('strings.js');
+    assert.deepEqual(Object.keys(STRINGS.en).sort(), Object.keys(STRINGS.fr).sort());
+    const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const [key, fr] of Object.entries(STRINGS.fr)) assert.deepEqual(placeholders(STRINGS.en[key]!), placeholders(fr), key);
   });
 });
 

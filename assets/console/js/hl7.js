@@ -119,3 +119,29 @@ export function toTree(parsed) {
     }),
   };
 }
+
+/** Latin-9 (ISO 8859-15) differs from Latin-1 at eight positions. */
+const LATIN9 = new Map([['€', 0xa4], ['Š', 0xa6], ['š', 0xa8], ['Ž', 0xb4], ['ž', 0xb8], ['Œ', 0xbc], ['œ', 0xbd], ['Ÿ', 0xbe]]);
+const LATIN9_FREED = new Set([0xa4, 0xa6, 0xa8, 0xb4, 0xb8, 0xbc, 0xbd, 0xbe]);
+
+/**
+ * The bytes of a message for a file: segments separated by CR, encoded as its MSH-18 says
+ * (`8859/15` Latin-9, `8859/1` Latin-1, UTF-8 otherwise), so that the file validates as the
+ * original did. A character the charset cannot hold becomes `?`.
+ */
+export function encodeMessage(text) {
+  const body = text.replace(/\r\n|\n/g, '\r');
+  const msh = body.split('\r')[0] ?? '';
+  const charset = msh.startsWith('MSH') ? (msh.split(msh[3] ?? '|')[17] ?? '') : '';
+  if (charset !== '8859/15' && charset !== '8859/1') return new TextEncoder().encode(body);
+  const latin9 = charset === '8859/15';
+  const out = new Uint8Array(body.length);
+  let i = 0;
+  for (const ch of body) {
+    const code = ch.codePointAt(0);
+    if (latin9 && LATIN9.has(ch)) out[i++] = LATIN9.get(ch);
+    else if (code <= 0xff && !(latin9 && LATIN9_FREED.has(code))) out[i++] = code;
+    else out[i++] = 0x3f;
+  }
+  return out.subarray(0, i);
+}

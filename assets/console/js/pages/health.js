@@ -49,7 +49,7 @@ export async function render(root) {
       tile('uptime', t('health.uptime'), uptime === null ? '—' : duration(uptime), 'neutral',
         health ? `${t(`role.${health.role}`)} · ${t('health.since', { date: dateTime(health.startedAt) })}` : ''));
 
-    const points = rates.slice(-60);
+    const points = rates;
     const chart = points.length
       ? lineChart({
         title: t('health.chartTitle'),

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { ackBadge, flowLabel, severityBadge, statusBadge } from '../badges.js';
 import { copyText, download, h, mount, toast } from '../dom.js';
 import { dateTime } from '../format.js';
-import { formatLocation, parseEr7, parseLocation, toTree } from '../hl7.js';
+import { encodeMessage, formatLocation, parseEr7, parseLocation, toTree } from '../hl7.js';
 import { loadDictionary, renderHl7, renderTree, severityClass } from '../hl7-view.js';
 import { t } from '../i18n.js';
 import { liveEvents } from '../live-events.js';
@@ -95,8 +95,8 @@ export async function render(root, { params }) {
         m.lastError ? h('p', { class: 'tl-error' }, m.lastError) : null,
         h('div', { class: 'toolbar' },
           h('button', { type: 'button', class: 'btn', id: 'copy-raw', disabled: !m.raw, onclick: async () => toast((await copyText(m.raw.replace(/\r/g, '\n'))) ? t('message.copied') : t('message.copyFailed'), 'success') }, t('message.copy')),
-          h('button', { type: 'button', class: 'btn', id: 'download-raw', disabled: !m.raw, onclick: () => download(fileName, m.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.download')),
-          m.ack?.raw ? h('button', { type: 'button', class: 'btn', onclick: () => download(`ACK-${s.controlId ?? m.id}.hl7`, m.ack.raw.replace(/\r/g, '\r\n'), 'application/hl7-v2;charset=utf-8') }, t('message.downloadAck')) : null,
+          h('button', { type: 'button', class: 'btn', id: 'download-raw', disabled: !m.raw, onclick: () => download(fileName, new Blob([encodeMessage(m.raw)], { type: 'application/hl7-v2' })) }, t('message.download')),
+          m.ack?.raw ? h('button', { type: 'button', class: 'btn', onclick: () => download(`ACK-${s.controlId ?? m.id}.hl7`, new Blob([encodeMessage(m.ack.raw)], { type: 'application/hl7-v2' })) }, t('message.downloadAck')) : null,
           parked ? h('button', { type: 'button', class: 'btn btn-danger', id: 'retry', onclick: retry }, t('message.retry')) : null)),
       partnerErrors.length ? findingList(partnerErrors, 'raw', 'partnerErrors', '') : null,
       findingList(findings, 'raw', 'findings', t('message.noFindings')),

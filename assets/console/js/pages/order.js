@@ -177,8 +177,8 @@ export async function render(root, { params, query }) {
       }
       const { url, blob: typed } = doc;
       if (el.dataset.mediaType === 'application/pdf') {
-        // Chromium's viewer reads these parameters: no thumbnail pane, page fitted to the width.
-        mount(el, h('iframe', { src: `${url}#navpanes=0&view=FitH`, title: el.dataset.title, class: 'pdf-frame' }),
+        // Open parameters of the PDF viewer: no thumbnail pane beside a one-page protocol.
+        mount(el, h('iframe', { src: `${url}#navpanes=0`, title: el.dataset.title, class: 'pdf-frame' }),
           h('a', { href: url, target: '_blank', rel: 'noopener', class: 'small' }, t('common.openInTab')));
       } else {
         mount(el, h('pre', { class: 'protocol-text' }, await typed.text()));
