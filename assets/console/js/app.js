@@ -82,8 +82,8 @@ function updateLive(status) {
   const el = document.getElementById('live-indicator');
   if (!el) return;
   el.className = `live-indicator live-${status}`;
-  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`live.${status}`));
-  el.title = t('live.title');
+  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'indicator-label' }, t(`live.${status}`)));
+  el.title = `${t('live.title')} — ${t(`live.${status}`)}`;
 }
 
 function updatePartner() {
@@ -92,7 +92,8 @@ function updatePartner() {
   const s = monitor.latest;
   const state = partnerState(s);
   el.className = `partner-indicator partner-${state}`;
-  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`partner.${state}`));
+  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'indicator-label' }, t(`partner.${state}`)));
+  el.title = t(`partner.${state}`);
   const role = monitor.health?.role;
   const brandRole = document.querySelector('.role-badge');
   if (role && !brandRole) renderTopbar(currentNav);
