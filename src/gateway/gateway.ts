@@ -92,7 +92,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   static async start(config: GatewayConfig, options: GatewayStartOptions = {}): Promise<Gateway> {
     const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
     if (config.storage.url.startsWith('sqlite:')) await mkdir(config.dataDir, { recursive: true });
-    const store = await openStore(config.storage.url);
+    const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes, logger: logger.child({ component: 'mllp-client' }),
