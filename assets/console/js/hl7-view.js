@@ -88,6 +88,9 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
 
   const inspector = h('aside', { class: 'hl7-inspector', 'aria-live': 'polite', 'aria-label': t('hl7.inspector') }, h('p', { class: 'muted' }, t('hl7.inspectorHint')));
   const tip = h('div', { class: 'hl7-tip', role: 'tooltip', hidden: true });
+  const help = h('p', { id: 'hl7-help', class: 'visually-hidden' }, t('hl7.keyboardHelp'));
+  // The tooltip is placed in the wrapper's coordinates, below the hovered element.
+  const rawWrap = h('div', { class: 'hl7-raw-wrap' }, raw, tip, help);
   let selected = null;
 
   function deepest(el) {
@@ -111,7 +114,7 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     tip.replaceChildren(...tipContent(loc, dict, el, valueTypeOf(loc)));
     tip.hidden = false;
     const r = el.getBoundingClientRect();
-    const host = wrapper.getBoundingClientRect();
+    const host = rawWrap.getBoundingClientRect();
     tip.style.setProperty('--tip-x', `${Math.max(0, r.left - host.left)}px`);
     tip.style.setProperty('--tip-y', `${r.bottom - host.top + 4}px`);
     tip.className = 'hl7-tip';
@@ -119,7 +122,7 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
   raw.addEventListener('mouseleave', () => { tip.hidden = true; });
   raw.addEventListener('click', (e) => {
     const el = deepest(e.target);
-    if (el && raw.contains(el)) select(el.closest('.hl7-field') && !el.classList.contains('hl7-seg') ? el : el, { scroll: false });
+    if (el && raw.contains(el)) select(el, { scroll: false });
   });
   raw.addEventListener('keydown', (e) => {
     const i = selected ? fieldEls.indexOf(selected.closest('.hl7-field') ?? selected) : -1;
@@ -136,8 +139,7 @@ export function renderHl7(parsed, { dict, findings = [], label } = {}) {
     if (next) { e.preventDefault(); select(next); }
   });
 
-  const help = h('p', { id: 'hl7-help', class: 'visually-hidden' }, t('hl7.keyboardHelp'));
-  const wrapper = h('div', { class: 'hl7-view' }, h('div', { class: 'hl7-raw-wrap' }, raw, tip, help), inspector);
+  const wrapper = h('div', { class: 'hl7-view' }, rawWrap, inspector);
   return {
     element: wrapper,
     marks,

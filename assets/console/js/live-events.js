@@ -71,7 +71,8 @@ class LiveEvents {
           this.#dispatch(block);
         }
       }
-    } catch (e) {
+    } catch {
+      // A network error or the server going away: reconnect below, unless we were stopped.
       if (controller.signal.aborted) return;
     }
     if (this.#controller !== controller) return;

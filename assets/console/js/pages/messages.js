@@ -46,7 +46,7 @@ export async function render(root, { query }) {
 
   mount(root,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, t('messages.title')), h('p', { class: 'muted' }, t('messages.subtitle'))),
-      h('div', { class: 'page-head-right' }, h('a', { class: 'btn', href: '#/messages?status=parked', onclick: () => setTimeout(() => { controls.status.value = 'parked'; apply(); }) }, t('messages.parkedOnly')))),
+      h('div', { class: 'page-head-right' }, h('a', { class: 'btn', href: '#/messages?status=parked' }, t('messages.parkedOnly')))),
     h('section', { class: 'panel panel-tight' },
       h('form', { class: 'filters', role: 'search', 'aria-label': t('messages.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
         Object.entries(controls).map(([k, el]) => h('div', { class: 'field' }, h('label', { class: 'label', for: el.id }, labels[k]), el)),

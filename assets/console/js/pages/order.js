@@ -27,7 +27,6 @@ export async function render(root, { params, query }) {
 
   function draw() {
     const flows = order.flows ?? {};
-    const keepOpen = [...root.querySelectorAll('details[data-keep][open]')].map((d) => d.dataset.keep);
     mount(root,
       h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
         h('a', { href: '#/orders' }, t('nav.orders')), h('span', { 'aria-hidden': 'true' }, ' › '), h('span', { 'aria-current': 'page' }, order.placerOrderNumber)),
@@ -43,7 +42,6 @@ export async function render(root, { params, query }) {
           decisionCard(flows.decision),
           postExamCard(flows.postExamInfo),
           reportsCard(order.reports ?? []))));
-    for (const id of keepOpen) root.querySelector(`details[data-keep="${id}"]`)?.setAttribute('open', '');
     for (const el of root.querySelectorAll('[data-protocol]')) void showDocument(el);
   }
 
