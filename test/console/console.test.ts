@@ -38,7 +38,10 @@ const consoleUrl = (gw: Gateway, hash = '') => `http://127.0.0.1:${gw.apiPort}/c
 
 async function screenshot(name: string, options: { fullPage?: boolean; keepPointer?: boolean } = {}): Promise<void> {
   // Hover effects would differ from one run to the next, unless the picture is about one.
-  if (!options.keepPointer) await page.mouse.move(0, 0);
+  if (!options.keepPointer) {
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  }
   const file = join(shotsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false, caret: 'hide', animations: 'disabled' });
   assert.deepEqual(readFileSync(file).subarray(0, 8), PNG_SIGNATURE, `${name}.png is a PNG`);
@@ -148,13 +151,18 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload happened');
   });
 
-  it('filters the worklist by state, modality and search, and keeps the filters in the URL', async () => {
+  it('filters the worklist by state, modality, patient and search, and keeps the filters in the URL', async () => {
     await page.locator('#f-state').selectOption('ACCEPTED');
     await waitFor(async () => (await page.locator('#orders-table tbody tr').count()) === 2, 5000, 'two accepted orders');
     assert.match(page.url(), /state=ACCEPTED/);
     await page.locator('#f-modality').selectOption('CT');
     await waitFor(async () => (await page.locator('#orders-table tbody tr').count()) === 1, 5000, 'one accepted CT');
     assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN102');
+    await page.getByRole('button', { name: 'Réinitialiser' }).click();
+    await page.locator('#f-patient').fill('156117505612353');
+    await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1, 5000, 'the patient filter to keep one order');
+    assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN102');
+    assert.match(page.url(), /patient=156117505612353/);
     await page.getByRole('button', { name: 'Réinitialiser' }).click();
     await page.locator('#f-q').fill('bernard');
     await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1, 5000, 'the search to find one patient');
@@ -350,7 +358,7 @@ describe('web console', { timeout: 120_000 }, () => {
     await screenshot('console-health');
   });
 
-  it('switches to English, remembers it, and meets WCAG AA contrast on every text it shows', async () => {
+  it('switches to English, remembers it, labels every form control and meets WCAG AA contrast on every text it shows', async () => {
     await page.goto(consoleUrl(pair.ris, '#/orders'));
     await page.locator('#orders-table').waitFor();
     await page.locator('#lang-select').selectOption('en');
@@ -367,6 +375,10 @@ describe('web console', { timeout: 120_000 }, () => {
       await page.waitForTimeout(200);
       const failures = await page.evaluate(contrastFailures);
       assert.deepEqual(failures, [], `contrast on ${hash}`);
+      const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .map((el) => el.id || el.outerHTML.slice(0, 60)));
+      assert.deepEqual(unlabelled, [], `form controls without a label on ${hash}`);
     }
     await page.locator('#lang-select').selectOption('fr');
   });

@@ -11,7 +11,7 @@ import { liveEvents } from '../live-events.js';
  * order appears and a state change shows without reloading, the changed row flashing once.
  *
  * The search (`q`) runs on the gateway (placer number, patient id — the INS when there is one —
- * and patient name); state, dates and modality filter the newest `FETCH_LIMIT` orders here.
+ * and patient name); state, patient, dates and modality filter the newest `FETCH_LIMIT` orders here.
  */
 const FETCH_LIMIT = 1000;
 
@@ -19,6 +19,7 @@ export async function render(root, { query }) {
   const filters = {
     q: query.get('q') ?? '',
     state: query.get('state') ?? '',
+    patient: query.get('patient') ?? '',
     modality: query.get('modality') ?? '',
     from: query.get('from') ?? '',
     to: query.get('to') ?? '',
@@ -37,6 +38,7 @@ export async function render(root, { query }) {
   const state = h('select', { id: 'f-state', class: 'input' },
     h('option', { value: '' }, t('orders.allStates')),
     ORDER_STATES.map((s) => h('option', { value: s, selected: s === filters.state }, `${t(`state.${s}`)} (${s})`)));
+  const patient = h('input', { id: 'f-patient', type: 'search', class: 'input', value: filters.patient, placeholder: t('orders.patientPlaceholder'), autocomplete: 'off' });
   const modality = h('select', { id: 'f-modality', class: 'input' }, h('option', { value: '' }, t('orders.allModalities')));
   const from = h('input', { id: 'f-from', type: 'date', class: 'input', value: filters.from });
   const to = h('input', { id: 'f-to', type: 'date', class: 'input', value: filters.to });
@@ -47,25 +49,27 @@ export async function render(root, { query }) {
     Object.assign(filters, next);
     search.value = filters.q;
     state.value = filters.state;
+    patient.value = filters.patient;
     from.value = filters.from;
     to.value = filters.to;
     const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
     history.replaceState(null, '', `#/orders${qs ? `?${qs}` : ''}`);
     if (qChanged) await load(); else draw();
   }
-  const apply = () => setFilters({ q: search.value.trim(), state: state.value, modality: modality.value, from: from.value, to: to.value });
+  const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, from: from.value, to: to.value });
   let typing;
-  search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(apply, 350); });
+  for (const el of [search, patient]) el.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(apply, 350); });
   for (const el of [state, modality, from, to]) el.addEventListener('change', apply);
 
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('orders.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
     field('f-q', t('orders.search'), search, 'grow'),
     field('f-state', t('orders.state'), state),
+    field('f-patient', t('orders.patient'), patient),
     field('f-modality', t('orders.modality'), modality),
     field('f-from', t('orders.from'), from),
     field('f-to', t('orders.to'), to),
     h('div', { class: 'filter-actions' },
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setFilters({ q: '', state: '', modality: '', from: '', to: '' }) }, t('orders.reset'))));
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setFilters({ q: '', state: '', patient: '', modality: '', from: '', to: '' }) }, t('orders.reset'))));
 
   const table = h('table', { class: 'grid grid-orders', id: 'orders-table' },
     h('caption', { class: 'visually-hidden' }, t('orders.caption')),
@@ -97,6 +101,10 @@ export async function render(root, { query }) {
       if (filters.from && day < filters.from) return false;
       if (filters.to && day > filters.to) return false;
       if (filters.modality && modalityCode(o.modality) !== filters.modality) return false;
+      if (filters.patient) {
+        const needle = filters.patient.toLowerCase();
+        if (![o.patientName, o.patientId].some((v) => v?.toLowerCase().includes(needle))) return false;
+      }
       return true;
     });
   }
