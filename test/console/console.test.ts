@@ -84,7 +84,8 @@ describe('web console', { timeout: 120_000 }, () => {
     pair = await startPair();
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(10_000);
+    // Generous for a loaded CI machine; every wait below is for something that happens within a second here.
+    page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => { throw new Error(`Console page error: ${e.message}`); });
   });
 

@@ -52,17 +52,31 @@ export interface GatewayPair {
   stop(): Promise<void>;
 }
 
-/** A RIS and a platform that talk to each other over MLLP on free loopback ports. */
+/**
+ * A RIS and a platform that talk to each other over MLLP on free loopback ports. Each side must know
+ * the other's port before it starts, so the ports are picked first; when another process takes one
+ * in between (tests run in parallel), the pair is started again on new ports.
+ */
 export async function startPair(): Promise<GatewayPair> {
   const dir = mkdtempSync(join(tmpdir(), 'cisis-tlr-console-'));
-  const [risMllp, platformMllp] = [await freePort(), await freePort()];
-  const ris = await startTestGateway('ris', join(dir, 'ris'), { mllp: { port: risMllp }, partner: { port: platformMllp, ackTimeoutMs: 2000 } });
-  const platform = await startTestGateway('platform', join(dir, 'platform'), { mllp: { port: platformMllp }, partner: { port: risMllp, ackTimeoutMs: 2000 } });
+  let ris: Gateway | undefined;
+  let platform: Gateway | undefined;
+  for (let attempt = 1; !platform; attempt++) {
+    const [risMllp, platformMllp] = [await freePort(), await freePort()];
+    try {
+      ris = await startTestGateway('ris', join(dir, 'ris'), { mllp: { port: risMllp }, partner: { port: platformMllp, ackTimeoutMs: 2000 } });
+      platform = await startTestGateway('platform', join(dir, 'platform'), { mllp: { port: platformMllp }, partner: { port: risMllp, ackTimeoutMs: 2000 } });
+    } catch (e) {
+      await ris?.stop();
+      ris = undefined;
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw e;
+    }
+  }
   return {
-    ris, platform, dir,
+    ris: ris!, platform, dir,
     async stop() {
-      await ris.stop();
-      await platform.stop();
+      await ris!.stop();
+      await platform!.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
