@@ -28,7 +28,6 @@ export class CdaValidationWorker {
   #ensure(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(fileURLToPath(import.meta.url));
-    worker.unref();
     worker.on('message', (reply: Reply) => {
       const p = this.#pending.get(reply.id);
       if (!p) return;
@@ -43,6 +42,8 @@ export class CdaValidationWorker {
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => { if (code !== 0) failAll(new Error(`CDA validation worker exited with code ${code}`)); else this.#worker = undefined; });
+    // After the listeners: adding a 'message' listener refs the worker again, which kept processes alive.
+    worker.unref();
     this.#worker = worker;
     return worker;
   }
