@@ -2,6 +2,7 @@ import { tryParseMessage } from '../hl7/index.js';
 import type { Finding } from '../profiles/index.js';
 import { validateMessage } from '../profiles/index.js';
 import type { AckCode, MessageRecord, Store } from '../store/index.js';
+import { checkDocumentAck } from './document-ack-check.js';
 
 /** Count of the findings of one rule over the messages checked. */
 export interface RuleFindingCount {
@@ -15,7 +16,8 @@ export interface RuleFindingCount {
 /**
  * What a simulator observed of the system under test: every message it received (validated by the
  * gateway on receipt) and every acknowledgement it received for what it sent (validated here
- * against the acknowledged message).
+ * against the acknowledged message: the Téléradiologie ACK profile for the four flows, the
+ * document-transport rules for reports).
  */
 export interface ConformanceSummary {
   /** Business and document messages received, per MSH-9 type (`ORU^R01`, `ORM^O01`…). */
@@ -78,8 +80,15 @@ export async function collectConformance(store: Store): Promise<ConformanceSumma
     }
     acks[detail.ack.code] += 1;
     const original = tryParseMessage(detail.raw).message;
-    const report = validateMessage(detail.ack.raw, { profile: 'ack', ...(original ? { acknowledged: original } : {}) });
     checked += 1;
+    if (m.summary.flow === 'report' && original) {
+      // Document messages are acknowledged per the document-transport volet, not the Téléradiologie ACK profile.
+      const findings = checkDocumentAck(detail.ack.raw, original);
+      for (const f of findings) note(f);
+      if (findings.length === 0) conformant += 1;
+      continue;
+    }
+    const report = validateMessage(detail.ack.raw, { profile: 'ack', ...(original ? { acknowledged: original } : {}) });
     for (const f of report.issues) note(f);
     if (report.valid) conformant += 1;
   }

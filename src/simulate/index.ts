@@ -1,6 +1,7 @@
 export * from './clinical-data-generator.js';
 export * from './conformance.js';
 export * from './demo-scenario.js';
+export * from './document-ack-check.js';
 export * from './duration.js';
 export * from './exam-catalogue.js';
 export * from './free-port.js';
