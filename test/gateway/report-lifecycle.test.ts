@@ -78,17 +78,18 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
   });
 
   it('answers AE with the CDA findings when a report does not pass the ANS rules', async () => {
-    // A report whose CDA lost its mandatory title and confidentiality: built with the transport builder,
+    // A report whose CDA language is `fr` instead of the required `fr-FR`: built with the transport builder,
     // sent straight over MLLP to the RIS as a non-conforming platform would.
     const sent = (await reportsOf(pair.platform)).find((r) => r.status === 'deleted')!;
     const original = readDocumentMessage(parseMessage((await pair.platform.store.getMessage(sent.messageId))!.raw!)).value!;
-    const xml = original.document!.bytes!.toString('utf8').replace(/<confidentialityCode[^>]*\/>/, '<confidentialityCode code="X" codeSystem="2.16.840.1.113883.5.25"/>');
+    const xml = original.document!.bytes!.toString('utf8').replace(/<languageCode code="fr-FR"\/>/, '<languageCode code="fr"/>');
+    assert.match(xml, /<languageCode code="fr"\/>/, 'the document was broken as intended');
     const message = buildDocumentMessage({
       kind: 'initial',
       patient: original.patient,
       order: original.order!,
       document: {
-        xml, id: { root: '1.2.250.1.999.1.42' }, setId: { root: '1.2.250.1.999.1.42' }, version: 1, title: original.document!.cda!.title ?? 'CR',
+        xml, id: original.document!.cda!.id!, setId: original.document!.cda!.setId!, version: original.document!.cda!.versionNumber ?? 1, title: original.document!.cda!.title ?? 'CR',
         type: { code: '18748-4', displayName: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: new Date(), confidentiality: 'N', mimeType: 'text/xml',
         author: original.participants.sender?.person ?? { id: remoteRadiologist.idNat, authorityOid: '1.2.250.1.71.4.2.1', identifierType: 'IDNPS' },
         custodian: original.participants.sender?.organization ?? { name: 'X', identifier: '1300017985', identifierType: 'IDNST', authorityOid: '1.2.250.1.71.4.2.2' },
