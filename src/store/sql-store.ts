@@ -407,6 +407,24 @@ export abstract class SqlStore implements Store {
     });
   }
 
+  releaseLeases(workerIds: readonly string[]): Promise<number> {
+    if (workerIds.length === 0) return Promise.resolve(0);
+    return this.withTransaction(async (runner) => {
+      const now = this.now();
+      const marks = workerIds.map(() => '?').join(', ');
+      let released = 0;
+      for (const table of [OUTBOX_QUEUE.table, WEBHOOK_QUEUE.table]) {
+        const rows = await runner.all<{ id: number }>(
+          `UPDATE ${table} SET state = 'pending', next_attempt_at = ?, locked_by = NULL, locked_until = NULL
+           WHERE state = 'in_flight' AND locked_by IN (${marks}) RETURNING id`,
+          [now, ...workerIds],
+        );
+        released += rows.length;
+      }
+      return released;
+    });
+  }
+
   discardParked(id: number, reason: string): Promise<void> {
     return this.withTransaction(async (runner) => {
       await discardParkedItem(runner, OUTBOX_QUEUE, id, reason, this.now());

@@ -487,6 +487,13 @@ export interface Store {
   markFailed(id: number, failure: DeliveryFailure): Promise<FailureOutcome>;
   /** Operator action: puts a parked item back at the head of its lane, attempts counted from zero. */
   retryParked(id: number): Promise<void>;
+  /**
+   * Hands back every outbox and webhook item leased to `workerId` (made due at once). A restarted
+   * instance calls it with its stable id before claiming: what it left in flight when it died is
+   * resent immediately instead of after the lease (the receiver deduplicates by MSH-10).
+   * @returns the number of items released
+   */
+  releaseLeases(workerIds: readonly string[]): Promise<number>;
   /** Operator action: drops a parked item so that later messages of its order can go. */
   discardParked(id: number, reason: string): Promise<void>;
   getOutboxItem(id: number): Promise<OutboxItem | null>;

@@ -312,6 +312,19 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal((await store.claimNext('ris-a', 'w2', 30_000))?.id, y.outboxId);
       });
 
+      it('hands back at once the items a restarted worker left in flight, and only those', async () => {
+        const a1 = await enqueue('A1', A);
+        const b1 = await enqueue('B1', B);
+        assert.equal((await store.claimNext('ris-a', 'crashed-worker', 60_000))?.id, a1.outboxId);
+        assert.equal((await store.claimNext('ris-a', 'other-worker', 60_000))?.id, b1.outboxId);
+        assert.equal(await store.claimNext('ris-a', 'w3', 60_000), null, 'both leased');
+        assert.equal(await store.releaseLeases(['crashed-worker']), 1);
+        const again = await store.claimNext('ris-a', 'crashed-worker', 60_000);
+        assert.equal(again?.id, a1.outboxId, 'released without waiting for the lease');
+        assert.equal(again?.attempt, 2);
+        assert.equal(await store.releaseLeases([]), 0);
+      });
+
       it('retries after a timeout with backoff, holding back only the same order meanwhile', async () => {
         const a1 = await enqueue('A1', A);
         const a2 = await enqueue('A2', A);
