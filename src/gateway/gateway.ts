@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
@@ -16,6 +18,7 @@ import { GatewayMetrics } from './metrics.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import type { ActionContext } from './outbound-actions.js';
 import { PlatformActions, RisActions } from './outbound-actions.js';
+import { useCdaValidationWorker } from './reports/cda-validation.js';
 import { ReportActions } from './reports/report-actions.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
@@ -56,10 +59,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #webhooks: WebhookDispatcher;
   #http: FastifyInstance | undefined;
   #timers: NodeJS.Timeout[] = [];
+  readonly #releaseCdaWorker = useCdaValidationWorker();
   #mllpAddress: AddressInfo | undefined;
   #apiAddress: AddressInfo | undefined;
 
-  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number) {
+  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string) {
     super();
     this.config = config;
     this.store = store;
@@ -77,7 +81,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.reports = new ReportActions(ctx);
     this.#outbound = new OutboundDispatcher({
       store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
-      ackTimeoutMs: config.partner.ackTimeoutMs, pollMs,
+      ackTimeoutMs: config.partner.ackTimeoutMs, pollMs, workerId: instanceId,
       onParked: async (claim, reason, errors) => {
         const event: GatewayEvent = { type: 'delivery.failed', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, errors } };
         await store.transaction((tx) => this.enqueueEvent(tx, event));
@@ -85,20 +89,21 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       },
       onDelivered: (claim) => this.#emit([{ type: 'order.updated', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { delivered: true } }]),
     });
-    this.#webhooks = new WebhookDispatcher({ store, webhooks: config.webhooks, metrics: this.metrics, logger: logger.child({ component: 'webhooks' }) });
+    this.#webhooks = new WebhookDispatcher({ store, webhooks: config.webhooks, metrics: this.metrics, logger: logger.child({ component: 'webhooks' }), workerId: instanceId });
   }
 
   /** Opens the store (migrating it), starts the MLLP listener, the dispatchers and the API. */
   static async start(config: GatewayConfig, options: GatewayStartOptions = {}): Promise<Gateway> {
     const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
-    if (config.storage.url.startsWith('sqlite:')) await mkdir(config.dataDir, { recursive: true });
+    await mkdir(config.dataDir, { recursive: true });
+    const instanceId = await readInstanceId(config.dataDir);
     const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes, logger: logger.child({ component: 'mllp-client' }),
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
-    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500);
+    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId);
     gw.documents = options.documents;
     try {
       await gw.#start(options);
@@ -122,6 +127,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
     });
     this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
+    const released = await this.store.releaseLeases([this.#outbound.workerId, this.#webhooks.workerId]);
+    if (released) this.logger.warn({ released }, 'resending what this instance left in flight before its last stop');
     this.#outbound.start();
     this.#webhooks.start();
     if (options.http) {
@@ -180,7 +187,25 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     await this.#webhooks.stop();
     await this.client.close().catch(() => undefined);
     await this.store.close();
+    await this.#releaseCdaWorker();
   }
+}
+
+/**
+ * The identity of this instance, kept in its data directory: the outbox claims it holds survive a
+ * crash under the same name, so a restarted instance resends at once what it left in flight.
+ */
+async function readInstanceId(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'instance-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^[A-Za-z0-9-]{8,64}$/.test(id)) return id;
+  } catch {
+    // first start: create it below
+  }
+  const id = randomUUID();
+  await writeFile(file, `${id}\n`, { flag: 'w' });
+  return id;
 }
 
 async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {

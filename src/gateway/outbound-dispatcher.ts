@@ -13,6 +13,8 @@ export interface OutboundDispatcherOptions {
   logger: Logger;
   ackTimeoutMs: number;
   pollMs?: number;
+  /** Stable id of this instance: after a restart it takes back at once what it left in flight. */
+  workerId?: string;
   /** Called after an AA (inside no transaction), e.g. to count deliveries. */
   onDelivered?: (claim: OutboxClaim, result: MllpSendResult) => Promise<void> | void;
   /** Called when a message is parked (AE), e.g. to emit the `delivery.failed` webhook. */
@@ -29,11 +31,17 @@ export interface OutboundDispatcherOptions {
  */
 export class OutboundDispatcher {
   readonly #o: OutboundDispatcherOptions;
-  readonly #workerId = `out-${randomUUID().slice(0, 8)}`;
+  readonly #workerId: string;
+
+  /** The name under which this dispatcher leases items. */
+  get workerId(): string {
+    return this.#workerId;
+  }
   readonly #loop: WakeableLoop;
 
   constructor(options: OutboundDispatcherOptions) {
     this.#o = options;
+    this.#workerId = options.workerId ? `out-${options.workerId}` : `out-${randomUUID().slice(0, 8)}`;
     this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 500, (e) => options.logger.error({ err: e }, 'outbox dispatcher step failed'));
   }
 
@@ -75,6 +83,8 @@ export class OutboundDispatcher {
     if (result.code === 'AA') {
       await store.markDelivered(claim.id, ack);
       metrics.messagesOut.inc({ type, outcome: 'AA' });
+      const item = await store.getOutboxItem(claim.id);
+      if (item) metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
       logger.info({ outboxId: claim.id, controlId: claim.controlId, durationMs: result.durationMs }, 'delivered');
       await this.#o.onDelivered?.(claim, result);
       return true;

@@ -31,6 +31,8 @@ export interface WebhookDispatcherOptions {
   logger: Logger;
   timeoutMs?: number;
   pollMs?: number;
+  /** Stable id of this instance (see `OutboundDispatcherOptions.workerId`). */
+  workerId?: string;
 }
 
 /**
@@ -40,11 +42,17 @@ export interface WebhookDispatcherOptions {
  */
 export class WebhookDispatcher {
   readonly #o: WebhookDispatcherOptions;
-  readonly #workerId = `wh-${randomUUID().slice(0, 8)}`;
+  readonly #workerId: string;
+
+  /** The name under which this dispatcher leases items. */
+  get workerId(): string {
+    return this.#workerId;
+  }
   readonly #loop: WakeableLoop;
 
   constructor(options: WebhookDispatcherOptions) {
     this.#o = options;
+    this.#workerId = options.workerId ? `wh-${options.workerId}` : `wh-${randomUUID().slice(0, 8)}`;
     this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 1000, (e) => options.logger.error({ err: e }, 'webhook dispatcher step failed'));
   }
 
