@@ -8,6 +8,11 @@ import type { Gateway } from '../../gateway.js';
  * `fetch` and a bearer header; browsers' EventSource cannot send one).
  */
 export async function eventRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+  const open = new Set<() => void>();
+  // Streams never end by themselves: close them when the server stops, or close() would wait for them.
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
   app.get('/api/events', { schema: { tags: ['system'], summary: 'Live gateway events (text/event-stream)' } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -19,10 +24,14 @@ export async function eventRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(light)}\n\n`);
     };
     const ping = setInterval(() => res.write(`: ping\n\n`), 15_000);
-    gw.on('event', onEvent);
-    req.raw.on('close', () => {
+    const end = (): void => {
       clearInterval(ping);
       gw.off('event', onEvent);
-    });
+      open.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    open.add(end);
+    gw.on('event', onEvent);
+    req.raw.on('close', end);
   });
 }
