@@ -66,7 +66,8 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
     if (q) {
       const all = (await gw.store.listOrders({ role, ...(state ? { state } : {}), limit: 1000 })).items.map(orderSummary);
       const needle = q.toLowerCase();
-      const hits = all.filter((o) => [o.placerOrderNumber, o.patientId, o.patientName].some((v) => v?.toLowerCase().includes(needle)));
+      const hits = all.filter((o) => (!patientId || o.patientId === patientId)
+        && [o.placerOrderNumber, o.patientId, o.patientName].some((v) => v?.toLowerCase().includes(needle)));
       return { total: hits.length, items: hits.slice(offset, offset + limit) };
     }
     const page = await gw.store.listOrders({ role, ...(state ? { state } : {}), ...(patientId ? { patientId } : {}), limit, offset });

@@ -24,8 +24,8 @@ export async function validateRoutes(app: FastifyInstance, gw: Gateway): Promise
       const r = await gw.documents.validateCda(body);
       return { kind: 'cda', profile: r.profile, valid: r.valid, issues: r.issues };
     }
-    const text = body.toString('latin1').includes('\r') ? body : Buffer.from(body.toString('latin1').replace(/\r?\n/g, '\r'), 'latin1');
-    const report = validateMessage(text, { profile: (req.query.profile ?? 'auto') as 'auto' });
+    // The bytes as received: LF or CRLF separators are tolerated and reported (TLR-GEN-008), as by the CLI.
+    const report = validateMessage(body, { profile: (req.query.profile ?? 'auto') as 'auto' });
     return { kind: 'hl7', profile: report.profile, valid: report.valid, issues: report.issues, tree: report.message?.toJSON() ?? null };
   });
 }
