@@ -126,6 +126,8 @@ describe('Schematron compiler on hand-written schematrons', () => {
     try {
       await cp(fixtures, copy, { recursive: true });
       const schematron = path.join(copy, 'features.sch');
+      // The cache is keyed by content (checkouts share it): make this copy's content new to the cache.
+      await writeFile(schematron, `${await readFile(schematron, 'utf8')}\n<!-- copy ${path.basename(copy)} -->\n`);
       const first = await SchematronValidator.load(schematron, { cacheDir, phase: 'onlyOrders' });
       assert.equal(first.fromCache, false);
       const second = await SchematronValidator.load(schematron, { cacheDir, phase: 'onlyOrders' });
