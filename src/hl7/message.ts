@@ -158,13 +158,40 @@ export class Message {
 
   /** ER7 text with CR segment terminators. */
   toString(): string {
+    if (this.#unchanged()) return this.#source!.text;
     const body = this.segments.map((s) => s.toString()).join(SEGMENT_TERMINATOR);
     return this.trailingTerminator ? body + SEGMENT_TERMINATOR : body;
   }
 
   /** The wire bytes in the message's character set (MSH-18). */
   toBytes(): Buffer {
+    const source = this.#source;
+    if (source?.bytes && this.#unchanged() && source.charset === this.charset && source.hadBom === this.hadBom) return Buffer.from(source.bytes);
     return encodeText(this.toString(), this.charset, this.hadBom);
+  }
+
+  /**
+   * Remembers the text and bytes a parsed message came from, so that serializing it unchanged costs
+   * a comparison instead of a join and an encoding (forwarding and journaling large base64 documents).
+   * Only kept when the source is already in canonical form (CR separators, no skipped lines).
+   * @internal called by the parser
+   */
+  rememberSource(text: string, bytes: Buffer | undefined): void {
+    this.#source = { text, bytes, charset: this.charset, hadBom: this.hadBom, trailing: this.trailingTerminator, segments: [...this.segments], lines: this.segments.map((s) => s.toString()) };
+  }
+
+  #source: { text: string; bytes: Buffer | undefined; charset: Charset; hadBom: boolean; trailing: boolean; segments: Segment[]; lines: string[] } | undefined;
+
+  /** True while the segments (and each one's serialization) are those of the parsed source. */
+  #unchanged(): boolean {
+    const src = this.#source;
+    if (!src || src.trailing !== this.trailingTerminator || src.segments.length !== this.segments.length) return false;
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      // A segment keeps returning the very same string while unchanged: identity, not content, is compared.
+      if (seg !== src.segments[i] || seg.toString() !== src.lines[i]) return false;
+    }
+    return true;
   }
 
   /** Tree of decoded values: segments → fields → repetitions → components → sub-components. */

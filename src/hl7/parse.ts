@@ -153,7 +153,7 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       continue;
     }
     const fields = name === 'MSH' ? splitMsh(line, d) : line.split(d.field);
-    const segment = new Segment(name, fields, codec);
+    const segment = new Segment(name, fields, codec, line);
     message.segments.push(segment);
     // MSH-2 (from index 4 to 7) holds the escape character itself: look past it.
     if (line.length > maxField || (hasControl && CONTROL.test(line)) || line.indexOf(d.escape, name === 'MSH' ? 8 : 4) >= 0) {
@@ -161,6 +161,7 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     }
   }
 
+  if (lineEnding === 'CR' && message.segments.length === lines.length) message.rememberSource(text, bytes && hadBom ? (typeof input === 'string' ? undefined : Buffer.from(input)) : bytes);
   const msh = message.segments[0]!;
   if (msh.fieldCount < 9) {
     errors.push(new Hl7Error('TLR_ERR_HL7_TRUNCATED_MSH',
@@ -267,7 +268,7 @@ function splitMsh(line: string, d: Delimiters): string[] {
 function checkFields(segment: Segment, where: Location, d: Delimiters, charset: Charset, maxField: number, errors: Hl7Error[], warnings: Hl7Error[]): void {
   const start = segment.name === 'MSH' ? 3 : 1;
   for (let n = start; n <= segment.fieldCount; n++) {
-    const raw = segment.fields[n]!;
+    const raw = segment.rawField(n);
     if (raw.length <= maxField && !CONTROL.test(raw) && escapesWellFormed(raw, d)) continue;
     const at: Location = { ...where, field: n };
     if (raw.length > maxField) {

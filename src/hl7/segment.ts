@@ -13,23 +13,35 @@ export type ComponentInput = string | readonly string[];
  */
 export class Segment {
   readonly name: string;
-  readonly fields: string[];
+  readonly #fields: string[];
   readonly #codec: Codec;
+  /** The segment's ER7 text while unchanged since parsing or the last serialization (rebuilt lazily). */
+  #line: string | undefined;
 
-  constructor(name: string, fields: string[], codec: Codec) {
+  constructor(name: string, fields: string[], codec: Codec, line?: string) {
     this.name = name;
-    this.fields = fields;
+    this.#fields = fields;
     this.#codec = codec;
+    this.#line = line;
+  }
+
+  /**
+   * The ER7 text of every field, mutable. Reading it through this accessor forgets the cached
+   * serialization (the caller may change the array), so prefer `rawField`, `get` and `set`.
+   */
+  get fields(): string[] {
+    this.#line = undefined;
+    return this.#fields;
   }
 
   /** Highest field number present. */
   get fieldCount(): number {
-    return this.fields.length - 1;
+    return this.#fields.length - 1;
   }
 
   /** ER7 text of field `n` (all repetitions). */
   rawField(n: number): string {
-    return this.fields[n] ?? '';
+    return this.#fields[n] ?? '';
   }
 
   /** The repetitions of field `n` (an empty field has none). MSH-1 and MSH-2 are never split. */
@@ -79,13 +91,14 @@ export class Segment {
     if (this.#isMshSpecial(p.field)) {
       throw new Hl7Error('TLR_ERR_HL7_BAD_PATH', `MSH-${p.field} holds the delimiters and cannot be set`);
     }
+    this.#line = undefined;
     const d = this.#codec.delimiters;
-    while (this.fields.length <= p.field) this.fields.push('');
+    while (this.#fields.length <= p.field) this.#fields.push('');
     if (p.repetition === undefined && p.component === undefined) {
-      this.fields[p.field] = raw;
+      this.#fields[p.field] = raw;
       return this;
     }
-    const reps = splitOrEmpty(this.fields[p.field]!, d.repetition);
+    const reps = splitOrEmpty(this.#fields[p.field]!, d.repetition);
     const ri = (p.repetition ?? 1) - 1;
     while (reps.length <= ri) reps.push('');
     if (p.component === undefined) {
@@ -105,7 +118,7 @@ export class Segment {
       }
       reps[ri] = trimTrailing(comps).join(d.component);
     }
-    this.fields[p.field] = trimTrailing(reps, true).join(d.repetition);
+    this.#fields[p.field] = trimTrailing(reps, true).join(d.repetition);
     return this;
   }
 
@@ -130,9 +143,10 @@ export class Segment {
 
   /** The segment as ER7 text, without terminator. */
   toString(): string {
+    if (this.#line !== undefined) return this.#line;
     const fs = this.#codec.delimiters.field;
-    if (this.name === 'MSH') return 'MSH' + fs + this.fields.slice(2).join(fs);
-    return this.fields.join(fs);
+    this.#line = this.name === 'MSH' ? 'MSH' + fs + this.#fields.slice(2).join(fs) : this.#fields.join(fs);
+    return this.#line;
   }
 
   #isMshSpecial(n: number): boolean {
