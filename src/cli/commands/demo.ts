@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
@@ -87,6 +88,7 @@ export function registerDemoCommand(program: Command): void {
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {
         await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+        if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
         throw e;
       }
       for (const l of summaryLines(summary)) out(l);
@@ -100,6 +102,8 @@ export function registerDemoCommand(program: Command): void {
         });
       }
       await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+      // A directory the demo created for itself goes with it; one given with --data-dir stays.
+      if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
       if (o.json) await writeOut(`${demoJsonLine(summary)}\n`);
       // A first compilation of the CDA rule sets that `auto` gave up waiting for still runs in a child
       // process, which would keep this one alive for minutes: the demo is over, so leave now.

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
@@ -134,6 +134,7 @@ export function registerSimulateCommand(program: Command): void {
       await waitForOutbox(gw, 5_000);
       const conformance = await collectConformance(gw.store);
       await gw.stop();
+      if (!o.dataDir) await rm(gw.config.dataDir, { recursive: true, force: true });
       const ok = conformance.errors === 0 && conformance.percent === 100 && sim.stats.failures === 0 && conformance.unacknowledged === 0
         && conformance.acks.AE === 0 && conformance.acks.AR === 0;
       print('');
@@ -171,10 +172,12 @@ export function registerSimulateCommand(program: Command): void {
         result = await sim.run();
       } catch (e) {
         await gw.stop();
+        if (!o.dataDir) await rm(gw.config.dataDir, { recursive: true, force: true });
         throw e;
       }
       const conformance = await collectConformance(gw.store);
       await gw.stop();
+      if (!o.dataDir) await rm(gw.config.dataDir, { recursive: true, force: true });
       const byState: Record<string, number> = {};
       for (const r of result.outcomes) byState[r.state ?? 'UNKNOWN'] = (byState[r.state ?? 'UNKNOWN'] ?? 0) + 1;
       const problems = result.outcomes.flatMap((r: RisOrderOutcome) => r.problems.map((p) => `${r.key.placerNumber}: ${p}`));
