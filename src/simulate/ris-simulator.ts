@@ -139,7 +139,8 @@ export class RisSimulator {
       if (verdict?.accepted) detail = `${verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType)).join(' + ')} protocol`;
       else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
       this.#print(`${accepted ? 'accepted' : 'refused'}`.padEnd(21) + `${outcome.key.placerNumber}  ${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`);
-      if (accepted && e.state === 'ACCEPTED') {
+      // A request planned for cancellation before the decision is cancelled even when the acceptance overtook the cancellation.
+      if (accepted && e.state === 'ACCEPTED' && outcome.plan.cancel !== 'before-decision') {
         if (outcome.plan.cancel === 'after-acceptance') this.#cancel(outcome, this.#o.cancelDelayMs ?? 100);
         else if (outcome.plan.postExam) this.#sendPostExam(outcome);
       }
