@@ -6,7 +6,8 @@ export type GatewayErrorCode =
   | 'TLR_ERR_GATEWAY_INVALID_REQUEST'
   | 'TLR_ERR_GATEWAY_UNAUTHORIZED'
   | 'TLR_ERR_GATEWAY_WRONG_ROLE'
-  | 'TLR_ERR_GATEWAY_INVALID_MESSAGE';
+  | 'TLR_ERR_GATEWAY_INVALID_MESSAGE'
+  | 'TLR_ERR_GATEWAY_NOT_READY';
 
 export class GatewayError extends Error {
   override readonly name: string = 'GatewayError';

@@ -100,7 +100,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
-      maxFrameBytes: config.mllp.maxFrameBytes, logger: logger.child({ component: 'mllp-client' }),
+      maxFrameBytes: config.mllp.maxFrameBytes, logger,
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
     const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId);
@@ -126,7 +126,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       logger: this.logger.child({ component: 'mllp-server' }),
       ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
     });
-    this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
     const released = await this.store.releaseLeases([this.#outbound.workerId, this.#webhooks.workerId]);
     if (released) this.logger.warn({ released }, 'resending what this instance left in flight before its last stop');
     this.#outbound.start();
@@ -136,6 +135,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       await this.#http.listen({ port: config.api.port, host: config.api.host });
       this.#apiAddress = this.#http.server.address() as AddressInfo;
     }
+    // The partner is let in last, once everything that handles and reports its messages runs.
+    this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
     await this.#refreshGauges();
     this.#timers.push(setInterval(() => void this.#refreshGauges(), 5_000).unref());
     const prune = () => void this.store.pruneContent(config.retention.contentDays)

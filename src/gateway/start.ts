@@ -3,16 +3,28 @@ import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { consoleRoutes } from './console/index.js';
 import { buildHttpApp } from './http/app.js';
+import { warmUpCdaValidation } from './reports/cda-validation.js';
 import { documentHandling } from './reports/document-inbound.js';
 
 /**
  * Starts a complete half-connector: the gateway core, its REST API (with docs) and, when available,
  * the documents layer and the console. The one place that assembles the product.
  */
-export async function startGateway(config: GatewayConfig, options: { logger?: Logger; pollMs?: number } = {}): Promise<Gateway> {
-  return Gateway.start(config, {
-    ...options,
+export async function startGateway(config: GatewayConfig, options: { logger?: Logger; pollMs?: number; warmUpCda?: boolean } = {}): Promise<Gateway> {
+  const { warmUpCda = true, ...rest } = options;
+  const gw = await Gateway.start(config, {
+    ...rest,
     documents: documentHandling(config),
-    http: (gw) => buildHttpApp(gw, { extra: (app) => consoleRoutes(app) }),
+    http: (g) => buildHttpApp(g, { extra: (app) => consoleRoutes(app) }),
   });
+  if (warmUpCda) {
+    // Reports are validated against the ANS rule sets, compiled once per machine (minutes on a first
+    // start): prepare them now in the background rather than on the first report.
+    const started = Date.now();
+    warmUpCdaValidation().then(
+      () => gw.logger.info({ ms: Date.now() - started }, 'CDA rule sets ready'),
+      (e: unknown) => gw.logger.error({ err: e }, 'CDA rule sets could not be prepared; reports will be refused until they are'),
+    );
+  }
+  return gw;
 }

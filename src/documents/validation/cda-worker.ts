@@ -1,10 +1,10 @@
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { CdaValidationOptions, CdaValidationReport } from './cda-validator.js';
-import { validateCda } from './cda-validator.js';
+import { validateCda, warmUpCdaValidation } from './cda-validator.js';
 
-interface Request { id: number; xml: Uint8Array | string; options: CdaValidationOptions }
-type Reply = { id: number; report: CdaValidationReport } | { id: number; error: { message: string; code?: string } };
+type Request = { id: number; kind: 'validate'; xml: Uint8Array | string; options: CdaValidationOptions } | { id: number; kind: 'warmUp' };
+type Reply = { id: number; report: unknown } | { id: number; error: { message: string; code?: string } };
 
 /**
  * CDA validation off the main thread. Running the ANS rule sets takes from a few hundred
@@ -14,14 +14,33 @@ type Reply = { id: number; report: CdaValidationReport } | { id: number; error: 
 export class CdaValidationWorker {
   #worker: Worker | undefined;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (r: CdaValidationReport) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
+  #ready: Promise<void> | undefined;
+  #isReady = false;
 
   validate(xml: Uint8Array | string, options: CdaValidationOptions = {}): Promise<CdaValidationReport> {
+    return this.#request({ id: this.#next++, kind: 'validate', xml, options });
+  }
+
+  /**
+   * Loads (compiling on a cold cache, which takes minutes) every rule set in the worker, once; later
+   * validations are then fast. Resolves when the worker is ready.
+   */
+  warmUp(): Promise<void> {
+    this.#ready ??= this.#request<unknown>({ id: this.#next++, kind: 'warmUp' }).then(() => { this.#isReady = true; });
+    return this.#ready;
+  }
+
+  /** True once `warmUp` finished: validations no longer wait for rule-set compilation. */
+  get ready(): boolean {
+    return this.#isReady;
+  }
+
+  #request<T>(req: Request): Promise<T> {
     const worker = this.#ensure();
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, xml, options } satisfies Request);
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(req.id, { resolve: resolve as (r: never) => void, reject });
+      worker.postMessage(req);
     });
   }
 
@@ -33,10 +52,12 @@ export class CdaValidationWorker {
       if (!p) return;
       this.#pending.delete(reply.id);
       if ('error' in reply) p.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else p.resolve(reply.report);
+      else p.resolve(reply.report as never);
     });
     const failAll = (e: Error): void => {
       this.#worker = undefined;
+      this.#ready = undefined;
+      this.#isReady = false;
       for (const p of this.#pending.values()) p.reject(e);
       this.#pending.clear();
     };
@@ -51,6 +72,8 @@ export class CdaValidationWorker {
   async close(): Promise<void> {
     const w = this.#worker;
     this.#worker = undefined;
+    this.#ready = undefined;
+    this.#isReady = false;
     if (w) await w.terminate();
   }
 }
@@ -58,8 +81,9 @@ export class CdaValidationWorker {
 if (!isMainThread && parentPort) {
   const port = parentPort;
   port.on('message', (req: Request) => {
-    validateCda(req.xml, req.options).then(
-      (report) => port.postMessage({ id: req.id, report: JSON.parse(JSON.stringify(report)) as CdaValidationReport } satisfies Reply),
+    const work: Promise<unknown> = req.kind === 'warmUp' ? warmUpCdaValidation() : validateCda(req.xml, req.options);
+    work.then(
+      (report) => port.postMessage({ id: req.id, report: JSON.parse(JSON.stringify(report ?? null)) as unknown } satisfies Reply),
       (e: unknown) => port.postMessage({ id: req.id, error: { message: (e as Error).message, code: (e as { code?: string }).code } } satisfies Reply),
     );
   });

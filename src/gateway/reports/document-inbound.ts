@@ -4,7 +4,7 @@ import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
-import { validateCdaOffThread as validateCda } from './cda-validation.js';
+import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
 import type { GatewayConfig } from '../config.js';
@@ -39,7 +39,15 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
       const issues: Finding[] = [...r.report.issues];
       const doc = r.value?.document;
       if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
-        const cda = await validateCda(doc.bytes);
+        let cda;
+        try {
+          cda = await validateCda(doc.bytes);
+        } catch (e) {
+          if (!(e instanceof CdaRulesNotReadyError)) throw e;
+          // AR 206: the message is not at fault; the sender retries after its backoff.
+          issues.push({ severity: 'error', rule: 'CDA-RULES-NOT-READY', location: 'OBX-5.5', message: e.message, condition: '206' });
+          return { profile: null, valid: false, issues, message };
+        }
         for (const i of cda.issues) {
           if (i.severity === 'info') continue;
           issues.push({
@@ -52,8 +60,10 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
     },
 
     nack(message: Message, report: ValidationReport): Message {
-      const errors = report.issues.filter((i) => i.severity === 'error').slice(0, 20).map(toAckError);
-      return buildDocumentAck(message, { code: 'AE', errors });
+      const errors = report.issues.filter((i) => i.severity === 'error');
+      // Only circumstantial conditions (204-207: unknown order, not ready…) → AR, "may be sent again later".
+      const code = errors.every((e) => ['204', '205', '206', '207'].includes(e.condition) && !e.rule.startsWith('CDA:')) ? 'AR' : 'AE';
+      return buildDocumentAck(message, { code, errors: errors.slice(0, 20).map(toAckError) });
     },
 
     async validateCda(xml: Uint8Array) {

@@ -2,7 +2,7 @@ import type { GeneratedImagingReport, ImagingReportInput } from '../../documents
 import { ImagingReportError, generateImagingReport } from '../../documents/report/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
 import { DocumentTransportError, buildDocumentMessage, validateDocumentMessage } from '../../documents/transport/index.js';
-import { validateCdaOffThread as validateCda } from './cda-validation.js';
+import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
 import type { OrderKey } from '../../store/index.js';
 import { GatewayError } from '../errors.js';
 import type { OrderData } from '../order-data.js';
@@ -81,7 +81,13 @@ export class ReportActions {
       if (e instanceof ImagingReportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', e.message, 422, { problems: (e as { problems?: unknown }).problems });
       throw e;
     }
-    const cda = await validateCda(generated.xml);
+    let cda;
+    try {
+      cda = await validateCda(generated.xml);
+    } catch (e) {
+      if (e instanceof CdaRulesNotReadyError) throw new GatewayError('TLR_ERR_GATEWAY_NOT_READY', e.message, 503);
+      throw e;
+    }
     if (!cda.valid) {
       throw new GatewayError('TLR_ERR_GATEWAY_INVALID_MESSAGE', 'The generated CDA report does not pass the XSD and ANS schematrons; it was not sent', 422, {
         findings: cda.issues.filter((i) => i.severity === 'error').slice(0, 50),

@@ -21,7 +21,13 @@ export async function validateRoutes(app: FastifyInstance, gw: Gateway): Promise
     const start = body.subarray(0, 200).toString('latin1').trimStart();
     if (start.startsWith('<')) {
       if (!gw.documents) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'CDA validation is not available in this gateway', 400);
-      const r = await gw.documents.validateCda(body);
+      let r;
+      try {
+        r = await gw.documents.validateCda(body);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'TLR_ERR_GATEWAY_CDA_RULES_NOT_READY') throw new GatewayError('TLR_ERR_GATEWAY_NOT_READY', (e as Error).message, 503);
+        throw e;
+      }
       return { kind: 'cda', profile: r.profile, valid: r.valid, issues: r.issues };
     }
     // The bytes as received: LF or CRLF separators are tolerated and reported (TLR-GEN-008), as by the CLI.
