@@ -60,7 +60,9 @@ export async function render(root) {
       const isXml = content.trimStart().startsWith('<');
       try {
         const qs = !isXml && profile.value !== 'auto' ? `?profile=${profile.value}` : '';
-        const body = fileBytes ? new Blob([fileBytes]) : content;
+        // A text area turns every line break into LF: give pasted HL7 its CR segment terminators back,
+        // so that the report is about the message, not about the text area. Files are sent as they are.
+        const body = fileBytes ? new Blob([fileBytes]) : isXml ? content : content.replace(/\r\n|\n/g, '\r');
         const report = await api(`/api/validate${qs}`, { method: 'POST', body, contentType: isXml ? 'application/xml' : 'text/plain; charset=utf-8' });
         showReport(report, content);
       } catch (err) {
