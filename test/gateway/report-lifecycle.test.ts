@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { verifyWebhookSignature } from '../../src/gateway/webhook-dispatcher.js';
 import { MllpClient } from '../../src/mllp/index.js';
 import { parseMessage, readAck } from '../../src/hl7/index.js';
 import type { OrderKey } from '../../src/store/index.js';
@@ -22,10 +25,35 @@ async function reportsOf(gw: GatewayPair['ris']): Promise<ReportRecord[]> {
   return ((o?.data ?? {}) as { reports?: ReportRecord[] }).reports ?? [];
 }
 
+const WEBHOOK_SECRET = 'report-webhook-secret-0123456789';
+
+/** The RIS host software: receives the gateway's webhooks and checks their signature. */
+const hooks: Array<{ type: string; signed: boolean; data: Record<string, unknown> }> = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+  req.on('end', () => {
+    const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+    hooks.push({ type: event.type, signed: verifyWebhookSignature(WEBHOOK_SECRET, body, String(req.headers['x-cisis-tlr-signature'] ?? '')), data: event.data });
+    res.writeHead(204).end();
+  });
+});
+
+async function hook(type: string): Promise<{ type: string; signed: boolean; data: Record<string, unknown> }> {
+  for (let i = 0; i < 300; i++) {
+    const h = hooks.find((x) => x.type === type);
+    if (h) return h;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${type} webhook; received ${hooks.map((h) => h.type).join(', ')}`);
+}
+
 describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 → T04 over MLLP)', { timeout: 600_000 }, () => {
   let pair: GatewayPair;
   before(async () => {
-    pair = await startGatewayPair();
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    pair = await startGatewayPair({ ris: { webhooks: [{ url, secret: WEBHOOK_SECRET, events: ['report.received', 'report.replaced', 'report.deleted'] }] } });
     await pair.ris.ris.createOrder(order);
     await pair.waitFor('platform', (e) => e.type === 'order.received');
     await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
@@ -33,7 +61,10 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
     await pair.waitFor('platform', (e) => e.type === 'postexam.received');
   });
-  after(async () => pair?.stop());
+  after(async () => {
+    await pair?.stop();
+    receiver.close();
+  });
 
   it('refuses a report request before anything is sent when the order lacks what the CDA header needs', async () => {
     await assert.rejects(pair.platform.reports.submit(key, { content, accessionNumber: 'UNKNOWN' }), /no exam with accession number UNKNOWN/);
@@ -46,6 +77,10 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     assert.match(sent.report.viewerUrl ?? '', /idCDA=/);
     const e = await pair.waitFor('ris', (ev) => ev.type === 'report.received');
     assert.equal(e.state, 'REPORTED');
+    const h = await hook('report.received');
+    assert.equal(h.signed, true, 'HMAC signature verified by the host');
+    assert.equal(h.data['placerOrderNumber'], key.placerNumber);
+    assert.equal(h.data['state'], 'REPORTED');
     const reports = await reportsOf(pair.ris);
     assert.equal(reports.length, 1);
     assert.equal(reports[0]!.status, 'current');
@@ -65,6 +100,7 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     assert.deepEqual(sent.report.setId, first.setId);
     assert.notDeepEqual(sent.report.documentId, first.documentId);
     await pair.waitFor('ris', (ev) => ev.type === 'report.replaced');
+    assert.equal((await hook('report.replaced')).signed, true);
     const reports = await reportsOf(pair.ris);
     assert.deepEqual(reports.map((r) => [r.version, r.status]), [[1, 'replaced'], [2, 'current']]);
   });
@@ -73,6 +109,8 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     await pair.platform.reports.delete(key);
     const e = await pair.waitFor('ris', (ev) => ev.type === 'report.deleted');
     assert.equal(e.state, 'COMPLEMENTED');
+    assert.equal((await hook('report.deleted')).data['state'], 'COMPLEMENTED');
+    assert.deepEqual(hooks.map((x) => x.type), ['report.received', 'report.replaced', 'report.deleted'], 'only the subscribed events, in order');
     const reports = await reportsOf(pair.ris);
     assert.deepEqual(reports.map((r) => r.status), ['replaced', 'deleted']);
   });
