@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { registerValidateCommand } from '../../src/cli/commands/validate.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { buildAck, tryParseMessage } from '../../src/hl7/index.js';
@@ -14,7 +14,7 @@ import { repoRoot } from '../helpers/paths.js';
 import * as fx from '../tlr/fixtures.js';
 import type { Browser, GatewayPair } from './harness.js';
 import { API_KEY, callApi, freePort, launchBrowser, startPair, startTestGateway, waitFor } from './harness.js';
-import { ORDERS, acceptBody, postExamBody, protocolPdf, refuseBody } from './scenario.js';
+import { ORDERS, acceptBody, postExamBody, protocolPdf, refuseBody, reportContent } from './scenario.js';
 
 /**
  * The console in a real browser against real gateways: login, the worklist updated live by the
@@ -56,6 +56,21 @@ async function open(gw: Gateway, hash: string): Promise<void> {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.locator('#api-key').waitFor({ state: 'detached' });
   }
+}
+
+/**
+ * The PDF a report item of the order page shows: its `<iframe>` must load a blob URL (the API needs
+ * the bearer header, which an `src` pointing at it could not send); the blob is read back in the page.
+ */
+async function shownPdf(item: Locator): Promise<{ type: string; size: number; head: string }> {
+  const frame = item.locator('iframe.pdf-frame');
+  await frame.waitFor();
+  const src = await frame.getAttribute('src');
+  assert.match(src ?? '', /^blob:/, 'the PDF is shown from a blob URL');
+  return page.evaluate(async (url) => {
+    const b = await (await fetch(url)).blob();
+    return { type: b.type, size: b.size, head: await b.slice(0, 5).text() };
+  }, src!);
 }
 
 /** Sends a message to a gateway's MLLP port as a partner would; returns the ACK code. */
@@ -204,6 +219,77 @@ describe('web console', { timeout: 120_000 }, () => {
     // The PDF viewer needs a moment to paint its first page.
     await page.waitForTimeout(1500);
     await screenshot('console-order', { fullPage: true });
+  });
+
+  it('follows the order to its imaging report: version 1 with its PDF, then a replacement current and version 1 replaced, MDM messages acknowledged on the timeline', async () => {
+    // Still on the RIS console's page of OPN101, post-exam information sent: the report arrives live.
+    assert.match(page.url(), /#\/orders\/OPN101/);
+    await page.evaluate(() => { (window as unknown as { sameOrderPage: boolean }).sameOrderPage = true; });
+    const submitted = await callApi(pair.platform, 'POST', '/api/orders/OPN101/reports', { content: reportContent });
+    assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
+    const firstReport = submitted.json['report'] as { title: string; version: number };
+    assert.equal(firstReport.version, 1);
+
+    const v1 = page.locator('#card-reports li.report[data-version="1"]');
+    await page.locator('#card-reports li.report[data-version="1"][data-status="current"]').waitFor();
+    await page.locator('.order-head [data-state="REPORTED"]').waitFor();
+    assert.equal(await v1.locator('.report-title').innerText(), firstReport.title);
+    assert.match(firstReport.title, /^CR d'imagerie médicale/);
+    assert.equal(await v1.locator('.report-status').innerText(), 'En vigueur');
+    assert.equal(await v1.locator('.report-version').innerText(), 'version 1');
+    assert.match(await v1.locator('.report-meta').innerText(), /Transmis par MDM\^T02\s+AA/);
+    assert.equal(await v1.locator('a.report-message').getAttribute('href'), `#/messages/${await v1.getAttribute('data-message-id')}`);
+
+    // The PDF of the version in force is shown at once, from a blob URL fetched with the bearer header.
+    const messageIdV1 = Number(await v1.getAttribute('data-message-id'));
+    const pdfV1 = await shownPdf(v1);
+    const served = Buffer.from(await (await fetch(`http://127.0.0.1:${pair.ris.apiPort}/api/orders/OPN101/reports/${messageIdV1}?format=pdf`, { headers: { authorization: `Bearer ${API_KEY}` } })).arrayBuffer());
+    assert.equal(served.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.deepEqual(pdfV1, { type: 'application/pdf', size: served.length, head: '%PDF-' });
+
+    const replaced = await callApi(pair.platform, 'POST', '/api/orders/OPN101/reports/replace', { content: { ...reportContent, conclusion: 'IRM encéphalique normale. Addendum : pas de lésion de la fosse postérieure sur les coupes fines.' } });
+    assert.equal(replaced.status, 202, JSON.stringify(replaced.json));
+    const v2 = page.locator('#card-reports li.report[data-version="2"]');
+    await page.locator('#card-reports li.report[data-version="2"][data-status="current"]').waitFor();
+    await page.locator('#card-reports li.report[data-version="1"][data-status="replaced"]').waitFor();
+    assert.deepEqual(await page.locator('#card-reports li.report').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['version']}:${(e as HTMLElement).dataset['status']}`)),
+      ['2:current', '1:replaced'], 'the newest version first');
+    assert.equal(await v2.locator('.report-status').innerText(), 'En vigueur');
+    assert.equal(await v1.locator('.report-status').innerText(), 'Remplacé');
+    assert.match(await v2.locator('.report-meta').innerText(), /Transmis par MDM\^T10\s+AA/);
+    const pdfV2 = await shownPdf(v2);
+    assert.equal(pdfV2.head, '%PDF-');
+
+    // The replaced version's PDF stays one click away, and closes again.
+    const toggleV1 = v1.locator('button.report-toggle');
+    assert.equal(await toggleV1.getAttribute('aria-expanded'), 'false');
+    assert.equal(await v1.locator('.report-viewer').isVisible(), false);
+    await toggleV1.click();
+    assert.equal(await toggleV1.getAttribute('aria-expanded'), 'true');
+    assert.deepEqual(await shownPdf(v1), pdfV1, 'version 1 shows its own PDF');
+    assert.notEqual(await v1.locator('iframe.pdf-frame').getAttribute('src'), await v2.locator('iframe.pdf-frame').getAttribute('src'));
+    await toggleV1.click();
+    assert.equal(await v1.locator('.report-viewer').isVisible(), false);
+    assert.equal(await toggleV1.innerText(), 'Afficher le PDF');
+
+    // The timeline: the two document messages received, each with the acknowledgement the RIS sent.
+    const exchanged = await page.locator('#timeline .tl-message').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['type']} ${e.querySelector('.badge-code')?.textContent ?? '-'}`));
+    assert.deepEqual(exchanged, ['ORM^O01 AA', 'ORU^R01 AA', 'OMI^O23 AA', 'MDM^T02 AA', 'MDM^T10 AA']);
+    const reportMessages = page.locator('#timeline .tl-message[data-type^="MDM"]');
+    for (const text of await reportMessages.allInnerTexts()) assert.match(text, /Reçu de platform[\s\S]*Compte rendu[\s\S]*ACK renvoyé/);
+    const events = await page.locator('#timeline .tl-transition').allInnerTexts();
+    assert.ok(events.some((e) => /Complétée[\s\S]*Interprétée[\s\S]*compte rendu$/.test(e)), `a transition to REPORTED in ${JSON.stringify(events)}`);
+    assert.ok(events.some((e) => /compte rendu remplacé/.test(e)));
+    assert.equal(await page.evaluate(() => (window as unknown as { sameOrderPage?: boolean }).sameOrderPage), true, 'the page followed the report without a reload');
+
+    // Chromium paints a PDF viewer only inside the viewport: the window is made as tall as the page
+    // for the picture, then given back its size.
+    const viewport = page.viewportSize()!;
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.setViewportSize({ width: viewport.width, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+    await page.waitForTimeout(1500);
+    await screenshot('console-report');
+    await page.setViewportSize(viewport);
   });
 
   it('marks a validator finding at its location in the message viewer and names fields on hover', async () => {

@@ -18,6 +18,8 @@ export async function render(root, { params, query }) {
   const qs = authority ? `?authority=${encodeURIComponent(authority)}` : '';
   /** Blob URLs of the documents shown, by API path: a redraw after a live event reuses them. */
   const documents = new Map();
+  /** Report PDF viewers the operator opened or closed, by message id: a redraw keeps the choice. */
+  const viewerOpen = new Map();
   let order;
 
   async function load() {
@@ -42,7 +44,7 @@ export async function render(root, { params, query }) {
           decisionCard(flows.decision),
           postExamCard(flows.postExamInfo),
           reportsCard(order.reports ?? []))));
-    for (const el of root.querySelectorAll('[data-protocol]')) void showDocument(el);
+    for (const el of root.querySelectorAll('[data-protocol], [data-document]:not([hidden])')) void showDocument(el);
   }
 
   function header(o) {
@@ -175,7 +177,7 @@ export async function render(root, { params, query }) {
       }
       const { url, blob: typed } = doc;
       if (el.dataset.mediaType === 'application/pdf') {
-        // Open parameters of the PDF viewer: no thumbnail pane beside a one-page protocol.
+        // Open parameters of the PDF viewer: no thumbnail pane beside a one-page document.
         mount(el, h('iframe', { src: `${url}#navpanes=0`, title: el.dataset.title, class: 'pdf-frame' }),
           h('a', { href: url, target: '_blank', rel: 'noopener', class: 'small' }, t('common.openInTab')));
       } else {
@@ -204,26 +206,77 @@ export async function render(root, { params, query }) {
         ex.viewerUrl ? [h('dt', {}, t('order.viewer')), h('dd', { class: 'mono small break' }, ex.viewerUrl)] : null))));
   }
 
+  /**
+   * The report versions, newest first. Each one names the MDM message that carried it with that
+   * message's acknowledgement, and its PDF (level 1) shows in the card from a blob URL, like a PDF
+   * protocol; the viewer of the current version is open by default, the others on request.
+   */
   function reportsCard(reports) {
     if (!reports.length) return card('reports', t('order.reports'), h('p', { class: 'muted' }, t('order.noReports')));
-    const sorted = [...reports].sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')));
-    return card('reports', t('order.reports'), h('ul', { class: 'reports' }, sorted.map((r) => h('li', { class: `report report-${r.status ?? 'current'}` },
+    // The same instant is possible for a replacement and its predecessor's record: the version breaks the tie.
+    const sorted = [...reports].sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')) || (b.version ?? 0) - (a.version ?? 0));
+    return card('reports', t('order.reports'), h('ul', { class: 'reports' }, sorted.map(reportItem)));
+  }
+
+  function reportItem(r) {
+    const status = r.status ?? 'current';
+    const version = r.version ?? 1;
+    const title = r.title ?? t('order.report');
+    const carrier = (order.messages ?? []).find((m) => m.id === r.messageId);
+    // A level-3 report has no PDF body; the RIS does not record the level, and its API answers 404 then.
+    const pdf = r.messageId && r.level !== 3;
+    const viewerId = `report-viewer-${r.messageId}`;
+    const viewer = pdf
+      ? h('div', {
+        class: 'report-viewer protocol-frame', id: viewerId, hidden: !isViewerOpen(r),
+        dataset: { document: 'report', mediaType: 'application/pdf', path: reportPath(r, 'pdf'), title: t('order.reportPdfTitle', { title, n: version }) },
+      }, h('p', { class: 'muted' }, t('common.loading')))
+      : null;
+    const toggle = pdf
+      ? h('button', {
+        type: 'button', class: 'btn btn-small report-toggle', 'aria-controls': viewerId, 'aria-expanded': String(isViewerOpen(r)),
+        onclick: (e) => {
+          const open = viewer.hidden;
+          viewerOpen.set(r.messageId, open);
+          viewer.hidden = !open;
+          e.currentTarget.setAttribute('aria-expanded', String(open));
+          e.currentTarget.textContent = open ? t('order.hidePdf') : t('order.showPdf');
+          if (open && !viewer.querySelector('iframe')) void showDocument(viewer);
+        },
+      }, isViewerOpen(r) ? t('order.hidePdf') : t('order.showPdf'))
+      : null;
+    return h('li', { class: `report report-${status}`, dataset: { version: String(version), status, messageId: String(r.messageId ?? '') } },
       h('div', { class: 'report-head' },
-        h('strong', {}, r.title ?? t('order.report')),
-        h('span', { class: `badge ${r.status === 'current' ? 'tone-ok' : r.status === 'deleted' ? 'tone-bad' : 'tone-muted'}` }, t(`report.${r.status ?? 'current'}`)),
-        r.version !== undefined ? h('span', { class: 'muted small' }, `v${r.version}`) : null,
+        h('strong', { class: 'report-title' }, title),
+        h('span', { class: `badge report-status ${status === 'current' ? 'tone-ok' : status === 'deleted' ? 'tone-bad' : 'tone-muted'}` }, t(`report.${status}`)),
+        h('span', { class: 'report-version' }, t('order.reportVersion', { n: version })),
         r.level ? h('span', { class: 'muted small' }, t('order.level', { n: r.level })) : null),
-      h('div', { class: 'small muted' }, dateTime(r.at), r.accessionNumber ? ` · ${t('order.accession')} ${r.accessionNumber}` : ''),
+      h('div', { class: 'report-meta small muted' },
+        h('time', { datetime: r.at ?? '' }, dateTime(r.at)),
+        r.accessionNumber ? ` · ${t('order.accession')} ${r.accessionNumber}` : '',
+        r.messageId ? [' · ', t('order.reportCarrier'), ' ',
+          h('a', { href: `#/messages/${r.messageId}`, class: 'mono report-message' }, carrier?.summary?.messageType ?? t('order.reportMessage')),
+          carrier ? [' ', ackBadge(carrier.ackCode)] : null] : null),
       h('div', { class: 'report-actions' },
-        r.messageId ? h('a', { href: `#/messages/${r.messageId}`, class: 'btn btn-small' }, t('order.reportMessage')) : null,
-        r.messageId && r.level !== 3 ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'pdf') }, 'PDF') : null,
-        r.messageId ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'xml') }, 'CDA XML') : null,
-        r.viewerUrl ? h('a', { href: r.viewerUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small' }, t('order.openViewer'), ' ↗') : null)))));
+        toggle,
+        pdf ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'pdf') }, t('order.downloadPdf')) : null,
+        r.messageId ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'xml') }, t('order.downloadCda')) : null,
+        r.viewerUrl ? h('a', { href: r.viewerUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small' }, t('order.openViewer'), ' ↗') : null),
+      viewer);
+  }
+
+  /** Whether a report's PDF viewer is open: the operator's choice when made, else open for the version in force. */
+  function isViewerOpen(r) {
+    return viewerOpen.get(r.messageId) ?? (r.status ?? 'current') === 'current';
+  }
+
+  function reportPath(r, format) {
+    return `${base}/reports/${r.messageId}?format=${format}${authority ? `&authority=${encodeURIComponent(authority)}` : ''}`;
   }
 
   async function fetchReport(r, format) {
     try {
-      const res = await api(`${base}/reports/${r.messageId}?format=${format}${authority ? `&authority=${encodeURIComponent(authority)}` : ''}`, { raw: true });
+      const res = await api(reportPath(r, format), { raw: true });
       download(`cr-${order.placerOrderNumber}-v${r.version ?? 1}.${format}`, await res.blob());
     } catch (e) { toast(e instanceof ApiError ? e.message : String(e), 'error'); }
   }
