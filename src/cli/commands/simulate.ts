@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { ConformanceSummary, RisOrderOutcome } from '../../simulate/index.js';
@@ -99,7 +99,7 @@ export function registerSimulateCommand(program: Command): void {
     .command('platform')
     .description('a teleradiology platform whose radiologist decides automatically (accept with a protocol, or refuse)')
     .requiredOption('--port <port>', 'MLLP port the RIS under test sends to', port)
-    .option('--partner <host:port>', 'MLLP address of the RIS under test', hostPort, { host: '127.0.0.1', port: 2575 })
+    .addOption(new Option('--partner <host:port>', 'MLLP address of the RIS under test').argParser(hostPort).default({ host: '127.0.0.1', port: 2575 }, '127.0.0.1:2575'))
     .option('--api-port <port>', 'REST API port of the simulated platform (0: any free port)', port, 0)
     .option('--accept-rate <p>', 'share of requests accepted', rate, 0.9)
     .option('--delay <duration>', 'time the radiologist takes to decide (±50 %)', duration, 2000)
