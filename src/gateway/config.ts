@@ -156,7 +156,7 @@ export function defaultConfig(role: Role): GatewayConfig {
  * Environment variables that override the file, one per option a deployment usually changes.
  * Values are strings; numbers and lists are converted and then validated like the file.
  */
-export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; type: 'string' | 'integer' | 'list' | 'boolean' }> = [
+export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; type: 'string' | 'integer' | 'list' | 'boolean' | 'json' }> = [
   { name: 'CISIS_TLR_ROLE', path: 'role', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_APPLICATION', path: 'identity.application', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_FACILITY', path: 'identity.facility', type: 'string' },
@@ -172,18 +172,24 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_PARTNER_TLS_CA', path: 'partner.tls.ca', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_TLS_CERT', path: 'partner.tls.cert', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_TLS_KEY', path: 'partner.tls.key', type: 'string' },
+  { name: 'CISIS_TLR_PARTNER_TLS_SERVERNAME', path: 'partner.tls.servername', type: 'string' },
   { name: 'CISIS_TLR_MLLP_HOST', path: 'mllp.host', type: 'string' },
   { name: 'CISIS_TLR_MLLP_PORT', path: 'mllp.port', type: 'integer' },
   { name: 'CISIS_TLR_MLLP_TLS_CA', path: 'mllp.tls.ca', type: 'string' },
   { name: 'CISIS_TLR_MLLP_TLS_CERT', path: 'mllp.tls.cert', type: 'string' },
   { name: 'CISIS_TLR_MLLP_TLS_KEY', path: 'mllp.tls.key', type: 'string' },
   { name: 'CISIS_TLR_MLLP_TLS_REQUEST_CLIENT_CERT', path: 'mllp.tls.requestClientCert', type: 'boolean' },
+  { name: 'CISIS_TLR_MLLP_MAX_FRAME_BYTES', path: 'mllp.maxFrameBytes', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_IDLE_TIMEOUT_MS', path: 'mllp.idleTimeoutMs', type: 'integer' },
   { name: 'CISIS_TLR_API_HOST', path: 'api.host', type: 'string' },
   { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
   { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
+  { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },
+  { name: 'CISIS_TLR_OUTBOX_MAX_DELAY_MS', path: 'outbox.maxDelayMs', type: 'integer' },
+  { name: 'CISIS_TLR_WEBHOOKS', path: 'webhooks', type: 'json' },
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
   { name: 'CISIS_TLR_LOG_LEVEL', path: 'logLevel', type: 'string' },
@@ -237,6 +243,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
       value = raw.split(',').map((s) => s.trim()).filter(Boolean);
     } else if (o.type === 'boolean') {
       value = /^(1|true|yes)$/i.test(raw);
+    } else if (o.type === 'json') {
+      try {
+        value = JSON.parse(raw) as unknown;
+      } catch {
+        envProblems.push(`${o.name} is not valid JSON`);
+      }
     }
     setPath(fromEnv, o.path, value);
   }

@@ -74,6 +74,13 @@ describe('gateway configuration', () => {
     await assert.rejects(loadConfig({ file, env: {} }), /is not valid YAML/);
   });
 
+  it('takes the webhooks from JSON in the environment, validated like the file', async () => {
+    const c = await loadConfig({ env: { CISIS_TLR_WEBHOOKS: '[{"url":"http://127.0.0.1:9000/h","secret":"0123456789abcdef0123"}]' } });
+    assert.deepEqual(c.webhooks, [{ url: 'http://127.0.0.1:9000/h', secret: '0123456789abcdef0123', events: ['*'] }]);
+    await assert.rejects(loadConfig({ env: { CISIS_TLR_WEBHOOKS: '[{' } }), /CISIS_TLR_WEBHOOKS is not valid JSON/);
+    await assert.rejects(loadConfig({ env: { CISIS_TLR_WEBHOOKS: '[{"url":"x"}]' } }), /webhooks\.0/);
+  });
+
   it('refuses a --partner flag that is not HOST:PORT', () => {
     assert.throws(() => serveOverrides({ partner: 'nohostport' }), GatewayConfigError);
   });
@@ -85,6 +92,7 @@ describe('gateway configuration', () => {
         assert.ok(node.properties && k in node.properties, `${o.name} → ${o.path}: "${k}" not in the schema`);
         node = node.properties[k] as { properties?: Record<string, unknown> };
       }
+      assert.ok(node, `${o.name} maps to an option`);
     }
   });
 });
