@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Message, MessageHeader } from '../hl7/index.js';
-import { buildAck, tryParseMessage } from '../hl7/index.js';
+import { buildAck, parseMessage, tryParseMessage } from '../hl7/index.js';
 import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js';
+import { buildTransportAck } from '../mllp/index.js';
 import type { Finding, ValidationReport } from '../profiles/index.js';
 import { ackForValidation, validateMessage } from '../profiles/index.js';
 import type { AckRecord, InboundMessage, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
@@ -75,8 +76,10 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       // Not readable far enough to validate: journal it anyway (never silent loss) and answer AE.
       const header = parsed.header;
       const findings: Finding[] = parsed.errors.map((e) => ({ severity: 'error', rule: 'TLR-GEN-001', location: e.location ? `${e.location.segment}${e.location.field ? `-${e.location.field}` : ''}` : 'MSH', message: e.message, condition: e.condition }));
-      const ack = header ? buildAck(header, { code: 'AE', errors: parsed.errors.map((e) => ({ condition: e.condition, severity: 'E' as const, location: e.location, message: e.message, applicationCode: 'TLR-GEN-001' })) }) : undefined;
-      if (!ack) throw new Error('unreadable message without header'); // the MLLP server answers AR 207 from what it can read
+      const ack = header
+        ? buildAck(header, { code: 'AE', errors: parsed.errors.map((e) => ({ condition: e.condition, severity: 'E' as const, location: e.location, message: e.message, applicationCode: 'TLR-GEN-001' })) })
+        // No readable MSH at all: the transport-level acknowledgement addresses it as best it can.
+        : parseMessage(buildTransportAck(bytes, 'AE', '100', parsed.errors[0]?.message ?? 'The message could not be read'));
       await ctx.store.recordInbound({ partner, raw: bytes, summary: summaryOfHeader(header, 'unknown'), findings }, () => ({ ack: ackRecord(ack) }));
       ctx.metrics.messagesIn.inc({ type: 'unknown', outcome: 'AE' });
       ctx.logger.warn({ peer: conn.peer, controlId: header?.controlId, errors: parsed.errors.map((e) => e.code) }, 'unparseable message answered AE');
