@@ -1,8 +1,6 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildCommand, ChildReport, ChildSpec } from './gateway-process.js';
@@ -149,15 +147,7 @@ export class ChildGateway {
 }
 
 /** A TCP port free right now on loopback, kept for every restart of a child (a sender reconnects to the same address). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../helpers/ports.js';
 
 /** Uniform random integer in [min, max]. */
 export function randomBetween(min: number, max: number): number {

@@ -1,13 +1,6 @@
-import { createServer } from 'node:net';
+import { findFreePort } from '../../src/simulate/free-port.js';
 
 /** A TCP port free on 127.0.0.1 right now (the OS picks it; it is released before returning). */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+  return findFreePort('127.0.0.1');
 }
