@@ -9,11 +9,12 @@
  * name (CE.3) the volet uses for them (`DCM`, `terminologie-cisis-fr`, `SCT`, `LN`).
  *
  * Usage (from the repository root):
- *   npx tsc -p scripts/tsconfig.generate-terminology.json && node dist/scripts/generate-terminology.js
+ *   npm run build && node dist/scripts/generate-terminology.js
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ValueSetRelease } from '../src/profiles/terminology/value-set.js';
 
 /** FHIR / SVS code-system identifiers → HL7 v2 coding-system names used in CE.3 by the volet. */
 const HL7V2_CODING_SYSTEM: Readonly<Record<string, string>> = {
@@ -49,17 +50,8 @@ const TARGETS: readonly Target[] = [
   { id: 'tlrStatutGrossesse', name: 'expandedYes-NoIndicator (HL7 table 0136 subset)', file: 'local/TLR_StatutGrossesse_HL70136.json', format: 'local', rules: ['TLR-F1-028'] },
 ];
 
-interface Generated {
-  name: string;
-  oid: string | null;
-  url: string | null;
-  version: string | null;
-  sourceFile: string;
-  source: string;
-  generatedAt: string;
-  rules: string[];
-  codes: Record<string, string[]>;
-}
+/** What is written for each value set: the runtime's own type, so the generator and the validator cannot drift. */
+type Generated = ValueSetRelease;
 
 function asRecord(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what}: expected an object`);
