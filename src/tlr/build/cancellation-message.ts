@@ -1,13 +1,11 @@
 import type { Message } from '../../hl7/index.js';
 import type { Cancellation } from '../model/cancellation.js';
 import type { MessageContextInput } from '../model/message-context.js';
-import { MESSAGE_TYPES, OBR_PROCEDURE, ORDER_CONTROL, ORGANISATION_TYPE } from '../vocabulary.js';
+import { MESSAGE_TYPES, OBR_PROCEDURE, ORDER_CONTROL } from '../vocabulary.js';
 import { finishMessage } from './finish.js';
 import { createBusinessMessage } from './header.js';
 import { requireDateTime } from './input-checks.js';
-import {
-  addObr, addOrc, organisationComponents, phoneComponents, professionalComponents, reasonComponents, setEnteringOrganisationType,
-} from './order-segments.js';
+import { writeFacilityOrder } from './order-segments.js';
 import { writePatient, writeVisit } from './patient-segments.js';
 
 /**
@@ -21,17 +19,14 @@ export function buildCancellationMessage(cancellation: Cancellation, context: Me
   writePatient(message, c.patient, 'cancellation.patient');
   writeVisit(message, c.visit, 'cancellation.visit');
 
-  const orc = addOrc(message, ORDER_CONTROL.cancel, c.placerOrderNumber, 'cancellation.placerOrderNumber');
-  orc.setRaw(9, requireDateTime(c.cancelledAt, 'cancellation.cancelledAt'));
-  if (c.remoteRadiologist) orc.setComponents(11, professionalComponents(c.remoteRadiologist, 'cancellation.remoteRadiologist'));
-  const ordering = professionalComponents(c.responsibleProfessional, 'cancellation.responsibleProfessional');
-  orc.setComponents(12, ordering);
-  if (c.callbackPhone !== undefined) orc.setComponents(14, phoneComponents(c.callbackPhone, 'cancellation.callbackPhone'));
-  if (c.reason) orc.setComponents(16, reasonComponents(c.reason, 'cancellation.reason'));
-  setEnteringOrganisationType(orc, ORGANISATION_TYPE.imagingFacility);
-  orc.setComponents(21, organisationComponents(c.imagingFacility, 'cancellation.imagingFacility'));
-
-  const obr = addObr(message, c.placerOrderNumber, 'cancellation.placerOrderNumber', OBR_PROCEDURE.cancellation);
-  obr.setComponents(16, ordering);
+  writeFacilityOrder(message, ORDER_CONTROL.cancel, OBR_PROCEDURE.cancellation, {
+    placerOrderNumber: c.placerOrderNumber,
+    at: requireDateTime(c.cancelledAt, 'cancellation.cancelledAt'),
+    responsibleProfessional: c.responsibleProfessional,
+    remoteRadiologist: c.remoteRadiologist,
+    callbackPhone: c.callbackPhone,
+    reason: c.reason,
+    imagingFacility: c.imagingFacility,
+  }, 'cancellation');
   return finishMessage(message);
 }

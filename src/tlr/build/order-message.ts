@@ -2,12 +2,12 @@ import type { Message } from '../../hl7/index.js';
 import type { ImagingOrder } from '../model/imaging-order.js';
 import type { MessageContextInput } from '../model/message-context.js';
 import { TlrBuildError } from '../errors.js';
-import { CODING_SYSTEM, COMMENT_TYPE, MESSAGE_TYPES, OBR_PROCEDURE, OBSERVATION, ORDER_CONTROL, ORGANISATION_TYPE } from '../vocabulary.js';
+import { CODING_SYSTEM, COMMENT_TYPE, MESSAGE_TYPES, OBR_PROCEDURE, OBSERVATION, ORDER_CONTROL } from '../vocabulary.js';
 import { finishMessage } from './finish.js';
 import { createBusinessMessage } from './header.js';
 import { decimal, requireDateTime, requireNonEmpty, requireText } from './input-checks.js';
 import { ObservationWriter, repeatedSubId } from './observations.js';
-import { addObr, addOrc, organisationComponents, phoneComponents, professionalComponents, setEnteringOrganisationType } from './order-segments.js';
+import { writeFacilityOrder } from './order-segments.js';
 import { writePatient, writeVisit } from './patient-segments.js';
 
 /**
@@ -26,18 +26,15 @@ export function buildOrderMessage(order: ImagingOrder, context: MessageContextIn
   writePatient(message, order.patient, 'order.patient');
   writeVisit(message, order.visit, 'order.visit');
 
-  const orc = addOrc(message, ORDER_CONTROL.newOrder, order.placerOrderNumber, 'order.placerOrderNumber');
-  orc.setRaw(9, requireDateTime(order.requestedAt, 'order.requestedAt'));
-  if (order.remoteRadiologist) orc.setComponents(11, professionalComponents(order.remoteRadiologist, 'order.remoteRadiologist'));
-  const ordering = professionalComponents(order.responsibleProfessional, 'order.responsibleProfessional');
-  orc.setComponents(12, ordering);
-  if (order.callbackPhone !== undefined) orc.setComponents(14, phoneComponents(order.callbackPhone, 'order.callbackPhone'));
-  setEnteringOrganisationType(orc, ORGANISATION_TYPE.imagingFacility);
-  orc.setComponents(21, organisationComponents(order.imagingFacility, 'order.imagingFacility'));
-
-  const obr = addObr(message, order.placerOrderNumber, 'order.placerOrderNumber', OBR_PROCEDURE.order);
+  const { obr } = writeFacilityOrder(message, ORDER_CONTROL.newOrder, OBR_PROCEDURE.order, {
+    placerOrderNumber: order.placerOrderNumber,
+    at: requireDateTime(order.requestedAt, 'order.requestedAt'),
+    responsibleProfessional: order.responsibleProfessional,
+    remoteRadiologist: order.remoteRadiologist,
+    callbackPhone: order.callbackPhone,
+    imagingFacility: order.imagingFacility,
+  }, 'order');
   obr.set(13, requireText(order.justification, 'order.justification'));
-  obr.setComponents(16, ordering);
   (order.purposeNotes ?? []).forEach((n, i) => {
     const nte = message.addSegment('NTE');
     nte.set(3, requireText(n, `order.purposeNotes[${i}]`));

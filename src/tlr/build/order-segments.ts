@@ -73,3 +73,37 @@ export function addObr(message: Message, placer: OidIdentifier, placerPath: stri
   obr.setComponents(4, [procedure.code, procedure.display, OBR_PROCEDURE.codingSystem]);
   return obr;
 }
+
+/** What flows 1 and 2 carry in ORC/OBR about the imaging facility's side of the request. */
+export interface FacilityOrderFields {
+  placerOrderNumber: OidIdentifier;
+  /** ORC-9 as HL7 TS: date of the request (flow 1) or of the cancellation (flow 2). */
+  at: string;
+  responsibleProfessional: HealthProfessional;
+  remoteRadiologist?: HealthProfessional | undefined;
+  callbackPhone?: string | undefined;
+  reason?: Reason | undefined;
+  imagingFacility: Organisation;
+}
+
+/**
+ * Writes the ORC and OBR the imaging facility sends in flows 1 and 2 (`common.md` §4): ORC-1/2, ORC-9,
+ * ORC-11 (if known), ORC-12 = OBR-16, ORC-14, ORC-16 (reason), ORC-17 `STRUCTURE_IMAGERIE`, ORC-21,
+ * OBR-2/4. `path` names the domain object in errors (`order`, `cancellation`).
+ */
+export function writeFacilityOrder(
+  message: Message, orderControl: string, procedure: { code: string; display: string }, f: FacilityOrderFields, path: string,
+): { orc: Segment; obr: Segment } {
+  const orc = addOrc(message, orderControl, f.placerOrderNumber, `${path}.placerOrderNumber`);
+  orc.setRaw(9, f.at);
+  if (f.remoteRadiologist) orc.setComponents(11, professionalComponents(f.remoteRadiologist, `${path}.remoteRadiologist`));
+  const ordering = professionalComponents(f.responsibleProfessional, `${path}.responsibleProfessional`);
+  orc.setComponents(12, ordering);
+  if (f.callbackPhone !== undefined) orc.setComponents(14, phoneComponents(f.callbackPhone, `${path}.callbackPhone`));
+  if (f.reason) orc.setComponents(16, reasonComponents(f.reason, `${path}.reason`));
+  setEnteringOrganisationType(orc, ORGANISATION_TYPE.imagingFacility);
+  orc.setComponents(21, organisationComponents(f.imagingFacility, `${path}.imagingFacility`));
+  const obr = addObr(message, f.placerOrderNumber, `${path}.placerOrderNumber`, procedure);
+  obr.setComponents(16, ordering);
+  return { orc, obr };
+}
