@@ -13,6 +13,7 @@ export class GatewayMetrics {
   readonly deliveryLatency: Histogram<'type'>;
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   readonly partnerConnected: Gauge<'partner'>;
+  readonly leasesLost: Counter<'queue'>;
 
   constructor(role: string) {
     this.registry.setDefaultLabels({ role });
@@ -40,6 +41,10 @@ export class GatewayMetrics {
     this.partnerConnected = new Gauge({
       name: 'cisis_tlr_partner_connected', help: '1 when the last delivery attempt to the partner reached it',
       labelNames: ['partner'], registers: [this.registry],
+    });
+    this.leasesLost = new Counter({
+      name: 'cisis_tlr_leases_lost_total', help: 'Delivery outcomes not recorded because another worker had taken the item over (lease expired or released)',
+      labelNames: ['queue'], registers: [this.registry],
     });
   }
 }

@@ -74,14 +74,18 @@ export class OutboundDispatcher {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
       metrics.messagesOut.inc({ type, outcome: 'no_ack' });
       metrics.partnerConnected.set({ partner }, reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' ? 1 : 0);
-      const outcome = await store.markFailed(claim.id, { reason, retryable: true });
-      logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.state === 'pending' ? outcome.nextAttemptAt : 'parked' }, 'delivery failed, will retry');
+      const outcome = await store.markFailed(claim.id, { reason, retryable: true }, claim.leaseToken);
+      if (outcome.state === 'lease_lost') this.#leaseLost(claim, outcome.heldBy);
+      else logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.state === 'pending' ? outcome.nextAttemptAt : 'parked' }, 'delivery failed, will retry');
       return true;
     }
     metrics.partnerConnected.set({ partner }, 1);
     const ack = { raw: result.ack, code: result.code as 'AA' | 'AE' | 'AR', controlId: result.ackMessage.header.controlId };
     if (result.code === 'AA') {
-      await store.markDelivered(claim.id, ack);
+      if ((await store.markDelivered(claim.id, ack, claim.leaseToken)) === 'lease_lost') {
+        this.#leaseLost(claim, null);
+        return true;
+      }
       metrics.messagesOut.inc({ type, outcome: 'AA' });
       const item = await store.getOutboxItem(claim.id);
       if (item) metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
@@ -92,14 +96,25 @@ export class OutboundDispatcher {
     const details = result.errors.map((e) => ({ condition: e.condition, severity: e.severity, location: e.location, message: e.message, rule: e.applicationCode }));
     const reason = `${result.code} ${result.errors.map((e) => `${e.condition}${e.message ? ` ${e.message}` : ''}`).join('; ')}`.trim();
     metrics.messagesOut.inc({ type, outcome: result.code });
-    const outcome = await store.markFailed(claim.id, { reason, retryable: result.code === 'AR', ack, errorDetails: details });
-    if (outcome.state === 'parked') {
+    const outcome = await store.markFailed(claim.id, { reason, retryable: result.code === 'AR', ack, errorDetails: details }, claim.leaseToken);
+    if (outcome.state === 'lease_lost') {
+      this.#leaseLost(claim, outcome.heldBy);
+    } else if (outcome.state === 'parked') {
       logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code }, 'delivery parked: the partner refused the message');
       await this.#o.onParked?.(claim, reason, details);
     } else {
       logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, next: outcome.nextAttemptAt }, 'partner answered AR, will retry');
     }
     return true;
+  }
+
+  /**
+   * The lease of this attempt was taken over (it outlived its lease, or was released as a dead
+   * worker's) and another worker now owns the item: our outcome is not recorded, theirs will be.
+   */
+  #leaseLost(claim: OutboxClaim, heldBy: string | null): void {
+    this.#o.metrics.leasesLost.inc({ queue: 'outbox' });
+    this.#o.logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, heldBy }, 'lease taken over by another worker: outcome of this attempt not recorded');
   }
 }
 

@@ -72,7 +72,7 @@ export class WebhookDispatcher {
     const { store, metrics, logger } = this.#o;
     const endpoint = this.#o.webhooks.find((w) => w.url === claim.targetUrl);
     if (!endpoint) {
-      await store.markWebhookFailed(claim.id, { reason: 'endpoint no longer configured', retryable: false });
+      await store.markWebhookFailed(claim.id, { reason: 'endpoint no longer configured', retryable: false }, claim.leaseToken);
       return;
     }
     const body = JSON.stringify({ id: `evt_${claim.id}`, type: claim.eventType, attempt: claim.attempt, data: claim.payload });
@@ -97,18 +97,21 @@ export class WebhookDispatcher {
     } catch (e) {
       const reason = (e as Error).name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : `network error: ${(e as Error).message}`;
       metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'error' });
-      await store.markWebhookFailed(claim.id, { reason, retryable: true });
+      await store.markWebhookFailed(claim.id, { reason, retryable: true }, claim.leaseToken);
       logger.warn({ webhookId: claim.id, event: claim.eventType, reason }, 'webhook delivery failed, will retry');
       return;
     }
     if (status >= 200 && status < 300) {
       metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'delivered' });
-      await store.markWebhookDelivered(claim.id, { httpStatus: status, response: text });
+      if ((await store.markWebhookDelivered(claim.id, { httpStatus: status, response: text }, claim.leaseToken)) === 'lease_lost') {
+        metrics.leasesLost.inc({ queue: 'webhooks' });
+        logger.warn({ webhookId: claim.id, event: claim.eventType }, 'lease taken over by another worker: outcome of this attempt not recorded');
+      }
       return;
     }
     const retryable = status === 408 || status === 429 || status >= 500;
     metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: retryable ? 'retry' : 'refused' });
-    await store.markWebhookFailed(claim.id, { reason: `HTTP ${status}`, retryable, httpStatus: status, response: text });
+    await store.markWebhookFailed(claim.id, { reason: `HTTP ${status}`, retryable, httpStatus: status, response: text }, claim.leaseToken);
     logger.warn({ webhookId: claim.id, event: claim.eventType, status }, retryable ? 'webhook endpoint error, will retry' : 'webhook refused by the endpoint, parked');
   }
 }

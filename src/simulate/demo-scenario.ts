@@ -210,7 +210,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
 
   const [risConformance, platformConformance] = await Promise.all([collectConformance(halves.ris.store), collectConformance(halves.platform.store)]);
   const count = async (gw: Gateway, direction: 'inbound' | 'outbound', flow?: 'report'): Promise<number> =>
-    (await gw.store.listMessages({ direction, ...(flow ? { flow } : {}), limit: 1 })).total;
+    (await gw.store.listMessages({ direction, ...(flow ? { flow } : {}), limit: 1 })).total ?? 0;
   const sent = await count(halves.ris, 'outbound') + await count(halves.platform, 'outbound');
   const received = await count(halves.ris, 'inbound') + await count(halves.platform, 'inbound');
   const acks: Record<AckCode, number> = {

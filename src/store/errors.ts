@@ -7,7 +7,10 @@ export type StoreErrorCode =
   | 'TLR_ERR_STORE_NOT_FOUND'
   | 'TLR_ERR_STORE_INVALID_STATE'
   | 'TLR_ERR_STORE_INVALID_ARGUMENT'
-  | 'TLR_ERR_STORE_CLOSED';
+  | 'TLR_ERR_STORE_CLOSED'
+  | 'TLR_ERR_STORE_INVALID_CURSOR'
+  | 'TLR_ERR_STORE_LOCKED'
+  | 'TLR_ERR_STORE_WORKER_IN_USE';
 
 /**
  * Error of the storage layer. A storage failure while processing an inbound message is transient for

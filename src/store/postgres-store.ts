@@ -11,6 +11,12 @@ import type { OrderKey, StoreOptions } from './store.js';
 const LOCK_CLASS = 0x544c52;
 /** Advisory lock key of schema migrations within {@link LOCK_CLASS}. */
 const MIGRATION_LOCK = -1;
+/**
+ * Namespace of the workers' proof-of-life locks ("TLW"), apart from the order locks so that a worker
+ * id never collides with an order key. A collision of two worker ids' hashes only makes a dead worker
+ * look alive: its leases then expire instead of being released early (the safe side).
+ */
+const WORKER_LOCK_CLASS = 0x544c57;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -63,9 +69,12 @@ class PgRunner implements SqlRunner {
 export class PostgresStore extends SqlStore {
   readonly engine = 'postgres' as const;
   private readonly poolRunner: PgRunner;
+  /** Connection holding this process's worker locks ({@link registerWorkers}), opened on first use. */
+  private liveness: pg.Client | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
+    private readonly connectionString: string,
     readonly schema: string,
     options: StoreOptions,
   ) {
@@ -97,7 +106,14 @@ export class PostgresStore extends SqlStore {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, schema, options);
+    const store = new PostgresStore(pool, connectionString, schema, options);
+    try {
+      await store.fillOrderSearchText();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
   }
 
   protected get reader(): SqlRunner {
@@ -129,12 +145,54 @@ export class PostgresStore extends SqlStore {
     await runner.all('SELECT pg_advisory_xact_lock(?, hashtext(?))', [LOCK_CLASS, `${role}|${key.assigningAuthority}|${key.placerNumber}`]);
   }
 
+  /**
+   * A worker is alive while some session holds its lock. Trying the lock at transaction level from
+   * here succeeds exactly when no live session holds it (our own liveness connection included: our
+   * ids count as alive); a lock won this way is released at the end of the transaction.
+   */
+  protected async aliveAmong(runner: SqlRunner, workerIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const alive = new Set<string>();
+    for (const id of workerIds) {
+      const rows = await runner.all<{ free: boolean }>('SELECT pg_try_advisory_xact_lock(?, hashtext(?)) AS free', [WORKER_LOCK_CLASS, id]);
+      if (rows[0]?.free !== true) alive.add(id);
+    }
+    return alive;
+  }
+
+  /**
+   * Session locks on a connection of their own, outside the pool (a pooled connection is shared and
+   * recycled). If the server or the network drops that connection, the locks go with it and this
+   * process looks dead to the others, which then release its leases early: its late completions are
+   * refused by the lease tokens, and the partner deduplicates the resent message by MSH-10.
+   * Session locks need a direct connection (not a transaction-mode pooler such as PgBouncer's).
+   */
+  protected async holdWorkers(workerIds: readonly string[]): Promise<void> {
+    if (this.liveness === undefined) {
+      const client = new pg.Client({ connectionString: this.connectionString, types: TYPES });
+      client.on('error', () => undefined);
+      await client.connect();
+      this.liveness = client;
+    }
+    const taken: string[] = [];
+    for (const id of workerIds) {
+      const result = await this.liveness.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [WORKER_LOCK_CLASS, id]);
+      if (result.rows[0]?.ok !== true) {
+        for (const t of taken) await this.liveness.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WORKER_LOCK_CLASS, t]);
+        throw new StoreError('TLR_ERR_STORE_WORKER_IN_USE', `worker id ${id} is held by a live process`);
+      }
+      taken.push(id);
+    }
+  }
+
   /** PostgreSQL's autovacuum reuses the space of nulled values; nothing to ask for. */
   protected reclaimSpace(): Promise<void> {
     return Promise.resolve();
   }
 
   async close(): Promise<void> {
+    await this.forgetWorkers().catch(() => undefined);
+    await this.liveness?.end().catch(() => undefined);
+    this.liveness = undefined;
     await this.pool.end();
   }
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 
 import { applyEvent } from '../workflow/index.js';
 import type { OrderState, WorkflowRole } from '../workflow/index.js';
 import { resolveBackoff } from './backoff.js';
 import { StoreError } from './errors.js';
+import { containsPattern, orderSearchText } from './search-text.js';
+import { decodeCursor, encodeCursor, type CursorListing } from './sql/cursor.js';
 import {
   claimItem,
   discardParkedItem,
@@ -35,9 +38,9 @@ import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import type {
   AckRecord,
   BackoffPolicy,
+  DeliveredOutcome,
   DeliveryAttempt,
   DeliveryFailure,
-  DeliveryState,
   EnqueuedOutbound,
   FailureOutcome,
   InboundDecider,
@@ -58,6 +61,7 @@ import type {
   OutboxClaim,
   OutboxDepth,
   OutboxItem,
+  OutboxQuery,
   Page,
   PruneResult,
   Store,
@@ -91,6 +95,14 @@ class Where {
     return this;
   }
 
+  /** A copy, to extend for the page query while the count keeps the bare filter. */
+  clone(): Where {
+    const copy = new Where();
+    copy.clauses.push(...this.clauses);
+    copy.params.push(...this.params);
+    return copy;
+  }
+
   toString(): string {
     return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
   }
@@ -103,6 +115,17 @@ function pageBounds(limit: number | undefined, offset: number | undefined): [num
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** Paging part of every listing query. */
+interface PageRequest {
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+  readonly cursor?: string | undefined;
+  readonly count?: boolean | undefined;
+}
+
+/** Rows of the order search backfill per transaction. */
+const SEARCH_BACKFILL_BATCH = 500;
+
 /**
  * Engine-independent implementation of {@link Store} on top of a {@link SqlRunner}. The engines only
  * supply transactions (`withTransaction`), a runner for reads outside transactions (`reader`) and the
@@ -114,11 +137,25 @@ export abstract class SqlStore implements Store {
   protected readonly random: () => number;
   protected readonly backoff: BackoffPolicy;
 
+  private readonly orderSearchTerms: NonNullable<StoreOptions['orderSearchTerms']> | undefined;
+  /** Worker ids registered by this process ({@link registerWorkers}). */
+  private readonly ownWorkers = new Set<string>();
+
   protected constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.backoff = resolveBackoff(options.backoff);
+    this.orderSearchTerms = options.orderSearchTerms;
   }
+
+  /**
+   * Which of `workerIds` belong to a live process: PostgreSQL answers from the workers' advisory
+   * locks; SQLite knows when it holds the database alone (`exclusive`: nobody else is alive) and
+   * answers `unknown` otherwise.
+   */
+  protected abstract aliveAmong(runner: SqlRunner, workerIds: readonly string[]): Promise<ReadonlySet<string> | 'unknown'>;
+  /** Proves this process alive under `workerIds` for as long as it runs (PostgreSQL); no-op on SQLite. */
+  protected abstract holdWorkers(workerIds: readonly string[]): Promise<void>;
 
   /** Runs `work` in one write transaction; commits when it resolves, rolls back when it throws. */
   protected abstract withTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T>;
@@ -237,13 +274,37 @@ export abstract class SqlStore implements Store {
       .add('control_id = ?', query.controlId)
       .add('created_at >= ?', query.from?.getTime())
       .add('created_at < ?', query.to?.getTime());
-    const [limit, offset] = pageBounds(query.limit, query.offset);
-    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM messages ${where}`, where.params);
-    const rows = await this.reader.all<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
-      [...where.params, limit, offset],
+    return this.page('messages', 'messages', MESSAGE_COLUMNS, where, 'newest', query, toMessageRecord);
+  }
+
+  /**
+   * One page of a listing by id (newest first, or oldest first for the outbox), with keyset
+   * pagination: the cursor adds `id < last` (`id > last`), so a page is one index range at any depth
+   * and rows inserted meanwhile never shift the following pages. One row more than asked tells whether
+   * there is a next page. The count is a second query over the bare filter, skipped with `count: false`.
+   */
+  private async page<R extends { id: number }, T>(
+    listing: CursorListing,
+    table: string,
+    columns: string,
+    where: Where,
+    order: 'newest' | 'oldest',
+    request: PageRequest,
+    map: (row: R) => T,
+  ): Promise<Page<T>> {
+    const [limit, offset] = pageBounds(request.limit, request.offset);
+    const paged = where.clone();
+    if (request.cursor !== undefined) paged.add(order === 'newest' ? 'id < ?' : 'id > ?', decodeCursor(listing, request.cursor));
+    const rows = await this.reader.all<R>(
+      `SELECT ${columns} FROM ${table} ${paged} ORDER BY id ${order === 'newest' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`,
+      [...paged.params, limit + 1, offset],
     );
-    return { total: Number(total[0]?.total ?? 0), items: rows.map(toMessageRecord) };
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const next = rows.length > limit && last !== undefined ? encodeCursor(listing, Number(last.id)) : null;
+    if (request.count === false) return { items: items.map(map), next };
+    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM ${table} ${where}`, where.params);
+    return { total: Number(total[0]?.total ?? 0), items: items.map(map), next };
   }
 
   // ---------------------------------------------------------------- orders
@@ -268,19 +329,24 @@ export abstract class SqlStore implements Store {
       input.event.type === 'decision' && transition.changed ? (input.event.accepted ? 'accepted' : 'refused') : (current?.decision ?? null);
     const data = input.data === undefined ? (current?.data ?? null) : { ...(current?.data ?? {}), ...input.data };
     const dataJson = data === null ? null : JSON.stringify(data);
+    const searchText = this.searchTextOf({
+      id: current?.id ?? 0, role: input.role, key: input.key, state: transition.next, partner: current?.partner ?? input.partner ?? null,
+      patientId: current?.patientId ?? input.patientId ?? null, decision, data,
+      createdAt: current?.createdAt ?? new Date(now), updatedAt: new Date(now),
+    });
     let orderId: number;
     if (current === null) {
       const rows = await runner.all<{ id: number }>(
-        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         [input.role, input.key.placerNumber, input.key.assigningAuthority, transition.next, input.partner ?? null,
-          input.patientId ?? null, decision, dataJson, now, now],
+          input.patientId ?? null, decision, dataJson, searchText, now, now],
       );
       orderId = rows[0]!.id;
     } else {
       orderId = current.id;
-      await runner.run('UPDATE orders SET state = ?, decision = ?, data = ?, updated_at = ? WHERE id = ?', [
-        transition.next, decision, dataJson, now, orderId,
+      await runner.run('UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
+        transition.next, decision, dataJson, searchText, now, orderId,
       ]);
     }
     await runner.run(
@@ -295,15 +361,42 @@ export abstract class SqlStore implements Store {
   }
 
   async listOrders(query: OrderQuery = {}): Promise<Page<OrderRecord>> {
+    const text = query.text?.trim();
     const where = new Where()
       .add('role = ?', query.role)
+      .add('placer_number = ?', query.placerNumber)
+      .add('assigning_authority = ?', query.assigningAuthority)
       .add('state = ?', query.state)
       .add('patient_id = ?', query.patientId)
-      .add('partner = ?', query.partner);
-    const [limit, offset] = pageBounds(query.limit, query.offset);
-    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM orders ${where}`, where.params);
-    const rows = await this.reader.all<OrderRow>(`SELECT * FROM orders ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
-    return { total: Number(total[0]?.total ?? 0), items: rows.map(toOrderRecord) };
+      .add('partner = ?', query.partner)
+      .add('created_at >= ?', query.from?.getTime())
+      .add('created_at < ?', query.to?.getTime())
+      .add("search_text LIKE ? ESCAPE '\\'", text === undefined || text === '' ? undefined : containsPattern(text));
+    return this.page('orders', 'orders', '*', where, 'newest', query, toOrderRecord);
+  }
+
+  /** The folded search column of an order: placer number, patient id, and the caller's terms. */
+  private searchTextOf(order: OrderRecord): string {
+    return orderSearchText([order.key.placerNumber, order.patientId, ...(this.orderSearchTerms?.(order) ?? [])]);
+  }
+
+  /**
+   * Fills the search column of orders written before it existed (schema version 2) or by an older
+   * release, in short batches. Run at open; idempotent, so instances starting together may all run it.
+   */
+  protected async fillOrderSearchText(): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const changed = await this.withTransaction(async (runner) => {
+        const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE search_text IS NULL ORDER BY id LIMIT ?', [SEARCH_BACKFILL_BATCH]);
+        for (const row of rows) {
+          await runner.run('UPDATE orders SET search_text = ? WHERE id = ?', [this.searchTextOf(toOrderRecord(row)), row.id]);
+        }
+        return rows.length;
+      });
+      filled += changed;
+      if (changed < SEARCH_BACKFILL_BATCH) return filled;
+    }
   }
 
   async orderTransitions(orderId: number): Promise<readonly OrderTransitionRecord[]> {
@@ -361,6 +454,7 @@ export abstract class SqlStore implements Store {
         raw: new Uint8Array(row.raw ?? new Uint8Array()),
         attempt: claimed.attempts,
         leaseUntil: new Date(claimed.leaseUntil),
+        leaseToken: claimed.leaseToken,
       };
     });
   }
@@ -378,20 +472,21 @@ export abstract class SqlStore implements Store {
     );
   }
 
-  markDelivered(id: number, ack: AckRecord): Promise<void> {
+  markDelivered(id: number, ack: AckRecord, leaseToken?: number): Promise<DeliveredOutcome> {
     if (ack.code !== 'AA') {
       return Promise.reject(new StoreError('TLR_ERR_STORE_INVALID_ARGUMENT', `markDelivered needs an AA, got ${ack.code}: use markFailed`));
     }
     return this.withTransaction(async (runner) => {
-      if (await markItemDelivered(runner, OUTBOX_QUEUE, id, this.now(), 'AA', null)) {
-        await this.setOutboundMessage(runner, id, 'delivered', ack, null);
-      }
+      const outcome = await markItemDelivered(runner, OUTBOX_QUEUE, id, this.now(), 'AA', null, leaseToken);
+      if (outcome === 'delivered') await this.setOutboundMessage(runner, id, 'delivered', ack, null);
+      return outcome;
     });
   }
 
-  markFailed(id: number, failure: DeliveryFailure): Promise<FailureOutcome> {
+  markFailed(id: number, failure: DeliveryFailure, leaseToken?: number): Promise<FailureOutcome> {
     return this.withTransaction(async (runner) => {
-      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now());
+      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
+      if (outcome.state === 'lease_lost') return outcome;
       if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
         await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [JSON.stringify(failure.errorDetails), id]);
       }
@@ -410,19 +505,65 @@ export abstract class SqlStore implements Store {
   releaseLeases(workerIds: readonly string[]): Promise<number> {
     if (workerIds.length === 0) return Promise.resolve(0);
     return this.withTransaction(async (runner) => {
-      const now = this.now();
-      const marks = workerIds.map(() => '?').join(', ');
-      let released = 0;
-      for (const table of [OUTBOX_QUEUE.table, WEBHOOK_QUEUE.table]) {
-        const rows = await runner.all<{ id: number }>(
-          `UPDATE ${table} SET state = 'pending', next_attempt_at = ?, locked_by = NULL, locked_until = NULL
-           WHERE state = 'in_flight' AND locked_by IN (${marks}) RETURNING id`,
-          [now, ...workerIds],
+      const alive = await this.aliveAmong(runner, workerIds);
+      return this.releaseOn(runner, alive === 'unknown' ? workerIds : workerIds.filter((id) => !alive.has(id)));
+    });
+  }
+
+  private async releaseOn(runner: SqlRunner, workerIds: readonly string[]): Promise<number> {
+    if (workerIds.length === 0) return 0;
+    const now = this.now();
+    const marks = workerIds.map(() => '?').join(', ');
+    let released = 0;
+    for (const table of [OUTBOX_QUEUE.table, WEBHOOK_QUEUE.table]) {
+      const rows = await runner.all<{ id: number }>(
+        `UPDATE ${table} SET state = 'pending', next_attempt_at = ?, locked_by = NULL, locked_until = NULL
+         WHERE state = 'in_flight' AND locked_by IN (${marks}) RETURNING id`,
+        [now, ...workerIds],
+      );
+      released += rows.length;
+    }
+    return released;
+  }
+
+  async registerWorkers(workerIds: readonly string[]): Promise<void> {
+    const fresh = workerIds.filter((id) => !this.ownWorkers.has(id));
+    if (fresh.length === 0) return;
+    // The proof of life first, then the row: a row whose lock is free is a dead worker's.
+    await this.holdWorkers(fresh);
+    await this.withTransaction(async (runner) => {
+      for (const id of fresh) {
+        await runner.run(
+          `INSERT INTO store_workers (worker_id, host, pid, registered_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, registered_at = excluded.registered_at`,
+          [id, hostname(), process.pid, this.now()],
         );
-        released += rows.length;
       }
+    });
+    for (const id of fresh) this.ownWorkers.add(id);
+  }
+
+  releaseOrphanedLeases(): Promise<number> {
+    return this.withTransaction(async (runner) => {
+      const others = (await runner.all<{ worker_id: string }>('SELECT worker_id FROM store_workers'))
+        .map((r) => r.worker_id)
+        .filter((id) => !this.ownWorkers.has(id));
+      if (others.length === 0) return 0;
+      const alive = await this.aliveAmong(runner, others);
+      if (alive === 'unknown') return 0;
+      const dead = others.filter((id) => !alive.has(id));
+      const released = await this.releaseOn(runner, dead);
+      if (dead.length > 0) await runner.run(`DELETE FROM store_workers WHERE worker_id IN (${dead.map(() => '?').join(', ')})`, dead);
       return released;
     });
+  }
+
+  /** Forgets this process's workers (clean stop); their leases were completed by the dispatchers' stop. */
+  protected async forgetWorkers(): Promise<void> {
+    const own = [...this.ownWorkers];
+    if (own.length === 0) return;
+    this.ownWorkers.clear();
+    await this.withTransaction((runner) => runner.run(`DELETE FROM store_workers WHERE worker_id IN (${own.map(() => '?').join(', ')})`, own));
   }
 
   discardParked(id: number, reason: string): Promise<void> {
@@ -437,12 +578,9 @@ export abstract class SqlStore implements Store {
     return rows[0] === undefined ? null : toOutboxItem(rows[0]);
   }
 
-  async listOutbox(query: { partner?: string; state?: DeliveryState; limit?: number; offset?: number } = {}): Promise<Page<OutboxItem>> {
-    const where = new Where().add('partner = ?', query.partner).add('state = ?', query.state);
-    const [limit, offset] = pageBounds(query.limit, query.offset);
-    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM outbox ${where}`, where.params);
-    const rows = await this.reader.all<OutboxRow>(`SELECT * FROM outbox ${where} ORDER BY id LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
-    return { total: Number(total[0]?.total ?? 0), items: rows.map(toOutboxItem) };
+  listOutbox(query: OutboxQuery = {}): Promise<Page<OutboxItem>> {
+    const where = new Where().add('partner = ?', query.partner).add('state = ?', query.state).add('message_id = ?', query.messageId);
+    return this.page('outbox', 'outbox', '*', where, 'oldest', query, toOutboxItem);
   }
 
   async outboxDepth(): Promise<readonly OutboxDepth[]> {
@@ -504,24 +642,28 @@ export abstract class SqlStore implements Store {
         targetUrl: row.targetUrl,
         attempt: claimed.attempts,
         leaseUntil: new Date(claimed.leaseUntil),
+        leaseToken: claimed.leaseToken,
       };
     });
   }
 
-  markWebhookDelivered(id: number, result: WebhookAttemptResult): Promise<void> {
+  markWebhookDelivered(id: number, result: WebhookAttemptResult, leaseToken?: number): Promise<DeliveredOutcome> {
     return this.withTransaction(async (runner) => {
       const status = result.httpStatus ?? null;
-      if (await markItemDelivered(runner, WEBHOOK_QUEUE, id, this.now(), null, status)) {
+      const outcome = await markItemDelivered(runner, WEBHOOK_QUEUE, id, this.now(), null, status, leaseToken);
+      if (outcome === 'delivered') {
         await runner.run('UPDATE webhooks SET last_status = ?, last_response = ?, last_error = NULL WHERE id = ?', [
           status, result.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
         ]);
       }
+      return outcome;
     });
   }
 
-  markWebhookFailed(id: number, failure: WebhookFailure): Promise<FailureOutcome> {
+  markWebhookFailed(id: number, failure: WebhookFailure, leaseToken?: number): Promise<FailureOutcome> {
     return this.withTransaction(async (runner) => {
-      const outcome = await markItemFailed(runner, WEBHOOK_QUEUE, id, failure, this.backoff, this.random, this.now());
+      const outcome = await markItemFailed(runner, WEBHOOK_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
+      if (outcome.state === 'lease_lost') return outcome;
       await runner.run('UPDATE webhooks SET last_status = ?, last_response = ? WHERE id = ?', [
         failure.httpStatus ?? null, failure.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
       ]);
@@ -540,10 +682,7 @@ export abstract class SqlStore implements Store {
       .add('target_url = ?', query.targetUrl)
       .add('created_at >= ?', query.from?.getTime())
       .add('created_at < ?', query.to?.getTime());
-    const [limit, offset] = pageBounds(query.limit, query.offset);
-    const total = await this.reader.all<{ total: number }>(`SELECT COUNT(*) AS total FROM webhooks ${where}`, where.params);
-    const rows = await this.reader.all<WebhookRow>(`SELECT * FROM webhooks ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset]);
-    return { total: Number(total[0]?.total ?? 0), items: rows.map(toWebhookDelivery) };
+    return this.page('webhooks', 'webhooks', '*', where, 'newest', query, toWebhookDelivery);
   }
 
   webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]> {

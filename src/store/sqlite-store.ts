@@ -5,6 +5,7 @@ import { StoreError } from './errors.js';
 import type { Migration } from './migrations/migration.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import { SqlStore } from './sql-store.js';
+import { acquireLockFile, type HeldLock } from './sqlite-lock.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import type { OrderKey, StoreOptions } from './store.js';
 
@@ -88,6 +89,7 @@ export class SqliteStore extends SqlStore {
   private constructor(
     private readonly writeDb: Connection,
     private readonly readDb: Connection,
+    private readonly lock: HeldLock | undefined,
     options: StoreOptions,
   ) {
     super(options);
@@ -101,7 +103,14 @@ export class SqliteStore extends SqlStore {
       throw new StoreError('TLR_ERR_STORE_URL_UNSUPPORTED', 'the SQLite store needs a file (WAL mode and a separate reader connection)');
     }
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    const writeDb = new Database(path, { timeout: busyTimeoutMs });
+    const lock = options.exclusive === true ? acquireLockFile(path) : undefined;
+    let writeDb: Connection;
+    try {
+      writeDb = new Database(path, { timeout: busyTimeoutMs });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     try {
       // auto_vacuum can only be chosen before the first table exists; INCREMENTAL lets retention give
       // pages back to the file system with `PRAGMA incremental_vacuum` without a full VACUUM.
@@ -116,11 +125,19 @@ export class SqliteStore extends SqlStore {
       migrate(writeDb, SQLITE_MIGRATIONS, options.now ?? Date.now);
     } catch (error) {
       writeDb.close();
+      lock?.release();
       throw error;
     }
     const readDb = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
     readDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    return new SqliteStore(writeDb, readDb, options);
+    const store = new SqliteStore(writeDb, readDb, lock, options);
+    try {
+      await store.fillOrderSearchText();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
 
   protected get reader(): SqlRunner {
@@ -141,6 +158,16 @@ export class SqliteStore extends SqlStore {
         throw error;
       }
     });
+  }
+
+  /** Opened `exclusive`, this process is the only one alive on the file; otherwise nobody can tell. */
+  protected aliveAmong(_runner: SqlRunner, _workerIds: readonly string[]): Promise<ReadonlySet<string> | 'unknown'> {
+    return Promise.resolve(this.lock === undefined ? 'unknown' : new Set<string>());
+  }
+
+  /** The lock file (when `exclusive`) is the proof of life on SQLite. */
+  protected holdWorkers(_workerIds: readonly string[]): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Writers are already serialised by the immediate transaction. */
@@ -169,11 +196,13 @@ export class SqliteStore extends SqlStore {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) await this.forgetWorkers().catch(() => undefined);
     await this.writeMutex.run(() => {
       if (!this.closed) {
         this.closed = true;
         this.readDb.close();
         this.writeDb.close();
+        this.lock?.release();
       }
       return Promise.resolve();
     });

@@ -230,13 +230,24 @@ export interface MessageQuery {
   readonly to?: Date;
   /** Default 50, at most 1000. */
   readonly limit?: number;
+  /** Rows to skip; kept for old callers, costs a scan of the skipped rows. Prefer {@link cursor}. */
   readonly offset?: number;
+  /** {@link Page.next} of the previous page: the page after it, whatever was inserted since. */
+  readonly cursor?: string;
+  /** Whether to count the matches ({@link Page.total}); default true. */
+  readonly count?: boolean;
 }
 
-/** A page of results with the total count of matches. */
+/**
+ * A page of results, newest first. `next` is an opaque cursor to the following page (`null` on the
+ * last one): it names the last row returned, so rows inserted meanwhile (newer, hence before it) never
+ * shift the following pages: a walk sees every row that existed when it began, once.
+ */
 export interface Page<T> {
-  readonly total: number;
+  /** Count of all matches of the filter (not only this page); absent when `count: false` was asked. */
+  readonly total?: number;
   readonly items: readonly T[];
+  readonly next: string | null;
 }
 
 /** Journal entry without its bytes (listings). */
@@ -280,6 +291,12 @@ export interface OutboxClaim {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly leaseUntil: Date;
+  /**
+   * Fencing token of this lease: a number increased at every claim of the item. Hand it back to
+   * {@link Store.markDelivered} / {@link Store.markFailed}; a completion whose token is no longer the
+   * item's (the lease expired and another worker claimed it) changes nothing.
+   */
+  readonly leaseToken: number;
 }
 
 /** A failed delivery attempt, as reported by the sender. */
@@ -297,10 +314,18 @@ export interface DeliveryFailure {
   readonly errorDetails?: unknown;
 }
 
-/** Where a failed item went. */
+/** Where a failed item went; `lease_lost` when the lease token is stale and nothing was changed. */
 export type FailureOutcome =
   | { readonly state: 'pending'; readonly attempts: number; readonly nextAttemptAt: Date }
-  | { readonly state: 'parked'; readonly attempts: number; readonly reason: string };
+  | { readonly state: 'parked'; readonly attempts: number; readonly reason: string }
+  | { readonly state: 'lease_lost'; readonly attempts: number; readonly heldBy: string | null };
+
+/**
+ * Result of a delivery confirmation: `delivered` (done now), `already_delivered` (the same lease
+ * confirmed twice: nothing changed) or `lease_lost` (another worker claimed the item since this lease
+ * was granted: nothing changed; that worker completes it).
+ */
+export type DeliveredOutcome = 'delivered' | 'already_delivered' | 'lease_lost';
 
 /** Outbox item as shown to operators. */
 export interface OutboxItem {
@@ -336,6 +361,8 @@ export interface WebhookClaim {
   readonly targetUrl: string;
   readonly attempt: number;
   readonly leaseUntil: Date;
+  /** See {@link OutboxClaim.leaseToken}. */
+  readonly leaseToken: number;
 }
 
 /** Result of one webhook HTTP attempt. */
@@ -389,16 +416,46 @@ export interface WebhookQuery {
   readonly to?: Date;
   readonly limit?: number;
   readonly offset?: number;
+  readonly cursor?: string;
+  readonly count?: boolean;
 }
 
-/** Filter of {@link Store.listOrders}. */
+/** Filter of {@link Store.listOrders}; criteria combine with AND, each one served by an index except `text`. */
 export interface OrderQuery {
   readonly role?: WorkflowRole;
   readonly state?: OrderState;
   readonly patientId?: string;
   readonly partner?: string;
+  /** ORC-2.1; alone (the authority unknown), it finds the order of every authority using that number. */
+  readonly placerNumber?: string;
+  readonly assigningAuthority?: string;
+  /** Inclusive lower bound on the time the order was first recorded. */
+  readonly from?: Date;
+  /** Exclusive upper bound on the time the order was first recorded. */
+  readonly to?: Date;
+  /**
+   * Contains-search, case and accent insensitive, over the order's search terms: placer number,
+   * patient id and what {@link StoreOptions.orderSearchTerms} adds (the gateway: the patient's name).
+   * A scan of the narrow search index, not an index lookup: about 10-100 ms per 100,000 orders.
+   */
+  readonly text?: string;
+  readonly limit?: number;
+  /** See {@link MessageQuery.offset}. */
+  readonly offset?: number;
+  readonly cursor?: string;
+  readonly count?: boolean;
+}
+
+/** Filter of {@link Store.listOutbox}. */
+export interface OutboxQuery {
+  readonly partner?: string;
+  readonly state?: DeliveryState;
+  /** The outbox item of one journaled message. */
+  readonly messageId?: number;
   readonly limit?: number;
   readonly offset?: number;
+  readonly cursor?: string;
+  readonly count?: boolean;
 }
 
 /** Counts returned by {@link Store.pruneContent}. */
@@ -433,6 +490,19 @@ export interface StoreOptions {
   readonly schema?: string;
   /** PostgreSQL: pool size (default 10). */
   readonly poolSize?: number;
+  /**
+   * SQLite: take the database for this process alone, with a lock file `<database>.lock` holding the
+   * pid. Another live process holding it makes `open` fail with `TLR_ERR_STORE_LOCKED`; the file of a
+   * dead process is taken over. The gateway asks for it: two processes sending from one outbox would
+   * steal each other's leases. Ignored on PostgreSQL, where instances share a database by design.
+   */
+  readonly exclusive?: boolean;
+  /**
+   * Extra words an order is found by in `listOrders({ text })`, from its stored data (the store does
+   * not know the shape of that data): the gateway adds the patient's name. Placer number and patient
+   * id are always searchable.
+   */
+  readonly orderSearchTerms?: (order: OrderRecord) => readonly (string | null | undefined)[];
 }
 
 /** Engine name, for logs and metrics. */
@@ -481,31 +551,51 @@ export interface Store {
    * message of the same partner and order key is still undelivered (pending, in flight or parked).
    */
   claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null>;
-  /** Records the AA of the partner: the item is done. */
-  markDelivered(id: number, ack: AckRecord): Promise<void>;
-  /** Schedules a retry with backoff, or parks the item (non-retryable, or attempts exhausted). */
-  markFailed(id: number, failure: DeliveryFailure): Promise<FailureOutcome>;
+  /**
+   * Records the AA of the partner: the item is done. With `leaseToken` (what workers pass), a lease
+   * taken over by another worker since is refused (`lease_lost`) and nothing changes; without it
+   * (tools, tests) the confirmation is unconditional.
+   */
+  markDelivered(id: number, ack: AckRecord, leaseToken?: number): Promise<DeliveredOutcome>;
+  /** Schedules a retry with backoff, or parks the item (non-retryable, or attempts exhausted); fenced like {@link markDelivered}. */
+  markFailed(id: number, failure: DeliveryFailure, leaseToken?: number): Promise<FailureOutcome>;
   /** Operator action: puts a parked item back at the head of its lane, attempts counted from zero. */
   retryParked(id: number): Promise<void>;
   /**
-   * Hands back every outbox and webhook item leased to `workerId` (made due at once). A restarted
-   * instance calls it with its stable id before claiming: what it left in flight when it died is
-   * resent immediately instead of after the lease (the receiver deduplicates by MSH-10).
+   * Hands back every outbox and webhook item leased to `workerIds` (made due at once), so that what a
+   * dead worker left in flight is resent immediately instead of after the lease (the receiver
+   * deduplicates by MSH-10). On PostgreSQL a worker id registered by a live process
+   * ({@link registerWorkers}) is skipped: its leases are never taken from it.
    * @returns the number of items released
    */
   releaseLeases(workerIds: readonly string[]): Promise<number>;
+  /**
+   * Registers the worker ids of this process until {@link close}. On PostgreSQL each id is held by a
+   * session advisory lock on a connection of its own: that lock is how other instances know the
+   * process is alive (the server drops it when the process or its connection dies). Fails with
+   * `TLR_ERR_STORE_WORKER_IN_USE` when a live process holds one of the ids.
+   */
+  registerWorkers(workerIds: readonly string[]): Promise<void>;
+  /**
+   * Releases the leases of registered workers whose process is dead (PostgreSQL: its lock is free;
+   * SQLite opened `exclusive`: every worker but this process's), then forgets them. Leases of ids that
+   * were never registered (older releases) are left to expire.
+   * @returns the number of items released
+   */
+  releaseOrphanedLeases(): Promise<number>;
   /** Operator action: drops a parked item so that later messages of its order can go. */
   discardParked(id: number, reason: string): Promise<void>;
   getOutboxItem(id: number): Promise<OutboxItem | null>;
-  listOutbox(query?: { partner?: string; state?: DeliveryState; limit?: number; offset?: number }): Promise<Page<OutboxItem>>;
+  /** Outbox items, oldest first (the delivery order); `next` pages forward. */
+  listOutbox(query?: OutboxQuery): Promise<Page<OutboxItem>>;
   outboxDepth(): Promise<readonly OutboxDepth[]>;
   /** Delivery attempts of an outbox item, oldest first. */
   outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
 
   enqueueWebhook(input: WebhookInput): Promise<number>;
   claimNextWebhook(workerId: string, leaseMs: number): Promise<WebhookClaim | null>;
-  markWebhookDelivered(id: number, result: WebhookAttemptResult): Promise<void>;
-  markWebhookFailed(id: number, failure: WebhookFailure): Promise<FailureOutcome>;
+  markWebhookDelivered(id: number, result: WebhookAttemptResult, leaseToken?: number): Promise<DeliveredOutcome>;
+  markWebhookFailed(id: number, failure: WebhookFailure, leaseToken?: number): Promise<FailureOutcome>;
   retryWebhook(id: number): Promise<void>;
   listWebhookDeliveries(query?: WebhookQuery): Promise<Page<WebhookDelivery>>;
   webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]>;

@@ -131,4 +131,40 @@ CREATE TABLE delivery_attempts (
 CREATE INDEX delivery_attempts_item ON delivery_attempts (kind, item_id, id);
 `,
   },
+  // Version 2: see the SQLite migration 2. The message indexes get `id` as their last column, so that a
+  // filtered page (`WHERE placer_order_number = ? AND id < ? ORDER BY id DESC`) is one index range.
+  {
+    version: 2,
+    name: 'order search and cursor indexes, lease fencing, worker registry',
+    sql: `
+ALTER TABLE orders ADD COLUMN search_text TEXT;
+DROP INDEX orders_state;
+DROP INDEX orders_patient;
+CREATE INDEX orders_state ON orders (role, state, id);
+CREATE INDEX orders_patient ON orders (role, patient_id, id);
+CREATE INDEX orders_created ON orders (role, created_at, id);
+CREATE INDEX orders_search ON orders (role, search_text);
+
+DROP INDEX messages_order;
+DROP INDEX messages_patient;
+DROP INDEX messages_type;
+DROP INDEX messages_status;
+CREATE INDEX messages_order ON messages (placer_order_number, id);
+CREATE INDEX messages_patient ON messages (patient_id, id);
+CREATE INDEX messages_type ON messages (message_type, id);
+CREATE INDEX messages_status ON messages (status, id);
+
+ALTER TABLE outbox ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE webhooks ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX outbox_in_flight ON outbox (locked_by) WHERE state = 'in_flight';
+CREATE INDEX webhooks_in_flight ON webhooks (locked_by) WHERE state = 'in_flight';
+
+CREATE TABLE store_workers (
+  worker_id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  registered_at BIGINT NOT NULL
+);
+`,
+  },
 ];

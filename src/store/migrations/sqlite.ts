@@ -130,4 +130,34 @@ CREATE TABLE delivery_attempts (
 CREATE INDEX delivery_attempts_item ON delivery_attempts (kind, item_id, id);
 `,
   },
+  // Version 2: `search_text` is the folded text searched by `listOrders({ text })`, filled by the store
+  // (existing rows are filled at open); the order indexes end with `id` for cursor pagination (newest
+  // first). SQLite indexes already end with the rowid, so the message indexes of version 1 serve as is.
+  // `lease_token` fences completions of a lease taken over by another worker; `store_workers` lists
+  // the worker ids of the processes using the database (released leases of dead ones at start).
+  {
+    version: 2,
+    name: 'order search and cursor indexes, lease fencing, worker registry',
+    sql: `
+ALTER TABLE orders ADD COLUMN search_text TEXT;
+DROP INDEX orders_state;
+DROP INDEX orders_patient;
+CREATE INDEX orders_state ON orders (role, state, id);
+CREATE INDEX orders_patient ON orders (role, patient_id, id);
+CREATE INDEX orders_created ON orders (role, created_at, id);
+CREATE INDEX orders_search ON orders (role, search_text);
+
+ALTER TABLE outbox ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhooks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_in_flight ON outbox (locked_by) WHERE state = 'in_flight';
+CREATE INDEX webhooks_in_flight ON webhooks (locked_by) WHERE state = 'in_flight';
+
+CREATE TABLE store_workers (
+  worker_id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  registered_at INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 import { StoreError } from '../errors.js';
 import { backoffDelay } from '../backoff.js';
-import type { BackoffPolicy, DeliveryAttempt, FailureOutcome } from '../store.js';
+import type { BackoffPolicy, DeliveredOutcome, DeliveryAttempt, FailureOutcome } from '../store.js';
 import type { SqlRunner, SqlValue } from './sql-runner.js';
 
 /**
@@ -31,6 +31,11 @@ export const OPEN_STATES_SQL = "('pending', 'in_flight', 'parked')";
  * different row without waiting; the NOT EXISTS guard reads the earlier rows whatever their lock, so
  * a worker never takes message n+1 of an order while message n is being claimed by another one.
  * On SQLite the caller runs this inside an immediate transaction, which serialises claimers.
+ *
+ * Every claim increases the item's `lease_token` (a fencing number that is never reset, not even by an
+ * operator retry): the completions of a worker carry the token of its claim, and one whose token is no
+ * longer the item's — its lease expired or was released and another worker claimed the item — is
+ * refused, so an item is never completed twice.
  */
 export async function claimItem(
   runner: SqlRunner,
@@ -39,7 +44,7 @@ export async function claimItem(
   workerId: string,
   leaseMs: number,
   now: number,
-): Promise<{ id: number; attempts: number; leaseUntil: number } | null> {
+): Promise<{ id: number; attempts: number; leaseUntil: number; leaseToken: number } | null> {
   const { table, lane } = queue;
   const params: SqlValue[] = [];
   let laneFilter = '';
@@ -61,25 +66,33 @@ export async function claimItem(
   const candidate = candidates[0];
   if (candidate === undefined) return null;
   const leaseUntil = now + leaseMs;
-  const leased = await runner.all<{ attempts: number }>(
-    `UPDATE ${table} SET state = 'in_flight', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ? RETURNING attempts`,
+  const leased = await runner.all<{ attempts: number; lease_token: number }>(
+    `UPDATE ${table} SET state = 'in_flight', locked_by = ?, locked_until = ?, attempts = attempts + 1, lease_token = lease_token + 1
+     WHERE id = ? RETURNING attempts, lease_token`,
     [workerId, leaseUntil, candidate.id],
   );
-  return { id: candidate.id, attempts: leased[0]?.attempts ?? 1, leaseUntil };
+  const row = leased[0]!;
+  return { id: candidate.id, attempts: row.attempts, leaseUntil, leaseToken: Number(row.lease_token) };
 }
 
 interface LoadedItem {
   state: string;
   attempts: number;
+  lease_token: number;
+  locked_by: string | null;
 }
 
 async function loadItem(runner: SqlRunner, queue: QueueTable, id: number): Promise<LoadedItem> {
   const lock = runner.dialect === 'postgres' ? ' FOR UPDATE' : '';
-  const rows = await runner.all<LoadedItem>(`SELECT state, attempts FROM ${queue.table} WHERE id = ?${lock}`, [id]);
+  const rows = await runner.all<LoadedItem>(`SELECT state, attempts, lease_token, locked_by FROM ${queue.table} WHERE id = ?${lock}`, [id]);
   const row = rows[0];
   if (row === undefined) throw new StoreError('TLR_ERR_STORE_NOT_FOUND', `${queue.kind} item ${id} does not exist`);
   return row;
 }
+
+/** Whether a completion carrying `leaseToken` comes from a lease that was superseded since. */
+const superseded = (item: LoadedItem, leaseToken: number | undefined): boolean =>
+  leaseToken !== undefined && Number(item.lease_token) !== leaseToken;
 
 /** Appends one line to the delivery log. */
 export async function logAttempt(
@@ -101,18 +114,26 @@ export async function logAttempt(
 /**
  * Marks an item delivered. Idempotent for an item already delivered (a sender confirming twice);
  * accepted from `pending` too, because a worker whose lease expired may still receive the AA after
- * the item was handed back.
- * @returns false when the item was already delivered (nothing changed)
+ * the item was handed back — as long as nobody claimed it since (same `leaseToken`).
  */
-export async function markItemDelivered(runner: SqlRunner, queue: QueueTable, id: number, now: number, detail: string | null, httpStatus: number | null): Promise<boolean> {
+export async function markItemDelivered(
+  runner: SqlRunner,
+  queue: QueueTable,
+  id: number,
+  now: number,
+  detail: string | null,
+  httpStatus: number | null,
+  leaseToken: number | undefined,
+): Promise<DeliveredOutcome> {
   const item = await loadItem(runner, queue, id);
-  if (item.state === 'delivered') return false;
+  if (superseded(item, leaseToken)) return 'lease_lost';
+  if (item.state === 'delivered') return 'already_delivered';
   if (item.state !== 'in_flight' && item.state !== 'pending') {
     throw new StoreError('TLR_ERR_STORE_INVALID_STATE', `${queue.kind} item ${id} is ${item.state}, not in flight`);
   }
   await runner.run(`UPDATE ${queue.table} SET state = 'delivered', delivered_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`, [now, id]);
   await logAttempt(runner, queue, id, item.attempts, 'delivered', detail, httpStatus, now);
-  return true;
+  return 'delivered';
 }
 
 /** Schedules the next attempt with backoff, or parks the item. */
@@ -124,9 +145,13 @@ export async function markItemFailed(
   policy: BackoffPolicy,
   random: () => number,
   now: number,
+  leaseToken: number | undefined,
 ): Promise<FailureOutcome> {
   const item = await loadItem(runner, queue, id);
-  if (item.state !== 'in_flight') {
+  if (superseded(item, leaseToken)) return { state: 'lease_lost', attempts: item.attempts, heldBy: item.locked_by };
+  // A pending item with the caller's token was handed back (lease expired or released) and not claimed
+  // since: the failure of that very attempt is still the item's latest news.
+  if (item.state !== 'in_flight' && !(item.state === 'pending' && leaseToken !== undefined)) {
     throw new StoreError('TLR_ERR_STORE_INVALID_STATE', `${queue.kind} item ${id} is ${item.state}, not in flight`);
   }
   const httpStatus = failure.httpStatus ?? null;
