@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -15,6 +15,7 @@ import type { GatewayEvent } from './events.js';
 import type { DocumentValidator } from './inbound-handler.js';
 import { createInboundHandler } from './inbound-handler.js';
 import { GatewayMetrics } from './metrics.js';
+import { orderSearchTerms } from './order-data.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import type { ActionContext } from './outbound-actions.js';
 import { PlatformActions, RisActions } from './outbound-actions.js';
@@ -62,9 +63,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly #releaseCdaWorker = useCdaValidationWorker();
   #mllpAddress: AddressInfo | undefined;
   #apiAddress: AddressInfo | undefined;
+  /** Identity of this process: its workers lease outbox and webhook items under it. */
+  readonly instanceId: string;
+  readonly #legacyInstanceId: string | undefined;
 
-  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string) {
+  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string, legacyInstanceId: string | undefined) {
     super();
+    this.instanceId = instanceId;
+    this.#legacyInstanceId = legacyInstanceId;
     this.config = config;
     this.store = store;
     this.logger = logger;
@@ -96,14 +102,19 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   static async start(config: GatewayConfig, options: GatewayStartOptions = {}): Promise<Gateway> {
     const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
     await mkdir(config.dataDir, { recursive: true });
-    const instanceId = await readInstanceId(config.dataDir);
-    const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
+    // A fresh identity per process, never shared: two processes under one name would take each
+    // other's leases for their own. `exclusive` refuses a SQLite database another live process uses.
+    const instanceId = randomUUID();
+    const legacyInstanceId = await readLegacyInstanceId(config.dataDir);
+    const store = await openStore(config.storage.url, {
+      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs }, exclusive: true, orderSearchTerms,
+    });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes, logger,
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
-    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId);
+    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId, legacyInstanceId);
     gw.documents = options.documents;
     try {
       await gw.#start(options);
@@ -126,8 +137,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       logger: this.logger.child({ component: 'mllp-server' }),
       ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
     });
-    const released = await this.store.releaseLeases([this.#outbound.workerId, this.#webhooks.workerId]);
-    if (released) this.logger.warn({ released }, 'resending what this instance left in flight before its last stop');
+    await this.store.registerWorkers([this.#outbound.workerId, this.#webhooks.workerId]);
+    // What dead processes left in flight is resent now rather than when their leases expire; the
+    // leases of live instances (PostgreSQL) are never touched.
+    let released = await this.store.releaseOrphanedLeases();
+    if (this.#legacyInstanceId !== undefined && this.store.engine === 'sqlite') {
+      // An older release kept one stable id in the data directory; on SQLite, which this process now
+      // holds alone, what it left in flight is released too. On PostgreSQL it cannot be told apart from
+      // a live older instance, so those leases expire instead.
+      released += await this.store.releaseLeases([`out-${this.#legacyInstanceId}`, `wh-${this.#legacyInstanceId}`]);
+    }
+    if (released) this.logger.warn({ released }, 'resending what a stopped instance left in flight');
     this.#outbound.start();
     this.#webhooks.start();
     if (options.http) {
@@ -193,20 +213,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 }
 
 /**
- * The identity of this instance, kept in its data directory: the outbox claims it holds survive a
- * crash under the same name, so a restarted instance resends at once what it left in flight.
+ * The stable instance id an older release kept in the data directory (`instance-id`), if any. It is
+ * no longer written: every instance sharing the directory read the same id, so a starting instance
+ * released — and resent — the messages another live one was sending. Read only to release what such
+ * a release left in flight.
  */
-async function readInstanceId(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'instance-id');
+async function readLegacyInstanceId(dataDir: string): Promise<string | undefined> {
   try {
-    const id = (await readFile(file, 'utf8')).trim();
-    if (/^[A-Za-z0-9-]{8,64}$/.test(id)) return id;
+    const id = (await readFile(join(dataDir, 'instance-id'), 'utf8')).trim();
+    return /^[A-Za-z0-9-]{8,64}$/.test(id) ? id : undefined;
   } catch {
-    // first start: create it below
+    return undefined;
   }
-  const id = randomUUID();
-  await writeFile(file, `${id}\n`, { flag: 'w' });
-  return id;
 }
 
 async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {

@@ -1,3 +1,4 @@
+import type { OrderRecord } from '../store/index.js';
 import type { Cancellation, Decision, ImagingOrder, PostExamInfo, TlrMessage } from '../tlr/index.js';
 
 /**
@@ -20,4 +21,21 @@ export function orderDataFromMessage(m: TlrMessage): Record<string, unknown> {
     case 'postExamInfo': return { postExamInfo: m.postExamInfo };
     default: return {};
   }
+}
+
+/** The patient's name as the worklist shows it: used (else birth) name, then used (else first) given name. */
+export function patientDisplayName(data: OrderData | null): string | null {
+  const p = data?.order?.patient;
+  return p ? [p.usedName ?? p.birthName, p.usedGivenName ?? p.firstGivenName].filter(Boolean).join(' ') : null;
+}
+
+/**
+ * What an order is found by in the worklist search besides its placer number and patient id: the
+ * patient's name as displayed, and the birth name when a used name hides it. Given to the store
+ * (`orderSearchTerms`), which folds and indexes them at every write.
+ */
+export function orderSearchTerms(o: OrderRecord): string[] {
+  const data = o.data as OrderData | null;
+  const p = data?.order?.patient;
+  return [patientDisplayName(data), p?.usedName ? p.birthName : null].filter((t): t is string => !!t);
 }

@@ -13,7 +13,7 @@ export interface OutboundDispatcherOptions {
   logger: Logger;
   ackTimeoutMs: number;
   pollMs?: number;
-  /** Stable id of this instance: after a restart it takes back at once what it left in flight. */
+  /** Identity of this process (unique per process): the name its leases are taken under. */
   workerId?: string;
   /** Called after an AA (inside no transaction), e.g. to count deliveries. */
   onDelivered?: (claim: OutboxClaim, result: MllpSendResult) => Promise<void> | void;

@@ -31,7 +31,7 @@ export interface WebhookDispatcherOptions {
   logger: Logger;
   timeoutMs?: number;
   pollMs?: number;
-  /** Stable id of this instance (see `OutboundDispatcherOptions.workerId`). */
+  /** Identity of this process (see `OutboundDispatcherOptions.workerId`). */
   workerId?: string;
 }
 

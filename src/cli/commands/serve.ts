@@ -62,7 +62,18 @@ export function registerServeCommand(program: Command): void {
         config.api.keys = [key];
         process.stderr.write(`No API key configured (api.keys or CISIS_TLR_API_KEYS): this run accepts the generated key\n  ${key}\n`);
       }
-      const gw = await startGateway(config);
+      let gw;
+      try {
+        gw = await startGateway(config);
+      } catch (e) {
+        // Start-up refusals with a stable code (the database is locked by another gateway, a schema
+        // too new, an unreadable certificate…) are the operator's to fix: one clear line, exit 2.
+        const code = (e as { code?: unknown }).code;
+        if (typeof code !== 'string' || !code.startsWith('TLR_ERR_')) throw e;
+        process.stderr.write(`cisis-tlr serve: ${(e as Error).message} [${code}]\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.stdout.write(`cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => { resolve(); };

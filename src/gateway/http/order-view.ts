@@ -1,5 +1,5 @@
 import type { OrderKey, OrderRecord } from '../../store/index.js';
-import type { OrderData } from '../order-data.js';
+import { patientDisplayName, type OrderData } from '../order-data.js';
 
 /** The JSON form of an order in API listings: the key, the state and what a worklist shows. */
 export interface OrderSummaryView {
@@ -20,7 +20,6 @@ export interface OrderSummaryView {
 export function orderSummary(o: OrderRecord): OrderSummaryView {
   const data = (o.data ?? {}) as OrderData;
   const order = data.order;
-  const p = order?.patient;
   return {
     placerOrderNumber: o.key.placerNumber,
     assigningAuthority: o.key.assigningAuthority,
@@ -28,7 +27,7 @@ export function orderSummary(o: OrderRecord): OrderSummaryView {
     decision: o.decision,
     partner: o.partner,
     patientId: o.patientId,
-    patientName: p ? [p.usedName ?? p.birthName, p.usedGivenName ?? p.firstGivenName].filter(Boolean).join(' ') : null,
+    patientName: patientDisplayName(data),
     modality: order?.requestedModality ? `${order.requestedModality.code}${order.requestedModality.display ? ` (${order.requestedModality.display})` : ''}` : null,
     region: order?.anatomicalRegions?.[0]?.region.display ?? order?.anatomicalRegions?.[0]?.region.code ?? null,
     requestedAt: order?.requestedAt ?? null,

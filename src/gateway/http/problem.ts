@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { StoreError } from '../../store/index.js';
 import { GatewayError } from '../errors.js';
 
 /** RFC 9457 problem details, as every API error is answered. */
@@ -33,6 +34,10 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
  */
 export function problemErrorHandler(error: FastifyError | GatewayError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof GatewayError) return sendProblem(reply, request, error.status, error.message, error.code, error.details);
+  // A cursor the client altered, or one issued by another listing: the request is wrong, not the server.
+  if (error instanceof StoreError && error.code === 'TLR_ERR_STORE_INVALID_CURSOR') {
+    return sendProblem(reply, request, 400, `${error.message}: pass back the \`next\` of a previous page unchanged`, 'TLR_ERR_GATEWAY_INVALID_REQUEST');
+  }
   const fe = error as FastifyError;
   if (fe.validation) {
     const errors = fe.validation.map((v) => ({ pointer: `${fe.validationContext ?? 'body'}${v.instancePath}`, message: v.message ?? 'invalid' }));

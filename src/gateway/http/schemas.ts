@@ -202,5 +202,22 @@ export const authorityQuery = {
 
 export const listQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  cursor: { type: 'string', maxLength: 200, description: '`next` of the previous page: the page after it, stable under inserts' },
+  offset: { type: 'integer', minimum: 0, default: 0, description: 'Deprecated (kept for old clients): rows to skip; prefer `cursor`' },
 } as const;
+
+/**
+ * A page of a listing. `next` is opaque: pass it back as `cursor`. `total` counts every match of the
+ * filter and is computed for the first page only (a count over the same filter: index-backed, except
+ * for the text search `q`, a scan); later pages leave it out.
+ */
+export function pageResponse(description: string) {
+  return {
+    type: 'object', required: ['items', 'next'],
+    properties: {
+      total: { type: 'integer', minimum: 0, description: 'Matches of the filter; first page only' },
+      next: { type: ['string', 'null'], description: 'Cursor of the following page; null on the last page' },
+      items: { type: 'array', description, items: { type: 'object', additionalProperties: true } },
+    },
+  } as const;
+}

@@ -3,18 +3,19 @@ import { tryParseMessage } from '../../../hl7/index.js';
 import type { Direction, FlowId, MessageStatus } from '../../../store/index.js';
 import { GatewayError } from '../../errors.js';
 import type { Gateway } from '../../gateway.js';
-import { listQuery } from '../schemas.js';
+import { listQuery, pageResponse } from '../schemas.js';
 
 interface MessageListQuery {
   order?: string; patientId?: string; type?: string; flow?: FlowId; status?: MessageStatus; direction?: Direction;
-  controlId?: string; from?: string; to?: string; limit: number; offset: number;
+  controlId?: string; from?: string; to?: string; limit: number; offset: number; cursor?: string;
 }
 
 /** The message journal: search, detail with raw HL7 and findings, manual retry of a parked delivery. */
 export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
   app.get<{ Querystring: MessageListQuery }>('/api/messages', {
     schema: {
-      tags: ['messages'], summary: 'Search the message journal',
+      tags: ['messages'], summary: 'Search the message journal, newest first',
+      description: 'Page forward with `cursor` = `next` of the previous page; `total` is given on the first page only.',
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
@@ -26,6 +27,7 @@ export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<
           ...listQuery,
         },
       },
+      response: { 200: pageResponse('Journal entries (without their bytes), newest first') },
     },
   }, async (req) => {
     const q = req.query;
@@ -34,9 +36,9 @@ export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<
       ...(q.type ? { messageType: q.type } : {}), ...(q.flow ? { flow: q.flow } : {}), ...(q.status ? { status: q.status } : {}),
       ...(q.direction ? { direction: q.direction } : {}), ...(q.controlId ? { controlId: q.controlId } : {}),
       ...(q.from ? { from: new Date(q.from) } : {}), ...(q.to ? { to: new Date(q.to) } : {}),
-      limit: q.limit, offset: q.offset,
+      limit: q.limit, offset: q.offset, ...(q.cursor ? { cursor: q.cursor } : {}), count: !q.cursor,
     });
-    return { total: page.total, items: page.items };
+    return { ...(page.total === undefined ? {} : { total: page.total }), next: page.next, items: page.items };
   });
 
   app.get<{ Params: { id: number } }>('/api/messages/:id', {
@@ -45,7 +47,7 @@ export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<
     const m = await gw.store.getMessage(req.params.id);
     if (!m) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No message ${req.params.id}`, 404);
     const { raw, ack, ...rest } = m;
-    const outbox = m.direction === 'outbound' ? (await gw.store.listOutbox({ limit: 1000 })).items.find((o) => o.messageId === m.id) : undefined;
+    const outbox = m.direction === 'outbound' ? (await gw.store.listOutbox({ messageId: m.id, limit: 1, count: false })).items[0] : undefined;
     return {
       ...rest,
       raw: raw ? rawText(raw) : null,
@@ -57,7 +59,7 @@ export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<
   app.post<{ Params: { id: number } }>('/api/messages/:id/retry', {
     schema: { tags: ['messages'], summary: 'Retry a parked outbound message', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } },
   }, async (req) => {
-    const parked = (await gw.store.listOutbox({ state: 'parked', limit: 1000 })).items.find((o) => o.messageId === req.params.id);
+    const parked = (await gw.store.listOutbox({ state: 'parked', messageId: req.params.id, limit: 1, count: false })).items[0];
     if (!parked) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Message ${req.params.id} is not a parked outbound message`, 409);
     await gw.store.retryParked(parked.id);
     gw.wakeOutbox();

@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { OrderKey, OrderRecord } from '../../../store/index.js';
+import type { OrderKey } from '../../../store/index.js';
 import type { OrderState } from '../../../workflow/index.js';
 import type { HealthProfessional, ImagingOrder, Organisation, PerformedExam, Protocol, Reason } from '../../../tlr/index.js';
 import { GatewayError } from '../../errors.js';
 import type { Gateway } from '../../gateway.js';
 import type { OrderData } from '../../order-data.js';
 import type { SentMessage } from '../../outbound-actions.js';
+import { findOrderByPlacer } from '../order-lookup.js';
 import { orderSummary } from '../order-view.js';
 import {
-  acceptRequest, authorityQuery, cancelRequest, imagingOrder, listQuery, orderParams, postExamRequest, refuseRequest,
+  acceptRequest, authorityQuery, cancelRequest, imagingOrder, listQuery, orderParams, pageResponse, postExamRequest, refuseRequest,
 } from '../schemas.js';
 
 type Params = { placer: string };
@@ -23,19 +24,7 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
   const role = gw.config.role;
 
   /** Finds an order by placer number (and authority OID when several share the number). */
-  async function findOrder(placer: string, authority: string | undefined): Promise<OrderRecord> {
-    if (authority !== undefined) {
-      const o = await gw.store.getOrder(role, { placerNumber: placer, assigningAuthority: authority });
-      if (o) return o;
-    } else {
-      const all = (await gw.store.listOrders({ role, limit: 1000 })).items.filter((o) => o.key.placerNumber === placer);
-      if (all.length === 1) return all[0]!;
-      if (all.length > 1) {
-        throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409, { authorities: all.map((o) => o.key.assigningAuthority) });
-      }
-    }
-    throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order with placer number ${placer}`, 404);
-  }
+  const findOrder = (placer: string, authority: string | undefined) => findOrderByPlacer(gw.store, role, placer, authority);
 
   function requireRole(expected: 'ris' | 'platform', action: string): void {
     if (role !== expected) {
@@ -50,28 +39,33 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
     });
   }
 
-  app.get<{ Querystring: { state?: OrderState; patientId?: string; q?: string; limit: number; offset: number } }>('/api/orders', {
+  app.get<{ Querystring: { state?: OrderState; patientId?: string; placer?: string; q?: string; from?: string; to?: string; limit: number; offset: number; cursor?: string } }>('/api/orders', {
     schema: {
-      tags: ['orders'], summary: 'The worklist: orders with their state, newest first',
+      tags: ['orders'], summary: 'The worklist: orders with their state, newest first, filtered and paged on the gateway',
+      description: 'Every filter is evaluated by the store over all orders (indexes for state, patient, placer number and dates; '
+        + '`q` scans the search column). Page forward with `cursor` = `next` of the previous page; `total` is given on the first page only.',
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
           state: { enum: ['NONE', 'REQUESTED', 'CANCELLED', 'ACCEPTED', 'REJECTED', 'EXAM_DONE', 'COMPLEMENTED', 'REPORTED', 'PUBLISHED'] },
-          patientId: { type: 'string' }, q: { type: 'string', description: 'placer number, patient id or name contains' }, ...listQuery,
+          patientId: { type: 'string', description: 'exactly this patient id (the INS when there is one)' },
+          placer: { type: 'string', description: 'exactly this placer order number (ORC-2.1), any assigning authority' },
+          q: { type: 'string', maxLength: 200, description: 'placer number, patient id or patient name contains (case and accents ignored)' },
+          from: { type: 'string', format: 'date-time', description: 'orders first recorded at or after' },
+          to: { type: 'string', format: 'date-time', description: 'orders first recorded before' },
+          ...listQuery,
         },
       },
+      response: { 200: pageResponse('Orders (summaries), newest first') },
     },
   }, async (req) => {
-    const { state, patientId, q, limit, offset } = req.query;
-    if (q) {
-      const all = (await gw.store.listOrders({ role, ...(state ? { state } : {}), limit: 1000 })).items.map(orderSummary);
-      const needle = q.toLowerCase();
-      const hits = all.filter((o) => (!patientId || o.patientId === patientId)
-        && [o.placerOrderNumber, o.patientId, o.patientName].some((v) => v?.toLowerCase().includes(needle)));
-      return { total: hits.length, items: hits.slice(offset, offset + limit) };
-    }
-    const page = await gw.store.listOrders({ role, ...(state ? { state } : {}), ...(patientId ? { patientId } : {}), limit, offset });
-    return { total: page.total, items: page.items.map(orderSummary) };
+    const { state, patientId, placer, q, from, to, limit, offset, cursor } = req.query;
+    const page = await gw.store.listOrders({
+      role, ...(state ? { state } : {}), ...(patientId ? { patientId } : {}), ...(placer ? { placerNumber: placer } : {}),
+      ...(q?.trim() ? { text: q } : {}), ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}),
+      limit, offset, ...(cursor ? { cursor } : {}), count: !cursor,
+    });
+    return { ...(page.total === undefined ? {} : { total: page.total }), next: page.next, items: page.items.map(orderSummary) };
   });
 
   app.get<{ Params: Params; Querystring: AuthorityQ }>('/api/orders/:placer', {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { tryParseMessage } from '../../../hl7/index.js';
 import { readDocumentMessage } from '../../../documents/transport/index.js';
 import { GatewayError } from '../../errors.js';
+import { findOrderByPlacer } from '../order-lookup.js';
 import type { Gateway } from '../../gateway.js';
 import type { OrderData } from '../../order-data.js';
 import type { ReportRecord } from '../../reports/report-record.js';
@@ -35,12 +36,7 @@ const params = { type: 'object', required: ['placer'], properties: { placer: { t
  */
 export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
   const role = gw.config.role;
-  const findOrder = async (placer: string, authority?: string) => {
-    const all = (await gw.store.listOrders({ role, limit: 1000 })).items.filter((o) => o.key.placerNumber === placer && (authority === undefined || o.key.assigningAuthority === authority));
-    if (all.length === 0) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order with placer number ${placer}`, 404);
-    if (all.length > 1) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409);
-    return all[0]!;
-  };
+  const findOrder = (placer: string, authority?: string) => findOrderByPlacer(gw.store, role, placer, authority);
   const platformOnly = () => {
     if (role !== 'platform') throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', 'Reports are written by the teleradiology platform half-connector', 403);
   };
