@@ -12,14 +12,17 @@ const PAGE = 100;
 /**
  * The message journal: every message received or sent, newest first, filtered on the gateway
  * (order, patient, type, flow, status, direction, period). Parked messages — the ones waiting for
- * an operator — are one click away.
+ * an operator — are one click away. "Show more" asks for the page after the last one shown with the
+ * cursor the API returned, so messages arriving meanwhile neither repeat nor hide rows.
  */
 export async function render(root, { query }) {
   const f = Object.fromEntries(['order', 'patientId', 'type', 'flow', 'status', 'direction', 'from', 'to'].map((k) => [k, query.get(k) ?? '']));
-  let offset = 0;
+  let next = null;
+  let shown = 0;
+  let total = 0;
   const tbody = h('tbody', {});
   const count = h('p', { class: 'table-count', role: 'status' });
-  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => { offset += PAGE; void load(true); } }, t('messages.more'));
+  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => void load(true) }, t('messages.more'));
 
   const input = (k, type = 'text', extra = {}) => h('input', { id: `m-${k}`, type, class: 'input', value: f[k], ...extra });
   const select = (k, values, label) => h('select', { id: `m-${k}`, class: 'input' }, h('option', { value: '' }, t('messages.any')), values.map((v) => h('option', { value: v, selected: v === f[k] }, label(v))));
@@ -39,7 +42,6 @@ export async function render(root, { query }) {
     for (const [k, el] of Object.entries(controls)) f[k] = el.value.trim();
     const qs = new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
     history.replaceState(null, '', `#/messages${qs ? `?${qs}` : ''}`);
-    offset = 0;
     void load();
   }
   for (const el of Object.values(controls)) el.addEventListener('change', apply);
@@ -59,15 +61,20 @@ export async function render(root, { query }) {
       h('div', { class: 'table-foot' }, count, more)));
 
   async function load(append = false) {
-    const qs = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    if (append && !next) return;
+    const qs = new URLSearchParams({ limit: String(PAGE) });
     for (const [k, v] of Object.entries(f)) if (v) qs.set(k, k === 'from' || k === 'to' ? new Date(v).toISOString() : v);
+    if (append) qs.set('cursor', next);
     const page = await api(`/api/messages?${qs}`);
     const rows = page.items.map(row);
     if (append) tbody.append(...rows); else tbody.replaceChildren(...rows);
-    if (!page.total) tbody.replaceChildren(h('tr', {}, h('td', { colspan: '10', class: 'empty' }, t('messages.empty'))));
-    const shown = Math.min(page.total, offset + page.items.length);
-    count.textContent = t('messages.count', { shown, total: page.total });
-    more.hidden = shown >= page.total;
+    // The count comes with the first page only.
+    if (!append) total = page.total ?? 0;
+    shown = (append ? shown : 0) + page.items.length;
+    next = page.next;
+    if (!shown) tbody.replaceChildren(h('tr', {}, h('td', { colspan: '10', class: 'empty' }, t('messages.empty'))));
+    count.textContent = t('messages.count', { shown, total: Math.max(total, shown) });
+    more.hidden = !next;
   }
 
   function row(m) {
@@ -93,7 +100,7 @@ export async function render(root, { query }) {
   await load();
   let pending = null;
   const off = liveEvents.on(() => {
-    if (offset > 0) return;
+    if (shown > PAGE) return;
     clearTimeout(pending);
     pending = setTimeout(() => void load().catch(() => undefined), 400);
   });

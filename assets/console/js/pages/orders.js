@@ -10,10 +10,13 @@ import { liveEvents } from '../live-events.js';
  * the URL (so a reload or a shared link keeps them) and live updates from the event stream: a new
  * order appears and a state change shows without reloading, the changed row flashing once.
  *
- * The search (`q`) runs on the gateway (placer number, patient id — the INS when there is one —
- * and patient name); state, patient, dates and modality filter the newest `FETCH_LIMIT` orders here.
+ * Search (`q`: placer number, patient id — the INS when there is one — and patient name, case and
+ * accents ignored), state and dates are evaluated by the gateway over every order, however old; the
+ * list shows the newest `PAGE` matches and "Show more" fetches the next page with the cursor the API
+ * returned (stable while new orders arrive). The patient field is sent as the search when the search
+ * box is empty; modality and patient then refine the loaded rows here.
  */
-const FETCH_LIMIT = 1000;
+const PAGE = 200;
 
 export async function render(root, { query }) {
   const filters = {
@@ -26,11 +29,13 @@ export async function render(root, { query }) {
   };
   let orders = [];
   let total = 0;
+  let next = null;
   let previous = null;
   let lastUpdate = null;
 
   const tbody = h('tbody', {});
   const counter = h('p', { class: 'table-count', role: 'status', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'btn', id: 'orders-more', hidden: true, onclick: () => void load(true) }, t('orders.more'));
   const chips = h('div', { class: 'state-chips', role: 'group', 'aria-label': t('orders.byState') });
   const updated = h('span', { class: 'muted small' });
 
@@ -44,9 +49,9 @@ export async function render(root, { query }) {
   const to = h('input', { id: 'f-to', type: 'date', class: 'input', value: filters.to });
 
   /** Applies filters in place (no re-render, so the search box keeps the focus) and records them in the URL. */
-  async function setFilters(next) {
-    const qChanged = next.q !== filters.q;
-    Object.assign(filters, next);
+  async function setFilters(changes) {
+    const serverSide = ['q', 'state', 'from', 'to', 'patient'].some((k) => changes[k] !== undefined && changes[k] !== filters[k]);
+    Object.assign(filters, changes);
     search.value = filters.q;
     state.value = filters.state;
     patient.value = filters.patient;
@@ -54,7 +59,7 @@ export async function render(root, { query }) {
     to.value = filters.to;
     const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
     history.replaceState(null, '', `#/orders${qs ? `?${qs}` : ''}`);
-    if (qChanged) await load(); else draw();
+    if (serverSide) await load(); else draw();
   }
   const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, from: from.value, to: to.value });
   let typing;
@@ -83,23 +88,33 @@ export async function render(root, { query }) {
       h('div', {}, h('h1', { tabindex: '-1' }, t('orders.title')), h('p', { class: 'muted' }, t('orders.subtitle'))),
       h('div', { class: 'page-head-right' }, updated)),
     h('section', { class: 'panel panel-tight' }, form, chips),
-    h('section', { class: 'panel panel-flush' }, h('div', { class: 'table-scroll' }, table), counter));
+    h('section', { class: 'panel panel-flush' }, h('div', { class: 'table-scroll' }, table), h('div', { class: 'table-foot' }, counter, more)));
 
-  async function load() {
-    const qs = new URLSearchParams({ limit: String(FETCH_LIMIT) });
-    if (filters.q) qs.set('q', filters.q);
+  /** The first page for the current filters, or (`append`) the page after the loaded ones. */
+  async function load(append = false) {
+    if (append && !next) return;
+    const qs = new URLSearchParams({ limit: String(PAGE) });
+    const text = filters.q || filters.patient;
+    if (text) qs.set('q', text);
+    if (filters.state) qs.set('state', filters.state);
+    // Days of the date inputs are local days: from their midnight to the next one.
+    if (filters.from) qs.set('from', new Date(`${filters.from}T00:00`).toISOString());
+    if (filters.to) {
+      const end = new Date(`${filters.to}T00:00`);
+      end.setDate(end.getDate() + 1);
+      qs.set('to', end.toISOString());
+    }
+    if (append) qs.set('cursor', next);
     const page = await api(`/api/orders?${qs}`);
-    orders = page.items;
-    total = page.total;
+    orders = append ? [...orders, ...page.items] : page.items;
+    if (!append || page.total !== undefined) total = page.total ?? total;
+    next = page.next;
     lastUpdate = new Date().toISOString();
     draw();
   }
 
   function visible() {
     return orders.filter((o) => {
-      const day = (o.requestedAt ?? o.createdAt).slice(0, 10);
-      if (filters.from && day < filters.from) return false;
-      if (filters.to && day > filters.to) return false;
       if (filters.modality && modalityCode(o.modality) !== filters.modality) return false;
       if (filters.patient) {
         const needle = filters.patient.toLowerCase();
@@ -137,6 +152,7 @@ export async function render(root, { query }) {
     counter.textContent = total > orders.length
       ? t('orders.countLimited', { shown: rows.length, loaded: orders.length, total })
       : t('orders.count', { shown: rows.length, total });
+    more.hidden = !next;
     updated.textContent = t('orders.updatedAt', { time: timeOfDay(lastUpdate).slice(0, 8) });
   }
 
@@ -176,6 +192,8 @@ export async function render(root, { query }) {
   let pending = null;
   const off = liveEvents.on((e) => {
     if (!e.orderKey && !e.placerOrderNumber) return;
+    // Once the operator paged further, a refresh would throw the loaded pages away: leave them.
+    if (orders.length > PAGE) return;
     clearTimeout(pending);
     pending = setTimeout(() => void load().catch(() => undefined), 250);
   });
