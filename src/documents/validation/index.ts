@@ -20,3 +20,4 @@ export type { FindingSeverity } from './schematron/severity.js';
 export { CdaXsdValidator } from './xsd/cda-xsd-validator.js';
 export type { XsdFinding } from './xsd/cda-xsd-validator.js';
 export { CdaValidationWorker } from './cda-worker.js';
+export type { CdaWorkerOptions } from './cda-worker.js';
