@@ -51,6 +51,11 @@ export interface GatewayConfig {
   /** MSH-18 of the messages we send. */
   charset: 'UNICODE UTF-8' | '8859/15';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Imaging reports: `cdaKit` is the folder of another ANS TestContenuCDA kit to validate with (its rule sets are
+   * compiled in the background on first start); empty for the kit bundled with the package.
+   */
+  reports: { cdaKit: string };
 }
 
 /** A configuration as written by a user: every key optional. */
@@ -118,6 +123,7 @@ export const CONFIG_SCHEMA = {
     processingId: { enum: ['P', 'T', 'D'] },
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    reports: { type: 'object', additionalProperties: false, properties: { cdaKit: { type: 'string' } } },
   },
 } as const;
 
@@ -149,6 +155,7 @@ export function defaultConfig(role: Role): GatewayConfig {
     processingId: 'P',
     charset: 'UNICODE UTF-8',
     logLevel: 'info',
+    reports: { cdaKit: '' },
   };
 }
 

@@ -3,7 +3,7 @@ import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { consoleRoutes } from './console/index.js';
 import { buildHttpApp } from './http/app.js';
-import { warmUpCdaValidation } from './reports/cda-validation.js';
+import { configureCdaValidation, describeCdaValidationStatus, warmUpCdaValidation } from './reports/cda-validation.js';
 import { documentHandling } from './reports/document-inbound.js';
 
 /**
@@ -17,14 +17,18 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
     documents: documentHandling(config),
     http: (g) => buildHttpApp(g, { extra: (app) => consoleRoutes(app) }),
   });
+  if (config.reports.cdaKit) configureCdaValidation({ kitDir: config.reports.cdaKit });
   if (warmUpCda) {
-    // Reports are validated against the ANS rule sets, compiled once per machine (minutes on a first
-    // start): prepare them now in the background rather than on the first report.
+    // Reports are validated against the ANS rule sets: the compiled forms shipped for the bundled kit load in
+    // seconds; a user-supplied kit is compiled once (minutes). Either way in the background: /ready tells
+    // where it stands and the report API answers 503 until then.
     const started = Date.now();
+    const progress = setInterval(() => gw.logger.info({ reports: describeCdaValidationStatus() }, 'CDA rule sets not ready yet'), 30_000);
+    progress.unref();
     warmUpCdaValidation().then(
       () => gw.logger.info({ ms: Date.now() - started }, 'CDA rule sets ready'),
       (e: unknown) => gw.logger.error({ err: e }, 'CDA rule sets could not be prepared; reports will be refused until they are'),
-    );
+    ).finally(() => clearInterval(progress));
   }
   return gw;
 }

@@ -2,7 +2,8 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { AckCode } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import type { OrderState } from '../workflow/index.js';
-import { resolveCdaKitDir, warmUpCdaValidation } from '../documents/validation/index.js';
+import { resolveCdaKitDir } from '../documents/validation/index.js';
+import { warmUpCdaValidation } from '../gateway/reports/cda-validation.js';
 import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
@@ -117,6 +118,8 @@ export interface DemoSummary {
   /** Requests per story. */
   stories: Record<string, number>;
   reportStage: ReportStageStatus;
+  /** Stages of the scenario that did not run, and why (empty when the whole chain ran). */
+  skippedStages: Array<{ stage: string; reason: string; requested: boolean }>;
   /** Reports written, replaced and deleted by the platform. */
   reports: { sent: number; replaced: number; deleted: number };
   durationMs: number;
@@ -236,6 +239,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     reportsReceived,
     stories: storyCount,
     reportStage: reportsIncluded ?? { included: false, reason: 'not decided' },
+    skippedStages: withReports ? [] : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
     reports,
     durationMs: Date.now() - started,
     problems,
@@ -255,13 +259,14 @@ async function cdaReadiness(mode: 'auto' | 'on' | 'off', withinMs: number): Prom
     if (mode === 'on') throw e;
     return { included: false, reason: `no CDA validation kit (${(e as Error).message})` };
   }
+  // The gateways' own validation worker: once it is ready, the reports the halves exchange are validated at once.
   const warmUp = warmUpCdaValidation().then(() => ({ included: true }) as ReportStageStatus);
   if (mode === 'on') return warmUp;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ReportStageStatus>((resolve) => {
     timer = setTimeout(() => resolve({
       included: false,
-      reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (their first compilation on a machine takes minutes and is cached; run with --reports on to wait for it once)`,
+      reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, in minutes, and cached; run with --reports on to wait for it once)`,
     }), withinMs);
   });
   try {

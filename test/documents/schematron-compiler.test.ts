@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,11 @@ import { freeVariables, mayMatchAttributes } from '../../src/documents/validatio
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const fixtures = path.join(repoRoot, 'test', 'documents', 'fixtures', 'schematron');
 const featuresSch = path.join(fixtures, 'features.sch');
+
+/** The sample document of the fixtures. */
+function orders(): string {
+  return readFileSync(path.join(fixtures, 'orders.xml'), 'utf8');
+}
 
 function only(findings: readonly SchematronFinding[], rule: string): SchematronFinding[] {
   return findings.filter((finding) => finding.rule === rule);
@@ -139,6 +145,80 @@ describe('Schematron compiler on hand-written schematrons', () => {
       assert.match(only(third.validate(orders), 'ID-1')[0]?.message ?? '', /^an order needs an id/);
     } finally {
       await rm(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Schematron compiled forms across kits', () => {
+  /** A private copy of the fixtures, with content new to any cache (the cache is keyed by content). */
+  async function copyOfFixtures(prefix: string, tag: string): Promise<string> {
+    const copy = await mkdtemp(path.join(os.tmpdir(), prefix));
+    await cp(fixtures, copy, { recursive: true });
+    const schematron = path.join(copy, 'features.sch');
+    await writeFile(schematron, `${await readFile(schematron, 'utf8')}\n<!-- ${tag} -->\n`);
+    return copy;
+  }
+
+  it('compiles relocatable forms: an entry compiled in one folder serves a copy of the kit elsewhere, reading its value sets', async () => {
+    const tag = `relocation ${process.pid} ${Date.now()}`;
+    const first = await copyOfFixtures('cisis-tlr-sch-a-', tag);
+    const second = await copyOfFixtures('cisis-tlr-sch-b-', tag);
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-cache-'));
+    try {
+      const compiled = await SchematronValidator.load(path.join(first, 'features.sch'), { cacheDir });
+      assert.equal(compiled.fromCache, false);
+      const before = compiled.validate(orders());
+      for (const entry of await readdir(cacheDir)) {
+        if (entry.endsWith('.xsl')) continue;
+        const text = await readFile(path.join(cacheDir, entry), 'utf8');
+        assert.ok(!text.includes(first), `${entry} names the compiling folder`);
+        assert.ok(!text.includes(cacheDir), `${entry} names the cache folder`);
+      }
+      await rm(first, { recursive: true, force: true });
+      // The second copy's value set no longer lists code B: the rule must read this copy's file.
+      const codes = path.join(second, 'valuesets', 'codes.xml');
+      await writeFile(codes, (await readFile(codes, 'utf8')).replace(/<code value="B"\/>/, ''));
+      const relocated = await SchematronValidator.load(path.join(second, 'features.sch'), { cacheDir });
+      assert.equal(relocated.fromCache, true);
+      const after = relocated.validate(orders());
+      assert.ok(after.every((finding) => finding.sourceFile.startsWith(second)));
+      assert.ok(only(after, 'VS-1').length > only(before, 'VS-1').length, 'the value set of the second copy was read');
+    } finally {
+      await rm(first, { recursive: true, force: true });
+      await rm(second, { recursive: true, force: true });
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves an include whose letter case differs from the file, with a warning', async () => {
+    const copy = await copyOfFixtures('cisis-tlr-sch-case-', `case ${process.pid} ${Date.now()}`);
+    try {
+      await rename(path.join(copy, 'parts'), path.join(copy, 'Parts'));
+      await rename(path.join(copy, 'Parts', 'abstract-rules.sch'), path.join(copy, 'Parts', 'Abstract-Rules.sch'));
+      const loaded = await loadSchematron(path.join(copy, 'features.sch'));
+      assert.ok(loaded.files.some((file) => file.path === path.join(copy, 'Parts', 'Abstract-Rules.sch')));
+      assert.ok(loaded.warnings.some((warning) => /abstract-rules\.sch .*resolved as .*Parts\/Abstract-Rules\.sch \(letter case differs\)/.test(warning)), loaded.warnings.join('\n'));
+      const compiled = await compileSchematronFile(path.join(copy, 'features.sch'));
+      assert.ok(compiled.warnings.some((warning) => /letter case differs/.test(warning)));
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('marks the assertions reading a value-set file missing from the kit as not evaluable, naming the file', async () => {
+    const copy = await copyOfFixtures('cisis-tlr-sch-novs-', `missing value set ${process.pid} ${Date.now()}`);
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-cache-'));
+    try {
+      await rm(path.join(copy, 'valuesets', 'codes.xml'));
+      const findings = (await SchematronValidator.load(path.join(copy, 'features.sch'), { cacheDir })).validate(orders());
+      const notEvaluable = findings.filter((finding) => finding.kind === 'not-evaluable');
+      assert.ok(notEvaluable.length > 0);
+      assert.ok(notEvaluable.every((finding) => finding.missingDocument === path.join(copy, 'valuesets', 'codes.xml') && finding.severity === 'info'));
+      assert.match(notEvaluable[0]?.message ?? '', /not evaluable: codes\.xml is missing from the validation kit/);
+      assert.equal(findings.filter((finding) => finding.kind === 'evaluation-error' && /codes\.xml/.test(finding.message)).length, 0);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+      await rm(cacheDir, { recursive: true, force: true });
     }
   });
 });

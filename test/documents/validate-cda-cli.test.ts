@@ -91,5 +91,7 @@ describe('cisis-tlr validate-cda', { timeout: 20 * 60 * 1000 }, () => {
     const run = await runCli(['validate-cda', '--kit', dir, valid]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /TLR_ERR_CDA_KIT_NOT_FOUND/);
+    // The message names the CLI's flag, not the library's option.
+    assert.doesNotMatch(run.stderr, /kitDir/);
   });
 });

@@ -27,7 +27,17 @@ export function demoJsonLine(s: DemoSummary): string {
   return JSON.stringify({
     orders: s.orders, byState: s.byState, messages: s.messages, acks: s.acks,
     validationErrors: s.validationErrors, reportsReceived: s.reportsReceived,
+    skippedStages: s.skippedStages, outcome: outcomeOf(s), problems: s.problems,
   });
+}
+
+/** `every expected outcome happened` only when the whole chain ran (or a stage was turned off on request) without problem. */
+function outcomeOf(s: DemoSummary): string {
+  if (s.problems.length) return `${s.problems.length} problem(s)`;
+  const skipped = s.skippedStages.filter((stage) => !stage.requested);
+  if (skipped.length) return `incomplete: skipped ${skipped.map((stage) => `${stage.stage} (${stage.reason})`).join('; ')}`;
+  const off = s.skippedStages.filter((stage) => stage.requested);
+  return off.length ? `every expected outcome happened (${off.map((stage) => stage.stage).join(', ')} turned off)` : 'every expected outcome happened';
 }
 
 function reportsMode(value: string): 'auto' | 'on' | 'off' {
@@ -47,7 +57,7 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${s.reportStage.included ? `${s.reports.sent} written, ${s.reports.replaced} replaced, ${s.reports.deleted} deleted; ${s.reportsReceived} report message(s) received by the RIS` : `skipped: ${s.reportStage.reason ?? ''}`}`,
-    s.problems.length ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}` : '  outcome             every expected outcome happened',
+    s.problems.length ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}` : `  outcome             ${outcomeOf(s)}`,
   ];
 }
 
@@ -92,7 +102,7 @@ export function registerDemoCommand(program: Command): void {
         throw e;
       }
       for (const l of summaryLines(summary)) out(l);
-      process.exitCode = summary.problems.length ? 1 : 0;
+      process.exitCode = summary.problems.length || summary.skippedStages.some((stage) => !stage.requested) ? 1 : 0;
       if (!o.exit) {
         for (const l of endpointLines(halves)) out(l);
         out('Both halves keep running; Ctrl-C to stop.');

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ackForValidation, validateMessage } from '../../profiles/index.js';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
+import { messageKind, validateDocumentAck, validateDocumentMessageWithCda } from './validate-documents.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -29,6 +30,7 @@ export interface ValidateJsonResult {
 
 interface ValidateCommandOptions {
   profile: Profile | 'auto';
+  kit?: string;
   json?: boolean;
   ack?: boolean;
 }
@@ -49,7 +51,10 @@ function textReport(file: string, report: ValidationReport): string {
 /**
  * `cisis-tlr validate [--profile auto|flux1|flux2|flux3|flux4|ack] [--json] [--ack] FILE...`
  *
- * Validates each file (one HL7 v2 message per file) against the Téléradiologie volet. Exit code:
+ * Validates each file (one HL7 v2 message per file) against the Téléradiologie volet. With `--profile auto`
+ * (the default), document messages (MDM^T02/T10/T04, an ORU^R01 carrying a CDA) are validated against the
+ * document transport rules and their embedded CDA against the ANS kit (findings at `OBX[n]-5 → /ClinicalDocument/…`),
+ * and ACK^T02/T10/T04^ACK as the acknowledgements of those. Exit code:
  * 0 when no file has an error (warnings allowed), 1 when a file has an error, 2 on a usage or I/O
  * error (an unreadable file is reported on stderr and left out of the JSON array). `--json` prints
  * one JSON array with one object per file; `--ack` also prints the acknowledgement a receiver should
@@ -62,6 +67,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
     .addOption(new Option('--profile <profile>', 'profile to validate against').choices(['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack']).default('auto'))
     .option('--json', 'print one JSON array with one object per file')
     .option('--ack', 'also print the HL7 ACK a receiver should send back')
+    .option('--kit <dir>', 'document messages: folder of another ANS TestContenuCDA kit for the embedded CDA (default: the bundled kit)')
     .argument('<files...>', 'files holding one HL7 v2 message each')
     .action(async (files: string[], options: ValidateCommandOptions) => {
       let exit = 0;
@@ -75,7 +81,28 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           exit = 2;
           continue;
         }
-        const report = validateMessage(bytes, { profile: options.profile });
+        const parsed = options.profile === 'auto' ? tryParseMessage(bytes).message : undefined;
+        const kind = parsed ? messageKind(parsed) : 'flow';
+        let report: ValidationReport;
+        if (kind === 'document') {
+          // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA.
+          let documentReport;
+          try {
+            documentReport = await validateDocumentMessageWithCda(bytes, options.kit === undefined ? {} : { kitDir: options.kit });
+          } catch (e) {
+            io.stderr(`cisis-tlr validate: ${file}: CDA validation unavailable: ${(e as Error).message}\n`);
+            exit = 2;
+            continue;
+          }
+          report = { profile: documentReport.profile as Profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
+          for (const missing of documentReport.notEvaluable) {
+            io.stderr(`cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`);
+          }
+        } else if (kind === 'document-ack') {
+          report = { ...validateDocumentAck(bytes), profile: 'document-ack' as Profile };
+        } else {
+          report = validateMessage(bytes, { profile: options.profile });
+        }
         if (!report.valid && exit === 0) exit = 1;
         const result: ValidateJsonResult = {
           file,

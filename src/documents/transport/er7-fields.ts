@@ -44,33 +44,36 @@ export function readPerson(rep: Composite): Person | undefined {
     id: x.id.trim(),
     familyName: x.familyName,
     givenName: x.givenName,
-    authorityOid: oidInNamespace ? x.assigningAuthority.namespaceId : x.assigningAuthority.universalId,
+    authorityOid: (oidInNamespace ? x.assigningAuthority.namespaceId : x.assigningAuthority.universalId).trim(),
     authorityNamespace: oidInNamespace ? undefined : x.assigningAuthority.namespaceId,
     identifierType: x.identifierTypeCode,
     nameType: x.nameTypeCode,
   });
 }
 
-/** XON → Organization; undefined when the repetition is empty. */
+/**
+ * XON → Organization; undefined when the repetition is empty. Identifiers and codes are trimmed: the official
+ * MDM examples pad PRT-8.10 with blanks (`"300017985                  "`), which no identifier contains.
+ */
 export function readOrganization(rep: Composite): Organization | undefined {
   if (rep.isEmpty) return undefined;
   const x = readXON(rep);
   return withoutEmpty<Organization>({
     name: x.organizationName,
-    identifier: x.organizationIdentifier,
-    identifierType: x.identifierTypeCode as OrganizationIdentifierType,
-    authorityOid: x.assigningAuthority.universalId,
+    identifier: x.organizationIdentifier.trim(),
+    identifierType: x.identifierTypeCode.trim() as OrganizationIdentifierType,
+    authorityOid: x.assigningAuthority.universalId.trim(),
     authorityNamespace: x.assigningAuthority.namespaceId,
   });
 }
 
-/** CX → PatientIdentifier; undefined when the repetition has no value. */
+/** CX → PatientIdentifier (value and authority trimmed, as in {@link readOrganization}); undefined when the repetition has no value. */
 export function readIdentifier(rep: Composite): PatientIdentifier | undefined {
   const x = readCX(rep);
   if (!x.id.trim()) return undefined;
   return withoutEmpty<PatientIdentifier>({
-    value: x.id,
-    authorityOid: x.assigningAuthority.universalId,
+    value: x.id.trim(),
+    authorityOid: x.assigningAuthority.universalId.trim(),
     authorityNamespace: x.assigningAuthority.namespaceId,
     authorityType: x.assigningAuthority.universalIdType === 'ISO' ? undefined : x.assigningAuthority.universalIdType,
     type: x.identifierTypeCode,

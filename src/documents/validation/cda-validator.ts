@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { detectCdaProfile } from './cda-profile.js';
 import type { CdaProfile } from './cda-profile.js';
-import { CDA_RULE_SETS, CDA_XSD, resolveCdaKitDir } from './cda-validation-kit.js';
+import { BUNDLED_COMPILED_DIR, CDA_RULE_SETS, CDA_XSD, resolveCdaKitDir } from './cda-validation-kit.js';
 import type { CdaRuleSetName } from './cda-validation-kit.js';
 import { parseXmlForSchematron, SchematronValidator } from './schematron/schematron-validator.js';
 import type { FindingSeverity } from './schematron/severity.js';
@@ -40,6 +40,32 @@ export interface CdaValidationReport {
   readonly ruleSets: readonly CdaIssueSource[];
   /** Wall time per rule set, in milliseconds (Schematron compilation, when it happened, included). */
   readonly timings: Readonly<Partial<Record<CdaIssueSource, number>>>;
+  /**
+   * Value-set files the rules read that the kit does not hold (path relative to the kit), with the number
+   * of assertions that could therefore not be evaluated on this document. This is a property of the kit, so
+   * it is kept out of {@link CdaValidationReport.issues}: a caller reports it once, not on every document.
+   */
+  readonly notEvaluable: readonly CdaNotEvaluable[];
+}
+
+/** Assertions that could not be evaluated because the kit lacks a file they read. */
+export interface CdaNotEvaluable {
+  /** The missing file, relative to the kit folder (e.g. `jeuxDeValeurs/jdv-x-cisis.xml`). */
+  readonly file: string;
+  readonly source: CdaRuleSetName;
+  readonly assertions: number;
+}
+
+/** Progress of {@link warmUpCdaValidation}, told once per rule set (and when one starts compiling). */
+export interface CdaWarmUpProgress {
+  readonly ruleSet: CdaIssueSource;
+  /** `compiling`: no compiled form was found and compilation started; `ready`: the rule set is loaded. */
+  readonly step: 'compiling' | 'ready';
+  /** Schematron rule sets ready so far, and how many there are in all (the XML Schema is not counted). */
+  readonly done: number;
+  readonly total: number;
+  /** Milliseconds since the warm-up started. */
+  readonly elapsedMillis: number;
 }
 
 /** Options of {@link validateCda}. */
@@ -48,6 +74,12 @@ export interface CdaValidationOptions {
   readonly kitDir?: string;
   /** Cache of compiled Schematrons; see {@link defaultSchematronCacheDir}. */
   readonly cacheDir?: string;
+  /**
+   * Read-only folders of compiled rule sets looked at before the cache; default: the compiled forms shipped
+   * for the bundled kit ({@link BUNDLED_COMPILED_DIR}). Each entry is used only for the exact kit content it
+   * was compiled from.
+   */
+  readonly precompiledDirs?: readonly string[];
   /** Rule sets to run instead of those chosen from the document (the XML Schema always runs). */
   readonly ruleSets?: readonly CdaRuleSetName[];
   /** Skip the XML Schema (for instance when a caller validated it already). Default `false`. */
@@ -72,6 +104,7 @@ export async function validateCda(xml: string | Uint8Array, options: CdaValidati
   const issues: CdaValidationIssue[] = [];
   const timings: Partial<Record<CdaIssueSource, number>> = {};
   const ran: CdaIssueSource[] = [];
+  const notEvaluable = new Map<string, CdaNotEvaluable>();
 
   if (!options.skipXsd) {
     const start = performance.now();
@@ -113,8 +146,14 @@ export async function validateCda(xml: string | Uint8Array, options: CdaValidati
     for (const name of ruleSets) {
       const start = performance.now();
       const file = path.join(kitDir, CDA_RULE_SETS[name]);
-      const validator = await cached(loadedSchematrons, `${file}\n${cacheDir}`, () => SchematronValidator.load(file, { cacheDir }));
+      const validator = await loadRuleSet(file, cacheDir, options.precompiledDirs);
       for (const finding of validator.validate(document)) {
+        if (finding.kind === 'not-evaluable' && finding.missingDocument !== undefined) {
+          const missing = path.relative(kitDir, finding.missingDocument).split(path.sep).join('/');
+          const entry = notEvaluable.get(`${name}\n${missing}`);
+          notEvaluable.set(`${name}\n${missing}`, { file: missing, source: name, assertions: (entry?.assertions ?? 0) + 1 });
+          continue;
+        }
         issues.push({
           severity: finding.severity,
           rule: finding.rule,
@@ -134,27 +173,52 @@ export async function validateCda(xml: string | Uint8Array, options: CdaValidati
     issues,
     ruleSets: ran,
     timings,
+    notEvaluable: [...notEvaluable.values()],
   };
 }
 
 /**
- * Loads (compiling when needed) every rule set of the kit, so that later validations do not pay the
- * compilation. Returns the load time of each rule set in milliseconds.
+ * Loads every rule set of the kit (from the shipped compiled forms, the cache, or by compiling it), so that
+ * later validations do not wait. Returns the load time of each rule set in milliseconds; `onProgress` is told
+ * when a rule set starts compiling (minutes for the larger ones) and when each is ready.
  */
-export async function warmUpCdaValidation(options: Pick<CdaValidationOptions, 'kitDir' | 'cacheDir' | 'ruleSets'> = {}): Promise<Partial<Record<CdaIssueSource, number>>> {
+export async function warmUpCdaValidation(
+  options: Pick<CdaValidationOptions, 'kitDir' | 'cacheDir' | 'ruleSets' | 'precompiledDirs'> & { readonly onProgress?: (progress: CdaWarmUpProgress) => void } = {},
+): Promise<Partial<Record<CdaIssueSource, number>>> {
   const kitDir = resolveCdaKitDir(options.kitDir);
   const cacheDir = options.cacheDir ?? defaultSchematronCacheDir();
+  const names = options.ruleSets ?? (Object.keys(CDA_RULE_SETS) as CdaRuleSetName[]);
+  const total = names.length;
   const timings: Partial<Record<CdaIssueSource, number>> = {};
   const start = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - start);
   await cached(loadedXsd, path.join(kitDir, CDA_XSD), () => CdaXsdValidator.load(path.join(kitDir, CDA_XSD)));
-  timings.xsd = Math.round(performance.now() - start);
-  for (const name of options.ruleSets ?? (Object.keys(CDA_RULE_SETS) as CdaRuleSetName[])) {
+  timings.xsd = elapsed();
+  let done = 0;
+  options.onProgress?.({ ruleSet: 'xsd', step: 'ready', done, total, elapsedMillis: elapsed() });
+  for (const name of names) {
     const ruleSetStart = performance.now();
     const file = path.join(kitDir, CDA_RULE_SETS[name]);
-    await cached(loadedSchematrons, `${file}\n${cacheDir}`, () => SchematronValidator.load(file, { cacheDir }));
+    await loadRuleSet(file, cacheDir, options.precompiledDirs, () => options.onProgress?.({ ruleSet: name, step: 'compiling', done, total, elapsedMillis: elapsed() }));
     timings[name] = Math.round(performance.now() - ruleSetStart);
+    done += 1;
+    options.onProgress?.({ ruleSet: name, step: 'ready', done, total, elapsedMillis: elapsed() });
   }
   return timings;
+}
+
+/** A rule set's validator, loaded once per process (shipped compiled form, then cache, then compilation). */
+function loadRuleSet(file: string, cacheDir: string, precompiledDirs: readonly string[] | undefined, onCompileStart?: () => void): Promise<SchematronValidator> {
+  const dirs = precompiledDirs ?? [BUNDLED_COMPILED_DIR];
+  return cached(loadedSchematrons, `${file}\n${cacheDir}\n${dirs.join('\n')}`, () =>
+    SchematronValidator.load(file, {
+      cacheDir,
+      precompiledDirs: dirs,
+      onCompile: (event) => {
+        if (event.step === 'start') onCompileStart?.();
+      },
+    }),
+  );
 }
 
 /** Memoises a load; a failed load is forgotten so that the next call retries it. */

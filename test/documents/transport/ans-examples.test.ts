@@ -85,6 +85,13 @@ describe('official ANS examples of the volet', () => {
     assert.equal(value.participants.recipients[0]!.address, 'adam.hoda@test-ci-sis.mssante.fr');
   });
 
+  it('trims the blanks that pad PRT-8.10 in the official MDM examples', () => {
+    const padded = fixture('ans_MDM_T02_CR_Radio_INIT_N1.er7').toString('latin1').replace('^FINEG^^^300017985', '^FINEG^^^300017985                  ');
+    assert.match(padded, /300017985 {18}/);
+    const { value } = readDocumentMessage(Buffer.from(padded, 'latin1'));
+    assert.equal(value?.participants.sender?.organization?.identifier, '300017985');
+  });
+
   it('is not fooled by the ACK of the examples: not a document message', () => {
     const { value, report } = readDocumentMessage(ans('transdoc_v2.1_ORU_R01_CR_bio_INIT_ACK.hl7'));
     assert.equal(value, undefined);

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { CdaValidationError } from '../errors.js';
 import { isSch, loadSchematron, schChildren, SCHEMATRON_NS } from './schematron-source.js';
 import type { LoadedSchematron, SchElement, SchNode, SchematronSourceFile } from './schematron-source.js';
@@ -79,6 +78,8 @@ const XSL_NS = 'http://www.w3.org/1999/XSL/Transform';
 /** Namespace of the helper functions and variables the compiler generates (kept out of users' way). */
 const GENERATED_NS = 'urn:cisis-tlr:schematron';
 const GENERATED_PREFIX = 'tlrsch';
+/** Static base URI written in generated stylesheets (see {@link SchematronValidator} for the one used at run time). */
+const COMPILED_BASE_URI = 'urn:x-cisis-tlr:compiled-schematron';
 const SUPPORTED_QUERY_BINDINGS = new Set(['', 'xslt', 'xslt2', 'xslt3', 'xpath', 'xpath2', 'xpath3', 'xpath31']);
 
 /** Reads a Schematron (with its includes) and compiles it. */
@@ -134,6 +135,7 @@ class Compiler {
 
   constructor(private readonly loaded: LoadedSchematron) {
     this.schema = loaded.root;
+    this.warnings.push(...(loaded.warnings ?? []));
     this.index(this.schema);
   }
 
@@ -260,7 +262,11 @@ class Compiler {
     this.out.push(
       `<xsl:stylesheet version="3.0" xmlns:xsl="${XSL_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema"` +
         ` xmlns:${GENERATED_PREFIX}="${GENERATED_NS}" xmlns:err="http://www.w3.org/2005/xqt-errors"${declarations}` +
-        ` exclude-result-prefixes="#all" xml:base="${escapeXml(pathToFileURL(this.schema.file).href)}">`,
+        // A neutral base URI: the compiled form must not carry the path of the kit (or of the temporary file)
+        // it was compiled from. It is exported relocatable and the validator gives the Schematron's location
+        // as the stylesheet base URI when it runs it, so the relative value-set paths
+        // ('../jeuxDeValeurs/x.xml') resolve inside whichever kit is in use.
+        ` exclude-result-prefixes="#all" xml:base="${COMPILED_BASE_URI}">`,
     );
     this.out.push('<xsl:output method="json" indent="no"/>');
     this.out.push(CANDIDATE_KEYS);

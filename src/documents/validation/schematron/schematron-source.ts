@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CdaValidationError } from '../errors.js';
 import { CDATA_SECTION_NODE, ELEMENT_NODE, SaxonJS, TEXT_NODE } from '../saxon.js';
@@ -46,6 +46,8 @@ export interface LoadedSchematron {
   readonly root: SchElement;
   /** The root file first, then every included file once, in the order they were first reached. */
   readonly files: readonly SchematronSourceFile[];
+  /** Oddities met while reading (an include resolved with another letter case). */
+  readonly warnings: readonly string[];
 }
 
 /** `true` when `node` is the Schematron element `name`. */
@@ -64,11 +66,57 @@ export function schChildren(element: SchElement, name?: string): SchElement[] {
  */
 export async function loadSchematron(file: string): Promise<LoadedSchematron> {
   const files = new Map<string, SchematronSourceFile>();
-  const root = await loadFile(path.resolve(file), files, []);
-  return { root, files: [...files.values()] };
+  const warnings: string[] = [];
+  const root = await loadFile(path.resolve(file), files, [], warnings);
+  return { root, files: [...files.values()], warnings };
 }
 
-async function loadFile(file: string, files: Map<string, SchematronSourceFile>, stack: readonly string[]): Promise<SchElement> {
+/**
+ * The existing file whose path equals `file` but for letter case, component by component, or `null`.
+ * Published kits are edited on case-insensitive file systems: the TestContenuCDA `IHE.sch` includes
+ * `E_directiveAnticipee_int.sch` while the file is `E_directiveanticipee_int.sch`. An exact name always wins.
+ */
+export async function resolveIgnoringCase(file: string): Promise<string | null> {
+  const parsed = path.parse(path.resolve(file));
+  const parts = path.relative(parsed.root, path.resolve(file)).split(path.sep).filter(Boolean);
+  let current = parsed.root;
+  for (const part of parts) {
+    const exact = path.join(current, part);
+    if (await exists(exact)) {
+      current = exact;
+      continue;
+    }
+    let entries: string[];
+    try {
+      entries = await readdir(current);
+    } catch {
+      return null;
+    }
+    const lower = part.toLowerCase();
+    const match = entries.filter((entry) => entry.toLowerCase() === lower).sort()[0];
+    if (match === undefined) return null;
+    current = path.join(current, match);
+  }
+  return current;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadFile(requested: string, files: Map<string, SchematronSourceFile>, stack: readonly string[], warnings: string[]): Promise<SchElement> {
+  let file = requested;
+  if (stack.length > 0 && !(await exists(file))) {
+    const other = await resolveIgnoringCase(file);
+    if (other !== null) {
+      const message = `include ${path.relative(path.dirname(stack[stack.length - 1] ?? file), requested)} of ${stack[stack.length - 1]} resolved as ${other} (letter case differs)`;
+      if (!warnings.includes(message)) warnings.push(message);
+      file = other;
+    }
+  }
   if (stack.includes(file)) {
     throw new CdaValidationError('TLR_ERR_SCHEMATRON_SOURCE', `include cycle: ${[...stack, file].join(' -> ')}`);
   }
@@ -87,7 +135,7 @@ async function loadFile(file: string, files: Map<string, SchematronSourceFile>, 
   } catch (cause) {
     throw new CdaValidationError('TLR_ERR_SCHEMATRON_SOURCE', `${file} is not well-formed XML: ${describe(cause)}`, { cause });
   }
-  return convert(documentElement, file, files, [...stack, file]);
+  return convert(documentElement, file, files, [...stack, file], warnings);
 }
 
 async function convert(
@@ -95,6 +143,7 @@ async function convert(
   file: string,
   files: Map<string, SchematronSourceFile>,
   stack: readonly string[],
+  warnings: string[],
 ): Promise<SchElement> {
   const attrs: Record<string, string> = {};
   const nsDecls: Record<string, string> = {};
@@ -115,9 +164,9 @@ async function convert(
         if (href.includes('#')) {
           throw new CdaValidationError('TLR_ERR_SCHEMATRON_UNSUPPORTED', `sch:include of a fragment (${href}) in ${file}`);
         }
-        children.push(await loadFile(path.resolve(path.dirname(file), decodeURI(href)), files, stack));
+        children.push(await loadFile(path.resolve(path.dirname(file), decodeURI(href)), files, stack, warnings));
       } else {
-        children.push(await convert(childElement, file, files, stack));
+        children.push(await convert(childElement, file, files, stack, warnings));
       }
     } else if (child.nodeType === TEXT_NODE || child.nodeType === CDATA_SECTION_NODE) {
       children.push({ kind: 'text', value: child.nodeValue ?? '' });

@@ -1,4 +1,5 @@
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CdaValidationError } from '../errors.js';
 import { SaxonJS } from '../saxon.js';
 import type { SaxonDomDocument } from '../saxon.js';
@@ -13,9 +14,13 @@ export interface SchematronFinding {
   readonly severity: FindingSeverity;
   /**
    * `failed-assert` and `successful-report` as in SVRL; `evaluation-error` when the test raised a dynamic
-   * error (the message then says so, and the severity is `warning`: the document was not proven wrong).
+   * error (the message then says so, and the severity is `warning`: the document was not proven wrong);
+   * `not-evaluable` when the test reads a document (a value-set file) that the kit does not hold: that is a
+   * property of the kit, not of the document, and {@link SchematronFinding.missingDocument} names the file.
    */
-  readonly kind: 'failed-assert' | 'successful-report' | 'evaluation-error';
+  readonly kind: 'failed-assert' | 'successful-report' | 'evaluation-error' | 'not-evaluable';
+  /** For `not-evaluable`: absolute path of the file the test could not read. */
+  readonly missingDocument?: string;
   /** `@id` of the assertion, else `@id` of its rule, else the pattern id. */
   readonly rule: string;
   readonly pattern: string;
@@ -45,12 +50,16 @@ export class SchematronValidator {
   readonly fromCache: boolean;
   private readonly sef: unknown;
   private readonly baseUri: string;
+  /** Absolute path of the Schematron this validator runs. */
+  readonly schematronFile: string;
 
   private constructor(artifact: CompiledSchematronArtifact) {
     this.manifest = artifact.manifest;
     this.fromCache = artifact.fromCache;
     this.sef = artifact.sef;
-    this.baseUri = pathToFileURL(artifact.manifest.schematron).href;
+    this.schematronFile = artifact.schematronFile;
+    // The compiled form is relocatable: its relative document() paths resolve against the kit in use.
+    this.baseUri = pathToFileURL(artifact.schematronFile).href;
   }
 
   /** Loads (compiling if needed) the Schematron at `schematronFile`. */
@@ -79,7 +88,7 @@ export class SchematronValidator {
     } catch (cause) {
       throw new CdaValidationError(
         'TLR_ERR_SCHEMATRON_RUNTIME',
-        `${this.manifest.schematron}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        `${this.schematronFile}: ${cause instanceof Error ? cause.message : String(cause)}`,
         { cause },
       );
     }
@@ -91,7 +100,7 @@ export class SchematronValidator {
     const assertion = this.manifest.assertions[finding.a];
     const rule = this.manifest.rules[finding.r];
     if (!assertion || !rule) {
-      throw new CdaValidationError('TLR_ERR_SCHEMATRON_RUNTIME', `${this.manifest.schematron}: finding refers to unknown assertion ${finding.a}`);
+      throw new CdaValidationError('TLR_ERR_SCHEMATRON_RUNTIME', `${this.schematronFile}: finding refers to unknown assertion ${finding.a}`);
     }
     const role = assertion.role ?? rule.role;
     const flag = assertion.flag ?? rule.flag;
@@ -105,8 +114,24 @@ export class SchematronValidator {
       flag,
       see: assertion.see,
       diagnostics: finding.d ?? [],
-      sourceFile: assertion.sourceFile,
+      sourceFile: path.resolve(path.dirname(this.schematronFile), assertion.sourceFile),
     };
+    const missing = finding.x === undefined ? null : MISSING_DOCUMENT.exec(finding.x);
+    if (missing?.[1] !== undefined) {
+      let missingDocument: string;
+      try {
+        missingDocument = fileURLToPath(missing[1]);
+      } catch {
+        missingDocument = missing[1];
+      }
+      return {
+        ...common,
+        severity: 'info',
+        kind: 'not-evaluable',
+        missingDocument,
+        message: `not evaluable: ${path.basename(missingDocument)} is missing from the validation kit; test: ${assertion.test}`,
+      };
+    }
     if (finding.x !== undefined) {
       return {
         ...common,
@@ -123,6 +148,9 @@ export class SchematronValidator {
     };
   }
 }
+
+/** How SaxonJS reports a `document()` of a file that does not exist (FODC0002, ENOENT). */
+const MISSING_DOCUMENT = /^(?:err:)?FODC0002: Cannot read file (file:\S+) - ENOENT/;
 
 /** Parses XML once into the tree SaxonJS runs on, so that several Schematrons can share it. */
 export async function parseXmlForSchematron(xml: string): Promise<SaxonDomDocument> {
