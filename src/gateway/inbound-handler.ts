@@ -10,6 +10,7 @@ import { formatOrderKey } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
 import type { WorkflowRole } from '../workflow/index.js';
 import type { GatewayConfig } from './config.js';
+import { contentDigestOf } from './content-digest.js';
 import type { GatewayEvent, GatewayEventType } from './events.js';
 import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -53,6 +54,9 @@ export interface DocumentValidator {
 interface Decision {
   ack: AckRecord;
   events: GatewayEvent[];
+  /** Why the gateway itself refused the message (metric label), beside what validation found. */
+  rejection?: 'control_id_reused';
+  findings?: Finding[];
 }
 
 function ackRecord(ack: Message): AckRecord {
@@ -90,7 +94,11 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const summary = summaryOf(message, facts.flow);
     const type = summary.messageType;
     let report: ValidationReport;
-    if (facts.flow === 'report') {
+    if (parsed.errors.length > 0) {
+      // Readable enough to answer, not to trust (control characters, charset, sizes): the parse
+      // findings decide, whatever the flow, and nothing of the message reaches the workflow.
+      report = validateMessage(parsed);
+    } else if (facts.flow === 'report') {
       report = ctx.documents ? await ctx.documents.validate(message) : unsupported(message, 'Document messages are not handled by this gateway');
     } else {
       report = validateMessage(message);
@@ -98,9 +106,10 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     if (report.valid && !RECEIVED_FLOWS[role].has(facts.flow)) {
       report = unsupported(message, `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`);
     }
-    const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues };
+    const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
 
-    const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx }) => {
+    const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
+      if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
       if (!report.valid) {
         const nack = facts.flow === 'report' && ctx.documents ? ctx.documents.nack(message, report) : ackForValidation(message, report);
         return { ack: ackRecord(nack), events: [] };
@@ -120,6 +129,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     }
     const ack = outcome.decision.ack;
     ctx.metrics.messagesIn.inc({ type, outcome: ack.code });
+    if (outcome.decision.rejection) ctx.metrics.messagesRejected.inc({ type, reason: outcome.decision.rejection });
     ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, flow: facts.flow, ack: ack.code, errors: report.issues.filter((i) => i.severity === 'error').length }, 'message processed');
     if (outcome.decision.events.length) ctx.emitted(outcome.decision.events);
     return ack.raw;
@@ -169,6 +179,32 @@ async function applyBusinessMessage(
   }
   result = result as OrderEventOutcome;
   return { ack: ackRecord(ack), events };
+}
+
+/**
+ * A message under the (MSH-3, MSH-4, MSH-10) of an accepted message, with other content: answering
+ * from the journal (AA) would drop it silently, processing it would let one control id name two
+ * messages. It is refused with AR 205 (duplicate key identifier, TLR-MSH-016): the sender must give
+ * it a control id of its own. The original message is untouched.
+ */
+async function refuseReusedControlId(
+  ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, originalMessageId: number,
+  report: ValidationReport, facts: ReturnType<typeof factsOf>,
+): Promise<Decision> {
+  const controlId = message.header.controlId;
+  const text = `MSH-10 ${controlId} already names message #${originalMessageId}, accepted from this sender with other content; send this message under a new control id`;
+  const ack = buildAck(message, {
+    code: 'AR',
+    errors: [{ condition: '205', severity: 'E', location: { segment: 'MSH', occurrence: 1, field: 10 }, message: text, applicationCode: 'TLR-MSH-016' }],
+  });
+  const finding: Finding = { severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: text, condition: '205' };
+  const event: GatewayEvent = {
+    type: 'message.rejected', messageId, at: new Date().toISOString(),
+    ...(facts.key ? { orderKey: formatOrderKey(facts.key), placerOrderNumber: facts.key.placerNumber } : {}),
+    data: { flow: facts.flow, reason: 'control id reused for different content', condition: '205', rule: 'TLR-MSH-016', controlId, originalMessageId },
+  };
+  await ctx.enqueueEvent(tx, event);
+  return { ack: ackRecord(ack), events: [event], rejection: 'control_id_reused', findings: [...report.issues, finding] };
 }
 
 function unsupported(message: Message, text: string): ValidationReport {

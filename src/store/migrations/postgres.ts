@@ -131,4 +131,11 @@ CREATE TABLE delivery_attempts (
 CREATE INDEX delivery_attempts_item ON delivery_attempts (kind, item_id, id);
 `,
   },
+  {
+    version: 2,
+    name: 'content digest of inbound messages (MSH-10 reuse detection)',
+    sql: `
+ALTER TABLE messages ADD COLUMN content_sha256 TEXT;
+`,
+  },
 ];
