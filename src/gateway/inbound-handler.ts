@@ -5,8 +5,8 @@ import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js
 import { buildTransportAck } from '../mllp/index.js';
 import type { Finding, ValidationReport } from '../profiles/index.js';
 import { ackForValidation, validateMessage } from '../profiles/index.js';
-import type { AckRecord, InboundMessage, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
-import { formatOrderKey } from '../store/index.js';
+import type { AckRecord, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
+import { formatOrderKey, storeFailureKind } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
 import type { WorkflowRole } from '../workflow/index.js';
 import type { GatewayConfig } from './config.js';
@@ -108,7 +108,9 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     }
     const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
 
-    const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
+    let outcome: InboundOutcome<Decision>;
+    try {
+      outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
       if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
       if (!report.valid) {
         const nack = facts.flow === 'report' && ctx.documents ? ctx.documents.nack(message, report) : ackForValidation(message, report);
@@ -120,7 +122,10 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
         return { ack: ackRecord(r.ack), events: r.events };
       }
       return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
-    });
+      });
+    } catch (error) {
+      return storeFailed(ctx, error, inbound, message, conn);
+    }
 
     if (outcome.duplicate) {
       ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate' });
@@ -179,6 +184,34 @@ async function applyBusinessMessage(
   }
   result = result as OrderEventOutcome;
   return { ack: ackRecord(ack), events };
+}
+
+/**
+ * The store could not take the message. A transient failure (database busy, full, unreachable) is
+ * answered AR 207 with nothing stored: the sender sends again later, as AR asks. A permanent one
+ * (the database refuses this message's data, or processing it fails) would fail the same way on every
+ * retry, so AR would make the sender resend for ever: the bytes are journaled with the failure
+ * (TLR-GW-001) and the message is answered AE 207, final, for an operator to look at.
+ */
+async function storeFailed(ctx: InboundContext, error: unknown, inbound: InboundMessage, message: Message, conn: MllpConnectionContext): Promise<Uint8Array> {
+  const type = inbound.summary.messageType;
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  if (storeFailureKind(error) === 'transient') {
+    ctx.metrics.messagesIn.inc({ type, outcome: 'AR' });
+    ctx.logger.warn({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'storage unavailable: message answered AR 207, the sender will send it again');
+    return buildAck(message, { code: 'AR', errors: [{ condition: '207', severity: 'E', message: 'The message could not be stored (storage temporarily unavailable); send it again later', applicationCode: 'TLR-GW-001' }] }).toBytes();
+  }
+  ctx.logger.error({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'message could not be processed: journaled and answered AE 207');
+  const text = `The message could not be processed${typeof code === 'string' ? ` (${code})` : ''}; it is kept in the journal for an operator`;
+  const ack = buildAck(message, { code: 'AE', errors: [{ condition: '207', severity: 'E', message: text, applicationCode: 'TLR-GW-001' }] });
+  const findings: Finding[] = [...(inbound.findings ?? []) as Finding[], { severity: 'error', rule: 'TLR-GW-001', location: 'MSH', message: `${text}: ${reason.slice(0, 500)}`, condition: '207' }];
+  // Journaled from its header alone: what the store refused may be in the rest of the summary.
+  const { placerOrderNumber: _p, placerAssigningAuthority: _a, patientId: _i, ...header } = inbound.summary;
+  await ctx.store.recordInbound({ partner: inbound.partner, raw: inbound.raw, summary: header, findings }, () => ({ ack: ackRecord(ack) }));
+  ctx.metrics.messagesIn.inc({ type, outcome: 'AE' });
+  ctx.metrics.messagesRejected.inc({ type, reason: 'store_refused' });
+  return ack.toBytes();
 }
 
 /**
