@@ -45,7 +45,11 @@ export interface GatewayConfig {
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
-  outbox: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Retries of outbound messages: exponential backoff from `baseDelayMs` to `maxDelayMs`; after
+   * `maxAttempts` failed attempts in a row the message is parked (and `message.parked` raised).
+   */
+  outbox: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** MSH-11 of the messages we send. */
   processingId: 'P' | 'T' | 'D';
   /** MSH-18 of the messages we send. */
@@ -113,7 +117,7 @@ export const CONFIG_SCHEMA = {
     retention: { type: 'object', additionalProperties: false, properties: { contentDays: { type: 'integer', minimum: 1 } } },
     outbox: {
       type: 'object', additionalProperties: false,
-      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 } },
+      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 }, maxAttempts: { type: 'integer', minimum: 1 } },
     },
     processingId: { enum: ['P', 'T', 'D'] },
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
@@ -145,7 +149,7 @@ export function defaultConfig(role: Role): GatewayConfig {
     dataDir: './cisis-tlr-data',
     webhooks: [],
     retention: { contentDays: 90 },
-    outbox: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 },
+    outbox: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, maxAttempts: 100 },
     processingId: 'P',
     charset: 'UNICODE UTF-8',
     logLevel: 'info',
@@ -189,6 +193,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_MAX_DELAY_MS', path: 'outbox.maxDelayMs', type: 'integer' },
+  { name: 'CISIS_TLR_OUTBOX_MAX_ATTEMPTS', path: 'outbox.maxAttempts', type: 'integer' },
   { name: 'CISIS_TLR_WEBHOOKS', path: 'webhooks', type: 'json' },
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },

@@ -82,8 +82,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#outbound = new OutboundDispatcher({
       store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
       ackTimeoutMs: config.partner.ackTimeoutMs, pollMs, workerId: instanceId,
-      onParked: async (claim, reason, errors) => {
-        const event: GatewayEvent = { type: 'delivery.failed', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, errors } };
+      onParked: async (claim, reason, errors, cause) => {
+        const event: GatewayEvent = { type: 'message.parked', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, cause, errors } };
         await store.transaction((tx) => this.enqueueEvent(tx, event));
         this.#emit([event]);
       },
@@ -97,7 +97,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
     await mkdir(config.dataDir, { recursive: true });
     const instanceId = await readInstanceId(config.dataDir);
-    const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
+    const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts } });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes, logger,
