@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { GatewayConfigError } from './errors.js';
+import { forbiddenWebhookAddress } from './webhook-target.js';
 
 /** Which half-connector an instance plays. */
 export type Role = 'ris' | 'platform';
@@ -24,6 +25,11 @@ export interface WebhookConfig {
   secret: string;
   /** Event types to deliver (`*` for all). */
   events: string[];
+  /**
+   * Allow a link-local, multicast or cloud-metadata target (refused by default: see
+   * `webhook-target.ts`). Loopback and private networks need no such flag.
+   */
+  allowPrivateTargets?: boolean;
 }
 
 /** Complete, validated configuration of one gateway instance. */
@@ -110,7 +116,7 @@ export const CONFIG_SCHEMA = {
         type: 'object', additionalProperties: false, required: ['url', 'secret'],
         properties: {
           url: { type: 'string', pattern: '^https?://' }, secret: { type: 'string', minLength: 16 },
-          events: { type: 'array', items: nonEmpty },
+          events: { type: 'array', items: nonEmpty }, allowPrivateTargets: { type: 'boolean' },
         },
       },
     },
@@ -276,7 +282,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   if (config.outbox.maxDelayMs < config.outbox.baseDelayMs) {
     throw new GatewayConfigError('Invalid configuration: outbox.maxDelayMs must be at least outbox.baseDelayMs');
   }
-  for (const w of config.webhooks) w.events ??= ['*'];
+  for (const w of config.webhooks) {
+    w.events ??= ['*'];
+    let host: string;
+    try {
+      host = new URL(w.url).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} is not a URL`);
+    }
+    const reason = w.allowPrivateTargets ? undefined : forbiddenWebhookAddress(host);
+    if (reason) throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} targets ${reason}; set allowPrivateTargets: true on this webhook if that is intended`);
+  }
   return config;
 }
 
