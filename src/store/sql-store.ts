@@ -33,6 +33,7 @@ import {
 } from './sql/rows.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
+import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
   BackoffPolicy,
@@ -41,6 +42,7 @@ import type {
   DeliveryState,
   EnqueuedOutbound,
   FailureOutcome,
+  IdempotencyClaim,
   InboundDecider,
   InboundDecision,
   InboundMessage,
@@ -61,6 +63,7 @@ import type {
   OutboxItem,
   Page,
   PruneResult,
+  StoredResponse,
   Store,
   StoreEngine,
   StoreOptions,
@@ -614,4 +617,20 @@ export abstract class SqlStore implements Store {
 
   /** Gives freed pages back to the file system where the engine needs to be asked (SQLite). */
   protected abstract reclaimSpace(): Promise<void>;
+
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    return this.withTransaction((runner) => claimIdempotencyKey(runner, scope, key, fingerprint, this.now()));
+  }
+
+  completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void> {
+    return this.withTransaction((runner) => completeIdempotencyKey(runner, scope, key, response, this.now()));
+  }
+
+  releaseIdempotencyKey(scope: string, key: string): Promise<void> {
+    return this.withTransaction((runner) => releaseIdempotencyKey(runner, scope, key));
+  }
+
+  pruneIdempotencyKeys(before: Date): Promise<number> {
+    return this.withTransaction((runner) => pruneIdempotencyKeys(runner, before.getTime()));
+  }
 }

@@ -449,6 +449,20 @@ export interface StoreOptions {
   readonly poolSize?: number;
 }
 
+/** An HTTP response kept for an idempotency key, replayed to a retry of the same request. */
+export interface StoredResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** What {@link Store.claimIdempotencyKey} found. */
+export type IdempotencyClaim =
+  | { readonly state: 'new' }
+  /** Another request with this key has not finished yet. */
+  | { readonly state: 'in_progress'; readonly sameRequest: boolean }
+  | { readonly state: 'done'; readonly sameRequest: boolean; readonly response: StoredResponse };
+
 /** Engine name, for logs and metrics. */
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -532,6 +546,17 @@ export interface Store {
    * Messages still waiting in the outbox are never pruned.
    */
   pruneContent(olderThanDays: number, options?: { batchSize?: number }): Promise<PruneResult>;
+
+  /**
+   * Idempotency keys of API requests (`Idempotency-Key` header): the first request with a key in a
+   * scope (an API client) claims it, runs, then stores its response; a retry gets that response.
+   */
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a claimed key whose request failed without an answer worth replaying (5xx), so a retry runs again. */
+  releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+  /** Removes keys claimed before `before`; returns how many. */
+  pruneIdempotencyKeys(before: Date): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { bearerAuth, isPublicRoute } from './auth.js';
+import { idempotencyHooks } from './idempotency.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import { eventRoutes } from './routes/events.js';
 import { messageRoutes } from './routes/messages.js';
@@ -44,6 +45,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
     if (req.routeOptions.config?.public === true) return;
     await auth(req, reply);
   });
+  idempotencyHooks(app, gw.store);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, `No route ${req.method} ${req.url.split('?')[0]}`));
   app.addContentTypeParser(['text/plain', 'application/hl7-v2', 'x-application/hl7-v2+er7', 'application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
