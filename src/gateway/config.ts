@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { GatewayConfigError } from './errors.js';
+import { forbiddenWebhookAddress } from './webhook-target.js';
 
 /** Which half-connector an instance plays. */
 export type Role = 'ris' | 'platform';
@@ -24,6 +25,11 @@ export interface WebhookConfig {
   secret: string;
   /** Event types to deliver (`*` for all). */
   events: string[];
+  /**
+   * Allow a link-local, multicast or cloud-metadata target (refused by default: see
+   * `webhook-target.ts`). Loopback and private networks need no such flag.
+   */
+  allowPrivateTargets?: boolean;
 }
 
 /** Complete, validated configuration of one gateway instance. */
@@ -45,7 +51,11 @@ export interface GatewayConfig {
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
-  outbox: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Retries of outbound messages: exponential backoff from `baseDelayMs` to `maxDelayMs`; after
+   * `maxAttempts` failed attempts in a row the message is parked (and `message.parked` raised).
+   */
+  outbox: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** MSH-11 of the messages we send. */
   processingId: 'P' | 'T' | 'D';
   /** MSH-18 of the messages we send. */
@@ -111,14 +121,14 @@ export const CONFIG_SCHEMA = {
         type: 'object', additionalProperties: false, required: ['url', 'secret'],
         properties: {
           url: { type: 'string', pattern: '^https?://' }, secret: { type: 'string', minLength: 16 },
-          events: { type: 'array', items: nonEmpty },
+          events: { type: 'array', items: nonEmpty }, allowPrivateTargets: { type: 'boolean' },
         },
       },
     },
     retention: { type: 'object', additionalProperties: false, properties: { contentDays: { type: 'integer', minimum: 1 } } },
     outbox: {
       type: 'object', additionalProperties: false,
-      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 } },
+      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 }, maxAttempts: { type: 'integer', minimum: 1 } },
     },
     processingId: { enum: ['P', 'T', 'D'] },
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
@@ -151,7 +161,7 @@ export function defaultConfig(role: Role): GatewayConfig {
     dataDir: './cisis-tlr-data',
     webhooks: [],
     retention: { contentDays: 90 },
-    outbox: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 },
+    outbox: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, maxAttempts: 100 },
     processingId: 'P',
     charset: 'UNICODE UTF-8',
     logLevel: 'info',
@@ -196,6 +206,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_MAX_DELAY_MS', path: 'outbox.maxDelayMs', type: 'integer' },
+  { name: 'CISIS_TLR_OUTBOX_MAX_ATTEMPTS', path: 'outbox.maxAttempts', type: 'integer' },
   { name: 'CISIS_TLR_WEBHOOKS', path: 'webhooks', type: 'json' },
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
@@ -278,7 +289,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   if (config.outbox.maxDelayMs < config.outbox.baseDelayMs) {
     throw new GatewayConfigError('Invalid configuration: outbox.maxDelayMs must be at least outbox.baseDelayMs');
   }
-  for (const w of config.webhooks) w.events ??= ['*'];
+  for (const w of config.webhooks) {
+    w.events ??= ['*'];
+    let host: string;
+    try {
+      host = new URL(w.url).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} is not a URL`);
+    }
+    const reason = w.allowPrivateTargets ? undefined : forbiddenWebhookAddress(host);
+    if (reason) throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} targets ${reason}; set allowPrivateTargets: true on this webhook if that is intended`);
+  }
   return config;
 }
 

@@ -7,7 +7,9 @@ export type GatewayErrorCode =
   | 'TLR_ERR_GATEWAY_UNAUTHORIZED'
   | 'TLR_ERR_GATEWAY_WRONG_ROLE'
   | 'TLR_ERR_GATEWAY_INVALID_MESSAGE'
-  | 'TLR_ERR_GATEWAY_NOT_READY';
+  | 'TLR_ERR_GATEWAY_NOT_READY'
+  | 'TLR_ERR_GATEWAY_IDEMPOTENCY_KEY_REUSED'
+  | 'TLR_ERR_GATEWAY_IDEMPOTENCY_IN_PROGRESS';
 
 export class GatewayError extends Error {
   override readonly name: string = 'GatewayError';

@@ -13,7 +13,7 @@ export const GATEWAY_EVENT_TYPES = [
   'report.deleted',
   'order.document.received',
   'message.rejected',
-  'delivery.failed',
+  'message.parked',
   'order.updated',
 ] as const;
 

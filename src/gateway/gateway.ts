@@ -88,8 +88,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#outbound = new OutboundDispatcher({
       store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
       ackTimeoutMs: config.partner.ackTimeoutMs, pollMs, workerId: instanceId,
-      onParked: async (claim, reason, errors) => {
-        const event: GatewayEvent = { type: 'delivery.failed', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, errors } };
+      onParked: async (claim, reason, errors, cause) => {
+        const event: GatewayEvent = { type: 'message.parked', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, cause, errors } };
         await store.transaction((tx) => this.enqueueEvent(tx, event));
         this.#emit([event]);
       },
@@ -107,7 +107,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const instanceId = randomUUID();
     const legacyInstanceId = await readLegacyInstanceId(config.dataDir);
     const store = await openStore(config.storage.url, {
-      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs }, exclusive: true, orderSearchTerms,
+      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts }, exclusive: true, orderSearchTerms,
     });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,

@@ -5,11 +5,12 @@ import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js
 import { buildTransportAck } from '../mllp/index.js';
 import type { Finding, ValidationReport } from '../profiles/index.js';
 import { ackForValidation, validateMessage } from '../profiles/index.js';
-import type { AckRecord, InboundMessage, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
-import { formatOrderKey } from '../store/index.js';
+import type { AckRecord, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
+import { formatOrderKey, storeFailureKind } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
 import type { WorkflowRole } from '../workflow/index.js';
 import type { GatewayConfig } from './config.js';
+import { contentDigestOf } from './content-digest.js';
 import type { GatewayEvent, GatewayEventType } from './events.js';
 import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -53,6 +54,9 @@ export interface DocumentValidator {
 interface Decision {
   ack: AckRecord;
   events: GatewayEvent[];
+  /** Why the gateway itself refused the message (metric label), beside what validation found. */
+  rejection?: 'control_id_reused';
+  findings?: Finding[];
 }
 
 function ackRecord(ack: Message): AckRecord {
@@ -90,7 +94,11 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const summary = summaryOf(message, facts.flow);
     const type = summary.messageType;
     let report: ValidationReport;
-    if (facts.flow === 'report') {
+    if (parsed.errors.length > 0) {
+      // Readable enough to answer, not to trust (control characters, charset, sizes): the parse
+      // findings decide, whatever the flow, and nothing of the message reaches the workflow.
+      report = validateMessage(parsed);
+    } else if (facts.flow === 'report') {
       report = ctx.documents ? await ctx.documents.validate(message) : unsupported(message, 'Document messages are not handled by this gateway');
     } else {
       report = validateMessage(message);
@@ -98,9 +106,12 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     if (report.valid && !RECEIVED_FLOWS[role].has(facts.flow)) {
       report = unsupported(message, `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`);
     }
-    const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues };
+    const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
 
-    const outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx }) => {
+    let outcome: InboundOutcome<Decision>;
+    try {
+      outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
+      if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
       if (!report.valid) {
         const nack = facts.flow === 'report' && ctx.documents ? ctx.documents.nack(message, report) : ackForValidation(message, report);
         return { ack: ackRecord(nack), events: [] };
@@ -111,7 +122,10 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
         return { ack: ackRecord(r.ack), events: r.events };
       }
       return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
-    });
+      });
+    } catch (error) {
+      return storeFailed(ctx, error, inbound, message, conn);
+    }
 
     if (outcome.duplicate) {
       ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate' });
@@ -120,6 +134,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     }
     const ack = outcome.decision.ack;
     ctx.metrics.messagesIn.inc({ type, outcome: ack.code });
+    if (outcome.decision.rejection) ctx.metrics.messagesRejected.inc({ type, reason: outcome.decision.rejection });
     ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, flow: facts.flow, ack: ack.code, errors: report.issues.filter((i) => i.severity === 'error').length }, 'message processed');
     if (outcome.decision.events.length) ctx.emitted(outcome.decision.events);
     return ack.raw;
@@ -169,6 +184,60 @@ async function applyBusinessMessage(
   }
   result = result as OrderEventOutcome;
   return { ack: ackRecord(ack), events };
+}
+
+/**
+ * The store could not take the message. A transient failure (database busy, full, unreachable) is
+ * answered AR 207 with nothing stored: the sender sends again later, as AR asks. A permanent one
+ * (the database refuses this message's data, or processing it fails) would fail the same way on every
+ * retry, so AR would make the sender resend for ever: the bytes are journaled with the failure
+ * (TLR-GW-001) and the message is answered AE 207, final, for an operator to look at.
+ */
+async function storeFailed(ctx: InboundContext, error: unknown, inbound: InboundMessage, message: Message, conn: MllpConnectionContext): Promise<Uint8Array> {
+  const type = inbound.summary.messageType;
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  if (storeFailureKind(error) === 'transient') {
+    ctx.metrics.messagesIn.inc({ type, outcome: 'AR' });
+    ctx.logger.warn({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'storage unavailable: message answered AR 207, the sender will send it again');
+    return buildAck(message, { code: 'AR', errors: [{ condition: '207', severity: 'E', message: 'The message could not be stored (storage temporarily unavailable); send it again later', applicationCode: 'TLR-GW-001' }] }).toBytes();
+  }
+  ctx.logger.error({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'message could not be processed: journaled and answered AE 207');
+  const text = `The message could not be processed${typeof code === 'string' ? ` (${code})` : ''}; it is kept in the journal for an operator`;
+  const ack = buildAck(message, { code: 'AE', errors: [{ condition: '207', severity: 'E', message: text, applicationCode: 'TLR-GW-001' }] });
+  const findings: Finding[] = [...(inbound.findings ?? []) as Finding[], { severity: 'error', rule: 'TLR-GW-001', location: 'MSH', message: `${text}: ${reason.slice(0, 500)}`, condition: '207' }];
+  // Journaled from its header alone: what the store refused may be in the rest of the summary.
+  const { placerOrderNumber: _p, placerAssigningAuthority: _a, patientId: _i, ...header } = inbound.summary;
+  await ctx.store.recordInbound({ partner: inbound.partner, raw: inbound.raw, summary: header, findings }, () => ({ ack: ackRecord(ack) }));
+  ctx.metrics.messagesIn.inc({ type, outcome: 'AE' });
+  ctx.metrics.messagesRejected.inc({ type, reason: 'store_refused' });
+  return ack.toBytes();
+}
+
+/**
+ * A message under the (MSH-3, MSH-4, MSH-10) of an accepted message, with other content: answering
+ * from the journal (AA) would drop it silently, processing it would let one control id name two
+ * messages. It is refused with AR 205 (duplicate key identifier, TLR-MSH-016): the sender must give
+ * it a control id of its own. The original message is untouched.
+ */
+async function refuseReusedControlId(
+  ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, originalMessageId: number,
+  report: ValidationReport, facts: ReturnType<typeof factsOf>,
+): Promise<Decision> {
+  const controlId = message.header.controlId;
+  const text = `MSH-10 ${controlId} already names message #${originalMessageId}, accepted from this sender with other content; send this message under a new control id`;
+  const ack = buildAck(message, {
+    code: 'AR',
+    errors: [{ condition: '205', severity: 'E', location: { segment: 'MSH', occurrence: 1, field: 10 }, message: text, applicationCode: 'TLR-MSH-016' }],
+  });
+  const finding: Finding = { severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: text, condition: '205' };
+  const event: GatewayEvent = {
+    type: 'message.rejected', messageId, at: new Date().toISOString(),
+    ...(facts.key ? { orderKey: formatOrderKey(facts.key), placerOrderNumber: facts.key.placerNumber } : {}),
+    data: { flow: facts.flow, reason: 'control id reused for different content', condition: '205', rule: 'TLR-MSH-016', controlId, originalMessageId },
+  };
+  await ctx.enqueueEvent(tx, event);
+  return { ack: ackRecord(ack), events: [event], rejection: 'control_id_reused', findings: [...report.issues, finding] };
 }
 
 function unsupported(message: Message, text: string): ValidationReport {

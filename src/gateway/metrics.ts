@@ -9,6 +9,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly messagesIn: Counter<'type' | 'outcome'>;
   readonly messagesOut: Counter<'type' | 'outcome'>;
+  readonly messagesRejected: Counter<'type' | 'reason'>;
   readonly outboxDepth: Gauge<'partner'>;
   readonly deliveryLatency: Histogram<'type'>;
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
@@ -21,6 +22,10 @@ export class GatewayMetrics {
     this.messagesIn = new Counter({
       name: 'cisis_tlr_messages_in_total', help: 'Messages received over MLLP, by message type and acknowledgement code',
       labelNames: ['type', 'outcome'], registers: [this.registry],
+    });
+    this.messagesRejected = new Counter({
+      name: 'cisis_tlr_messages_rejected_total', help: 'Inbound messages the gateway refused for a reason of its own (e.g. control_id_reused), by message type',
+      labelNames: ['type', 'reason'], registers: [this.registry],
     });
     this.messagesOut = new Counter({
       name: 'cisis_tlr_messages_out_total', help: 'Delivery attempts of outbound messages, by message type and outcome',

@@ -11,6 +11,7 @@ import {
   TlrBuildError, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage, dateTimeFromDate,
 } from '../tlr/index.js';
 import type { OrderEvent } from '../workflow/index.js';
+import { applyEvent } from '../workflow/index.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayError } from './errors.js';
 import type { GatewayEvent } from './events.js';
@@ -23,6 +24,8 @@ export interface SentMessage {
   messageId: number;
   controlId: string;
   findings: Finding[];
+  /** The action had already been done: nothing was sent, this is the message that did it. */
+  repeated?: boolean;
 }
 
 export interface ActionContext {
@@ -53,6 +56,7 @@ export function messageContext(config: GatewayConfig): MessageContextInput {
 export async function send(
   ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown> | ((current: OrderData, messageId: number) => Record<string, unknown>),
   patientId?: string, validate: (m: Message) => { valid: boolean; issues: Finding[] } = validateMessage,
+  sameRequest: (current: OrderData) => boolean = () => true,
 ): Promise<SentMessage> {
   let message: Message;
   try {
@@ -70,10 +74,13 @@ export async function send(
     });
   }
   const raw = message.toBytes();
-  const { order, messageId, events } = await ctx.store.transaction(async (tx) => {
+  const done = await ctx.store.transaction(async (tx) => {
     // Lock the order first (outbox ids then follow the order of state changes), journal the message so the
     // order data can point at it (reports keep their message id), then apply the event.
-    const current = ((await tx.lockOrder(ctx.config.role, key))?.data ?? {}) as OrderData;
+    const locked = await tx.lockOrder(ctx.config.role, key);
+    const current = (locked?.data ?? {}) as OrderData;
+    const previous = locked ? await previousMessageFor(ctx, locked, event, sameRequest(current)) : undefined;
+    if (previous) return { order: locked!, messageId: previous.messageId, controlId: previous.controlId, events: [], repeated: true };
     const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
     const outcome = await tx.applyOrderEvent({
       role: ctx.config.role, key, event, partner: ctx.config.partner.name, messageId: queued.messageId,
@@ -86,11 +93,36 @@ export async function send(
       throw new GatewayError(status === 404 ? 'TLR_ERR_GATEWAY_NOT_FOUND' : 'TLR_ERR_GATEWAY_CONFLICT', t.message, status, { rule: t.rule, state: t.from });
     }
     const updated: GatewayEvent = { type: 'order.updated', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order!.state, messageId: queued.messageId, at: new Date().toISOString() };
-    return { order: outcome.order!, messageId: queued.messageId, events: [updated] };
+    return { order: outcome.order!, messageId: queued.messageId, controlId: message.header.controlId, events: [updated], repeated: false };
   });
+  if (done.repeated) return { order: done.order, messageId: done.messageId, controlId: done.controlId, findings: [], repeated: true };
   ctx.queued();
-  ctx.emitted(events);
-  return { order, messageId, controlId: message.header.controlId, findings: report.issues };
+  ctx.emitted(done.events);
+  return { order: done.order, messageId: done.messageId, controlId: done.controlId, findings: report.issues };
+}
+
+/**
+ * When an action repeats one already done (a client retrying after a lost answer, a double click),
+ * the message that did it, so that nothing new is sent. An action is a repeat when the workflow would
+ * now refuse it or accept it as a no-op (a second cancellation) AND an earlier transition of the order
+ * was this same event with the same outcome (an acceptance does not repeat a refusal) for the same
+ * request (`sameRequest`, e.g. the same flow-1 data). Anything else goes on, to be sent or refused.
+ */
+async function previousMessageFor(ctx: ActionContext, order: OrderRecord, event: OrderEvent, sameRequest: boolean): Promise<{ messageId: number; controlId: string } | undefined> {
+  if (!sameRequest) return undefined;
+  const now = applyEvent(order.state, event, ctx.config.role);
+  if (now.accept && now.warning === undefined) return undefined;
+  const transitions = await ctx.store.orderTransitions(order.id);
+  for (let i = transitions.length - 1; i >= 0; i--) {
+    const t = transitions[i]!;
+    if (t.event !== event.type || t.messageId === null) continue;
+    const then = applyEvent(t.from, event, ctx.config.role);
+    if (!then.accept || then.next !== t.to) continue;
+    const message = await ctx.store.getMessage(t.messageId);
+    if (message?.direction !== 'outbound') continue;
+    return { messageId: t.messageId, controlId: message.summary.controlId ?? '' };
+  }
+  return undefined;
 }
 
 export async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
@@ -114,7 +146,8 @@ export class RisActions {
   /** Flow 1: transmits an imaging request (ORM^O01 NW). */
   createOrder(order: ImagingOrder): Promise<SentMessage> {
     const key = keyOf(order);
-    return send(this.ctx, key, { type: 'order' }, () => buildOrderMessage(order, messageContext(this.ctx.config)), { order }, insOf(order));
+    return send(this.ctx, key, { type: 'order' }, () => buildOrderMessage(order, messageContext(this.ctx.config)), { order }, insOf(order), undefined,
+      (current) => current.order !== undefined && canonicalJson(current.order) === canonicalJson(order));
   }
 
   /** Flow 2: cancels a request (ORM^O01 CA), reusing the patient, visit and professionals of flow 1. */
@@ -176,3 +209,10 @@ export class PlatformActions {
 }
 
 export type { DocumentProtocol };
+
+/** JSON with object keys sorted, to compare two requests whatever the order of their keys. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
+}

@@ -17,8 +17,11 @@ export interface OutboundDispatcherOptions {
   workerId?: string;
   /** Called after an AA (inside no transaction), e.g. to count deliveries. */
   onDelivered?: (claim: OutboxClaim, result: MllpSendResult) => Promise<void> | void;
-  /** Called when a message is parked (AE), e.g. to emit the `delivery.failed` webhook. */
-  onParked?: (claim: OutboxClaim, reason: string, errors: unknown) => Promise<void> | void;
+  /**
+   * Called when a message is parked, e.g. to emit the `message.parked` webhook: `refused` after an AE
+   * (the partner found it wrong), `attempts_exhausted` after `outbox.maxAttempts` failed attempts.
+   */
+  onParked?: (claim: OutboxClaim, reason: string, errors: unknown, cause: 'refused' | 'attempts_exhausted') => Promise<void> | void;
 }
 
 /**
@@ -75,8 +78,14 @@ export class OutboundDispatcher {
       metrics.messagesOut.inc({ type, outcome: 'no_ack' });
       metrics.partnerConnected.set({ partner }, reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' ? 1 : 0);
       const outcome = await store.markFailed(claim.id, { reason, retryable: true }, claim.leaseToken);
-      if (outcome.state === 'lease_lost') this.#leaseLost(claim, outcome.heldBy);
-      else logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.state === 'pending' ? outcome.nextAttemptAt : 'parked' }, 'delivery failed, will retry');
+      if (outcome.state === 'lease_lost') {
+        this.#leaseLost(claim, outcome.heldBy);
+      } else if (outcome.state === 'parked') {
+        logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempts: outcome.attempts, reason }, 'delivery parked: attempts exhausted');
+        await this.#o.onParked?.(claim, `${reason} (${outcome.attempts} attempts)`, [], 'attempts_exhausted');
+      } else {
+        logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.nextAttemptAt }, 'delivery failed, will retry');
+      }
       return true;
     }
     metrics.partnerConnected.set({ partner }, 1);
@@ -100,8 +109,9 @@ export class OutboundDispatcher {
     if (outcome.state === 'lease_lost') {
       this.#leaseLost(claim, outcome.heldBy);
     } else if (outcome.state === 'parked') {
-      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code }, 'delivery parked: the partner refused the message');
-      await this.#o.onParked?.(claim, reason, details);
+      const cause = result.code === 'AR' ? 'attempts_exhausted' : 'refused';
+      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, attempts: outcome.attempts }, cause === 'refused' ? 'delivery parked: the partner refused the message' : 'delivery parked: attempts exhausted');
+      await this.#o.onParked?.(claim, reason, details, cause);
     } else {
       logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, next: outcome.nextAttemptAt }, 'partner answered AR, will retry');
     }

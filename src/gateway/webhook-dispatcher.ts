@@ -1,9 +1,14 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { Store, WebhookClaim } from '../store/index.js';
 import type { WebhookConfig } from './config.js';
 import type { GatewayMetrics } from './metrics.js';
 import { WakeableLoop } from './wakeable-loop.js';
+import { ForbiddenWebhookTargetError, forbiddenWebhookAddress, guardedLookup } from './webhook-target.js';
 
 /** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as Stripe-style receivers verify it. */
 export const SIGNATURE_HEADER = 'x-cisis-tlr-signature';
@@ -77,24 +82,23 @@ export class WebhookDispatcher {
     }
     const body = JSON.stringify({ id: `evt_${claim.id}`, type: claim.eventType, attempt: claim.attempt, data: claim.payload });
     const ts = Math.floor(Date.now() / 1000);
-    let status: number | undefined;
+    let status: number;
     let text = '';
     try {
-      const res = await fetch(claim.targetUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'cisis-tlr-webhooks',
-          'x-cisis-tlr-event': claim.eventType,
-          'x-cisis-tlr-delivery': String(claim.id),
-          [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, ts),
-        },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = res.status;
-      text = (await res.text()).slice(0, 2000);
+      ({ status, text } = await postJson(claim.targetUrl, body, {
+        'content-type': 'application/json',
+        'user-agent': 'cisis-tlr-webhooks',
+        'x-cisis-tlr-event': claim.eventType,
+        'x-cisis-tlr-delivery': String(claim.id),
+        [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, ts),
+      }, timeoutMs, endpoint.allowPrivateTargets === true));
     } catch (e) {
+      if (e instanceof ForbiddenWebhookTargetError) {
+        metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'refused' });
+        await store.markWebhookFailed(claim.id, { reason: e.message, retryable: false });
+        logger.error({ webhookId: claim.id, event: claim.eventType, reason: e.message }, 'webhook target forbidden, parked');
+        return;
+      }
       const reason = (e as Error).name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : `network error: ${(e as Error).message}`;
       metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'error' });
       await store.markWebhookFailed(claim.id, { reason, retryable: true }, claim.leaseToken);
@@ -114,4 +118,39 @@ export class WebhookDispatcher {
     await store.markWebhookFailed(claim.id, { reason: `HTTP ${status}`, retryable, httpStatus: status, response: text }, claim.leaseToken);
     logger.warn({ webhookId: claim.id, event: claim.eventType, status }, retryable ? 'webhook endpoint error, will retry' : 'webhook refused by the endpoint, parked');
   }
+}
+
+/**
+ * One POST with node:http rather than `fetch`: the connection goes through {@link guardedLookup}
+ * (so the address connected to is checked, not just the URL), and redirects are not followed (a 3xx
+ * is an answer of the endpoint, parked like any other 4xx-class refusal).
+ */
+function postJson(url: string, body: string, headers: OutgoingHttpHeaders, timeoutMs: number, allowPrivate: boolean): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(host)) {
+    const reason = forbiddenWebhookAddress(host);
+    if (reason) return Promise.reject(new ForbiddenWebhookTargetError(host, host, reason));
+  }
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(target, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      ...(allowPrivate ? {} : { lookup: guardedLookup }),
+      signal: AbortSignal.timeout(timeoutMs),
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        // Only the first 2000 characters are kept in the delivery log.
+        if (size < 8192) chunks.push(c);
+        size += c.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }));
+      res.on('error', reject);
+    });
+    req.on('error', (e: Error) => reject(e.name === 'AbortError' ? Object.assign(new Error(`timeout after ${timeoutMs} ms`), { name: 'TimeoutError' }) : e));
+    req.end(body);
+  });
 }

@@ -56,27 +56,41 @@ export function buildAck(original: Message | MessageHeader, options: AckOptions)
   const charset = options.charset ?? (isSupportedCharset(h.charset) && (h.charset === 'UNICODE UTF-8' || h.charset === '8859/15') ? h.charset : 'UNICODE UTF-8');
   const ack = Message.create({ charset });
   const msh = ack.msh;
-  msh.setRaw(3, h.raw.receivingApplication);
-  msh.setRaw(4, h.raw.receivingFacility);
-  msh.setRaw(5, h.raw.sendingApplication);
-  msh.setRaw(6, h.raw.sendingFacility);
+  msh.setRaw(3, echoed(h.raw.receivingApplication));
+  msh.setRaw(4, echoed(h.raw.receivingFacility));
+  msh.setRaw(5, echoed(h.raw.sendingApplication));
+  msh.setRaw(6, echoed(h.raw.sendingFacility));
   msh.set(7, formatTS(options.timestamp ?? new Date()));
-  msh.setComponents(9, ['ACK', h.triggerEvent, 'ACK']);
+  msh.setComponents(9, ['ACK', echoed(h.triggerEvent), 'ACK']);
   msh.set(10, options.controlId ?? newControlId());
   msh.set(11, /^[PTD]$/.test(h.processingId) ? h.processingId : 'P');
   msh.set(12, '2.5.1');
   msh.set(17, 'FRA');
-  const msa = ack.addSegment('MSA').set(1, options.code).set(2, h.controlId);
-  if (options.text) msa.set(3, options.text);
+  const msa = ack.addSegment('MSA').set(1, options.code).set(2, echoed(h.controlId));
+  if (options.text) msa.set(3, echoed(options.text));
   for (const e of options.errors ?? []) {
     const err = ack.addSegment('ERR');
     if (e.location) err.setComponents(2, toErl(e.location));
     err.setComponents(3, [e.condition, ERROR_CONDITION_NAMES[e.condition], 'HL70357']);
     err.set(4, e.severity);
     if (e.applicationCode) err.setComponents(5, [e.applicationCode]);
-    if (e.message) err.set(8, e.message);
+    if (e.message) err.set(8, echoed(e.message));
+  }
+  // Echoed 8859/15 text that reads as UTF-8 too (mojibake such as "Ã©" in the original) would make a
+  // lenient receiver, ours included, decode the answer as UTF-8: such an answer is written in UTF-8.
+  if (charset === '8859/15' && options.charset === undefined && /[\u00c2-\u00f4][\u0080-\u00bf]/.test(ack.toString())) {
+    return buildAck(original, { ...options, charset: 'UNICODE UTF-8' });
   }
   return ack;
+}
+
+/**
+ * A value of the original written back into the acknowledgement, without the control characters the
+ * original may have carried (that is often why it is refused): the answer itself must be valid ER7.
+ */
+function echoed(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x08\x0b-\x1f\x7f]/.test(value) ? value.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '') : value;
 }
 
 /** MSA-1 and MSA-2 of an acknowledgement, with its ERR segments read back. */

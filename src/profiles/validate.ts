@@ -1,4 +1,4 @@
-import type { Hl7Error, Message, Segment } from '../hl7/index.js';
+import type { Hl7Error, Message, ParseResult, Segment } from '../hl7/index.js';
 import { Message as MessageClass, formatLocation, tryParseMessage } from '../hl7/index.js';
 import { detectProfile } from './detect.js';
 import { GEN_001, GEN_002, GEN_003, GEN_008, MESSAGE_TYPES } from './rules/gen.js';
@@ -30,8 +30,12 @@ const EVENTS: Readonly<Record<string, readonly string[]>> = { ORM: ['O01'], ORU:
  * rules. A failure of GEN-001…003 stops the evaluation: nothing after it would be meaningful.
  * When a profile is forced, GEN-002 and GEN-003 are reported but the forced profile is still
  * applied (the caller asked for it).
+ *
+ * A caller that already parsed the bytes passes the {@link ParseResult}, not its message: the
+ * parser's errors (control characters, charset, length…) are findings too, and a bare `Message`
+ * no longer carries them.
  */
-export function validateMessage(input: Uint8Array | string | Message, options: ValidateOptions = {}): ValidationReport {
+export function validateMessage(input: Uint8Array | string | Message | ParseResult, options: ValidateOptions = {}): ValidationReport {
   const collector = new FindingCollector();
   const forced = options.profile && options.profile !== 'auto' ? options.profile : undefined;
   const done = (profile: Profile | null, message: Message | undefined): ValidationReport => ({
@@ -45,7 +49,7 @@ export function validateMessage(input: Uint8Array | string | Message, options: V
   if (input instanceof MessageClass) {
     message = input;
   } else {
-    const parsed = tryParseMessage(input);
+    const parsed = isParseResult(input) ? input : tryParseMessage(input);
     for (const e of parsed.errors) collector.add(GEN_001, where(e), e.message, { condition: e.condition });
     for (const w of parsed.warnings) {
       // Segment separators are reported by TLR-GEN-008 from message.lineEnding; other parser warnings stay GEN-001 warnings.
@@ -146,6 +150,10 @@ function orderGroups(tree: GroupNode, groupName: string): OrderGroup[] {
 function flowLocation(message: Message): string {
   const orc = message.segment('ORC');
   return orc ? locationOf(message, orc, '1') : 'MSH-9';
+}
+
+function isParseResult(input: Uint8Array | string | ParseResult): input is ParseResult {
+  return typeof input === 'object' && !(input instanceof Uint8Array) && Array.isArray((input as ParseResult).errors);
 }
 
 function where(e: Hl7Error): string {

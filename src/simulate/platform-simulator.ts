@@ -151,8 +151,8 @@ export class PlatformSimulator {
       case 'message.rejected':
         this.#print(`message rejected     ${placer}  ${String(e.data?.['reason'] ?? '')}`);
         return;
-      case 'delivery.failed':
-        this.#print(`delivery failed      ${placer}  ${String(e.data?.['reason'] ?? '')}`);
+      case 'message.parked':
+        this.#print(`message parked       ${placer}  ${String(e.data?.['reason'] ?? '')}`);
         return;
       default:
     }

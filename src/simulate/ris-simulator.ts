@@ -145,7 +145,7 @@ export class RisSimulator {
         else if (outcome.plan.postExam) this.#sendPostExam(outcome);
       }
       this.#o.onProgress?.(this.#outcomes);
-    } else if (e.type === 'message.rejected' || e.type === 'delivery.failed') {
+    } else if (e.type === 'message.rejected' || e.type === 'message.parked') {
       const reason = String(e.data?.['reason'] ?? e.type);
       outcome.problems.push(`${e.type}: ${reason}`);
       this.#print(`${e.type}`.padEnd(21) + `${outcome.key.placerNumber}  ${reason}`);

@@ -27,3 +27,34 @@ export class StoreError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * Whether a storage failure may go away by itself (`transient`: the database is busy, full,
+ * unreachable, restarting; a retry later can succeed) or will happen again for the same message
+ * (`permanent`: the database refuses the data itself, or the failure is not a storage condition at
+ * all). The gateway answers a transient failure AR ("send it again later") and a permanent one AE
+ * with the message journaled, so that no sender is told to retry for ever.
+ */
+export type StoreFailureKind = 'transient' | 'permanent';
+
+/** SQLite primary result codes that describe the database's condition, not the data. */
+const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCOL|READONLY|INTERRUPT|NOLFS)/;
+/** PostgreSQL SQLSTATE classes (first two characters) of conditions outside the statement's data. */
+const POSTGRES_TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58', 'XX']);
+/** Node.js socket errors of a lost or refused database connection. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ENOSPC', 'EIO']);
+
+export function storeFailureKind(error: unknown): StoreFailureKind {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof StoreError) return error.code === 'TLR_ERR_STORE_CLOSED' ? 'transient' : 'permanent';
+  if (typeof code === 'string') {
+    if (SQLITE_TRANSIENT.test(code)) return 'transient';
+    if (code.startsWith('SQLITE_')) return 'permanent';
+    if (NETWORK_CODES.has(code)) return 'transient';
+    if (/^[0-9A-Z]{5}$/.test(code)) return POSTGRES_TRANSIENT_CLASSES.has(code.slice(0, 2)) ? 'transient' : 'permanent';
+  }
+  // node-postgres reports a connection that went away without a code.
+  const message = error instanceof Error ? error.message : '';
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return 'transient';
+  return 'permanent';
+}

@@ -1,6 +1,6 @@
 export type * from './store.js';
 export { formatOrderKey } from './store.js';
-export { StoreError, type StoreErrorCode } from './errors.js';
+export { StoreError, storeFailureKind, type StoreErrorCode, type StoreFailureKind } from './errors.js';
 export { DEFAULT_BACKOFF, backoffDelay, resolveBackoff } from './backoff.js';
 export { SqliteStore } from './sqlite-store.js';
 export { PostgresStore } from './postgres-store.js';

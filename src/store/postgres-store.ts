@@ -5,6 +5,7 @@ import { StoreError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
 import { SqlStore } from './sql-store.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
+import { storedParams } from './sql/stored-values.js';
 import type { OrderKey, StoreOptions } from './store.js';
 
 /** Namespace of our advisory locks ("TLR"), so they never collide with other applications' locks. */
@@ -48,12 +49,12 @@ class PgRunner implements SqlRunner {
   }
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    const result = await this.client.query(this.text(sql), params as unknown[]);
+    const result = await this.client.query(this.text(sql), storedParams(params));
     return result.rows as R[];
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const result = await this.client.query(this.text(sql), params as unknown[]);
+    const result = await this.client.query(this.text(sql), storedParams(params));
     return result.rowCount ?? 0;
   }
 }

@@ -35,6 +35,8 @@ import {
   type WebhookRow,
 } from './sql/rows.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
+import { storedJson } from './sql/stored-values.js';
+import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
   BackoffPolicy,
@@ -43,6 +45,7 @@ import type {
   DeliveryFailure,
   EnqueuedOutbound,
   FailureOutcome,
+  IdempotencyClaim,
   InboundDecider,
   InboundDecision,
   InboundMessage,
@@ -64,6 +67,7 @@ import type {
   OutboxQuery,
   Page,
   PruneResult,
+  StoredResponse,
   Store,
   StoreEngine,
   StoreOptions,
@@ -131,6 +135,16 @@ const SEARCH_BACKFILL_BATCH = 500;
  * supply transactions (`withTransaction`), a runner for reads outside transactions (`reader`) and the
  * order lock.
  */
+/** The accepted message that holds a control id in the re-delivery detector. */
+interface OriginalInbound {
+  readonly id: number;
+  readonly ack_raw: Uint8Array | null;
+  readonly ack_code: AckRecord['code'] | null;
+  readonly ack_control_id: string | null;
+  readonly raw_sha256: string;
+  readonly content_sha256: string | null;
+}
+
 export abstract class SqlStore implements Store {
   abstract readonly engine: StoreEngine;
   protected readonly now: () => number;
@@ -198,51 +212,53 @@ export abstract class SqlStore implements Store {
       const sendingFacility = s.sendingFacility ?? '';
       const controlId = s.controlId === undefined || s.controlId === '' ? null : s.controlId;
       const digest = sha256(message.raw);
-      // The partial unique index (sending_application, sending_facility, dedup_control_id) is the
-      // re-delivery detector. ON CONFLICT DO NOTHING makes a concurrent duplicate on PostgreSQL wait for
-      // the first transaction, then either see its committed row (duplicate) or insert (first one failed).
-      const inserted = await runner.all<{ id: number }>(
+      const journal = (dedupControlId: string | null) => runner.all<{ id: number }>(
         `INSERT INTO messages (direction, partner, message_type, flow, control_id, sending_application, sending_facility,
            receiving_application, receiving_facility, placer_order_number, placer_assigning_authority, patient_id,
-           dedup_control_id, raw, raw_sha256, findings, status, created_at, received_at)
-         VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)
+           dedup_control_id, raw, raw_sha256, content_sha256, findings, status, created_at, received_at)
+         VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)
          ON CONFLICT (sending_application, sending_facility, dedup_control_id) WHERE dedup_control_id IS NOT NULL DO NOTHING
          RETURNING id`,
         [
           message.partner, s.messageType, s.flow, controlId, sendingApplication, sendingFacility,
           s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
-          s.placerAssigningAuthority ?? null, s.patientId ?? null, controlId, message.raw, digest,
-          JSON.stringify(message.findings ?? []), now, message.receivedAt?.getTime() ?? now,
+          s.placerAssigningAuthority ?? null, s.patientId ?? null, dedupControlId, message.raw, digest,
+          message.contentDigest ?? null, storedJson(message.findings ?? []), now, message.receivedAt?.getTime() ?? now,
         ],
       );
-      const messageId = inserted[0]?.id;
+      // The partial unique index (sending_application, sending_facility, dedup_control_id) is the
+      // re-delivery detector. ON CONFLICT DO NOTHING makes a concurrent duplicate on PostgreSQL wait for
+      // the first transaction, then either see its committed row (duplicate) or insert (first one failed).
+      let messageId = (await journal(controlId))[0]?.id;
+      let reusedControlId: { originalMessageId: number } | undefined;
       if (messageId === undefined) {
-        return this.redelivery(runner, sendingApplication, sendingFacility, controlId ?? '', digest, now);
+        const original = await this.original(runner, sendingApplication, sendingFacility, controlId ?? '');
+        if (original.raw_sha256 === digest || (message.contentDigest !== undefined && original.content_sha256 === message.contentDigest)) {
+          return this.redelivery(runner, original, digest, now);
+        }
+        // Same control id, other content: journaled on its own row, outside the detector.
+        messageId = (await journal(null))[0]!.id;
+        reusedControlId = { originalMessageId: original.id };
       }
-      const decision = await decide({ messageId, message, tx: this.transactionOn(runner) });
+      const decision = await decide({ messageId, message, tx: this.transactionOn(runner), ...(reusedControlId ? { reusedControlId } : {}) });
       const { ack } = decision;
       // Only accepted messages stay in the re-delivery detector: after AR or AE the sender may send the
       // same MSH-10 again and it must be processed again.
       await runner.run(
         `UPDATE messages SET ack_raw = ?, ack_code = ?, ack_control_id = ?, acked_at = ?, status = ?,
-           dedup_control_id = CASE WHEN ? = 'AA' THEN dedup_control_id ELSE NULL END
+           dedup_control_id = CASE WHEN ? = 'AA' THEN dedup_control_id ELSE NULL END,
+           findings = COALESCE(?, findings)
          WHERE id = ?`,
-        [ack.raw, ack.code, ack.controlId ?? null, this.now(), INBOUND_STATUS[ack.code], ack.code, messageId],
+        [ack.raw, ack.code, ack.controlId ?? null, this.now(), INBOUND_STATUS[ack.code], ack.code,
+          decision.findings ? storedJson(decision.findings) : null, messageId],
       );
       return { duplicate: false as const, messageId, decision };
     });
   }
 
-  private async redelivery(
-    runner: SqlRunner,
-    sendingApplication: string,
-    sendingFacility: string,
-    controlId: string,
-    digest: string,
-    now: number,
-  ): Promise<InboundOutcome<never>> {
-    const rows = await runner.all<{ id: number; ack_raw: Uint8Array | null; ack_code: AckRecord['code'] | null; ack_control_id: string | null; raw_sha256: string }>(
-      `SELECT id, ack_raw, ack_code, ack_control_id, raw_sha256 FROM messages
+  private async original(runner: SqlRunner, sendingApplication: string, sendingFacility: string, controlId: string): Promise<OriginalInbound> {
+    const rows = await runner.all<OriginalInbound>(
+      `SELECT id, ack_raw, ack_code, ack_control_id, raw_sha256, content_sha256 FROM messages
        WHERE sending_application = ? AND sending_facility = ? AND dedup_control_id = ?`,
       [sendingApplication, sendingFacility, controlId],
     );
@@ -250,10 +266,14 @@ export abstract class SqlStore implements Store {
     if (original === undefined || original.ack_raw === null || original.ack_code === null) {
       throw new StoreError('TLR_ERR_STORE_INVALID_STATE', `re-delivered message ${controlId} has no stored acknowledgement`);
     }
+    return original;
+  }
+
+  private async redelivery(runner: SqlRunner, original: OriginalInbound, digest: string, now: number): Promise<InboundOutcome<never>> {
     await runner.run('UPDATE messages SET redeliveries = redeliveries + 1, last_redelivered_at = ? WHERE id = ?', [now, original.id]);
-    const raw = new Uint8Array(original.ack_raw);
-    const ack: AckRecord =
-      original.ack_control_id === null ? { raw, code: original.ack_code } : { raw, code: original.ack_code, controlId: original.ack_control_id };
+    const raw = new Uint8Array(original.ack_raw!);
+    const code = original.ack_code!;
+    const ack: AckRecord = original.ack_control_id === null ? { raw, code } : { raw, code, controlId: original.ack_control_id };
     return { duplicate: true, messageId: original.id, ack, contentMatches: original.raw_sha256 === digest };
   }
 
@@ -328,7 +348,7 @@ export abstract class SqlStore implements Store {
     const decision =
       input.event.type === 'decision' && transition.changed ? (input.event.accepted ? 'accepted' : 'refused') : (current?.decision ?? null);
     const data = input.data === undefined ? (current?.data ?? null) : { ...(current?.data ?? {}), ...input.data };
-    const dataJson = data === null ? null : JSON.stringify(data);
+    const dataJson = data === null ? null : storedJson(data);
     const searchText = this.searchTextOf({
       id: current?.id ?? 0, role: input.role, key: input.key, state: transition.next, partner: current?.partner ?? input.partner ?? null,
       patientId: current?.patientId ?? input.patientId ?? null, decision, data,
@@ -418,7 +438,7 @@ export abstract class SqlStore implements Store {
         input.partner, s.messageType, s.flow, s.controlId ?? null, s.sendingApplication ?? '', s.sendingFacility ?? '',
         s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
         s.placerAssigningAuthority ?? null, s.patientId ?? null, input.raw, sha256(input.raw),
-        JSON.stringify(input.findings ?? []), now,
+        storedJson(input.findings ?? []), now,
       ],
     );
     const messageId = messages[0]!.id;
@@ -488,7 +508,7 @@ export abstract class SqlStore implements Store {
       const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
       if (outcome.state === 'lease_lost') return outcome;
       if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
-        await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [JSON.stringify(failure.errorDetails), id]);
+        await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [storedJson(failure.errorDetails), id]);
       }
       await this.setOutboundMessage(runner, id, outcome.state === 'parked' ? 'parked' : 'retrying', failure.ack, outcome.state === 'parked' ? outcome.reason : failure.reason);
       return outcome;
@@ -620,7 +640,7 @@ export abstract class SqlStore implements Store {
     const rows = await runner.all<{ id: number }>(
       `INSERT INTO webhooks (event_type, payload, target_url, order_key, state, attempts, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id`,
-      [input.eventType, JSON.stringify(input.payload ?? null), input.targetUrl, input.orderKey ?? null, now, now],
+      [input.eventType, storedJson(input.payload ?? null), input.targetUrl, input.orderKey ?? null, now, now],
     );
     return rows[0]!.id;
   }
@@ -736,4 +756,20 @@ export abstract class SqlStore implements Store {
 
   /** Gives freed pages back to the file system where the engine needs to be asked (SQLite). */
   protected abstract reclaimSpace(): Promise<void>;
+
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    return this.withTransaction((runner) => claimIdempotencyKey(runner, scope, key, fingerprint, this.now()));
+  }
+
+  completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void> {
+    return this.withTransaction((runner) => completeIdempotencyKey(runner, scope, key, response, this.now()));
+  }
+
+  releaseIdempotencyKey(scope: string, key: string): Promise<void> {
+    return this.withTransaction((runner) => releaseIdempotencyKey(runner, scope, key));
+  }
+
+  pruneIdempotencyKeys(before: Date): Promise<number> {
+    return this.withTransaction((runner) => pruneIdempotencyKeys(runner, before.getTime()));
+  }
 }

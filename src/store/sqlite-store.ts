@@ -7,13 +7,14 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import { SqlStore } from './sql-store.js';
 import { acquireLockFile, type HeldLock } from './sqlite-lock.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
+import { storedParams } from './sql/stored-values.js';
 import type { OrderKey, StoreOptions } from './store.js';
 
 type Connection = Database.Database;
 
 /** better-sqlite3 binds Buffers, not arbitrary Uint8Array views. */
 function bind(params: readonly SqlValue[]): unknown[] {
-  return params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+  return storedParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
 }
 
 /** Synchronous driver behind the async runner interface; statements are prepared once. */

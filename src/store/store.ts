@@ -77,11 +77,19 @@ export interface InboundMessage {
   readonly findings?: readonly StoredFinding[];
   /** Defaults to the store clock. */
   readonly receivedAt?: Date;
+  /**
+   * Digest of what a re-delivery does not change (computed by the caller, e.g. the message without
+   * MSH-7): a message that reuses an accepted MSH-10 is a re-delivery when its bytes or this digest
+   * equal the original's, and a different message under a reused control id otherwise.
+   */
+  readonly contentDigest?: string;
 }
 
 /** What the caller decided for an inbound message; the store commits it before the ACK is sent. */
 export interface InboundDecision {
   readonly ack: AckRecord;
+  /** Replaces the message's findings in the journal when the decision found more (e.g. a reused MSH-10). */
+  readonly findings?: readonly StoredFinding[];
 }
 
 /** Identity of an order: ORC-2.1 and ORC-2.3. */
@@ -212,6 +220,12 @@ export type InboundDecider<D extends InboundDecision> = (context: {
   readonly messageId: number;
   readonly message: InboundMessage;
   readonly tx: StoreTransaction;
+  /**
+   * Set when the sender reused the (MSH-3, MSH-4, MSH-10) of an accepted message for different
+   * content: not a re-delivery. The message is journaled apart from the original, which stays the
+   * one the control id names; the caller is expected to refuse it (AR 205, duplicate key identifier).
+   */
+  readonly reusedControlId?: { readonly originalMessageId: number };
 }) => D | Promise<D>;
 
 /** Filter of {@link Store.listMessages}; every criterion is optional and they combine with AND. */
@@ -505,6 +519,20 @@ export interface StoreOptions {
   readonly orderSearchTerms?: (order: OrderRecord) => readonly (string | null | undefined)[];
 }
 
+/** An HTTP response kept for an idempotency key, replayed to a retry of the same request. */
+export interface StoredResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** What {@link Store.claimIdempotencyKey} found. */
+export type IdempotencyClaim =
+  | { readonly state: 'new' }
+  /** Another request with this key has not finished yet. */
+  | { readonly state: 'in_progress'; readonly sameRequest: boolean }
+  | { readonly state: 'done'; readonly sameRequest: boolean; readonly response: StoredResponse };
+
 /** Engine name, for logs and metrics. */
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -520,7 +548,9 @@ export interface Store {
 
   /**
    * Commit, then acknowledge. In ONE transaction: detects a re-delivery by (MSH-3, MSH-4, MSH-10) among
-   * accepted messages and returns the original ACK without calling `decide`; otherwise journals the
+   * accepted messages with the same bytes or the same {@link InboundMessage.contentDigest} and returns
+   * the original ACK without calling `decide` (a different message under that control id is journaled
+   * and handed to `decide` with `reusedControlId`); otherwise journals the
    * message, calls `decide` (which applies the workflow through `tx` and returns the ACK), stores the
    * ACK and commits. The caller writes the ACK on the wire only after this promise resolves, so an `AA`
    * never leaves for a message that is not durably stored with its consequences. If `decide` throws,
@@ -606,6 +636,17 @@ export interface Store {
    * Messages still waiting in the outbox are never pruned.
    */
   pruneContent(olderThanDays: number, options?: { batchSize?: number }): Promise<PruneResult>;
+
+  /**
+   * Idempotency keys of API requests (`Idempotency-Key` header): the first request with a key in a
+   * scope (an API client) claims it, runs, then stores its response; a retry gets that response.
+   */
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a claimed key whose request failed without an answer worth replaying (5xx), so a retry runs again. */
+  releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+  /** Removes keys claimed before `before`; returns how many. */
+  pruneIdempotencyKeys(before: Date): Promise<number>;
 
   close(): Promise<void>;
 }

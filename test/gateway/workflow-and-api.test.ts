@@ -82,15 +82,17 @@ describe('out-of-order flows and the REST API contract', () => {
     assert.equal(await stateOf(platform, placer), 'REJECTED', 'the order state did not move');
   });
 
-  it('answers 409 to a second decision on the platform API', async () => {
+  it('answers 409 to a decision contradicting the first on the platform API, 200 (nothing sent) to the same decision repeated', async () => {
     const order = await accepted();
     const placer = order.placerOrderNumber.value;
-    const again = await platform.api.post(`/api/orders/${placer}/accept`, { remoteRadiologist: radiologist, protocols: [data.textProtocol(order)] });
+    const again = await platform.api.post(`/api/orders/${placer}/refuse`, { remoteRadiologist: radiologist });
     assert.equal(again.status, 409);
     assert.match(again.contentType, /^application\/problem\+json/);
     assert.equal(again.json.code, 'TLR_ERR_GATEWAY_CONFLICT');
     assert.equal(again.json.rule, 'TLR-WF-008');
-    assert.equal((await platform.api.post(`/api/orders/${placer}/refuse`, { remoteRadiologist: radiologist })).status, 409);
+    const repeated = await platform.api.post(`/api/orders/${placer}/accept`, { remoteRadiologist: radiologist, protocols: [data.textProtocol(order)] });
+    assert.equal(repeated.status, 200);
+    assert.equal(repeated.json.repeated, true);
     assert.equal(await stateOf(platform, placer), 'ACCEPTED');
     const sent = await platform.api.get(`/api/messages?order=${placer}&direction=outbound`);
     assert.equal(sent.json.total, 1, 'nothing was queued for the refused actions');

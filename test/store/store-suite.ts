@@ -126,13 +126,35 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal((await store.getMessage(first.messageId))?.redeliveries, 1);
       });
 
-      it('flags a re-delivery whose bytes differ from the original (sender reusing MSH-10)', async () => {
-        await receive(store, inbound('flux1', 'MSG-1'));
-        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), raw: er7('flux1', 'MSG-1', ORDER_A, '|changed') }, () => ({
-          ack: ack('AA', 'MSG-1'),
-        }));
+      it('answers a re-delivery whose bytes differ but whose content digest matches (e.g. a new MSH-7) from the journal', async () => {
+        await receive(store, { ...inbound('flux1', 'MSG-1'), contentDigest: 'same-content' });
+        let called = false;
+        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), raw: er7('flux1', 'MSG-1', ORDER_A, '|changed'), contentDigest: 'same-content' }, () => {
+          called = true;
+          return { ack: ack('AA', 'MSG-1') };
+        });
+        assert.equal(called, false);
         assert.ok(again.duplicate);
         assert.equal(again.contentMatches, false);
+        assert.equal((await store.listMessages()).total, 1);
+      });
+
+      it('journals another message under an accepted MSH-10 apart and hands it to the decision as a reused control id', async () => {
+        const first = await receive(store, { ...inbound('flux1', 'MSG-1'), contentDigest: 'content-a' });
+        let seen: { originalMessageId: number } | undefined;
+        const other = await store.recordInbound({ ...inbound('flux1', 'MSG-1', ORDER_B), raw: er7('flux1', 'MSG-1', ORDER_B, '|other'), contentDigest: 'content-b' }, ({ reusedControlId }) => {
+          seen = reusedControlId;
+          return { ack: ack('AR', 'MSG-1', 'ACK-MSG-1-R', '205'), findings: [{ severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: 'reused' }] };
+        });
+        assert.equal(other.duplicate, false);
+        assert.deepEqual(seen, { originalMessageId: first.messageId });
+        const stored = await store.getMessage(other.messageId);
+        assert.equal(stored?.status, 'rejected');
+        assert.deepEqual(stored?.findings.map((f) => f.rule), ['TLR-MSH-016']);
+        // The original still holds the control id: a true re-delivery of it is answered from the journal.
+        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), contentDigest: 'content-a' }, () => ({ ack: ack('AA', 'MSG-1') }));
+        assert.ok(again.duplicate);
+        assert.equal(again.messageId, first.messageId);
       });
 
       it('treats the same MSH-10 from another sending facility as a new message', async () => {

@@ -3,7 +3,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
-import { bearerAuth } from './auth.js';
+import { bearerAuth, isPublicRoute } from './auth.js';
+import { idempotencyHooks } from './idempotency.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import { eventRoutes } from './routes/events.js';
 import { messageRoutes } from './routes/messages.js';
@@ -20,8 +21,12 @@ export interface HttpOptions {
 
 /**
  * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
- * `/docs`; everything under `/api/` requires a bearer API key from the configuration;
- * errors are RFC 9457 problem+json.
+ * `/docs`; errors are RFC 9457 problem+json.
+ *
+ * Deny by default: every route, and the not-found handler, requires a bearer API key unless its
+ * route pattern is declared public ({@link isPublicRoute}). The decision is taken on the route the
+ * router matched, never on the raw request URL: the router decodes `%61pi`, so a prefix test on
+ * `req.url` would let `/%61pi/orders` through.
  */
 export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -31,6 +36,16 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
     // Request lines would log URLs with placer numbers; API activity is logged by the actions instead.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // First of all, so that every route registered afterwards (plugins included) is covered.
+  const auth = bearerAuth(gw.config.api.keys);
+  app.addHook('onRoute', (route) => {
+    if (isPublicRoute(route.url ?? route.path)) route.config = { ...route.config, public: true };
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.config?.public === true) return;
+    await auth(req, reply);
+  });
+  idempotencyHooks(app, gw.store);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, `No route ${req.method} ${req.url.split('?')[0]}`));
   app.addContentTypeParser(['text/plain', 'application/hl7-v2', 'x-application/hl7-v2+er7', 'application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -56,11 +71,6 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  const auth = bearerAuth(gw.config.api.keys);
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/api/')) await auth(req, reply);
-  });
 
   await systemRoutes(app, gw);
   await orderRoutes(app, gw);

@@ -167,4 +167,29 @@ CREATE TABLE store_workers (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'content digest of inbound messages (MSH-10 reuse detection)',
+    sql: `
+ALTER TABLE messages ADD COLUMN content_sha256 TEXT;
+`,
+  },
+  {
+    version: 4,
+    name: 'idempotency keys of API requests',
+    sql: `
+CREATE TABLE idempotency_keys (
+  scope TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status INTEGER,
+  content_type TEXT,
+  body TEXT,
+  created_at BIGINT NOT NULL,
+  completed_at BIGINT,
+  PRIMARY KEY (scope, idempotency_key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+`,
+  },
 ];

@@ -32,10 +32,12 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
     }
   }
 
+  /** 202: the message is queued; 200 with `repeated: true`: the action had been done, nothing new was sent. */
   function accepted(reply: FastifyReply, sent: SentMessage): FastifyReply {
-    return reply.code(202).send({
+    return reply.code(sent.repeated ? 200 : 202).send({
       order: orderSummary(sent.order), messageId: sent.messageId, controlId: sent.controlId,
       warnings: sent.findings.filter((f) => f.severity === 'warning'),
+      ...(sent.repeated ? { repeated: true } : {}),
     });
   }
 
