@@ -47,7 +47,8 @@ export interface GatewayConfig {
   mllp: { host: string; port: number; tls?: TlsFiles; maxFrameBytes: number; idleTimeoutMs: number };
   api: { host: string; port: number; keys: string[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
-  storage: { url: string };
+  /** `poolSize`: PostgreSQL connections of this instance (default 10). */
+  storage: { url: string; poolSize?: number };
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
@@ -113,7 +114,7 @@ export const CONFIG_SCHEMA = {
       type: 'object', additionalProperties: false,
       properties: { host: nonEmpty, port, keys: { type: 'array', items: { type: 'string', minLength: 16 } } },
     },
-    storage: { type: 'object', additionalProperties: false, properties: { url: nonEmpty } },
+    storage: { type: 'object', additionalProperties: false, properties: { url: nonEmpty, poolSize: { type: 'integer', minimum: 1, maximum: 1000 } } },
     dataDir: nonEmpty,
     webhooks: {
       type: 'array',
@@ -202,6 +203,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
   { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
+  { name: 'CISIS_TLR_STORAGE_POOL_SIZE', path: 'storage.poolSize', type: 'integer' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },

@@ -108,6 +108,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const legacyInstanceId = await readLegacyInstanceId(config.dataDir);
     const store = await openStore(config.storage.url, {
       backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts }, exclusive: true, orderSearchTerms,
+      ...(config.storage.poolSize ? { poolSize: config.storage.poolSize } : {}),
     });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
