@@ -335,6 +335,26 @@ describe('web console', { timeout: 120_000 }, () => {
     await screenshot('console-message', { fullPage: true, keepPointer: true });
   });
 
+  it('shows a message refused for a reused control id as rejected, with TLR-MSH-016 marked at MSH-10', async () => {
+    assert.equal(await sendOverMllp(pair.platform, orderMessage('OPN301', 'EXT0301')), 'AA');
+    assert.equal(await sendOverMllp(pair.platform, orderMessage('OPN302', 'EXT0301')), 'AR', 'another order under the same MSH-10');
+    const journal = await callApi(pair.platform, 'GET', '/api/messages?controlId=EXT0301');
+    const refused = (journal.json['items'] as Array<{ id: number; status: string; placerOrderNumber?: string; summary?: { placerOrderNumber?: string } }>)
+      .find((m) => m.status === 'rejected')!;
+    assert.ok(refused, JSON.stringify(journal.json['items']));
+
+    await open(pair.platform, '#/messages?controlId=EXT0301');
+    await page.locator(`tr:has-text("EXT0301") .badge`).first().waitFor();
+    assert.match(await page.locator('main').innerText(), /Rejeté/);
+
+    await open(pair.platform, `#/messages/${refused.id}`);
+    await page.locator('.hl7-raw').waitFor();
+    const marked = page.locator('.hl7-mark-error');
+    assert.equal(await marked.count(), 1);
+    assert.equal(await marked.getAttribute('data-loc'), 'MSH-10');
+    assert.match(await page.locator('.finding-error').innerText(), /TLR-MSH-016/);
+  });
+
   it('retries a parked outbound message once the partner accepts it again', async () => {
     // A partner that answers AE (an application error parks the message) until told otherwise.
     let answer: 'AE' | 'AA' = 'AE';
