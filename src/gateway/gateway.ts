@@ -123,9 +123,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }),
       maxFrameBytes: config.mllp.maxFrameBytes,
       idleTimeoutMs: config.mllp.idleTimeoutMs,
+      frameTimeoutMs: config.mllp.frameTimeoutMs,
+      maxConnections: config.mllp.maxConnections,
+      maxConnectionsPerPeer: config.mllp.maxConnectionsPerPeer,
+      allowedPeers: config.mllp.allowedPeers,
       logger: this.logger.child({ component: 'mllp-server' }),
       ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
     });
+    this.metrics.observeMllpServer(this.#server);
     const released = await this.store.releaseLeases([this.#outbound.workerId, this.#webhooks.workerId]);
     if (released) this.logger.warn({ released }, 'resending what this instance left in flight before its last stop');
     this.#outbound.start();
