@@ -66,7 +66,11 @@ export interface GatewayConfig {
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
-  outbox: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Retries of failed deliveries: exponential backoff between `baseDelayMs` and `maxDelayMs`; after
+   * `maxAttempts` attempts (when set) the item is parked for an operator instead of retried.
+   */
+  outbox: { baseDelayMs: number; maxDelayMs: number; maxAttempts?: number };
   /** MSH-11 of the messages we send. */
   processingId: 'P' | 'T' | 'D';
   /** MSH-18 of the messages we send. */
@@ -137,7 +141,7 @@ export const CONFIG_SCHEMA = {
     retention: { type: 'object', additionalProperties: false, properties: { contentDays: { type: 'integer', minimum: 1 } } },
     outbox: {
       type: 'object', additionalProperties: false,
-      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 } },
+      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 }, maxAttempts: { type: 'integer', minimum: 1 } },
     },
     processingId: { enum: ['P', 'T', 'D'] },
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
@@ -220,6 +224,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_MAX_DELAY_MS', path: 'outbox.maxDelayMs', type: 'integer' },
+  { name: 'CISIS_TLR_OUTBOX_MAX_ATTEMPTS', path: 'outbox.maxAttempts', type: 'integer' },
   { name: 'CISIS_TLR_WEBHOOKS', path: 'webhooks', type: 'json' },
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },

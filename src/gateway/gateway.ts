@@ -97,7 +97,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const logger = options.logger ?? pino({ level: config.logLevel, base: { role: config.role } });
     await mkdir(config.dataDir, { recursive: true });
     const instanceId = await readInstanceId(config.dataDir);
-    const store = await openStore(config.storage.url, { backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs } });
+    const store = await openStore(config.storage.url, {
+      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, ...(config.outbox.maxAttempts ? { maxAttempts: config.outbox.maxAttempts } : {}) },
+    });
     const client = new MllpClient({
       host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes, logger,

@@ -47,6 +47,15 @@ export const DEFAULT_FRAME_TIMEOUT_MS = 2 * 60 * 1000;
 /** Time a client waits for the acknowledgement of a message it has written: 30 seconds. */
 export const DEFAULT_ACK_TIMEOUT_MS = 30 * 1000;
 
+/**
+ * Timed-out messages a client remembers per connection, so that their late acknowledgements are
+ * recognised (and reported) instead of ignored: the most recent 256.
+ */
+export const MAX_REMEMBERED_TIMEOUTS = 256;
+
+/** How long a client keeps recognising the late acknowledgement of a timed-out message: 10 minutes. */
+export const DEFAULT_LATE_ACK_WINDOW_MS = 10 * 60 * 1000;
+
 /** Time a client waits for a TCP (and TLS) connection to be established: 10 seconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10 * 1000;
 
