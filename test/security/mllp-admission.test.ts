@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/gateway/config.js';
 import { MllpClient, MllpServer, PeerAllowList } from '../../src/mllp/index.js';
 import { metricValue, startHeadlessGateway } from '../helpers/headless-gateway.js';
-import { RawPeer, frame, msaOf, sampleMessage } from '../mllp/helpers.js';
+import { RawPeer, createTestPki, frame, msaOf, sampleMessage } from '../mllp/helpers.js';
 
 /** Opens `count` TCP connections from `localAddress` that never send a byte, as a locking-out peer would. */
 async function openIdle(port: number, count: number, localAddress: string): Promise<Socket[]> {
@@ -68,8 +69,9 @@ describe('MLLP admission: idle sockets cannot lock the partner out', () => {
     assert.equal(client.metrics.acknowledged, 10);
     assert.equal(client.metrics.reconnects, 0);
 
-    const metrics = gateway.config.mllp;
-    assert.ok(stillOpen(idle) <= metrics.maxConnections, `${stillOpen(idle)} idle sockets still open`);
+    // The evicted sockets see their close asynchronously.
+    const { maxConnections } = gateway.config.mllp;
+    await eventually(() => stillOpen(idle) <= maxConnections, `at most ${maxConnections} idle sockets open (now ${stillOpen(idle)})`);
     const evicted = await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections' })
       + await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections-per-peer' });
     assert.ok(evicted >= 600, `evicted ${evicted}`);
@@ -225,5 +227,30 @@ describe('MLLP admission: allowed peers', () => {
     assert.equal(fromEnv.mllp.maxConnections, 40);
     assert.equal(fromEnv.mllp.maxConnectionsPerPeer, 4);
     assert.equal(fromEnv.mllp.frameTimeoutMs, 5000);
+  });
+});
+
+describe('MLLP admission over TLS', () => {
+  it('closes a peer outside allowedPeers before the TLS handshake, and still serves an allowed one', async (t) => {
+    const pki = createTestPki();
+    t.after(() => pki.remove());
+    const server = new MllpServer({ tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert }, allowedPeers: ['127.0.0.1'] });
+    const { port } = await server.listen(0, '127.0.0.1');
+    t.after(() => server.close());
+    const errors: unknown[] = [];
+    server.on('connectionError', (error) => errors.push(error));
+    let handshook = false;
+    const tcp = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' });
+    tcp.on('error', () => undefined);
+    const stranger = tlsConnect({ socket: tcp, ca: pki.caCert, servername: 'localhost' }, () => { handshook = true; });
+    await new Promise<void>((resolve) => { stranger.once('close', () => resolve()); stranger.on('error', () => undefined); });
+    assert.equal(handshook, false);
+    assert.equal(server.metrics.connectionsRefused, 1);
+    assert.equal(server.metrics.errors, 0, 'a refused peer is not reported as a TLS failure');
+    const client = new MllpClient({ host: '127.0.0.1', port, tls: { ca: pki.caCert, servername: 'localhost' }, reconnect: false });
+    await client.connect();
+    t.after(() => client.close());
+    assert.equal((await client.send(sampleMessage('TLS-ALLOWED'))).code, 'AA');
+    assert.deepEqual(errors, []);
   });
 });
