@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import {
+  DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER, PeerAllowList,
+} from '../mllp/index.js';
 import { GatewayConfigError } from './errors.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
 
@@ -32,6 +35,24 @@ export interface WebhookConfig {
   allowPrivateTargets?: boolean;
 }
 
+/** The MLLP listener: where the partner connects, and the limits that keep it reachable. */
+export interface MllpListenerConfig {
+  host: string;
+  port: number;
+  tls?: TlsFiles;
+  maxFrameBytes: number;
+  /** Close a connection after this long without a byte of a frame. */
+  idleTimeoutMs: number;
+  /** Close a connection whose started frame is not finished in this time (slowloris). */
+  frameTimeoutMs: number;
+  /** Simultaneous connections; at the limit a new one closes the longest-idle one. */
+  maxConnections: number;
+  /** Simultaneous connections from one peer address, same rule. */
+  maxConnectionsPerPeer: number;
+  /** Addresses or CIDR blocks (IPv4, IPv6) allowed to connect; empty: any peer. */
+  allowedPeers: string[];
+}
+
 /** Complete, validated configuration of one gateway instance. */
 export interface GatewayConfig {
   role: Role;
@@ -44,7 +65,7 @@ export interface GatewayConfig {
   organisation: { name: string; identifierType: 'FINEJ' | 'FINEG' | 'IDNST' | 'UF' | 'SVR'; identifier: string };
   /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
   partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
-  mllp: { host: string; port: number; tls?: TlsFiles; maxFrameBytes: number; idleTimeoutMs: number };
+  mllp: MllpListenerConfig;
   api: { host: string; port: number; keys: string[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
   /** `poolSize`: PostgreSQL connections of this instance (default 10). */
@@ -108,6 +129,9 @@ export const CONFIG_SCHEMA = {
       properties: {
         host: nonEmpty, port, tls: tlsSchema,
         maxFrameBytes: { type: 'integer', minimum: 1024 }, idleTimeoutMs: { type: 'integer', minimum: 1000 },
+        frameTimeoutMs: { type: 'integer', minimum: 100 },
+        maxConnections: { type: 'integer', minimum: 1 }, maxConnectionsPerPeer: { type: 'integer', minimum: 1 },
+        allowedPeers: { type: 'array', items: nonEmpty },
       },
     },
     api: {
@@ -156,7 +180,10 @@ export function defaultConfig(role: Role): GatewayConfig {
     partner: ris
       ? { name: 'platform', host: '127.0.0.1', port: p.partner, application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR', ackTimeoutMs: 30_000 }
       : { name: 'ris', host: '127.0.0.1', port: p.partner, application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE', ackTimeoutMs: 30_000 },
-    mllp: { host: '127.0.0.1', port: p.mllp, maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMs: 10 * 60_000 },
+    mllp: {
+      host: '127.0.0.1', port: p.mllp, maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS, frameTimeoutMs: DEFAULT_FRAME_TIMEOUT_MS,
+      maxConnections: DEFAULT_MAX_CONNECTIONS, maxConnectionsPerPeer: DEFAULT_MAX_CONNECTIONS_PER_PEER, allowedPeers: [],
+    },
     api: { host: '127.0.0.1', port: p.api, keys: [] },
     storage: { url: '' },
     dataDir: './cisis-tlr-data',
@@ -199,6 +226,10 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; 
   { name: 'CISIS_TLR_MLLP_TLS_REQUEST_CLIENT_CERT', path: 'mllp.tls.requestClientCert', type: 'boolean' },
   { name: 'CISIS_TLR_MLLP_MAX_FRAME_BYTES', path: 'mllp.maxFrameBytes', type: 'integer' },
   { name: 'CISIS_TLR_MLLP_IDLE_TIMEOUT_MS', path: 'mllp.idleTimeoutMs', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_FRAME_TIMEOUT_MS', path: 'mllp.frameTimeoutMs', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_MAX_CONNECTIONS', path: 'mllp.maxConnections', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_MAX_CONNECTIONS_PER_PEER', path: 'mllp.maxConnectionsPerPeer', type: 'integer' },
+  { name: 'CISIS_TLR_MLLP_ALLOWED_PEERS', path: 'mllp.allowedPeers', type: 'list' },
   { name: 'CISIS_TLR_API_HOST', path: 'api.host', type: 'string' },
   { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
   { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
@@ -290,6 +321,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   if (!config.storage.url) config.storage.url = `sqlite:${resolve(config.dataDir, `cisis-tlr-${role}.db`)}`;
   if (config.outbox.maxDelayMs < config.outbox.baseDelayMs) {
     throw new GatewayConfigError('Invalid configuration: outbox.maxDelayMs must be at least outbox.baseDelayMs');
+  }
+  if (config.mllp.maxConnectionsPerPeer > config.mllp.maxConnections) {
+    throw new GatewayConfigError('Invalid configuration: mllp.maxConnectionsPerPeer must be at most mllp.maxConnections');
+  }
+  try {
+    new PeerAllowList(config.mllp.allowedPeers);
+  } catch (e) {
+    throw new GatewayConfigError(`Invalid configuration: mllp.allowedPeers: ${(e as Error).message}`);
   }
   for (const w of config.webhooks) {
     w.events ??= ['*'];

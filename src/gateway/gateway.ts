@@ -135,9 +135,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }),
       maxFrameBytes: config.mllp.maxFrameBytes,
       idleTimeoutMs: config.mllp.idleTimeoutMs,
+      frameTimeoutMs: config.mllp.frameTimeoutMs,
+      maxConnections: config.mllp.maxConnections,
+      maxConnectionsPerPeer: config.mllp.maxConnectionsPerPeer,
+      allowedPeers: config.mllp.allowedPeers,
       logger: this.logger.child({ component: 'mllp-server' }),
       ...(config.mllp.tls ? { tls: await serverTls(config.mllp.tls) } : {}),
     });
+    this.metrics.observeMllpServer(this.#server);
     await this.store.registerWorkers([this.#outbound.workerId, this.#webhooks.workerId]);
     // What dead processes left in flight is resent now rather than when their leases expire; the
     // leases of live instances (PostgreSQL) are never touched.

@@ -1,4 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MllpServer } from '../mllp/index.js';
+
+/**
+ * Distinct `peer` label values kept before further peers are counted as `other`: a scan from many
+ * addresses must not grow the registry without bound.
+ */
+export const MAX_PEER_LABELS = 100;
 
 /**
  * Prometheus metrics of one gateway instance (own registry, so two instances in one process — the
@@ -15,6 +22,14 @@ export class GatewayMetrics {
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   readonly partnerConnected: Gauge<'partner'>;
   readonly leasesLost: Counter<'queue'>;
+  readonly mllpConnectionsRefused: Counter<'reason'>;
+  readonly mllpConnectionsEvicted: Counter<'reason'>;
+  readonly mllpConnectionTimeouts: Counter<'kind'>;
+  readonly mllpUnframedBytes: Counter<'peer'>;
+  readonly mllpUnframedEvents: Counter<'peer'>;
+  readonly mllpConnectionsActive: Gauge;
+  readonly #peerLabels = new Set<string>();
+  #server: MllpServer | undefined;
 
   constructor(role: string) {
     this.registry.setDefaultLabels({ role });
@@ -51,5 +66,54 @@ export class GatewayMetrics {
       name: 'cisis_tlr_leases_lost_total', help: 'Delivery outcomes not recorded because another worker had taken the item over (lease expired or released)',
       labelNames: ['queue'], registers: [this.registry],
     });
+    this.mllpConnectionsRefused = new Counter({
+      name: 'cisis_tlr_mllp_connections_refused_total',
+      help: 'MLLP connections closed on accept, by reason (not-allowed, closing, max-connections, max-connections-per-peer: every connection busy)',
+      labelNames: ['reason'], registers: [this.registry],
+    });
+    this.mllpConnectionsEvicted = new Counter({
+      name: 'cisis_tlr_mllp_connections_evicted_total', help: 'Idle MLLP connections closed to admit a new one, by the limit reached',
+      labelNames: ['reason'], registers: [this.registry],
+    });
+    this.mllpConnectionTimeouts = new Counter({
+      name: 'cisis_tlr_mllp_connection_timeouts_total', help: 'MLLP connections closed by a timeout: idle, or frame (a started frame not finished in time)',
+      labelNames: ['kind'], registers: [this.registry],
+    });
+    this.mllpUnframedBytes = new Counter({
+      name: 'cisis_tlr_mllp_unframed_bytes_total',
+      help: 'Bytes received over MLLP that never formed a frame (outside frames, abandoned or unterminated frames), by peer address',
+      labelNames: ['peer'], registers: [this.registry],
+    });
+    this.mllpUnframedEvents = new Counter({
+      name: 'cisis_tlr_mllp_unframed_events_total', help: 'Runs of unframed bytes received over MLLP, by peer address',
+      labelNames: ['peer'], registers: [this.registry],
+    });
+    const metrics = this;
+    this.mllpConnectionsActive = new Gauge({
+      name: 'cisis_tlr_mllp_connections_active', help: 'Open MLLP connections of the listener', registers: [this.registry],
+      collect() {
+        if (metrics.#server) this.set(metrics.#server.metrics.connectionsActive);
+      },
+    });
+  }
+
+  /** Counts the refusals, evictions, timeouts and unframed bytes of the MLLP listener. */
+  observeMllpServer(server: MllpServer): void {
+    this.#server = server;
+    server.on('connectionRefused', ({ reason }) => this.mllpConnectionsRefused.inc({ reason }));
+    server.on('connectionEvicted', (_context, reason) => this.mllpConnectionsEvicted.inc({ reason }));
+    server.on('connectionTimedOut', (_context, kind) => this.mllpConnectionTimeouts.inc({ kind }));
+    server.on('bytesSkipped', (context, count) => {
+      const peer = this.#peerLabel(context.peerAddress ?? 'unknown');
+      this.mllpUnframedBytes.inc({ peer }, count);
+      this.mllpUnframedEvents.inc({ peer });
+    });
+  }
+
+  #peerLabel(address: string): string {
+    if (this.#peerLabels.has(address)) return address;
+    if (this.#peerLabels.size >= MAX_PEER_LABELS) return 'other';
+    this.#peerLabels.add(address);
+    return address;
   }
 }

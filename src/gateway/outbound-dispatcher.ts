@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MllpClient, MllpSendResult } from '../mllp/index.js';
-import type { OutboxClaim, Store } from '../store/index.js';
+import type { FailureOutcome, OutboxClaim, Store } from '../store/index.js';
 import type { GatewayMetrics } from './metrics.js';
 import { WakeableLoop } from './wakeable-loop.js';
 
@@ -25,12 +25,34 @@ export interface OutboundDispatcherOptions {
 }
 
 /**
+ * Timed-out deliveries remembered for their late acknowledgement. The client remembers as many per
+ * connection; beyond that the oldest is forgotten and, if its ACK still comes, the retry re-sends
+ * it (the receiver answers from its duplicate check).
+ */
+const MAX_AWAITED_LATE = 1024;
+
+/** A delivery whose ACK timed out and whose retry is scheduled (or running). */
+interface AwaitedLate {
+  readonly claim: OutboxClaim;
+  readonly type: string;
+  /** The `markFailed` of the timed-out attempt: the late ACK is applied after it. */
+  readonly failed: Promise<FailureOutcome | undefined>;
+}
+
+/**
  * Delivers the partner's outbox over MLLP, one message at a time in outbox order (the store only
  * hands out a message once every earlier message of the same order is delivered).
  *
  * Outcome mapping (ack.md §4): AA → delivered; AR, timeout or lost connection → retried with
  * exponential backoff and the same MSH-10, so a receiver that did process it answers from its
  * duplicate check; AE (or any other code) → parked with the ERR details until an operator retries.
+ *
+ * Late acknowledgements. An AA that arrives after the timeout (the client reports it as `lateAck`)
+ * settles the item as delivered: `markDelivered` accepts an item that is pending again, so the
+ * scheduled retry simply never happens, and at-least-once is kept since the partner did commit
+ * the message. If the retry is already running, its outcome is ignored for that item (its ACK, if
+ * any, comes from the partner's duplicate check). A late AE or AR is only logged: the retry gets
+ * the same answer from the partner's duplicate check and is handled as usual.
  */
 export class OutboundDispatcher {
   readonly #o: OutboundDispatcherOptions;
@@ -41,6 +63,13 @@ export class OutboundDispatcher {
     return this.#workerId;
   }
   readonly #loop: WakeableLoop;
+  /** Timed-out deliveries by control id, oldest first. */
+  readonly #awaitedLate = new Map<string, AwaitedLate>();
+  /** Outbox ids settled by a late ACK while a retry of theirs may be running. */
+  readonly #settledLate = new Set<number>();
+  readonly #onLateAck = (result: MllpSendResult): void => {
+    this.#settleLate(result).catch((e: unknown) => this.#o.logger.error({ err: e, controlId: result.controlId }, 'late acknowledgement could not be recorded'));
+  };
 
   constructor(options: OutboundDispatcherOptions) {
     this.#o = options;
@@ -48,9 +77,15 @@ export class OutboundDispatcher {
     this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 500, (e) => options.logger.error({ err: e }, 'outbox dispatcher step failed'));
   }
 
-  start(): void { this.#loop.start(); }
+  start(): void {
+    this.#o.client.on('lateAck', this.#onLateAck);
+    this.#loop.start();
+  }
   wake(): void { this.#loop.wake(); }
-  stop(): Promise<void> { return this.#loop.stop(); }
+  stop(): Promise<void> {
+    this.#o.client.off('lateAck', this.#onLateAck);
+    return this.#loop.stop();
+  }
 
   /** Sends once; an idle client (never connected, or reconnection disabled) gets one connection attempt first. */
   async #send(claim: OutboxClaim): Promise<MllpSendResult> {
@@ -77,7 +112,12 @@ export class OutboundDispatcher {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
       metrics.messagesOut.inc({ type, outcome: 'no_ack' });
       metrics.partnerConnected.set({ partner }, reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' ? 1 : 0);
-      const outcome = await store.markFailed(claim.id, { reason, retryable: true }, claim.leaseToken);
+      if (this.#wasSettledLate(claim)) return true;
+      const failing = this.#markFailed(claim, { reason, retryable: true });
+      const timedOutId = (e as { controlId?: unknown }).controlId;
+      if (reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' && typeof timedOutId === 'string') this.#awaitLate(timedOutId, { claim, type, failed: failing });
+      const outcome = await failing;
+      if (!outcome) return true;
       if (outcome.state === 'lease_lost') {
         this.#leaseLost(claim, outcome.heldBy);
       } else if (outcome.state === 'parked') {
@@ -89,6 +129,8 @@ export class OutboundDispatcher {
       return true;
     }
     metrics.partnerConnected.set({ partner }, 1);
+    if (this.#wasSettledLate(claim)) return true;
+    this.#awaitedLate.delete(result.controlId);
     const ack = { raw: result.ack, code: result.code as 'AA' | 'AE' | 'AR', controlId: result.ackMessage.header.controlId };
     if (result.code === 'AA') {
       if ((await store.markDelivered(claim.id, ack, claim.leaseToken)) === 'lease_lost') {
@@ -105,7 +147,8 @@ export class OutboundDispatcher {
     const details = result.errors.map((e) => ({ condition: e.condition, severity: e.severity, location: e.location, message: e.message, rule: e.applicationCode }));
     const reason = `${result.code} ${result.errors.map((e) => `${e.condition}${e.message ? ` ${e.message}` : ''}`).join('; ')}`.trim();
     metrics.messagesOut.inc({ type, outcome: result.code });
-    const outcome = await store.markFailed(claim.id, { reason, retryable: result.code === 'AR', ack, errorDetails: details }, claim.leaseToken);
+    const outcome = await this.#markFailed(claim, { reason, retryable: result.code === 'AR', ack, errorDetails: details });
+    if (!outcome) return true;
     if (outcome.state === 'lease_lost') {
       this.#leaseLost(claim, outcome.heldBy);
     } else if (outcome.state === 'parked') {
@@ -125,6 +168,72 @@ export class OutboundDispatcher {
   #leaseLost(claim: OutboxClaim, heldBy: string | null): void {
     this.#o.metrics.leasesLost.inc({ queue: 'outbox' });
     this.#o.logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, heldBy }, 'lease taken over by another worker: outcome of this attempt not recorded');
+  }
+
+  /**
+   * `markFailed`, except for an item a late ACK settled meanwhile (the store refuses to fail a
+   * delivered item): then `undefined`.
+   */
+  async #markFailed(claim: OutboxClaim, failure: Parameters<Store['markFailed']>[1]): Promise<FailureOutcome | undefined> {
+    try {
+      return await this.#o.store.markFailed(claim.id, failure, claim.leaseToken);
+    } catch (e) {
+      if (this.#wasSettledLate(claim)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Whether a late ACK delivered this item while this attempt ran; consumes the mark. */
+  #wasSettledLate(claim: OutboxClaim): boolean {
+    if (!this.#settledLate.delete(claim.id)) return false;
+    this.#o.logger.info({ outboxId: claim.id, controlId: claim.controlId }, 'retry outcome ignored: a late acknowledgement already delivered the message');
+    return true;
+  }
+
+  #awaitLate(controlId: string, awaited: AwaitedLate): void {
+    this.#awaitedLate.delete(controlId);
+    this.#awaitedLate.set(controlId, awaited);
+    for (const oldest of this.#awaitedLate.keys()) {
+      if (this.#awaitedLate.size <= MAX_AWAITED_LATE) break;
+      this.#awaitedLate.delete(oldest);
+    }
+  }
+
+  /** Applies the late ACK of a timed-out delivery (see the class comment). */
+  async #settleLate(result: MllpSendResult): Promise<void> {
+    const { store, partner, metrics, logger } = this.#o;
+    const awaited = this.#awaitedLate.get(result.controlId);
+    if (!awaited) {
+      logger.info({ controlId: result.controlId, code: result.code }, 'late acknowledgement of a message this dispatcher no longer awaits; ignored');
+      return;
+    }
+    this.#awaitedLate.delete(result.controlId);
+    const { claim, type } = awaited;
+    metrics.partnerConnected.set({ partner }, 1);
+    if (result.code !== 'AA') {
+      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code }, 'late negative acknowledgement; the scheduled retry will get the partner\'s answer again');
+      return;
+    }
+    await awaited.failed.catch(() => undefined);
+    const item = await store.getOutboxItem(claim.id);
+    if (!item || (item.state !== 'pending' && item.state !== 'in_flight')) {
+      logger.info({ outboxId: claim.id, controlId: claim.controlId, state: item?.state }, 'late acknowledgement for an item no longer waiting; ignored');
+      return;
+    }
+    if (item.state === 'in_flight') this.#markSettledLate(claim.id);
+    await store.markDelivered(claim.id, { raw: result.ack, code: 'AA', controlId: result.ackMessage.header.controlId });
+    metrics.messagesOut.inc({ type, outcome: 'AA' });
+    metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
+    logger.info({ outboxId: claim.id, controlId: claim.controlId, durationMs: Math.round(result.durationMs) }, 'delivered (late acknowledgement; no resend needed)');
+    await this.#o.onDelivered?.(claim, result);
+  }
+
+  #markSettledLate(id: number): void {
+    this.#settledLate.add(id);
+    for (const oldest of this.#settledLate) {
+      if (this.#settledLate.size <= MAX_AWAITED_LATE) break;
+      this.#settledLate.delete(oldest);
+    }
   }
 }
 

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { Message, readAck, tryParseMessage } from '../hl7/index.js';
 import type { AckCode, AckError } from '../hl7/index.js';
 import {
-  DEFAULT_ACK_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_RECONNECT_BASE_DELAY_MS, DEFAULT_RECONNECT_MAX_DELAY_MS,
+  DEFAULT_ACK_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LATE_ACK_WINDOW_MS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_RECONNECT_BASE_DELAY_MS,
+  DEFAULT_RECONNECT_MAX_DELAY_MS, MAX_REMEMBERED_TIMEOUTS,
 } from './constants.js';
 import {
   MllpAckTimeoutError, MllpClientClosedError, MllpConnectFailedError, MllpConnectionClosedError, MllpNoControlIdError, MllpNotConnectedError,
@@ -37,6 +38,11 @@ export interface MllpClientOptions {
   reconnect?: Partial<ReconnectBackoff> | false;
   /** Largest acknowledgement frame accepted (default 16 MiB). */
   maxFrameBytes?: number;
+  /**
+   * How long after its timeout the acknowledgement of a message is still recognised on the same
+   * connection and reported as `lateAck` (default 10 min; 0 disables).
+   */
+  lateAckWindowMs?: number;
   /** pino logger (default: silent). */
   logger?: Logger;
 }
@@ -74,8 +80,12 @@ export interface MllpClientMetrics {
   sent: number;
   acknowledged: number;
   ackTimeouts: number;
-  /** Acknowledgements ignored because their MSA-2 matched no message in flight. */
+  /** Acknowledgements ignored because their MSA-2 matched no message in flight nor a recently timed-out one. */
   unmatchedAcks: number;
+  /** Acknowledgements of messages that had timed out, reported as `lateAck`. */
+  lateAcks: number;
+  /** Further acknowledgements of a message already settled (a resend answered twice): ignored. */
+  duplicateAcks: number;
   reconnects: number;
 }
 
@@ -84,8 +94,15 @@ export interface MllpClientEvents {
   connect: [];
   disconnect: [error: Error | undefined];
   reconnecting: [info: { attempt: number; delayMs: number }];
-  /** An acknowledgement whose MSA-2 matched no message in flight (logged and ignored). */
+  /** An acknowledgement whose MSA-2 matched no message in flight nor a recently timed-out one (logged and ignored). */
   unmatchedAck: [info: { acknowledgedControlId: string; expectedControlId: string | undefined }];
+  /**
+   * The acknowledgement of a message whose `send` already rejected with TLR_ERR_MLLP_ACK_TIMEOUT
+   * arrived on the same connection. The partner did process the message: a store-and-forward
+   * sender settles it (an AA means delivered) instead of resending it. `durationMs` counts from
+   * the write, `timeoutMs` is the timeout it missed.
+   */
+  lateAck: [result: MllpSendResult & { timeoutMs: number }];
 }
 
 type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -110,8 +127,9 @@ interface Outgoing {
  * transport-level correlation and many receivers process a connection's messages strictly in
  * order, so pipelining gains little and makes a lost ACK ambiguous; parallelism comes from
  * `MllpClientPool`. The acknowledgement is matched by MSA-2 = MSH-10 of the message: a late ACK
- * of a message that already timed out is logged and ignored instead of being taken for the next
- * message's.
+ * of a message that already timed out is never taken for the next message's; it is reported as a
+ * `lateAck` event (the connection remembers its recently timed-out control ids), so that the
+ * sender can settle that message rather than resend it.
  *
  * Failure semantics, for a store-and-forward caller:
  * - TLR_ERR_MLLP_NOT_CONNECTED / TLR_ERR_MLLP_CLIENT_CLOSED: the message was not written.
@@ -126,6 +144,15 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
   private readonly ackTimeoutMs: number;
   private readonly backoff: ReconnectBackoff | undefined;
   private readonly maxFrameBytes: number;
+  private readonly lateAckWindowMs: number;
+  /**
+   * Messages of the current connection that timed out (or were settled by an ACK after timing out
+   * once), by control id, oldest first. A receiver that processes a connection's messages in order
+   * answers a timed-out message before the next one: without this memory its late ACK would be
+   * dropped as "for another control id" and the message resent, and under load every resend makes
+   * the partner's backlog, and so the next timeout, longer.
+   */
+  private timedOut = new Map<string, { writtenAt: number; timedOutAt: number; timeoutMs: number; settled: boolean }>();
   private readonly logger: Logger;
   private state: ClientState = 'idle';
   private socket: Socket | undefined;
@@ -133,7 +160,7 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
   private inFlight: Outgoing | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
-  private readonly counters: MllpClientMetrics = { sent: 0, acknowledged: 0, ackTimeouts: 0, unmatchedAcks: 0, reconnects: 0 };
+  private readonly counters: MllpClientMetrics = { sent: 0, acknowledged: 0, ackTimeouts: 0, unmatchedAcks: 0, lateAcks: 0, duplicateAcks: 0, reconnects: 0 };
 
   constructor(options: MllpClientOptions) {
     super();
@@ -147,6 +174,7 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
       maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
     };
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.lateAckWindowMs = options.lateAckWindowMs ?? DEFAULT_LATE_ACK_WINDOW_MS;
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'mllp-client', partner: `${this.host}:${this.port}` });
   }
 
@@ -271,6 +299,8 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
 
   private attach(socket: Socket): void {
     this.socket = socket;
+    // ACKs of messages written on a previous connection cannot arrive on this one.
+    this.timedOut.clear();
     this.state = 'connected';
     this.reconnectAttempt = 0;
     socket.setNoDelay(true);
@@ -298,6 +328,7 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     outgoing.ackTimer = setTimeout(() => {
       this.counters.ackTimeouts++;
       this.logger.warn({ controlId: outgoing.controlId, timeoutMs: outgoing.timeoutMs }, 'no acknowledgement in time');
+      this.rememberTimedOut(outgoing);
       this.finishInFlight(outgoing, new MllpAckTimeoutError(outgoing.controlId, outgoing.timeoutMs));
     }, outgoing.timeoutMs);
     this.socket.write(encodeFrame(outgoing.bytes));
@@ -319,6 +350,7 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
       }
     }
     const current = this.inFlight;
+    if (summary && parsed.message && acknowledged !== current?.controlId && this.onLateAck(payload, parsed.message, summary)) return;
     if (!current || !summary || !parsed.message || acknowledged !== current.controlId) {
       this.counters.unmatchedAcks++;
       this.logger.warn({ acknowledgedControlId: acknowledged, expectedControlId: current?.controlId, size: payload.length }, 'acknowledgement for another control id ignored');
@@ -327,10 +359,46 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     }
     const durationMs = performance.now() - (current.writtenAt ?? performance.now());
     this.counters.acknowledged++;
+    // A resend of a message that timed out on this connection: its first copy may be answered too.
+    const earlier = this.timedOut.get(current.controlId);
+    if (earlier) earlier.settled = true;
     this.logger.info({ controlId: current.controlId, code: summary.code, size: payload.length, durationMs: Math.round(durationMs * 1000) / 1000 }, 'ack received');
     this.finishInFlight(current, {
       ack: payload, ackMessage: parsed.message, code: summary.code, controlId: current.controlId, errors: summary.errors, durationMs,
     });
+  }
+
+  private rememberTimedOut(outgoing: Outgoing): void {
+    if (this.lateAckWindowMs <= 0) return;
+    const now = performance.now();
+    this.timedOut.delete(outgoing.controlId);
+    this.timedOut.set(outgoing.controlId, { writtenAt: outgoing.writtenAt ?? now, timedOutAt: now, timeoutMs: outgoing.timeoutMs, settled: false });
+    for (const [controlId, entry] of this.timedOut) {
+      if (this.timedOut.size <= MAX_REMEMBERED_TIMEOUTS && now - entry.timedOutAt <= this.lateAckWindowMs) break;
+      this.timedOut.delete(controlId);
+    }
+  }
+
+  /**
+   * An ACK for a message that is not in flight: when it answers a message that timed out on this
+   * connection, report it (once) as `lateAck`; a second ACK of the same message is a duplicate.
+   * @returns false when the control id is not remembered (the caller counts it as unmatched)
+   */
+  private onLateAck(payload: Buffer, ackMessage: Message, summary: ReturnType<typeof readAck>): boolean {
+    const controlId = summary.acknowledgedControlId;
+    const entry = this.timedOut.get(controlId);
+    if (!entry || performance.now() - entry.timedOutAt > this.lateAckWindowMs) return false;
+    if (entry.settled) {
+      this.counters.duplicateAcks++;
+      this.logger.info({ controlId, code: summary.code }, 'further acknowledgement of a message already settled; ignored');
+      return true;
+    }
+    entry.settled = true;
+    this.counters.lateAcks++;
+    const durationMs = performance.now() - entry.writtenAt;
+    this.logger.warn({ controlId, code: summary.code, durationMs: Math.round(durationMs), timeoutMs: entry.timeoutMs }, 'late acknowledgement of a message that timed out; reported to the sender');
+    this.emit('lateAck', { ack: payload, ackMessage, code: summary.code, controlId, errors: summary.errors, durationMs, timeoutMs: entry.timeoutMs });
+    return true;
   }
 
   private finishInFlight(outgoing: Outgoing, outcome: MllpSendResult | Error): void {
@@ -357,6 +425,7 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
   private onConnectionLost(socket: Socket, error: Error | undefined): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
+    this.timedOut.clear();
     this.logger.info({ err: error?.message }, 'connection closed');
     if (this.inFlight) this.finishInFlight(this.inFlight, new MllpConnectionClosedError(this.inFlight.controlId, error));
     if (this.state === 'closed') return;

@@ -24,11 +24,37 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 
-/** Simultaneous connections accepted by a server by default. */
+/**
+ * Simultaneous connections of a server by default. When they are all taken, a new connection
+ * closes the longest-idle one instead of being refused (see `MllpServer`).
+ */
 export const DEFAULT_MAX_CONNECTIONS = 100;
+
+/**
+ * Simultaneous connections from one peer address by default. A RIS or a platform uses one
+ * connection, or a small pool; twenty leaves room for a pool and for half-open connections
+ * that a restarted partner left behind, while one address cannot take every slot.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_PEER = 20;
+
+/**
+ * Time a started frame has to end: 2 minutes. A 16 MiB frame needs about 15 s at 10 Mbit/s;
+ * a peer that sends a start block and then a byte now and then (slowloris) keeps resetting the
+ * idle timer, so only a bound on the whole frame frees its slot.
+ */
+export const DEFAULT_FRAME_TIMEOUT_MS = 2 * 60 * 1000;
 
 /** Time a client waits for the acknowledgement of a message it has written: 30 seconds. */
 export const DEFAULT_ACK_TIMEOUT_MS = 30 * 1000;
+
+/**
+ * Timed-out messages a client remembers per connection, so that their late acknowledgements are
+ * recognised (and reported) instead of ignored: the most recent 256.
+ */
+export const MAX_REMEMBERED_TIMEOUTS = 256;
+
+/** How long a client keeps recognising the late acknowledgement of a timed-out message: 10 minutes. */
+export const DEFAULT_LATE_ACK_WINDOW_MS = 10 * 60 * 1000;
 
 /** Time a client waits for a TCP (and TLS) connection to be established: 10 seconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10 * 1000;

@@ -8,6 +8,7 @@ export type MllpErrorCode =
   | 'TLR_ERR_MLLP_CLIENT_CLOSED'
   | 'TLR_ERR_MLLP_NO_CONTROL_ID'
   | 'TLR_ERR_MLLP_TLS_CONFIG'
+  | 'TLR_ERR_MLLP_PEER_RULE'
   | 'TLR_ERR_MLLP_SERVER_STATE';
 
 /** Base class of the transport errors: `code` is stable and meant for programs, `message` for people. */
@@ -132,5 +133,17 @@ export class MllpServerStateError extends MllpError {
 
   constructor(message: string) {
     super('TLR_ERR_MLLP_SERVER_STATE', message);
+  }
+}
+
+/** An entry of the peer allow-list is not an IPv4/IPv6 address or CIDR block. */
+export class MllpPeerRuleError extends MllpError {
+  override name = 'MllpPeerRuleError';
+  /** The entry as configured. */
+  readonly entry: string;
+
+  constructor(entry: string, reason: string) {
+    super('TLR_ERR_MLLP_PEER_RULE', `Allowed peer "${entry}" is invalid: ${reason} (expected an address or CIDR block, e.g. 10.0.0.0/8 or 2001:db8::/32)`);
+    this.entry = entry;
   }
 }

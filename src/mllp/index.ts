@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './frame-decoder.js';
 export * from './frame-encoder.js';
 export * from './peek-header.js';
+export * from './peer-allow-list.js';
 export * from './pool.js';
 export * from './reconnect-backoff.js';
 export type { MllpConnectionContext, MllpMessageHandler, MllpPeerTls } from './server-connection.js';

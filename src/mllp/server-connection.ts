@@ -11,6 +11,11 @@ import { buildTransportAck } from './transport-ack.js';
 export interface MllpConnectionContext {
   /** Remote `address:port`. */
   peer: string;
+  /**
+   * Remote address without port, IPv4-mapped IPv6 written as IPv4: what per-peer limits, the
+   * allow-list and per-peer metrics key on. Always set by `MllpServer`.
+   */
+  peerAddress?: string;
   /** Identifier of the connection, unique within the server, repeated in every log line about it. */
   connectionId: string;
   /** Present on TLS connections. */
@@ -41,9 +46,21 @@ export interface ConnectionObserver {
   frameReceived(context: MllpConnectionContext, info: { controlId: string; messageType: string; size: number }): void;
   ackSent(context: MllpConnectionContext, info: { controlId: string; size: number; durationMs: number }): void;
   bytesSkipped(context: MllpConnectionContext, count: number): void;
+  /** The connection was closed by the server for a timeout: nothing for `idle`, an unfinished frame for `frame`. */
+  timedOut(context: MllpConnectionContext, kind: 'idle' | 'frame'): void;
   frameTooLarge(context: MllpConnectionContext, error: MllpFrameTooLargeError): void;
   handlerFailed(context: MllpConnectionContext, error: unknown): void;
   closed(connection: MllpServerConnection): void;
+}
+
+/** Limits of one connection, from the server's options. */
+export interface ConnectionLimits {
+  maxFrameBytes: number;
+  /** Close after this long without a byte that belongs to a frame (0 disables). */
+  idleTimeoutMs: number;
+  /** Close when a started frame is not finished within this time (0 disables). */
+  frameTimeoutMs: number;
+  logger: Logger;
 }
 
 type QueuedItem = { kind: 'message'; payload: Buffer } | { kind: 'oversized'; error: MllpFrameTooLargeError };
@@ -67,6 +84,12 @@ export class MllpServerConnection {
   private readonly queue: QueuedItem[] = [];
   private readonly logger: Logger;
   private readonly idleTimer: NodeJS.Timeout | undefined;
+  private readonly frameTimeoutMs: number;
+  private frameTimer: NodeJS.Timeout | undefined;
+  private lastActivity = performance.now();
+  private unframedBytes = 0;
+  private unframedWarned = false;
+  private evicted = false;
   private busy = false;
   private closing = false;
   private finished = false;
@@ -78,17 +101,18 @@ export class MllpServerConnection {
     context: MllpConnectionContext,
     private readonly handler: MllpMessageHandler,
     private readonly observer: ConnectionObserver,
-    options: { maxFrameBytes: number; idleTimeoutMs: number; logger: Logger },
+    options: ConnectionLimits,
   ) {
     this.socket = socket;
     this.context = context;
     this.logger = options.logger.child({ connectionId: context.connectionId, peer: context.peer });
     this.decoder = new MllpFrameDecoder({ maxFrameBytes: options.maxFrameBytes });
-    this.decoder.on('frame', (payload) => this.enqueue({ kind: 'message', payload }));
-    this.decoder.on('skipped', (count) => {
-      this.logger.warn({ bytes: count }, 'bytes outside an MLLP frame skipped');
-      this.observer.bytesSkipped(this.context, count);
+    this.frameTimeoutMs = options.frameTimeoutMs;
+    this.decoder.on('frame', (payload) => {
+      this.clearFrameTimer();
+      this.enqueue({ kind: 'message', payload });
     });
+    this.decoder.on('skipped', (count) => this.onUnframed(count, 'bytes outside an MLLP frame skipped'));
     this.decoder.on('error', (error) => this.onFrameTooLarge(error));
 
     socket.setNoDelay(true);
@@ -96,14 +120,38 @@ export class MllpServerConnection {
       this.idleTimer = setTimeout(() => this.onIdle(), options.idleTimeoutMs);
       this.idleTimer.unref();
     }
-    socket.on('data', (chunk: Buffer) => {
-      if (this.closing) return;
-      this.idleTimer?.refresh();
-      this.decoder.push(chunk);
-    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.logger.warn({ err: error.message }, 'connection error'));
     socket.on('close', () => this.onClose());
     this.logger.info({ tls: context.tls ? { authorized: context.tls.authorized, subject: context.tls.peerCertificateSubject } : undefined }, 'connection opened');
+  }
+
+  /**
+   * Whether the connection may be closed to make room for a new one: it is neither processing a
+   * message nor holding received ones (closing it loses nothing the peer was promised).
+   */
+  get evictable(): boolean {
+    return !this.busy && this.queue.length === 0 && !this.closing && !this.evicted;
+  }
+
+  /** Whether at least one complete frame arrived: a partner that talks, not a socket held open. */
+  get hasDeliveredFrames(): boolean {
+    return this.decoder.frameCount > 0;
+  }
+
+  /** `performance.now()` of the last byte that belonged to a frame, or of the last ACK written. */
+  get lastActivityAt(): number {
+    return this.lastActivity;
+  }
+
+  /**
+   * Closes the connection to make room for a new one (see `MllpServer`): at once, without waiting,
+   * since only an `evictable` connection is chosen.
+   */
+  evict(reason: string, details: Record<string, unknown>): void {
+    this.evicted = true;
+    this.logger.warn({ reason, ...details, idleMs: Math.round(performance.now() - this.lastActivity), messages: this.messages }, 'connection evicted to admit a new one');
+    this.socket.destroy();
   }
 
   /** Messages received and still waiting or being processed. */
@@ -146,7 +194,7 @@ export class MllpServerConnection {
       if (this.queue.length < MAX_QUEUED_FRAMES_PER_CONNECTION / 2 && !this.closing && this.socket.isPaused()) this.socket.resume();
     }
     this.busy = false;
-    this.idleTimer?.refresh();
+    this.touch();
     if (this.closing && this.queue.length === 0 && !this.socket.destroyed) this.socket.end();
   }
 
@@ -173,6 +221,7 @@ export class MllpServerConnection {
     }
     const frame = encodeFrame(ack);
     this.socket.write(frame);
+    this.touch();
     const durationMs = performance.now() - started;
     this.observer.ackSent(this.context, { controlId, size: ack.length, durationMs });
     this.logger.info({ controlId, size: ack.length, durationMs: Math.round(durationMs * 1000) / 1000 }, 'ack sent');
@@ -197,24 +246,79 @@ export class MllpServerConnection {
     this.logger.info({ controlId, size: ack.length, code: 'AR' }, 'ack sent');
   }
 
+  /**
+   * Only bytes that belong to a frame count as activity for the idle timer: a peer dribbling
+   * garbage (or one byte of noise a minute) must not keep a connection slot forever.
+   */
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    const skippedBefore = this.decoder.skippedByteCount;
+    const framesBefore = this.decoder.frameCount;
+    this.decoder.push(chunk);
+    const skipped = this.decoder.skippedByteCount - skippedBefore;
+    if (skipped < chunk.length || this.decoder.frameCount > framesBefore) this.touch();
+    if (this.decoder.inFrame) this.armFrameTimer();
+  }
+
+  private touch(): void {
+    this.lastActivity = performance.now();
+    this.idleTimer?.refresh();
+  }
+
+  /**
+   * Bytes that never became a frame cannot be acknowledged (there is no MSH to address), so they
+   * are counted (metrics, per peer) and logged once per connection — with the byte count only,
+   * since they may hold patient data; the connection's closing line carries the total.
+   */
+  private onUnframed(count: number, message: string): void {
+    this.unframedBytes += count;
+    this.observer.bytesSkipped(this.context, count);
+    if (this.unframedWarned) return;
+    this.unframedWarned = true;
+    this.logger.warn({ bytes: count }, `${message}; further unframed bytes on this connection are counted, not logged`);
+  }
+
+  /** Slowloris guard: a started frame has `frameTimeoutMs` to end, however slowly its bytes arrive. */
+  private armFrameTimer(): void {
+    if (this.frameTimeoutMs <= 0 || this.frameTimer) return;
+    this.frameTimer = setTimeout(() => this.onFrameTimeout(), this.frameTimeoutMs);
+    this.frameTimer.unref();
+  }
+
+  private clearFrameTimer(): void {
+    if (!this.frameTimer) return;
+    clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
+  }
+
+  private onFrameTimeout(): void {
+    this.frameTimer = undefined;
+    if (!this.decoder.inFrame || this.socket.destroyed) return;
+    this.logger.warn({ frameTimeoutMs: this.frameTimeoutMs, pendingBytes: this.decoder.pendingBytes }, 'frame not completed in time; closing the connection');
+    this.observer.timedOut(this.context, 'frame');
+    // Messages already received are still answered; only the unfinished frame is abandoned.
+    this.closing = true;
+    this.socket.pause();
+    if (!this.busy && this.queue.length === 0) this.socket.destroy();
+  }
+
   private onIdle(): void {
     if (this.busy || this.queue.length > 0) {
       this.idleTimer?.refresh();
       return;
     }
     this.logger.info({ pendingBytes: this.decoder.pendingBytes }, 'idle timeout; closing the connection');
+    this.observer.timedOut(this.context, 'idle');
     this.socket.destroy();
   }
 
   private onClose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.clearFrameTimer();
     const dropped = this.decoder.reset();
-    if (dropped > 0) {
-      this.logger.warn({ bytes: dropped }, 'connection closed in the middle of a frame; partial frame dropped');
-      this.observer.bytesSkipped(this.context, dropped);
-    }
+    if (dropped > 0) this.onUnframed(dropped, 'connection closed in the middle of a frame; partial frame dropped');
     this.finished = true;
-    this.logger.info({ messages: this.messages, durationMs: Date.now() - this.openedAt }, 'connection closed');
+    this.logger.info({ messages: this.messages, durationMs: Date.now() - this.openedAt, ...(this.unframedBytes > 0 ? { unframedBytes: this.unframedBytes } : {}) }, 'connection closed');
     this.observer.closed(this);
     for (const resolve of this.drainWaiters) resolve();
     this.drainWaiters = [];

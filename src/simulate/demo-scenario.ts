@@ -128,14 +128,15 @@ export interface DemoSummary {
 }
 
 /** Starts a RIS half and a platform half on loopback, each with its SQLite database, one API key for both. */
-export async function startDemoHalves(options: { dataDir?: string; seed?: number } = {}): Promise<DemoHalves> {
+export async function startDemoHalves(options: { dataDir?: string; seed?: number; ackTimeoutMs?: number } = {}): Promise<DemoHalves> {
+  const ackTimeout = options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {};
   const dataDir = options.dataDir ?? await freshDataDir('demo');
   const [risPort, platformPort] = [await findFreePort(), await findFreePort()];
   const apiKey = generateApiKey();
-  const platform = await startSimulatorGateway({ role: 'platform', mllpPort: platformPort, apiPort: 0, partner: { host: '127.0.0.1', port: risPort }, dataDir, apiKeys: [apiKey] });
+  const platform = await startSimulatorGateway({ role: 'platform', mllpPort: platformPort, apiPort: 0, partner: { host: '127.0.0.1', port: risPort }, dataDir, apiKeys: [apiKey], ...ackTimeout });
   let ris: Gateway;
   try {
-    ris = await startSimulatorGateway({ role: 'ris', mllpPort: risPort, apiPort: 0, partner: { host: '127.0.0.1', port: platformPort }, dataDir, apiKeys: [apiKey] });
+    ris = await startSimulatorGateway({ role: 'ris', mllpPort: risPort, apiPort: 0, partner: { host: '127.0.0.1', port: platformPort }, dataDir, apiKeys: [apiKey], ...ackTimeout });
   } catch (e) {
     await platform.stop();
     throw e;

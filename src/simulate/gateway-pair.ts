@@ -22,9 +22,17 @@ export interface SimulatorGatewayOptions {
   apiKeys: string[];
   /** Log level of the gateway (default `warn`: no patient data, and stdout stays for the simulator's own lines). */
   logLevel?: GatewayConfig['logLevel'];
+  /**
+   * Time to wait for the partner's acknowledgement before the delivery is retried (default 10 s,
+   * shorter than a production gateway's 30 s so that a simulation notices a silent partner soon).
+   */
+  ackTimeoutMs?: number;
   /** Further configuration (identity, storage…), merged last. */
   extra?: GatewayConfigInput;
 }
+
+/** Default acknowledgement timeout of the simulators' gateways. */
+export const SIMULATOR_ACK_TIMEOUT_MS = 10_000;
 
 /** A fresh directory under the system temp dir for a simulator's databases. */
 export function freshDataDir(prefix: string): Promise<string> {
@@ -48,7 +56,7 @@ export async function startSimulatorGateway(o: SimulatorGatewayOptions): Promise
     role: o.role,
     mllp: { port: mllpPort },
     api: { port: o.apiPort, keys: o.apiKeys },
-    partner: { host: o.partner.host, port: o.partner.port, ackTimeoutMs: 10_000 },
+    partner: { host: o.partner.host, port: o.partner.port, ackTimeoutMs: o.ackTimeoutMs ?? SIMULATOR_ACK_TIMEOUT_MS },
     dataDir,
     processingId: 'T',
     logLevel: o.logLevel ?? 'warn',

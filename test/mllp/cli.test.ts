@@ -123,6 +123,22 @@ describe('cisis-tlr send', () => {
     assert.equal(badPort.code, 2);
   });
 
+  it('honours --ack-timeout (and its former name --timeout): a silent partner fails the send after that time, exit 2', async () => {
+    const server = new MllpServer({ handler: () => new Promise<Uint8Array>(() => undefined) });
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      for (const flag of ['--ack-timeout', '--timeout']) {
+        const started = Date.now();
+        const result = await cli('send', '--host', '127.0.0.1', '--port', String(port), flag, '300', exampleMessagePaths()[0]!);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /TLR_ERR_MLLP_ACK_TIMEOUT.*300 ms/);
+        assert.ok(Date.now() - started < 10_000, `${flag} took ${Date.now() - started} ms`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sends over mutual TLS with --ca, --cert and --key', async () => {
     const server = new MllpServer({ tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true } });
     const { port } = await server.listen(0, '127.0.0.1');

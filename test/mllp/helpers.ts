@@ -70,8 +70,9 @@ export class RawPeer {
     });
   }
 
-  static async connect(port: number): Promise<RawPeer> {
-    const socket = connect({ host: '127.0.0.1', port });
+  /** `localAddress` picks the source address (any of 127.0.0.0/8 on loopback), to play several peers. */
+  static async connect(port: number, options: { host?: string; localAddress?: string } = {}): Promise<RawPeer> {
+    const socket = connect({ host: options.host ?? '127.0.0.1', port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     await new Promise<void>((ok, ko) => {
       socket.once('connect', ok);
       socket.once('error', ko);

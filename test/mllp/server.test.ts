@@ -221,21 +221,28 @@ describe('MllpServer handler contract', () => {
     }
   });
 
-  it('refuses connections beyond maxConnections and counts them', async () => {
-    const server = new MllpServer({ maxConnections: 2 });
+  it('refuses a connection beyond maxConnections only when every connection is processing a message', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const server = new MllpServer({ maxConnections: 2, handler: async (message) => { await gate; return acceptAllHandler(message); } });
     const { port } = await server.listen(0, '127.0.0.1');
     try {
       const a = await RawPeer.connect(port);
       const b = await RawPeer.connect(port);
+      await a.write(frame(sampleMessage('BUSY-A')));
+      await b.write(frame(sampleMessage('BUSY-B')));
       await sleep(30);
       const c = await RawPeer.connect(port);
       await c.waitForClose();
       assert.equal(server.metrics.connectionsRefused, 1);
-      await a.write(frame(sampleMessage('STILL')));
-      assert.equal(msaOf((await a.waitForFrames(1))[0]!).controlId, 'STILL');
+      assert.equal(server.metrics.connectionsEvicted, 0);
+      release();
+      assert.equal(msaOf((await a.waitForFrames(1))[0]!).controlId, 'BUSY-A');
+      assert.equal(msaOf((await b.waitForFrames(1))[0]!).controlId, 'BUSY-B');
       a.destroy();
       b.destroy();
     } finally {
+      release();
       await server.close();
     }
   });

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
-import { DEMO_MIN_ORDERS, formatDuration, runDemoScenario, startDemoHalves } from '../../simulate/index.js';
+import { DEMO_MIN_ORDERS, formatDuration, parseDuration, runDemoScenario, startDemoHalves } from '../../simulate/index.js';
 import { writeOut } from '../output.js';
 
 interface DemoCliOptions {
@@ -12,6 +12,15 @@ interface DemoCliOptions {
   dataDir?: string;
   seed?: number;
   reports: 'auto' | 'on' | 'off';
+  ackTimeout?: number;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function integerAtLeast(min: number): (value: string) => number {
@@ -88,10 +97,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--orders <n>', `number of requests (≥ ${DEMO_MIN_ORDERS})`, integerAtLeast(DEMO_MIN_ORDERS), 24)
     .option('--data-dir <dir>', 'directory of the two SQLite databases (default: a fresh temp directory)')
     .option('--seed <n>', 'seed of the simulated data (default: random, printed)', integerAtLeast(0))
+    .option('--ack-timeout <duration>', 'time each half waits for the other\'s acknowledgement before retrying a delivery (default 10s)', duration)
     .option('--reports <mode>', 'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off', reportsMode, 'auto')
     .action(async (o: DemoCliOptions) => {
       const out = (line: string): void => { process.stdout.write(`${line}\n`); };
-      const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+      const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}) });
       let summary: DemoSummary;
       try {
         out(`cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`);

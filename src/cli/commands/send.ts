@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { formatLocation } from '../../hl7/index.js';
 import { MllpClient, MllpError, readTlsFiles } from '../../mllp/index.js';
@@ -13,11 +13,13 @@ interface SendCliOptions {
   cert?: string;
   key?: string;
   servername?: string;
-  timeout: number;
+  ackTimeout: number;
+  /** Former name of `--ack-timeout`, still accepted. */
+  timeout?: number;
 }
 
 /**
- * `cisis-tlr send --host H --port P [--tls --ca F --cert F --key F --servername N] [--timeout MS] FILE...`:
+ * `cisis-tlr send --host H --port P [--tls --ca F --cert F --key F --servername N] [--ack-timeout MS] FILE...`:
  * sends each file over one MLLP connection, one after the other, and prints each acknowledgement
  * (MSA-1, MSA-2, ERR). Exit code 0 when every ACK is AA, 1 when one is not, 2 on a usage, file or
  * connection error (a missing acknowledgement included: the message's fate is unknown).
@@ -34,7 +36,8 @@ export function registerSendCommand(program: Command): void {
     .option('--cert <file>', 'PEM client certificate, for mutual TLS')
     .option('--key <file>', 'PEM private key of the client certificate')
     .option('--servername <name>', 'name expected in the partner certificate (default: --host)')
-    .option('--timeout <ms>', 'acknowledgement timeout per message, in ms', parsePositiveInteger, 30_000)
+    .option('--ack-timeout <ms>', 'acknowledgement timeout per message, in ms', parsePositiveInteger, 30_000)
+    .addOption(new Option('--timeout <ms>', 'former name of --ack-timeout').argParser(parsePositiveInteger).hideHelp())
     .action(async (files: string[], options: SendCliOptions) => {
       process.exitCode = await sendFiles(files, options);
     });
@@ -58,7 +61,8 @@ async function sendFiles(files: string[], options: SendCliOptions): Promise<numb
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const client = new MllpClient({ host: options.host, port: options.port, reconnect: false, ackTimeoutMs: options.timeout, ...(tls ? { tls } : {}) });
+  const ackTimeoutMs = options.timeout ?? options.ackTimeout;
+  const client = new MllpClient({ host: options.host, port: options.port, reconnect: false, ackTimeoutMs, ...(tls ? { tls } : {}) });
   try {
     await client.connect();
   } catch (error) {
@@ -69,7 +73,7 @@ async function sendFiles(files: string[], options: SendCliOptions): Promise<numb
   try {
     for (const { file, bytes } of messages) {
       try {
-        const result = await client.send(bytes);
+        const result = await client.send(bytes, { timeoutMs: ackTimeoutMs });
         process.stdout.write(formatAck(file, result));
         if (result.code !== 'AA') exitCode = Math.max(exitCode, 1);
       } catch (error) {

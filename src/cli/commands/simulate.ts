@@ -67,10 +67,11 @@ export interface SimulationJson {
   ok: boolean;
 }
 
-async function startGatewayFor(role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
+async function startGatewayFor(role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string; ackTimeout?: number }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
   const apiKey = process.env['CISIS_TLR_API_KEYS']?.split(',')[0]?.trim() || generateApiKey();
   const gw = await startSimulatorGateway({
     role, mllpPort: o.port, apiPort: o.apiPort, partner: o.partner, apiKeys: [apiKey], ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
   });
   print(`${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`);
   return { gw, apiKey };
@@ -78,12 +79,12 @@ async function startGatewayFor(role: 'ris' | 'platform', o: { port: number; apiP
 
 interface PlatformCliOptions {
   port: number; partner: { host: string; port: number }; apiPort: number; acceptRate: number; delay: number; protocolFile?: string;
-  reports?: boolean; replaceRate: number; seed?: number; dataDir?: string; exitWhenIdle?: number; json?: boolean;
+  reports?: boolean; replaceRate: number; seed?: number; dataDir?: string; exitWhenIdle?: number; json?: boolean; ackTimeout?: number;
 }
 
 interface RisCliOptions {
   to: { host: string; port: number }; orders: number; rate: number; cancelRate: number; port: number; apiPort: number;
-  seed?: number; dataDir?: string; timeout: number; json?: boolean;
+  seed?: number; dataDir?: string; timeout: number; json?: boolean; ackTimeout?: number;
 }
 
 /**
@@ -109,12 +110,13 @@ export function registerSimulateCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
     .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
     .option('--exit-when-idle <duration>', 'stop after this long without activity (once a request was received) and print the summary', duration)
+    .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: PlatformCliOptions) => {
       const print = (line: string): void => { process.stdout.write(`${line}\n`); };
       const protocol = o.protocolFile ? await protocolFromFile(o.protocolFile) : undefined;
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor('platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }, print);
+      const { gw } = await startGatewayFor('platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
       const sim = new PlatformSimulator({
         gateway: gw, generator, acceptRate: o.acceptRate, delayMs: o.delay, ...(protocol ? { protocol } : {}), print,
         ...(o.reports ? { reports: () => ({ replace: generator.random.chance(o.replaceRate) }) } : {}),
@@ -160,11 +162,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
     .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
     .option('--timeout <duration>', 'how long to wait for the decisions after the last request', duration, 60_000)
+    .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: RisCliOptions) => {
       const print = (line: string): void => { process.stdout.write(`${line}\n`); };
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor('ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }, print);
+      const { gw } = await startGatewayFor('ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
       print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
       let result;
       try {
