@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerBackupCommand } from './commands/backup.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerListenCommand } from './commands/listen.js';
 import { registerParseCommand } from './commands/parse.js';
@@ -26,6 +28,9 @@ export async function main(argv: string[]): Promise<number> {
   registerServeCommand(program);
   registerSimulateCommand(program);
   registerDemoCommand(program);
+  // Operations: backup and restore of the gateway's store.
+  registerBackupCommand(program);
+  registerRestoreCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -10,7 +10,9 @@ export type StoreErrorCode =
   | 'TLR_ERR_STORE_CLOSED'
   | 'TLR_ERR_STORE_INVALID_CURSOR'
   | 'TLR_ERR_STORE_LOCKED'
-  | 'TLR_ERR_STORE_WORKER_IN_USE';
+  | 'TLR_ERR_STORE_WORKER_IN_USE'
+  | 'TLR_ERR_STORE_NOT_A_BACKUP'
+  | 'TLR_ERR_STORE_FILE_EXISTS';
 
 /**
  * Error of the storage layer. A storage failure while processing an inbound message is transient for

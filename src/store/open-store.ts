@@ -18,11 +18,19 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     parsed.searchParams.delete('schema');
     return PostgresStore.open(parsed.toString(), schema === null ? options : { ...options, schema: options.schema ?? schema });
   }
-  if (/^sqlite:/i.test(url)) {
-    return SqliteStore.open(url.replace(/^sqlite:(\/\/(?=\/))?/i, ''), options);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+  const path = sqlitePathOf(url);
+  if (path === undefined) {
     throw new StoreError('TLR_ERR_STORE_URL_UNSUPPORTED', `unsupported store URL scheme in ${url.replace(/\/\/[^@/]*@/, '//***@')}`);
   }
-  return SqliteStore.open(url, options);
+  return SqliteStore.open(path, options);
+}
+
+/**
+ * The file path of a SQLite store URL (`sqlite:/path`, `sqlite:///path`, `sqlite:relative`, a plain
+ * path), or undefined for any other scheme (`postgres://…`).
+ */
+export function sqlitePathOf(url: string): string | undefined {
+  if (/^sqlite:/i.test(url)) return url.replace(/^sqlite:(\/\/(?=\/))?/i, '');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  return url;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tryParseMessage } from '../../../hl7/index.js';
 import { readDocumentMessage } from '../../../documents/transport/index.js';
 import { GatewayError } from '../../errors.js';
@@ -30,6 +30,18 @@ const reportBody = {
 } as const;
 const params = { type: 'object', required: ['placer'], properties: { placer: { type: 'string', minLength: 1 } } } as const;
 
+/** A request announcing JSON with no byte of body is read as a request without a body. */
+function forgetEmptyJsonBody(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  if (req.headers['content-length'] === '0') delete req.headers['content-type'];
+  done();
+}
+
+/** No body is an empty object, which the schema of a deletion accepts. */
+function emptyBodyAsObject(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  if (req.body === undefined || req.body === null) req.body = {};
+  done();
+}
+
 /**
  * Imaging reports: the platform writes (T02), replaces (T10) and deletes (T04) them; both sides
  * list them and download the CDA or its PDF.
@@ -48,6 +60,9 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
   ] as const) {
     app.post<{ Params: { placer: string }; Querystring: { authority?: string }; Body: ReportRequest & { setId?: string } }>(path, {
       schema: { tags: ['orders'], summary, params, querystring: authorityQuery, body: action === 'delete' ? { ...reportBody, required: [] } : reportBody },
+      // A deletion needs no body: `curl -X POST …/reports/delete`, with or without a JSON content type,
+      // means "delete the current report", not 400 "body must be object".
+      ...(action === 'delete' ? { onRequest: forgetEmptyJsonBody, preValidation: emptyBodyAsObject } : {}),
     }, async (req, reply) => {
       platformOnly();
       const o = await findOrder(req.params.placer, req.query.authority);

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { GatewayConfigInput, Role } from '../../gateway/config.js';
+import { loadConfig } from '../../gateway/config.js';
+import { sqlitePathOf } from '../../store/index.js';
+
+/** The flags by which `backup` and `restore` find the database, as `serve` finds it. */
+export interface StoreLocationOptions {
+  config?: string;
+  dataDir?: string;
+  storageUrl?: string;
+  role?: string;
+}
+
+/** Where a gateway's store is: a SQLite file, or a PostgreSQL URL and schema. */
+export type StoreLocation =
+  | { readonly engine: 'sqlite'; readonly path: string }
+  | { readonly engine: 'postgres'; readonly url: string; readonly schema: string };
+
+/** Adds `--config`, `--data-dir`, `--storage-url` and `--role` with the meaning they have for `serve`. */
+export function addStoreLocationOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'configuration file of the gateway (YAML or JSON), read as serve reads it')
+    .option('--data-dir <dir>', 'data directory of the gateway (default ./cisis-tlr-data)')
+    .option('--storage-url <url>', 'storage URL (sqlite:/path/file.db or postgres://…); default: the SQLite file of the role in the data directory')
+    .option('--role <role>', 'ris or platform: names the default database file cisis-tlr-<role>.db (default: from the config, else ris)');
+}
+
+/**
+ * Resolves the store from the same sources as `serve`: defaults ← configuration file ← environment
+ * (`CISIS_TLR_STORAGE_URL`, `CISIS_TLR_DATA_DIR`, `CISIS_TLR_ROLE`…) ← flags.
+ */
+export async function resolveStoreLocation(o: StoreLocationOptions): Promise<StoreLocation> {
+  if (o.role !== undefined && o.role !== 'ris' && o.role !== 'platform') throw new Error(`--role must be ris or platform, got "${o.role}"`);
+  const overrides: GatewayConfigInput = {};
+  if (o.role) overrides.role = o.role as Role;
+  if (o.dataDir) overrides.dataDir = o.dataDir;
+  if (o.storageUrl) overrides.storage = { url: o.storageUrl };
+  const config = await loadConfig({ file: o.config, overrides, defaultRole: (o.role as Role | undefined) ?? 'ris' });
+  const path = sqlitePathOf(config.storage.url);
+  if (path !== undefined) return { engine: 'sqlite', path };
+  const url = new URL(config.storage.url);
+  const schema = url.searchParams.get('schema') ?? 'public';
+  url.searchParams.delete('schema');
+  return { engine: 'postgres', url: url.toString(), schema };
+}
+
+/** A PostgreSQL URL with its password masked, for messages. */
+export function maskedUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
