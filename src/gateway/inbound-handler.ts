@@ -147,8 +147,8 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
  * Applies a business message (flows 1–4) to its order. The order-state verdict is the transition
  * table's, through the store ({@link applyEvent}); the history rules TLR-WF-011/012 come from the
  * same module the offline validator uses (`workflow/checks`), so that both answer alike. The history
- * findings are warnings: they are written on the acknowledgement (ERR `W`) and journaled, and never
- * change MSA-1.
+ * findings are warnings: they never change MSA-1; they are journaled, and written on an `AA` as ERR
+ * `W` (an `AR` carries its errors only, as `ackForValidation` builds it offline).
  */
 async function applyBusinessMessage(
   ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, report: ValidationReport,
@@ -177,7 +177,7 @@ async function applyBusinessMessage(
   if (!t.accept) {
     const ack = buildAck(message, {
       code: 'AR',
-      errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }, ...historyErrors],
+      errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }],
     });
     const event: GatewayEvent = {
       type: 'message.rejected', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId,
