@@ -13,6 +13,7 @@ export * as cdaValidation from './documents/validation/index.js';
 export * as documentTransport from './documents/transport/index.js';
 export * as store from './store/index.js';
 export * as workflow from './workflow/index.js';
+export * as workflowChecks from './workflow/checks/index.js';
 export { loadConfig } from './gateway/config.js';
 export type { GatewayConfig, GatewayConfigInput, Role } from './gateway/config.js';
 export { Gateway } from './gateway/gateway.js';

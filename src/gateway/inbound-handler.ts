@@ -3,18 +3,20 @@ import type { Message, MessageHeader } from '../hl7/index.js';
 import { buildAck, parseMessage, tryParseMessage } from '../hl7/index.js';
 import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js';
 import { buildTransportAck } from '../mllp/index.js';
-import type { Finding, ValidationReport } from '../profiles/index.js';
+import type { Finding, FlowProfile, ValidationReport } from '../profiles/index.js';
 import { ackForValidation, validateMessage } from '../profiles/index.js';
 import type { AckRecord, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
 import { formatOrderKey, storeFailureKind } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
 import type { WorkflowRole } from '../workflow/index.js';
+import { historyFindings } from '../workflow/checks/index.js';
 import type { GatewayConfig } from './config.js';
 import { contentDigestOf } from './content-digest.js';
 import type { GatewayEvent, GatewayEventType } from './events.js';
 import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
 import { orderDataFromMessage } from './order-data.js';
+import { historyFactsOf, studyInstanceUidsOf } from './order-history.js';
 
 /** Messages each role receives: the RIS gets flow 3 and reports, the platform flows 1, 2, 4 (and the order document). */
 const RECEIVED_FLOWS: Record<WorkflowRole, ReadonlySet<string>> = {
@@ -141,13 +143,24 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
   };
 }
 
+/**
+ * Applies a business message (flows 1–4) to its order. The order-state verdict is the transition
+ * table's, through the store ({@link applyEvent}); the history rules TLR-WF-011/012 come from the
+ * same module the offline validator uses (`workflow/checks`), so that both answer alike. The history
+ * findings are warnings: they never change MSA-1; they are journaled, and written on an `AA` as ERR
+ * `W` (an `AR` carries its errors only, as `ackForValidation` builds it offline).
+ */
 async function applyBusinessMessage(
   ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, report: ValidationReport,
   facts: ReturnType<typeof factsOf>,
 ): Promise<Decision> {
   const key = facts.key!;
+  const profile = facts.flow as FlowProfile;
   const domain = tlrMessageFromMessage(message);
-  let result: OrderEventOutcome = await tx.applyOrderEvent({
+  const studyInstanceUids = profile === 'flux4' ? studyInstanceUidsOf(message) : [];
+  // Looked up before the event records this message's StudyInstanceUIDs with its own order.
+  const owners = studyInstanceUids.length > 0 ? await tx.ordersOfStudies(ctx.config.role, studyInstanceUids) : [];
+  const result: OrderEventOutcome = await tx.applyOrderEvent({
     role: ctx.config.role,
     key,
     event: facts.event!,
@@ -155,8 +168,12 @@ async function applyBusinessMessage(
     partner: ctx.config.partner.name,
     ...(facts.patientId ? { patientId: facts.patientId } : {}),
     data: domain ? orderDataFromMessage(domain) : {},
+    ...(studyInstanceUids.length > 0 ? { studyInstanceUids } : {}),
   });
   const t = result.transition;
+  const history = historyFindings(message, profile, historyFactsOf(key, result.order, owners));
+  const historyErrors = history.map((w) => ({ condition: w.condition, severity: 'W' as const, message: w.message, applicationCode: w.rule }));
+  const journaled = history.length > 0 ? { findings: [...report.issues, ...history] } : {};
   if (!t.accept) {
     const ack = buildAck(message, {
       code: 'AR',
@@ -167,11 +184,12 @@ async function applyBusinessMessage(
       at: new Date().toISOString(), data: { flow: facts.flow, reason: t.message, condition: t.errorCode, rule: t.rule },
     };
     await ctx.enqueueEvent(tx, event);
-    return { ack: ackRecord(ack), events: [event] };
+    return { ack: ackRecord(ack), events: [event], ...journaled };
   }
   const warnings = report.issues.filter((i) => i.severity === 'warning');
   const ackErrors = warnings.map((w) => ({ condition: w.condition, severity: 'W' as const, message: w.message, applicationCode: w.rule }));
   if (t.warning) ackErrors.push({ condition: '207', severity: 'W', message: t.warning, applicationCode: t.rule ?? 'TLR-WF' });
+  ackErrors.push(...historyErrors);
   const ack = buildAck(message, { code: 'AA', errors: ackErrors });
   const events: GatewayEvent[] = [];
   if (t.changed || facts.flow === 'flux4') {
@@ -182,8 +200,7 @@ async function applyBusinessMessage(
     events.push(event);
     await ctx.enqueueEvent(tx, event);
   }
-  result = result as OrderEventOutcome;
-  return { ack: ackRecord(ack), events };
+  return { ack: ackRecord(ack), events, ...journaled };
 }
 
 /**

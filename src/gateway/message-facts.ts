@@ -1,6 +1,7 @@
 import type { Message, MessageHeader } from '../hl7/index.js';
 import type { FlowId, MessageSummary, OrderKey } from '../store/index.js';
 import type { OrderEvent } from '../workflow/index.js';
+import { eventOfFlow } from '../workflow/checks/index.js';
 
 /** INS assigning-authority OIDs (NIR, NIA, and the test/demonstration ones). */
 const INS_OIDS = new Set(['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11']);
@@ -52,15 +53,9 @@ export function patientIdOf(message: Message): string | undefined {
   return chosen && chosen.get(1) !== '' ? chosen.get(1) : undefined;
 }
 
-/** The workflow event a message carries, given its flow. */
+/** The workflow event a message carries, given its flow (the offline validator's mapping, `eventOfFlow`). */
 export function eventOf(message: Message, flow: FlowId): OrderEvent | undefined {
-  switch (flow) {
-    case 'flux1': return { type: 'order' };
-    case 'flux2': return { type: 'cancellation' };
-    case 'flux3': return { type: 'decision', accepted: message.segment('ORC')?.get(1) === 'OK' };
-    case 'flux4': return { type: 'postExamInfo' };
-    default: return undefined;
-  }
+  return flow === 'flux1' || flow === 'flux2' || flow === 'flux3' || flow === 'flux4' ? eventOfFlow(message, flow) : undefined;
 }
 
 /** The journal summary of a parsed message. */

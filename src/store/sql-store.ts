@@ -58,6 +58,7 @@ import type {
   OrderEventOutcome,
   OrderKey,
   OrderQuery,
+  StudyOwner,
   OrderRecord,
   OrderTransitionRecord,
   OutboundInput,
@@ -197,6 +198,7 @@ export abstract class SqlStore implements Store {
         return this.selectOrder(runner, role, key);
       },
       applyOrderEvent: (input) => this.applyOrderEventOn(runner, input),
+      ordersOfStudies: (role, uids) => this.ordersOfStudiesOn(runner, role, uids),
       enqueueOutbound: (input) => this.enqueueOutboundOn(runner, input),
       enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
     };
@@ -373,7 +375,21 @@ export abstract class SqlStore implements Store {
       'INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, warning, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [orderId, from, transition.next, input.event.type, input.messageId ?? null, transition.warning ?? null, now],
     );
+    for (const uid of new Set(input.studyInstanceUids ?? [])) {
+      await runner.run('INSERT INTO order_studies (role, study_instance_uid, order_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [input.role, uid, orderId]);
+    }
     return { transition, order: await this.selectOrder(runner, input.role, input.key) };
+  }
+
+  private async ordersOfStudiesOn(runner: SqlRunner, role: WorkflowRole, uids: readonly string[]): Promise<readonly StudyOwner[]> {
+    const distinct = [...new Set(uids)].filter((u) => u !== '');
+    if (distinct.length === 0) return [];
+    const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string }>(
+      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority FROM order_studies s JOIN orders o ON o.id = s.order_id
+       WHERE s.role = ? AND s.study_instance_uid IN (${distinct.map(() => '?').join(', ')}) ORDER BY s.study_instance_uid, o.id`,
+      [role, ...distinct],
+    );
+    return rows.map((r) => ({ studyInstanceUid: r.study_instance_uid, key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority } }));
   }
 
   getOrder(role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {

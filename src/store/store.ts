@@ -140,6 +140,14 @@ export interface OrderEventInput {
   readonly patientId?: string;
   /** Merged (shallow) into the order's stored data when the event is accepted. */
   readonly data?: Record<string, unknown>;
+  /** DICOM StudyInstanceUIDs the event brings (flow 4), recorded with the order when it is accepted. */
+  readonly studyInstanceUids?: readonly string[];
+}
+
+/** An order a StudyInstanceUID was recorded with ({@link StoreTransaction.ordersOfStudies}). */
+export interface StudyOwner {
+  readonly studyInstanceUid: string;
+  readonly key: OrderKey;
 }
 
 /** Outcome of {@link StoreTransaction.applyOrderEvent}: the workflow verdict and the order after it. */
@@ -192,6 +200,11 @@ export interface StoreTransaction {
    * nothing; the journal keeps the message with its AR.
    */
   applyOrderEvent(input: OrderEventInput): Promise<OrderEventOutcome>;
+  /**
+   * The orders of this role each StudyInstanceUID was recorded with ({@link OrderEventInput.studyInstanceUids}),
+   * one row per (UID, order): the look-up of TLR-WF-012 (a study belongs to one order).
+   */
+  ordersOfStudies(role: WorkflowRole, studyInstanceUids: readonly string[]): Promise<readonly StudyOwner[]>;
   /** Journals an outbound message and queues it, atomically with the state change that caused it. */
   enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound>;
   /** Queues a webhook delivery in the same transaction. */

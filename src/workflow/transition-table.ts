@@ -44,11 +44,16 @@ const UNKNOWN_ORDER = 'unknown placer order number';
  * current state). Re-delivery of an already processed message (same MSH-3, MSH-4, MSH-10, rule
  * TLR-WF-001) never reaches this table: the message journal answers it with the original ACK.
  *
+ * This table is the only statement of the order-state rules: the gateway applies it through the
+ * store, and the offline validator derives its TLR-WF findings from it (`checks/workflow-rules.ts`).
+ *
  * Choices where the guide is silent, made so that a worklist never shows more progress than is real:
  * - `cancellation` in `EXAM_DONE` is allowed: the guide forbids cancelling only once the post-exam
  *   complement (flow 4) process has started.
  * - `postExamInfo` in `REPORTED`/`PUBLISHED` is accepted (one request may yield several exams, each
- *   with its own report) and moves the order back to `COMPLEMENTED`: a report is awaited again.
+ *   with its own report) and moves the order back to `COMPLEMENTED`: a report is awaited again. The
+ *   cell names TLR-WF-010, whose letter (ACCEPTED or COMPLEMENTED only) it relaxes: the `AA` carries
+ *   the rule as a warning.
  * - `report` before any flow 4, or on a cancelled/refused order, is rejected with `207`.
  * - `report` in `PUBLISHED` (report of a further exam) and `reportReplaced` in `PUBLISHED` go back to
  *   `REPORTED`: the new version still has to be published (the RIS must publish it unchanged).
@@ -108,8 +113,8 @@ export const TRANSITION_TABLE: TransitionTable = {
     REJECTED: reject('207', 'post-exam information for a refused order', 'TLR-WF-010'),
     EXAM_DONE: to('COMPLEMENTED', 'TLR-WF-010'),
     COMPLEMENTED: to('COMPLEMENTED', 'TLR-WF-010'),
-    REPORTED: stay('COMPLEMENTED', 'post-exam information after a report: a further report is awaited'),
-    PUBLISHED: stay('COMPLEMENTED', 'post-exam information after a report: a further report is awaited'),
+    REPORTED: stay('COMPLEMENTED', 'post-exam information after a report: a further report is awaited', 'TLR-WF-010'),
+    PUBLISHED: stay('COMPLEMENTED', 'post-exam information after a report: a further report is awaited', 'TLR-WF-010'),
   },
   report: {
     NONE: reject('204', `report for an ${UNKNOWN_ORDER}`),

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseMessage, readAck, tryParseMessage } from '../../src/hl7/index.js';
-import { RULES, WORKFLOW_RULES, ackForValidation, detectProfile, pinnedValueSets, validateMessage } from '../../src/profiles/index.js';
+import { RULES, ackForValidation, detectProfile, pinnedValueSets, validateMessage } from '../../src/profiles/index.js';
+import { WORKFLOW_RULES } from '../../src/workflow/checks/index.js';
 import { checklistPath, example, exampleBytes } from './fixtures.js';
 
 describe('ackForValidation builds the ACK of ack.md §5.3', () => {

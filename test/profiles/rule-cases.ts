@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from '../../src/hl7/index.js';
 import type { ValidateOptions } from '../../src/profiles/index.js';
-import { RULES, WORKFLOW_RULES, validateMessage } from '../../src/profiles/index.js';
+import { RULES, validateMessage } from '../../src/profiles/index.js';
+import { WORKFLOW_RULES } from '../../src/workflow/checks/index.js';
 import type { ExampleName } from './fixtures.js';
 import { example } from './fixtures.js';
 

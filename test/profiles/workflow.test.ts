@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FlowProfile, OrderHistoryView, OrderState } from '../../src/profiles/index.js';
-import { evaluateWorkflow, messageFingerprint, messageKey, patientIdentifierKey, placerNumberKey } from '../../src/profiles/index.js';
+import type { FlowProfile } from '../../src/profiles/index.js';
+import type { OrderState } from '../../src/workflow/index.js';
+import type { OrderHistoryView } from '../../src/workflow/checks/index.js';
+import { evaluateWorkflow, messageFingerprint, messageKey, patientIdentifierKey, placerNumberKey } from '../../src/workflow/checks/index.js';
 import type { ExampleName } from './fixtures.js';
 import { example } from './fixtures.js';
 

@@ -36,9 +36,21 @@ export interface GroupElement extends ElementRules {
 export interface MessageGrammar {
   /** Message structure id, e.g. `ORM_O01`. */
   structure: string;
-  /** Rule of any structure problem without a more specific rule (TLR-GEN-004, TLR-ACK-001). */
+  /** Rule of any structure problem without a more specific rule (TLR-GEN-004, TLR-ACK-001, TDOC-STR-001). */
   rule: string;
   root: GroupElement;
+  /**
+   * Whether a required group whose leading segment is missing may start with the segments after it
+   * (default true, see `#canStart`). The document-transport pack turns it off: its checklist reports
+   * such a group as missing as a whole (TDOC-STR-001 at `ORDER_OBSERVATION`).
+   */
+  recoverMissingLead?: boolean;
+  /**
+   * What follows a segment the grammar does not allow: `skip` (default) sets it aside and matches the
+   * rest, `stop` reports it and ends there (the document-transport pack: after a misplaced segment it
+   * reports nothing further, as its checklist reads one structure error per misplacement).
+   */
+  afterUnexpected?: 'skip' | 'stop';
 }
 
 const UNBOUNDED = Number.POSITIVE_INFINITY;
@@ -142,6 +154,7 @@ export function matchStructure(grammar: MessageGrammar, segments: readonly Segme
       location: name(bad),
       message: `Segment ${name(bad)}${after} is not allowed at this position by the ${grammar.structure} structure of the volet`,
     });
+    if (grammar.afterUnexpected === 'stop') return { tree, problems: [...m.problems, ...unexpected] };
     remaining = remaining.filter((_, i) => i !== m.pos);
   }
 }
@@ -183,7 +196,7 @@ class Matcher {
     let first = this.#first.get(e);
     if (!first) this.#first.set(e, (first = firstIds(e.children)));
     if (first.has(id)) return true;
-    if (!belowMin) return false;
+    if (!belowMin || this.#grammar.recoverMissingLead === false) return false;
     let recovery = this.#recovery.get(e);
     if (!recovery) {
       const lead = e.children.findIndex((c) => c.min > 0);

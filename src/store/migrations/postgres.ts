@@ -192,4 +192,23 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 `,
   },
+  // Version 5: the StudyInstanceUIDs received with each order (flow 4), so that TLR-WF-012 (one
+  // study, one order) is an indexed look-up. Filled from the orders' last post-exam information.
+  {
+    version: 5,
+    name: 'StudyInstanceUIDs of orders (TLR-WF-012)',
+    sql: `
+CREATE TABLE order_studies (
+  role TEXT NOT NULL,
+  study_instance_uid TEXT NOT NULL,
+  order_id BIGINT NOT NULL REFERENCES orders (id),
+  PRIMARY KEY (role, study_instance_uid, order_id)
+);
+INSERT INTO order_studies (role, study_instance_uid, order_id)
+SELECT o.role, e.value ->> 'studyInstanceUid', o.id
+FROM orders o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.data -> 'postExamInfo' -> 'exams') = 'array' THEN o.data -> 'postExamInfo' -> 'exams' ELSE '[]'::jsonb END) AS e(value)
+WHERE e.value ->> 'studyInstanceUid' IS NOT NULL
+ON CONFLICT DO NOTHING;
+`,
+  },
 ];

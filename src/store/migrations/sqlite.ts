@@ -185,4 +185,22 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 `,
   },
+  // Version 5: the StudyInstanceUIDs received with each order (flow 4), so that TLR-WF-012 (one
+  // study, one order) is an indexed look-up. Filled from the orders' last post-exam information.
+  {
+    version: 5,
+    name: 'StudyInstanceUIDs of orders (TLR-WF-012)',
+    sql: `
+CREATE TABLE order_studies (
+  role TEXT NOT NULL,
+  study_instance_uid TEXT NOT NULL,
+  order_id INTEGER NOT NULL REFERENCES orders (id),
+  PRIMARY KEY (role, study_instance_uid, order_id)
+);
+INSERT OR IGNORE INTO order_studies (role, study_instance_uid, order_id)
+SELECT o.role, json_extract(e.value, '$.studyInstanceUid'), o.id
+FROM orders o, json_each(o.data, '$.postExamInfo.exams') e
+WHERE o.data IS NOT NULL AND json_extract(e.value, '$.studyInstanceUid') IS NOT NULL;
+`,
+  },
 ];

@@ -70,7 +70,7 @@ export function runDocumentValidation(input: Uint8Array | string | Message, opti
   }
   const view = viewDocumentMessage(message, profile);
   const grammar = view.structure === 'MDM' ? MDM_GRAMMAR : view.structure === 'ORU' ? ORU_GRAMMAR : ZAM_GRAMMAR;
-  issues.push(...checkStructure(message, grammar, 'TDOC-STR-001'));
+  issues.push(...checkStructure(message, grammar));
   issues.push(...checkFieldRules(message, profile));
   for (const rule of DOCUMENT_MESSAGE_RULES) if (rule.profiles.includes(profile)) issues.push(...rule.check(view));
   return done(profile, view);
