@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
-import { DEMO_MIN_ORDERS, formatDuration, runDemoScenario, startDemoHalves } from '../../simulate/index.js';
+import { DEMO_MIN_ORDERS } from '../../simulate/demo-stories.js';
+import { formatDuration } from '../../simulate/duration.js';
 import { writeOut } from '../output.js';
 
 interface DemoCliOptions {
@@ -90,6 +91,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated data (default: random, printed)', integerAtLeast(0))
     .option('--reports <mode>', 'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off', reportsMode, 'auto')
     .action(async (o: DemoCliOptions) => {
+      // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
+      const { runDemoScenario, startDemoHalves } = await import('../../simulate/index.js');
       const out = (line: string): void => { process.stdout.write(`${line}\n`); };
       const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
       let summary: DemoSummary;
