@@ -125,7 +125,7 @@ describe('demo --exit --json', () => {
     const seconds = (Date.now() - started) / 1000;
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const s = lastJsonLine(run.stdout);
-    assert.deepEqual(Object.keys(s), ['orders', 'byState', 'messages', 'acks', 'validationErrors', 'reportsReceived']);
+    assert.deepEqual(Object.keys(s), ['orders', 'byState', 'messages', 'acks', 'validationErrors', 'reportsReceived', 'skippedStages', 'outcome', 'problems']);
     assert.equal(s.orders, 24);
     assert.equal(Object.values<number>(s.byState).reduce((a, b) => a + b, 0), 24);
     assert.equal(s.byState.ACCEPTED, 8);
@@ -137,6 +137,8 @@ describe('demo --exit --json', () => {
     assert.deepEqual(s.acks, { AA: 56, AE: 0, AR: 0 });
     assert.equal(s.validationErrors, 0);
     assert.equal(s.reportsReceived, 0);
+    assert.deepEqual(s.problems, []);
+    assert.match(s.outcome, /^every expected outcome happened \(reports turned off\)$/);
     assert.match(run.stdout, /every expected outcome happened/);
     assert.ok(seconds < 30, `demo took ${seconds} s`);
   });

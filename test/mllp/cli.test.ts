@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildAck, parseMessage } from '../../src/hl7/index.js';
 import { MllpClient, MllpServer, acceptAllHandler } from '../../src/mllp/index.js';
-import { createListenHandler } from '../../src/cli/commands/listen.js';
+import { createListenHandler } from '../../src/cli/commands/listen-handler.js';
 import { createTestPki, exampleMessagePaths, flow1Bytes, sampleMessage, run } from './helpers.js';
 import type { TestPki } from './helpers.js';
 

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
-import { DEMO_MIN_ORDERS, formatDuration, parseDuration, runDemoScenario, startDemoHalves } from '../../simulate/index.js';
+import { DEMO_MIN_ORDERS } from '../../simulate/demo-stories.js';
+import { formatDuration, parseDuration } from '../../simulate/duration.js';
 import { writeOut } from '../output.js';
 
 interface DemoCliOptions {
@@ -100,6 +101,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--ack-timeout <duration>', 'time each half waits for the other\'s acknowledgement before retrying a delivery (default 10s)', duration)
     .option('--reports <mode>', 'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off', reportsMode, 'auto')
     .action(async (o: DemoCliOptions) => {
+      // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
+      const { runDemoScenario, startDemoHalves } = await import('../../simulate/index.js');
       const out = (line: string): void => { process.stdout.write(`${line}\n`); };
       const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}) });
       let summary: DemoSummary;

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { formatLocation } from '../../hl7/index.js';
-import { MllpClient, MllpError, readTlsFiles } from '../../mllp/index.js';
 import type { MllpClientTlsOptions, MllpSendResult } from '../../mllp/index.js';
+
+/** The transport, loaded by the command itself: `--help` and the other commands must not pay for it. */
+type Mllp = typeof import('../../mllp/index.js');
 
 interface SendCliOptions {
   host: string;
@@ -54,9 +56,12 @@ async function sendFiles(files: string[], options: SendCliOptions): Promise<numb
       return 2;
     }
   }
+  const mllp: Mllp = await import('../../mllp/index.js');
+  const { MllpClient, MllpError } = mllp;
+  const describe = (error: unknown): string => describeError(error, mllp);
   let tls: MllpClientTlsOptions | undefined;
   try {
-    tls = await tlsOptionsFrom(options);
+    tls = await tlsOptionsFrom(options, mllp);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
@@ -108,13 +113,13 @@ function formatAck(file: string, result: MllpSendResult): string {
   return lines.join('\n') + '\n';
 }
 
-async function tlsOptionsFrom(options: SendCliOptions): Promise<MllpClientTlsOptions | undefined> {
+async function tlsOptionsFrom(options: SendCliOptions, { readTlsFiles }: Mllp): Promise<MllpClientTlsOptions | undefined> {
   if (!options.tls && !options.ca && !options.cert && !options.key) return undefined;
   const files = await readTlsFiles({ caFile: options.ca, certFile: options.cert, keyFile: options.key });
   return { ...files, ...(options.servername ? { servername: options.servername } : {}) };
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown, { MllpError }: Mllp): string {
   if (error instanceof MllpError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

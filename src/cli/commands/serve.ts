@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { GatewayConfigInput, Role } from '../../gateway/config.js';
-import { loadConfig } from '../../gateway/config.js';
 import { GatewayConfigError } from '../../gateway/errors.js';
-import { startGateway } from '../../gateway/start.js';
 
 interface ServeOptions {
   role?: Role;
@@ -49,6 +47,8 @@ export function registerServeCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
+      const [{ loadConfig }, { startGateway }] = await Promise.all([import('../../gateway/config.js'), import('../../gateway/start.js')]);
       let config;
       try {
         config = await loadConfig({ file: o.config, overrides: serveOverrides(o), defaultRole: o.role ?? 'ris' });

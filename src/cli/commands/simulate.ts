@@ -3,12 +3,9 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { ConformanceSummary, RisOrderOutcome } from '../../simulate/index.js';
-import {
-  ClinicalDataGenerator, PlatformSimulator, RisSimulator, collectConformance, formatConformance, formatDuration, generateApiKey,
-  parseDuration, startSimulatorGateway,
-} from '../../simulate/index.js';
+import { formatDuration, parseDuration } from '../../simulate/duration.js';
 import type { Protocol } from '../../tlr/index.js';
-import { sniffProtocolMediaType } from '../../tlr/index.js';
+import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
 import { writeOut } from '../output.js';
 
 function hostPort(value: string): { host: string; port: number } {
@@ -67,7 +64,10 @@ export interface SimulationJson {
   ok: boolean;
 }
 
-async function startGatewayFor(role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string; ackTimeout?: number }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
+/** The simulators and the gateway, loaded by the commands themselves: `--help` and the other commands must not pay for them. */
+type Simulate = typeof import('../../simulate/index.js');
+
+async function startGatewayFor({ generateApiKey, startSimulatorGateway }: Simulate, role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string; ackTimeout?: number }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
   const apiKey = process.env['CISIS_TLR_API_KEYS']?.split(',')[0]?.trim() || generateApiKey();
   const gw = await startSimulatorGateway({
     role, mllpPort: o.port, apiPort: o.apiPort, partner: o.partner, apiKeys: [apiKey], ...(o.dataDir ? { dataDir: o.dataDir } : {}),
@@ -113,10 +113,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: PlatformCliOptions) => {
+      const simulators: Simulate = await import('../../simulate/index.js');
+      const { ClinicalDataGenerator, PlatformSimulator, collectConformance, formatConformance } = simulators;
       const print = (line: string): void => { process.stdout.write(`${line}\n`); };
       const protocol = o.protocolFile ? await protocolFromFile(o.protocolFile) : undefined;
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor('platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
+      const { gw } = await startGatewayFor(simulators, 'platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
       const sim = new PlatformSimulator({
         gateway: gw, generator, acceptRate: o.acceptRate, delayMs: o.delay, ...(protocol ? { protocol } : {}), print,
         ...(o.reports ? { reports: () => ({ replace: generator.random.chance(o.replaceRate) }) } : {}),
@@ -165,9 +167,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: RisCliOptions) => {
+      const simulators: Simulate = await import('../../simulate/index.js');
+      const { ClinicalDataGenerator, RisSimulator, collectConformance, formatConformance } = simulators;
       const print = (line: string): void => { process.stdout.write(`${line}\n`); };
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor('ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
+      const { gw } = await startGatewayFor(simulators, 'ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
       print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
       let result;
       try {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CdaValidationError, validateCda } from '../../documents/validation/index.js';
 import type { CdaValidationIssue, CdaValidationReport } from '../../documents/validation/index.js';
 import { writeOut } from '../output.js';
 
@@ -43,6 +42,8 @@ export function registerValidateCdaCommand(program: Command): void {
 
 /** Body of the command, separate from the commander wiring; resolves with the exit code. */
 export async function runValidateCda(files: readonly string[], options: ValidateCdaCliOptions): Promise<number> {
+  // Loaded here, not at the top: the CDA validator (saxon-js, xmllint-wasm) is the heaviest module of the CLI.
+  const { CdaValidationError, validateCda } = await import('../../documents/validation/index.js');
   const results: ValidateCdaCliResult[] = [];
   let usageOrIoError = false;
   for (const file of files) {

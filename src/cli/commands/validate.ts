@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { ackForValidation, validateMessage } from '../../profiles/index.js';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
-import { messageKind, validateDocumentAck, validateDocumentMessageWithCda } from './validate-documents.js';
+import { messageKind } from './message-kind.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -70,6 +69,8 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
     .option('--kit <dir>', 'document messages: folder of another ANS TestContenuCDA kit for the embedded CDA (default: the bundled kit)')
     .argument('<files...>', 'files holding one HL7 v2 message each')
     .action(async (files: string[], options: ValidateCommandOptions) => {
+      // Loaded here, not at the top: `--help` and the other commands must not pay for the rule packs.
+      const { ackForValidation, validateMessage } = await import('../../profiles/index.js');
       let exit = 0;
       const results: ValidateJsonResult[] = [];
       for (const file of files) {
@@ -85,7 +86,9 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
         const kind = parsed ? messageKind(parsed) : 'flow';
         let report: ValidationReport;
         if (kind === 'document') {
-          // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA.
+          // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA. The CDA
+          // validator is loaded only here: validating the flows of the volet must not pay for it.
+          const { validateDocumentMessageWithCda } = await import('./validate-documents.js');
           let documentReport;
           try {
             documentReport = await validateDocumentMessageWithCda(bytes, options.kit === undefined ? {} : { kitDir: options.kit });
@@ -99,6 +102,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
             io.stderr(`cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`);
           }
         } else if (kind === 'document-ack') {
+          const { validateDocumentAck } = await import('./validate-documents.js');
           report = { ...validateDocumentAck(bytes), profile: 'document-ack' as Profile };
         } else {
           report = validateMessage(bytes, { profile: options.profile });
