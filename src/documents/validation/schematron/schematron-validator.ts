@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CdaValidationError } from '../errors.js';
-import { SaxonJS } from '../saxon.js';
+import { SaxonJS, shortenPerTransformWalks } from '../saxon.js';
 import type { SaxonDomDocument } from '../saxon.js';
 import type { RawFinding } from './schematron-compiler.js';
 import { loadCompiledSchematron } from './sef-cache.js';
@@ -52,8 +53,16 @@ export class SchematronValidator {
   private readonly baseUri: string;
   /** Absolute path of the Schematron this validator runs. */
   readonly schematronFile: string;
+  /**
+   * The value-set files the rules name by a literal path, parsed once and handed to every transform as its
+   * document pool (by absolute URI), instead of being read and parsed again by `document()` at each run.
+   */
+  private readonly documentPool: Record<string, SaxonDomDocument>;
+  /** Whether {@link shortenPerTransformWalks} was tried on the SEF (after its first transform). */
+  private walksShortened = false;
 
-  private constructor(artifact: CompiledSchematronArtifact) {
+  private constructor(artifact: CompiledSchematronArtifact, documentPool: Record<string, SaxonDomDocument>) {
+    this.documentPool = documentPool;
     this.manifest = artifact.manifest;
     this.fromCache = artifact.fromCache;
     this.sef = artifact.sef;
@@ -64,7 +73,8 @@ export class SchematronValidator {
 
   /** Loads (compiling if needed) the Schematron at `schematronFile`. */
   static async load(schematronFile: string, options: SefCacheOptions = {}): Promise<SchematronValidator> {
-    return new SchematronValidator(await loadCompiledSchematron(schematronFile, options));
+    const artifact = await loadCompiledSchematron(schematronFile, options);
+    return new SchematronValidator(artifact, await preloadDocuments(artifact.sef, pathToFileURL(artifact.schematronFile).href));
   }
 
   /**
@@ -81,10 +91,12 @@ export class SchematronValidator {
           // The value-set paths of the ANS rules are relative to the Schematron, not to the cache directory.
           stylesheetBaseURI: this.baseUri,
           ...source,
+          documentPool: this.documentPool,
           destination: 'serialized',
         },
         'sync',
       ).principalResult;
+      if (!this.walksShortened) this.walksShortened = shortenPerTransformWalks(this.sef) || this.walksShortened;
     } catch (cause) {
       throw new CdaValidationError(
         'TLR_ERR_SCHEMATRON_RUNTIME',
@@ -147,6 +159,34 @@ export class SchematronValidator {
       message: finding.m,
     };
   }
+}
+
+/**
+ * Parses the XML files that the compiled rules name by a literal relative path (`'../jeuxDeValeurs/x.xml'`),
+ * resolved as `document()` resolves them against the Schematron's location, keyed by that absolute URI.
+ * A file the kit lacks is left out, so that its `document()` still fails as before and is reported as not
+ * evaluable; paths computed at run time are still read by `document()` itself.
+ */
+async function preloadDocuments(sef: unknown, baseUri: string): Promise<Record<string, SaxonDomDocument>> {
+  const uris = new Set<string>();
+  const visit = (node: { N?: unknown; val?: unknown; C?: unknown }): void => {
+    if (node.N === 'str' && typeof node.val === 'string' && /\.xml$/i.test(node.val) && !/^[a-z][a-z0-9+.-]*:/i.test(node.val)) {
+      uris.add(new URL(node.val, baseUri).href);
+    }
+    if (Array.isArray(node.C)) for (const child of node.C as { N?: unknown }[]) visit(child);
+  };
+  visit(sef as { N?: unknown });
+  const pool: Record<string, SaxonDomDocument> = {};
+  for (const uri of uris) {
+    const file = fileURLToPath(uri);
+    if (!existsSync(file)) continue;
+    try {
+      pool[uri] = await SaxonJS.getResource({ file, type: 'xml' });
+    } catch {
+      // Not well-formed: left to document(), which reports it as the rules ran before.
+    }
+  }
+  return pool;
 }
 
 /** How SaxonJS reports a `document()` of a file that does not exist (FODC0002, ENOENT). */
