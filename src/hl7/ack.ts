@@ -1,5 +1,5 @@
 import type { Charset } from './charset.js';
-import { isSupportedCharset } from './charset.js';
+import { encodeText, isSupportedCharset } from './charset.js';
 import { formatTS } from './datatypes.js';
 import type { ErrorCondition, ErrorSeverity } from './errors.js';
 import { ERROR_CONDITION_NAMES, Hl7Error } from './errors.js';
@@ -56,10 +56,10 @@ export function buildAck(original: Message | MessageHeader, options: AckOptions)
   const charset = options.charset ?? (isSupportedCharset(h.charset) && (h.charset === 'UNICODE UTF-8' || h.charset === '8859/15') ? h.charset : 'UNICODE UTF-8');
   const ack = Message.create({ charset });
   const msh = ack.msh;
-  msh.setRaw(3, echoed(h.raw.receivingApplication));
-  msh.setRaw(4, echoed(h.raw.receivingFacility));
-  msh.setRaw(5, echoed(h.raw.sendingApplication));
-  msh.setRaw(6, echoed(h.raw.sendingFacility));
+  msh.setRaw(3, echoedRaw(h.raw.receivingApplication));
+  msh.setRaw(4, echoedRaw(h.raw.receivingFacility));
+  msh.setRaw(5, echoedRaw(h.raw.sendingApplication));
+  msh.setRaw(6, echoedRaw(h.raw.sendingFacility));
   msh.set(7, formatTS(options.timestamp ?? new Date()));
   msh.setComponents(9, ['ACK', echoed(h.triggerEvent), 'ACK']);
   msh.set(10, options.controlId ?? newControlId());
@@ -76,9 +76,10 @@ export function buildAck(original: Message | MessageHeader, options: AckOptions)
     if (e.applicationCode) err.setComponents(5, [e.applicationCode]);
     if (e.message) err.set(8, echoed(e.message));
   }
-  // Echoed 8859/15 text that reads as UTF-8 too (mojibake such as "Ã©" in the original) would make a
-  // lenient receiver, ours included, decode the answer as UTF-8: such an answer is written in UTF-8.
-  if (charset === '8859/15' && options.charset === undefined && /[\u00c2-\u00f4][\u0080-\u00bf]/.test(ack.toString())) {
+  // An answer in 8859/15 must be writable in it (echoed text may hold characters it lacks), and must not
+  // read as UTF-8 too (mojibake such as "Ã©" in the original would make a lenient receiver, ours
+  // included, decode it as UTF-8): otherwise it is written in UTF-8.
+  if (charset === '8859/15' && options.charset === undefined && !cleanlyWritable(ack.toString(), charset)) {
     return buildAck(original, { ...options, charset: 'UNICODE UTF-8' });
   }
   return ack;
@@ -91,6 +92,29 @@ export function buildAck(original: Message | MessageHeader, options: AckOptions)
 function echoed(value: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\x00-\x08\x0b-\x1f\x7f]/.test(value) ? value.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '') : value;
+}
+
+/**
+ * A raw HD of the original (MSH-3…6) written back as it came, so that its components survive, but
+ * made valid in our message: no control characters, no field separator or segment terminator of ours
+ * (an original with other delimiters may carry them as data), and no escape sequence left open (an
+ * unmatched escape character is written as the escape of itself, `\E\`).
+ */
+function echoedRaw(value: string): string {
+  const v = echoed(value).replace(/[|\r\n]/g, '');
+  const escapes = v.split('\\').length - 1;
+  if (escapes % 2 === 0) return v;
+  const last = v.lastIndexOf('\\');
+  return `${v.slice(0, last)}\\E\\${v.slice(last + 1)}`;
+}
+
+function cleanlyWritable(text: string, charset: Charset): boolean {
+  try {
+    encodeText(text, charset);
+  } catch {
+    return false;
+  }
+  return !/[\u00c2-\u00f4][\u0080-\u00bf]/.test(text);
 }
 
 /** MSA-1 and MSA-2 of an acknowledgement, with its ERR segments read back. */

@@ -42,3 +42,27 @@ describe('acknowledgement builder', () => {
     assert.equal(parseMessage(ack.toBytes()).get('ERR-8'), 'state | refused ^ now');
   });
 });
+
+describe('an acknowledgement is valid ER7 whatever the original held (found by fuzzing)', () => {
+  const answerTo = (msh: string): ReturnType<typeof tryParseMessage> => {
+    const header = tryParseMessage(Buffer.from(`${msh}\rPID|||1\r`, 'latin1')).header!;
+    return tryParseMessage(buildAck(header, { code: 'AE', errors: [{ condition: '100', severity: 'E', message: 'refusé' }] }).toBytes());
+  };
+  it('writes an unmatched escape character of MSH-3..6 as \\E\\', () => {
+    const r = answerTo('MSH|^~\\&|RIS_CISIS_TLR|STRUCTURE_I\\AGERIE|TLR|PLAT|20260101||ORM^O01^ORM_O01|C1|P|2.5.1');
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.message!.get('MSH-5'), 'RIS_CISIS_TLR');
+    assert.equal(r.message!.get('MSH-6'), 'STRUCTURE_I\\AGERIE');
+  });
+  it('drops control characters of the original from what it echoes', () => {
+    const r = answerTo('MSH|^~\\&|RIS\u007f|FAC\u0001|TLR|PLAT|20260101||ORM^O\u001b01^ORM_O01|C\u00002|P|2.5.1');
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.message!.get('MSA-2'), 'C2');
+  });
+  it('answers in UTF-8 an 8859/15 message whose echoed text 8859/15 cannot write', () => {
+    const header = tryParseMessage(Buffer.from('MSH|^~\\&|RIS’|FAC|TLR|PLAT|20260101||ORM^O01^ORM_O01|C3|P|2.5.1|||||FRA|8859/15\rPID|||1\r', 'utf8')).header!;
+    const ack = buildAck(header, { code: 'AE' });
+    assert.equal(ack.get('MSH-18'), 'UNICODE UTF-8');
+    assert.deepEqual(tryParseMessage(ack.toBytes()).errors, []);
+  });
+});
