@@ -212,14 +212,14 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
     assert.equal(report.issues[0]?.line, 2);
   });
 
-  it('runs the IMG-CR-IMG rules on a 40-exam report in well under a second after warm-up', async () => {
+  // Its speed is measured by `npm run bench -- cda-validation`, not asserted here.
+  it('runs the IMG-CR-IMG rules on a 40-exam report without findings and reports their timing', async () => {
     const large = largeCrImgLevel3(40);
     const options = { ruleSets: ['CI-SIS_IMG-CR-IMG_2024.01'] as const, skipXsd: true };
-    const warm = await validateCda(large, options);
-    assert.deepEqual(warm.issues, []);
     const report = await validateCda(large, options);
-    const millis = report.timings['CI-SIS_IMG-CR-IMG_2024.01'] ?? Number.POSITIVE_INFINITY;
-    assert.ok(millis < 1000, `IMG-CR-IMG took ${millis} ms`);
+    assert.deepEqual(report.issues, []);
+    assert.deepEqual(report.ruleSets, ['CI-SIS_IMG-CR-IMG_2024.01']);
+    assert.ok(Number.isFinite(report.timings['CI-SIS_IMG-CR-IMG_2024.01']), 'the rule set reports its duration');
   });
 });
 
