@@ -64,39 +64,3 @@ export const SaxonJS: SaxonJsApi = require('saxon-js') as SaxonJsApi;
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
 export const CDATA_SECTION_NODE = 4;
-
-/** The SaxonJS release whose internals {@link shortenPerTransformWalks} was written against. */
-const WALK_SHORTENED_FOR = '2.7';
-
-/**
- * Spares SaxonJS 2.7 a walk of the whole compiled stylesheet at every transform.
- *
- * Why: to set up a transform, SaxonJS looks for the `package` and `glob` nodes of the SEF by visiting
- * every node of it (three times, through `node.C.forEach`), which costs more than running the rules on a
- * report: the structuration minimale's SEF has 240,000 nodes, about 0.3 s a report on two cores. Those
- * nodes only ever sit at the top of the tree (a SEF is one package; `glob` would be its child), so the walk
- * need not enter the components. This gives the child list of every top-level `co` (component) node an
- * own `forEach` that does nothing: the walk stops there, while everything else SaxonJS does with those
- * lists (indexing, `filter`, `for` loops) is unchanged. It is applied once the stylesheet has been primed
- * by a first transform (priming sets parent links through the same `forEach`), only for the SaxonJS release
- * it was checked against, and only when the SEF has that shape; the frozen verdicts of
- * `test/documents/cda-verdicts.test.ts` hold it to giving the same findings.
- *
- * @returns whether the walk was shortened
- */
-export function shortenPerTransformWalks(sef: unknown): boolean {
-  if (SaxonJS.getProcessorInfo().productVersion !== WALK_SHORTENED_FOR) return false;
-  const root = sef as { N?: unknown; PRIMED?: unknown; C?: unknown };
-  if (root.N !== 'package' || root.PRIMED !== true || !Array.isArray(root.C)) return false;
-  const children = root.C as { N?: unknown; C?: unknown }[];
-  // A package nested in the SEF, or a global context item declaration, must stay reachable by the walk.
-  if (children.some((child) => child.N === 'package' || child.N === 'glob')) return false;
-  for (const child of children) {
-    if (child.N === 'co' && Array.isArray(child.C) && !Object.prototype.hasOwnProperty.call(child.C, 'forEach')) {
-      Object.defineProperty(child.C, 'forEach', { value: skipWalk, enumerable: false, configurable: true, writable: true });
-    }
-  }
-  return true;
-}
-
-function skipWalk(): void {}

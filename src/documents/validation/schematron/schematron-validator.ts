@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CdaValidationError } from '../errors.js';
-import { SaxonJS, shortenPerTransformWalks } from '../saxon.js';
+import { SaxonJS } from '../saxon.js';
 import type { SaxonDomDocument } from '../saxon.js';
 import type { RawFinding } from './schematron-compiler.js';
 import { loadCompiledSchematron } from './sef-cache.js';
@@ -58,8 +58,6 @@ export class SchematronValidator {
    * document pool (by absolute URI), instead of being read and parsed again by `document()` at each run.
    */
   private readonly documentPool: Record<string, SaxonDomDocument>;
-  /** Whether {@link shortenPerTransformWalks} was tried on the SEF (after its first transform). */
-  private walksShortened = false;
 
   private constructor(artifact: CompiledSchematronArtifact, documentPool: Record<string, SaxonDomDocument>) {
     this.documentPool = documentPool;
@@ -96,7 +94,6 @@ export class SchematronValidator {
         },
         'sync',
       ).principalResult;
-      if (!this.walksShortened) this.walksShortened = shortenPerTransformWalks(this.sef) || this.walksShortened;
     } catch (cause) {
       throw new CdaValidationError(
         'TLR_ERR_SCHEMATRON_RUNTIME',
