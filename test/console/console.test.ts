@@ -444,8 +444,8 @@ describe('web console', { timeout: 120_000 }, () => {
     await page.locator('#tile-partner').waitFor();
     assert.equal(await page.locator('#tile-partner .tile-value').innerText(), 'Connecté');
     assert.equal(await page.locator('#tile-outbox .tile-value').innerText(), '0');
-    // The platform answered one message AE in an earlier test: an inbound error.
-    assert.equal(await page.locator('#tile-errors .tile-value').innerText(), '1');
+    // The platform answered one message AE and refused one AR 205 (a reused control id) in earlier tests.
+    assert.equal(await page.locator('#tile-errors .tile-value').innerText(), '2');
     assert.match(await page.locator('#metrics-table').innerText(), /ORM\^O01\s+AE\s+1/);
     // Sampling every 2 s, orders received between samples show as a rate of messages per minute.
     await page.locator('#h-interval').selectOption('2000');
