@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStore, backupSqliteDatabase, inspectSqliteDatabase, restoreSqliteDatabase } from '../../src/store/index.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite.js';
 
 describe('SQLite backup and restore: what is refused', () => {
   let dir: string;
@@ -20,7 +21,7 @@ describe('SQLite backup and restore: what is refused', () => {
   it('writes a single-file backup (no -wal) holding the schema versions of the source', async () => {
     const out = join(dir, 'one.db');
     const result = await backupSqliteDatabase(source, out);
-    assert.deepEqual(result.schemaVersions, [1, 2, 3, 4]);
+    assert.deepEqual(result.schemaVersions, SQLITE_MIGRATIONS.map((m) => m.version));
     assert.equal(new Database(out, { readonly: true }).pragma('journal_mode', { simple: true }), 'delete');
     assert.equal(existsSync(`${out}-wal`), false);
   });
