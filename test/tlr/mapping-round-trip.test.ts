@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseMessage } from '../../src/hl7/index.js';
 import {
   buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage,
-} from '../../src/tlr/build/index.js';
+} from '../../src/tlr/write/index.js';
 import { tlrMessageFromMessage } from '../../src/tlr/read/mapping.js';
 import * as f from './fixtures.js';
 

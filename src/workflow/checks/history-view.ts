@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Message, MessageHeader } from '../../hl7/index.js';
 import { Message as Hl7Message } from '../../hl7/index.js';
 import type { Patient } from '../../tlr/index.js';
-import { writePatient } from '../../tlr/build/patient-segments.js';
+import { writePatient } from '../../tlr/write/patient-segments.js';
 import type { OrderState } from '../order-state.js';
 
 /** The receiver's knowledge of the order a message refers to. */
