@@ -14,8 +14,8 @@ export function documentPatient(order: ImagingOrder, input: ImagingReportInput):
   const cx = (value: string, oid: string, type: string): Identifier => ({ value, assigningAuthority: { universalId: oid, universalIdType: 'ISO' }, type });
   return {
     identifiers: [
-      cx(input.patient.ins.value, input.patient.ins.oid, 'INS'),
-      ...(input.patient.localIds ?? []).map((l) => cx(l.extension ?? '', l.root, 'PI')),
+      cx(input.patient.ins!.value, input.patient.ins!.authorityOid, 'INS'),
+      ...(input.patient.identifiers ?? []).map((l) => cx(l.value, l.assigningAuthority?.universalId ?? '', 'PI')),
     ],
     birthName: p.birthName,
     ...(p.firstGivenName ? { firstGivenName: p.firstGivenName } : {}),
@@ -33,11 +33,11 @@ export function documentRequestFor(
   kind: 'initial' | 'replace' | 'delete', replaced?: { root: string; extension?: string },
 ): DocumentRequest {
   const author: HealthProfessional = {
-    idNat: input.radiologist.idNat, familyName: input.radiologist.familyName, givenName: input.radiologist.givenName ?? '',
+    idNat: input.radiologist.idNat, familyName: input.radiologist.familyName, givenName: input.radiologist.givenName,
     assigningAuthority: { universalId: PS_AUTHORITY, universalIdType: 'ISO' }, identifierType: 'IDNPS', nameType: 'D',
   };
   const custodian: Organisation = {
-    name: input.facility.name, identifier: input.facility.idNat, identifierType: 'IDNST', assigningAuthority: { universalId: STRUCTURE_AUTHORITY, universalIdType: 'ISO' },
+    name: input.facility.name, identifier: input.facility.identifier, identifierType: 'IDNST', assigningAuthority: { universalId: STRUCTURE_AUTHORITY, universalIdType: 'ISO' },
   };
   const base = {
     patient: documentPatient(order, input),
