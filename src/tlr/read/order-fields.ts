@@ -81,6 +81,22 @@ export function readOrganisation(rep: Composite | undefined, options: PartyReadO
   return org;
 }
 
+/**
+ * What flows 1 and 2 carry in ORC about the imaging facility's side of the request (the reading of
+ * `writeFacilityOrder`): ORC-12 responsible professional, ORC-11 remote radiologist, ORC-14
+ * call-back phone, ORC-21 imaging facility.
+ */
+export function readFacilityParties(orc: Segment | undefined): {
+  responsibleProfessional: HealthProfessional; remoteRadiologist: HealthProfessional | undefined; callbackPhone: string | undefined; imagingFacility: Organisation;
+} {
+  return {
+    responsibleProfessional: readProfessional(fieldOf(orc, 12)),
+    remoteRadiologist: readOptionalProfessional(orc, 11),
+    callbackPhone: readPhone(fieldOf(orc, 14)),
+    imagingFacility: readOrganisation(fieldOf(orc, 21)),
+  };
+}
+
 /** CE of ORC-16 → {@link Reason}; undefined when empty. */
 export function readReason(rep: Composite | undefined): Reason | undefined {
   if (!rep) return undefined;
