@@ -1,7 +1,6 @@
 import type { CodedValue } from './coded-value.js';
 import type { Address, Telecom } from './contact.js';
 import type { AssigningAuthority } from './identifiers.js';
-import { AUTHORITY } from '../vocabulary.js';
 
 /**
  * Identifier types of an organisation (ORC-21.7): FINESS of the legal entity (`FINEJ`) or of the
@@ -42,16 +41,4 @@ export interface Organisation {
   address?: Address;
   /** Documents only (CDA `telecom`). */
   telecom?: Telecom;
-}
-
-/**
- * The assigning authority the identifier type implies (`common.md` §4.4): the establishment's
- * FINESS for a unit (`UF`, `SVR`), the structure authority `ASIP-SANTE-ST&1.2.250.1.71.4.2.2&ISO`
- * for national identifiers. Undefined for a unit without its establishment FINESS.
- */
-export function impliedOrganisationAuthority(org: Pick<Organisation, 'identifierType' | 'establishmentFiness'>): AssigningAuthority | undefined {
-  if (org.identifierType === 'UF' || org.identifierType === 'SVR') {
-    return org.establishmentFiness === undefined || org.establishmentFiness.trim() === '' ? undefined : { namespaceId: org.establishmentFiness };
-  }
-  return AUTHORITY.structure;
 }

@@ -5,7 +5,7 @@ import type { Reason } from '../model/coded-value.js';
 import type { HealthProfessional } from '../model/health-professional.js';
 import type { AssigningAuthority, OidIdentifier } from '../model/identifiers.js';
 import type { Organisation, OrganisationIdentifierType } from '../model/organisation.js';
-import { impliedOrganisationAuthority } from '../model/organisation.js';
+import { impliedOrganisationAuthority } from '../organisation-authority.js';
 import { AUTHORITY } from '../vocabulary.js';
 import { compact, nonEmpty } from './compact.js';
 import { readAuthority } from './patient.js';
