@@ -98,7 +98,9 @@ export function organisation(name: string, o: Organisation, withPracticeSetting:
  * The content of an `assignedAuthor` / `assignedEntity`: id, specialty, address, telecoms, person,
  * organisation — in XSD order.
  */
-export function assignedProfessional(name: string, p: HealthProfessional, org: Organisation | undefined, orgWithPracticeSetting = true): XmlElement {
+export function assignedProfessional(
+  name: string, p: HealthProfessional, org: Organisation | undefined, orgWithPracticeSetting = true,
+): XmlElement {
   return el(
     name,
     {},

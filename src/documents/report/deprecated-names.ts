@@ -5,11 +5,11 @@
 import type { CodedValue, HealthProfessional, Organisation, Patient } from '../../tlr/index.js';
 import { INS_OID } from '../../tlr/index.js';
 
-/** @deprecated The Téléradiologie domain's `Patient` (`birthName`, `firstGivenName`, `birthplaceCode`, `ins.authorityOid`, `identifiers`). */
+/** @deprecated The Téléradiologie domain's `Patient` (`birthName`, `firstGivenName`, `birthplaceCode`, `identifiers`…). */
 export type ReportPatient = Patient;
 /** @deprecated The Téléradiologie domain's `HealthProfessional` (`prefix` for the title). */
 export type ReportHealthProfessional = HealthProfessional;
-/** @deprecated The Téléradiologie domain's `Organisation` (its national structure identifier is derived from `identifierType` and `identifier`). */
+/** @deprecated The Téléradiologie domain's `Organisation` (the CDA id derives from `identifierType` and `identifier`). */
 export type ReportOrganisation = Organisation;
 /** @deprecated The Téléradiologie domain's `CodedValue` (`display` for `displayName`). */
 export type CodedConcept = CodedValue;

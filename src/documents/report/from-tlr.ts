@@ -1,7 +1,7 @@
 import { INS_OID, dateTimeToDate } from '../../tlr/index.js';
 import type { CodedValue, HealthProfessional, Organisation, PostExamInfo } from '../../tlr/index.js';
 import { OID } from './cda-codes.js';
-import { structureIdNat } from './cda-elements.js';
+import { nationalIdentifierProblem } from './input-checks.js';
 import { ImagingReportError } from './errors.js';
 import type { InputProblem } from './errors.js';
 import { PROFESSIONAL_TITLES } from './input.js';
@@ -25,9 +25,8 @@ export interface PlatformReportContext {
 
 /** A unit code (`UF`, `SVR`) is no national structure identifier: the CDA needs FINESS or IDNST. */
 function checkNational(o: Organisation, path: string, problems: InputProblem[]): void {
-  if (structureIdNat(o) === undefined) {
-    problems.push({ path, message: `a ${o.identifierType} unit code is not a national structure identifier; the CDA needs FINESS or IDNST` });
-  }
+  const message = nationalIdentifierProblem(o);
+  if (message) problems.push({ path, message });
 }
 
 /** The professional with their title (XCN.6) kept only when CDA allows it (JDV_J246), and the directory's specialty. */
@@ -85,7 +84,8 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
     // The INS, its traits and the identifiers under an OID: what the CDA recordTarget carries.
     patient: {
       ins: { value: patient.ins.value, authorityOid: patient.ins.authorityOid },
-      identifiers: (patient.identifiers ?? []).filter((id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId),
+      identifiers: (patient.identifiers ?? [])
+        .filter((id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId),
       birthName: patient.birthName,
       birthGivenNames: patient.birthGivenNames ?? firstGiven,
       firstGivenName: firstGiven,

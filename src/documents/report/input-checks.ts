@@ -7,6 +7,12 @@ import { isDicomUid, isOid, isUid } from './identifiers.js';
 import { PROFESSIONAL_TITLES } from './input.js';
 import type { ImagingReportInput, InstanceIdentifier } from './input.js';
 
+/** Why an organisation cannot be named in the CDA (a unit code is no national structure identifier); undefined when it can. */
+export function nationalIdentifierProblem(o: Organisation): string | undefined {
+  if (structureIdNat(o) !== undefined) return undefined;
+  return `a ${o.identifierType} unit code is not a national structure identifier; the CDA needs FINESS or IDNST`;
+}
+
 /**
  * Checks an input before generation and lists every problem, so that the host fixes them all at
  * once. These are the constraints a CDA cannot be valid without (identifier shapes, INS traits,
@@ -54,9 +60,8 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   const organisation = (path: string, o: Organisation | undefined): void => {
     if (!o) return add(path, 'required');
     text(`${path}.identifier`, o.identifier);
-    if (o.identifier?.trim() && structureIdNat(o) === undefined) {
-      add(`${path}.identifierType`, `a ${o.identifierType} unit code is not a national structure identifier; the CDA needs FINESS or IDNST`);
-    }
+    const notNational = o.identifier?.trim() ? nationalIdentifierProblem(o) : undefined;
+    if (notNational) add(`${path}.identifierType`, notNational);
     text(`${path}.name`, o.name);
     coded(`${path}.practiceSetting`, o.practiceSetting, false);
     if (o.telecom) telecoms(`${path}.telecom`, [o.telecom]);

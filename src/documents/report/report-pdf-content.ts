@@ -54,7 +54,9 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
     ['Lieu de naissance', patient.birthplaceName ? `${patient.birthplaceName} (${birthplaceCode})` : birthplaceCode],
     [INS_LABEL[ins.authorityOid] ?? 'INS', ins.value],
   );
-  for (const id of patient.identifiers ?? []) patientRows.push(['Identifiant local', `${id.value} (${id.assigningAuthority?.universalId ?? ''})`]);
+  for (const id of patient.identifiers ?? []) {
+    patientRows.push(['Identifiant local', `${id.value} (${id.assigningAuthority?.universalId ?? ''})`]);
+  }
 
   const examRows: [string, string][] = [
     ['Acte', `${exam.actCode.display} (LOINC ${exam.actCode.code})`],

@@ -38,7 +38,9 @@ export function buildDocumentMessage(request: DocumentRequest): Message {
   return withTransportErrors(() => writeDocumentMessage(request, bytes, metadata, participants));
 }
 
-function writeDocumentMessage(request: DocumentRequest, bytes: Uint8Array, metadata: DocumentMetadata, participants: DocumentParticipants): Message {
+function writeDocumentMessage(
+  request: DocumentRequest, bytes: Uint8Array, metadata: DocumentMetadata, participants: DocumentParticipants,
+): Message {
   const action = actionOf(request.kind);
   const { document: doc, context } = request;
   const now = context.timestamp ?? new Date();
@@ -161,7 +163,9 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   if (!Number.isInteger(doc.version) || doc.version < 1) invalid('document.version', 'a positive integer is required');
   required(doc.author.idNat, 'document.author.idNat');
   const pid3 = pidIdentifiers(patient);
-  if (pid3.length === 0) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'at least one identifier is required (PID-3)');
+  if (pid3.length === 0) {
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'at least one identifier is required (PID-3)');
+  }
   pid3.forEach((id) => { required(id.value, `${id.path}.value`); required(id.oid, id.oidPath); });
   required(patient.birthName, 'patient.birthName');
   if (request.visit && ['E', 'I', 'O', 'R'].includes(request.visit.patientClass) && !request.visit.visitNumber) {
@@ -209,12 +213,20 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   }
 }
 
+/** One repetition of PID-3, with the paths of its value and authority OID in the request. */
+interface PidIdentifier {
+  value: string;
+  oid: string | undefined;
+  type: string | undefined;
+  path: string;
+  oidPath: string;
+}
+
 /** What PID-3 carries, in the order `writePatient` writes it: the INS (type `INS`), then the other identifiers. */
-function pidIdentifiers(patient: Patient): Array<{ value: string; oid: string | undefined; type: string | undefined; path: string; oidPath: string }> {
-  const ins = patient.ins
-    ? [{ value: patient.ins.value, oid: patient.ins.authorityOid, type: INS_IDENTIFIER_TYPE, path: 'patient.ins', oidPath: 'patient.ins.authorityOid' }]
-    : [];
-  return [...ins, ...(patient.identifiers ?? []).map((id, i) => ({
+function pidIdentifiers(patient: Patient): PidIdentifier[] {
+  const { ins } = patient;
+  const first = ins ? [{ value: ins.value, oid: ins.authorityOid, type: INS_IDENTIFIER_TYPE, path: 'patient.ins', oidPath: 'patient.ins.authorityOid' }] : [];
+  return [...first, ...(patient.identifiers ?? []).map((id, i) => ({
     value: id.value, oid: id.assigningAuthority?.universalId, type: id.type,
     path: `patient.identifiers[${i}]`, oidPath: `patient.identifiers[${i}].assigningAuthority.universalId`,
   }))];

@@ -9,10 +9,16 @@ import { TRANS_CDA_PROFILE } from './vocabulary.js';
  * A new message of the volet with its MSH, written by the Téléradiologie header writer with this
  * volet's version (2.6 for MDM and ZAM) and profile (`2.1^CISIS_CDA_HL7_V2`); `now` is MSH-7.
  */
-export function createDocumentMessage(context: DocumentMessageContext, messageType: readonly [string, string, string], version: string, now: Date): Message {
+export function createDocumentMessage(
+  context: DocumentMessageContext,
+  messageType: readonly [string, string, string],
+  version: string,
+  now: Date,
+): Message {
   const { timestamp: _given, ...routing } = context;
   return createBusinessMessage({ ...routing, timestamp: dateTimeFromDate(now) }, messageType, {
-    version, profile: [TRANS_CDA_PROFILE.entityIdentifier, TRANS_CDA_PROFILE.namespaceId],
+    version,
+    profile: [TRANS_CDA_PROFILE.entityIdentifier, TRANS_CDA_PROFILE.namespaceId],
   });
 }
 

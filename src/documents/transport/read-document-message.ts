@@ -7,7 +7,8 @@ import type { CdaHeader } from './cda-header.js';
 import { readDocumentId } from './document-id.js';
 import { withoutEmpty } from './er7-fields.js';
 import type {
-  DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentRequestKind, MailRecipient, Participant,
+  DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentRequestKind, MailRecipient,
+  Participant,
 } from './types.js';
 import type { DocumentMessageView } from './validation/message-view.js';
 import type { DocumentProfile, DocumentValidationReport } from './validation/profile.js';

@@ -1,4 +1,6 @@
-import type { CodedValue, HealthProfessional, MessageContextInput, Organisation, Patient, PlacerOrderNumber, Visit } from '../../tlr/index.js';
+import type {
+  CodedValue, HealthProfessional, MessageContextInput, Organisation, Patient, PlacerOrderNumber, Visit,
+} from '../../tlr/index.js';
 
 /**
  * Domain types of the "Transmission d'un document CDA-R2 en HL7v2" volet (trans-cda-r2): a CDA
@@ -115,7 +117,10 @@ export interface DocumentToTransmit {
   version: number;
   /** `ClinicalDocument/title`. */
   title: string;
-  /** `ClinicalDocument/code` → OBR-4, TXA-2, OBX-3 (JDV_J07; `18748-4` for an imaging report): code, display and HL7 coding system (`LN`, `TRE_A05`). */
+  /**
+   * `ClinicalDocument/code` → OBR-4, TXA-2, OBX-3 (JDV_J07; `18748-4` for an imaging report): code,
+   * display and HL7 coding system (`LN`, `TRE_A05`).
+   */
   type: CodedValue;
   /** `ClinicalDocument/effectiveTime` → TXA-4 (a Date, or HL7 TS text). */
   creationTime: Date | string;

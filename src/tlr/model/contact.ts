@@ -1,4 +1,7 @@
-/** Use of an address (HL7 v3 `@use`, as CDA writes it): `H` home, `HP` primary home, `HV` vacation home, `WP` work place, `TMP` temporary. */
+/**
+ * Use of an address (HL7 v3 `@use`, as CDA writes it): `H` home, `HP` primary home, `HV` vacation home,
+ * `WP` work place, `TMP` temporary.
+ */
 export type AddressUse = 'H' | 'HP' | 'HV' | 'WP' | 'TMP';
 
 /**

@@ -31,7 +31,9 @@ export interface PartyReadOptions {
 }
 
 const sameAuthority = (a: AssigningAuthority | undefined, b: AssigningAuthority | undefined): boolean =>
-  (a?.namespaceId ?? '') === (b?.namespaceId ?? '') && (a?.universalId ?? '') === (b?.universalId ?? '') && (a?.universalIdType ?? '') === (b?.universalIdType ?? '');
+  (a?.namespaceId ?? '') === (b?.namespaceId ?? '') &&
+  (a?.universalId ?? '') === (b?.universalId ?? '') &&
+  (a?.universalIdType ?? '') === (b?.universalIdType ?? '');
 
 /** XCN → {@link HealthProfessional}. */
 export function readProfessional(rep: Composite | undefined, options: PartyReadOptions = {}): HealthProfessional {
@@ -45,8 +47,9 @@ export function readProfessional(rep: Composite | undefined, options: PartyReadO
   if (rep && options.writtenAuthority) {
     let authority = readAuthority(rep, 9);
     // One official example writes the OID in XCN.9.1 with no universal id: it is the universal id.
-    if (authority?.namespaceId !== undefined && authority.universalId === undefined && matchesPattern('RE_OID', authority.namespaceId.trim())) {
-      authority = { universalId: authority.namespaceId.trim(), universalIdType: 'ISO' };
+    const namespace = authority?.namespaceId?.trim();
+    if (namespace !== undefined && authority?.universalId === undefined && matchesPattern('RE_OID', namespace)) {
+      authority = { universalId: namespace, universalIdType: 'ISO' };
     }
     if (!sameAuthority(authority, AUTHORITY.healthProfessional)) ps.assigningAuthority = authority ?? {};
     const nameType = rep.get(10).trim();
@@ -87,7 +90,10 @@ export function readOrganisation(rep: Composite | undefined, options: PartyReadO
  * call-back phone, ORC-21 imaging facility.
  */
 export function readFacilityParties(orc: Segment | undefined): {
-  responsibleProfessional: HealthProfessional; remoteRadiologist: HealthProfessional | undefined; callbackPhone: string | undefined; imagingFacility: Organisation;
+  responsibleProfessional: HealthProfessional;
+  remoteRadiologist: HealthProfessional | undefined;
+  callbackPhone: string | undefined;
+  imagingFacility: Organisation;
 } {
   return {
     responsibleProfessional: readProfessional(fieldOf(orc, 12)),

@@ -22,7 +22,9 @@ function optionalDateTime(text: string): string | undefined {
 /** HD read from the sub-components of one component (the universal id trimmed). */
 export function readAuthority(rep: Composite, component: number): AssigningAuthority | undefined {
   const [namespaceId = '', universalId = '', universalIdType = ''] = rep.subs(component);
-  return nonEmptyObject({ namespaceId: nonEmpty(namespaceId), universalId: nonEmpty(universalId.trim()), universalIdType: nonEmpty(universalIdType) });
+  return nonEmptyObject({
+    namespaceId: nonEmpty(namespaceId), universalId: nonEmpty(universalId.trim()), universalIdType: nonEmpty(universalIdType),
+  });
 }
 
 /** A CX identifier (value, authority, type, effective date). */

@@ -29,8 +29,11 @@ export interface ProfessionalComponentsOptions {
  * `ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO`), name type (default `D`), id type. TXA-22 and PRT-5 of
  * the document messages are the same XCN.
  */
-export function professionalComponents(ps: HealthProfessional, path: string, options: ProfessionalComponentsOptions = {}): ComponentInput[] {
-  const name = (value: string | undefined, at: string): string => (options.namesRequired === false ? optionalText(value) : requireText(value, at));
+export function professionalComponents(
+  ps: HealthProfessional, path: string, options: ProfessionalComponentsOptions = {},
+): ComponentInput[] {
+  const name = (value: string | undefined, at: string): string =>
+    (options.namesRequired === false ? optionalText(value) : requireText(value, at));
   return [requireText(ps.idNat, `${path}.idNat`), name(ps.familyName, `${path}.familyName`),
     name(ps.givenName, `${path}.givenName`), '', '', optionalText(ps.prefix), '', '',
     authorityComponents(ps.assigningAuthority ?? AUTHORITY.healthProfessional), ps.nameType ?? 'D', '', '',
@@ -83,7 +86,9 @@ export function setEnteringOrganisationType(orc: Segment, type: typeof ORGANISAT
  * Writes OBR-2 (= ORC-2, when there is a placer number) and OBR-4 (`common.md` §4.7: the business
  * procedure, coding system `TLR_OBR_PROCEDURE` unless another is given) and returns the OBR.
  */
-export function addObr(message: Message, placer: OidIdentifier | undefined, placerPath: string, procedure: { code: string; display?: string; codingSystem?: string }): Segment {
+export function addObr(
+  message: Message, placer: OidIdentifier | undefined, placerPath: string, procedure: { code: string; display?: string; codingSystem?: string },
+): Segment {
   const obr = message.addSegment('OBR');
   if (placer) obr.setComponents(2, oidIdentifierComponents(placer, placerPath));
   obr.setComponents(4, [procedure.code, optionalText(procedure.display), procedure.codingSystem ?? OBR_PROCEDURE.codingSystem]);
