@@ -119,7 +119,7 @@ function writeParticipants(msg: Message, p: DocumentParticipants): void {
     if (who.address) seg.setComponents(15, mailAddressComponents(who.address));
   };
   if (p.sender) prt(PARTICIPATION.sender, p.sender, 'participants.sender');
-  p.recipients.forEach((r, i) => prt(PARTICIPATION.recipient, r, `participants.recipients[${i}]`));
+  for (const [i, r] of p.recipients.entries()) prt(PARTICIPATION.recipient, r, `participants.recipients[${i}]`);
   if (p.replyTo) prt(PARTICIPATION.replyTo, { address: p.replyTo }, 'participants.replyTo');
 }
 
