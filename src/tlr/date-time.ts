@@ -1,4 +1,4 @@
-import { parisOffsetMinutes, readTS } from '../hl7/index.js';
+import { formatTS, parisOffsetMinutes, readTS } from '../hl7/index.js';
 import { TlrBuildError } from './errors.js';
 
 /**
@@ -55,11 +55,8 @@ export function fromHl7DateTime(ts: string): DateTime | undefined {
  * offset of Europe/Paris at that instant, as French systems write local time).
  */
 export function dateTimeFromDate(date: Date, offsetMinutes: number = parisOffsetMinutes(date)): DateTime {
-  const local = new Date(date.getTime() + offsetMinutes * 60_000);
-  const iso = local.toISOString().slice(0, 19);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${iso}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  // One formatter of instants for every layer: HL7 TS at second precision, read back as ISO text.
+  return fromHl7DateTime(formatTS(date, 'second', offsetMinutes))!;
 }
 
 /**

@@ -128,9 +128,9 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
       order: original.order!,
       document: {
         xml, id: original.document!.cda!.id!, setId: original.document!.cda!.setId!, version: original.document!.cda!.versionNumber ?? 1, title: original.document!.cda!.title ?? 'CR',
-        type: { code: '18748-4', displayName: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: new Date(), confidentiality: 'N', mimeType: 'text/xml',
-        author: original.participants.sender?.person ?? { id: remoteRadiologist.idNat, authorityOid: '1.2.250.1.71.4.2.1', identifierType: 'IDNPS' },
-        custodian: original.participants.sender?.organization ?? { name: 'X', identifier: '1300017985', identifierType: 'IDNST', authorityOid: '1.2.250.1.71.4.2.2' },
+        type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: new Date(), confidentiality: 'N', mimeType: 'text/xml',
+        author: original.participants.sender?.person ?? remoteRadiologist,
+        custodian: original.participants.sender?.organisation ?? { name: 'X', identifier: '1300017985', identifierType: 'IDNST' },
       },
       metadata: { sendToDmp: true },
       context: { sendingApplication: 'TLR_CISIS_TLR', sendingFacility: 'PLATEFORME_TLR', receivingApplication: 'RIS_CISIS_TLR', receivingFacility: 'STRUCTURE_IMAGERIE' },

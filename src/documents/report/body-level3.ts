@@ -1,7 +1,8 @@
 import { DEFAULT_SOP_CLASS, ENTRY, HISTORY_CODE, MODALITY_QUALIFIER, OBJECT_CATALOG, OID, SECONDARY_CAPTURE_SOP_CLASS, SECTION, TOPOGRAPHIC_MODIFIER } from './cda-codes.js';
 import { cd, cdaTime } from './cda-elements.js';
 import { derivedOid, newUuid } from './identifiers.js';
-import type { CodedConcept, ImagingReportInput } from './input.js';
+import type { CodedValue } from '../../tlr/index.js';
+import type { ImagingReportInput } from './input.js';
 import { paragraphs, splitLines } from './narrative.js';
 import { el } from './xml-tree.js';
 import type { XmlChild, XmlElement } from './xml-tree.js';
@@ -10,7 +11,7 @@ import type { XmlChild, XmlElement } from './xml-tree.js';
 export interface CatalogObject {
   seriesInstanceUid: string;
   sopInstanceUid: string;
-  sopClass: CodedConcept;
+  sopClass: CodedValue;
 }
 
 /**
@@ -23,7 +24,7 @@ export function catalogObject(input: ImagingReportInput): CatalogObject {
   return {
     seriesInstanceUid: exam.catalog?.seriesInstanceUid ?? derivedOid(`${exam.studyInstanceUid}/series`),
     sopInstanceUid: exam.catalog?.sopInstanceUid ?? derivedOid(`${exam.studyInstanceUid}/instance`),
-    sopClass: exam.catalog?.sopClass ?? { code: sop.uid, displayName: sop.name, codeSystem: OID.dicomUid, codeSystemName: 'DCMUID' },
+    sopClass: exam.catalog?.sopClass ?? { code: sop.uid, display: sop.name, codeSystem: OID.dicomUid, codeSystemName: 'DCMUID' },
   };
 }
 
@@ -88,7 +89,7 @@ function clinicalInformation(input: ImagingReportInput): XmlElement {
       ? el(
           'list',
           {},
-          contraIndications.map((ci, i) => el('item', {}, 'Contre-indication : ', el('content', { ID: `contre-indication-${i + 1}` }, ci.displayName))),
+          contraIndications.map((ci, i) => el('item', {}, 'Contre-indication : ', el('content', { ID: `contre-indication-${i + 1}` }, ci.display))),
         )
       : el('paragraph', {}, el('content', { ID: 'contre-indication-aucune' }, 'Aucune contre-indication signalée')),
   ];
@@ -127,7 +128,7 @@ function textOrUnknown(text: string | undefined): string {
 /** FR-DICOM-Acte-imagerie: the technique (entry FR-DICOM-Technique-imagerie) and the DICOM object catalogue. */
 function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefined): XmlElement {
   const { exam, content } = input;
-  const location = exam.anatomicalLocation as CodedConcept; // checked by the input checks for level 3
+  const location = exam.anatomicalLocation as CodedValue; // checked by the input checks for level 3
   const catalog = catalogObject(input);
   const text = [
     el(
@@ -140,9 +141,9 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
         el(
           'tr',
           {},
-          el('td', {}, el('content', { ID: 'acte-1' }, `[LOINC : ${exam.actCode.code}] ${exam.actCode.displayName}`), exam.ccamCode && [el('br'), `[CCAM : ${exam.ccamCode.code}] ${exam.ccamCode.displayName}`]),
-          el('td', {}, el('content', { ID: 'acte-1-modalite' }, exam.modality.displayName)),
-          el('td', {}, el('content', { ID: 'acte-1-localisation' }, location.displayName + (exam.laterality ? ` (${exam.laterality.displayName})` : ''))),
+          el('td', {}, el('content', { ID: 'acte-1' }, `[LOINC : ${exam.actCode.code}] ${exam.actCode.display}`), exam.ccamCode && [el('br'), `[CCAM : ${exam.ccamCode.code}] ${exam.ccamCode.display}`]),
+          el('td', {}, el('content', { ID: 'acte-1-modalite' }, exam.modality.display)),
+          el('td', {}, el('content', { ID: 'acte-1-localisation' }, location.display + (exam.laterality ? ` (${exam.laterality.display})` : ''))),
         ),
       ),
     ),
@@ -182,7 +183,7 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
           'tr',
           {},
           el('td', {}, exam.studyInstanceUid),
-          el('td', {}, el('content', { ID: 'catalogue-1-modalite' }, exam.modality.displayName)),
+          el('td', {}, el('content', { ID: 'catalogue-1-modalite' }, exam.modality.display)),
           el(
             'td',
             {},

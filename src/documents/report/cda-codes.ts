@@ -39,26 +39,26 @@ export const LEVEL3_TEMPLATE_IDS: readonly { root: string; extension?: string }[
 ];
 
 /** Document type: LOINC `18748-4` (JDV_J07_XdsTypeCode_CISIS). */
-export const DOCUMENT_TYPE = { code: '18748-4', displayName: "CR d'imagerie médicale", codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
+export const DOCUMENT_TYPE = { code: '18748-4', display: "CR d'imagerie médicale", codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
 
 export const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
 
 export const GENDER_DISPLAY = { F: 'Féminin', M: 'Masculin', UN: 'Inconnu' } as const;
 
 /** `qualifier/name` of a modality translation (DCM 121139). */
-export const MODALITY_QUALIFIER = { code: '121139', displayName: "Modalité d'imagerie", codeSystem: OID.dicomDcm, codeSystemName: 'DCM' } as const;
+export const MODALITY_QUALIFIER = { code: '121139', display: "Modalité d'imagerie", codeSystem: OID.dicomDcm, codeSystemName: 'DCM' } as const;
 
 /** `qualifier/name` of an anatomical region translation (LOINC 39111-0). */
-export const REGION_QUALIFIER = { code: '39111-0', displayName: 'localisation anatomique', codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
+export const REGION_QUALIFIER = { code: '39111-0', display: 'localisation anatomique', codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
 
 /** `qualifier/name` of a laterality on a technique `targetSiteCode` (SNOMED CT 106233006). */
-export const TOPOGRAPHIC_MODIFIER = { code: '106233006', displayName: 'modificateur topographique', codeSystem: OID.snomedCt, codeSystemName: 'SNOMED CT' } as const;
+export const TOPOGRAPHIC_MODIFIER = { code: '106233006', display: 'modificateur topographique', codeSystem: OID.snomedCt, codeSystemName: 'SNOMED CT' } as const;
 
 /** Default encounter type: ambulatory (JDV_J142). */
-export const DEFAULT_ENCOUNTER = { code: 'AMB', displayName: 'Ambulatoire (hors établissement)', codeSystem: OID.hl7ActCode } as const;
+export const DEFAULT_ENCOUNTER = { code: 'AMB', display: 'Ambulatoire (hors établissement)', codeSystem: OID.hl7ActCode } as const;
 
 /** Function of the facility's responsible physician as second author (JDV_J47). */
-export const ATTENDING_PHYSICIAN = { code: 'ATTPHYS', displayName: 'Référent - Responsable du patient dans la structure de soins', codeSystem: OID.hl7ParticipationFunction } as const;
+export const ATTENDING_PHYSICIAN = { code: 'ATTPHYS', display: 'Référent - Responsable du patient dans la structure de soins', codeSystem: OID.hl7ParticipationFunction } as const;
 
 /** Level-3 section and entry templates (standard template first, CI-SIS template second) and codes. */
 export const SECTION = {

@@ -1,10 +1,11 @@
-import { dateTimeToDate } from '../../tlr/index.js';
+import { INS_OID, dateTimeToDate } from '../../tlr/index.js';
 import type { CodedValue, HealthProfessional, Organisation, PostExamInfo } from '../../tlr/index.js';
 import { OID } from './cda-codes.js';
+import { nationalIdentifierProblem } from './input-checks.js';
 import { ImagingReportError } from './errors.js';
 import type { InputProblem } from './errors.js';
-import { INS_OIDS } from './input.js';
-import type { CodedConcept, ImagingReportInput, InsOid, ProfessionalTitle, ReportContent, ReportDocumentInfo, ReportHealthProfessional, ReportImagingFacility, ReportOrganisation } from './input.js';
+import { PROFESSIONAL_TITLES } from './input.js';
+import type { ImagingReportInput, ReportContent, ReportDocumentInfo, ReportImagingFacility } from './input.js';
 
 /**
  * What the platform adds to the flow-4 data (`PostExamInfo`) to write the report: its own identity,
@@ -13,36 +14,34 @@ import type { CodedConcept, ImagingReportInput, InsOid, ProfessionalTitle, Repor
 export interface PlatformReportContext {
   document: ReportDocumentInfo;
   /** The radiologist (ORC-12/OBR-16 of the order) with the specialty from the national directory. */
-  radiologist: { professional: HealthProfessional; specialty?: CodedConcept };
-  platform: { organisation: Organisation; practiceSetting?: CodedConcept };
+  radiologist: { professional: HealthProfessional; specialty?: CodedValue };
+  platform: { organisation: Organisation; practiceSetting?: CodedValue };
   /** The imaging facility (ORC-21 of the order) with its facility type (J02) and practice setting (J04). */
-  facility: { organisation: Organisation; facilityType: CodedConcept; practiceSetting: CodedConcept; name?: string };
+  facility: { organisation: Organisation; facilityType: CodedValue; practiceSetting: CodedValue; name?: string };
   /** Anatomical location of the technique (JDV_LocalisationAnatomique), for level 3. */
-  anatomicalLocation?: CodedConcept;
+  anatomicalLocation?: CodedValue;
   content: ReportContent;
 }
 
-const TITLES: readonly string[] = ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'];
-
-/** The national structure id CDA expects (`1.2.250.1.71.4.2.2`): `1` + FINESS, or the Struct_IdNat as is. */
-function structureIdNat(o: Organisation, path: string, problems: InputProblem[]): string {
-  if (o.identifierType === 'IDNST') return o.identifier;
-  if (o.identifierType === 'FINEJ' || o.identifierType === 'FINEG') return `1${o.identifier}`;
-  problems.push({ path, message: `a ${o.identifierType} unit code is not a national structure identifier; the CDA needs FINESS or IDNST` });
-  return o.identifier;
+/** A unit code (`UF`, `SVR`) is no national structure identifier: the CDA needs FINESS or IDNST. */
+function checkNational(o: Organisation, path: string, problems: InputProblem[]): void {
+  const message = nationalIdentifierProblem(o);
+  if (message) problems.push({ path, message });
 }
 
-function professional(p: HealthProfessional, specialty?: CodedConcept): ReportHealthProfessional {
-  const title = p.prefix?.toUpperCase();
-  const out: ReportHealthProfessional = { idNat: p.idNat, familyName: p.familyName, givenName: p.givenName };
-  if (title && TITLES.includes(title)) out.title = title as ProfessionalTitle;
+/** The professional with their title (XCN.6) kept only when CDA allows it (JDV_J246), and the directory's specialty. */
+function professional(p: HealthProfessional, specialty?: CodedValue): HealthProfessional {
+  const { prefix, ...rest } = p;
+  const title = prefix?.toUpperCase();
+  const out: HealthProfessional = { ...rest };
+  if (title && (PROFESSIONAL_TITLES as readonly string[]).includes(title)) out.prefix = title;
   if (specialty) out.specialty = specialty;
   return out;
 }
 
-function concept(value: CodedValue, codeSystem: string, codeSystemName: string): CodedConcept {
+function concept(value: CodedValue, codeSystem: string, codeSystemName: string): CodedValue {
   // The flows carry displays as optional text; CDA wants a displayName, so the code stands in for a missing one.
-  return { code: value.code, displayName: value.display ?? value.code, codeSystem, codeSystemName };
+  return { code: value.code, display: value.display ?? value.code, codeSystem, codeSystemName };
 }
 
 /**
@@ -57,7 +56,7 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
   const { patient } = postExam;
   const exam = postExam.exams[examIndex];
   if (!exam) throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `post-exam information has no exam #${examIndex}`);
-  const insOids: readonly string[] = Object.values(INS_OIDS);
+  const insOids: readonly string[] = Object.values(INS_OID);
   if (!patient.ins || !insOids.includes(patient.ins.authorityOid)) problems.push({ path: 'patient.ins', message: 'a qualified INS is required' });
   if (!patient.firstGivenName) problems.push({ path: 'patient.firstGivenName', message: 'required (INS trait)' });
   if (!patient.birthDate) problems.push({ path: 'patient.birthDate', message: 'required (INS trait)' });
@@ -65,16 +64,16 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
   const startedAt = dateTimeToDate(exam.performedAt);
   if (!startedAt) problems.push({ path: `exams[${examIndex}].performedAt`, message: 'not a date-time' });
   if (!exam.modality || exam.modality.codingSystem !== 'DCM') problems.push({ path: `exams[${examIndex}].modality`, message: 'a DICOM acquisition modality is required' });
-  const platformId = structureIdNat(context.platform.organisation, 'platform.organisation', problems);
-  const facilityId = structureIdNat(context.facility.organisation, 'facility.organisation', problems);
+  checkNational(context.platform.organisation, 'platform.organisation', problems);
+  checkNational(context.facility.organisation, 'facility.organisation', problems);
   if (problems.length > 0 || !patient.ins || !startedAt || !exam.modality) {
     throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `the post-exam information lacks ${problems.length} item(s) the report needs`, problems);
   }
 
-  const platform: ReportOrganisation = { idNat: platformId, name: context.platform.organisation.name };
+  const platform: Organisation = { ...context.platform.organisation };
   if (context.platform.practiceSetting) platform.practiceSetting = context.platform.practiceSetting;
   const facility: ReportImagingFacility = {
-    idNat: facilityId,
+    ...context.facility.organisation,
     name: context.facility.name ?? context.facility.organisation.name,
     facilityType: context.facility.facilityType,
     practiceSetting: context.facility.practiceSetting,
@@ -82,17 +81,17 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
   const firstGiven = patient.firstGivenName as string;
   const input: ImagingReportInput = {
     document: context.document,
+    // The INS, its traits and the identifiers under an OID: what the CDA recordTarget carries.
     patient: {
-      ins: { value: patient.ins.value, oid: patient.ins.authorityOid as InsOid },
-      localIds: (patient.identifiers ?? [])
-        .filter((id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId)
-        .map((id) => ({ root: id.assigningAuthority?.universalId as string, extension: id.value })),
-      birthFamilyName: patient.birthName,
+      ins: { value: patient.ins.value, authorityOid: patient.ins.authorityOid },
+      identifiers: (patient.identifiers ?? [])
+        .filter((id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId),
+      birthName: patient.birthName,
       birthGivenNames: patient.birthGivenNames ?? firstGiven,
-      firstBirthGivenName: firstGiven,
+      firstGivenName: firstGiven,
       sex: patient.sex === 'F' || patient.sex === 'M' ? patient.sex : 'U',
       birthDate: (patient.birthDate as string).slice(0, 10),
-      birthPlaceCode: patient.birthplaceCode as string,
+      birthplaceCode: patient.birthplaceCode as string,
     },
     radiologist: professional(context.radiologist.professional, context.radiologist.specialty),
     platform,
@@ -109,7 +108,7 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
     viewer: { partialUrl: exam.viewerUrl, imageRetentionDays: exam.imageRetentionDays },
     content: context.content,
   };
-  if (patient.usedName && patient.usedName !== patient.birthName) input.patient.usedFamilyName = patient.usedName;
+  if (patient.usedName && patient.usedName !== patient.birthName) input.patient.usedName = patient.usedName;
   if (patient.usedGivenName) input.patient.usedGivenName = patient.usedGivenName;
   if (context.anatomicalLocation) input.exam.anatomicalLocation = context.anatomicalLocation;
   return input;

@@ -1,6 +1,7 @@
 import { ATTENDING_PHYSICIAN, CONFIDENTIALITY_DISPLAY, DEFAULT_ENCOUNTER, DOCUMENT_TYPE, GENDER_DISPLAY, LEVEL1_TEMPLATE_IDS, LEVEL3_TEMPLATE_IDS, MODALITY_QUALIFIER, OID, REGION_QUALIFIER } from './cda-codes.js';
-import { addr, assignedProfessional, cd, cdaTime, ii, professionalId, professionalName, telecom } from './cda-elements.js';
-import type { ImagingReportInput, InstanceIdentifier, ReportHealthProfessional, ReportOrganisation } from './input.js';
+import type { HealthProfessional, Organisation } from '../../tlr/index.js';
+import { addr, assignedProfessional, cd, cdaTime, ii, professionalId, professionalName, structureId, telecom } from './cda-elements.js';
+import type { ImagingReportInput, InstanceIdentifier } from './input.js';
 import { el } from './xml-tree.js';
 import type { XmlChild } from './xml-tree.js';
 
@@ -15,7 +16,7 @@ export interface ResolvedVersion {
 
 /** The document title: the host's, or `CR d'imagerie médicale - <act>`. */
 export function documentTitle(input: ImagingReportInput): string {
-  return input.document.title ?? `${DOCUMENT_TYPE.displayName} - ${input.exam.actCode.displayName}`;
+  return input.document.title ?? `${DOCUMENT_TYPE.display} - ${input.exam.actCode.display}`;
 }
 
 /** `YYYY-MM-DD` or `YYYYMMDD` → `YYYYMMDD`. */
@@ -34,12 +35,14 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
   const confidentiality = doc.confidentiality ?? 'N';
   const templateIds = level === 1 ? LEVEL1_TEMPLATE_IDS : LEVEL3_TEMPLATE_IDS;
 
-  const legal: { professional: ReportHealthProfessional; organisation: ReportOrganisation } =
+  const legal: { professional: HealthProfessional; organisation: Organisation } =
     input.legalAuthenticator === 'facility-responsible-physician' && facility.responsiblePhysician
       ? { professional: facility.responsiblePhysician, organisation: facility }
       : { professional: radiologist, organisation: platform };
 
-  const gender = patient.sex === 'U' ? 'UN' : patient.sex;
+  // The input checks have run: the patient has the INS and its traits, the sex is F, M or U.
+  const ins = patient.ins!;
+  const gender = patient.sex === 'F' || patient.sex === 'M' ? patient.sex : 'UN';
 
   return [
     el('realmCode', { code: 'FR' }),
@@ -59,8 +62,8 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
       el(
         'patientRole',
         {},
-        el('id', { root: patient.ins.oid, extension: patient.ins.value }),
-        (patient.localIds ?? []).map((id) => ii('id', id)),
+        el('id', { root: ins.authorityOid, extension: ins.value }),
+        (patient.identifiers ?? []).map((id) => el('id', { root: id.assigningAuthority?.universalId, extension: id.value })),
         addr(patient.address),
         (patient.telecoms ?? []).map((t) => telecom(t)),
         el(
@@ -69,18 +72,18 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
           el(
             'name',
             {},
-            el('family', { qualifier: 'BR' }, patient.birthFamilyName),
+            el('family', { qualifier: 'BR' }, patient.birthName),
             el('given', {}, patient.birthGivenNames),
-            el('given', { qualifier: 'BR' }, patient.firstBirthGivenName),
-            patient.usedFamilyName && el('family', { qualifier: 'CL' }, patient.usedFamilyName),
+            el('given', { qualifier: 'BR' }, patient.firstGivenName),
+            patient.usedName && el('family', { qualifier: 'CL' }, patient.usedName),
             patient.usedGivenName && el('given', { qualifier: 'CL' }, patient.usedGivenName),
           ),
           el('administrativeGenderCode', { code: gender, displayName: GENDER_DISPLAY[gender], codeSystem: OID.hl7AdministrativeGender }),
-          el('birthTime', { value: compactDate(patient.birthDate) }),
+          el('birthTime', { value: compactDate(patient.birthDate ?? '') }),
           el(
             'birthplace',
             {},
-            el('place', {}, el('addr', {}, el('county', {}, patient.birthPlaceCode), patient.birthPlaceName && el('city', {}, patient.birthPlaceName))),
+            el('place', {}, el('addr', {}, el('county', {}, patient.birthplaceCode), patient.birthplaceName && el('city', {}, patient.birthplaceName))),
           ),
         ),
       ),
@@ -105,7 +108,7 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         el(
           'representedCustodianOrganization',
           {},
-          el('id', { root: OID.structure, extension: facility.idNat }),
+          structureId(facility),
           el('name', {}, facility.name),
           telecom(facility.telecom),
           addr(facility.address),
@@ -177,7 +180,7 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
           el(
             'healthCareFacility',
             {},
-            el('id', { root: OID.structure, extension: facility.idNat }),
+            structureId(facility),
             cd('code', facility.facilityType),
             el('location', {}, el('name', {}, facility.name), addr(facility.address)),
           ),

@@ -4,27 +4,22 @@ export { completeViewerUrl } from './drimbox-viewer-url.js';
 export { checkImagingReportInput } from './input-checks.js';
 export { ImagingReportError } from './errors.js';
 export type { ImagingReportErrorCode, InputProblem } from './errors.js';
-export { INS_OIDS } from './input.js';
+export { PROFESSIONAL_TITLES } from './input.js';
 export type {
-  CodedConcept,
-  Civility,
   ImagingReportInput,
-  InsOid,
   InstanceIdentifier,
-  OidIdentifier,
   PerformedExam,
-  PostalAddress,
   ProfessionalTitle,
   ReplacedReport,
   ReportContent,
   ReportDocumentInfo,
-  ReportHealthProfessional,
   ReportImagingFacility,
-  ReportOrganisation,
-  ReportPatient,
-  Telecom,
   ViewerAccess,
 } from './input.js';
+export { INS_OIDS } from './deprecated-names.js';
+export type {
+  Civility, CodedConcept, InsOid, OidIdentifier, PostalAddress, ReportHealthProfessional, ReportOrganisation, ReportPatient, Telecom,
+} from './deprecated-names.js';
 export { renderReportPdf } from './pdf/render-report-pdf.js';
 export type { ReportPdfContent } from './pdf/render-report-pdf.js';
 export { imagingReportInputFromPostExam } from './from-tlr.js';

@@ -1,8 +1,17 @@
+import type { CodedValue, HealthProfessional, Organisation, Telecom } from '../../tlr/index.js';
+import { INS_OID } from '../../tlr/index.js';
 import { OID } from './cda-codes.js';
+import { structureIdNat } from './cda-elements.js';
 import type { InputProblem } from './errors.js';
 import { isDicomUid, isOid, isUid } from './identifiers.js';
-import { INS_OIDS } from './input.js';
-import type { CodedConcept, ImagingReportInput, InstanceIdentifier, ReportHealthProfessional, ReportOrganisation, Telecom } from './input.js';
+import { PROFESSIONAL_TITLES } from './input.js';
+import type { ImagingReportInput, InstanceIdentifier } from './input.js';
+
+/** Why an organisation cannot be named in the CDA (a unit code is no national structure identifier); undefined when it can. */
+export function nationalIdentifierProblem(o: Organisation): string | undefined {
+  if (structureIdNat(o) !== undefined) return undefined;
+  return `a ${o.identifierType} unit code is not a national structure identifier; the CDA needs FINESS or IDNST`;
+}
 
 /**
  * Checks an input before generation and lists every problem, so that the host fixes them all at
@@ -23,13 +32,13 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     if (!isUid(id.root)) add(`${path}.root`, `"${id.root}" is not an OID or UUID`);
     if (id.extension !== undefined && id.extension.trim().length === 0) add(`${path}.extension`, 'must not be empty when present');
   };
-  const coded = (path: string, c: CodedConcept | undefined, required = true, codeSystem?: string): void => {
+  const coded = (path: string, c: CodedValue | undefined, required = true, codeSystem?: string): void => {
     if (!c) {
       if (required) add(path, 'required');
       return;
     }
     text(`${path}.code`, c.code);
-    text(`${path}.displayName`, c.displayName);
+    text(`${path}.display`, c.display);
     if (!isOid(c.codeSystem ?? '')) add(`${path}.codeSystem`, `"${c.codeSystem}" is not an OID`);
     else if (codeSystem && c.codeSystem !== codeSystem) add(`${path}.codeSystem`, `expected ${codeSystem}, got ${c.codeSystem}`);
   };
@@ -38,16 +47,21 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
       if (!/^(tel|fax|mailto|http|https|ftp|mllp):.+/.test(t.value)) add(`${path}[${i}].value`, 'must be a URL: tel:, fax:, mailto:, http(s):, ftp: or mllp:');
     });
   };
-  const professional = (path: string, p: ReportHealthProfessional | undefined): void => {
+  const professional = (path: string, p: HealthProfessional | undefined): void => {
     if (!p) return add(path, 'required');
     text(`${path}.idNat`, p.idNat);
     text(`${path}.familyName`, p.familyName);
+    if (p.prefix !== undefined && !(PROFESSIONAL_TITLES as readonly string[]).includes(p.prefix)) {
+      add(`${path}.prefix`, `must be a title of JDV_J246_Titre_CISIS (${PROFESSIONAL_TITLES.join(', ')})`);
+    }
     coded(`${path}.specialty`, p.specialty, false);
     telecoms(`${path}.telecoms`, p.telecoms);
   };
-  const organisation = (path: string, o: ReportOrganisation | undefined): void => {
+  const organisation = (path: string, o: Organisation | undefined): void => {
     if (!o) return add(path, 'required');
-    text(`${path}.idNat`, o.idNat);
+    text(`${path}.identifier`, o.identifier);
+    const notNational = o.identifier?.trim() ? nationalIdentifierProblem(o) : undefined;
+    if (notNational) add(`${path}.identifierType`, notNational);
     text(`${path}.name`, o.name);
     coded(`${path}.practiceSetting`, o.practiceSetting, false);
     if (o.telecom) telecoms(`${path}.telecom`, [o.telecom]);
@@ -67,21 +81,22 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   }
   if (doc.confidentiality !== undefined && !['N', 'R', 'V'].includes(doc.confidentiality)) add('document.confidentiality', 'must be N, R or V');
 
-  const insOids: readonly string[] = Object.values(INS_OIDS);
+  const insOids: readonly string[] = Object.values(INS_OID);
   if (!patient) add('patient', 'required');
   else {
-    if (!insOids.includes(patient.ins?.oid)) add('patient.ins.oid', `must be an INS OID (${insOids.join(', ')})`);
+    if (!insOids.includes(patient.ins?.authorityOid ?? '')) add('patient.ins.authorityOid', `must be an INS OID (${insOids.join(', ')})`);
     if (!/^[0-9][0-9AB0-9]{14}$/.test(patient.ins?.value ?? '')) add('patient.ins.value', 'must be a 15-character INS matricule');
-    (patient.localIds ?? []).forEach((id, i) => {
-      uid(`patient.localIds[${i}]`, id);
-      if (!id.extension) add(`patient.localIds[${i}].extension`, 'required (every patient id needs root and extension)');
+    (patient.identifiers ?? []).forEach((id, i) => {
+      const root = id.assigningAuthority?.universalId ?? '';
+      if (!isUid(root)) add(`patient.identifiers[${i}].assigningAuthority.universalId`, `"${root}" is not an OID or UUID`);
+      if (!id.value?.trim()) add(`patient.identifiers[${i}].value`, 'required (every patient id needs root and extension)');
     });
-    text('patient.birthFamilyName', patient.birthFamilyName);
+    text('patient.birthName', patient.birthName);
     text('patient.birthGivenNames', patient.birthGivenNames);
-    text('patient.firstBirthGivenName', patient.firstBirthGivenName);
-    if (!['F', 'M', 'U'].includes(patient.sex)) add('patient.sex', 'must be F, M or U');
+    text('patient.firstGivenName', patient.firstGivenName);
+    if (!['F', 'M', 'U'].includes(patient.sex ?? '')) add('patient.sex', 'must be F, M or U');
     if (!/^\d{4}-?\d{2}-?\d{2}$/.test(patient.birthDate ?? '')) add('patient.birthDate', 'must be YYYY-MM-DD or YYYYMMDD');
-    if (!/^[0-9][0-9AB][0-9]{3}$/.test(patient.birthPlaceCode ?? '')) add('patient.birthPlaceCode', 'must be a 5-character INSEE COG code');
+    if (!/^[0-9][0-9AB][0-9]{3}$/.test(patient.birthplaceCode ?? '')) add('patient.birthplaceCode', 'must be a 5-character INSEE COG code');
     telecoms('patient.telecoms', patient.telecoms);
   }
 

@@ -6,165 +6,59 @@
  * Sources of each field in the teleradiology flows: `docs/documents.md` (header mapping table).
  */
 
+import type { AccessionNumber, CodedValue, HealthProfessional, Organisation, Patient, PlacerOrderNumber } from '../../tlr/index.js';
+
 /** An instance identifier (HL7 v3 II): an OID (or UUID) `root` and an optional `extension`. */
 export interface InstanceIdentifier {
   root: string;
   extension?: string;
 }
 
-/** An identifier issued under an OID (order placer number, accession number): `root` = OID of the issuer. */
-export interface OidIdentifier {
-  /** The identifier itself (`@extension`). */
-  value: string;
-  /** OID of the issuing system or identifier space (`@root`). */
-  authorityOid: string;
-}
-
-/** A code with its code system, as CDA `code`/`translation` elements need it (displayName is mandatory in CI-SIS headers). */
-export interface CodedConcept {
-  code: string;
-  displayName: string;
-  /** OID of the code system. */
-  codeSystem: string;
-  /** Informative name of the code system (`LOINC`, `DCM`, `SNOMED CT`…). */
-  codeSystemName?: string;
-}
-
-/** A postal address, structured (every part optional). */
-export interface PostalAddress {
-  houseNumber?: string;
-  streetName?: string;
-  /** Extra line (building, staircase…). */
-  additionalLocator?: string;
-  postalCode?: string;
-  city?: string;
-  country?: string;
-  /** `H` home, `WP` work place… */
-  use?: 'H' | 'HP' | 'HV' | 'WP' | 'TMP';
-}
-
-/** A telecom address as a URL (`tel:0146000000`, `mailto:…`, `fax:…`). */
-export interface Telecom {
-  value: string;
-  use?: 'H' | 'HP' | 'HV' | 'WP' | 'DIR' | 'PUB' | 'EC' | 'MC' | 'PG';
-}
-
-/** OIDs under which an INS (*identifiant national de santé*) is issued. */
-export const INS_OIDS = {
-  /** INS-NIR (production). */
-  NIR: '1.2.250.1.213.1.4.8',
-  /** INS-NIA (production). */
-  NIA: '1.2.250.1.213.1.4.9',
-  /** INS-NIR of the test environment. */
-  NIR_TEST: '1.2.250.1.213.1.4.10',
-  /** INS-NIA of the test environment. */
-  NIA_TEST: '1.2.250.1.213.1.4.11',
-} as const;
-
-/** One of {@link INS_OIDS}. */
-export type InsOid = (typeof INS_OIDS)[keyof typeof INS_OIDS];
-
-/**
- * The patient, identified by a (qualified) INS with the identity traits the INS referential returns
- * (*traits INS*): birth family name, birth given names, first birth given name, sex, birth date and
- * birth place (INSEE COG code). The DMP only accepts a qualified INS.
- */
-export interface ReportPatient {
-  /** The INS: matricule (15 characters for a NIR) and the OID saying NIR/NIA, production/test. */
-  ins: { value: string; oid: InsOid };
-  /** Local identifiers, e.g. the IPP of the imaging facility (`root` = OID of the IPP domain). Each needs an extension. */
-  localIds?: InstanceIdentifier[];
-  /** Birth family name (*nom de naissance*), as on the INS. */
-  birthFamilyName: string;
-  /** All birth given names, space-separated (*liste des prénoms de naissance*). */
-  birthGivenNames: string;
-  /** First birth given name (*premier prénom de naissance*). */
-  firstBirthGivenName: string;
-  /** Used family name (*nom utilisé*), when different from the birth name. */
-  usedFamilyName?: string;
-  /** Used given name (*prénom utilisé*). */
-  usedGivenName?: string;
-  /** Administrative sex: `F`, `M`, `U` (unknown, CDA `UN`). */
-  sex: 'F' | 'M' | 'U';
-  /** Birth date `YYYY-MM-DD` (or `YYYYMMDD`). */
-  birthDate: string;
-  /** INSEE COG code of the birth place (`99xxx` for a country abroad). */
-  birthPlaceCode: string;
-  /** Birth place name, informative. */
-  birthPlaceName?: string;
-  address?: PostalAddress;
-  telecoms?: Telecom[];
-}
-
-/** Civility codes of JDV_J245_Civilite_CISIS, the only `prefix` values the CI-SIS header allows. */
-export type Civility = 'M' | 'MME';
-/** Title codes of JDV_J246_Titre_CISIS, the only `suffix` values allowed. */
+/** Title codes of JDV_J246_Titre_CISIS, the only `suffix` values allowed (a professional's `prefix`, XCN.6). */
 export type ProfessionalTitle = 'DR' | 'MC' | 'MG' | 'PC' | 'PG' | 'PR';
 
-/** A health professional (*professionnel de santé*) identified by their PS_IdNat. */
-export interface ReportHealthProfessional {
-  /** PS_IdNat: `8` + RPPS number (root `1.2.250.1.71.4.2.1`). */
-  idNat: string;
-  familyName: string;
-  /** Given name(s) — one `given` element (the CI-SIS header allows at most one). */
-  givenName?: string;
-  civility?: Civility;
-  title?: ProfessionalTitle;
-  /** Profession/specialty from JDV_J01_XdsAuthorSpecialty_CISIS, e.g. `G15_10/SM44` "Médecin - Radio-diagnostic (SM)". */
-  specialty?: CodedConcept;
-  address?: PostalAddress;
-  telecoms?: Telecom[];
-}
-
-/** A health organisation identified by its national structure identifier (root `1.2.250.1.71.4.2.2`). */
-export interface ReportOrganisation {
-  /** National structure identifier (`1` + FINESS, `3` + SIRET…). */
-  idNat: string;
-  name: string;
-  /** Practice setting from JDV_J04_XdsPracticeSettingCode_CISIS (e.g. `AMBULATOIRE`); becomes the XDS practiceSettingCode when the organisation performs the exam. */
-  practiceSetting?: CodedConcept;
-  address?: PostalAddress;
-  telecom?: Telecom;
-}
+/** The {@link ProfessionalTitle} values. */
+export const PROFESSIONAL_TITLES: readonly ProfessionalTitle[] = ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'];
 
 /**
  * The imaging facility (*structure d'imagerie*) where the patient was examined. It keeps the report
- * (custodian: the legally responsible entity) and publishes it to the DMP.
+ * (custodian: the legally responsible entity) and publishes it to the DMP. Its CDA id is its national
+ * structure identifier (root `1.2.250.1.71.4.2.2`): `1` + FINESS, or the Struct_IdNat (`IDNST`).
  */
-export interface ReportImagingFacility extends ReportOrganisation {
+export interface ReportImagingFacility extends Organisation {
   /** Healthcare facility type from JDV_J02_XdsHealthcareFacilityTypeCode_CISIS (`SA01`, `SA08`…): the XDS healthcareFacilityTypeCode. */
-  facilityType: CodedConcept;
+  facilityType: CodedValue;
   /** Practice setting (JDV_J04); required because the facility is the organisation of the serviceEvent performer. */
-  practiceSetting: CodedConcept;
+  practiceSetting: CodedValue;
   /**
    * The physician responsible for the facility (ANS teleradiology pattern: second author with
    * function `ATTPHYS`, and possibly the legal authenticator). Optional.
    */
-  responsiblePhysician?: ReportHealthProfessional;
+  responsiblePhysician?: HealthProfessional;
 }
 
 /** The performed exam (flow 4, *complément d'information post-examen*). */
 export interface PerformedExam {
   /** Accession number (IPC-1). */
-  accessionNumber: OidIdentifier;
+  accessionNumber: AccessionNumber;
   /** DICOM Study Instance UID (IPC-3). */
   studyInstanceUid: string;
   /** Imaging act, LOINC from JDV_CodeDocumentImagerie-CISIS (`1.2.250.1.213.1.1.5.687`), e.g. `24590-2`. */
-  actCode: CodedConcept;
+  actCode: CodedValue;
   /** Optional CCAM act code (code system `1.2.250.1.213.2.5`). */
-  ccamCode?: CodedConcept;
+  ccamCode?: CodedValue;
   /** Acquisition modality, DICOM code from JDV_ModaliteAcquisition-CISIS (`CT`, `MR`…; never `RM`). */
-  modality: CodedConcept;
+  modality: CodedValue;
   /** Anatomical region(s), SNOMED CT from JDV_RegionAnatomique-CISIS (`774007` tête et/ou cou…). */
-  regions?: CodedConcept[];
+  regions?: CodedValue[];
   /**
    * Anatomical location of the imaging technique, SNOMED CT from JDV_LocalisationAnatomique-CISIS
    * (`1.2.250.1.213.1.1.5.694`, e.g. `302548004` tête entière). Required for a level-3 report: the
    * FR-DICOM-Technique-imagerie entry has exactly one `targetSiteCode`.
    */
-  anatomicalLocation?: CodedConcept;
+  anatomicalLocation?: CodedValue;
   /** Laterality of the technique (JDV_LateraliteTechniqueImagerie-CISIS: `66459002` unilatéral, `51440002` bilatéral). */
-  laterality?: CodedConcept;
+  laterality?: CodedValue;
   /** Exam start (TQ1-7). */
   startedAt: Date;
   /** Exam end, when known. */
@@ -174,7 +68,7 @@ export interface PerformedExam {
    * generic series and one reference object per study; when the platform does not know them, identifiers
    * are derived from the Study Instance UID (see `docs/documents.md`).
    */
-  catalog?: { seriesInstanceUid?: string; sopInstanceUid?: string; sopClass?: CodedConcept };
+  catalog?: { seriesInstanceUid?: string; sopInstanceUid?: string; sopClass?: CodedValue };
 }
 
 /** The DRIMbox image viewer access (flow 4 `URL_PARTIELLE_VIEWER`, TQ1 retention). */
@@ -202,7 +96,7 @@ export interface ReportContent {
   /** Surgical history (*antécédents chirurgicaux*), optional. */
   surgicalHistory?: string;
   /** Contra-indications from JDV_Contre-indications-CISIS (`1.2.250.1.213.1.1.5.659`), optional. */
-  contraIndications?: CodedConcept[];
+  contraIndications?: CodedValue[];
   /** The signed report as a PDF, when the host renders it; otherwise the generator renders one from the text. */
   pdf?: Uint8Array;
 }
@@ -237,14 +131,26 @@ export interface ReportDocumentInfo {
   title?: string;
 }
 
-/** Everything needed to generate the imaging report. */
+/**
+ * Everything needed to generate the imaging report. The patient, the professionals and the
+ * organisations are those of the Téléradiologie domain model (`src/tlr/model`), with the traits only
+ * CDA carries (specialty, civility, practice setting, addresses, telecoms…), so that what the flows
+ * carry goes into the report as it is.
+ */
 export interface ImagingReportInput {
   document: ReportDocumentInfo;
-  patient: ReportPatient;
+  /**
+   * The patient, identified by a qualified INS with the traits the INS referential returns (*traits
+   * INS*): birth name, birth given names (`birthGivenNames`, space-separated) and the first of them
+   * (`firstGivenName`), sex (`F`, `M` or `U`, CDA `UN`), birth date (`YYYY-MM-DD` or `YYYYMMDD`) and
+   * birthplace INSEE COG code (`99xxx` abroad); the DMP only accepts a qualified INS. Its identifiers
+   * follow the INS as `recordTarget` ids: each needs an OID authority (`universalId`) and a value.
+   */
+  patient: Patient;
   /** The remote radiologist who wrote and signed the report: author, authenticator, serviceEvent performer. */
-  radiologist: ReportHealthProfessional;
+  radiologist: HealthProfessional;
   /** The teleradiology platform: organisation of the radiologist (author `representedOrganization`). */
-  platform: ReportOrganisation;
+  platform: Organisation;
   /** The imaging facility: custodian, healthcare facility, performer organisation. */
   facility: ReportImagingFacility;
   /**
@@ -253,12 +159,13 @@ export interface ImagingReportInput {
    */
   legalAuthenticator?: 'radiologist' | 'facility-responsible-physician';
   /** The prescriber of the exam (participant `REF`), when known. */
-  orderingProvider?: ReportHealthProfessional;
+  orderingProvider?: HealthProfessional;
   /** The imaging request: placer order number (ORC-2/OBR-2). */
-  order: { placerOrderNumber: OidIdentifier };
+  order: { placerOrderNumber: PlacerOrderNumber };
   exam: PerformedExam;
   /** Encounter type (JDV_J142, e.g. `AMB`, `EXTERNE`); default `AMB`. */
-  encounterCode?: CodedConcept;
+  encounterCode?: CodedValue;
   viewer?: ViewerAccess;
   content: ReportContent;
 }
+

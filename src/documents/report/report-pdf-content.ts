@@ -1,27 +1,29 @@
+import type { HealthProfessional, Organisation } from '../../tlr/index.js';
+import { INS_OID } from '../../tlr/index.js';
+import { structureIdNat } from './cda-elements.js';
 import { documentTitle } from './header.js';
 import type { ResolvedVersion } from './header.js';
-import { INS_OIDS } from './input.js';
-import type { ImagingReportInput, ReportHealthProfessional, ReportOrganisation } from './input.js';
+import type { ImagingReportInput } from './input.js';
 import type { ReportPdfContent } from './pdf/render-report-pdf.js';
 
 const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 
 const INS_LABEL: Readonly<Record<string, string>> = {
-  [INS_OIDS.NIR]: 'INS-NIR',
-  [INS_OIDS.NIA]: 'INS-NIA',
-  [INS_OIDS.NIR_TEST]: 'INS-NIR (test)',
-  [INS_OIDS.NIA_TEST]: 'INS-NIA (test)',
+  [INS_OID.nir]: 'INS-NIR',
+  [INS_OID.nia]: 'INS-NIA',
+  [INS_OID.nirTest]: 'INS-NIR (test)',
+  [INS_OID.nirDemo]: 'INS-NIA (test)',
 };
 
 const SEX_LABEL = { F: 'Féminin', M: 'Masculin', U: 'Inconnu' } as const;
 
-function personName(p: ReportHealthProfessional): string {
-  return [p.title === 'DR' ? 'Dr' : p.title === 'PR' ? 'Pr' : undefined, p.givenName, p.familyName].filter(Boolean).join(' ');
+function personName(p: HealthProfessional): string {
+  return [p.prefix === 'DR' ? 'Dr' : p.prefix === 'PR' ? 'Pr' : undefined, p.givenName, p.familyName].filter(Boolean).join(' ');
 }
 
-function organisationLine(o: ReportOrganisation): string {
+function organisationLine(o: Organisation): string {
   const a = o.address;
-  const address = a ? [a.houseNumber, a.streetName, a.additionalLocator, a.postalCode, a.city].filter(Boolean).join(' ') : '';
+  const address = a ? [a.houseNumber, a.street, a.otherDesignation, a.postalCode, a.city].filter(Boolean).join(' ') : '';
   return address ? `${o.name}, ${address}` : o.name;
 }
 
@@ -37,26 +39,31 @@ function birthDate(date: string): string {
  */
 export function reportPdfContent(input: ImagingReportInput, version: ResolvedVersion, viewerUrl: string | undefined): ReportPdfContent {
   const { patient, exam, facility, radiologist, platform, content } = input;
+  // The input checks have run: the patient has the INS and its traits, the sex is F, M or U.
+  const ins = patient.ins!;
+  const birthplaceCode = patient.birthplaceCode ?? '';
   const patientRows: [string, string][] = [
-    ['Nom de naissance', patient.birthFamilyName],
-    ['Prénoms de naissance', patient.birthGivenNames],
+    ['Nom de naissance', patient.birthName],
+    ['Prénoms de naissance', patient.birthGivenNames ?? ''],
   ];
-  if (patient.usedFamilyName) patientRows.push(['Nom utilisé', patient.usedFamilyName]);
+  if (patient.usedName) patientRows.push(['Nom utilisé', patient.usedName]);
   if (patient.usedGivenName) patientRows.push(['Prénom utilisé', patient.usedGivenName]);
   patientRows.push(
-    ['Sexe', SEX_LABEL[patient.sex]],
-    ['Date de naissance', birthDate(patient.birthDate)],
-    ['Lieu de naissance', patient.birthPlaceName ? `${patient.birthPlaceName} (${patient.birthPlaceCode})` : patient.birthPlaceCode],
-    [INS_LABEL[patient.ins.oid] ?? 'INS', patient.ins.value],
+    ['Sexe', SEX_LABEL[patient.sex === 'F' || patient.sex === 'M' ? patient.sex : 'U']],
+    ['Date de naissance', birthDate(patient.birthDate ?? '')],
+    ['Lieu de naissance', patient.birthplaceName ? `${patient.birthplaceName} (${birthplaceCode})` : birthplaceCode],
+    [INS_LABEL[ins.authorityOid] ?? 'INS', ins.value],
   );
-  for (const id of patient.localIds ?? []) patientRows.push(['Identifiant local', `${id.extension ?? ''} (${id.root})`]);
+  for (const id of patient.identifiers ?? []) {
+    patientRows.push(['Identifiant local', `${id.value} (${id.assigningAuthority?.universalId ?? ''})`]);
+  }
 
   const examRows: [string, string][] = [
-    ['Acte', `${exam.actCode.displayName} (LOINC ${exam.actCode.code})`],
+    ['Acte', `${exam.actCode.display} (LOINC ${exam.actCode.code})`],
   ];
-  if (exam.ccamCode) examRows.push(['Acte CCAM', `${exam.ccamCode.code} - ${exam.ccamCode.displayName}`]);
-  examRows.push(['Modalité', `${exam.modality.displayName} (${exam.modality.code})`]);
-  if (exam.regions?.length) examRows.push(['Région anatomique', exam.regions.map((r) => r.displayName).join(', ')]);
+  if (exam.ccamCode) examRows.push(['Acte CCAM', `${exam.ccamCode.code} - ${exam.ccamCode.display}`]);
+  examRows.push(['Modalité', `${exam.modality.display} (${exam.modality.code})`]);
+  if (exam.regions?.length) examRows.push(['Région anatomique', exam.regions.map((r) => r.display).join(', ')]);
   examRows.push(
     ["Date de l'examen", dateTimeFormat.format(exam.startedAt)],
     ['N° de demande', input.order.placerOrderNumber.value],
@@ -67,13 +74,13 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   const blocks: ReportPdfContent['blocks'] = [
     { heading: 'Patient', rows: patientRows },
     { heading: 'Examen', rows: examRows },
-    { heading: "Structure d'imagerie", rows: [['Établissement', organisationLine(facility)], ['Identifiant', facility.idNat]] },
+    { heading: "Structure d'imagerie", rows: [['Établissement', organisationLine(facility)], ['Identifiant', structureIdNat(facility) ?? facility.identifier]] },
     {
       heading: 'Radiologue',
       rows: [
         ['Radiologue', personName(radiologist)],
         ['Identifiant (RPPS)', radiologist.idNat],
-        ...(radiologist.specialty ? ([['Spécialité', radiologist.specialty.displayName]] as [string, string][]) : []),
+        ...(radiologist.specialty ? ([['Spécialité', radiologist.specialty.display ?? '']] as [string, string][]) : []),
         ['Plateforme de téléradiologie', organisationLine(platform)],
         ['Compte rendu signé le', dateTimeFormat.format(input.document.signedAt ?? input.document.effectiveTime)],
       ],
@@ -89,7 +96,7 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   if (content.medicalHistory || content.surgicalHistory) {
     sections.push({ heading: 'Antécédents', text: [content.medicalHistory, content.surgicalHistory].filter(Boolean).join('\n') });
   }
-  if (content.contraIndications?.length) sections.push({ heading: 'Contre-indications', text: content.contraIndications.map((c) => c.displayName).join('\n') });
+  if (content.contraIndications?.length) sections.push({ heading: 'Contre-indications', text: content.contraIndications.map((c) => c.display).join('\n') });
   sections.push({ heading: 'Technique', text: content.technique }, { heading: 'Résultats', text: content.findings });
   if (content.comparison) sections.push({ heading: 'Comparaison avec les examens antérieurs', text: content.comparison });
   sections.push({ heading: 'Conclusion', text: content.conclusion });
@@ -97,7 +104,7 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   return {
     title: documentTitle(input),
     author: personName(radiologist),
-    subject: `Compte rendu d'imagerie - ${exam.actCode.displayName}`,
+    subject: `Compte rendu d'imagerie - ${exam.actCode.display}`,
     createdAt: input.document.effectiveTime,
     blocks,
     sections,

@@ -1,15 +1,20 @@
-import { Message, formatTS, newControlId, readTS } from '../../hl7/index.js';
-import type { Segment } from '../../hl7/index.js';
+import { formatTS, readTS } from '../../hl7/index.js';
+import type { Message, Segment } from '../../hl7/index.js';
+import type { Patient } from '../../tlr/index.js';
+import { INS_IDENTIFIER_TYPE } from '../../tlr/index.js';
+import { addObr, addOrc, oidIdentifierComponents, organisationComponents, professionalComponents } from '../../tlr/write/order-segments.js';
+import { writePatient, writeVisit } from '../../tlr/write/patient-segments.js';
 import { encodeBase64 } from './base64.js';
 import { readCdaHeader } from './cda-header.js';
 import { documentIdComponents, formatDocumentId, isOid, sameDocumentId } from './document-id.js';
 import { DocumentTransportError } from './errors.js';
-import { identifierComponents, mailAddressComponents, organizationComponents, personComponents } from './er7-fields.js';
+import { mailAddressComponents } from './er7-fields.js';
+import { createDocumentMessage, withTransportErrors } from './message-header.js';
 import type { DocumentId, DocumentMetadata, DocumentParticipants, DocumentRequest, MailRecipient, Participant } from './types.js';
 import {
   DOCUMENT_DATA_SUBTYPE, DOCUMENT_ENCODING, DOCUMENT_TYPE_CODING_SYSTEMS, DOCUMENT_TYPE_OF_DATA, INS_OIDS, MAIL_BODY_DEFINITIONS,
   MDM_MESSAGE_STRUCTURE, MESSAGE_VERSION, METADATA_CODING_SYSTEM, METADATA_DEFINITIONS, NO_REPLY_COMMENT_TYPE, PARTICIPATION,
-  PARTICIPATION_CODING_SYSTEM, TRANS_CDA_PROFILE, TXA_COMPLETION_STATUS, TXA_CONTENT_PRESENTATION, YES_NO_CODING_SYSTEM, actionOf,
+  PARTICIPATION_CODING_SYSTEM, TXA_COMPLETION_STATUS, TXA_CONTENT_PRESENTATION, YES_NO_CODING_SYSTEM, actionOf,
 } from './vocabulary.js';
 
 /**
@@ -24,48 +29,42 @@ import {
  * built message always validates without errors.
  */
 export function buildDocumentMessage(request: DocumentRequest): Message {
-  const action = actionOf(request.kind);
-  const { document: doc, context } = request;
+  const doc = request.document;
   const bytes = typeof doc.xml === 'string' ? Buffer.from(doc.xml, 'utf8') : doc.xml;
   const metadata = completeMetadata(request.metadata);
   const participants = participantsOf(request);
   checkRequest(request, bytes, metadata, participants);
 
-  const msg = Message.create({ charset: context.charset ?? 'UNICODE UTF-8' });
+  return withTransportErrors(() => writeDocumentMessage(request, bytes, metadata, participants));
+}
+
+function writeDocumentMessage(
+  request: DocumentRequest, bytes: Uint8Array, metadata: DocumentMetadata, participants: DocumentParticipants,
+): Message {
+  const action = actionOf(request.kind);
+  const { document: doc, context } = request;
   const now = context.timestamp ?? new Date();
-  const msh = msg.msh;
-  msh.set(3, context.sendingApplication).set(4, context.sendingFacility);
-  msh.set(5, context.receivingApplication).set(6, context.receivingFacility);
-  msh.set(7, formatTS(now));
-  msh.setComponents(9, ['MDM', action.mdmEvent, MDM_MESSAGE_STRUCTURE]);
-  msh.set(10, context.controlId ?? newControlId());
-  msh.set(11, context.processingId ?? 'P');
-  msh.set(12, MESSAGE_VERSION.MDM);
-  msh.set(17, 'FRA');
-  msh.setComponents(21, [TRANS_CDA_PROFILE.entityIdentifier, TRANS_CDA_PROFILE.namespaceId]);
+  const msg = createDocumentMessage(context, ['MDM', action.mdmEvent, MDM_MESSAGE_STRUCTURE], MESSAGE_VERSION.MDM, now);
 
   msg.addSegment('EVN').set(2, formatTS(now)).set(6, timeText(doc.validationTime ?? doc.creationTime, 'document.validationTime'));
-  writePid(msg.addSegment('PID'), request);
-  writePv1(msg.addSegment('PV1'), request);
+  // PID and PV1 are the Téléradiologie volet's (PAM-FR): one writer for both volets.
+  writePatient(msg, request.patient, 'patient');
+  writeVisit(msg, request.visit ?? { patientClass: 'N' }, 'visit').set(1, '1');
 
-  const orc = msg.addSegment('ORC').set(1, action.orderControl);
-  const obr = msg.addSegment('OBR').set(1, '1');
-  const typeComponents = [doc.type.code, doc.type.displayName, doc.type.codingSystem];
-  obr.setComponents(4, typeComponents);
   const placer = request.order?.placerOrderNumber;
-  const placerComponents = placer ? [placer.value, '', placer.authorityOid, 'ISO'] : undefined;
-  if (placerComponents) {
-    orc.setComponents(2, placerComponents);
-    obr.setComponents(2, placerComponents);
-  }
+  addOrc(msg, action.orderControl, placer, 'order.placerOrderNumber');
+  addObr(msg, placer, 'order.placerOrderNumber', doc.type).set(1, '1');
+  const typeComponents = [doc.type.code, doc.type.display ?? '', doc.type.codingSystem ?? ''];
 
   const txa = msg.addSegment('TXA').set(1, '1').set(2, doc.type.code).set(3, TXA_CONTENT_PRESENTATION);
   txa.set(4, timeText(doc.creationTime, 'document.creationTime'));
   txa.setComponents(12, documentIdComponents(doc.id));
   if (request.kind === 'replace') txa.setComponents(13, documentIdComponents(request.replacedDocumentId));
-  if (placerComponents) txa.setComponents(14, placerComponents);
+  if (placer) txa.setComponents(14, oidIdentifierComponents(placer, 'order.placerOrderNumber'));
   txa.set(17, TXA_COMPLETION_STATUS);
-  txa.setComponents(22, personComponents(doc.legalAuthenticator ?? doc.author));
+  txa.setComponents(22, doc.legalAuthenticator
+    ? professionalComponents(doc.legalAuthenticator, 'document.legalAuthenticator', PERSON)
+    : professionalComponents(doc.author, 'document.author', PERSON));
 
   let setId = 0;
   const obx = (valueType: string, code: readonly string[], status: string): Segment =>
@@ -89,6 +88,9 @@ export function buildDocumentMessage(request: DocumentRequest): Message {
   return msg;
 }
 
+/** The XCN of TXA-22 and PRT-5: names may be absent (a patient recipient named by INS). */
+const PERSON = { namesRequired: false } as const;
+
 /** Every flag of the input, `false` when not given. */
 export function completeMetadata(input: DocumentRequest['metadata']): DocumentMetadata {
   const out: DocumentMetadata = {
@@ -102,40 +104,23 @@ export function completeMetadata(input: DocumentRequest['metadata']): DocumentMe
 
 function participantsOf(request: DocumentRequest): DocumentParticipants {
   const given = request.participants ?? {};
-  const sender: Participant = given.sender ?? { person: request.document.author, organization: request.document.custodian };
+  const sender: Participant = given.sender ?? { person: request.document.author, organisation: request.document.custodian };
   const out: DocumentParticipants = { sender, recipients: given.recipients ?? [] };
   if (given.replyTo) out.replyTo = given.replyTo;
   return out;
 }
 
-function writePid(pid: Segment, { patient }: DocumentRequest): void {
-  patient.identifiers.forEach((id, i) => pid.setComponents(`3[${i + 1}]`, identifierComponents(id)));
-  pid.setComponents(5, [patient.familyName, patient.givenName ?? '', patient.givenNames ?? '', '', '', '', 'L']);
-  if (patient.birthDate) pid.set(7, patient.birthDate);
-  if (patient.sex) pid.set(8, patient.sex);
-  if (patient.birthPlaceCode) pid.setComponents(11, ['', '', '', '', '', '', 'BDL', '', patient.birthPlaceCode]);
-  if (patient.accountNumber) pid.setComponents(18, identifierComponents(patient.accountNumber));
-  if (patient.identityReliability) pid.set(32, patient.identityReliability);
-}
-
-function writePv1(pv1: Segment, { visit }: DocumentRequest): void {
-  pv1.set(1, '1').set(2, visit?.patientClass ?? 'N');
-  if (visit?.visitNumber) pv1.setComponents(19, identifierComponents(visit.visitNumber));
-  if (visit?.admitTime) pv1.set(44, visit.admitTime);
-  if (visit?.dischargeTime) pv1.set(45, visit.dischargeTime);
-}
-
 function writeParticipants(msg: Message, p: DocumentParticipants): void {
-  const prt = (role: { code: string; text: string }, who: Participant): void => {
+  const prt = (role: { code: string; text: string }, who: Participant, path: string): void => {
     const seg = msg.addSegment('PRT').set(2, 'UC').setComponents(4, [role.code, role.text, PARTICIPATION_CODING_SYSTEM]);
-    if (who.person) seg.setComponents(5, personComponents(who.person));
-    if (who.organization) seg.setComponents(8, organizationComponents(who.organization));
+    if (who.person) seg.setComponents(5, professionalComponents(who.person, `${path}.person`, PERSON));
+    if (who.organisation) seg.setComponents(8, organisationComponents(who.organisation, `${path}.organisation`));
     if (who.deviceId) seg.setComponents(10, [who.deviceId]);
     if (who.address) seg.setComponents(15, mailAddressComponents(who.address));
   };
-  if (p.sender) prt(PARTICIPATION.sender, p.sender);
-  for (const r of p.recipients) prt(PARTICIPATION.recipient, r);
-  if (p.replyTo) prt(PARTICIPATION.replyTo, { address: p.replyTo });
+  if (p.sender) prt(PARTICIPATION.sender, p.sender, 'participants.sender');
+  for (const [i, r] of p.recipients.entries()) prt(PARTICIPATION.recipient, r, `participants.recipients[${i}]`);
+  if (p.replyTo) prt(PARTICIPATION.replyTo, { address: p.replyTo }, 'participants.replyTo');
 }
 
 function timeText(value: Date | string, path: string): string {
@@ -170,16 +155,19 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   checkDocumentId(doc.id, 'document.id');
   checkDocumentId(doc.setId, 'document.setId');
   required(doc.type.code, 'document.type.code');
-  required(doc.type.displayName, 'document.type.displayName');
-  if (!DOCUMENT_TYPE_CODING_SYSTEMS.includes(doc.type.codingSystem)) {
+  required(doc.type.display, 'document.type.display');
+  if (!DOCUMENT_TYPE_CODING_SYSTEMS.includes(doc.type.codingSystem ?? '')) {
     invalid('document.type.codingSystem', `"${doc.type.codingSystem}" is not one of ${DOCUMENT_TYPE_CODING_SYSTEMS.join(', ')}`);
   }
   if (doc.mimeType !== 'text/xml') invalid('document.mimeType', `a CDA document travels as text/xml, not "${String(doc.mimeType)}"`);
   if (!Number.isInteger(doc.version) || doc.version < 1) invalid('document.version', 'a positive integer is required');
-  required(doc.author.id, 'document.author.id');
-  if (patient.identifiers.length === 0) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'at least one identifier is required (PID-3)');
-  patient.identifiers.forEach((id, i) => { required(id.value, `patient.identifiers[${i}].value`); required(id.authorityOid, `patient.identifiers[${i}].authorityOid`); });
-  required(patient.familyName, 'patient.familyName');
+  required(doc.author.idNat, 'document.author.idNat');
+  const pid3 = pidIdentifiers(patient);
+  if (pid3.length === 0) {
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'at least one identifier is required (PID-3)');
+  }
+  pid3.forEach((id) => { required(id.value, `${id.path}.value`); required(id.oid, id.oidPath); });
+  required(patient.birthName, 'patient.birthName');
   if (request.visit && ['E', 'I', 'O', 'R'].includes(request.visit.patientClass) && !request.visit.visitNumber) {
     throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'visit.visitNumber', `PV1-19 is required when the patient class is ${request.visit.patientClass}`);
   }
@@ -193,11 +181,11 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
     invalid('metadata.sendToPatient', 'a document hidden from the patient (INVISIBLE_PATIENT) must not be mailed to the patient');
   }
   if (metadata.sendToDmp) {
-    if (!patient.identifiers.some((id) => id.type === 'INS' && INS_OIDS.includes(id.authorityOid))) {
+    if (!pid3.some((id) => id.type === INS_IDENTIFIER_TYPE && INS_OIDS.includes(id.oid ?? ''))) {
       throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'DMP publication requires the patient INS (type INS under an INS OID)');
     }
     const s = participants.sender;
-    if (!s || !(s.person || s.deviceId) || !s.organization) {
+    if (!s || !(s.person || s.deviceId) || !s.organisation) {
       throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'participants.sender', 'DMP publication requires the sender (PRT SB) with a person or device and an organisation');
     }
   }
@@ -219,8 +207,27 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   }
   const key = (root: string, ext: string | undefined): string => `${root}|${ext ?? ''}`;
   const cdaIds = new Set(cda.patientIds.map((i) => key(i.root, i.extension)));
-  const pidIds = new Set(patient.identifiers.map((i) => key(i.authorityOid, i.value)));
+  const pidIds = new Set(pid3.map((i) => key(i.oid ?? '', i.value)));
   if (cdaIds.size !== pidIds.size || [...pidIds].some((k) => !cdaIds.has(k))) {
     mismatch('patient.identifiers', 'PID-3 must carry exactly the identifiers of the CDA recordTarget/patientRole/id');
   }
+}
+
+/** One repetition of PID-3, with the paths of its value and authority OID in the request. */
+interface PidIdentifier {
+  value: string;
+  oid: string | undefined;
+  type: string | undefined;
+  path: string;
+  oidPath: string;
+}
+
+/** What PID-3 carries, in the order `writePatient` writes it: the INS (type `INS`), then the other identifiers. */
+function pidIdentifiers(patient: Patient): PidIdentifier[] {
+  const { ins } = patient;
+  const first = ins ? [{ value: ins.value, oid: ins.authorityOid, type: INS_IDENTIFIER_TYPE, path: 'patient.ins', oidPath: 'patient.ins.authorityOid' }] : [];
+  return [...first, ...(patient.identifiers ?? []).map((id, i) => ({
+    value: id.value, oid: id.assigningAuthority?.universalId, type: id.type,
+    path: `patient.identifiers[${i}]`, oidPath: `patient.identifiers[${i}].assigningAuthority.universalId`,
+  }))];
 }

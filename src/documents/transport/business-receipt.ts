@@ -1,12 +1,13 @@
 import type { Message } from '../../hl7/index.js';
-import { Message as Hl7Message, formatTS, newControlId, readTS } from '../../hl7/index.js';
+import { formatTS, readTS } from '../../hl7/index.js';
 import type { BusinessReceiptKind } from './business-receipt-vocabulary.js';
 import { RECEIPT_CODING_SYSTEM, ZAM_MESSAGE_STRUCTURE, receiptDefinition } from './business-receipt-vocabulary.js';
 import { DocumentTransportError } from './errors.js';
 import type { DocumentReadResult } from './read-document-message.js';
 import type { DocumentMessageContext } from './types.js';
 import { runDocumentValidation } from './validation/validate-document-message.js';
-import { MAIL_ADDRESS_TYPE, MESSAGE_VERSION, TRANS_CDA_PROFILE, YES_NO_CODING_SYSTEM } from './vocabulary.js';
+import { createDocumentMessage, withTransportErrors } from './message-header.js';
+import { MAIL_ADDRESS_TYPE, MESSAGE_VERSION, YES_NO_CODING_SYSTEM } from './vocabulary.js';
 
 /** Why a business receipt reports a failure (ERR-4 and ERR-5). */
 export interface BusinessReceiptError {
@@ -45,12 +46,7 @@ export function buildBusinessReceipt(receipt: BusinessReceipt, context: Document
   if (!receipt.success && !receipt.error) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'error', 'a failed receipt must say why (ERR)');
 
   const now = context.timestamp ?? new Date();
-  const msg = Hl7Message.create({ charset: context.charset ?? 'UNICODE UTF-8' });
-  const msh = msg.msh;
-  msh.set(3, context.sendingApplication).set(4, context.sendingFacility).set(5, context.receivingApplication).set(6, context.receivingFacility);
-  msh.set(7, formatTS(now)).setComponents(9, ['ZAM', def.event, ZAM_MESSAGE_STRUCTURE]);
-  msh.set(10, context.controlId ?? newControlId()).set(11, context.processingId ?? 'P').set(12, MESSAGE_VERSION.ZAM).set(17, 'FRA');
-  msh.setComponents(21, [TRANS_CDA_PROFILE.entityIdentifier, TRANS_CDA_PROFILE.namespaceId]);
+  const msg = withTransportErrors(() => createDocumentMessage(context, ['ZAM', def.event, ZAM_MESSAGE_STRUCTURE], MESSAGE_VERSION.ZAM, now));
 
   const eventTime = receipt.eventTime ?? now;
   if (typeof eventTime === 'string' && !readTS(eventTime)) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'eventTime', `"${eventTime}" is not an HL7 TS`);

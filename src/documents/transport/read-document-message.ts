@@ -1,11 +1,14 @@
 import type { Message, MessageHeader, Segment } from '../../hl7/index.js';
+import type { CodedValue, Patient, Visit } from '../../tlr/index.js';
+import { readOidIdentifier, readOrganisation, readProfessional } from '../../tlr/read/order-fields.js';
+import { readPatient, readVisit } from '../../tlr/read/patient.js';
 import { inspectBase64 } from './base64.js';
 import type { CdaHeader } from './cda-header.js';
 import { readDocumentId } from './document-id.js';
-import { readIdentifier, readOrganization, readPerson, withoutEmpty } from './er7-fields.js';
+import { withoutEmpty } from './er7-fields.js';
 import type {
-  CodedConcept, DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentPatient, DocumentRequestKind,
-  DocumentVisit, MailRecipient, Participant,
+  DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentRequestKind, MailRecipient,
+  Participant,
 } from './types.js';
 import type { DocumentMessageView } from './validation/message-view.js';
 import type { DocumentProfile, DocumentValidationReport } from './validation/profile.js';
@@ -18,8 +21,8 @@ export interface ReceivedDocument {
   bytes: Buffer | undefined;
   /** MIME type given by OBX-5.2/5.3 (`text/xml` for a CDA). */
   mimeType: string;
-  /** OBX-3: the document type. */
-  type: CodedConcept;
+  /** OBX-3: the document type (code, display, HL7 coding system). */
+  type: CodedValue;
   /** The document id: TXA-12 in MDM (read per the volet's population rule), else the CDA id. */
   id: DocumentId | undefined;
   /** The CDA header, when the bytes are a well-formed CDA. */
@@ -33,8 +36,8 @@ export interface ReceivedDocumentMessage {
   /** The request, from the MDM event (else ORC-1); undefined when neither says. */
   kind: DocumentRequestKind | undefined;
   header: MessageHeader;
-  patient: DocumentPatient;
-  visit: DocumentVisit | undefined;
+  patient: Patient;
+  visit: Visit | undefined;
   order: DocumentOrderReference | undefined;
   /** The first document (MDM carries exactly one). */
   document: ReceivedDocument | undefined;
@@ -75,20 +78,22 @@ function contentOf(view: DocumentMessageView): ReceivedDocumentMessage {
     return {
       bytes: d.base64.bytes,
       mimeType: `${d.ed.typeOfData.trim().toLowerCase()}/${d.ed.dataSubtype.trim().toLowerCase()}`,
-      type: { code: d.obx.get('3.1').trim(), displayName: d.obx.get('3.2').trim(), codingSystem: d.obx.get('3.3').trim() },
+      type: { code: d.obx.get('3.1').trim(), display: d.obx.get('3.2').trim(), codingSystem: d.obx.get('3.3').trim() },
       id: fromTxa ?? cda?.id,
       cda,
     };
   });
   const firstCda = documents[0]?.cda;
+  const pv1 = message.segment('PV1');
   const replaced = (txa ? readDocumentId(txa.field(13)) : undefined) ?? firstCda?.relatedDocuments.find((r) => r.typeCode === 'RPLC')?.id;
   return {
     profile: view.profile,
     structure: view.structure as DocumentMessageStructure,
     kind: view.action?.kind,
     header: message.header,
-    patient: patientOf(message.segment('PID')),
-    visit: visitOf(message.segment('PV1')),
+    // PID and PV1 are the Téléradiologie volet's (PAM-FR): one reader for both volets.
+    patient: readPatient(message.segment('PID')),
+    visit: pv1 ? readVisit(pv1) : undefined,
     order: orderOf(message),
     document: documents[0],
     documents,
@@ -99,41 +104,10 @@ function contentOf(view: DocumentMessageView): ReceivedDocumentMessage {
   };
 }
 
-function patientOf(pid: Segment | undefined): DocumentPatient {
-  if (!pid) return { identifiers: [], familyName: '' };
-  const birthPlace = pid.repetitions(11).find((r) => r.get(7).trim() === 'BDL')?.get(9).trim();
-  const account = readIdentifier(pid.field(18));
-  return {
-    ...withoutEmpty<Omit<DocumentPatient, 'identifiers' | 'familyName'>>({
-    givenName: pid.get('5.2'),
-    givenNames: pid.get('5.3'),
-    birthDate: pid.get(7).trim(),
-    sex: pid.get(8).trim(),
-    birthPlaceCode: birthPlace,
-    accountNumber: account,
-    identityReliability: pid.get(32).trim(),
-    }),
-    identifiers: pid.repetitions(3).flatMap((r) => { const id = readIdentifier(r); return id ? [id] : []; }),
-    familyName: pid.get('5.1'),
-  };
-}
-
-function visitOf(pv1: Segment | undefined): DocumentVisit | undefined {
-  if (!pv1) return undefined;
-  return {
-    ...withoutEmpty<Omit<DocumentVisit, 'patientClass'>>({
-    visitNumber: readIdentifier(pv1.field(19)),
-    admitTime: pv1.get(44).trim(),
-    dischargeTime: pv1.get(45).trim(),
-    }),
-    patientClass: pv1.get(2).trim(),
-  };
-}
-
 function orderOf(message: Message): DocumentOrderReference | undefined {
-  for (const path of ['ORC-2', 'OBR-2', 'TXA-14']) {
-    const value = message.get(`${path}.1`).trim();
-    if (value) return { placerOrderNumber: { value, authorityOid: message.get(`${path}.3`).trim() } };
+  for (const [segment, field] of [['ORC', 2], ['OBR', 2], ['TXA', 14]] as const) {
+    const placerOrderNumber = readOidIdentifier(message.segment(segment)?.field(field));
+    if (placerOrderNumber.value) return { placerOrderNumber };
   }
   return undefined;
 }
@@ -163,10 +137,13 @@ function metadataOf(view: DocumentMessageView): DocumentMetadata {
   return out;
 }
 
+/** The XCN and XON of a PRT, with the authority and name type they are written with (the volet names any). */
+const AS_WRITTEN = { writtenAuthority: true } as const;
+
 function participantOf(prt: Segment): Participant {
   return withoutEmpty<Participant>({
-    person: readPerson(prt.field(5)),
-    organization: readOrganization(prt.field(8)),
+    person: prt.get('5.1').trim() === '' ? undefined : readProfessional(prt.field(5), AS_WRITTEN),
+    organisation: prt.field(8).isEmpty ? undefined : readOrganisation(prt.field(8), AS_WRITTEN),
     deviceId: prt.get('10.1').trim(),
     address: prt.get('15.4').trim(),
   });

@@ -1,7 +1,14 @@
+import type {
+  CodedValue, HealthProfessional, MessageContextInput, Organisation, Patient, PlacerOrderNumber, Visit,
+} from '../../tlr/index.js';
+
 /**
  * Domain types of the "Transmission d'un document CDA-R2 en HL7v2" volet (trans-cda-r2): a CDA
  * document, what must happen to it (initial transmission, replacement, deletion), where it must go
  * (DMP, MSSanté) and who sends and receives it. Builders take these types; readers give them back.
+ * The patient, visit, professionals, organisations and codes are those of the Téléradiologie
+ * domain model (`src/tlr/model`): the document messages write and read them with the same writers
+ * and readers.
  */
 
 /** What the document creator (CREATEUR) asks the document manager (GESTIONNAIRE) to do. */
@@ -19,58 +26,17 @@ export interface DocumentId {
   extension?: string;
 }
 
-/** A coded value with its HL7 coding system mnemonic (`LN` for LOINC, `TRE_A05`…). */
-export interface CodedConcept {
-  code: string;
-  displayName: string;
-  /** HL7 v2 coding system (CE.3/CWE.3), e.g. `LN`. */
-  codingSystem: string;
-}
-
 /** CDA `confidentialityCode` (HL7 v3 Confidentiality, `2.16.840.1.113883.5.25`). */
 export type CdaConfidentiality = 'N' | 'R' | 'V';
 
 /**
- * A person taking part in the exchange (HL7 XCN): a health professional (`8` + RPPS under
- * `1.2.250.1.71.4.2.1`, type `IDNPS`) or, as an MSSanté recipient, the patient (INS under the INS
- * OID, type `INS`).
- */
-export interface Person {
-  id: string;
-  familyName?: string;
-  givenName?: string;
-  /** Assigning authority OID (XCN.9.2). */
-  authorityOid: string;
-  /** Assigning authority namespace (XCN.9.1), e.g. `ASIP-SANTE-PS`; optional. */
-  authorityNamespace?: string;
-  /** Identifier type (XCN.13, table 0203 Interop'Santé): `IDNPS`, `RPPS`, `INS`… */
-  identifierType: string;
-  /** Name type (XCN.10): `D` (display name) for professionals, `L` (legal) for the patient. */
-  nameType?: string;
-}
-
-/** Identifier types of an organisation (XON.7). */
-export type OrganizationIdentifierType = 'FINEJ' | 'FINEG' | 'IDNST' | 'UF' | 'SVR';
-
-/** An organisation (HL7 XON): a facility, a department, a functional unit. */
-export interface Organization {
-  name: string;
-  /** Organisation identifier (XON.10): FINESS, Struct_IdNat or local unit code. */
-  identifier: string;
-  identifierType: OrganizationIdentifierType;
-  /** Assigning authority OID (XON.6.2); `1.2.250.1.71.4.2.2` for national structure identifiers. */
-  authorityOid: string;
-  /** Assigning authority namespace (XON.6.1), e.g. `ASIP-SANTE-ST`; optional. */
-  authorityNamespace?: string;
-}
-
-/**
- * One participant of a PRT segment: a person, an organisation, an application mailbox, and for
- * MSSanté recipients and reply-to the e-mail address (PRT-15.4).
+ * One participant of a PRT segment: a person (PRT-5, XCN: a professional, or the patient as an
+ * MSSanté recipient), an organisation (PRT-8, XON), an application mailbox, and for MSSanté
+ * recipients and reply-to the e-mail address (PRT-15.4).
  */
 export interface Participant {
-  person?: Person;
-  organization?: Organization;
+  person?: HealthProfessional;
+  organisation?: Organisation;
   /** Device or application identifier (PRT-10.1), for a sender that is a system or an application mailbox. */
   deviceId?: string;
   /** MSSanté e-mail address (PRT-15.4). */
@@ -128,75 +94,16 @@ export interface DocumentMetadata {
 /** Metadata as given to the builder: every flag defaults to `false`. */
 export type DocumentMetadataInput = Partial<DocumentMetadata>;
 
-/** A patient identifier (PID-3 repetition, HL7 CX). */
-export interface PatientIdentifier {
-  value: string;
-  /** Assigning authority OID (CX.4.2), e.g. `1.2.250.1.213.1.4.8` for the INS-NIR. */
-  authorityOid: string;
-  /** Assigning authority namespace (CX.4.1), e.g. `ASIP-SANTE-INS-NIR`. */
-  authorityNamespace?: string;
-  /** CX.4.3; default `ISO`. */
-  authorityType?: string;
-  /** Identifier type (CX.5): `INS`, `PI`, `AN`, `VN`… */
-  type: string;
-  /** Effective date (CX.7), HL7 DT/TS text. */
-  effectiveDate?: string;
-}
-
-/** The patient, as PID carries it (IHE PAM France 2.11 and the CI-SIS INS annex). */
-export interface DocumentPatient {
-  /** PID-3: INS first when the identity is qualified, then local identifiers (IPP). Must equal the CDA `recordTarget` ids. */
-  identifiers: PatientIdentifier[];
-  /** PID-5.1: birth name. */
-  familyName: string;
-  /** PID-5.2: first given name. */
-  givenName?: string;
-  /** PID-5.3: list of birth given names. */
-  givenNames?: string;
-  /** PID-7: birth date (HL7 DT). */
-  birthDate?: string;
-  /** PID-8: administrative sex (table 0001). */
-  sex?: string;
-  /** PID-11 (type `BDL`), XAD.9: INSEE (COG) code of the birthplace. */
-  birthPlaceCode?: string;
-  /** PID-18: administrative file (account) number. */
-  accountNumber?: PatientIdentifier;
-  /** PID-32: identity reliability (`VALI` for a qualified INS). */
-  identityReliability?: string;
-}
-
-/** The visit, as PV1 carries it. */
-export interface DocumentVisit {
-  /** PV1-2 (table 0004): `E`, `I`, `O`, `R`, `N`… */
-  patientClass: string;
-  /** PV1-19: required when PV1-2 is `E`, `I`, `O` or `R`. */
-  visitNumber?: PatientIdentifier;
-  /** PV1-44 (HL7 TS). */
-  admitTime?: string;
-  /** PV1-45 (HL7 TS). */
-  dischargeTime?: string;
-}
-
 /** The order the document belongs to: the placer order number (ORC-2 = OBR-2 = TXA-14). */
 export interface DocumentOrderReference {
-  placerOrderNumber: { value: string; authorityOid: string };
+  placerOrderNumber: PlacerOrderNumber;
 }
 
-/** MSH addressing and processing fields. */
-export interface DocumentMessageContext {
-  sendingApplication: string;
-  sendingFacility: string;
-  receivingApplication: string;
-  receivingFacility: string;
-  /** MSH-10; default a new unique id. */
-  controlId?: string;
-  /** MSH-11; default `P`. */
-  processingId?: 'P' | 'T' | 'D';
-  /** MSH-18; default `UNICODE UTF-8`. */
-  charset?: 'UNICODE UTF-8' | '8859/15';
+/** MSH addressing and processing fields, as the Téléradiologie builders take them but for the time, given as an instant. */
+export type DocumentMessageContext = Omit<MessageContextInput, 'timestamp'> & {
   /** MSH-7 and EVN-2; default now. */
   timestamp?: Date;
-}
+};
 
 /** The CDA document to carry, with the header values the message repeats. */
 export interface DocumentToTransmit {
@@ -210,8 +117,11 @@ export interface DocumentToTransmit {
   version: number;
   /** `ClinicalDocument/title`. */
   title: string;
-  /** `ClinicalDocument/code` → OBR-4, TXA-2, OBX-3 (JDV_J07; `18748-4` for an imaging report). */
-  type: CodedConcept;
+  /**
+   * `ClinicalDocument/code` → OBR-4, TXA-2, OBX-3 (JDV_J07; `18748-4` for an imaging report): code,
+   * display and HL7 coding system (`LN`, `TRE_A05`).
+   */
+  type: CodedValue;
   /** `ClinicalDocument/effectiveTime` → TXA-4 (a Date, or HL7 TS text). */
   creationTime: Date | string;
   /** Time the document was validated → EVN-6; default `creationTime`. */
@@ -221,17 +131,18 @@ export interface DocumentToTransmit {
   /** MIME type of the document: a CDA travels as `text/xml` (OBX-5 `^text^XML^Base64^…`). */
   mimeType: 'text/xml';
   /** Author of the document: default SB sender person (PRT-5). */
-  author: Person;
+  author: HealthProfessional;
   /** Legal authenticator → TXA-22; default `author`. */
-  legalAuthenticator?: Person;
+  legalAuthenticator?: HealthProfessional;
   /** Organisation responsible for the document: default SB sender organisation (PRT-8). */
-  custodian: Organization;
+  custodian: Organisation;
 }
 
 interface DocumentRequestBase {
-  patient: DocumentPatient;
+  /** PID: the INS first, then the other identifiers, which must equal the CDA `recordTarget` ids. */
+  patient: Patient;
   /** PV1; PV1 is required in MDM: when absent, `PV1|1|N` (not applicable) is written. */
-  visit?: DocumentVisit;
+  visit?: Visit;
   order?: DocumentOrderReference;
   document: DocumentToTransmit;
   metadata: DocumentMetadataInput;

@@ -1,3 +1,4 @@
+import { INS_OID } from '../../tlr/index.js';
 import type { DocumentMetadata, DocumentRequestKind } from './types.js';
 
 /**
@@ -106,20 +107,8 @@ export const TXA_COMPLETION_STATUS = 'AU';
 /** OBR-4.3 / OBX-3.3 coding systems of a document type: LOINC or the CI-SIS complementary types. */
 export const DOCUMENT_TYPE_CODING_SYSTEMS: readonly string[] = ['LN', 'TRE_A05'];
 
-/** Assigning authorities of national identifiers. */
-export const OID = {
-  /** Health professionals (PS_IdNat, `8` + RPPS). */
-  professional: '1.2.250.1.71.4.2.1',
-  /** Structures (FINESS, Struct_IdNat). */
-  structure: '1.2.250.1.71.4.2.2',
-  insNir: '1.2.250.1.213.1.4.8',
-  insNia: '1.2.250.1.213.1.4.9',
-  insNirTest: '1.2.250.1.213.1.4.10',
-  insNiaTest: '1.2.250.1.213.1.4.11',
-} as const;
-
-/** Every INS assigning authority (production, test and demonstration). */
-export const INS_OIDS: readonly string[] = [OID.insNir, OID.insNia, OID.insNirTest, OID.insNiaTest];
+/** Every INS assigning authority (production, test and demonstration): the Téléradiologie volet's `INS_OID`. */
+export const INS_OIDS: readonly string[] = Object.values(INS_OID);
 
 /** CDA R2 namespace. */
 export const HL7_V3_NAMESPACE = 'urn:hl7-org:v3';

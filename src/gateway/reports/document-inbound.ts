@@ -93,7 +93,7 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
       const cda = doc.cda;
       const record: ReportRecord = {
         documentId: doc.id ?? cda?.id ?? { root: 'unknown' }, setId: cda?.setId ?? doc.id ?? { root: 'unknown' }, version: cda?.versionNumber ?? 1,
-        title: cda?.title ?? doc.type.displayName, status: 'current', messageId, at: new Date().toISOString(),
+        title: cda?.title ?? doc.type.display ?? '', status: 'current', messageId, at: new Date().toISOString(),
         // Level 1 carries the report as a PDF in nonXMLBody; level 3 has a structuredBody.
         ...(doc.bytes ? { level: doc.bytes.includes('<nonXMLBody') ? 1 as const : 3 as const } : {}),
       };

@@ -1,28 +1,29 @@
 import type { GeneratedImagingReport, ImagingReportInput } from '../../documents/report/index.js';
-import type { DocumentPatient, DocumentRequest, Organization, Person } from '../../documents/transport/index.js';
-import type { ImagingOrder } from '../../tlr/index.js';
+import type { DocumentRequest } from '../../documents/transport/index.js';
+import type { HealthProfessional, Identifier, ImagingOrder, Organisation, Patient } from '../../tlr/index.js';
 import type { GatewayConfig } from '../config.js';
 
 const PS_AUTHORITY = '1.2.250.1.71.4.2.1';
 const STRUCTURE_AUTHORITY = '1.2.250.1.71.4.2.2';
 /** LOINC of the imaging report document type (JDV_J07 / J66). */
-export const IMAGING_REPORT_TYPE = { code: '18748-4', displayName: "CR d'imagerie médicale", codingSystem: 'LN' };
+export const IMAGING_REPORT_TYPE = { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' };
 
 /** PID of the document message: the same identifiers as the CDA `recordTarget` (INS first, then local ids). */
-export function documentPatient(order: ImagingOrder, input: ImagingReportInput): DocumentPatient {
+export function documentPatient(order: ImagingOrder, input: ImagingReportInput): Patient {
   const p = order.patient;
+  const cx = (value: string, oid: string, type: string): Identifier => ({ value, assigningAuthority: { universalId: oid, universalIdType: 'ISO' }, type });
   return {
     identifiers: [
-      { value: input.patient.ins.value, authorityOid: input.patient.ins.oid, type: 'INS' },
-      ...(input.patient.localIds ?? []).map((l) => ({ value: l.extension ?? '', authorityOid: l.root, type: 'PI' })),
+      cx(input.patient.ins!.value, input.patient.ins!.authorityOid, 'INS'),
+      ...(input.patient.identifiers ?? []).map((l) => cx(l.value, l.assigningAuthority?.universalId ?? '', 'PI')),
     ],
-    familyName: p.birthName,
-    ...(p.firstGivenName ? { givenName: p.firstGivenName } : {}),
-    ...(p.birthGivenNames ? { givenNames: p.birthGivenNames } : {}),
-    ...(p.birthDate ? { birthDate: p.birthDate.replace(/-/g, '').slice(0, 8) } : {}),
+    birthName: p.birthName,
+    ...(p.firstGivenName ? { firstGivenName: p.firstGivenName } : {}),
+    ...(p.birthGivenNames ? { birthGivenNames: p.birthGivenNames } : {}),
+    ...(p.birthDate ? { birthDate: p.birthDate.slice(0, 10) } : {}),
     ...(p.sex ? { sex: p.sex } : {}),
-    ...(p.birthplaceCode ? { birthPlaceCode: p.birthplaceCode } : {}),
-    ...(p.identityStatus ? { identityReliability: p.identityStatus } : {}),
+    ...(p.birthplaceCode ? { birthplaceCode: p.birthplaceCode } : {}),
+    ...(p.identityStatus ? { identityStatus: p.identityStatus } : {}),
   };
 }
 
@@ -31,12 +32,12 @@ export function documentRequestFor(
   config: GatewayConfig, order: ImagingOrder, input: ImagingReportInput, generated: GeneratedImagingReport,
   kind: 'initial' | 'replace' | 'delete', replaced?: { root: string; extension?: string },
 ): DocumentRequest {
-  const author: Person = {
-    id: input.radiologist.idNat, familyName: input.radiologist.familyName, ...(input.radiologist.givenName ? { givenName: input.radiologist.givenName } : {}),
-    authorityOid: PS_AUTHORITY, identifierType: 'IDNPS', nameType: 'D',
+  const author: HealthProfessional = {
+    idNat: input.radiologist.idNat, familyName: input.radiologist.familyName, givenName: input.radiologist.givenName,
+    assigningAuthority: { universalId: PS_AUTHORITY, universalIdType: 'ISO' }, identifierType: 'IDNPS', nameType: 'D',
   };
-  const custodian: Organization = {
-    name: input.facility.name, identifier: input.facility.idNat, identifierType: 'IDNST', authorityOid: STRUCTURE_AUTHORITY,
+  const custodian: Organisation = {
+    name: input.facility.name, identifier: input.facility.identifier, identifierType: 'IDNST', assigningAuthority: { universalId: STRUCTURE_AUTHORITY, universalIdType: 'ISO' },
   };
   const base = {
     patient: documentPatient(order, input),

@@ -1,7 +1,6 @@
-import type { CodedConcept, ImagingReportInput, InsOid, ReportContent, ReportHealthProfessional } from '../../documents/report/index.js';
-import { INS_OIDS } from '../../documents/report/index.js';
-import type { HealthProfessional, Organisation, PerformedExam } from '../../tlr/index.js';
-import { dateTimeToDate } from '../../tlr/index.js';
+import type { ImagingReportInput, ReportContent } from '../../documents/report/index.js';
+import type { CodedValue, HealthProfessional, Organisation, PerformedExam } from '../../tlr/index.js';
+import { INS_OID, dateTimeToDate } from '../../tlr/index.js';
 import type { GatewayConfig } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { OrderData } from '../order-data.js';
@@ -11,11 +10,11 @@ const SNOMED = '2.16.840.1.113883.6.96';
 const DICOM = '1.2.840.10008.2.16.4';
 
 /** JDV_J01 specialty of a radiologist (`G15_10/SM44`, "Médecin - Radio-diagnostic (SM)"), the default author specialty. */
-export const RADIO_DIAGNOSTIC: CodedConcept = { code: 'G15_10/SM44', displayName: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
+export const RADIO_DIAGNOSTIC: CodedValue = { code: 'G15_10/SM44', display: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
 /** JDV_J02 facility type used when the request does not say (`SA01`, public health establishment). */
-export const DEFAULT_FACILITY_TYPE: CodedConcept = { code: 'SA01', displayName: 'Etablissement Public de santé', codeSystem: '1.2.250.1.71.4.2.4' };
+export const DEFAULT_FACILITY_TYPE: CodedValue = { code: 'SA01', display: 'Etablissement Public de santé', codeSystem: '1.2.250.1.71.4.2.4' };
 /** JDV_J04 practice setting used when the request does not say. */
-export const DEFAULT_PRACTICE_SETTING: CodedConcept = { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' };
+export const DEFAULT_PRACTICE_SETTING: CodedValue = { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' };
 
 /** What the host platform sends to write a report (`POST /api/orders/{placer}/reports`). */
 export interface ReportRequest {
@@ -41,10 +40,10 @@ export function structIdNat(o: Organisation): string {
   throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `Organisation ${o.name} has no national identifier (UF/SVR without establishment FINESS)`, 422);
 }
 
-function professional(p: HealthProfessional): ReportHealthProfessional {
+function professional(p: HealthProfessional): HealthProfessional {
   return {
-    idNat: p.idNat, familyName: p.familyName, givenName: p.givenName,
-    ...(p.prefix && ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'].includes(p.prefix) ? { title: p.prefix as 'DR' } : {}),
+    idNat: p.idNat, familyName: p.familyName, givenName: p.givenName, identifierType: p.identifierType,
+    ...(p.prefix && ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'].includes(p.prefix) ? { prefix: p.prefix } : {}),
     specialty: RADIO_DIAGNOSTIC,
   };
 }
@@ -74,7 +73,7 @@ export function reportInputFor(config: GatewayConfig, data: OrderData, request: 
   if (!p.ins) missing('the patient has no INS; a report for the DMP needs a qualified INS');
   if (!p.birthplaceCode) missing('the patient has no birthplace code (PID-11 BDL); the CDA header requires it');
   if (!p.birthDate) missing('the patient has no birth date');
-  if (!(Object.values(INS_OIDS) as string[]).includes(p.ins.authorityOid)) missing(`the INS OID ${p.ins.authorityOid} is not an INS OID`);
+  if (!(Object.values(INS_OID) as string[]).includes(p.ins.authorityOid)) missing(`the INS OID ${p.ins.authorityOid} is not an INS OID`);
   const modality = exam.modality ?? order.requestedModality;
   const regions = exam.anatomicalRegions ?? order.anatomicalRegions;
   const facility = order.imagingFacility;
@@ -82,36 +81,35 @@ export function reportInputFor(config: GatewayConfig, data: OrderData, request: 
   return {
     document: { effectiveTime: now, confidentiality: request.confidentiality ?? 'N' },
     patient: {
-      ins: { value: p.ins.value, oid: p.ins.authorityOid as InsOid },
-      localIds: (p.identifiers ?? []).filter((i) => i.assigningAuthority?.universalId && /^[0-2](\.\d+)+$/.test(i.assigningAuthority.universalId))
-        .map((i) => ({ root: i.assigningAuthority!.universalId!, extension: i.value })),
-      birthFamilyName: p.birthName,
+      ins: { value: p.ins.value, authorityOid: p.ins.authorityOid },
+      identifiers: (p.identifiers ?? []).filter((i) => i.assigningAuthority?.universalId && /^[0-2](\.\d+)+$/.test(i.assigningAuthority.universalId)),
+      birthName: p.birthName,
       birthGivenNames: p.birthGivenNames ?? p.firstGivenName ?? '',
-      firstBirthGivenName: p.firstGivenName ?? p.birthGivenNames?.split(' ')[0] ?? '',
-      ...(p.usedName ? { usedFamilyName: p.usedName } : {}),
+      firstGivenName: p.firstGivenName ?? p.birthGivenNames?.split(' ')[0] ?? '',
+      ...(p.usedName ? { usedName: p.usedName } : {}),
       ...(p.usedGivenName ? { usedGivenName: p.usedGivenName } : {}),
       sex: p.sex === 'F' || p.sex === 'M' ? p.sex : 'U',
       birthDate: p.birthDate.slice(0, 10),
-      birthPlaceCode: p.birthplaceCode,
-      ...(p.address ? { address: { ...(p.address.street ? { streetName: p.address.street } : {}), ...(p.address.postalCode ? { postalCode: p.address.postalCode } : {}), ...(p.address.city ? { city: p.address.city } : {}), use: 'H' as const } } : {}),
+      birthplaceCode: p.birthplaceCode,
+      ...(p.address ? { address: { ...(p.address.street ? { street: p.address.street } : {}), ...(p.address.postalCode ? { postalCode: p.address.postalCode } : {}), ...(p.address.city ? { city: p.address.city } : {}), use: 'H' as const } } : {}),
     },
     radiologist: professional(radiologist),
-    platform: { idNat: structIdNat(config.organisation as Organisation), name: config.organisation.name, practiceSetting: DEFAULT_PRACTICE_SETTING },
+    platform: { name: config.organisation.name, identifierType: 'IDNST', identifier: structIdNat(config.organisation as Organisation), practiceSetting: DEFAULT_PRACTICE_SETTING },
     facility: {
-      idNat: structIdNat(facility),
+      identifierType: 'IDNST', identifier: structIdNat(facility),
       name: facility.name,
-      facilityType: request.facilityType ? { ...request.facilityType, codeSystem: DEFAULT_FACILITY_TYPE.codeSystem } : DEFAULT_FACILITY_TYPE,
-      practiceSetting: request.practiceSetting ? { ...request.practiceSetting, codeSystem: DEFAULT_PRACTICE_SETTING.codeSystem } : DEFAULT_PRACTICE_SETTING,
+      facilityType: request.facilityType ? { code: request.facilityType.code, display: request.facilityType.displayName, codeSystem: DEFAULT_FACILITY_TYPE.codeSystem } : DEFAULT_FACILITY_TYPE,
+      practiceSetting: request.practiceSetting ? { code: request.practiceSetting.code, display: request.practiceSetting.displayName, codeSystem: DEFAULT_PRACTICE_SETTING.codeSystem } : DEFAULT_PRACTICE_SETTING,
     },
     ...(order.responsibleProfessional ? { orderingProvider: professional(order.responsibleProfessional) } : {}),
     order: { placerOrderNumber: order.placerOrderNumber },
     exam: {
       accessionNumber: exam.accessionNumber,
       studyInstanceUid: exam.studyInstanceUid,
-      actCode: { code: exam.procedure.code, displayName: exam.procedure.display ?? exam.procedure.code, codeSystem: LOINC, codeSystemName: 'LOINC' },
-      modality: { code: modality.code, displayName: modality.display ?? modality.code, codeSystem: DICOM, codeSystemName: 'DCM' },
-      regions: regions.map((r) => ({ code: r.region.code, displayName: r.region.display ?? r.region.code, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' })),
-      ...(request.anatomicalLocation ? { anatomicalLocation: { ...request.anatomicalLocation, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' } } : {}),
+      actCode: { code: exam.procedure.code, display: exam.procedure.display ?? exam.procedure.code, codeSystem: LOINC, codeSystemName: 'LOINC' },
+      modality: { code: modality.code, display: modality.display ?? modality.code, codeSystem: DICOM, codeSystemName: 'DCM' },
+      regions: regions.map((r) => ({ code: r.region.code, display: r.region.display ?? r.region.code, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' })),
+      ...(request.anatomicalLocation ? { anatomicalLocation: { code: request.anatomicalLocation.code, display: request.anatomicalLocation.displayName, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' } } : {}),
       startedAt,
     },
     viewer: { partialUrl: exam.viewerUrl, imageRetentionDays: exam.imageRetentionDays },

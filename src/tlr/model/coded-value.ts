@@ -1,8 +1,19 @@
-/** A code of a coding system fixed by the place it is used in (SNOMED CT region, LOINC act, ATC class…). */
+/**
+ * A coded value. In the Téléradiologie messages the place a value is used in fixes its coding
+ * system (SNOMED CT region, LOINC act, ATC class…), so only the code and its display travel;
+ * documents name the system where the place does not (HL7 v2 CE.3 of a document type, CDA
+ * `@codeSystem` of every code).
+ */
 export interface CodedValue {
   code: string;
-  /** Display text; informative only, never validated. */
+  /** Display text; informative only in the messages, never validated. CDA `@displayName`, which the CI-SIS header requires. */
   display?: string;
+  /** HL7 v2 coding system mnemonic (CE.3 / CWE.3: `LN`, `TRE_A05`, `DCM`…), where the place does not fix it. */
+  codingSystem?: string;
+  /** OID of the code system (CDA `@codeSystem`), where the place does not fix it. */
+  codeSystem?: string;
+  /** Informative name of the code system (CDA `@codeSystemName`: `LOINC`, `DCM`, `SNOMED CT`…). */
+  codeSystemName?: string;
 }
 
 /**

@@ -10,10 +10,8 @@ import type { Visit } from './visit.js';
 export type ModalityCodingSystem = 'DCM' | 'terminologie-cisis-fr';
 
 /** An imaging modality, requested (flow 1) or used (flow 4), with optional comments (NTE `MODALITE_IMAGERIE`). */
-export interface Modality {
-  code: string;
+export interface Modality extends CodedValue {
   codingSystem: ModalityCodingSystem;
-  display?: string;
   /** Comments on the modality, one NTE each. */
   notes?: string[];
 }

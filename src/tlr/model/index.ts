@@ -1,6 +1,7 @@
 export * from './acknowledgement.js';
 export * from './cancellation.js';
 export * from './coded-value.js';
+export * from './contact.js';
 export * from './decision.js';
 export * from './health-professional.js';
 export * from './identifiers.js';

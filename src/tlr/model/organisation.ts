@@ -1,3 +1,7 @@
+import type { CodedValue } from './coded-value.js';
+import type { Address, Telecom } from './contact.js';
+import type { AssigningAuthority } from './identifiers.js';
+
 /**
  * Identifier types of an organisation (ORC-21.7): FINESS of the legal entity (`FINEJ`) or of the
  * site (`FINEG`), national structure identifier (`IDNST`, Struct_IdNat), functional unit (`UF`) or
@@ -9,7 +13,8 @@ export const ORGANISATION_IDENTIFIER_TYPES: readonly OrganisationIdentifierType[
 
 /**
  * The imaging facility (*structure d'imagerie*) or the teleradiology platform that issues an order
- * segment (ORC-21, HL7 XON).
+ * segment (ORC-21, HL7 XON). Documents use the same organisation (PRT-8 of a document message, CDA
+ * custodian and represented organisations), with what only they carry.
  */
 export interface Organisation {
   name: string;
@@ -25,4 +30,15 @@ export interface Organisation {
    * `1.2.250.1.71.4.2.2` instead.
    */
   establishmentFiness?: string;
+  /**
+   * XON.6, when it is not the one the identifier type implies (above): the Téléradiologie volet
+   * fixes it, a document message writes the one it is given.
+   */
+  assigningAuthority?: AssigningAuthority;
+  /** Practice setting (JDV_J04_XdsPracticeSettingCode_CISIS, CDA `standardIndustryClassCode`); documents only. */
+  practiceSetting?: CodedValue;
+  /** Documents only (CDA `addr`). */
+  address?: Address;
+  /** Documents only (CDA `telecom`). */
+  telecom?: Telecom;
 }

@@ -1,4 +1,5 @@
 import type { DateTime } from '../date-time.js';
+import type { Address, Telecom } from './contact.js';
 import type { Identifier } from './identifiers.js';
 
 /**
@@ -17,17 +18,6 @@ export interface NationalHealthIdentifier {
 /** Administrative sex (HL7 table 0001). */
 export type AdministrativeSex = 'F' | 'M' | 'U' | 'O' | 'A' | 'N';
 
-/** A postal address (HL7 XAD, type `H` home). */
-export interface Address {
-  street?: string;
-  /** Second address line (XAD.2). */
-  otherDesignation?: string;
-  city?: string;
-  postalCode?: string;
-  /** ISO 3166 alpha-3 country code, e.g. `FRA`. */
-  country?: string;
-}
-
 /**
  * Identity reliability codes of PID-32 (HL7 table 0445, French extension, `common.md` §3.3).
  * `VALI` (validated identity) is required to share an INS.
@@ -42,12 +32,17 @@ export type IdentityReliabilityCode = (typeof IDENTITY_RELIABILITY_CODES)[number
 /**
  * The patient (*personne prise en charge*) as PID carries it, following IHE PAM France 2.11 and
  * the CI-SIS INS annex: the INS and its reference traits (birth name, given names, birth date,
- * sex, birthplace) plus the traits in use.
+ * sex, birthplace) plus the traits in use. The same patient is the `recordTarget` of a CDA
+ * document and the PID of a document message, which add the few traits only they carry.
  */
 export interface Patient {
   /** The INS, when the identity is qualified (first repetition of PID-3, type `INS`). */
   ins?: NationalHealthIdentifier;
-  /** Other identifiers (IPP…), further repetitions of PID-3. */
+  /**
+   * Other identifiers (IPP…), further repetitions of PID-3. An INS may also stand here as a plain
+   * CX (type `INS`), written with the authority it is given; readers put the first INS in `ins`.
+   * A CDA `recordTarget` takes those whose authority is an OID (`universalId`) as `id` elements.
+   */
   identifiers?: Identifier[];
   /** Birth name (*nom de naissance*), PID-5 repetition of type `L`, XPN.1. */
   birthName: string;
@@ -64,8 +59,12 @@ export interface Patient {
   sex?: AdministrativeSex;
   /** INSEE code of the birthplace (PID-11 repetition of type `BDL`, XAD.9). */
   birthplaceCode?: string;
+  /** Name of the birthplace, informative (CDA `birthplace/place/addr/city`); documents only. */
+  birthplaceName?: string;
   /** Home address (PID-11 repetition of type `H`). */
   address?: Address;
+  /** Telecom addresses (CDA `patientRole/telecom`); documents only. */
+  telecoms?: Telecom[];
   /** Administrative file number (*numéro de dossier administratif*, PID-18). */
   accountNumber?: Identifier;
   /** Identity reliability (PID-32), e.g. `VALI`; see {@link IDENTITY_RELIABILITY_CODES}. */

@@ -4,9 +4,7 @@ import type { CancellationMessage } from '../model/tlr-message.js';
 import { compact } from './compact.js';
 import { readContext } from './header.js';
 import { groupSegments } from './message-groups.js';
-import {
-  fieldOf, readDateTime, readOidIdentifier, readOptionalProfessional, readOrganisation, readPhone, readProfessional, readReason,
-} from './order-fields.js';
+import { fieldOf, readDateTime, readFacilityParties, readOidIdentifier, readReason } from './order-fields.js';
 import { readPatient, readVisit } from './patient.js';
 
 /** Maps a parsed flow-2 message to the domain, without validating it (first ORDER group). */
@@ -18,10 +16,7 @@ export function cancellationFromMessage(message: Message): CancellationMessage {
     patient: readPatient(groups.pid),
     visit: readVisit(groups.pv1),
     cancelledAt: readDateTime(orc, 9),
-    responsibleProfessional: readProfessional(fieldOf(orc, 12)),
-    remoteRadiologist: readOptionalProfessional(orc, 11),
-    callbackPhone: readPhone(fieldOf(orc, 14)),
-    imagingFacility: readOrganisation(fieldOf(orc, 21)),
+    ...readFacilityParties(orc),
     reason: readReason(fieldOf(orc, 16)),
   });
   return { kind: 'cancellation', context: readContext(message), cancellation };

@@ -6,7 +6,7 @@ import { compact, nonEmpty } from './compact.js';
 import { readContext } from './header.js';
 import { groupSegments } from './message-groups.js';
 import { observationsOf, quantity, readAnatomicalRegions, readModality, textValue, noteTexts } from './observations.js';
-import { fieldOf, readDateTime, readOidIdentifier, readOptionalProfessional, readOrganisation, readPhone, readProfessional } from './order-fields.js';
+import { fieldOf, readDateTime, readFacilityParties, readOidIdentifier } from './order-fields.js';
 import { readPatient, readVisit } from './patient.js';
 import { fieldText } from './text.js';
 
@@ -30,10 +30,7 @@ export function orderFromMessage(message: Message): OrderMessage {
     patient: readPatient(groups.pid),
     visit: readVisit(groups.pv1),
     requestedAt: readDateTime(orc, 9),
-    responsibleProfessional: readProfessional(fieldOf(orc, 12)),
-    remoteRadiologist: readOptionalProfessional(orc, 11),
-    callbackPhone: readPhone(fieldOf(orc, 14)),
-    imagingFacility: readOrganisation(fieldOf(orc, 21)),
+    ...readFacilityParties(orc),
     justification: obr ? fieldText(message, obr, 13) : '',
     purposeNotes: purposeNotes.length > 0 ? purposeNotes : undefined,
     requestedModality: readModality(message, obs, OBSERVATION.modality.code) ?? { code: '', codingSystem: '' as ModalityCodingSystem },

@@ -19,12 +19,24 @@ export function completeContext(input: MessageContextInput): MessageContext {
   };
 }
 
+/** The MSH values that differ between the volets: version (MSH-12) and message profile (MSH-21). */
+export interface MessageHeaderValues {
+  version: string;
+  profile: readonly [string, string];
+}
+
+/** The Téléradiologie volet's: HL7 `2.5.1`, profile `1.0^CISIS_TLR_HL7_V2`. */
+export const TLR_HEADER_VALUES: MessageHeaderValues = { version: HL7_VERSION, profile: [MESSAGE_PROFILE.version, MESSAGE_PROFILE.name] };
+
 /**
  * A new business message with its MSH (`common.md` §2): routing names, MSH-7, MSH-9 (all three
  * components), MSH-10, MSH-11, version `2.5.1`, country `FRA`, MSH-18 and the volet's profile
- * `1.0^CISIS_TLR_HL7_V2` in MSH-21.
+ * `1.0^CISIS_TLR_HL7_V2` in MSH-21. The document messages (MDM, ZAM) write the same MSH with their
+ * own version and profile.
  */
-export function createBusinessMessage(input: MessageContextInput, messageType: readonly [string, string, string]): Message {
+export function createBusinessMessage(
+  input: MessageContextInput, messageType: readonly [string, string, string], header: MessageHeaderValues = TLR_HEADER_VALUES,
+): Message {
   const ctx = completeContext(input);
   if (ctx.charset !== 'UNICODE UTF-8' && ctx.charset !== '8859/15') {
     throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', 'context.charset', `"${String(ctx.charset)}" is not allowed by the volet (UNICODE UTF-8 or 8859/15)`);
@@ -42,8 +54,8 @@ export function createBusinessMessage(input: MessageContextInput, messageType: r
   msh.setComponents(9, messageType);
   msh.set(10, requireText(ctx.controlId, 'context.controlId'));
   msh.set(11, ctx.processingId);
-  msh.set(12, HL7_VERSION);
+  msh.set(12, header.version);
   msh.set(17, COUNTRY_CODE);
-  msh.setComponents(21, [MESSAGE_PROFILE.version, MESSAGE_PROFILE.name]);
+  msh.setComponents(21, header.profile);
   return message;
 }

@@ -5,38 +5,54 @@ import type { HealthProfessional } from '../model/health-professional.js';
 import type { OidIdentifier } from '../model/identifiers.js';
 import type { Organisation } from '../model/organisation.js';
 import { ORGANISATION_IDENTIFIER_TYPES } from '../model/organisation.js';
+import { impliedOrganisationAuthority } from '../organisation-authority.js';
 import { AUTHORITY, OBR_PROCEDURE, ORGANISATION_TYPE } from '../vocabulary.js';
 import { optionalText, requireText } from './input-checks.js';
+import { authorityComponents } from './patient-segments.js';
 
 /** EI written `value^^oid^ISO`, the form the volet requires for the placer order number and the accession number (`common.md` §4.1). */
 export function oidIdentifierComponents(id: OidIdentifier, path: string): ComponentInput[] {
   return [requireText(id.value, `${path}.value`), '', requireText(id.authorityOid, `${path}.authorityOid`), 'ISO'];
 }
 
-/** XCN of a health professional (`common.md` §4.2): PS_IdNat, names, authority `ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO`, name type `D`, id type. */
-export function professionalComponents(ps: HealthProfessional, path: string): ComponentInput[] {
-  const a = AUTHORITY.healthProfessional;
-  return [requireText(ps.idNat, `${path}.idNat`), requireText(ps.familyName, `${path}.familyName`),
-    requireText(ps.givenName, `${path}.givenName`), '', '', optionalText(ps.prefix), '', '',
-    [a.namespaceId, a.universalId, a.universalIdType], 'D', '', '', requireText(ps.identifierType, `${path}.identifierType`)];
+/** What an XCN must carry besides the identifier and its type. */
+export interface ProfessionalComponentsOptions {
+  /**
+   * Family and given names required (default): the Téléradiologie volet identifies a professional
+   * by PS_IdNat and names. A document message's PRT-5 may name a patient recipient by INS alone.
+   */
+  namesRequired?: boolean;
 }
 
 /**
- * XON of the issuing organisation (`common.md` §4.4): name, assigning authority (the structure
- * authority `1.2.250.1.71.4.2.2` for national identifiers, the establishment's FINESS for a unit),
- * identifier type and identifier (XON.10).
+ * XCN of a health professional (`common.md` §4.2): PS_IdNat, names, title, authority (default
+ * `ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO`), name type (default `D`), id type. TXA-22 and PRT-5 of
+ * the document messages are the same XCN.
+ */
+export function professionalComponents(
+  ps: HealthProfessional, path: string, options: ProfessionalComponentsOptions = {},
+): ComponentInput[] {
+  const name = (value: string | undefined, at: string): string =>
+    (options.namesRequired === false ? optionalText(value) : requireText(value, at));
+  return [requireText(ps.idNat, `${path}.idNat`), name(ps.familyName, `${path}.familyName`),
+    name(ps.givenName, `${path}.givenName`), '', '', optionalText(ps.prefix), '', '',
+    authorityComponents(ps.assigningAuthority ?? AUTHORITY.healthProfessional), ps.nameType ?? 'D', '', '',
+    requireText(ps.identifierType, `${path}.identifierType`)];
+}
+
+/**
+ * XON of the issuing organisation (`common.md` §4.4): name, assigning authority (the one given, or
+ * the one the identifier type implies), identifier type and identifier (XON.10). PRT-8 of the
+ * document messages is the same XON.
  */
 export function organisationComponents(org: Organisation, path: string): ComponentInput[] {
   if (!ORGANISATION_IDENTIFIER_TYPES.includes(org.identifierType)) {
     throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', `${path}.identifierType`,
       `"${String(org.identifierType)}" is not one of ${ORGANISATION_IDENTIFIER_TYPES.join(', ')}`);
   }
-  const isUnit = org.identifierType === 'UF' || org.identifierType === 'SVR';
-  const s = AUTHORITY.structure;
-  const authority = isUnit
-    ? [requireText(org.establishmentFiness, `${path}.establishmentFiness`)]
-    : [s.namespaceId, s.universalId, s.universalIdType];
-  return [requireText(org.name, `${path}.name`), '', '', '', '', authority, org.identifierType, '', '',
+  const authority = org.assigningAuthority ?? impliedOrganisationAuthority(org);
+  if (!authority) requireText(org.establishmentFiness, `${path}.establishmentFiness`);
+  return [requireText(org.name, `${path}.name`), '', '', '', '', authorityComponents(authority), org.identifierType, '', '',
     requireText(org.identifier, `${path}.identifier`)];
 }
 
@@ -53,11 +69,11 @@ export function phoneComponents(phone: string, path: string): ComponentInput[] {
   return ['', 'PRN', 'PH', '', '', '', '', '', '', '', '', requireText(phone, path)];
 }
 
-/** Writes ORC-1/ORC-2 and returns the ORC; `placerPath` names the placer number in errors. */
-export function addOrc(message: Message, orderControl: string, placer: OidIdentifier, placerPath: string): Segment {
+/** Writes ORC-1 and ORC-2 (when there is a placer number) and returns the ORC; `placerPath` names the placer number in errors. */
+export function addOrc(message: Message, orderControl: string, placer: OidIdentifier | undefined, placerPath: string): Segment {
   const orc = message.addSegment('ORC');
   orc.set(1, orderControl);
-  orc.setComponents(2, oidIdentifierComponents(placer, placerPath));
+  if (placer) orc.setComponents(2, oidIdentifierComponents(placer, placerPath));
   return orc;
 }
 
@@ -66,11 +82,16 @@ export function setEnteringOrganisationType(orc: Segment, type: typeof ORGANISAT
   orc.setComponents(17, [type, '', ORGANISATION_TYPE.codingSystem]);
 }
 
-/** Writes OBR-2 (= ORC-2) and OBR-4 (`common.md` §4.7) and returns the OBR. */
-export function addObr(message: Message, placer: OidIdentifier, placerPath: string, procedure: { code: string; display: string }): Segment {
+/**
+ * Writes OBR-2 (= ORC-2, when there is a placer number) and OBR-4 (`common.md` §4.7: the business
+ * procedure, coding system `TLR_OBR_PROCEDURE` unless another is given) and returns the OBR.
+ */
+export function addObr(
+  message: Message, placer: OidIdentifier | undefined, placerPath: string, procedure: { code: string; display?: string; codingSystem?: string },
+): Segment {
   const obr = message.addSegment('OBR');
-  obr.setComponents(2, oidIdentifierComponents(placer, placerPath));
-  obr.setComponents(4, [procedure.code, procedure.display, OBR_PROCEDURE.codingSystem]);
+  if (placer) obr.setComponents(2, oidIdentifierComponents(placer, placerPath));
+  obr.setComponents(4, [procedure.code, optionalText(procedure.display), procedure.codingSystem ?? OBR_PROCEDURE.codingSystem]);
   return obr;
 }
 

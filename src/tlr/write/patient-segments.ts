@@ -1,4 +1,4 @@
-import type { ComponentInput, Message } from '../../hl7/index.js';
+import type { ComponentInput, Message, Segment } from '../../hl7/index.js';
 import { TlrBuildError } from '../errors.js';
 import type { AssigningAuthority, Identifier } from '../model/identifiers.js';
 import type { Patient } from '../model/patient.js';
@@ -6,13 +6,14 @@ import type { Visit } from '../model/visit.js';
 import { INS_IDENTIFIER_TYPE, INS_OID } from '../vocabulary.js';
 import { optionalDateTime, optionalText, requireDateTime, requireText } from './input-checks.js';
 
-function authority(a: AssigningAuthority | undefined): string[] {
+/** HD sub-components of an assigning authority (CX.4, XCN.9, XON.6): namespace, universal id and its type. */
+export function authorityComponents(a: AssigningAuthority | undefined): string[] {
   return a ? [a.namespaceId ?? '', a.universalId ?? '', a.universalIdType ?? ''] : [];
 }
 
-/** CX components of an identifier. */
+/** CX components of an identifier (PID-3, PID-18, PV1-19 of both volets). */
 export function identifierComponents(id: Identifier, path: string): ComponentInput[] {
-  return [requireText(id.value, `${path}.value`), '', '', authority(id.assigningAuthority), optionalText(id.type), '',
+  return [requireText(id.value, `${path}.value`), '', '', authorityComponents(id.assigningAuthority), optionalText(id.type), '',
     optionalDateTime(id.effectiveDate, `${path}.effectiveDate`)];
 }
 
@@ -20,9 +21,10 @@ export function identifierComponents(id: Identifier, path: string): ComponentInp
  * Writes PID (`common.md` §3, IHE PAM France 2.11 and the CI-SIS INS annex): the INS first in
  * PID-3 (`CX.4` = `ASIP-SANTE-INS-NIR|NIA&<OID>&ISO`, `CX.5` = `INS`), then the other identifiers;
  * PID-5 birth name (type `L`) then used name (type `D`); PID-11 home address (`H`) then birthplace
- * (`BDL`, INSEE code in XAD.9); PID-18 account number; PID-32 identity reliability.
+ * (`BDL`, INSEE code in XAD.9); PID-18 account number; PID-32 identity reliability. The document
+ * messages (MDM, HL7 v2.6) write the same PID.
  */
-export function writePatient(message: Message, patient: Patient, path: string): void {
+export function writePatient(message: Message, patient: Patient, path: string): Segment {
   const pid = message.addSegment('PID');
   const ids: ComponentInput[][] = [];
   if (patient.ins) {
@@ -57,10 +59,14 @@ export function writePatient(message: Message, patient: Patient, path: string): 
   addresses.forEach((c, i) => pid.setComponents(`11[${i + 1}]`, c));
   if (patient.accountNumber) pid.setComponents(18, identifierComponents(patient.accountNumber, `${path}.accountNumber`));
   if (patient.identityStatus !== undefined) pid.set(32, patient.identityStatus);
+  return pid;
 }
 
-/** Writes PV1 (`common.md` §3.4): class, visit (appointment) number, admission and discharge dates. */
-export function writeVisit(message: Message, visit: Visit, path: string): void {
+/**
+ * Writes PV1 (`common.md` §3.4): class, visit (appointment) number, admission and discharge dates.
+ * The document messages write the same PV1 (and set PV1-1 on the returned segment).
+ */
+export function writeVisit(message: Message, visit: Visit, path: string): Segment {
   const pv1 = message.addSegment('PV1');
   pv1.set(2, requireText(visit.patientClass, `${path}.patientClass`));
   if (visit.visitNumber) pv1.setComponents(19, identifierComponents(visit.visitNumber, `${path}.visitNumber`));
@@ -70,4 +76,5 @@ export function writeVisit(message: Message, visit: Visit, path: string): void {
   }
   if (visit.admittedAt !== undefined) pv1.setRaw(44, optionalDateTime(visit.admittedAt, `${path}.admittedAt`));
   if (visit.dischargedAt !== undefined) pv1.setRaw(45, optionalDateTime(visit.dischargedAt, `${path}.dischargedAt`));
+  return pv1;
 }

@@ -10,7 +10,7 @@ describe('imaging report text escaping', () => {
   for (const level of [1, 3] as const) {
     it(`level ${level}: accents and XML special characters in host text are escaped and read back unchanged`, async () => {
       const input = sampleReportInput();
-      input.patient.birthFamilyName = `L'ÉLÉPHANT & <FILS>`;
+      input.patient.birthName = `L'ÉLÉPHANT & <FILS>`;
       input.document.title = 'CR "IRM" <cerveau> & suites';
       input.content.conclusion = NASTY;
       const report = await generateImagingReport(input, { level });

@@ -128,7 +128,7 @@ describe('imaging report header', () => {
 
   it('puts the facility responsible physician as second author and legal authenticator when asked, the radiologist as authenticator', async () => {
     const input = sampleReportInput();
-    input.facility.responsiblePhysician = { idNat: '801234560804', familyName: 'DART', givenName: 'Thierry', title: 'DR' };
+    input.facility.responsiblePhysician = { idNat: '801234560804', familyName: 'DART', givenName: 'Thierry', identifierType: 'IDNPS', prefix: 'DR' };
     input.legalAuthenticator = 'facility-responsible-physician';
     const doc = parseXml((await generateImagingReport(input, { level: 1 })).xml);
     const authors = select(doc, `${CD}/author`);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ImagingReportError, checkImagingReportInput, generateImagingReport } from '../../../src/documents/report/index.js';
-import type { InsOid } from '../../../src/documents/report/index.js';
 import { sampleReportInput } from './report-fixtures.js';
 
 describe('imaging report input checks', () => {
@@ -12,8 +11,8 @@ describe('imaging report input checks', () => {
 
   it('lists every problem at once, located by its path', async () => {
     const input = sampleReportInput();
-    input.patient.ins.oid = '1.2.3' as InsOid;
-    input.patient.birthPlaceCode = 'Paris';
+    input.patient.ins!.authorityOid = '1.2.3';
+    input.patient.birthplaceCode = 'Paris';
     input.exam.studyInstanceUid = 'not-a-uid';
     input.exam.modality.codeSystem = '2.16.840.1.113883.6.96';
     input.order.placerOrderNumber.authorityOid = 'ISO';
@@ -25,8 +24,8 @@ describe('imaging report input checks', () => {
         'exam.modality.codeSystem',
         'exam.studyInstanceUid',
         'order.placerOrderNumber.authorityOid',
-        'patient.birthPlaceCode',
-        'patient.ins.oid',
+        'patient.birthplaceCode',
+        'patient.ins.authorityOid',
         'radiologist.telecoms[0].value',
       ]);
       assert.match(error.describe(), /^TLR_ERR_REPORT_INPUT_INVALID: /);

@@ -21,7 +21,7 @@ describe('imaging report PDF (level 1)', () => {
 
   it('does not crash on characters outside WinAnsi and paginates long reports', async () => {
     const input = sampleReportInput();
-    input.patient.birthFamilyName = 'ŁUKASIEWICZ-NGUYỄN';
+    input.patient.birthName = 'ŁUKASIEWICZ-NGUYỄN';
     input.content.findings = Array.from({ length: 120 }, (_, i) => `Ligne ${i} : lésion de 5 mm ≥ 3 mm → contrôle; 𝛼-synucléine; 中文; ${'x'.repeat(i % 3 === 0 ? 200 : 5)}`).join('\n');
     const report = await generateImagingReport(input, { level: 1 });
     const loaded = await PDFDocument.load(report.pdf as Uint8Array);

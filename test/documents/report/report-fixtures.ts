@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodedConcept, ImagingReportInput } from '../../../src/documents/report/index.js';
+import type { ImagingReportInput } from '../../../src/documents/report/index.js';
+import type { CodedValue } from '../../../src/tlr/index.js';
 import { sharedDir } from '../../helpers/paths.js';
 
 /**
@@ -18,25 +19,25 @@ interface JsonConcept {
   display: string;
 }
 
-function jsonValueSet(file: string): CodedConcept[] {
+function jsonValueSet(file: string): CodedValue[] {
   const parsed = JSON.parse(readFileSync(join(terminologyDir, 'json', file), 'utf8')) as { concepts: JsonConcept[] };
-  return parsed.concepts.map((c) => ({ code: c.code, displayName: c.display, codeSystem: c.system.replace(/^urn:oid:/, '') }));
+  return parsed.concepts.map((c) => ({ code: c.code, display: c.display, codeSystem: c.system.replace(/^urn:oid:/, '') }));
 }
 
-function fhirValueSet(file: string, codeSystem: string): CodedConcept[] {
+function fhirValueSet(file: string, codeSystem: string): CodedValue[] {
   const parsed = JSON.parse(readFileSync(join(terminologyDir, 'fhir', file), 'utf8')) as {
     compose: { include: { concept?: { code: string; display: string }[] }[] };
   };
-  return parsed.compose.include.flatMap((inc) => (inc.concept ?? []).map((c) => ({ code: c.code, displayName: c.display, codeSystem })));
+  return parsed.compose.include.flatMap((inc) => (inc.concept ?? []).map((c) => ({ code: c.code, display: c.display, codeSystem })));
 }
 
 /** Concepts of an SVS value set file (the form the schematrons read). */
-function svsValueSet(file: string): CodedConcept[] {
+function svsValueSet(file: string): CodedValue[] {
   const text = readFileSync(join(svsDir, file), 'utf8');
-  const concepts: CodedConcept[] = [];
+  const concepts: CodedValue[] = [];
   for (const m of text.matchAll(/<(?:svs:)?Concept\b([^>]*)\/?>/g)) {
     const attr = (name: string): string => new RegExp(`\\b${name}="([^"]*)"`).exec(m[1] ?? '')?.[1] ?? '';
-    concepts.push({ code: attr('code'), displayName: attr('displayName'), codeSystem: attr('codeSystem') });
+    concepts.push({ code: attr('code'), display: attr('displayName'), codeSystem: attr('codeSystem') });
   }
   return concepts;
 }
@@ -58,50 +59,52 @@ export const valueSets = (() => {
   };
 })();
 
-const RADIO_DIAGNOSTIC: CodedConcept = { code: 'G15_10/SM44', displayName: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
+const RADIO_DIAGNOSTIC: CodedValue = { code: 'G15_10/SM44', display: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
 
 /** A realistic report (ids of the ANS teleradiology flow 4 example, MRI of the brain). */
 export function sampleReportInput(): ImagingReportInput {
   return {
     document: { effectiveTime: new Date('2026-01-07T10:17:00Z'), confidentiality: 'N' },
     patient: {
-      ins: { value: '279035121518989', oid: '1.2.250.1.213.1.4.10' },
-      localIds: [{ root: '1.2.250.1.213.4.5.2.4', extension: 'IPP101' }],
-      birthFamilyName: 'PAT-TROIS',
+      ins: { value: '279035121518989', authorityOid: '1.2.250.1.213.1.4.10' },
+      identifiers: [{ value: 'IPP101', assigningAuthority: { universalId: '1.2.250.1.213.4.5.2.4' } }],
+      birthName: 'PAT-TROIS',
       birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-      firstBirthGivenName: 'DOMINIQUE',
+      firstGivenName: 'DOMINIQUE',
       usedGivenName: 'DOMINIQUE',
       sex: 'F',
       birthDate: '1979-03-28',
-      birthPlaceCode: '63220',
-      address: { houseNumber: '28', streetName: 'Avenue de Breteuil', postalCode: '75007', city: 'PARIS', use: 'H' },
+      birthplaceCode: '63220',
+      address: { houseNumber: '28', street: 'Avenue de Breteuil', postalCode: '75007', city: 'PARIS', use: 'H' },
     },
     radiologist: {
       idNat: '801234560801',
       familyName: 'BIDEAULT',
       givenName: 'Jacques',
+      identifierType: 'IDNPS',
       civility: 'M',
-      title: 'DR',
+      prefix: 'DR',
       specialty: RADIO_DIAGNOSTIC,
       telecoms: [{ value: 'tel:0146000000', use: 'WP' }],
     },
-    platform: { idNat: '1920008059', name: 'Plateforme de téléradiologie Île-de-France', practiceSetting: { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' } },
+    platform: { identifierType: 'IDNST', identifier: '1920008059', name: 'Plateforme de téléradiologie Île-de-France', practiceSetting: { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' } },
     facility: {
-      idNat: '101235555',
+      identifierType: 'IDNST',
+      identifier: '101235555',
       name: 'Centre de radiologie Ambroise',
-      facilityType: { code: 'SA08', displayName: 'Cabinet de groupe', codeSystem: '1.2.250.1.71.4.2.4' },
-      practiceSetting: { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' },
-      address: { houseNumber: '12', streetName: 'Rue Ambroise', postalCode: '75010', city: 'PARIS' },
+      facilityType: { code: 'SA08', display: 'Cabinet de groupe', codeSystem: '1.2.250.1.71.4.2.4' },
+      practiceSetting: { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' },
+      address: { houseNumber: '12', street: 'Rue Ambroise', postalCode: '75010', city: 'PARIS' },
       telecom: { value: 'tel:0146000000' },
     },
     order: { placerOrderNumber: { value: 'OPN101', authorityOid: '1.2.250.1.748.12345678.12' } },
     exam: {
       accessionNumber: { value: 'ACN101', authorityOid: '1.2.250.1.925.994044.27' },
       studyInstanceUid: '1.2.250.1.213.4.5.2.1.101',
-      actCode: { code: '24590-2', displayName: 'IRM cerveau', codeSystem: '2.16.840.1.113883.6.1', codeSystemName: 'LOINC' },
-      modality: { code: 'MR', displayName: 'Résonance magnétique', codeSystem: '1.2.840.10008.2.16.4', codeSystemName: 'DCM' },
-      regions: [{ code: '774007', displayName: 'tête et/ou cou', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT' }],
-      anatomicalLocation: { code: '302548004', displayName: 'tête entière', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT' },
+      actCode: { code: '24590-2', display: 'IRM cerveau', codeSystem: '2.16.840.1.113883.6.1', codeSystemName: 'LOINC' },
+      modality: { code: 'MR', display: 'Résonance magnétique', codeSystem: '1.2.840.10008.2.16.4', codeSystemName: 'DCM' },
+      regions: [{ code: '774007', display: 'tête et/ou cou', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT' }],
+      anatomicalLocation: { code: '302548004', display: 'tête entière', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT' },
       startedAt: new Date('2026-01-06T17:44:18Z'),
       endedAt: new Date('2026-01-06T18:05:00Z'),
     },
@@ -177,13 +180,13 @@ export function reportVariation(seed: number): ImagingReportInput {
     },
     patient: {
       ...base.patient,
-      ins: { value: `${1 + Math.floor(random() * 2)}${digits(random, 14)}`, oid: pick(random, ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.9'] as const) },
-      birthFamilyName: pick(random, FAMILY),
+      ins: { value: `${1 + Math.floor(random() * 2)}${digits(random, 14)}`, authorityOid: pick(random, ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.9'] as const) },
+      birthName: pick(random, FAMILY),
       birthGivenNames: `${pick(random, GIVEN)} ${pick(random, GIVEN)}`,
-      firstBirthGivenName: pick(random, GIVEN),
+      firstGivenName: pick(random, GIVEN),
       sex: pick(random, ['F', 'M', 'U'] as const),
       birthDate: `${1930 + Math.floor(random() * 90)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
-      birthPlaceCode: pick(random, ['63220', '2A004', '75056', '99134']),
+      birthplaceCode: pick(random, ['63220', '2A004', '75056', '99134']),
     },
     exam: {
       ...base.exam,
@@ -204,22 +207,22 @@ export function reportVariation(seed: number): ImagingReportInput {
     },
   };
   if (maybe(0.5)) input.exam.laterality = pick(random, vs.lateralities);
-  if (maybe(0.3)) input.exam.ccamCode = { code: 'ACQH003', displayName: 'Scanographie du crâne et de son contenu, sans injection de produit de contraste', codeSystem: '1.2.250.1.213.2.5', codeSystemName: 'CCAM' };
+  if (maybe(0.3)) input.exam.ccamCode = { code: 'ACQH003', display: 'Scanographie du crâne et de son contenu, sans injection de produit de contraste', codeSystem: '1.2.250.1.213.2.5', codeSystemName: 'CCAM' };
   if (!maybe(0.85)) delete input.viewer;
   else input.viewer = { partialUrl: `https://drimbox-${digits(random, 2)}.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyUid}&Accessionnumber=1.2.250.1.925.994044.27.${input.exam.accessionNumber.value}${maybe(0.2) ? '&' : ''}`, imageRetentionDays: 365 + Math.floor(random() * 730) };
   if (maybe(0.4)) input.content.comparison = text(random);
   if (maybe(0.5)) input.content.medicalHistory = text(random);
   if (maybe(0.5)) input.content.surgicalHistory = text(random);
   if (maybe(0.4)) input.content.contraIndications = [pick(random, vs.contraIndications)];
-  if (maybe(0.4)) input.patient.usedFamilyName = pick(random, FAMILY);
+  if (maybe(0.4)) input.patient.usedName = pick(random, FAMILY);
   if (maybe(0.3)) input.encounterCode = pick(random, vs.encounters);
   input.facility = { ...base.facility, facilityType: pick(random, vs.facilityTypes), practiceSetting: pick(random, vs.practiceSettings) };
   input.radiologist = { ...base.radiologist, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), specialty: pick(random, vs.specialties) };
   if (maybe(0.4)) {
-    input.facility.responsiblePhysician = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), title: 'DR', specialty: RADIO_DIAGNOSTIC };
+    input.facility.responsiblePhysician = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), identifierType: 'IDNPS', prefix: 'DR', specialty: RADIO_DIAGNOSTIC };
     if (maybe(0.5)) input.legalAuthenticator = 'facility-responsible-physician';
   }
-  if (maybe(0.3)) input.orderingProvider = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), civility: 'MME', title: 'DR' };
+  if (maybe(0.3)) input.orderingProvider = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), identifierType: 'IDNPS', civility: 'MME', prefix: 'DR' };
   if (maybe(0.25)) {
     input.document.replaces = { documentId: { root: `2.25.1${digits(random, 30)}` }, setId: { root: `2.25.1${digits(random, 30)}` }, versionNumber: 1 + Math.floor(random() * 4) };
   }

@@ -34,12 +34,12 @@ describe('official ANS examples of the volet', () => {
     assert.equal(doc.cda?.code?.code, '11502-2');
     assert.equal(doc.bytes!.subarray(0, 5).toString(), '<?xml');
     assert.equal(doc.bytes!.length, 217807);
-    assert.deepEqual(value.patient.identifiers.map((i) => `${i.type}:${i.value}`), ['INS:279035121518989']);
+    assert.deepEqual([value.patient.ins?.value, value.patient.identifiers], ['279035121518989', undefined], 'PID-3 carries the INS alone');
     assert.equal(value.metadata.sendToDmp, true);
     assert.equal(value.metadata.readReceipt, true);
-    assert.equal(value.participants.sender?.organization?.identifier, '1120459876');
+    assert.equal(value.participants.sender?.organisation?.identifier, '1120459876');
     assert.deepEqual(value.participants.recipients.map((r) => r.address), ['adam.hoda@test-ci-sis.mssante.fr', '27707279035121518989@patient.mssante.fr']);
-    assert.equal(value.participants.recipients[1]!.person?.authorityOid, '1.2.250.1.213.1.4.10');
+    assert.equal(value.participants.recipients[1]!.person?.assigningAuthority?.universalId, '1.2.250.1.213.1.4.10');
     assert.equal(value.participants.replyTo, 'adam.hoda@test-ci-sis.mssante.fr');
     assert.deepEqual(value.order, { placerOrderNumber: { value: '98765431', authorityOid: '' } });
   });
@@ -81,7 +81,7 @@ describe('official ANS examples of the volet', () => {
     assert.deepEqual(value.document!.id, { root: '1.2.250.1.71.4.2.2.120456789.71024000081' });
     assert.equal(value.metadata.mailBodyForProfessionals, 'Cher confrère, vous trouverez ci-joint le CR d’imagerie de M.Dupont');
     assert.equal(value.metadata.hiddenFromLegalRepresentatives, true);
-    assert.equal(value.participants.sender?.person?.id, '801234564895');
+    assert.equal(value.participants.sender?.person?.idNat, '801234564895');
     assert.equal(value.participants.recipients[0]!.address, 'adam.hoda@test-ci-sis.mssante.fr');
   });
 
@@ -89,7 +89,7 @@ describe('official ANS examples of the volet', () => {
     const padded = fixture('ans_MDM_T02_CR_Radio_INIT_N1.er7').toString('latin1').replace('^FINEG^^^300017985', '^FINEG^^^300017985                  ');
     assert.match(padded, /300017985 {18}/);
     const { value } = readDocumentMessage(Buffer.from(padded, 'latin1'));
-    assert.equal(value?.participants.sender?.organization?.identifier, '300017985');
+    assert.equal(value?.participants.sender?.organisation?.identifier, '300017985');
   });
 
   it('is not fooled by the ACK of the examples: not a document message', () => {

@@ -83,7 +83,7 @@ describe('buildDocumentMessage', () => {
     const msg = buildDocumentMessage({
       ...request,
       metadata: { sendToDmp: true, sendToPatient: true, patientMayNotReply: true },
-      participants: { recipients: [{ person: { id: '279035121518989', familyName: 'PAT-TROIS', authorityOid: '1.2.250.1.213.1.4.10', identifierType: 'INS', nameType: 'L' }, address: '279035121518989@patient.mssante.fr' }] },
+      participants: { recipients: [{ person: { idNat: '279035121518989', familyName: 'PAT-TROIS', givenName: '', assigningAuthority: { universalId: '1.2.250.1.213.1.4.10', universalIdType: 'ISO' }, identifierType: 'INS', nameType: 'L' }, address: '279035121518989@patient.mssante.fr' }] },
     });
     const names = msg.segments.map((s) => (s.name === 'OBX' ? s.get('3.1') : s.name));
     assert.equal(names[names.indexOf('DESTMSSANTEPAT') + 1], 'NTE');
@@ -103,7 +103,7 @@ describe('buildDocumentMessage', () => {
     assert.deepEqual(report.issues, []);
     const read = readDocumentMessage(bytes).value!;
     assert.equal(read.document!.type.code, '55115-0');
-    assert.deepEqual(read.participants.sender?.organization?.identifier, '300017985');
+    assert.deepEqual(read.participants.sender?.organisation?.identifier, '300017985');
   });
 
   it('refuses a request that the CDA contradicts, naming the offending value', () => {
@@ -111,9 +111,9 @@ describe('buildDocumentMessage', () => {
     const cases: Array<[string, DocumentRequest]> = [
       ['document.id', { ...request, document: { ...request.document, id: { root: '1.2.250.1.213.4.5.2.7.9999' } } }],
       ['document.version', { ...request, document: { ...request.document, version: 2 } }],
-      ['document.type.code', { ...request, document: { ...request.document, type: { code: '11502-2', displayName: 'CR bio', codingSystem: 'LN' } } }],
+      ['document.type.code', { ...request, document: { ...request.document, type: { code: '11502-2', display: 'CR bio', codingSystem: 'LN' } } }],
       ['document.confidentiality', { ...request, document: { ...request.document, confidentiality: 'R' } }],
-      ['patient.identifiers', { ...request, patient: { ...request.patient, identifiers: request.patient.identifiers.slice(0, 1) } }],
+      ['patient.identifiers', { ...request, patient: { ...request.patient, identifiers: [] } }],
     ];
     for (const [path, bad] of cases) {
       assert.throws(() => buildDocumentMessage(bad), (e: unknown) => e instanceof DocumentTransportError && e.code === 'TLR_ERR_DOC_TRANSPORT_CDA_MISMATCH' && e.path === path, path);
@@ -136,11 +136,11 @@ describe('buildDocumentMessage', () => {
 
   it('refuses what the validator would reject: mail to a patient the document is hidden from, DMP without INS or sender, MSSanté without recipient', () => {
     const request = reportRequest('initial');
-    const withoutIns = { ...request.patient, identifiers: request.patient.identifiers.filter((i) => i.type !== 'INS') };
+    const { ins: _ins, ...withoutIns } = request.patient;
     const cases: Array<[string, DocumentRequest]> = [
       ['metadata.sendToPatient', { ...request, metadata: { hiddenFromPatient: true, sendToPatient: true }, participants: { recipients: [{ address: 'p@patient.mssante.fr' }] } }],
       ['patient.identifiers', { ...request, patient: withoutIns, document: { ...request.document, xml: cdaXml({ id: REPORT_V1, patientIds: [{ root: '1.2.250.1.213.4.5.2.4', extension: 'IPP101' }] }) } }],
-      ['participants.sender', { ...request, participants: { ...request.participants, sender: { organization: PLATFORM } } }],
+      ['participants.sender', { ...request, participants: { ...request.participants, sender: { organisation: PLATFORM } } }],
       ['participants.recipients', { ...request, participants: { recipients: [] } }],
       ['visit.visitNumber', { ...request, visit: { patientClass: 'I' } }],
       ['document.mimeType', { ...request, document: { ...request.document, mimeType: 'application/pdf' as 'text/xml' } }],
@@ -165,7 +165,7 @@ describe('readDocumentMessage', () => {
       assert.deepEqual(value.order, request.order);
       assert.deepEqual(value.metadata, completeMetadata(request.metadata));
       assert.deepEqual(value.participants, {
-        sender: { person: RADIOLOGIST, organization: PLATFORM },
+        sender: { person: RADIOLOGIST, organisation: PLATFORM },
         recipients: request.participants!.recipients,
         replyTo: request.participants!.replyTo,
       });

@@ -1,4 +1,5 @@
-import type { DocumentPatient, DocumentRequest, Organization, Person } from '../../../src/documents/transport/index.js';
+import type { DocumentRequest } from '../../../src/documents/transport/index.js';
+import type { HealthProfessional, Identifier, NationalHealthIdentifier, Organisation, Patient, Visit } from '../../../src/tlr/index.js';
 
 /**
  * Fictitious but realistic CDA headers and requests for the transport tests: an imaging report
@@ -6,21 +7,24 @@ import type { DocumentPatient, DocumentRequest, Organization, Person } from '../
  * by the RIS. Patient: the ANS test identity PAT-TROIS DOMINIQUE (test INS-NIR OID).
  */
 
-export const INS = { value: '279035121518989', authorityOid: '1.2.250.1.213.1.4.10', authorityNamespace: 'ASIP-SANTE-INS-NIR', type: 'INS', effectiveDate: '20101207' };
-export const IPP = { value: 'IPP101', authorityOid: '1.2.250.1.213.4.5.2.4', authorityNamespace: 'AUT-AFFECTATION', type: 'PI' };
+/** The INS (test INS-NIR OID), written `ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS`. */
+export const INS: NationalHealthIdentifier = { value: '279035121518989', authorityOid: '1.2.250.1.213.1.4.10', effectiveDate: '2010-12-07' };
+export const IPP: Identifier = { value: 'IPP101', assigningAuthority: { namespaceId: 'AUT-AFFECTATION', universalId: '1.2.250.1.213.4.5.2.4', universalIdType: 'ISO' }, type: 'PI' };
 
-export const RADIOLOGIST: Person = {
-  id: '801234564895', familyName: 'THOMAS', givenName: 'Eric', authorityOid: '1.2.250.1.71.4.2.1', authorityNamespace: 'ASIP-SANTE-PS', identifierType: 'IDNPS', nameType: 'D',
+/** Under the national PS directory `ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO`, name type `D` (the defaults). */
+export const RADIOLOGIST: HealthProfessional = { idNat: '801234564895', familyName: 'THOMAS', givenName: 'Eric', identifierType: 'IDNPS' };
+/** The directory's OID without its namespace. */
+export const REQUESTING_PHYSICIAN: HealthProfessional = {
+  idNat: '801234567897', familyName: 'HODA', givenName: 'Adam', identifierType: 'IDNPS', assigningAuthority: { universalId: '1.2.250.1.71.4.2.1', universalIdType: 'ISO' },
 };
-export const REQUESTING_PHYSICIAN: Person = {
-  id: '801234567897', familyName: 'HODA', givenName: 'Adam', authorityOid: '1.2.250.1.71.4.2.1', identifierType: 'IDNPS', nameType: 'D',
+export const PLATFORM: Organisation = { name: 'Plateforme TLR', identifier: '1300017985', identifierType: 'IDNST' };
+export const IMAGING_FACILITY: Organisation = {
+  name: 'Centre hospitalier X', identifier: '300017985', identifierType: 'FINEG', assigningAuthority: { universalId: '1.2.250.1.71.4.2.2', universalIdType: 'ISO' },
 };
-export const PLATFORM: Organization = { name: 'Plateforme TLR', identifier: '1300017985', identifierType: 'IDNST', authorityOid: '1.2.250.1.71.4.2.2', authorityNamespace: 'ASIP-SANTE-ST' };
-export const IMAGING_FACILITY: Organization = { name: 'Centre hospitalier X', identifier: '300017985', identifierType: 'FINEG', authorityOid: '1.2.250.1.71.4.2.2' };
 
-export const PATIENT: DocumentPatient = {
-  identifiers: [INS, IPP], familyName: 'PAT-TROIS', givenName: 'DOMINIQUE', givenNames: 'DOMINIQUE', birthDate: '19790328', sex: 'F',
-  birthPlaceCode: '63220', identityReliability: 'VALI',
+export const PATIENT: Patient = {
+  ins: INS, identifiers: [IPP], birthName: 'PAT-TROIS', firstGivenName: 'DOMINIQUE', birthGivenNames: 'DOMINIQUE', birthDate: '1979-03-28', sex: 'F',
+  birthplaceCode: '63220', identityStatus: 'VALI',
 };
 
 export interface CdaOptions {
@@ -40,7 +44,7 @@ const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 
 /** A CDA R2 level-1 document (header + a small PDF body) with the given header values. */
 export function cdaXml(o: CdaOptions): string {
-  const ids = o.patientIds ?? [{ root: INS.authorityOid, extension: INS.value }, { root: IPP.authorityOid, extension: IPP.value }];
+  const ids = o.patientIds ?? [{ root: INS.authorityOid, extension: INS.value }, { root: IPP.assigningAuthority!.universalId!, extension: IPP.value }];
   return `<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <realmCode code="FR"/>
@@ -62,9 +66,9 @@ ${ids.map((i) => `      <id root="${i.root}" extension="${i.extension}"/>`).join
         <administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="19790328"/></patient>
     </patientRole>
   </recordTarget>
-  <author><time value="20260312113000+0100"/><assignedAuthor><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.id}"/></assignedAuthor></author>
+  <author><time value="20260312113000+0100"/><assignedAuthor><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.idNat}"/></assignedAuthor></author>
   <custodian><assignedCustodian><representedCustodianOrganization><id root="1.2.250.1.71.4.2.2" extension="${PLATFORM.identifier}"/></representedCustodianOrganization></assignedCustodian></custodian>
-  <legalAuthenticator><time value="20260312113000+0100"/><signatureCode code="S"/><assignedEntity><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.id}"/></assignedEntity></legalAuthenticator>
+  <legalAuthenticator><time value="20260312113000+0100"/><signatureCode code="S"/><assignedEntity><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.idNat}"/></assignedEntity></legalAuthenticator>
 ${o.replaces ? `  <relatedDocument typeCode="RPLC"><parentDocument><id root="${o.replaces}"/></parentDocument></relatedDocument>\n` : ''}  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">JVBERi0xLjQKJcOkw7zDtsOfCg==</text></nonXMLBody></component>
 </ClinicalDocument>
 `;
@@ -79,9 +83,11 @@ const CONTEXT = {
   controlId: 'CR0001', timestamp: new Date('2026-03-12T10:45:00Z'),
 };
 
+const VISIT: Visit = { patientClass: 'O', visitNumber: { value: '000897406', assigningAuthority: { universalId: '1.2.250.1.213.4.5.2.9', universalIdType: 'ISO' }, type: 'VN' } };
+
 const REPORT_DOCUMENT = {
   id: { root: REPORT_V1 }, setId: { root: REPORT_V1 }, version: 1, title: 'CR d’imagerie médicale - IRM du genou droit',
-  type: { code: '18748-4', displayName: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: '20260312113000+0100',
+  type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: '20260312113000+0100',
   confidentiality: 'N' as const, mimeType: 'text/xml' as const, author: RADIOLOGIST, custodian: PLATFORM,
 };
 
@@ -90,7 +96,7 @@ export function reportRequest(kind: 'initial' | 'replace' | 'delete' = 'initial'
   const v2 = kind !== 'initial';
   const base = {
     patient: PATIENT,
-    visit: { patientClass: 'O', visitNumber: { value: '000897406', authorityOid: '1.2.250.1.213.4.5.2.9', type: 'VN' } },
+    visit: VISIT,
     order: { placerOrderNumber: { value: 'OPN101', authorityOid: '1.2.250.1.748.12345678.12' } },
     document: {
       ...REPORT_DOCUMENT,
@@ -115,12 +121,12 @@ export function orderDocumentRequest(): DocumentRequest {
   return {
     kind: 'initial',
     patient: PATIENT,
-    visit: { patientClass: 'O', visitNumber: { value: '000897406', authorityOid: '1.2.250.1.213.4.5.2.9', type: 'VN' } },
+    visit: VISIT,
     order: { placerOrderNumber: { value: 'OPN101', authorityOid: '1.2.250.1.748.12345678.12' } },
     document: {
       xml: Buffer.from(cdaXml({ id: ORDER_DOCUMENT, code: '55115-0', codeDisplay: "Demande d'acte d'imagerie", title: "Demande d'acte d'imagerie" }), 'utf8'),
       id: { root: ORDER_DOCUMENT }, setId: { root: ORDER_DOCUMENT }, version: 1, title: "Demande d'acte d'imagerie",
-      type: { code: '55115-0', displayName: "Demande d'acte d'imagerie", codingSystem: 'LN' }, creationTime: '20260310090000+0100',
+      type: { code: '55115-0', display: "Demande d'acte d'imagerie", codingSystem: 'LN' }, creationTime: '20260310090000+0100',
       confidentiality: 'N', mimeType: 'text/xml', author: REQUESTING_PHYSICIAN, custodian: IMAGING_FACILITY,
     },
     metadata: {},
