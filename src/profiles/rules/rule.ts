@@ -1,5 +1,5 @@
-import type { Composite, ErrorCondition, Message, Segment } from '../../hl7/index.js';
-import { formatLocation } from '../../hl7/index.js';
+import type { Composite, ErrorCondition, FieldPath, Message, Segment } from '../../hl7/index.js';
+import { formatLocation, parseFieldPath } from '../../hl7/index.js';
 import type { GroupNode } from '../structure/grammar.js';
 import type { Finding, FindingSeverity, Profile, ValidateOptions } from '../types.js';
 
@@ -73,17 +73,16 @@ export class FindingCollector {
 export function locationOf(message: Message, segment: Segment, path?: string): string {
   const occurrence = message.occurrenceOf(segment);
   if (path === undefined) return formatLocation({ segment: segment.name, occurrence });
-  return formatLocation({ segment: segment.name, occurrence, ...parsePath(path) });
+  return formatLocation({ segment: segment.name, occurrence, ...fieldPath(path) });
 }
 
-function parsePath(path: string): { field: number; repetition?: number; component?: number; subcomponent?: number } {
-  const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
-  if (!m) throw new Error(`Invalid field path ${path}`);
-  const out: { field: number; repetition?: number; component?: number; subcomponent?: number } = { field: Number(m[1]) };
-  if (m[2]) out.repetition = Number(m[2]);
-  if (m[3]) out.component = Number(m[3]);
-  if (m[4]) out.subcomponent = Number(m[4]);
-  return out;
+/** Parsed field paths (the rule tables use a few hundred distinct ones), parsed once by the hl7 layer's parser. */
+const PATHS = new Map<string, FieldPath>();
+
+function fieldPath(path: string): FieldPath {
+  let p = PATHS.get(path);
+  if (!p) PATHS.set(path, (p = parseFieldPath(path)));
+  return p;
 }
 
 /**
@@ -93,24 +92,19 @@ function parsePath(path: string): { field: number; repetition?: number; componen
  * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
  */
 export function valueOf(segment: Segment, path: string): string {
-  let p = PATHS.get(path);
-  if (!p) {
-    const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
-    if (!m) throw new Error(`Invalid field path ${path}`);
-    PATHS.set(path, (p = m));
-  }
-  const field = Number(p[1]);
+  const p = fieldPath(path);
+  const field = p.field;
   if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);
-  const rep = repetition(segment, field, p[2] ? Number(p[2]) : 1);
+  const rep = repetition(segment, field, p.repetition ?? 1);
   let v: string;
-  if (p[3] === undefined) {
+  if (p.component === undefined) {
     v = rep.length > 1 || rep.subs(1).length > 1 ? wholeText(rep.raw, rep.length, (c) => rep.subs(c)) : rep.get(1);
-  } else if (p[4] === undefined) {
-    const c = Number(p[3]);
+  } else if (p.subcomponent === undefined) {
+    const c = p.component;
     const subs = rep.subs(c);
     v = subs.length > 1 ? (subs.some((s) => s.trim() !== '') ? rep.rawComponent(c) : '') : rep.get(c);
   } else {
-    v = rep.get(Number(p[3]), Number(p[4]));
+    v = rep.get(p.component, p.subcomponent);
   }
   v = v.trim();
   return v === '""' ? '' : v;
@@ -121,9 +115,6 @@ export function valueOf(segment: Segment, path: string): string {
  * read by some 250 rules: re-splitting each time dominated the validation time). The cache is
  * keyed by the field's current ER7 text, so an edited segment is never read stale.
  */
-/** Parsed field paths (the rule tables use a few hundred distinct ones). */
-const PATHS = new Map<string, RegExpExecArray>();
-
 const SPLIT_CACHE = new WeakMap<Segment, Map<number, { raw: string; reps: Composite[] }>>();
 
 export function repetition(segment: Segment, field: number, r = 1): Composite {

@@ -1,5 +1,5 @@
 import type { ErrorCondition, Segment } from '../../hl7/index.js';
-import { readTS } from '../../hl7/index.js';
+import { parseFieldPath, readTS } from '../../hl7/index.js';
 import type { PatternName } from '../patterns.js';
 import { PATTERNS, matchesPattern } from '../patterns.js';
 import type { ValueSetId } from '../terminology/value-sets.js';
@@ -102,7 +102,7 @@ function checkElement(ctx: RuleContext, rule: RuleDefinition, row: RowBase, segm
 }
 
 function checkField(ctx: RuleContext, rule: RuleDefinition, row: RowBase, field: string, segment: Segment, prefix: string): void {
-  const reps = row.repetitions === 'any' ? Math.max(1, segment.repetitions(Number(field.split(/[.[]/)[0])).length) : 1;
+  const reps = row.repetitions === 'any' ? Math.max(1, segment.repetitions(parseFieldPath(field).field).length) : 1;
   let firstProblem: { path: string; text: string } | undefined;
   for (let r = 1; r <= reps; r++) {
     const path = reps > 1 ? withRepetition(field, r) : field;
@@ -113,13 +113,14 @@ function checkField(ctx: RuleContext, rule: RuleDefinition, row: RowBase, field:
   if (!firstProblem) return;
   const cond = row.when ? ` (applies because ${segment.name}-${row.when.field} is "${valueOf(segment, row.when.field)}")` : '';
   const label = typeof row.field === 'string' ? row.label : `${row.label} (${segment.name}-${field})`;
-  const what = reps > 1 ? `No repetition of ${segment.name}-${field.split(/[.[]/)[0]} has a valid ${label}: the first` : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
+  const what = reps > 1 ? `No repetition of ${segment.name}-${parseFieldPath(field).field} has a valid ${label}: the first` : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
   ctx.report(rule, ctx.at(segment, firstProblem.path), `${what} ${firstProblem.text}${cond}`);
 }
 
+/** The same path in repetition `r` (`21.6.2` → `21[2].6.2`). */
 function withRepetition(path: string, r: number): string {
-  const m = /^(\d+)(?:\[\d+\])?(.*)$/.exec(path)!;
-  return `${m[1]}[${r}]${m[2]}`;
+  const { field, component, subcomponent } = parseFieldPath(path);
+  return `${field}[${r}]${component === undefined ? '' : `.${component}`}${subcomponent === undefined ? '' : `.${subcomponent}`}`;
 }
 
 /** A rule from a segment row: checked on every occurrence of the segment in the message. */
