@@ -20,7 +20,8 @@ const PROCESS_IO: ValidateCommandIo = {
 /** One file in the `--json` output (the contract external tools rely on). */
 export interface ValidateJsonResult {
   file: string;
-  profile: Profile | null;
+  /** The profile of the pack the message was validated with (`flux1`…, `ack`, `mdm-t02`…, `document-ack`). */
+  profile: string | null;
   valid: boolean;
   issues: Array<Pick<Finding, 'severity' | 'rule' | 'location' | 'message'>>;
   /** Only with `--ack`: the acknowledgement (ER7, CR-separated). */
