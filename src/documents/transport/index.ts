@@ -8,6 +8,7 @@ export * from './document-id.js';
 export * from './errors.js';
 export * from './read-document-message.js';
 export * from './types.js';
+export * from './validation/document-ack.js';
 export * from './validation/field-rules.js';
 export * from './validation/mssante-matrix.js';
 export * from './validation/pack.js';

@@ -1,6 +1,7 @@
 import type { Message } from '../../../hl7/index.js';
 import type { RulePack } from '../../../profiles/index.js';
 import { registerRulePack } from '../../../profiles/index.js';
+import { DOCUMENT_ACK_PACK } from './document-ack.js';
 import type { DocumentProfile } from './profile.js';
 import { DOCUMENT_PROFILES, profileOf } from './profile.js';
 import { DOCUMENT_TRANSPORT_RULES } from './rules.js';
@@ -42,4 +43,7 @@ export const DOCUMENT_TRANSPORT_PACK: RulePack<DocumentProfile> = {
   validate: validateDocumentMessage,
 };
 
+export { DOCUMENT_ACK_PACK };
+
 registerRulePack(DOCUMENT_TRANSPORT_PACK);
+registerRulePack(DOCUMENT_ACK_PACK);
