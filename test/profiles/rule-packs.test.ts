@@ -5,28 +5,66 @@ import { describe, it } from 'node:test';
 import type { Message } from '../../src/hl7/index.js';
 import { parseMessage } from '../../src/hl7/index.js';
 import type { RulePack } from '../../src/profiles/index.js';
-import { RULE_ID, RULES, TELERADIOLOGIE_PACK, registerRulePack, registeredRules, rulePacks, selectRulePack, validateMessage } from '../../src/profiles/index.js';
 import {
-  DOCUMENT_ACK_PACK, DOCUMENT_TRANSPORT_PACK, DOCUMENT_TRANSPORT_RULES, buildBusinessReceipt, buildDocumentAck, validateDocumentMessage,
+  RULE_ID,
+  RULES,
+  TELERADIOLOGIE_PACK,
+  registerRulePack,
+  registeredRules,
+  rulePacks,
+  selectRulePack,
+  validateMessage,
+} from '../../src/profiles/index.js';
+import {
+  DOCUMENT_ACK_PACK,
+  DOCUMENT_TRANSPORT_PACK,
+  DOCUMENT_TRANSPORT_RULES,
+  buildBusinessReceipt,
+  buildDocumentAck,
+  validateDocumentMessage,
 } from '../../src/documents/transport/index.js';
 import { examplesDir as sharedExamples } from '../helpers/paths.js';
 import { example, repoRoot } from './fixtures.js';
 
-const mdm = (): Message => parseMessage(readFileSync(join(repoRoot, 'test', 'documents', 'transport', 'fixtures', 'ans_MDM_T02_CR_Radio_INIT_N1.er7')));
-const oru = (): Message => parseMessage(readFileSync(join(sharedExamples, 'other', 'ans-hl7v2-exemples', 'transdoc_v2.1_vague2_ORU_R01_CR_bio_INIT_N3_SEGUR_base64.hl7')));
-const zam = (): Message => buildBusinessReceipt({ kind: 'dmp', acknowledgedControlId: 'CR-1', success: true },
-  { sendingApplication: 'RIS', sendingFacility: 'CHU_X', receivingApplication: 'SI-TLR', receivingFacility: 'PLAT-TLR', controlId: 'ZAM1' });
+const mdm = (): Message =>
+  parseMessage(readFileSync(join(repoRoot, 'test', 'documents', 'transport', 'fixtures', 'ans_MDM_T02_CR_Radio_INIT_N1.er7')));
+const oru = (): Message =>
+  parseMessage(
+    readFileSync(join(sharedExamples, 'other', 'ans-hl7v2-exemples', 'transdoc_v2.1_vague2_ORU_R01_CR_bio_INIT_N3_SEGUR_base64.hl7')),
+  );
+const zam = (): Message =>
+  buildBusinessReceipt(
+    { kind: 'dmp', acknowledgedControlId: 'CR-1', success: true },
+    {
+      sendingApplication: 'RIS',
+      sendingFacility: 'CHU_X',
+      receivingApplication: 'SI-TLR',
+      receivingFacility: 'PLAT-TLR',
+      controlId: 'ZAM1',
+    },
+  );
 
 describe('rule packs', () => {
   it('lists every rule of every pack in one registry: the Téléradiologie rules, then those the document packs register', () => {
-    assert.deepEqual(rulePacks().map((p) => p.id), ['document-transport', 'document-ack', 'teleradiologie']);
+    assert.deepEqual(
+      rulePacks().map((p) => p.id),
+      ['document-transport', 'document-ack', 'teleradiologie'],
+    );
     const ids = new Set(registeredRules().map((r) => r.rule.id));
     for (const r of [...RULES, ...DOCUMENT_TRANSPORT_RULES]) assert.ok(ids.has(r.id), r.id);
-    assert.ok(registeredRules().some((r) => r.pack === 'document-ack' && r.rule.id === 'TLR-ACK-001'), 'the document acknowledgements run the ACK rules');
+    assert.ok(
+      registeredRules().some((r) => r.pack === 'document-ack' && r.rule.id === 'TLR-ACK-001'),
+      'the document acknowledgements run the ACK rules',
+    );
   });
 
   it('gives every rule of every pack an id <VOLET>-<AREA>-<NNN>', () => {
-    assert.deepEqual(registeredRules().filter((r) => !RULE_ID.test(r.rule.id)).map((r) => r.rule.id), []);
+    assert.deepEqual(
+      registeredRules()
+        .filter((r) => !RULE_ID.test(r.rule.id))
+        .map((r) => r.rule.id),
+      [],
+    );
     assert.ok(TELERADIOLOGIE_PACK.rules.every((r) => r.id.startsWith('TLR-')));
     assert.ok(DOCUMENT_TRANSPORT_PACK.rules.every((r) => r.id.startsWith('TDOC-')));
   });
@@ -52,7 +90,8 @@ describe('rule packs', () => {
     for (const message of [example('flux1'), example('flux4'), parseMessage('MSH|^~\\&|A|B|C|D|20260101||ADT^A01^ADT_A01|1|P|2.5.1\r')]) {
       assert.deepEqual(selectRulePack(message).pack.validate(message.toString()), validateMessage(message.toString()));
     }
-    for (const message of [mdm(), oru()]) assert.deepEqual(selectRulePack(message).pack.validate(message), validateDocumentMessage(message));
+    for (const message of [mdm(), oru()])
+      assert.deepEqual(selectRulePack(message).pack.validate(message), validateDocumentMessage(message));
     const ack = buildDocumentAck(mdm(), { code: 'AA', errors: [] });
     const report = selectRulePack(ack).pack.validate(ack.toString());
     assert.equal(report.profile, 'document-ack');

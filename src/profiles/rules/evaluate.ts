@@ -3,8 +3,8 @@ import { Message as MessageClass, tryParseMessage } from '../../hl7/index.js';
 import type { GroupNode, MessageGrammar } from '../structure/grammar.js';
 import { matchStructure } from '../structure/grammar.js';
 import type { ValidationReport } from '../types.js';
-import type { ReportOverrides, RuleContext, RuleDefinition, RuleRef } from './rule.js';
-import { FindingCollector, locationOf } from './rule.js';
+import type { FindingCollector, ReportOverrides, RuleContext, RuleDefinition, RuleRef } from './rule.js';
+import { locationOf } from './rule.js';
 
 /**
  * The validator's engine, shared by every rule pack: a pack's rules indexed once, the structure
@@ -50,8 +50,10 @@ export class RuleIndex<P extends string, X> {
 
   /** The rules evaluated for a profile, in declaration order, pipeline rules excluded. */
   forProfile(profile: P): readonly RuleDefinition<P, X>[] {
-    let rules = this.#byProfile.get(profile);
-    if (!rules) this.#byProfile.set(profile, (rules = this.rules.filter((r) => !this.#pipeline.has(r) && r.profiles.includes(profile))));
+    const known = this.#byProfile.get(profile);
+    if (known) return known;
+    const rules = this.rules.filter((r) => !this.#pipeline.has(r) && r.profiles.includes(profile));
+    this.#byProfile.set(profile, rules);
     return rules;
   }
 }
@@ -60,7 +62,12 @@ export class RuleIndex<P extends string, X> {
  * Matches the message against a grammar. Each structure problem is a finding of the rule the grammar
  * element names (TLR-PID-001, TDOC-STR-001…), with that rule's condition and the problem's severity.
  */
-export function matchMessage(message: Message, grammar: MessageGrammar, collector: FindingCollector, ruleById: (id: string) => RuleRef | undefined): GroupNode {
+export function matchMessage(
+  message: Message,
+  grammar: MessageGrammar,
+  collector: FindingCollector,
+  ruleById: (id: string) => RuleRef | undefined,
+): GroupNode {
   const match = matchStructure(grammar, message.segments, (s) => locationOf(message, s));
   for (const p of match.problems) {
     collector.add(ruleById(p.rule) ?? { id: p.rule, severity: 'error', condition: '100' }, p.location, p.message, { severity: p.severity });
@@ -70,10 +77,18 @@ export function matchMessage(message: Message, grammar: MessageGrammar, collecto
 
 /** Runs rules over one context: the message, its profile, its matched tree and the pack's facts. */
 export function evaluateRules<P extends string, X>(
-  message: Message, profile: P, tree: GroupNode, facts: X, rules: readonly RuleDefinition<P, X>[], collector: FindingCollector,
+  message: Message,
+  profile: P,
+  tree: GroupNode,
+  facts: X,
+  rules: readonly RuleDefinition<P, X>[],
+  collector: FindingCollector,
 ): void {
   const ctx = {
-    ...facts, message, profile, tree,
+    ...facts,
+    message,
+    profile,
+    tree,
     at: (segment: Segment, path?: string) => locationOf(message, segment, path),
     report: (rule: RuleRef, location: string, text: string, overrides?: ReportOverrides) => collector.add(rule, location, text, overrides),
   } as RuleContext<P, X>;
@@ -81,6 +96,10 @@ export function evaluateRules<P extends string, X>(
 }
 
 /** The report of a run: valid when no finding is an error. */
-export function reportOf<P extends string>(profile: P | null, collector: FindingCollector, message: Message | undefined): ValidationReport<P> {
+export function reportOf<P extends string>(
+  profile: P | null,
+  collector: FindingCollector,
+  message: Message | undefined,
+): ValidationReport<P> {
   return { profile, valid: !collector.findings.some((f) => f.severity === 'error'), issues: collector.findings, message };
 }

@@ -110,8 +110,10 @@ export function locationOf(message: Message, segment: Segment, path?: string): s
 const PATHS = new Map<string, FieldPath>();
 
 function fieldPath(path: string): FieldPath {
-  let p = PATHS.get(path);
-  if (!p) PATHS.set(path, (p = parseFieldPath(path)));
+  const known = PATHS.get(path);
+  if (known) return known;
+  const p = parseFieldPath(path);
+  PATHS.set(path, p);
   return p;
 }
 

@@ -32,7 +32,7 @@ export const DOCUMENT_ACK_PACK: RulePack<'document-ack'> = {
   rules: TELERADIOLOGIE_PACK.rules.filter((r) => r.profiles.includes('ack')),
   select: (message: Message) => {
     const msh = message.segments[0];
-    if (!msh || msh.name !== 'MSH') return null;
+    if (msh?.name !== 'MSH') return null;
     return msh.get('9.1').trim() === 'ACK' && DOCUMENT_EVENTS.has(msh.get('9.2').trim()) ? 'document-ack' : null;
   },
   validate: (input) => validateDocumentAck(input),

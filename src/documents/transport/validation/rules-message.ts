@@ -116,7 +116,7 @@ export const TDOC_PID_004 = defineDocumentRule({
   id: 'TDOC-PID-004', severity: 'warning', condition: '207', profiles: DOCS, scope: 'message', summary: 'an INS is shared only for a validated identity: PID-32 = VALI (warning)',
   evaluate({ message, report }) {
     const pid = message.segment('PID');
-    if (!pid || !pid.repetitions(3).some((r) => r.get(5).trim() === 'INS')) return;
+    if (!pid?.repetitions(3).some((r) => r.get(5).trim() === 'INS')) return;
     const rel = message.get('PID-32').trim();
     if (rel !== 'VALI') report(TDOC_PID_004, 'PID-32', `PID-3 carries an INS but PID-32 (identity reliability) is "${rel}", not VALI`);
   },

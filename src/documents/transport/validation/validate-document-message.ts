@@ -48,14 +48,22 @@ export function runDocumentValidation(input: ValidationInput, options: ValidateD
     for (const e of parsed.errors) reportParseProblem(collector, e, e.severity === 'E' ? 'error' : 'warning');
     for (const w of parsed.warnings) reportParseProblem(collector, w, 'warning');
   }
-  const done = (profile: DocumentProfile | null, view?: DocumentMessageView): DocumentValidation => ({ report: reportOf(profile, collector, message), view });
+  const done = (profile: DocumentProfile | null, view?: DocumentMessageView): DocumentValidation => ({
+    report: reportOf(profile, collector, message),
+    view,
+  });
   if (!message) return done(null);
 
   const header = message.header;
   const detected = profileOf(header.messageCode, header.triggerEvent);
   const profile = options.profile && options.profile !== 'auto' ? options.profile : detected;
   if (!profile) {
-    collector.add(TDOC_MSH_009, 'MSH-9', `MSH-9 "${header.messageType}" is not a message of the volet (MDM^T02/T10/T04, ORU^R01, ZAM^Z01/Z02/Z03)`, { condition: header.messageCode === 'MDM' || header.messageCode === 'ZAM' ? '201' : '200' });
+    collector.add(
+      TDOC_MSH_009,
+      'MSH-9',
+      `MSH-9 "${header.messageType}" is not a message of the volet (MDM^T02/T10/T04, ORU^R01, ZAM^Z01/Z02/Z03)`,
+      { condition: header.messageCode === 'MDM' || header.messageCode === 'ZAM' ? '201' : '200' },
+    );
     return done(null);
   }
   const view = viewDocumentMessage(message, profile);
