@@ -4,7 +4,8 @@ import { buildAck, parseMessage, tryParseMessage } from '../hl7/index.js';
 import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js';
 import { buildTransportAck } from '../mllp/index.js';
 import type { Finding, FlowProfile, ValidationReport } from '../profiles/index.js';
-import { ackForValidation, validateMessage } from '../profiles/index.js';
+import { ackForValidation, selectRulePack, validateMessage } from '../profiles/index.js';
+import { DOCUMENT_TRANSPORT_PACK } from '../documents/transport/index.js';
 import type { AckRecord, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
 import { formatOrderKey, storeFailureKind } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
@@ -100,7 +101,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       // Readable enough to answer, not to trust (control characters, charset, sizes): the parse
       // findings decide, whatever the flow, and nothing of the message reaches the workflow.
       report = validateMessage(parsed);
-    } else if (facts.flow === 'report') {
+    } else if (selectRulePack(message).pack === DOCUMENT_TRANSPORT_PACK) {
       report = ctx.documents ? await ctx.documents.validate(message) : unsupported(message, 'Document messages are not handled by this gateway');
     } else {
       report = validateMessage(message);

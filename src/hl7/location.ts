@@ -78,11 +78,17 @@ export function parseLocation(path: string): Location {
   return loc;
 }
 
-/** Parses a path relative to a segment: `3[2].4.2`. */
-export function parseFieldPath(path: string): Required<Pick<Location, 'field'>> & Omit<Location, 'segment' | 'occurrence' | 'field'> {
+/** A position relative to a segment: field, and optionally repetition, component and sub-component. */
+export type FieldPath = Required<Pick<Location, 'field'>> & Omit<Location, 'segment' | 'occurrence' | 'field'>;
+
+/**
+ * Parses a path relative to a segment: `3[2].4.2`. The one field-path parser: segments, messages and
+ * the validator's rule tables all read their paths with it. Throws `TLR_ERR_HL7_BAD_PATH`.
+ */
+export function parseFieldPath(path: string): FieldPath {
   const m = FIELD_PATH.exec(path);
   if (!m) throw new Hl7Error('TLR_ERR_HL7_BAD_PATH', `Invalid field path "${path}" (expected e.g. 3[2].4.2)`);
-  const out: { field: number; repetition?: number; component?: number; subcomponent?: number } = {
+  const out: FieldPath = {
     field: positive(m[1], path)!,
   };
   const repetition = positive(m[2], path);

@@ -28,10 +28,13 @@ export interface Finding {
   condition: ErrorCondition;
 }
 
-/** Outcome of {@link validateMessage}. */
-export interface ValidationReport {
-  /** The profile the message was validated against; null when no flow could be identified. */
-  profile: Profile | null;
+/**
+ * Outcome of a validation, whatever the rule pack: {@link validateMessage} (`ValidationReport<Profile>`)
+ * and the document-transport pack (`ValidationReport<DocumentProfile>`) report in this one shape.
+ */
+export interface ValidationReport<P extends string = string> {
+  /** The profile of its pack the message was validated against; null when none could be identified. */
+  profile: P | null;
   /** True when no finding has severity `error` (warnings allowed). */
   valid: boolean;
   issues: Finding[];

@@ -1,12 +1,14 @@
-import type { Hl7Error, Message, ParseResult, Segment } from '../hl7/index.js';
-import { Message as MessageClass, formatLocation, tryParseMessage } from '../hl7/index.js';
+import type { Hl7Error, Message, Segment } from '../hl7/index.js';
+import { formatLocation } from '../hl7/index.js';
 import { detectProfile } from './detect.js';
+import type { ValidationInput } from './rules/evaluate.js';
+import { evaluateRules, matchMessage, readInput, reportOf } from './rules/evaluate.js';
 import { GEN_001, GEN_002, GEN_003, GEN_008, MESSAGE_TYPES } from './rules/gen.js';
-import { ruleById, rulesFor } from './rules/registry.js';
-import type { OrderGroup, RuleContext, RuleDefinition } from './rules/rule.js';
+import type { OrderGroup } from './rules/rule.js';
 import { FindingCollector, locationOf } from './rules/rule.js';
+import { ruleById, rulesFor } from './rules/teleradiologie.js';
 import type { GroupNode } from './structure/grammar.js';
-import { groupsNamed, isGroupNode, matchStructure, segmentsOf } from './structure/grammar.js';
+import { groupsNamed, isGroupNode, segmentsOf } from './structure/grammar.js';
 import { GRAMMARS, ORDER_GROUP } from './structure/structures.js';
 import type { FlowProfile, Profile, ValidateOptions, ValidationReport } from './types.js';
 
@@ -35,30 +37,21 @@ const EVENTS: Readonly<Record<string, readonly string[]>> = { ORM: ['O01'], ORU:
  * parser's errors (control characters, charset, length…) are findings too, and a bare `Message`
  * no longer carries them.
  */
-export function validateMessage(input: Uint8Array | string | Message | ParseResult, options: ValidateOptions = {}): ValidationReport {
+export function validateMessage(input: ValidationInput, options: ValidateOptions = {}): ValidationReport<Profile> {
   const collector = new FindingCollector();
   const forced = options.profile && options.profile !== 'auto' ? options.profile : undefined;
-  const done = (profile: Profile | null, message: Message | undefined): ValidationReport => ({
-    profile,
-    valid: !collector.findings.some((f) => f.severity === 'error'),
-    issues: collector.findings,
-    message,
-  });
+  const done = (profile: Profile | null, message: Message | undefined): ValidationReport<Profile> => reportOf(profile, collector, message);
 
-  let message: Message;
-  if (input instanceof MessageClass) {
-    message = input;
-  } else {
-    const parsed = isParseResult(input) ? input : tryParseMessage(input);
+  const { message, parsed } = readInput(input);
+  if (parsed) {
     for (const e of parsed.errors) collector.add(GEN_001, where(e), e.message, { condition: e.condition });
     for (const w of parsed.warnings) {
       // Segment separators are reported by TLR-GEN-008 from message.lineEnding; other parser warnings stay GEN-001 warnings.
       if (w.code === 'TLR_ERR_HL7_LINE_ENDINGS') continue;
       collector.add(w.code === 'TLR_ERR_HL7_EMPTY_SEGMENT' ? GEN_008 : GEN_001, where(w), w.message, { severity: 'warning', condition: w.condition });
     }
-    if (!parsed.message || parsed.errors.length > 0) return done(forced ?? null, parsed.message);
-    message = parsed.message;
   }
+  if (!message || (parsed && parsed.errors.length > 0)) return done(forced ?? null, message);
 
   const msh = message.segments[0];
   if (!msh || msh.name !== 'MSH') {
@@ -101,14 +94,13 @@ export function validateMessage(input: Uint8Array | string | Message | ParseResu
  * that need a complete message or ORDER group (structure, required observations) do not.
  * The message only needs an MSH before the OBX segments.
  */
-export function validateObservations(message: Message, profile: FlowProfile): ValidationReport {
+export function validateObservations(message: Message, profile: FlowProfile): ValidationReport<Profile> {
   const collector = new FindingCollector();
   evaluate(message, profile, {}, collector, true);
-  return { profile, valid: !collector.findings.some((f) => f.severity === 'error'), issues: collector.findings, message };
+  return reportOf(profile, collector, message);
 }
 
 function evaluate(message: Message, profile: Profile, options: ValidateOptions, collector: FindingCollector, fragment: boolean): void {
-  const name = (s: Segment): string => locationOf(message, s);
   let tree: GroupNode;
   let orders: OrderGroup[];
   if (fragment) {
@@ -116,22 +108,11 @@ function evaluate(message: Message, profile: Profile, options: ValidateOptions, 
     tree = { name: 'FRAGMENT', items: [{ name: 'OBSERVATION', items: obx }] };
     orders = [{ index: 1, node: tree, orc: undefined, obr: undefined, observations: obx }];
   } else {
-    const match = matchStructure(GRAMMARS[profile], message.segments, name);
-    tree = match.tree;
-    for (const p of match.problems) {
-      collector.add(ruleById(p.rule) ?? { id: p.rule, severity: 'error', condition: '100' }, p.location, p.message, { severity: p.severity });
-    }
+    tree = matchMessage(message, GRAMMARS[profile], collector, ruleById);
     orders = profile === 'ack' ? [] : orderGroups(tree, ORDER_GROUP[profile]);
   }
-  const ctx: RuleContext = {
-    message, profile, tree, orders, options, fragment,
-    at: (segment, path) => locationOf(message, segment, path),
-    report: (rule: RuleDefinition, location, text, overrides) => collector.add(rule, location, text, overrides),
-  };
-  for (const rule of rulesFor(profile)) {
-    if (fragment && rule.scope !== 'observation') continue;
-    rule.evaluate(ctx);
-  }
+  const rules = fragment ? rulesFor(profile).filter((r) => r.scope === 'observation') : rulesFor(profile);
+  evaluateRules(message, profile, tree, { orders, options, fragment }, rules, collector);
 }
 
 function orderGroups(tree: GroupNode, groupName: string): OrderGroup[] {
@@ -150,10 +131,6 @@ function orderGroups(tree: GroupNode, groupName: string): OrderGroup[] {
 function flowLocation(message: Message): string {
   const orc = message.segment('ORC');
   return orc ? locationOf(message, orc, '1') : 'MSH-9';
-}
-
-function isParseResult(input: Uint8Array | string | ParseResult): input is ParseResult {
-  return typeof input === 'object' && !(input instanceof Uint8Array) && Array.isArray((input as ParseResult).errors);
 }
 
 function where(e: Hl7Error): string {

@@ -1,11 +1,7 @@
-import type { Message } from '../../hl7/index.js';
 import { readDocumentMessage } from '../../documents/transport/index.js';
 import { validateCda } from '../../documents/validation/index.js';
 import type { CdaNotEvaluable } from '../../documents/validation/index.js';
-import { validateMessage } from '../../profiles/index.js';
 import type { Finding } from '../../profiles/index.js';
-
-export { messageKind, type MessageKind } from './message-kind.js';
 
 /** A document message validated as `validate` reports it. */
 export interface DocumentMessageValidation {
@@ -44,20 +40,4 @@ export async function validateDocumentMessageWithCda(bytes: Uint8Array, options:
     notEvaluable.push(...cda.notEvaluable);
   }
   return { profile: report.profile, valid: !issues.some((issue) => issue.severity === 'error'), issues, notEvaluable };
-}
-
-/**
- * Validates ACK^T02/T10/T04^ACK, the acknowledgements of the document messages: the acknowledgement rules of
- * the volet, without the three that only hold for the flows' acknowledgements (MSH-9 among ACK^O01/R01/O23,
- * MSH-12 = 2.5.1): a document acknowledgement names the MDM event and keeps the MDM's version (2.6).
- */
-export function validateDocumentAck(bytes: Uint8Array): { profile: string; valid: boolean; issues: Finding[]; message: Message | undefined } {
-  const report = validateMessage(bytes, { profile: 'ack' });
-  const version = report.message?.segments[0]?.get('12.1').trim();
-  const issues = report.issues.filter((issue) => {
-    if (issue.rule === 'TLR-GEN-002' || issue.rule === 'TLR-ACK-005') return issue.location !== 'MSH-9';
-    if (issue.rule === 'TLR-ACK-011') return version !== '2.6';
-    return true;
-  });
-  return { profile: 'document-ack', valid: !issues.some((issue) => issue.severity === 'error'), issues, message: report.message };
 }

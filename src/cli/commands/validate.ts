@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
-import { messageKind } from './message-kind.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -20,7 +19,8 @@ const PROCESS_IO: ValidateCommandIo = {
 /** One file in the `--json` output (the contract external tools rely on). */
 export interface ValidateJsonResult {
   file: string;
-  profile: Profile | null;
+  /** The profile of the pack the message was validated with (`flux1`…, `ack`, `mdm-t02`…, `document-ack`). */
+  profile: string | null;
   valid: boolean;
   issues: Array<Pick<Finding, 'severity' | 'rule' | 'location' | 'message'>>;
   /** Only with `--ack`: the acknowledgement (ER7, CR-separated). */
@@ -70,7 +70,10 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
     .argument('<files...>', 'files holding one HL7 v2 message each')
     .action(async (files: string[], options: ValidateCommandOptions) => {
       // Loaded here, not at the top: `--help` and the other commands must not pay for the rule packs.
-      const { ackForValidation, validateMessage } = await import('../../profiles/index.js');
+      const { ackForValidation, selectRulePack, validateMessage } = await import('../../profiles/index.js');
+      // With `--profile auto` the pack is chosen per message: the document-transport packs register with the
+      // validator's registry as they load.
+      const documentPack = options.profile === 'auto' ? (await import('../../documents/transport/validation/pack.js')).DOCUMENT_TRANSPORT_PACK : undefined;
       let exit = 0;
       const results: ValidateJsonResult[] = [];
       for (const file of files) {
@@ -83,9 +86,10 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           continue;
         }
         const parsed = options.profile === 'auto' ? tryParseMessage(bytes).message : undefined;
-        const kind = parsed ? messageKind(parsed) : 'flow';
+        // The pack is chosen from the parsed message; a forced profile, or bytes that do not parse, go to the flows' pack.
+        const selection = parsed ? selectRulePack(parsed) : undefined;
         let report: ValidationReport;
-        if (kind === 'document') {
+        if (selection && selection.pack === documentPack) {
           // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA. The CDA
           // validator is loaded only here: validating the flows of the volet must not pay for it.
           const { validateDocumentMessageWithCda } = await import('./validate-documents.js');
@@ -97,13 +101,12 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
             exit = 2;
             continue;
           }
-          report = { profile: documentReport.profile as Profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
+          report = { profile: documentReport.profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
           for (const missing of documentReport.notEvaluable) {
             io.stderr(`cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`);
           }
-        } else if (kind === 'document-ack') {
-          const { validateDocumentAck } = await import('./validate-documents.js');
-          report = { ...validateDocumentAck(bytes), profile: 'document-ack' as Profile };
+        } else if (selection) {
+          report = selection.pack.validate(bytes);
         } else {
           report = validateMessage(bytes, { profile: options.profile });
         }

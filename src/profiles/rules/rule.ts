@@ -1,5 +1,5 @@
-import type { Composite, ErrorCondition, Message, Segment } from '../../hl7/index.js';
-import { formatLocation } from '../../hl7/index.js';
+import type { Composite, ErrorCondition, FieldPath, Message, Segment } from '../../hl7/index.js';
+import { formatLocation, parseFieldPath } from '../../hl7/index.js';
 import type { GroupNode } from '../structure/grammar.js';
 import type { Finding, FindingSeverity, Profile, ValidateOptions } from '../types.js';
 
@@ -14,19 +14,45 @@ export interface OrderGroup {
   observations: Segment[];
 }
 
-/** What a rule sees of the message being validated. */
-export interface RuleContext {
+/** What a finding needs of its rule: the id, and the severity and 0357 condition a report does not override. */
+export interface RuleRef {
+  /** `<VOLET>-<AREA>-<NNN>`: `TLR-F4-023` exactly as in conformance-checklist.md, `TDOC-MSH-001`. */
+  id: string;
+  severity: FindingSeverity;
+  /** HL7 table 0357 code for ERR-3 (ack.md §5.3). */
+  condition: ErrorCondition;
+}
+
+/** A finding's departures from its rule's severity and condition (a rule whose outcomes differ, e.g. 101 empty, 103 wrong). */
+export interface ReportOverrides {
+  severity?: FindingSeverity;
+  condition?: ErrorCondition;
+}
+
+/** What every rule sees of the message being validated, whatever its pack. */
+export interface RuleContextBase<P extends string> {
   readonly message: Message;
-  readonly profile: Profile;
+  readonly profile: P;
+  /** The message matched against the profile's grammar. */
   readonly tree: GroupNode;
+  /** `OBX[3]-5.5` for a segment of the message and an optional field path. */
+  at(segment: Segment, path?: string): string;
+  report(rule: RuleRef, location: string, message: string, overrides?: ReportOverrides): void;
+}
+
+/** What the Téléradiologie pack adds to the context (`X` of {@link RuleContext}). */
+export interface TeleradiologieFacts {
   readonly orders: readonly OrderGroup[];
   readonly options: ValidateOptions;
   /** True when the OBX segments are a fragment (no complete ORDER group): group-completeness rules are skipped. */
   readonly fragment: boolean;
-  /** `OBX[3]-5.5` for a segment of the message and an optional field path. */
-  at(segment: Segment, path?: string): string;
-  report(rule: RuleDefinition, location: string, message: string, overrides?: { severity?: FindingSeverity; condition?: ErrorCondition }): void;
 }
+
+/**
+ * What a rule sees: the common context and the facts its pack derives once per message (`X`: the ORDER groups of
+ * the Téléradiologie flows, the analysed document message of the document-transport pack).
+ */
+export type RuleContext<P extends string = Profile, X = TeleradiologieFacts> = RuleContextBase<P> & Readonly<X>;
 
 /**
  * Where a rule applies. `observation` rules look at one OBX and its siblings and also run on OBX
@@ -34,24 +60,28 @@ export interface RuleContext {
  */
 export type RuleScope = 'message' | 'group' | 'observation';
 
-/** A checklist rule, whether declared as a table row or written as a function. */
-export interface RuleDefinition {
-  /** Rule id exactly as in conformance-checklist.md. */
-  id: string;
-  severity: FindingSeverity;
-  /** HL7 table 0357 code for ERR-3 (ack.md §5.3). */
-  condition: ErrorCondition;
-  profiles: readonly Profile[];
+/** A rule as declared, without its logic: what registries and listings show. */
+export interface RuleDeclaration extends RuleRef {
+  /** The profiles of its pack the rule applies to. */
+  profiles: readonly string[];
   scope: RuleScope;
   /** The rule in one sentence (checklist wording). */
   summary: string;
-  evaluate(ctx: RuleContext): void;
+}
+
+/** A checklist rule of any pack, whether declared as a table row or written as a function. */
+export interface RuleDefinition<P extends string = Profile, X = TeleradiologieFacts> extends RuleDeclaration {
+  profiles: readonly P[];
+  evaluate(ctx: RuleContext<P, X>): void;
 }
 
 export const BUSINESS: readonly Profile[] = ['flux1', 'flux2', 'flux3', 'flux4'];
 
-/** Declares a rule written as a function. */
-export function defineRule(rule: RuleDefinition): RuleDefinition {
+/**
+ * Declares a rule written as a function. The pack's profile type and facts are given, not inferred
+ * (`defineRule<DocumentProfile, DocumentMessageView>`); without them the rule is a Téléradiologie rule.
+ */
+export function defineRule<P extends string = Profile, X = TeleradiologieFacts>(rule: NoInfer<RuleDefinition<P, X>>): RuleDefinition<P, X> {
   return rule;
 }
 
@@ -59,7 +89,7 @@ export function defineRule(rule: RuleDefinition): RuleDefinition {
 export class FindingCollector {
   readonly findings: Finding[] = [];
 
-  add(rule: Pick<RuleDefinition, 'id' | 'severity' | 'condition'>, location: string, message: string, overrides: { severity?: FindingSeverity; condition?: ErrorCondition } = {}): void {
+  add(rule: RuleRef, location: string, message: string, overrides: ReportOverrides = {}): void {
     this.findings.push({
       severity: overrides.severity ?? rule.severity,
       rule: rule.id,
@@ -73,17 +103,18 @@ export class FindingCollector {
 export function locationOf(message: Message, segment: Segment, path?: string): string {
   const occurrence = message.occurrenceOf(segment);
   if (path === undefined) return formatLocation({ segment: segment.name, occurrence });
-  return formatLocation({ segment: segment.name, occurrence, ...parsePath(path) });
+  return formatLocation({ segment: segment.name, occurrence, ...fieldPath(path) });
 }
 
-function parsePath(path: string): { field: number; repetition?: number; component?: number; subcomponent?: number } {
-  const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
-  if (!m) throw new Error(`Invalid field path ${path}`);
-  const out: { field: number; repetition?: number; component?: number; subcomponent?: number } = { field: Number(m[1]) };
-  if (m[2]) out.repetition = Number(m[2]);
-  if (m[3]) out.component = Number(m[3]);
-  if (m[4]) out.subcomponent = Number(m[4]);
-  return out;
+/** Parsed field paths (the rule tables use a few hundred distinct ones), parsed once by the hl7 layer's parser. */
+const PATHS = new Map<string, FieldPath>();
+
+function fieldPath(path: string): FieldPath {
+  const known = PATHS.get(path);
+  if (known) return known;
+  const p = parseFieldPath(path);
+  PATHS.set(path, p);
+  return p;
 }
 
 /**
@@ -93,24 +124,19 @@ function parsePath(path: string): { field: number; repetition?: number; componen
  * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
  */
 export function valueOf(segment: Segment, path: string): string {
-  let p = PATHS.get(path);
-  if (!p) {
-    const m = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/.exec(path);
-    if (!m) throw new Error(`Invalid field path ${path}`);
-    PATHS.set(path, (p = m));
-  }
-  const field = Number(p[1]);
+  const p = fieldPath(path);
+  const field = p.field;
   if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);
-  const rep = repetition(segment, field, p[2] ? Number(p[2]) : 1);
+  const rep = repetition(segment, field, p.repetition ?? 1);
   let v: string;
-  if (p[3] === undefined) {
+  if (p.component === undefined) {
     v = rep.length > 1 || rep.subs(1).length > 1 ? wholeText(rep.raw, rep.length, (c) => rep.subs(c)) : rep.get(1);
-  } else if (p[4] === undefined) {
-    const c = Number(p[3]);
+  } else if (p.subcomponent === undefined) {
+    const c = p.component;
     const subs = rep.subs(c);
     v = subs.length > 1 ? (subs.some((s) => s.trim() !== '') ? rep.rawComponent(c) : '') : rep.get(c);
   } else {
-    v = rep.get(Number(p[3]), Number(p[4]));
+    v = rep.get(p.component, p.subcomponent);
   }
   v = v.trim();
   return v === '""' ? '' : v;
@@ -121,9 +147,6 @@ export function valueOf(segment: Segment, path: string): string {
  * read by some 250 rules: re-splitting each time dominated the validation time). The cache is
  * keyed by the field's current ER7 text, so an edited segment is never read stale.
  */
-/** Parsed field paths (the rule tables use a few hundred distinct ones). */
-const PATHS = new Map<string, RegExpExecArray>();
-
 const SPLIT_CACHE = new WeakMap<Segment, Map<number, { raw: string; reps: Composite[] }>>();
 
 export function repetition(segment: Segment, field: number, r = 1): Composite {

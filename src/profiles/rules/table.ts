@@ -1,11 +1,11 @@
 import type { ErrorCondition, Segment } from '../../hl7/index.js';
-import { readTS } from '../../hl7/index.js';
+import { parseFieldPath, readTS } from '../../hl7/index.js';
 import type { PatternName } from '../patterns.js';
 import { PATTERNS, matchesPattern } from '../patterns.js';
 import type { ValueSetId } from '../terminology/value-sets.js';
 import { valueSet } from '../terminology/value-sets.js';
 import type { FindingSeverity, Profile } from '../types.js';
-import type { RuleContext, RuleDefinition } from './rule.js';
+import type { RuleContext, RuleContextBase, RuleDefinition, RuleRef, TeleradiologieFacts } from './rule.js';
 import { isExplicitNull, observationCode, subId, valueOf } from './rule.js';
 
 /**
@@ -31,9 +31,9 @@ export interface RowCondition {
   in: readonly string[];
 }
 
-interface RowBase {
+interface RowBase<P extends string = Profile> {
   id: string;
-  profiles: readonly Profile[];
+  profiles: readonly P[];
   /** Field path relative to the segment (`2.1`, `12.9.2`, `21[1].6.2`). */
   field: string | readonly string[];
   /** What the element is, in the domain's words (used in messages). */
@@ -47,9 +47,19 @@ interface RowBase {
   /** `any`: satisfied when one repetition passes (PID-3); default: the first repetition. */
   repetitions?: 'first' | 'any';
   summary: string;
+  /**
+   * How the row reads the message and words its findings. `checklist` (default, the Téléradiologie
+   * tables): every occurrence of the segment, the element read as {@link valueOf} reads it (the HL7
+   * null `""` is empty), findings worded from the label, the row's condition for every finding.
+   * `transport` (the document-transport table, as it has always reported): the first occurrence only,
+   * the element read as `Segment.get` reads it (its first sub-component, trimmed), findings worded
+   * `MSH-3 (label) is required` (condition 101) and `MSH-11 (label) is "X"; expected "P" or "T" or "D"`
+   * (the row's condition).
+   */
+  dialect?: 'checklist' | 'transport';
 }
 
-export interface FieldRow extends RowBase {
+export interface FieldRow<P extends string = Profile> extends RowBase<P> {
   segment: string;
 }
 
@@ -96,13 +106,18 @@ function problem(check: FieldCheck, value: string, usage: Usage, nullValue: bool
   }
 }
 
-function checkElement(ctx: RuleContext, rule: RuleDefinition, row: RowBase, segment: Segment, prefix = ''): void {
+type Context = RuleContextBase<string>;
+
+function checkElement(ctx: Context, rule: RuleRef, row: RowBase<string>, segment: Segment, prefix = ''): void {
   if (!conditionHolds(segment, row.when)) return;
-  for (const field of typeof row.field === 'string' ? [row.field] : row.field) checkField(ctx, rule, row, field, segment, prefix);
+  for (const field of typeof row.field === 'string' ? [row.field] : row.field) {
+    if (row.dialect === 'transport') checkTransportField(ctx, rule, row, field, segment);
+    else checkField(ctx, rule, row, field, segment, prefix);
+  }
 }
 
-function checkField(ctx: RuleContext, rule: RuleDefinition, row: RowBase, field: string, segment: Segment, prefix: string): void {
-  const reps = row.repetitions === 'any' ? Math.max(1, segment.repetitions(Number(field.split(/[.[]/)[0])).length) : 1;
+function checkField(ctx: Context, rule: RuleRef, row: RowBase<string>, field: string, segment: Segment, prefix: string): void {
+  const reps = row.repetitions === 'any' ? Math.max(1, segment.repetitions(parseFieldPath(field).field).length) : 1;
   let firstProblem: { path: string; text: string } | undefined;
   for (let r = 1; r <= reps; r++) {
     const path = reps > 1 ? withRepetition(field, r) : field;
@@ -113,18 +128,35 @@ function checkField(ctx: RuleContext, rule: RuleDefinition, row: RowBase, field:
   if (!firstProblem) return;
   const cond = row.when ? ` (applies because ${segment.name}-${row.when.field} is "${valueOf(segment, row.when.field)}")` : '';
   const label = typeof row.field === 'string' ? row.label : `${row.label} (${segment.name}-${field})`;
-  const what = reps > 1 ? `No repetition of ${segment.name}-${field.split(/[.[]/)[0]} has a valid ${label}: the first` : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
+  const what = reps > 1 ? `No repetition of ${segment.name}-${parseFieldPath(field).field} has a valid ${label}: the first` : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
   ctx.report(rule, ctx.at(segment, firstProblem.path), `${what} ${firstProblem.text}${cond}`);
 }
 
+/** The same path in repetition `r` (`21.6.2` → `21[2].6.2`). */
 function withRepetition(path: string, r: number): string {
-  const m = /^(\d+)(?:\[\d+\])?(.*)$/.exec(path)!;
-  return `${m[1]}[${r}]${m[2]}`;
+  const { field, component, subcomponent } = parseFieldPath(path);
+  return `${field}[${r}]${component === undefined ? '' : `.${component}`}${subcomponent === undefined ? '' : `.${subcomponent}`}`;
 }
 
-/** A rule from a segment row: checked on every occurrence of the segment in the message. */
-export function fieldRule(row: FieldRow): RuleDefinition {
-  const rule: RuleDefinition = {
+/** A row of the `transport` dialect (see {@link RowBase.dialect}). */
+function checkTransportField(ctx: Context, rule: RuleRef, row: RowBase<string>, field: string, segment: Segment): void {
+  const value = segment.get(field).trim();
+  const what = `${segment.name}-${field} (${row.label})`;
+  const location = ctx.at(segment, field);
+  if (value === '') {
+    if (row.usage === 'R') ctx.report(rule, location, `${what} is required`, { condition: '101' });
+    return;
+  }
+  const allowed = row.check.kind === 'fixed' ? [row.check.value] : row.check.kind === 'oneOf' ? row.check.values : undefined;
+  if (allowed && !allowed.includes(value)) ctx.report(rule, location, `${what} is ${quote(value)}; expected ${allowed.map(quote).join(' or ')}`);
+}
+
+/**
+ * A rule from a segment row: checked on every occurrence of the segment in the message (the first
+ * one in the `transport` dialect).
+ */
+export function fieldRule<P extends string = Profile, X = TeleradiologieFacts>(row: FieldRow<P>): RuleDefinition<P, X> {
+  const rule: RuleDefinition<P, X> = {
     id: row.id,
     severity: row.severity,
     condition: row.condition,
@@ -132,7 +164,8 @@ export function fieldRule(row: FieldRow): RuleDefinition {
     scope: 'message',
     summary: row.summary,
     evaluate(ctx) {
-      for (const segment of ctx.message.all(row.segment)) checkElement(ctx, rule, row, segment);
+      const segments = row.dialect === 'transport' ? ctx.message.all(row.segment).slice(0, 1) : ctx.message.all(row.segment);
+      for (const segment of segments) checkElement(ctx, rule, row, segment);
     },
   };
   return rule;

@@ -1,5 +1,6 @@
-import type { ErrorCondition, Message } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/index.js';
+import type { RuleDefinition, ValidationReport } from '../../../profiles/index.js';
+import { defineRule } from '../../../profiles/index.js';
+import type { DocumentMessageView } from './message-view.js';
 
 /**
  * The message profiles of the trans-cda-r2 volet: the three MDM events, the ORU^R01 variant, and
@@ -14,19 +15,17 @@ export const DOCUMENT_CARRYING_PROFILES: readonly DocumentProfile[] = ['mdm-t02'
 export const MDM_PROFILES: readonly DocumentProfile[] = ['mdm-t02', 'mdm-t10', 'mdm-t04'];
 export const ZAM_PROFILES: readonly DocumentProfile[] = ['zam-z01', 'zam-z02', 'zam-z03'];
 
+/** Outcome of `validateDocumentMessage`: the validator's one report shape, with this volet's profiles. */
+export type DocumentValidationReport = ValidationReport<DocumentProfile>;
+
 /**
- * Outcome of `validateDocumentMessage`: the shape of the validator's `ValidationReport`
- * (`profiles/types.ts`), with this volet's profiles.
+ * A rule of the document-transport pack: the validator's `RuleDefinition`, whose rules read the
+ * analysed message ({@link DocumentMessageView}) from their context.
  */
-export interface DocumentValidationReport {
-  /** The profile the message was validated against; null when MSH-9 names none of them. */
-  profile: DocumentProfile | null;
-  /** True when no finding has severity `error`. */
-  valid: boolean;
-  issues: Finding[];
-  /** The parsed message, undefined when it could not be parsed. */
-  message: Message | undefined;
-}
+export type DocumentRuleDefinition = RuleDefinition<DocumentProfile, DocumentMessageView>;
+
+/** Declares a rule of the document-transport pack (`defineRule` with this pack's profiles and facts). */
+export const defineDocumentRule = defineRule<DocumentProfile, DocumentMessageView>;
 
 /** The profile named by MSH-9 (code and trigger event), or null. */
 export function profileOf(messageCode: string, triggerEvent: string): DocumentProfile | null {
@@ -41,9 +40,4 @@ export function profileOf(messageCode: string, triggerEvent: string): DocumentPr
     case 'ZAM^Z03': return 'zam-z03';
     default: return null;
   }
-}
-
-/** A finding, with its fields in the order a reader scans them. */
-export function finding(rule: string, severity: Finding['severity'], location: string, message: string, condition: ErrorCondition): Finding {
-  return { severity, rule, location, message, condition };
 }

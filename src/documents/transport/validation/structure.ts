@@ -1,8 +1,5 @@
-import type { Message } from '../../../hl7/index.js';
-import { formatLocation } from '../../../hl7/index.js';
-import type { Finding, MessageGrammar } from '../../../profiles/index.js';
-import { group, matchStructure, seg } from '../../../profiles/index.js';
-import { finding } from './profile.js';
+import type { MessageGrammar } from '../../../profiles/index.js';
+import { group, seg } from '../../../profiles/index.js';
 
 /**
  * The abstract message syntax of the volet's messages (trans-cda-r2 §4, §8) as grammars of the
@@ -10,6 +7,8 @@ import { finding } from './profile.js';
  * Téléradiologie flows, with this volet's rule (TDOC-STR-001). A required group whose leading
  * segment is missing is reported as a missing group (`recoverMissingLead: false`), and matching ends
  * at the first misplaced segment (`afterUnexpected: 'stop'`), as this pack has always reported.
+ * Each missing required element (located at the segment or group name) and each segment that has no
+ * place in the structure (located at that segment) is a TDOC-STR-001 error with condition 100.
  */
 const doc = (structure: string, children: Parameters<typeof group>[3]): MessageGrammar => ({
   structure, rule: 'TDOC-STR-001', recoverMissingLead: false, afterUnexpected: 'stop', root: group(structure, 1, 1, children),
@@ -47,12 +46,5 @@ export const ZAM_GRAMMAR: MessageGrammar = doc('ZAM_Z01', [
   seg('MSH'), seg('SFT', 0, '*'), seg('EVN'), seg('OBX'), seg('OBX', 0, 1), seg('ERR', 0, 1),
 ]);
 
-/**
- * Matches the message's segments against a grammar: each missing required element (located at
- * the segment or group name) and each segment that has no place in the structure (located at that
- * segment) is a TDOC-STR-001 error with condition 100.
- */
-export function checkStructure(message: Message, grammar: MessageGrammar): Finding[] {
-  const { problems } = matchStructure(grammar, message.segments, (s) => formatLocation(message.locate(s)));
-  return problems.map((p) => finding(p.rule, p.severity, p.location, p.message, '100'));
-}
+/** The grammar of a message structure. */
+export const GRAMMARS: Readonly<Record<'MDM' | 'ORU' | 'ZAM', MessageGrammar>> = { MDM: MDM_GRAMMAR, ORU: ORU_GRAMMAR, ZAM: ZAM_GRAMMAR };

@@ -1,21 +1,14 @@
-import type { Hl7Error, Message } from '../../../hl7/index.js';
-import { formatLocation, tryParseMessage } from '../../../hl7/index.js';
-import type { Finding } from '../../../profiles/index.js';
-import { checkFieldRules } from './field-rules.js';
-import { viewDocumentMessage } from './message-view.js';
+import type { Hl7Error } from '../../../hl7/index.js';
+import { formatLocation } from '../../../hl7/index.js';
+import type { ValidationInput } from '../../../profiles/index.js';
+import { FindingCollector, evaluateRules, matchMessage, readInput, reportOf } from '../../../profiles/index.js';
 import type { DocumentMessageView } from './message-view.js';
+import { viewDocumentMessage } from './message-view.js';
 import type { DocumentProfile, DocumentValidationReport } from './profile.js';
-import { finding, profileOf } from './profile.js';
-import type { DocumentRule } from './rule.js';
-import { DOCUMENT_RULES } from './rules-document.js';
-import { MESSAGE_RULES } from './rules-message.js';
-import { METADATA_RULES } from './rules-metadata.js';
-import { PARTICIPANT_RULES } from './rules-participants.js';
-import { RECEIPT_RULES } from './rules-receipt.js';
-import { MDM_GRAMMAR, ORU_GRAMMAR, ZAM_GRAMMAR, checkStructure } from './structure.js';
-
-/** Every function rule, in report order. */
-export const DOCUMENT_MESSAGE_RULES: readonly DocumentRule[] = [...MESSAGE_RULES, ...DOCUMENT_RULES, ...PARTICIPANT_RULES, ...METADATA_RULES, ...RECEIPT_RULES];
+import { profileOf } from './profile.js';
+import { DOCUMENT_TRANSPORT_INDEX, TDOC_GEN_001, TDOC_GEN_002 } from './rules.js';
+import { TDOC_MSH_009 } from './rules-message.js';
+import { GRAMMARS } from './structure.js';
 
 export interface ValidateDocumentOptions {
   /** Profile to validate against; `auto` (default) takes it from MSH-9. */
@@ -28,9 +21,9 @@ export interface DocumentValidation {
   view: DocumentMessageView | undefined;
 }
 
-function fromParseProblem(e: Hl7Error, severity: Finding['severity']): Finding {
-  const rule = e.code === 'TLR_ERR_HL7_LINE_ENDINGS' ? 'TDOC-GEN-002' : 'TDOC-GEN-001';
-  return finding(rule, severity, e.location ? formatLocation(e.location) : 'MSH', `${e.code}: ${e.message}`, e.condition);
+function reportParseProblem(collector: FindingCollector, e: Hl7Error, severity: 'error' | 'warning'): void {
+  const rule = e.code === 'TLR_ERR_HL7_LINE_ENDINGS' ? TDOC_GEN_002 : TDOC_GEN_001;
+  collector.add(rule, e.location ? formatLocation(e.location) : 'MSH', `${e.code}: ${e.message}`, { severity, condition: e.condition });
 }
 
 /**
@@ -39,24 +32,24 @@ function fromParseProblem(e: Hl7Error, severity: Finding['severity']): Finding {
  * table and the function rules, decodes the base64 document and checks it is a CDA consistent with
  * the message. The CDA Schematrons are not run here (`documents/validation`). Never throws.
  */
-export function validateDocumentMessage(input: Uint8Array | string | Message, options: ValidateDocumentOptions = {}): DocumentValidationReport {
+export function validateDocumentMessage(input: ValidationInput, options: ValidateDocumentOptions = {}): DocumentValidationReport {
   return runDocumentValidation(input, options).report;
 }
 
-/** {@link validateDocumentMessage}, also returning the analysed message. */
-export function runDocumentValidation(input: Uint8Array | string | Message, options: ValidateDocumentOptions = {}): DocumentValidation {
-  const issues: Finding[] = [];
-  let message: Message | undefined;
-  if (typeof input === 'string' || input instanceof Uint8Array) {
-    const parsed = tryParseMessage(input);
-    issues.push(...parsed.errors.map((e) => fromParseProblem(e, e.severity === 'E' ? 'error' : 'warning')));
-    issues.push(...parsed.warnings.map((e) => fromParseProblem(e, 'warning')));
-    message = parsed.message;
-  } else {
-    message = input;
+/**
+ * {@link validateDocumentMessage}, also returning the analysed message. The pack's pipeline: parse
+ * problems (TDOC-GEN-001/002; the readable rest is still checked), the profile from MSH-9
+ * (TDOC-MSH-009), then the validator's engine on the analysed message.
+ */
+export function runDocumentValidation(input: ValidationInput, options: ValidateDocumentOptions = {}): DocumentValidation {
+  const collector = new FindingCollector();
+  const { message, parsed } = readInput(input);
+  if (parsed) {
+    for (const e of parsed.errors) reportParseProblem(collector, e, e.severity === 'E' ? 'error' : 'warning');
+    for (const w of parsed.warnings) reportParseProblem(collector, w, 'warning');
   }
   const done = (profile: DocumentProfile | null, view?: DocumentMessageView): DocumentValidation => ({
-    report: { profile, valid: !issues.some((i) => i.severity === 'error'), issues, message },
+    report: reportOf(profile, collector, message),
     view,
   });
   if (!message) return done(null);
@@ -65,13 +58,16 @@ export function runDocumentValidation(input: Uint8Array | string | Message, opti
   const detected = profileOf(header.messageCode, header.triggerEvent);
   const profile = options.profile && options.profile !== 'auto' ? options.profile : detected;
   if (!profile) {
-    issues.push(finding('TDOC-MSH-009', 'error', 'MSH-9', `MSH-9 "${header.messageType}" is not a message of the volet (MDM^T02/T10/T04, ORU^R01, ZAM^Z01/Z02/Z03)`, header.messageCode === 'MDM' || header.messageCode === 'ZAM' ? '201' : '200'));
+    collector.add(
+      TDOC_MSH_009,
+      'MSH-9',
+      `MSH-9 "${header.messageType}" is not a message of the volet (MDM^T02/T10/T04, ORU^R01, ZAM^Z01/Z02/Z03)`,
+      { condition: header.messageCode === 'MDM' || header.messageCode === 'ZAM' ? '201' : '200' },
+    );
     return done(null);
   }
   const view = viewDocumentMessage(message, profile);
-  const grammar = view.structure === 'MDM' ? MDM_GRAMMAR : view.structure === 'ORU' ? ORU_GRAMMAR : ZAM_GRAMMAR;
-  issues.push(...checkStructure(message, grammar));
-  issues.push(...checkFieldRules(message, profile));
-  for (const rule of DOCUMENT_MESSAGE_RULES) if (rule.profiles.includes(profile)) issues.push(...rule.check(view));
+  const tree = matchMessage(message, GRAMMARS[view.structure], collector, (id) => DOCUMENT_TRANSPORT_INDEX.byId(id));
+  evaluateRules(message, profile, tree, view, DOCUMENT_TRANSPORT_INDEX.forProfile(profile), collector);
   return done(profile, view);
 }

@@ -1,5 +1,6 @@
 import type { Profile } from '../types.js';
 import { ACK_RULES } from './ack.js';
+import { RuleIndex } from './evaluate.js';
 import { F1_RULES } from './f1.js';
 import { F2_RULES } from './f2.js';
 import { F3_RULES } from './f3.js';
@@ -14,10 +15,10 @@ import type { RuleDefinition } from './rule.js';
 import { STRUCTURE_RULES } from './structure-rules.js';
 
 /**
- * Every rule in evaluation order (conformance-checklist.md §0): message level, then segment
- * rules (MSH, PID, PV1, ORC/OBR), then flow-specific rules, then generic OBX rules.
+ * The rules of the Téléradiologie pack, in evaluation order (conformance-checklist.md §0): message
+ * level, then segment rules (MSH, PID, PV1, ORC/OBR), then flow-specific rules, then generic OBX rules.
  * The pipeline rules GEN-001…GEN-004 and the structure rules come first for documentation; they
- * run in `validate.ts` and in the grammar matcher.
+ * run in `validate.ts` and in the grammar matcher. Every pack's rules: `packs/registry.ts`.
  */
 export const RULES: readonly RuleDefinition[] = [
   GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES, ...GEN_RULES,
@@ -26,21 +27,14 @@ export const RULES: readonly RuleDefinition[] = [
   ...OBX_RULES, ...ACK_RULES,
 ];
 
-const PIPELINE_RULES = new Set([GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES]);
-
-const BY_ID = new Map<string, RuleDefinition>();
-for (const r of RULES) if (!BY_ID.has(r.id)) BY_ID.set(r.id, r);
+const INDEX = new RuleIndex(RULES, [GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES]);
 
 /** The definition of a rule id (the first one when a rule has several table rows). */
 export function ruleById(id: string): RuleDefinition | undefined {
-  return BY_ID.get(id);
+  return INDEX.byId(id);
 }
 
 /** The rules evaluated for a profile, pipeline rules excluded. */
 export function rulesFor(profile: Profile): readonly RuleDefinition[] {
-  let rules = BY_PROFILE.get(profile);
-  if (!rules) BY_PROFILE.set(profile, (rules = RULES.filter((r) => !PIPELINE_RULES.has(r) && r.profiles.includes(profile))));
-  return rules;
+  return INDEX.forProfile(profile);
 }
-
-const BY_PROFILE = new Map<Profile, readonly RuleDefinition[]>();
