@@ -17,6 +17,7 @@ import { GatewayError } from './errors.js';
 import type { GatewayEvent } from './events.js';
 import { summaryOf } from './message-facts.js';
 import type { OrderData } from './order-data.js';
+import { orderDataOf } from './order-data.js';
 
 /** Result of an action that sends a message: the order after it and the queued message. */
 export interface SentMessage {
@@ -54,7 +55,7 @@ export function messageContext(config: GatewayConfig): MessageContextInput {
  * the message in the partner outbox, so the state and the message cannot disagree after a crash.
  */
 export async function send(
-  ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown> | ((current: OrderData, messageId: number) => Record<string, unknown>),
+  ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: OrderData | ((current: OrderData, messageId: number) => OrderData),
   patientId?: string, validate: (m: Message) => { valid: boolean; issues: Finding[] } = validateMessage,
   sameRequest: (current: OrderData) => boolean = () => true,
 ): Promise<SentMessage> {
@@ -78,7 +79,7 @@ export async function send(
     // Lock the order first (outbox ids then follow the order of state changes), journal the message so the
     // order data can point at it (reports keep their message id), then apply the event.
     const locked = await tx.lockOrder(ctx.config.role, key);
-    const current = (locked?.data ?? {}) as OrderData;
+    const current = orderDataOf(locked);
     const previous = locked ? await previousMessageFor(ctx, locked, event, sameRequest(current)) : undefined;
     if (previous) return { order: locked!, messageId: previous.messageId, controlId: previous.controlId, events: [], repeated: true };
     const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
@@ -128,7 +129,7 @@ async function previousMessageFor(ctx: ActionContext, order: OrderRecord, event:
 export async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
   const order = await ctx.store.getOrder(ctx.config.role, key);
   if (!order) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order ${key.placerNumber} (${key.assigningAuthority})`, 404);
-  return { order, data: (order.data ?? {}) as OrderData };
+  return { order, data: orderDataOf(order) };
 }
 
 function keyOf(order: ImagingOrder): OrderKey {

@@ -6,7 +6,7 @@ import { verifyWebhookSignature } from '../../src/gateway/webhook-dispatcher.js'
 import { MllpClient } from '../../src/mllp/index.js';
 import { parseMessage, readAck } from '../../src/hl7/index.js';
 import type { OrderKey } from '../../src/store/index.js';
-import type { ReportRecord } from '../../src/gateway/reports/report-record.js';
+import type { ReportRecord } from '../../src/workflow/index.js';
 import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/transport/index.js';
 import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';

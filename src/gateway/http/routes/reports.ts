@@ -4,8 +4,7 @@ import { readDocumentMessage } from '../../../documents/transport/index.js';
 import { GatewayError } from '../../errors.js';
 import { findOrderByPlacer } from '../order-lookup.js';
 import type { Gateway } from '../../gateway.js';
-import type { OrderData } from '../../order-data.js';
-import type { ReportRecord } from '../../reports/report-record.js';
+import { orderDataOf } from '../../order-data.js';
 import type { ReportRequest } from '../../reports/report-input.js';
 import { orderSummary } from '../order-view.js';
 import { authorityQuery, healthProfessional } from '../schemas.js';
@@ -78,7 +77,7 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
     schema: { tags: ['orders'], summary: 'Reports of an order, every version with its status', params, querystring: authorityQuery },
   }, async (req) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    return { items: (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[] };
+    return { items: orderDataOf(o).reports ?? [] };
   });
 
   app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; format?: 'xml' | 'pdf' } }>('/api/orders/:placer/reports/:messageId', {
@@ -89,7 +88,7 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
     },
   }, async (req, reply) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    const reports = (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[];
+    const reports = orderDataOf(o).reports ?? [];
     if (!reports.some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
     const m = await gw.store.getMessage(req.params.messageId);
     if (!m?.raw) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The report content was removed by retention', 404);
