@@ -119,20 +119,26 @@ export class ReportActions {
     const planned = applyReportSetEvent(data.reports ?? [], change(0));
     if (!planned.accept) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', planned.message, 409);
     let messageIdSeen = 0;
-    const sent = await send(this.ctx, key, planned.event, () => {
-      try {
-        return buildDocumentMessage(request2);
-      } catch (e) {
-        if (e instanceof DocumentTransportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
-        throw e;
-      }
-    }, (cur, messageId) => {
-      messageIdSeen = messageId;
-      const applied = applyReportSetEvent(cur.reports ?? [], change(messageId));
-      // Rolls the transaction back: another request replaced or deleted the report meanwhile.
-      if (!applied.accept) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', applied.message, 409);
-      return { reports: applied.reports };
-    }, undefined, (m) => validateDocumentMessage(m));
+    const sent = await send(this.ctx, {
+      key,
+      event: planned.event,
+      build: () => {
+        try {
+          return buildDocumentMessage(request2);
+        } catch (e) {
+          if (e instanceof DocumentTransportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
+          throw e;
+        }
+      },
+      data: (cur, messageId) => {
+        messageIdSeen = messageId;
+        const applied = applyReportSetEvent(cur.reports ?? [], change(messageId));
+        // Rolls the transaction back: another request replaced or deleted the report meanwhile.
+        if (!applied.accept) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', applied.message, 409);
+        return { reports: applied.reports };
+      },
+      validate: (m) => validateDocumentMessage(m),
+    });
     return { ...sent, report: { ...record, messageId: messageIdSeen } };
   }
 }
