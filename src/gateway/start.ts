@@ -15,7 +15,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
   const gw = await Gateway.start(config, {
     ...rest,
     documents: documentHandling(config),
-    http: (g) => buildHttpApp(g, { extra: (app) => consoleRoutes(app) }),
+    http: (g) => buildHttpApp(g, { routes: [consoleRoutes] }),
   });
   if (config.reports.cdaKit) configureCdaValidation({ kitDir: config.reports.cdaKit });
   if (warmUpCda) {

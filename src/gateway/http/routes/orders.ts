@@ -3,7 +3,7 @@ import type { OrderKey } from '../../../store/index.js';
 import type { OrderState } from '../../../workflow/index.js';
 import type { HealthProfessional, ImagingOrder, Organisation, PerformedExam, Protocol, Reason } from '../../../tlr/index.js';
 import { GatewayError } from '../../errors.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 import { orderDataOf } from '../../order-data.js';
 import type { SentMessage } from '../../outbound-actions.js';
 import { findOrderByPlacer } from '../order-lookup.js';
@@ -20,7 +20,7 @@ type AuthorityQ = { authority?: string };
  * (flow 1), cancels (flow 2) and completes (flow 4) orders; the platform accepts or refuses them
  * (flow 3). An action is answered 202: the HL7 message is queued durably and delivered by the outbox.
  */
-export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function orderRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   const role = gw.config.role;
 
   /** Finds an order by placer number (and authority OID when several share the number). */

@@ -3,7 +3,7 @@ import { tryParseMessage } from '../../../hl7/index.js';
 import { readDocumentMessage } from '../../../documents/transport/index.js';
 import { GatewayError } from '../../errors.js';
 import { findOrderByPlacer } from '../order-lookup.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 import { orderDataOf } from '../../order-data.js';
 import type { ReportRequest } from '../../reports/report-input.js';
 import { orderSummary } from '../order-view.js';
@@ -45,7 +45,7 @@ function emptyBodyAsObject(req: FastifyRequest, _reply: FastifyReply, done: () =
  * Imaging reports: the platform writes (T02), replaces (T10) and deletes (T04) them; both sides
  * list them and download the CDA or its PDF.
  */
-export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function reportRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   const role = gw.config.role;
   const findOrder = (placer: string, authority?: string) => findOrderByPlacer(gw.store, role, placer, authority);
   const platformOnly = () => {

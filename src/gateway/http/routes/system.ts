@@ -1,10 +1,10 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 import { cdaValidationStatus, describeCdaValidationStatus } from '../../reports/cda-validation.js';
 
 /** Health (liveness), readiness (store reachable) and Prometheus metrics: no authentication, no patient data. */
-export async function systemRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function systemRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   app.get('/health', { schema: { tags: ['system'], summary: 'Liveness' } }, async () => ({
     status: 'ok', role: gw.config.role, startedAt: gw.startedAt.toISOString(),
   }));

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { validateMessage } from '../../../profiles/index.js';
 import { GatewayError } from '../../errors.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 
 /**
  * `POST /api/validate`: the validator as a service (the console's validator page): an HL7 message
  * (text/plain) or a CDA document (application/xml) in, the same report as the CLI out.
  */
-export async function validateRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function validateRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   app.post<{ Body: Buffer; Querystring: { profile?: string } }>('/api/validate', {
     schema: {
       tags: ['validation'], summary: 'Validate an HL7 v2 message (text/plain) or a CDA document (application/xml)',
