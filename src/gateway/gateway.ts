@@ -19,8 +19,8 @@ import { orderSearchTerms } from './order-data.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import type { ActionContext } from './outbound-actions.js';
 import { PlatformActions, RisActions } from './outbound-actions.js';
-import { useCdaValidationWorker } from './reports/cda-validation.js';
-import { ReportActions } from './reports/report-actions.js';
+import { useCdaValidationWorker } from './documents/cda-validation.js';
+import { ReportActions } from './documents/report-actions.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface GatewayStartOptions {

@@ -3,8 +3,8 @@ import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { consoleRoutes } from './console/index.js';
 import { buildHttpApp } from './http/app.js';
-import { configureCdaValidation, describeCdaValidationStatus, warmUpCdaValidation } from './reports/cda-validation.js';
-import { documentHandling } from './reports/document-inbound.js';
+import { configureCdaValidation, describeCdaValidationStatus, warmUpCdaValidation } from './documents/cda-validation.js';
+import { documentHandling } from './documents/document-inbound.js';
 
 /**
  * Starts a complete half-connector: the gateway core, its REST API (with docs) and, when available,

@@ -2,7 +2,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { AckCode } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import { resolveCdaKitDir } from '../documents/validation/index.js';
-import { warmUpCdaValidation } from '../gateway/reports/cda-validation.js';
+import { warmUpCdaValidation } from '../gateway/documents/cda-validation.js';
 import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';

@@ -1,7 +1,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayRouteOptions } from '../route-plugin.js';
-import { cdaValidationStatus, describeCdaValidationStatus } from '../../reports/cda-validation.js';
+import { cdaValidationStatus, describeCdaValidationStatus } from '../../documents/cda-validation.js';
 
 /** Health (liveness), readiness (store reachable) and Prometheus metrics: no authentication, no patient data. */
 export async function systemRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tryParseMessage } from '../../../hl7/index.js';
-import { readDocumentMessage } from '../../../documents/transport/index.js';
-import { GatewayError } from '../../errors.js';
-import { findOrderByPlacer } from '../order-lookup.js';
-import type { GatewayRouteOptions } from '../route-plugin.js';
-import { orderDataOf } from '../../order-data.js';
-import type { ReportRequest } from '../../reports/report-input.js';
-import { orderSummary } from '../order-view.js';
-import { authorityQuery, healthProfessional } from '../schemas.js';
+import { tryParseMessage } from '../../hl7/index.js';
+import { readDocumentMessage } from '../../documents/transport/index.js';
+import { GatewayError } from '../errors.js';
+import { findOrderByPlacer } from '../http/order-lookup.js';
+import type { GatewayRouteOptions } from '../http/route-plugin.js';
+import { orderDataOf } from '../order-data.js';
+import type { ReportRequest } from './report-input.js';
+import { orderSummary } from '../http/order-view.js';
+import { authorityQuery, healthProfessional } from '../http/schemas.js';
 
 const content = {
   type: 'object', additionalProperties: false, required: ['clinicalContext', 'technique', 'findings', 'conclusion'],
