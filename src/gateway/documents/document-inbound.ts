@@ -4,15 +4,16 @@ import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
-import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
+import type { CdaValidation } from './cda-validation.js';
+import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
 import type { ReportRecord, ReportSetEvent, ReportSetRefusal } from '../../workflow/index.js';
 import { applyReportSetEvent } from '../../workflow/index.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayEvent, GatewayEventType } from '../events.js';
-import type { DocumentValidator } from '../inbound-handler.js';
 import { orderDataOf } from '../order-data.js';
+import type { PluginInbound } from '../plugin.js';
 
 /** LOINC document codes of the imaging report (CR-IMG) and of the imaging request document (DA-IMG). */
 const REPORT_CODE = '18748-4';
@@ -41,25 +42,27 @@ function toAckError(f: Finding): AckError {
  * the RIS must publish the report to the DMP unchanged, so it refuses (AE) a document that would not
  * pass. Acknowledgements keep the version of the acknowledged message (2.6 for MDM).
  */
-export function documentHandling(config: GatewayConfig): DocumentValidator {
+export function documentInbound(config: GatewayConfig, validation: CdaValidation): PluginInbound {
   const read = new WeakMap<Message, ReceivedDocumentMessage | undefined>();
   return {
+    flows: ['report'],
+
     async validate(message: Message): Promise<ValidationReport> {
       const r = readDocumentMessage(message);
       read.set(message, r.value);
       const issues: Finding[] = [...r.report.issues];
       const doc = r.value?.document;
       if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
-        let cda;
+        let verdict;
         try {
-          cda = await validateCda(doc.bytes);
+          verdict = await validation.validate(doc.bytes);
         } catch (e) {
           if (!(e instanceof CdaRulesNotReadyError)) throw e;
           // AR 206: the message is not at fault; the sender retries after its backoff.
           issues.push({ severity: 'error', rule: 'CDA-RULES-NOT-READY', location: 'OBX-5.5', message: e.message, condition: '206' });
           return { profile: null, valid: false, issues, message };
         }
-        for (const i of cda.issues) {
+        for (const i of verdict.issues) {
           if (i.severity === 'info') continue;
           issues.push({
             severity: i.severity === 'error' ? 'error' : 'warning', rule: `CDA:${i.source}:${i.rule}`, location: 'OBX-5.5',
@@ -75,11 +78,6 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
       // Only circumstantial conditions (204-207: unknown order, not ready…) → AR, "may be sent again later".
       const code = errors.every((e) => ['204', '205', '206', '207'].includes(e.condition) && !e.rule.startsWith('CDA:')) ? 'AR' : 'AE';
       return buildDocumentAck(message, { code, errors: errors.slice(0, 20).map(toAckError) });
-    },
-
-    async validateCda(xml: Uint8Array) {
-      const r = await validateCda(xml);
-      return { profile: r.profile, valid: r.valid, issues: [...r.issues] };
     },
 
     async apply(message: Message, tx: StoreTransaction, messageId: number) {

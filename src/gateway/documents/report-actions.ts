@@ -2,7 +2,8 @@ import type { GeneratedImagingReport, ImagingReportInput } from '../../documents
 import { ImagingReportError, generateImagingReport } from '../../documents/report/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
 import { DocumentTransportError, buildDocumentMessage, validateDocumentMessage } from '../../documents/transport/index.js';
-import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
+import type { CdaValidation } from './cda-validation.js';
+import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { OrderKey } from '../../store/index.js';
 import type { ReportRecord, ReportSetEvent } from '../../workflow/index.js';
 import { applyReportSetEvent, currentReportOf } from '../../workflow/index.js';
@@ -25,7 +26,7 @@ export interface SentReport extends SentMessage {
  * it for the RIS in the same transaction as the order's state change.
  */
 export class ReportActions {
-  constructor(private readonly ctx: ActionContext) {}
+  constructor(private readonly ctx: ActionContext, private readonly validation: CdaValidation) {}
 
   /** A new report (MDM^T02). */
   async submit(key: OrderKey, request: ReportRequest): Promise<SentReport> {
@@ -82,7 +83,7 @@ export class ReportActions {
     }
     let cda;
     try {
-      cda = await validateCda(generated.xml);
+      cda = await this.validation.validate(generated.xml);
     } catch (e) {
       if (e instanceof CdaRulesNotReadyError) throw new GatewayError('TLR_ERR_GATEWAY_NOT_READY', e.message, 503);
       throw e;

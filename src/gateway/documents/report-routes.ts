@@ -5,6 +5,7 @@ import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
 import { orderDataOf } from '../order-data.js';
+import type { ReportActions } from './report-actions.js';
 import type { ReportRequest } from './report-input.js';
 import { orderSummary } from '../http/order-view.js';
 import { authorityQuery, healthProfessional } from '../http/schemas.js';
@@ -45,7 +46,7 @@ function emptyBodyAsObject(req: FastifyRequest, _reply: FastifyReply, done: () =
  * Imaging reports: the platform writes (T02), replaces (T10) and deletes (T04) them; both sides
  * list them and download the CDA or its PDF.
  */
-export async function reportRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
+export async function reportRoutes(app: FastifyInstance, { gateway: gw, reports }: GatewayRouteOptions & { reports: ReportActions }): Promise<void> {
   const role = gw.config.role;
   const findOrder = (placer: string, authority?: string) => findOrderByPlacer(gw.store, role, placer, authority);
   const platformOnly = () => {
@@ -66,9 +67,9 @@ export async function reportRoutes(app: FastifyInstance, { gateway: gw }: Gatewa
       platformOnly();
       const o = await findOrder(req.params.placer, req.query.authority);
       const body = req.body ?? ({} as ReportRequest & { setId?: string });
-      const sent = action === 'submit' ? await gw.reports.submit(o.key, body)
-        : action === 'replace' ? await gw.reports.replace(o.key, body)
-          : await gw.reports.delete(o.key, { ...(body.setId ? { setId: body.setId } : {}), ...(body.content ? { content: body.content } : {}) });
+      const sent = action === 'submit' ? await reports.submit(o.key, body)
+        : action === 'replace' ? await reports.replace(o.key, body)
+          : await reports.delete(o.key, { ...(body.setId ? { setId: body.setId } : {}), ...(body.content ? { content: body.content } : {}) });
       return reply.code(202).send({ order: orderSummary(sent.order), messageId: sent.messageId, controlId: sent.controlId, report: sent.report });
     });
   }
@@ -88,8 +89,7 @@ export async function reportRoutes(app: FastifyInstance, { gateway: gw }: Gatewa
     },
   }, async (req, reply) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    const reports = orderDataOf(o).reports ?? [];
-    if (!reports.some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
+    if (!(orderDataOf(o).reports ?? []).some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
     const m = await gw.store.getMessage(req.params.messageId);
     if (!m?.raw) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The report content was removed by retention', 404);
     const parsed = tryParseMessage(m.raw).message;

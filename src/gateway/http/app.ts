@@ -2,7 +2,6 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { reportRoutes } from '../documents/report-routes.js';
 import type { Gateway } from '../gateway.js';
 import { bearerAuth, isPublicRoute } from './auth.js';
 import { idempotencyHooks } from './idempotency.js';
@@ -16,12 +15,12 @@ import { validateRoutes } from './routes/validate.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface HttpOptions {
-  /** Further route plugins, mounted after the API (the web console). */
+  /** Further route plugins, mounted after the API and the plug-ins' routes (the web console). */
   routes?: readonly GatewayRoutes[];
 }
 
 /** The routes of the API, each group a fastify plugin of its own. */
-const API_ROUTES: readonly GatewayRoutes[] = [systemRoutes, orderRoutes, reportRoutes, messageRoutes, webhookRoutes, validateRoutes, eventRoutes];
+const API_ROUTES: readonly GatewayRoutes[] = [systemRoutes, orderRoutes, messageRoutes, webhookRoutes, validateRoutes, eventRoutes];
 
 /**
  * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
@@ -77,7 +76,8 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [...API_ROUTES, ...options.routes ?? []]) await app.register(routes, { gateway: gw });
+  const pluggedRoutes = gw.plugins.flatMap((p) => (p.routes ? [p.routes] : []));
+  for (const routes of [...API_ROUTES, ...pluggedRoutes, ...options.routes ?? []]) await app.register(routes, { gateway: gw });
   await app.ready();
   return app;
 }
