@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tryParseMessage } from '../../hl7/index.js';
+import { pdfOfReport } from '../../documents/report-pdf.js';
 import { readDocumentMessage } from '../../documents/transport/index.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
@@ -96,9 +97,9 @@ export async function reportRoutes(app: FastifyInstance, { gateway: gw, reports 
     const doc = parsed ? readDocumentMessage(parsed).value?.document : undefined;
     if (!doc?.bytes) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'No document found in the message', 404);
     if (req.query.format === 'pdf') {
-      const m64 = /<text[^>]*mediaType="application\/pdf"[^>]*>([A-Za-z0-9+/=\s]+)<\/text>/.exec(doc.bytes.toString('utf8'));
-      if (!m64) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
-      return reply.type('application/pdf').send(Buffer.from(m64[1]!.replace(/\s+/g, ''), 'base64'));
+      const pdf = pdfOfReport(doc.bytes);
+      if (!pdf) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
+      return reply.type('application/pdf').send(pdf);
     }
     return reply.type('application/xml; charset=utf-8').send(doc.bytes);
   });
