@@ -12,21 +12,19 @@ import type { Store, StoreTransaction } from '../store/index.js';
 import { openStore } from '../store/index.js';
 import type { GatewayConfig, TlsFiles } from './config.js';
 import type { GatewayEvent } from './events.js';
-import type { DocumentValidator } from './inbound-handler.js';
 import { createInboundHandler } from './inbound-handler.js';
 import { GatewayMetrics } from './metrics.js';
 import { orderSearchTerms } from './order-data.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import type { ActionContext } from './outbound-actions.js';
 import { PlatformActions, RisActions } from './outbound-actions.js';
-import { useCdaValidationWorker } from './reports/cda-validation.js';
-import { ReportActions } from './reports/report-actions.js';
+import type { GatewayPlugin } from './plugin.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface GatewayStartOptions {
   logger?: Logger;
-  /** Handles document messages (reports, order documents); plugged in by the documents layer. */
-  documents?: DocumentValidator;
+  /** What the core runs without knowing it (`startGateway` plugs the documents layer in); none in headless tests. */
+  plugins?: readonly GatewayPlugin[];
   /** Builds the REST API (and console) on top of the running gateway; omitted in headless tests. */
   http?: (gateway: Gateway) => Promise<FastifyInstance>;
   /** Outbox poll interval (ms) for retries whose backoff elapsed. */
@@ -49,26 +47,28 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly logger: Logger;
   readonly ris: RisActions;
   readonly platform: PlatformActions;
-  /** Platform side: imaging reports (CDA R2 CR-IMG in MDM^T02/T10/T04). */
-  readonly reports: ReportActions;
   readonly startedAt = new Date();
   readonly client: MllpClient;
-  /** The documents layer (reports, order documents, CDA validation), when plugged in. */
-  documents: DocumentValidator | undefined;
+  /** The plug-ins it runs (the documents layer: reports, order documents, CDA validation), started and stopped with it. */
+  readonly plugins: readonly GatewayPlugin[];
+  readonly #actions: ActionContext;
   #server: MllpServer | undefined;
   #outbound: OutboundDispatcher;
   #webhooks: WebhookDispatcher;
   #http: FastifyInstance | undefined;
   #timers: NodeJS.Timeout[] = [];
-  readonly #releaseCdaWorker = useCdaValidationWorker();
   #mllpAddress: AddressInfo | undefined;
   #apiAddress: AddressInfo | undefined;
   /** Identity of this process: its workers lease outbox and webhook items under it. */
   readonly instanceId: string;
   readonly #legacyInstanceId: string | undefined;
 
-  private constructor(config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string, legacyInstanceId: string | undefined) {
+  private constructor(
+    config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string, legacyInstanceId: string | undefined,
+    plugins: readonly GatewayPlugin[],
+  ) {
     super();
+    this.plugins = plugins;
     this.instanceId = instanceId;
     this.#legacyInstanceId = legacyInstanceId;
     this.config = config;
@@ -82,9 +82,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       queued: () => this.#outbound.wake(),
       emitted: (events) => this.#emit(events),
     };
+    this.#actions = ctx;
     this.ris = new RisActions(ctx);
     this.platform = new PlatformActions(ctx, { ...config.organisation });
-    this.reports = new ReportActions(ctx);
     this.#outbound = new OutboundDispatcher({
       store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
       ackTimeoutMs: config.partner.ackTimeoutMs, pollMs, workerId: instanceId,
@@ -115,8 +115,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       maxFrameBytes: config.mllp.maxFrameBytes, logger,
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
-    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId, legacyInstanceId);
-    gw.documents = options.documents;
+    const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId, legacyInstanceId, options.plugins ?? []);
     try {
       await gw.#start(options);
     } catch (e) {
@@ -128,10 +127,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   async #start(options: GatewayStartOptions): Promise<void> {
     const { config } = this;
+    for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions });
     this.#server = new MllpServer({
       handler: createInboundHandler({
         config, store: this.store, metrics: this.metrics, logger: this.logger.child({ component: 'inbound' }),
-        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e), emitted: (events) => this.#emit(events), documents: options.documents,
+        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e), emitted: (events) => this.#emit(events),
+        plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
       }),
       maxFrameBytes: config.mllp.maxFrameBytes,
       idleTimeoutMs: config.mllp.idleTimeoutMs,
@@ -205,7 +206,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
   }
 
-  /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, client, store. */
+  /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, client, store, plug-ins. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     await this.#http?.close().catch(() => undefined);
@@ -214,7 +215,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     await this.#webhooks.stop();
     await this.client.close().catch(() => undefined);
     await this.store.close();
-    await this.#releaseCdaWorker();
+    for (const plugin of this.plugins) await plugin.stop?.();
   }
 }
 

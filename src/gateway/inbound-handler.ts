@@ -4,9 +4,8 @@ import { buildAck, parseMessage, tryParseMessage } from '../hl7/index.js';
 import type { MllpConnectionContext, MllpMessageHandler } from '../mllp/index.js';
 import { buildTransportAck } from '../mllp/index.js';
 import type { Finding, FlowProfile, ValidationReport } from '../profiles/index.js';
-import { ackForValidation, selectRulePack, validateMessage } from '../profiles/index.js';
-import { DOCUMENT_TRANSPORT_PACK } from '../documents/transport/index.js';
-import type { AckRecord, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
+import { ackForValidation, validateMessage } from '../profiles/index.js';
+import type { AckRecord, FlowId, InboundMessage, InboundOutcome, OrderEventOutcome, Store, StoreTransaction } from '../store/index.js';
 import { formatOrderKey, storeFailureKind } from '../store/index.js';
 import { tlrMessageFromMessage } from '../tlr/index.js';
 import type { WorkflowRole } from '../workflow/index.js';
@@ -18,6 +17,7 @@ import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
 import { orderDataFromMessage } from './order-data.js';
 import { historyFactsOf, studyInstanceUidsOf } from './order-history.js';
+import type { PluginInbound } from './plugin.js';
 
 /** Messages each role receives: the RIS gets flow 3 and reports, the platform flows 1, 2, 4 (and the order document). */
 const RECEIVED_FLOWS: Record<WorkflowRole, ReadonlySet<string>> = {
@@ -29,9 +29,6 @@ const EVENT_FOR_FLOW: Record<string, GatewayEventType> = {
   flux1: 'order.received', flux2: 'order.cancelled', flux3: 'decision.received', flux4: 'postexam.received',
 };
 
-/** Document messages (reports, the order document) are handled by the documents layer when it is plugged in. */
-export type DocumentInbound = (message: Message, tx: StoreTransaction, messageId: number, inbound: InboundMessage) => Promise<{ ack: Message; findings: Finding[]; events: GatewayEvent[] }>;
-
 export interface InboundContext {
   config: GatewayConfig;
   store: Store;
@@ -41,17 +38,11 @@ export interface InboundContext {
   enqueueEvent: (tx: StoreTransaction, event: GatewayEvent) => Promise<void>;
   /** Called after commit with the events, for in-process listeners. */
   emitted: (events: GatewayEvent[]) => void;
-  /** Validates document messages (MDM/ORU with CDA) and applies them; absent → unsupported. */
-  documents?: DocumentValidator | undefined;
-}
-
-/** The documents layer as the gateway uses it: validate and apply document messages, validate CDA. */
-export interface DocumentValidator {
-  validate(message: Message): Promise<ValidationReport>;
-  /** The negative acknowledgement of an invalid document message (in the document volet's version). */
-  nack(message: Message, report: ValidationReport): Message;
-  apply: DocumentInbound;
-  validateCda(xml: Uint8Array): Promise<{ profile: string | null; valid: boolean; issues: unknown[] }>;
+  /**
+   * Flows handled by plug-ins (the documents layer: MDM/ORU with CDA), validated and applied by them;
+   * document messages that no plug-in handles are refused as unsupported.
+   */
+  plugged?: readonly PluginInbound[];
 }
 
 interface Decision {
@@ -75,6 +66,7 @@ function ackRecord(ack: Message): AckRecord {
 export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
   const partner = ctx.config.partner.name;
   const role = ctx.config.role;
+  const pluggedFor = (flow: FlowId): PluginInbound | undefined => ctx.plugged?.find((p) => p.flows.includes(flow));
   return async (bytes: Buffer, conn: MllpConnectionContext): Promise<Uint8Array> => {
     const parsed = tryParseMessage(bytes);
     const message = parsed.message;
@@ -96,13 +88,16 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const facts = factsOf(message);
     const summary = summaryOf(message, facts.flow);
     const type = summary.messageType;
+    const plugged = pluggedFor(facts.flow);
     let report: ValidationReport;
     if (parsed.errors.length > 0) {
       // Readable enough to answer, not to trust (control characters, charset, sizes): the parse
       // findings decide, whatever the flow, and nothing of the message reaches the workflow.
       report = validateMessage(parsed);
-    } else if (selectRulePack(message).pack === DOCUMENT_TRANSPORT_PACK) {
-      report = ctx.documents ? await ctx.documents.validate(message) : unsupported(message, 'Document messages are not handled by this gateway');
+    } else if (plugged) {
+      report = await plugged.validate(message);
+    } else if (facts.flow === 'report') {
+      report = unsupported(message, 'Document messages are not handled by this gateway');
     } else {
       report = validateMessage(message);
     }
@@ -116,11 +111,11 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
       if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
       if (!report.valid) {
-        const nack = facts.flow === 'report' && ctx.documents ? ctx.documents.nack(message, report) : ackForValidation(message, report);
+        const nack = plugged ? plugged.nack(message, report) : ackForValidation(message, report);
         return { ack: ackRecord(nack), events: [] };
       }
-      if (facts.flow === 'report') {
-        const r = await ctx.documents!.apply(message, tx, messageId, inbound);
+      if (plugged) {
+        const r = await plugged.apply(message, tx, messageId, inbound);
         for (const e of r.events) await ctx.enqueueEvent(tx, e);
         return { ack: ackRecord(r.ack), events: r.events };
       }

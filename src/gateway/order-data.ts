@@ -1,19 +1,33 @@
 import type { OrderRecord } from '../store/index.js';
 import type { Cancellation, Decision, ImagingOrder, PostExamInfo, TlrMessage } from '../tlr/index.js';
+import type { ReportRecord } from '../workflow/index.js';
 
 /**
  * What the gateway keeps with an order (merged key by key into the stored order data): the last
- * version of each business object. The complete history stays in the message journal.
+ * version of each business object, and every version of its reports. The complete history stays in
+ * the message journal. An update names the keys it replaces.
+ *
+ * A type rather than an interface: an object type is assignable to the store's generic JSON
+ * (`Record<string, unknown>`), which knows nothing of this shape.
  */
-export interface OrderData {
+export type OrderData = {
   order?: ImagingOrder;
   cancellation?: Cancellation;
   decision?: Decision;
   postExamInfo?: PostExamInfo;
-  [key: string]: unknown;
+  /** Every version of the order's imaging reports (T02, T10, T04), as `workflow/report-set` keeps them. */
+  reports?: ReportRecord[];
+};
+
+/**
+ * The data of a stored order, read as what the gateway wrote there: the store keeps it as generic
+ * JSON; every write goes through {@link OrderData}.
+ */
+export function orderDataOf(order: OrderRecord | null | undefined): OrderData {
+  return (order?.data ?? {}) as OrderData;
 }
 
-export function orderDataFromMessage(m: TlrMessage): Record<string, unknown> {
+export function orderDataFromMessage(m: TlrMessage): OrderData {
   switch (m.kind) {
     case 'order': return { order: m.order };
     case 'cancellation': return { cancellation: m.cancellation };
@@ -35,7 +49,7 @@ export function patientDisplayName(data: OrderData | null): string | null {
  * (`orderSearchTerms`), which folds and indexes them at every write.
  */
 export function orderSearchTerms(o: OrderRecord): string[] {
-  const data = o.data as OrderData | null;
-  const p = data?.order?.patient;
+  const data = orderDataOf(o);
+  const p = data.order?.patient;
   return [patientDisplayName(data), p?.usedName ? p.birthName : null].filter((t): t is string => !!t);
 }

@@ -2,7 +2,7 @@ import type { Message } from '../hl7/index.js';
 import type { OrderKey, OrderRecord, StudyOwner } from '../store/index.js';
 import type { HistoryFacts } from '../workflow/checks/index.js';
 import { patientIdentifierKeysOfPatient, placerNumberKey } from '../workflow/checks/index.js';
-import type { OrderData } from './order-data.js';
+import { orderDataOf } from './order-data.js';
 
 /** The StudyInstanceUIDs (IPC-3.1) of a flow-4 message, as the order records them. */
 export function studyInstanceUidsOf(message: Message): string[] {
@@ -15,7 +15,7 @@ export function studyInstanceUidsOf(message: Message): string[] {
  * message's StudyInstanceUIDs were already received with ({@link StoreTransaction.ordersOfStudies}).
  */
 export function historyFactsOf(key: OrderKey, order: OrderRecord | null, owners: readonly StudyOwner[]): HistoryFacts {
-  const patient = (order?.data as OrderData | null)?.order?.patient;
+  const patient = orderDataOf(order).order?.patient;
   const own = placerNumberKey(key.placerNumber, key.assigningAuthority);
   const others = new Map<string, string>();
   for (const o of owners) {

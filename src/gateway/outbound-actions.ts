@@ -17,6 +17,7 @@ import { GatewayError } from './errors.js';
 import type { GatewayEvent } from './events.js';
 import { summaryOf } from './message-facts.js';
 import type { OrderData } from './order-data.js';
+import { orderDataOf } from './order-data.js';
 
 /** Result of an action that sends a message: the order after it and the queued message. */
 export interface SentMessage {
@@ -48,16 +49,33 @@ export function messageContext(config: GatewayConfig): MessageContextInput {
   };
 }
 
+/** What {@link send} sends, and what it changes in the order. */
+export interface OutboundChange {
+  key: OrderKey;
+  /** The workflow event the message is. */
+  event: OrderEvent;
+  /** Builds the message; a {@link TlrBuildError} is answered 422. */
+  build: () => Message;
+  /**
+   * Merged into the order's data; as a function, computed from the data of the order locked in the
+   * transaction and the journal id of the queued message (reports keep the id of their message).
+   */
+  data: OrderData | ((current: OrderData, messageId: number) => OrderData);
+  /** Recorded when the order is created. */
+  patientId?: string;
+  /** Our validation of the built message; default the Téléradiologie profiles ({@link validateMessage}). */
+  validate?: (m: Message) => { valid: boolean; issues: Finding[] };
+  /** Whether the order's data comes from this same request: only then is the action a repeat ({@link previousMessageFor}); default yes. */
+  sameRequest?: (current: OrderData) => boolean;
+}
+
 /**
  * Builds a message with the typed builders, validates it (we never send what our own validator
  * refuses: HTTP 422 with the findings), then in ONE transaction applies the order event and queues
  * the message in the partner outbox, so the state and the message cannot disagree after a crash.
  */
-export async function send(
-  ctx: ActionContext, key: OrderKey, event: OrderEvent, build: () => Message, data: Record<string, unknown> | ((current: OrderData, messageId: number) => Record<string, unknown>),
-  patientId?: string, validate: (m: Message) => { valid: boolean; issues: Finding[] } = validateMessage,
-  sameRequest: (current: OrderData) => boolean = () => true,
-): Promise<SentMessage> {
+export async function send(ctx: ActionContext, change: OutboundChange): Promise<SentMessage> {
+  const { key, event, build, data, patientId, validate = validateMessage, sameRequest = () => true } = change;
   let message: Message;
   try {
     message = build();
@@ -78,7 +96,7 @@ export async function send(
     // Lock the order first (outbox ids then follow the order of state changes), journal the message so the
     // order data can point at it (reports keep their message id), then apply the event.
     const locked = await tx.lockOrder(ctx.config.role, key);
-    const current = (locked?.data ?? {}) as OrderData;
+    const current = orderDataOf(locked);
     const previous = locked ? await previousMessageFor(ctx, locked, event, sameRequest(current)) : undefined;
     if (previous) return { order: locked!, messageId: previous.messageId, controlId: previous.controlId, events: [], repeated: true };
     const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
@@ -128,7 +146,7 @@ async function previousMessageFor(ctx: ActionContext, order: OrderRecord, event:
 export async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
   const order = await ctx.store.getOrder(ctx.config.role, key);
   if (!order) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order ${key.placerNumber} (${key.assigningAuthority})`, 404);
-  return { order, data: (order.data ?? {}) as OrderData };
+  return { order, data: orderDataOf(order) };
 }
 
 function keyOf(order: ImagingOrder): OrderKey {
@@ -146,8 +164,10 @@ export class RisActions {
   /** Flow 1: transmits an imaging request (ORM^O01 NW). */
   createOrder(order: ImagingOrder): Promise<SentMessage> {
     const key = keyOf(order);
-    return send(this.ctx, key, { type: 'order' }, () => buildOrderMessage(order, messageContext(this.ctx.config)), { order }, insOf(order), undefined,
-      (current) => current.order !== undefined && canonicalJson(current.order) === canonicalJson(order));
+    return send(this.ctx, {
+      key, event: { type: 'order' }, build: () => buildOrderMessage(order, messageContext(this.ctx.config)), data: { order }, patientId: insOf(order),
+      sameRequest: (current) => current.order !== undefined && canonicalJson(current.order) === canonicalJson(order),
+    });
   }
 
   /** Flow 2: cancels a request (ORM^O01 CA), reusing the patient, visit and professionals of flow 1. */
@@ -165,7 +185,7 @@ export class RisActions {
       imagingFacility: order.imagingFacility,
       ...(input.reason ? { reason: input.reason } : {}),
     };
-    return send(this.ctx, key, { type: 'cancellation' }, () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)), { cancellation });
+    return send(this.ctx, { key, event: { type: 'cancellation' }, build: () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)), data: { cancellation } });
   }
 
   /** Flow 4: post-exam information (OMI^O23 SR), one ORDER group per performed exam. */
@@ -174,7 +194,7 @@ export class RisActions {
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
     const info: PostExamInfo = { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams };
-    return send(this.ctx, key, { type: 'postExamInfo' }, () => buildPostExamMessage(info, messageContext(this.ctx.config)), { postExamInfo: info });
+    return send(this.ctx, { key, event: { type: 'postExamInfo' }, build: () => buildPostExamMessage(info, messageContext(this.ctx.config)), data: { postExamInfo: info } });
   }
 }
 
@@ -204,7 +224,7 @@ export class PlatformActions {
       platform: platform ?? this.platform,
       outcome,
     };
-    return send(this.ctx, key, { type: 'decision', accepted: outcome.accepted }, () => buildDecisionMessage(decision, messageContext(this.ctx.config)), { decision });
+    return send(this.ctx, { key, event: { type: 'decision', accepted: outcome.accepted }, build: () => buildDecisionMessage(decision, messageContext(this.ctx.config)), data: { decision } });
   }
 }
 

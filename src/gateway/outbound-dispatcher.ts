@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MllpClient, MllpSendResult } from '../mllp/index.js';
 import type { FailureOutcome, OutboxClaim, Store } from '../store/index.js';
+import { LeasingWorker } from './leasing-worker.js';
 import type { GatewayMetrics } from './metrics.js';
-import { WakeableLoop } from './wakeable-loop.js';
 
 export interface OutboundDispatcherOptions {
   store: Store;
@@ -56,13 +55,12 @@ interface AwaitedLate {
  */
 export class OutboundDispatcher {
   readonly #o: OutboundDispatcherOptions;
-  readonly #workerId: string;
+  readonly #worker: LeasingWorker<OutboxClaim>;
 
   /** The name under which this dispatcher leases items. */
   get workerId(): string {
-    return this.#workerId;
+    return this.#worker.workerId;
   }
-  readonly #loop: WakeableLoop;
   /** Timed-out deliveries by control id, oldest first. */
   readonly #awaitedLate = new Map<string, AwaitedLate>();
   /** Outbox ids settled by a late ACK while a retry of theirs may be running. */
@@ -73,18 +71,22 @@ export class OutboundDispatcher {
 
   constructor(options: OutboundDispatcherOptions) {
     this.#o = options;
-    this.#workerId = options.workerId ? `out-${options.workerId}` : `out-${randomUUID().slice(0, 8)}`;
-    this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 500, (e) => options.logger.error({ err: e }, 'outbox dispatcher step failed'));
+    this.#worker = new LeasingWorker<OutboxClaim>({
+      queue: 'outbox', name: 'outbox dispatcher', idPrefix: 'out', ...(options.workerId ? { workerId: options.workerId } : {}),
+      attemptTimeoutMs: options.ackTimeoutMs, pollMs: options.pollMs ?? 500, metrics: options.metrics, logger: options.logger,
+      lease: (workerId, leaseMs) => options.store.claimNext(options.partner, workerId, leaseMs),
+      process: (claim) => this.#deliver(claim),
+    });
   }
 
   start(): void {
     this.#o.client.on('lateAck', this.#onLateAck);
-    this.#loop.start();
+    this.#worker.start();
   }
-  wake(): void { this.#loop.wake(); }
+  wake(): void { this.#worker.wake(); }
   stop(): Promise<void> {
     this.#o.client.off('lateAck', this.#onLateAck);
-    return this.#loop.stop();
+    return this.#worker.stop();
   }
 
   /** Sends once; an idle client (never connected, or reconnection disabled) gets one connection attempt first. */
@@ -99,11 +101,9 @@ export class OutboundDispatcher {
     }
   }
 
-  async #deliverOne(): Promise<boolean> {
+  /** One delivery attempt of a leased item, and its outcome. */
+  async #deliver(claim: OutboxClaim): Promise<void> {
     const { store, partner, metrics, logger } = this.#o;
-    // The lease outlives the ACK timeout by a margin, so a slow ACK never lets another worker resend.
-    const claim = await store.claimNext(partner, this.#workerId, this.#o.ackTimeoutMs * 2 + 5_000);
-    if (!claim) return false;
     const type = messageTypeOf(claim.raw);
     let result: MllpSendResult;
     try {
@@ -112,12 +112,12 @@ export class OutboundDispatcher {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
       metrics.messagesOut.inc({ type, outcome: 'no_ack' });
       metrics.partnerConnected.set({ partner }, reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' ? 1 : 0);
-      if (this.#wasSettledLate(claim)) return true;
+      if (this.#wasSettledLate(claim)) return;
       const failing = this.#markFailed(claim, { reason, retryable: true });
       const timedOutId = (e as { controlId?: unknown }).controlId;
       if (reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' && typeof timedOutId === 'string') this.#awaitLate(timedOutId, { claim, type, failed: failing });
       const outcome = await failing;
-      if (!outcome) return true;
+      if (!outcome) return;
       if (outcome.state === 'lease_lost') {
         this.#leaseLost(claim, outcome.heldBy);
       } else if (outcome.state === 'parked') {
@@ -126,29 +126,29 @@ export class OutboundDispatcher {
       } else {
         logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.nextAttemptAt }, 'delivery failed, will retry');
       }
-      return true;
+      return;
     }
     metrics.partnerConnected.set({ partner }, 1);
-    if (this.#wasSettledLate(claim)) return true;
+    if (this.#wasSettledLate(claim)) return;
     this.#awaitedLate.delete(result.controlId);
     const ack = { raw: result.ack, code: result.code as 'AA' | 'AE' | 'AR', controlId: result.ackMessage.header.controlId };
     if (result.code === 'AA') {
       if ((await store.markDelivered(claim.id, ack, claim.leaseToken)) === 'lease_lost') {
         this.#leaseLost(claim, null);
-        return true;
+        return;
       }
       metrics.messagesOut.inc({ type, outcome: 'AA' });
       const item = await store.getOutboxItem(claim.id);
       if (item) metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
       logger.info({ outboxId: claim.id, controlId: claim.controlId, durationMs: result.durationMs }, 'delivered');
       await this.#o.onDelivered?.(claim, result);
-      return true;
+      return;
     }
     const details = result.errors.map((e) => ({ condition: e.condition, severity: e.severity, location: e.location, message: e.message, rule: e.applicationCode }));
     const reason = `${result.code} ${result.errors.map((e) => `${e.condition}${e.message ? ` ${e.message}` : ''}`).join('; ')}`.trim();
     metrics.messagesOut.inc({ type, outcome: result.code });
     const outcome = await this.#markFailed(claim, { reason, retryable: result.code === 'AR', ack, errorDetails: details });
-    if (!outcome) return true;
+    if (!outcome) return;
     if (outcome.state === 'lease_lost') {
       this.#leaseLost(claim, outcome.heldBy);
     } else if (outcome.state === 'parked') {
@@ -158,16 +158,11 @@ export class OutboundDispatcher {
     } else {
       logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, next: outcome.nextAttemptAt }, 'partner answered AR, will retry');
     }
-    return true;
   }
 
-  /**
-   * The lease of this attempt was taken over (it outlived its lease, or was released as a dead
-   * worker's) and another worker now owns the item: our outcome is not recorded, theirs will be.
-   */
+  /** The lease of this attempt was taken over: see {@link LeasingWorker.leaseLost}. */
   #leaseLost(claim: OutboxClaim, heldBy: string | null): void {
-    this.#o.metrics.leasesLost.inc({ queue: 'outbox' });
-    this.#o.logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, heldBy }, 'lease taken over by another worker: outcome of this attempt not recorded');
+    this.#worker.leaseLost({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, heldBy });
   }
 
   /**

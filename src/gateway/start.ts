@@ -2,33 +2,28 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { consoleRoutes } from './console/index.js';
+import type { CdaValidation } from './documents/cda-validation.js';
+import { DocumentsPlugin } from './documents/documents-plugin.js';
 import { buildHttpApp } from './http/app.js';
-import { configureCdaValidation, describeCdaValidationStatus, warmUpCdaValidation } from './reports/cda-validation.js';
-import { documentHandling } from './reports/document-inbound.js';
+
+export interface StartGatewayOptions {
+  logger?: Logger;
+  pollMs?: number;
+  /** Prepare the CDA rule sets in the background as the gateway starts (default `true`). */
+  warmUpCda?: boolean;
+  /** A CDA validation shared by the gateways of this process (the demo runs two); default one per gateway. */
+  cdaValidation?: CdaValidation;
+}
 
 /**
- * Starts a complete half-connector: the gateway core, its REST API (with docs) and, when available,
- * the documents layer and the console. The one place that assembles the product.
+ * Starts a complete half-connector: the gateway core with the documents layer plugged in, its REST
+ * API (with docs) and the console. The one place that assembles the product.
  */
-export async function startGateway(config: GatewayConfig, options: { logger?: Logger; pollMs?: number; warmUpCda?: boolean } = {}): Promise<Gateway> {
-  const { warmUpCda = true, ...rest } = options;
-  const gw = await Gateway.start(config, {
+export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<Gateway> {
+  const { warmUpCda = true, cdaValidation, ...rest } = options;
+  return Gateway.start(config, {
     ...rest,
-    documents: documentHandling(config),
-    http: (g) => buildHttpApp(g, { extra: (app) => consoleRoutes(app) }),
+    plugins: [new DocumentsPlugin(config, { warmUp: warmUpCda, ...(cdaValidation ? { cdaValidation } : {}) })],
+    http: (g) => buildHttpApp(g, { routes: [consoleRoutes] }),
   });
-  if (config.reports.cdaKit) configureCdaValidation({ kitDir: config.reports.cdaKit });
-  if (warmUpCda) {
-    // Reports are validated against the ANS rule sets: the compiled forms shipped for the bundled kit load in
-    // seconds; a user-supplied kit is compiled once (minutes). Either way in the background: /ready tells
-    // where it stands and the report API answers 503 until then.
-    const started = Date.now();
-    const progress = setInterval(() => gw.logger.info({ reports: describeCdaValidationStatus() }, 'CDA rule sets not ready yet'), 30_000);
-    progress.unref();
-    warmUpCdaValidation().then(
-      () => gw.logger.info({ ms: Date.now() - started }, 'CDA rule sets ready'),
-      (e: unknown) => gw.logger.error({ err: e }, 'CDA rule sets could not be prepared; reports will be refused until they are'),
-    ).finally(() => clearInterval(progress));
-  }
-  return gw;
 }

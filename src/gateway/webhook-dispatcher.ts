@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -6,8 +6,8 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { Store, WebhookClaim } from '../store/index.js';
 import type { WebhookConfig } from './config.js';
+import { LeasingWorker } from './leasing-worker.js';
 import type { GatewayMetrics } from './metrics.js';
-import { WakeableLoop } from './wakeable-loop.js';
 import { ForbiddenWebhookTargetError, forbiddenWebhookAddress, guardedLookup } from './webhook-target.js';
 
 /** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as Stripe-style receivers verify it. */
@@ -47,34 +47,33 @@ export interface WebhookDispatcherOptions {
  */
 export class WebhookDispatcher {
   readonly #o: WebhookDispatcherOptions;
-  readonly #workerId: string;
+  readonly #timeoutMs: number;
+  readonly #worker: LeasingWorker<WebhookClaim>;
 
   /** The name under which this dispatcher leases items. */
   get workerId(): string {
-    return this.#workerId;
+    return this.#worker.workerId;
   }
-  readonly #loop: WakeableLoop;
 
   constructor(options: WebhookDispatcherOptions) {
     this.#o = options;
-    this.#workerId = options.workerId ? `wh-${options.workerId}` : `wh-${randomUUID().slice(0, 8)}`;
-    this.#loop = new WakeableLoop(() => this.#deliverOne(), options.pollMs ?? 1000, (e) => options.logger.error({ err: e }, 'webhook dispatcher step failed'));
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#worker = new LeasingWorker<WebhookClaim>({
+      queue: 'webhooks', name: 'webhook dispatcher', idPrefix: 'wh', ...(options.workerId ? { workerId: options.workerId } : {}),
+      attemptTimeoutMs: this.#timeoutMs, pollMs: options.pollMs ?? 1000, metrics: options.metrics, logger: options.logger,
+      lease: (workerId, leaseMs) => options.store.claimNextWebhook(workerId, leaseMs),
+      process: (claim) => this.#post(claim),
+    });
   }
 
-  start(): void { this.#loop.start(); }
-  wake(): void { this.#loop.wake(); }
-  stop(): Promise<void> { return this.#loop.stop(); }
+  start(): void { this.#worker.start(); }
+  wake(): void { this.#worker.wake(); }
+  stop(): Promise<void> { return this.#worker.stop(); }
 
-  async #deliverOne(): Promise<boolean> {
-    const timeoutMs = this.#o.timeoutMs ?? 10_000;
-    const claim = await this.#o.store.claimNextWebhook(this.#workerId, timeoutMs * 2 + 5_000);
-    if (!claim) return false;
-    await this.#post(claim, timeoutMs);
-    return true;
-  }
-
-  async #post(claim: WebhookClaim, timeoutMs: number): Promise<void> {
+  /** One delivery attempt of a leased event, and its outcome. */
+  async #post(claim: WebhookClaim): Promise<void> {
     const { store, metrics, logger } = this.#o;
+    const timeoutMs = this.#timeoutMs;
     const endpoint = this.#o.webhooks.find((w) => w.url === claim.targetUrl);
     if (!endpoint) {
       await store.markWebhookFailed(claim.id, { reason: 'endpoint no longer configured', retryable: false }, claim.leaseToken);
@@ -108,8 +107,7 @@ export class WebhookDispatcher {
     if (status >= 200 && status < 300) {
       metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'delivered' });
       if ((await store.markWebhookDelivered(claim.id, { httpStatus: status, response: text }, claim.leaseToken)) === 'lease_lost') {
-        metrics.leasesLost.inc({ queue: 'webhooks' });
-        logger.warn({ webhookId: claim.id, event: claim.eventType }, 'lease taken over by another worker: outcome of this attempt not recorded');
+        this.#worker.leaseLost({ webhookId: claim.id, event: claim.eventType });
       }
       return;
     }

@@ -2,7 +2,8 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { AckCode } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import { resolveCdaKitDir } from '../documents/validation/index.js';
-import { warmUpCdaValidation } from '../gateway/reports/cda-validation.js';
+import { CdaValidation } from '../gateway/documents/cda-validation.js';
+import { documentsOf } from '../gateway/documents/documents-plugin.js';
 import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
@@ -80,10 +81,12 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
   const dataDir = options.dataDir ?? await freshDataDir('demo');
   const [risPort, platformPort] = [await findFreePort(), await findFreePort()];
   const apiKey = generateApiKey();
-  const platform = await startSimulatorGateway({ role: 'platform', mllpPort: platformPort, apiPort: 0, partner: { host: '127.0.0.1', port: risPort }, dataDir, apiKeys: [apiKey], ...ackTimeout });
+  // One validation worker for both halves: the rule sets are loaded once in the process.
+  const cdaValidation = new CdaValidation();
+  const platform = await startSimulatorGateway({ role: 'platform', mllpPort: platformPort, apiPort: 0, partner: { host: '127.0.0.1', port: risPort }, dataDir, apiKeys: [apiKey], cdaValidation, ...ackTimeout });
   let ris: Gateway;
   try {
-    ris = await startSimulatorGateway({ role: 'ris', mllpPort: risPort, apiPort: 0, partner: { host: '127.0.0.1', port: platformPort }, dataDir, apiKeys: [apiKey], ...ackTimeout });
+    ris = await startSimulatorGateway({ role: 'ris', mllpPort: risPort, apiPort: 0, partner: { host: '127.0.0.1', port: platformPort }, dataDir, apiKeys: [apiKey], cdaValidation, ...ackTimeout });
   } catch (e) {
     await platform.stop();
     throw e;
@@ -100,7 +103,7 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
 export async function runDemoScenario(halves: DemoHalves, options: DemoOptions): Promise<DemoSummary> {
   const print = options.print ?? (() => undefined);
   const started = Date.now();
-  const reportStage = cdaReadiness(options.reports ?? 'auto', options.reportsReadyWithinMs ?? 25_000);
+  const reportStage = cdaReadiness(halves, options.reports ?? 'auto', options.reportsReadyWithinMs ?? 25_000);
   const risData = new ClinicalDataGenerator({ seed: halves.seed });
   const platformData = new ClinicalDataGenerator({ seed: halves.seed ^ 0x5bd1e995 });
   const stories = demoStories(options.orders, risData.random);
@@ -199,7 +202,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
  * The first load on a machine compiles the ANS schematrons (minutes; cached afterwards), so `auto`
  * gives up after `withinMs` rather than keep the demo waiting, and says why.
  */
-async function cdaReadiness(mode: 'auto' | 'on' | 'off', withinMs: number): Promise<ReportStageStatus> {
+async function cdaReadiness(halves: DemoHalves, mode: 'auto' | 'on' | 'off', withinMs: number): Promise<ReportStageStatus> {
   if (mode === 'off') return { included: false, reason: 'disabled (--reports off)' };
   try {
     resolveCdaKitDir();
@@ -207,8 +210,8 @@ async function cdaReadiness(mode: 'auto' | 'on' | 'off', withinMs: number): Prom
     if (mode === 'on') throw e;
     return { included: false, reason: `no CDA validation kit (${(e as Error).message})` };
   }
-  // The gateways' own validation worker: once it is ready, the reports the halves exchange are validated at once.
-  const warmUp = warmUpCdaValidation().then(() => ({ included: true }) as ReportStageStatus);
+  // The gateways' own validation: once it is ready, the reports the halves exchange are validated at once.
+  const warmUp = Promise.all([halves.platform, halves.ris].map((gw) => documentsOf(gw).warmUp())).then(() => ({ included: true }) as ReportStageStatus);
   if (mode === 'on') return warmUp;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ReportStageStatus>((resolve) => {

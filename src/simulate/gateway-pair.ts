@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { GatewayConfig, GatewayConfigInput, Role } from '../gateway/config.js';
 import { loadConfig } from '../gateway/config.js';
+import type { CdaValidation } from '../gateway/documents/cda-validation.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { startGateway } from '../gateway/start.js';
 import { findFreePort } from './free-port.js';
@@ -29,6 +30,8 @@ export interface SimulatorGatewayOptions {
   ackTimeoutMs?: number;
   /** Further configuration (identity, storage…), merged last. */
   extra?: GatewayConfigInput;
+  /** A CDA validation shared with the other gateways of the process (the demo's two halves load the rule sets once). */
+  cdaValidation?: CdaValidation;
 }
 
 /** Default acknowledgement timeout of the simulators' gateways. */
@@ -64,7 +67,7 @@ export async function startSimulatorGateway(o: SimulatorGatewayOptions): Promise
   };
   const config = await loadConfig({ overrides: mergeInput(overrides, o.extra ?? {}), defaultRole: o.role, env: {} });
   const logger = pino({ level: config.logLevel, base: { role: config.role } }, pino.destination(2));
-  return startGateway(config, { logger, pollMs: 200 });
+  return startGateway(config, { logger, pollMs: 200, ...(o.cdaValidation ? { cdaValidation: o.cdaValidation } : {}) });
 }
 
 function mergeInput(base: GatewayConfigInput, over: GatewayConfigInput): GatewayConfigInput {

@@ -1,4 +1,5 @@
 import type { Gateway } from '../gateway/gateway.js';
+import { documentsOf } from '../gateway/documents/documents-plugin.js';
 import type { GatewayEvent } from '../gateway/events.js';
 import type { OrderData } from '../gateway/order-data.js';
 import type { OrderKey } from '../store/index.js';
@@ -197,7 +198,7 @@ export class PlatformSimulator {
       if (!order) return;
       const plan = await this.#o.reports(order);
       if (!plan || this.#stopped) return;
-      const reports = this.#o.gateway.reports;
+      const reports = documentsOf(this.#o.gateway).reports;
       const first = await reports.submit(key, { content: this.#o.generator.reportContent(order) });
       this.stats.reportsSent += 1;
       this.#print(`report sent          ${key.placerNumber}  CR-IMG v${first.report.version} (MDM^T02)`);

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { documentsOf } from '../../src/gateway/documents/documents-plugin.js';
 import { verifyWebhookSignature } from '../../src/gateway/webhook-dispatcher.js';
 import { MllpClient } from '../../src/mllp/index.js';
 import { parseMessage, readAck } from '../../src/hl7/index.js';
 import type { OrderKey } from '../../src/store/index.js';
-import type { ReportRecord } from '../../src/gateway/reports/report-record.js';
+import type { ReportRecord } from '../../src/workflow/index.js';
 import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/transport/index.js';
 import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';
@@ -67,11 +68,11 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
   });
 
   it('refuses a report request before anything is sent when the order lacks what the CDA header needs', async () => {
-    await assert.rejects(pair.platform.reports.submit(key, { content, accessionNumber: 'UNKNOWN' }), /no exam with accession number UNKNOWN/);
+    await assert.rejects(documentsOf(pair.platform).reports.submit(key, { content, accessionNumber: 'UNKNOWN' }), /no exam with accession number UNKNOWN/);
   });
 
   it('delivers a level-1 report that the RIS validates, attaches and reports by webhook event', async () => {
-    const sent = await pair.platform.reports.submit(key, { content });
+    const sent = await documentsOf(pair.platform).reports.submit(key, { content });
     assert.equal(sent.order.state, 'REPORTED');
     assert.equal(sent.report.version, 1);
     assert.match(sent.report.viewerUrl ?? '', /idCDA=/);
@@ -95,7 +96,7 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
 
   it('replaces the report (T10): same setId, version 2, the first version marked replaced on both sides', async () => {
     const first = (await reportsOf(pair.platform))[0]!;
-    const sent = await pair.platform.reports.replace(key, { content: { ...content, conclusion: 'IRM normale. Addendum : pas de lésion.' } });
+    const sent = await documentsOf(pair.platform).reports.replace(key, { content: { ...content, conclusion: 'IRM normale. Addendum : pas de lésion.' } });
     assert.equal(sent.report.version, 2);
     assert.deepEqual(sent.report.setId, first.setId);
     assert.notDeepEqual(sent.report.documentId, first.documentId);
@@ -106,7 +107,7 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
   });
 
   it('deletes the current report (T04) and the order goes back to waiting for a report', async () => {
-    await pair.platform.reports.delete(key);
+    await documentsOf(pair.platform).reports.delete(key);
     const e = await pair.waitFor('ris', (ev) => ev.type === 'report.deleted');
     assert.equal(e.state, 'COMPLEMENTED');
     assert.equal((await hook('report.deleted')).data['state'], 'COMPLEMENTED');

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import type { GatewayRouteOptions } from '../http/route-plugin.js';
 import { consoleAssetsDir } from './assets-dir.js';
 
 /**
@@ -25,7 +26,7 @@ export const CONSOLE_CSP = [
  * and `/` redirected there. The files hold no data; every screen reads the authenticated API, so
  * serving them without a key gives nothing away.
  */
-export async function consoleRoutes(app: FastifyInstance): Promise<void> {
+export async function consoleRoutes(app: FastifyInstance, _options: GatewayRouteOptions): Promise<void> {
   await app.register(fastifyStatic, {
     root: consoleAssetsDir(),
     prefix: '/console/',

@@ -6,18 +6,21 @@ import type { Gateway } from '../gateway.js';
 import { bearerAuth, isPublicRoute } from './auth.js';
 import { idempotencyHooks } from './idempotency.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
+import type { GatewayRoutes } from './route-plugin.js';
 import { eventRoutes } from './routes/events.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
-import { reportRoutes } from './routes/reports.js';
 import { systemRoutes } from './routes/system.js';
 import { validateRoutes } from './routes/validate.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface HttpOptions {
-  /** Extra routes mounted after the API (the web console). */
-  extra?: (app: FastifyInstance, gw: Gateway) => Promise<void>;
+  /** Further route plugins, mounted after the API and the plug-ins' routes (the web console). */
+  routes?: readonly GatewayRoutes[];
 }
+
+/** The routes of the API, each group a fastify plugin of its own. */
+const API_ROUTES: readonly GatewayRoutes[] = [systemRoutes, orderRoutes, messageRoutes, webhookRoutes, validateRoutes, eventRoutes];
 
 /**
  * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
@@ -26,7 +29,8 @@ export interface HttpOptions {
  * Deny by default: every route, and the not-found handler, requires a bearer API key unless its
  * route pattern is declared public ({@link isPublicRoute}). The decision is taken on the route the
  * router matched, never on the raw request URL: the router decodes `%61pi`, so a prefix test on
- * `req.url` would let `/%61pi/orders` through.
+ * `req.url` would let `/%61pi/orders` through. The hooks are set on the root context before any
+ * route plugin is registered, so every plugin's context inherits them.
  */
 export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -72,14 +76,8 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await systemRoutes(app, gw);
-  await orderRoutes(app, gw);
-  await reportRoutes(app, gw);
-  await messageRoutes(app, gw);
-  await webhookRoutes(app, gw);
-  await validateRoutes(app, gw);
-  await eventRoutes(app, gw);
-  if (options.extra) await options.extra(app, gw);
+  const pluggedRoutes = gw.plugins.flatMap((p) => (p.routes ? [p.routes] : []));
+  for (const routes of [...API_ROUTES, ...pluggedRoutes, ...options.routes ?? []]) await app.register(routes, { gateway: gw });
   await app.ready();
   return app;
 }

@@ -1,5 +1,5 @@
 import type { OrderKey, OrderRecord } from '../../store/index.js';
-import { patientDisplayName, type OrderData } from '../order-data.js';
+import { orderDataOf, patientDisplayName } from '../order-data.js';
 
 /** The JSON form of an order in API listings: the key, the state and what a worklist shows. */
 export interface OrderSummaryView {
@@ -18,7 +18,7 @@ export interface OrderSummaryView {
 }
 
 export function orderSummary(o: OrderRecord): OrderSummaryView {
-  const data = (o.data ?? {}) as OrderData;
+  const data = orderDataOf(o);
   const order = data.order;
   return {
     placerOrderNumber: o.key.placerNumber,

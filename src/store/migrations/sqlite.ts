@@ -1,206 +1,22 @@
 import type { Migration } from './migration.js';
+import { migrationsFor } from './schema.js';
 
 /**
  * SQLite schema. Times are epoch milliseconds (INTEGER), JSON is TEXT, bytes are BLOB.
  * `AUTOINCREMENT` keeps ids increasing even after deletions: the outbox orders its lanes by id.
  */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'journal, orders, outbox, webhooks',
-    sql: `
-CREATE TABLE messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
-  partner TEXT NOT NULL,
-  message_type TEXT NOT NULL,
-  flow TEXT NOT NULL,
-  control_id TEXT,
-  sending_application TEXT NOT NULL DEFAULT '',
-  sending_facility TEXT NOT NULL DEFAULT '',
-  receiving_application TEXT,
-  receiving_facility TEXT,
-  placer_order_number TEXT,
-  placer_assigning_authority TEXT,
-  patient_id TEXT,
-  dedup_control_id TEXT,
-  raw BLOB,
-  raw_sha256 TEXT NOT NULL,
-  findings TEXT NOT NULL DEFAULT '[]',
-  status TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  received_at INTEGER,
-  sent_at INTEGER,
-  acked_at INTEGER,
-  ack_raw BLOB,
-  ack_code TEXT,
-  ack_control_id TEXT,
-  last_error TEXT,
-  redeliveries INTEGER NOT NULL DEFAULT 0,
-  last_redelivered_at INTEGER,
-  content_pruned_at INTEGER
-);
-CREATE UNIQUE INDEX messages_inbound_dedup ON messages (sending_application, sending_facility, dedup_control_id)
-  WHERE dedup_control_id IS NOT NULL;
-CREATE INDEX messages_created ON messages (created_at);
-CREATE INDEX messages_order ON messages (placer_order_number);
-CREATE INDEX messages_patient ON messages (patient_id);
-CREATE INDEX messages_type ON messages (message_type);
-CREATE INDEX messages_status ON messages (status);
-
-CREATE TABLE orders (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  role TEXT NOT NULL CHECK (role IN ('ris', 'platform')),
-  placer_number TEXT NOT NULL,
-  assigning_authority TEXT NOT NULL,
-  state TEXT NOT NULL,
-  partner TEXT,
-  patient_id TEXT,
-  decision TEXT,
-  data TEXT,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  UNIQUE (role, placer_number, assigning_authority)
-);
-CREATE INDEX orders_state ON orders (role, state);
-CREATE INDEX orders_patient ON orders (patient_id);
-
-CREATE TABLE order_transitions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  order_id INTEGER NOT NULL REFERENCES orders (id),
-  from_state TEXT NOT NULL,
-  to_state TEXT NOT NULL,
-  event TEXT NOT NULL,
-  message_id INTEGER REFERENCES messages (id),
-  warning TEXT,
-  at INTEGER NOT NULL
-);
-CREATE INDEX order_transitions_order ON order_transitions (order_id, id);
-
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id INTEGER NOT NULL REFERENCES messages (id),
-  partner TEXT NOT NULL,
-  order_key TEXT,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  locked_by TEXT,
-  locked_until INTEGER,
-  last_error TEXT,
-  error_details TEXT,
-  created_at INTEGER NOT NULL,
-  delivered_at INTEGER
-);
-CREATE INDEX outbox_open ON outbox (partner, id) WHERE state IN ('pending', 'in_flight', 'parked');
-CREATE INDEX outbox_lane ON outbox (partner, order_key, id) WHERE state IN ('pending', 'in_flight', 'parked');
-CREATE INDEX outbox_message ON outbox (message_id);
-
-CREATE TABLE webhooks (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_type TEXT NOT NULL,
-  payload TEXT,
-  target_url TEXT NOT NULL,
-  order_key TEXT,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  locked_by TEXT,
-  locked_until INTEGER,
-  last_status INTEGER,
-  last_response TEXT,
-  last_error TEXT,
-  created_at INTEGER NOT NULL,
-  delivered_at INTEGER,
-  content_pruned_at INTEGER
-);
-CREATE INDEX webhooks_open ON webhooks (target_url, id) WHERE state IN ('pending', 'in_flight', 'parked');
-CREATE INDEX webhooks_created ON webhooks (created_at);
-
-CREATE TABLE delivery_attempts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('outbox', 'webhook')),
-  item_id INTEGER NOT NULL,
-  attempt INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  outcome TEXT NOT NULL,
-  detail TEXT,
-  http_status INTEGER
-);
-CREATE INDEX delivery_attempts_item ON delivery_attempts (kind, item_id, id);
-`,
-  },
-  // Version 2: `search_text` is the folded text searched by `listOrders({ text })`, filled by the store
-  // (existing rows are filled at open); the order indexes end with `id` for cursor pagination (newest
-  // first). SQLite indexes already end with the rowid, so the message indexes of version 1 serve as is.
-  // `lease_token` fences completions of a lease taken over by another worker; `store_workers` lists
-  // the worker ids of the processes using the database (released leases of dead ones at start).
-  {
-    version: 2,
-    name: 'order search and cursor indexes, lease fencing, worker registry',
-    sql: `
-ALTER TABLE orders ADD COLUMN search_text TEXT;
-DROP INDEX orders_state;
-DROP INDEX orders_patient;
-CREATE INDEX orders_state ON orders (role, state, id);
-CREATE INDEX orders_patient ON orders (role, patient_id, id);
-CREATE INDEX orders_created ON orders (role, created_at, id);
-CREATE INDEX orders_search ON orders (role, search_text);
-
-ALTER TABLE outbox ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE webhooks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX outbox_in_flight ON outbox (locked_by) WHERE state = 'in_flight';
-CREATE INDEX webhooks_in_flight ON webhooks (locked_by) WHERE state = 'in_flight';
-
-CREATE TABLE store_workers (
-  worker_id TEXT PRIMARY KEY,
-  host TEXT NOT NULL,
-  pid INTEGER NOT NULL,
-  registered_at INTEGER NOT NULL
-);
-`,
-  },
-  {
-    version: 3,
-    name: 'content digest of inbound messages (MSH-10 reuse detection)',
-    sql: `
-ALTER TABLE messages ADD COLUMN content_sha256 TEXT;
-`,
-  },
-  {
-    version: 4,
-    name: 'idempotency keys of API requests',
-    sql: `
-CREATE TABLE idempotency_keys (
-  scope TEXT NOT NULL,
-  idempotency_key TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  status INTEGER,
-  content_type TEXT,
-  body TEXT,
-  created_at INTEGER NOT NULL,
-  completed_at INTEGER,
-  PRIMARY KEY (scope, idempotency_key)
-);
-CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
-`,
-  },
-  // Version 5: the StudyInstanceUIDs received with each order (flow 4), so that TLR-WF-012 (one
-  // study, one order) is an indexed look-up. Filled from the orders' last post-exam information.
-  {
-    version: 5,
-    name: 'StudyInstanceUIDs of orders (TLR-WF-012)',
-    sql: `
-CREATE TABLE order_studies (
-  role TEXT NOT NULL,
-  study_instance_uid TEXT NOT NULL,
-  order_id INTEGER NOT NULL REFERENCES orders (id),
-  PRIMARY KEY (role, study_instance_uid, order_id)
-);
-INSERT OR IGNORE INTO order_studies (role, study_instance_uid, order_id)
+export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor({
+  id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  ref: 'INTEGER',
+  time: 'INTEGER',
+  json: 'TEXT',
+  bytes: 'BLOB',
+  counter: 'INTEGER',
+  // SQLite indexes already end with the rowid: the message indexes of version 1 serve cursor pages as they are.
+  messageCursorIndexes: '',
+  orderStudiesBackfill: `INSERT OR IGNORE INTO order_studies (role, study_instance_uid, order_id)
 SELECT o.role, json_extract(e.value, '$.studyInstanceUid'), o.id
 FROM orders o, json_each(o.data, '$.postExamInfo.exams') e
 WHERE o.data IS NOT NULL AND json_extract(e.value, '$.studyInstanceUid') IS NOT NULL;
 `,
-  },
-];
+});

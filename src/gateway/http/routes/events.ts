@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayEvent } from '../../events.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 
 /**
  * `GET /api/events`: Server-Sent Events stream of gateway events (order updates, messages received,
  * delivery failures) for live screens. Authenticated like the rest of the API (read it with
  * `fetch` and a bearer header; browsers' EventSource cannot send one).
  */
-export async function eventRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function eventRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   const open = new Set<() => void>();
   // Streams never end by themselves: close them when the server stops, or close() would wait for them.
   app.addHook('preClose', async () => {

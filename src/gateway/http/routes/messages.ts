@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { tryParseMessage } from '../../../hl7/index.js';
 import type { Direction, FlowId, MessageStatus } from '../../../store/index.js';
 import { GatewayError } from '../../errors.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 import { listQuery, pageResponse } from '../schemas.js';
 
 interface MessageListQuery {
@@ -11,7 +11,7 @@ interface MessageListQuery {
 }
 
 /** The message journal: search, detail with raw HL7 and findings, manual retry of a parked delivery. */
-export async function messageRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function messageRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   app.get<{ Querystring: MessageListQuery }>('/api/messages', {
     schema: {
       tags: ['messages'], summary: 'Search the message journal, newest first',

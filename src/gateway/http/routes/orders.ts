@@ -3,8 +3,8 @@ import type { OrderKey } from '../../../store/index.js';
 import type { OrderState } from '../../../workflow/index.js';
 import type { HealthProfessional, ImagingOrder, Organisation, PerformedExam, Protocol, Reason } from '../../../tlr/index.js';
 import { GatewayError } from '../../errors.js';
-import type { Gateway } from '../../gateway.js';
-import type { OrderData } from '../../order-data.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
+import { orderDataOf } from '../../order-data.js';
 import type { SentMessage } from '../../outbound-actions.js';
 import { findOrderByPlacer } from '../order-lookup.js';
 import { orderSummary } from '../order-view.js';
@@ -20,7 +20,7 @@ type AuthorityQ = { authority?: string };
  * (flow 1), cancels (flow 2) and completes (flow 4) orders; the platform accepts or refuses them
  * (flow 3). An action is answered 202: the HL7 message is queued durably and delivered by the outbox.
  */
-export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function orderRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   const role = gw.config.role;
 
   /** Finds an order by placer number (and authority OID when several share the number). */
@@ -74,7 +74,7 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
     schema: { tags: ['orders'], summary: 'One order: state, business data of every flow, history', params: orderParams, querystring: authorityQuery },
   }, async (req) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    const data = (o.data ?? {}) as OrderData;
+    const data = orderDataOf(o);
     const [transitions, messages] = await Promise.all([
       gw.store.orderTransitions(o.id),
       gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, limit: 500 }),
@@ -87,7 +87,7 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
         decision: data.decision ?? null,
         postExamInfo: data.postExamInfo ?? null,
       },
-      reports: data['reports'] ?? [],
+      reports: data.reports ?? [],
       transitions: transitions.map((t) => ({ from: t.from, to: t.to, event: t.event, messageId: t.messageId, warning: t.warning, at: t.at.toISOString() })),
       messages: messages.items.filter((m) => (m.summary.placerAssigningAuthority ?? '') === o.key.assigningAuthority || !m.summary.placerAssigningAuthority),
     };
@@ -100,7 +100,7 @@ export async function orderRoutes(app: FastifyInstance, gw: Gateway): Promise<vo
     },
   }, async (req, reply) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    const decision = ((o.data ?? {}) as OrderData).decision;
+    const decision = orderDataOf(o).decision;
     const protocols: Protocol[] = decision?.outcome.accepted ? decision.outcome.protocols : [];
     const p = protocols[req.params.n - 1];
     if (!p) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `The order has no protocol ${req.params.n}`, 404);

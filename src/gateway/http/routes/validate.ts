@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { validateMessage } from '../../../profiles/index.js';
 import { GatewayError } from '../../errors.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 
 /**
  * `POST /api/validate`: the validator as a service (the console's validator page): an HL7 message
  * (text/plain) or a CDA document (application/xml) in, the same report as the CLI out.
  */
-export async function validateRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function validateRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   app.post<{ Body: Buffer; Querystring: { profile?: string } }>('/api/validate', {
     schema: {
       tags: ['validation'], summary: 'Validate an HL7 v2 message (text/plain) or a CDA document (application/xml)',
@@ -20,14 +20,9 @@ export async function validateRoutes(app: FastifyInstance, gw: Gateway): Promise
     }
     const start = body.subarray(0, 200).toString('latin1').trimStart();
     if (start.startsWith('<')) {
-      if (!gw.documents) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'CDA validation is not available in this gateway', 400);
-      let r;
-      try {
-        r = await gw.documents.validateCda(body);
-      } catch (e) {
-        if ((e as { code?: string }).code === 'TLR_ERR_GATEWAY_CDA_RULES_NOT_READY') throw new GatewayError('TLR_ERR_GATEWAY_NOT_READY', (e as Error).message, 503);
-        throw e;
-      }
+      const validator = gw.plugins.find((p) => p.validateDocument);
+      if (!validator?.validateDocument) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'CDA validation is not available in this gateway', 400);
+      const r = await validator.validateDocument(body);
       return { kind: 'cda', profile: r.profile, valid: r.valid, issues: r.issues };
     }
     // The bytes as received: LF or CRLF separators are tolerated and reported (TLR-GEN-008), as by the CLI.

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryState } from '../../../store/index.js';
-import type { Gateway } from '../../gateway.js';
+import type { GatewayRouteOptions } from '../route-plugin.js';
 import { listQuery } from '../schemas.js';
 
 /** The webhook delivery log and manual retry. */
-export async function webhookRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function webhookRoutes(app: FastifyInstance, { gateway: gw }: GatewayRouteOptions): Promise<void> {
   app.get<{ Querystring: { state?: DeliveryState; event?: string; limit: number; offset: number } }>('/api/webhooks/deliveries', {
     schema: {
       tags: ['webhooks'], summary: 'Webhook deliveries, newest first',

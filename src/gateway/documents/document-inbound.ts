@@ -4,18 +4,30 @@ import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
-import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
+import type { CdaValidation } from './cda-validation.js';
+import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
+import type { ReportRecord, ReportSetEvent, ReportSetRefusal } from '../../workflow/index.js';
+import { applyReportSetEvent } from '../../workflow/index.js';
 import type { GatewayConfig } from '../config.js';
-import type { GatewayEvent } from '../events.js';
-import type { DocumentValidator } from '../inbound-handler.js';
-import type { OrderData } from '../order-data.js';
-import type { ReportRecord } from './report-record.js';
-import { sameId } from './report-record.js';
+import type { GatewayEvent, GatewayEventType } from '../events.js';
+import { orderDataOf } from '../order-data.js';
+import type { PluginInbound } from '../plugin.js';
 
 /** LOINC document codes of the imaging report (CR-IMG) and of the imaging request document (DA-IMG). */
 const REPORT_CODE = '18748-4';
+
+/** The webhook event of each change of a report set. */
+const EVENT_OF_KIND: Readonly<Record<ReportSetEvent['kind'], GatewayEventType>> = {
+  initial: 'report.received', replace: 'report.replaced', delete: 'report.deleted',
+};
+
+/** ERR-8 of the AR 204 refusing a replacement or a deletion, naming the field of the message at fault. */
+const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
+  replaced_not_current: 'The replaced document (TXA-13) is not a current report of this order',
+  deleted_not_current: 'The deleted document is not a current report of this order',
+};
 
 function toAckError(f: Finding): AckError {
   let location;
@@ -30,25 +42,27 @@ function toAckError(f: Finding): AckError {
  * the RIS must publish the report to the DMP unchanged, so it refuses (AE) a document that would not
  * pass. Acknowledgements keep the version of the acknowledged message (2.6 for MDM).
  */
-export function documentHandling(config: GatewayConfig): DocumentValidator {
+export function documentInbound(config: GatewayConfig, validation: CdaValidation): PluginInbound {
   const read = new WeakMap<Message, ReceivedDocumentMessage | undefined>();
   return {
+    flows: ['report'],
+
     async validate(message: Message): Promise<ValidationReport> {
       const r = readDocumentMessage(message);
       read.set(message, r.value);
       const issues: Finding[] = [...r.report.issues];
       const doc = r.value?.document;
       if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
-        let cda;
+        let verdict;
         try {
-          cda = await validateCda(doc.bytes);
+          verdict = await validation.validate(doc.bytes);
         } catch (e) {
           if (!(e instanceof CdaRulesNotReadyError)) throw e;
           // AR 206: the message is not at fault; the sender retries after its backoff.
           issues.push({ severity: 'error', rule: 'CDA-RULES-NOT-READY', location: 'OBX-5.5', message: e.message, condition: '206' });
           return { profile: null, valid: false, issues, message };
         }
-        for (const i of cda.issues) {
+        for (const i of verdict.issues) {
           if (i.severity === 'info') continue;
           issues.push({
             severity: i.severity === 'error' ? 'error' : 'warning', rule: `CDA:${i.source}:${i.rule}`, location: 'OBX-5.5',
@@ -64,11 +78,6 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
       // Only circumstantial conditions (204-207: unknown order, not ready…) → AR, "may be sent again later".
       const code = errors.every((e) => ['204', '205', '206', '207'].includes(e.condition) && !e.rule.startsWith('CDA:')) ? 'AR' : 'AE';
       return buildDocumentAck(message, { code, errors: errors.slice(0, 20).map(toAckError) });
-    },
-
-    async validateCda(xml: Uint8Array) {
-      const r = await validateCda(xml);
-      return { profile: r.profile, valid: r.valid, issues: [...r.issues] };
     },
 
     async apply(message: Message, tx: StoreTransaction, messageId: number) {
@@ -89,7 +98,6 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
         const event: GatewayEvent = { type: 'order.document.received', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId, at: new Date().toISOString(), data: { type: doc.type, documentId: doc.id } };
         return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [event] };
       }
-      const reports = (((order.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[];
       const cda = doc.cda;
       const record: ReportRecord = {
         documentId: doc.id ?? cda?.id ?? { root: 'unknown' }, setId: cda?.setId ?? doc.id ?? { root: 'unknown' }, version: cda?.versionNumber ?? 1,
@@ -97,32 +105,18 @@ export function documentHandling(config: GatewayConfig): DocumentValidator {
         // Level 1 carries the report as a PDF in nonXMLBody; level 3 has a structuredBody.
         ...(doc.bytes ? { level: doc.bytes.includes('<nonXMLBody') ? 1 as const : 3 as const } : {}),
       };
-      let next: ReportRecord[];
-      let event;
-      let type: GatewayEvent['type'];
-      if (value.kind === 'initial') {
-        next = [...reports, record];
-        event = { type: 'report' as const };
-        type = 'report.received';
-      } else if (value.kind === 'replace') {
-        const replaced = value.replacedDocumentId;
-        if (!reports.some((r) => sameId(r.documentId, replaced) && r.status === 'current')) return reject('204', 'The replaced document (TXA-13) is not a current report of this order');
-        next = [...reports.map((r) => (sameId(r.documentId, replaced) ? { ...r, status: 'replaced' as const } : r)), record];
-        event = { type: 'reportReplaced' as const };
-        type = 'report.replaced';
-      } else {
-        if (!reports.some((r) => sameId(r.documentId, record.documentId) && r.status === 'current')) return reject('204', 'The deleted document is not a current report of this order');
-        next = reports.map((r) => (sameId(r.documentId, record.documentId) ? { ...r, status: 'deleted' as const } : r));
-        event = { type: 'reportDeleted' as const, remainingReports: next.filter((r) => r.status === 'current').length };
-        type = 'report.deleted';
-      }
-      const outcome = await tx.applyOrderEvent({ role: config.role, key, event, messageId, data: { reports: next } });
+      const change: ReportSetEvent = value.kind === 'initial' ? { kind: 'initial', report: record }
+        : value.kind === 'replace' ? { kind: 'replace', replaced: value.replacedDocumentId, report: record }
+          : { kind: 'delete', deleted: record.documentId };
+      const decision = applyReportSetEvent(orderDataOf(order).reports ?? [], change);
+      if (!decision.accept) return reject(decision.errorCode, REFUSAL_TEXT[decision.refusal]);
+      const outcome = await tx.applyOrderEvent({ role: config.role, key, event: decision.event, messageId, data: { reports: decision.reports } });
       if (!outcome.transition.accept) {
         const t = outcome.transition;
         return { ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }] }), findings: [], events: [] };
       }
       const ev: GatewayEvent = {
-        type, orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order?.state, messageId, at: new Date().toISOString(),
+        type: EVENT_OF_KIND[change.kind], orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order?.state, messageId, at: new Date().toISOString(),
         data: { documentId: record.documentId, setId: record.setId, version: record.version, title: record.title },
       };
       return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev] };

@@ -2,15 +2,16 @@ import type { GeneratedImagingReport, ImagingReportInput } from '../../documents
 import { ImagingReportError, generateImagingReport } from '../../documents/report/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
 import { DocumentTransportError, buildDocumentMessage, validateDocumentMessage } from '../../documents/transport/index.js';
-import { CdaRulesNotReadyError, validateCdaWhenReady as validateCda } from './cda-validation.js';
+import type { CdaValidation } from './cda-validation.js';
+import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { OrderKey } from '../../store/index.js';
+import type { ReportRecord, ReportSetEvent } from '../../workflow/index.js';
+import { applyReportSetEvent, currentReportOf } from '../../workflow/index.js';
 import { GatewayError } from '../errors.js';
 import type { OrderData } from '../order-data.js';
 import type { ActionContext, SentMessage } from '../outbound-actions.js';
 import { requireOrder, send } from '../outbound-actions.js';
 import { documentRequestFor } from './document-request.js';
-import type { ReportRecord } from './report-record.js';
-import { sameId } from './report-record.js';
 import type { ReportRequest } from './report-input.js';
 import { reportInputFor } from './report-input.js';
 
@@ -25,7 +26,7 @@ export interface SentReport extends SentMessage {
  * it for the RIS in the same transaction as the order's state change.
  */
 export class ReportActions {
-  constructor(private readonly ctx: ActionContext) {}
+  constructor(private readonly ctx: ActionContext, private readonly validation: CdaValidation) {}
 
   /** A new report (MDM^T02). */
   async submit(key: OrderKey, request: ReportRequest): Promise<SentReport> {
@@ -62,11 +63,10 @@ export class ReportActions {
   }
 
   #current(data: OrderData, setId: string | undefined): ReportRecord {
-    const reports = (data['reports'] ?? []) as ReportRecord[];
-    const current = reports.filter((r) => r.status === 'current' && (!setId || r.setId.root === setId));
-    if (current.length === 0) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', setId ? `No current report with setId ${setId}` : 'The order has no current report', 404);
-    if (current.length > 1 && !setId) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has several current reports; give setId', 409, { setIds: current.map((r) => r.setId.root) });
-    return current[0]!;
+    const current = currentReportOf(data.reports ?? [], setId);
+    if (current.found) return current.report;
+    if (current.reason === 'none') throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', setId ? `No current report with setId ${setId}` : 'The order has no current report', 404);
+    throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has several current reports; give setId', 409, { setIds: current.setIds });
   }
 
   #input(data: OrderData, request: ReportRequest): ImagingReportInput {
@@ -83,7 +83,7 @@ export class ReportActions {
     }
     let cda;
     try {
-      cda = await validateCda(generated.xml);
+      cda = await this.validation.validate(generated.xml);
     } catch (e) {
       if (e instanceof CdaRulesNotReadyError) throw new GatewayError('TLR_ERR_GATEWAY_NOT_READY', e.message, 503);
       throw e;
@@ -112,25 +112,34 @@ export class ReportActions {
       accessionNumber: input.exam.accessionNumber.value, level: request.level ?? current?.level ?? 1, at: new Date().toISOString(),
       ...(generated.viewerUrl ? { viewerUrl: generated.viewerUrl } : {}),
     };
-    const reportsAfter = (existing: ReportRecord[], messageId: number): ReportRecord[] => {
-      if (kind === 'initial') return [...existing, { ...record, messageId }];
-      const updated = existing.map((r) => (sameId(r.documentId, current!.documentId) ? { ...r, status: kind === 'delete' ? 'deleted' as const : 'replaced' as const } : r));
-      return kind === 'replace' ? [...updated, { ...record, messageId }] : updated;
-    };
-    const remaining = ((data['reports'] ?? []) as ReportRecord[]).filter((r) => r.status === 'current').length - 1;
-    const event = kind === 'initial' ? { type: 'report' as const } : kind === 'replace' ? { type: 'reportReplaced' as const } : { type: 'reportDeleted' as const, remainingReports: Math.max(0, remaining) };
+    const change = (messageId: number): ReportSetEvent => (kind === 'initial' ? { kind, report: { ...record, messageId } }
+      : kind === 'replace' ? { kind, replaced: current!.documentId, report: { ...record, messageId } }
+        : { kind, deleted: current!.documentId });
+    // The event the order workflow is told, from the reports as read; the reports written are those of
+    // the order as locked in the transaction.
+    const planned = applyReportSetEvent(data.reports ?? [], change(0));
+    if (!planned.accept) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', planned.message, 409);
     let messageIdSeen = 0;
-    const sent = await send(this.ctx, key, event, () => {
-      try {
-        return buildDocumentMessage(request2);
-      } catch (e) {
-        if (e instanceof DocumentTransportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
-        throw e;
-      }
-    }, (cur, messageId) => {
-      messageIdSeen = messageId;
-      return { reports: reportsAfter((cur['reports'] ?? []) as ReportRecord[], messageId) };
-    }, undefined, (m) => validateDocumentMessage(m));
+    const sent = await send(this.ctx, {
+      key,
+      event: planned.event,
+      build: () => {
+        try {
+          return buildDocumentMessage(request2);
+        } catch (e) {
+          if (e instanceof DocumentTransportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
+          throw e;
+        }
+      },
+      data: (cur, messageId) => {
+        messageIdSeen = messageId;
+        const applied = applyReportSetEvent(cur.reports ?? [], change(messageId));
+        // Rolls the transaction back: another request replaced or deleted the report meanwhile.
+        if (!applied.accept) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', applied.message, 409);
+        return { reports: applied.reports };
+      },
+      validate: (m) => validateDocumentMessage(m),
+    });
     return { ...sent, report: { ...record, messageId: messageIdSeen } };
   }
 }

@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tryParseMessage } from '../../../hl7/index.js';
-import { readDocumentMessage } from '../../../documents/transport/index.js';
-import { GatewayError } from '../../errors.js';
-import { findOrderByPlacer } from '../order-lookup.js';
-import type { Gateway } from '../../gateway.js';
-import type { OrderData } from '../../order-data.js';
-import type { ReportRecord } from '../../reports/report-record.js';
-import type { ReportRequest } from '../../reports/report-input.js';
-import { orderSummary } from '../order-view.js';
-import { authorityQuery, healthProfessional } from '../schemas.js';
+import { tryParseMessage } from '../../hl7/index.js';
+import { pdfOfReport } from '../../documents/report-pdf.js';
+import { readDocumentMessage } from '../../documents/transport/index.js';
+import { GatewayError } from '../errors.js';
+import { findOrderByPlacer } from '../http/order-lookup.js';
+import type { GatewayRouteOptions } from '../http/route-plugin.js';
+import { orderDataOf } from '../order-data.js';
+import type { ReportActions } from './report-actions.js';
+import type { ReportRequest } from './report-input.js';
+import { orderSummary } from '../http/order-view.js';
+import { authorityQuery, healthProfessional } from '../http/schemas.js';
 
 const content = {
   type: 'object', additionalProperties: false, required: ['clinicalContext', 'technique', 'findings', 'conclusion'],
@@ -46,7 +47,7 @@ function emptyBodyAsObject(req: FastifyRequest, _reply: FastifyReply, done: () =
  * Imaging reports: the platform writes (T02), replaces (T10) and deletes (T04) them; both sides
  * list them and download the CDA or its PDF.
  */
-export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<void> {
+export async function reportRoutes(app: FastifyInstance, { gateway: gw, reports }: GatewayRouteOptions & { reports: ReportActions }): Promise<void> {
   const role = gw.config.role;
   const findOrder = (placer: string, authority?: string) => findOrderByPlacer(gw.store, role, placer, authority);
   const platformOnly = () => {
@@ -67,9 +68,9 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
       platformOnly();
       const o = await findOrder(req.params.placer, req.query.authority);
       const body = req.body ?? ({} as ReportRequest & { setId?: string });
-      const sent = action === 'submit' ? await gw.reports.submit(o.key, body)
-        : action === 'replace' ? await gw.reports.replace(o.key, body)
-          : await gw.reports.delete(o.key, { ...(body.setId ? { setId: body.setId } : {}), ...(body.content ? { content: body.content } : {}) });
+      const sent = action === 'submit' ? await reports.submit(o.key, body)
+        : action === 'replace' ? await reports.replace(o.key, body)
+          : await reports.delete(o.key, { ...(body.setId ? { setId: body.setId } : {}), ...(body.content ? { content: body.content } : {}) });
       return reply.code(202).send({ order: orderSummary(sent.order), messageId: sent.messageId, controlId: sent.controlId, report: sent.report });
     });
   }
@@ -78,7 +79,7 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
     schema: { tags: ['orders'], summary: 'Reports of an order, every version with its status', params, querystring: authorityQuery },
   }, async (req) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    return { items: (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[] };
+    return { items: orderDataOf(o).reports ?? [] };
   });
 
   app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; format?: 'xml' | 'pdf' } }>('/api/orders/:placer/reports/:messageId', {
@@ -89,17 +90,16 @@ export async function reportRoutes(app: FastifyInstance, gw: Gateway): Promise<v
     },
   }, async (req, reply) => {
     const o = await findOrder(req.params.placer, req.query.authority);
-    const reports = (((o.data ?? {}) as OrderData)['reports'] ?? []) as ReportRecord[];
-    if (!reports.some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
+    if (!(orderDataOf(o).reports ?? []).some((r) => r.messageId === req.params.messageId)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
     const m = await gw.store.getMessage(req.params.messageId);
     if (!m?.raw) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The report content was removed by retention', 404);
     const parsed = tryParseMessage(m.raw).message;
     const doc = parsed ? readDocumentMessage(parsed).value?.document : undefined;
     if (!doc?.bytes) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'No document found in the message', 404);
     if (req.query.format === 'pdf') {
-      const m64 = /<text[^>]*mediaType="application\/pdf"[^>]*>([A-Za-z0-9+/=\s]+)<\/text>/.exec(doc.bytes.toString('utf8'));
-      if (!m64) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
-      return reply.type('application/pdf').send(Buffer.from(m64[1]!.replace(/\s+/g, ''), 'base64'));
+      const pdf = pdfOfReport(doc.bytes);
+      if (!pdf) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
+      return reply.type('application/pdf').send(pdf);
     }
     return reply.type('application/xml; charset=utf-8').send(doc.bytes);
   });
