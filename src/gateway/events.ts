@@ -24,7 +24,7 @@ export interface GatewayEvent {
   /** `authority|placerNumber`, when the event concerns an order. */
   orderKey?: string;
   placerOrderNumber?: string;
-  state?: string;
+  state?: string | undefined;
   /** Journal id of the message behind the event. */
   messageId?: number;
   at: string;

@@ -62,7 +62,7 @@ export interface OutboundChange {
    */
   data: OrderData | ((current: OrderData, messageId: number) => OrderData);
   /** Recorded when the order is created. */
-  patientId?: string;
+  patientId?: string | undefined;
   /** Our validation of the built message; default the Téléradiologie profiles ({@link validateMessage}). */
   validate?: (m: Message) => { valid: boolean; issues: Finding[] };
   /** Whether the order's data comes from this same request: only then is the action a repeat ({@link previousMessageFor}); default yes. */

@@ -12,6 +12,6 @@ export function mailAddressComponents(address: string): ComponentInput[] {
 }
 
 /** Copies the non-empty values only, so that read-back objects equal the builder's input. */
-export function withoutEmpty<T extends object>(value: T): T {
+export function withoutEmpty<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
 }

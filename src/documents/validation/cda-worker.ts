@@ -12,7 +12,7 @@ type Request =
   | { id: number; kind: 'close' };
 type Reply =
   | { id: number; report: unknown }
-  | { id: number; error: { message: string; code?: string } }
+  | { id: number; error: { message: string; code?: string | undefined } }
   | { id: number; progress: CdaWarmUpProgress };
 
 /** How long {@link CdaValidationWorker.close} lets a running validation finish before terminating the thread. */

@@ -12,9 +12,9 @@ const DICOM = '1.2.840.10008.2.16.4';
 /** JDV_J01 specialty of a radiologist (`G15_10/SM44`, "Médecin - Radio-diagnostic (SM)"), the default author specialty. */
 export const RADIO_DIAGNOSTIC: CodedValue = { code: 'G15_10/SM44', display: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
 /** JDV_J02 facility type used when the request does not say (`SA01`, public health establishment). */
-export const DEFAULT_FACILITY_TYPE: CodedValue = { code: 'SA01', display: 'Etablissement Public de santé', codeSystem: '1.2.250.1.71.4.2.4' };
+export const DEFAULT_FACILITY_TYPE = { code: 'SA01', display: 'Etablissement Public de santé', codeSystem: '1.2.250.1.71.4.2.4' } as const satisfies CodedValue;
 /** JDV_J04 practice setting used when the request does not say. */
-export const DEFAULT_PRACTICE_SETTING: CodedValue = { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' };
+export const DEFAULT_PRACTICE_SETTING = { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' } as const satisfies CodedValue;
 
 /** What the host platform sends to write a report (`POST /api/orders/{placer}/reports`). */
 export interface ReportRequest {

@@ -123,7 +123,7 @@ export const dateOrNull = (value: number | null): Date | null => (value === null
 export const bytesOrNull = (value: Uint8Array | null | undefined): Uint8Array | null =>
   value === null || value === undefined ? null : new Uint8Array(value);
 
-function definedOnly<T extends object>(value: T): T {
+function definedOnly<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 

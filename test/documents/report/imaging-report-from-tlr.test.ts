@@ -19,10 +19,10 @@ function context(): PlatformReportContext {
   const sample = sampleReportInput();
   return {
     document: sample.document,
-    radiologist: { professional: { idNat: '801234560801', familyName: 'BIDEAULT', givenName: 'Jacques', prefix: 'DR', identifierType: 'IDNPS' }, specialty: sample.radiologist.specialty },
+    radiologist: { professional: { idNat: '801234560801', familyName: 'BIDEAULT', givenName: 'Jacques', prefix: 'DR', identifierType: 'IDNPS' }, specialty: sample.radiologist.specialty! },
     platform: { organisation: { name: 'Plateforme TLR', identifierType: 'IDNST', identifier: '1920008059' } },
     facility: { organisation: { name: 'Centre de radiologie', identifierType: 'FINEG', identifier: '750000001' }, facilityType: sample.facility.facilityType, practiceSetting: sample.facility.practiceSetting },
-    anatomicalLocation: sample.exam.anatomicalLocation,
+    anatomicalLocation: sample.exam.anatomicalLocation!,
     content: sample.content,
   };
 }
