@@ -45,10 +45,16 @@ const javaRuns = option('--java-runs', quick ? 6 : 20);
 const SAXON_JAR = process.env['SAXON_HE_JAR'] ?? '/usr/share/java/Saxon-HE.jar';
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
-  console.log(`${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`);
+  console.log(
+    `${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
+  );
   const documents: Record<string, string> = {
     'CR-IMG level 1': readFixture(crImgLevel1File),
     'CR-IMG level 3': readFixture(crImgLevel3File),
@@ -59,7 +65,15 @@ async function main(): Promise<void> {
   await warmUpCdaValidation();
   console.log(`warm-up (XML Schema parsed, rule sets loaded): ${Math.round(performance.now() - warmStart)} ms`);
 
-  const ours = new Map<string, { total: number; steps: Partial<Record<CdaIssueSource, number>>; ruleSets: CdaRuleSetName[]; findings: Partial<Record<CdaIssueSource, number>> }>();
+  const ours = new Map<
+    string,
+    {
+      total: number;
+      steps: Partial<Record<CdaIssueSource, number>>;
+      ruleSets: CdaRuleSetName[];
+      findings: Partial<Record<CdaIssueSource, number>>;
+    }
+  >();
   for (const [name, xml] of Object.entries(documents)) {
     const first = await validateCda(xml);
     await validateCda(xml);
@@ -84,15 +98,32 @@ async function main(): Promise<void> {
   // The document parsed once and every rule set run on it: the Schematron part alone, as Java runs it below.
   const kit = BUNDLED_CDA_KIT_DIR;
   const validators = new Map<CdaRuleSetName, SchematronValidator>();
-  for (const name of Object.keys(CDA_RULE_SETS) as CdaRuleSetName[]) validators.set(name, await SchematronValidator.load(path.join(kit, CDA_RULE_SETS[name])));
+  for (const name of Object.keys(CDA_RULE_SETS) as CdaRuleSetName[])
+    validators.set(name, await SchematronValidator.load(path.join(kit, CDA_RULE_SETS[name])));
 
-  const java = existsSync(SAXON_JAR) && (await execFileAsync('java', ['-version']).then(() => true, () => false));
+  const java =
+    existsSync(SAXON_JAR) &&
+    (await execFileAsync('java', ['-version']).then(
+      () => true,
+      () => false,
+    ));
   if (args.includes('--no-java') || !java) {
-    console.log(`\nJava Saxon-HE: ${java ? 'skipped (--no-java)' : `not found (java and ${SAXON_JAR}; Debian: apt-get install libsaxonhe-java)`}`);
+    console.log(
+      `\nJava Saxon-HE: ${java ? 'skipped (--no-java)' : `not found (java and ${SAXON_JAR}; Debian: apt-get install libsaxonhe-java)`}`,
+    );
     return;
   }
-  const { stdout: versionText } = await execFileAsync('java', ['-cp', SAXON_JAR, 'net.sf.saxon.Transform', '-t', '-it:none', '-xsl:none']).catch((error: { stderr?: string }) => ({ stdout: error.stderr ?? '' }));
-  console.log(`\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`);
+  const { stdout: versionText } = await execFileAsync('java', [
+    '-cp',
+    SAXON_JAR,
+    'net.sf.saxon.Transform',
+    '-t',
+    '-it:none',
+    '-xsl:none',
+  ]).catch((error: { stderr?: string }) => ({ stdout: error.stderr ?? '' }));
+  console.log(
+    `\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`,
+  );
   const work = mkdtempSync(path.join(os.tmpdir(), 'cisis-tlr-bench-saxon-'));
   try {
     const xslFiles = new Map<CdaRuleSetName, string>();
@@ -116,9 +147,23 @@ async function main(): Promise<void> {
       console.log(`\n${name}`);
       for (const set of entry.ruleSets) {
         const output = path.join(work, 'out.json');
-        const { stderr } = await execFileAsync('java', ['-Xss8m', '-cp', SAXON_JAR, 'net.sf.saxon.Transform', `-xsl:${xslFiles.get(set)}`, `-s:${source}`, `-o:${output}`, `-repeat:${javaRuns}`, '-t'], {
-          maxBuffer: 64 * 1024 * 1024,
-        });
+        const { stderr } = await execFileAsync(
+          'java',
+          [
+            '-Xss8m',
+            '-cp',
+            SAXON_JAR,
+            'net.sf.saxon.Transform',
+            `-xsl:${xslFiles.get(set)}`,
+            `-s:${source}`,
+            `-o:${output}`,
+            `-repeat:${javaRuns}`,
+            '-t',
+          ],
+          {
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        );
         const average = Number(/Average execution time over last \d+ runs: ([\d.]+)ms/.exec(stderr)?.[1] ?? NaN);
         const javaFindings = (JSON.parse(readFileSync(output, 'utf8')) as unknown[]).length;
         const validator = validators.get(set);
@@ -132,7 +177,9 @@ async function main(): Promise<void> {
         const mine = median(times);
         javaSum += average;
         oursSum += mine;
-        console.log(`  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings)   Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`);
+        console.log(
+          `  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings)   Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`,
+        );
       }
       const line = `${name}: rule sets saxon-js ${oursSum.toFixed(0)} ms, Java ${javaSum.toFixed(0)} ms, ratio ${(oursSum / javaSum).toFixed(2)}; validateCda (XSD + rule sets) ${entry.total.toFixed(0)} ms, ratio to Java's rule sets ${(entry.total / javaSum).toFixed(2)}`;
       rows.push(line);

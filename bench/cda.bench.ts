@@ -28,7 +28,9 @@ function stats(samples: number[]): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), ${variations} variations from seed ${firstSeed}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), ${variations} variations from seed ${firstSeed}`,
+  );
 
   const generation: Record<1 | 3, number[]> = { 1: [], 3: [] };
   for (let i = 0; i < 10; i++) await generateImagingReport(reportVariation(firstSeed + i), { level: (i % 2 === 0 ? 1 : 3) as 1 | 3 }); // JIT warm-up
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
     validation[level].push(performance.now() - start);
     warnings += result.issues.filter((i) => i.severity === 'warning').length;
     const errors = result.issues.filter((i) => i.severity === 'error');
-    if (errors.length > 0) failing.push(`seed ${seed} level ${level}: ${errors.map((e) => `${e.source} ${e.rule}: ${e.message.replace(/\s+/g, ' ').trim()}`).join(' | ')}`);
+    if (errors.length > 0)
+      failing.push(
+        `seed ${seed} level ${level}: ${errors.map((e) => `${e.source} ${e.rule}: ${e.message.replace(/\s+/g, ' ').trim()}`).join(' | ')}`,
+      );
   }
   console.log(`validation level 1: ${stats(validation[1])}`);
   console.log(`validation level 3: ${stats(validation[3])}`);

@@ -68,8 +68,11 @@ function main(): void {
     const target = i === 0 ? '' : m <= TARGET_SECONDS ? `≤ ${TARGET_SECONDS} s: met` : `≤ ${TARGET_SECONDS} s: missed`;
     return [c.name, (m * 1000).toFixed(0), (Math.min(...samples[i]!) * 1000).toFixed(0), ratio, target];
   });
-  process.stdout.write(`CLI start, Node ${process.version}, ${runs} runs per command (median), load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after\n\n`);
-  if (before[0]! > availableParallelism()) process.stdout.write(`(load average above the ${availableParallelism()} cores: the target is for an idle machine)\n\n`);
+  process.stdout.write(
+    `CLI start, Node ${process.version}, ${runs} runs per command (median), load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after\n\n`,
+  );
+  if (before[0]! > availableParallelism())
+    process.stdout.write(`(load average above the ${availableParallelism()} cores: the target is for an idle machine)\n\n`);
   process.stdout.write(`${markdownTable(['Command', 'Median ms', 'Min ms', '× node -e 1', 'Target'], rows, ['l', 'r', 'r', 'r', 'l'])}\n`);
 }
 

@@ -66,7 +66,8 @@ const OBX_KINDS: ReadonlyArray<(i: number) => string> = [
   (i) => `OBX|${i}|NM|8302-2^Body height^LN||${150 + (i % 50)}|cm^cm^UCUM|||||F|||20260106134418`,
   (i) => `OBX|${i}|CE|REGION_ANATOMIQUE^Localisation anatomique^TLR_OBSERVATION|1.${i}|774007^tête et/ou cou^SCT||||||F`,
   (i) => `OBX|${i}|ST|11322-5^History of General health Narrative^LN||Valeur textuelle numéro ${i} pour la mesure|||N|||F`,
-  (i) => `OBX|${i}|NM|29463-7^Body weight^LN||${60 + (i % 40)}.${i % 10}|kg^kg^UCUM|50-100|N|||F|||20260106134418||801234567897^Hoda^Adam^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS`,
+  (i) =>
+    `OBX|${i}|NM|29463-7^Body weight^LN||${60 + (i % 40)}.${i % 10}|kg^kg^UCUM|50-100|N|||F|||20260106134418||801234567897^Hoda^Adam^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS`,
 ];
 
 /** An ORU^R01 with `count` OBX of four kinds (NM, CE, ST, NM with responsible observer). */
@@ -92,8 +93,10 @@ function escapeHeavy(variant: number, lines: number): string {
     'OBR|1|OPN101^^1.2.250.1.748.12345678.12^ISO||CR_IMAGERIE^Compte rendu^TLR_OBR_PROCEDURE',
   ];
   for (let i = 1; i <= lines; i++) {
-    segs.push(`OBX|${i}|FT|18782-3^Radiology Study observation^LN||Ligne ${i}\\.br\\Taille 12\\S\\15 mm \\T\\ densit\\XC3A9\\ 40 UH\\.br\\` +
-      `Rapport A\\F\\B (v${variant})\\R\\copie \\E\\ fin ${'\\X0D0A\\'.repeat(i % 3)}suite|||N|||F`);
+    segs.push(
+      `OBX|${i}|FT|18782-3^Radiology Study observation^LN||Ligne ${i}\\.br\\Taille 12\\S\\15 mm \\T\\ densit\\XC3A9\\ 40 UH\\.br\\` +
+        `Rapport A\\F\\B (v${variant})\\R\\copie \\E\\ fin ${'\\X0D0A\\'.repeat(i % 3)}suite|||N|||F`,
+    );
   }
   return segs.join(SEGMENT_END) + SEGMENT_END;
 }
@@ -104,7 +107,8 @@ function escapeHeavy(variant: number, lines: number): string {
  * Characters outside 8859-15 in the original (the typographic apostrophe) become `'`.
  */
 function latin9Variant(example: CorpusMessage): CorpusMessage {
-  const text = example.bytes.toString('utf8')
+  const text = example.bytes
+    .toString('utf8')
     .replace('|UNICODE UTF-8|', '|8859/15|')
     .replace(/\u2019/g, "'")
     .replace(/\r$/, `\rNTE|1||Coût estimé 120 €, déjà réglé, reçu n° 42, œdème léger|RE^^HL70364\r`);
@@ -126,10 +130,22 @@ export function loadParseCorpus(): CorpusClass[] {
   const generated = (name: string, text: string): CorpusMessage => ({ source: `generated:${name}`, bytes: Buffer.from(text, 'utf8') });
   return [
     makeClass('tlr-examples', 'the 6 Téléradiologie guide examples (ORM, ORU, OMI, ACK), UTF-8 and ASCII', tlr),
-    makeClass('other-examples', `the ${others.length - 1} other ANS (PAM, transdoc) and dcm4che examples, without the large ORU`, others.filter((m) => m.source !== LARGE_ORU)),
+    makeClass(
+      'other-examples',
+      `the ${others.length - 1} other ANS (PAM, transdoc) and dcm4che examples, without the large ORU`,
+      others.filter((m) => m.source !== LARGE_ORU),
+    ),
     makeClass('large-oru-base64', 'transdoc ORU^R01 with a 290 kB base64 CDA in one OBX-5 (ED)', large),
-    makeClass('generated-200-obx', '8 ORU^R01 with 200 OBX each (NM, CE, ST), about 27 kB', Array.from({ length: 8 }, (_, v) => generated(`200-obx-${v}`, manyObx(v, 200)))),
-    makeClass('generated-escapes', '8 ORU^R01 with 40 FT lines dense in \\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\.br\\ \\X..\\', Array.from({ length: 8 }, (_, v) => generated(`escapes-${v}`, escapeHeavy(v, 40)))),
+    makeClass(
+      'generated-200-obx',
+      '8 ORU^R01 with 200 OBX each (NM, CE, ST), about 27 kB',
+      Array.from({ length: 8 }, (_, v) => generated(`200-obx-${v}`, manyObx(v, 200))),
+    ),
+    makeClass(
+      'generated-escapes',
+      '8 ORU^R01 with 40 FT lines dense in \\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\.br\\ \\X..\\',
+      Array.from({ length: 8 }, (_, v) => generated(`escapes-${v}`, escapeHeavy(v, 40))),
+    ),
     makeClass('generated-8859-15', 'the 4 flux examples re-encoded in ISO 8859-15 with é, €, œ', flux.map(latin9Variant)),
   ];
 }
@@ -139,6 +155,10 @@ export function loadParseCorpus(): CorpusClass[] {
  * the constant-memory loop: distinct inputs keep any accidental cache from looking like a plateau.
  */
 export function smallAcks(count: number): Buffer[] {
-  return Array.from({ length: count }, (_, i) => Buffer.from(
-    `${msh('ACK^O01^ACK', `ACK${i.toString().padStart(8, '0')}`, 'UNICODE UTF-8')}${SEGMENT_END}MSA|AA|${(100000 + i).toString()}${SEGMENT_END}`, 'utf8'));
+  return Array.from({ length: count }, (_, i) =>
+    Buffer.from(
+      `${msh('ACK^O01^ACK', `ACK${i.toString().padStart(8, '0')}`, 'UNICODE UTF-8')}${SEGMENT_END}MSA|AA|${(100000 + i).toString()}${SEGMENT_END}`,
+      'utf8',
+    ),
+  );
 }

@@ -27,7 +27,10 @@ interface Measurement {
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const example = readFileSync(join(repoRoot, '..', 'shared', 'data', 'examples', 'teleradiologie', 'flux1_ORM_O01_transmission_demande.hl7'), 'latin1');
+const example = readFileSync(
+  join(repoRoot, '..', 'shared', 'data', 'examples', 'teleradiologie', 'flux1_ORM_O01_transmission_demande.hl7'),
+  'latin1',
+);
 const argIndex = process.argv.indexOf('--messages');
 const MESSAGES = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 4000;
 const WARMUP = 300;
@@ -49,27 +52,37 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `count` round trips spread over `connections` closed loops; returns latencies and wall time. */
-async function closedLoop(connections: number, count: number, roundTrip: (lane: number) => Promise<void>): Promise<{ latencies: number[]; wallMs: number }> {
+async function closedLoop(
+  connections: number,
+  count: number,
+  roundTrip: (lane: number) => Promise<void>,
+): Promise<{ latencies: number[]; wallMs: number }> {
   const latencies: number[] = [];
   let remaining = count;
   const started = performance.now();
   const deadline = started + RUN_BUDGET_MS;
-  await Promise.all(Array.from({ length: connections }, async (_, lane) => {
-    while (remaining > 0 && performance.now() < deadline) {
-      remaining--;
-      const t0 = performance.now();
-      await roundTrip(lane);
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: connections }, async (_, lane) => {
+      while (remaining > 0 && performance.now() < deadline) {
+        remaining--;
+        const t0 = performance.now();
+        await roundTrip(lane);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   return { latencies, wallMs: performance.now() - started };
 }
 
 function summarize(implementation: string, connections: number, run: { latencies: number[]; wallMs: number }): Measurement {
   const sorted = [...run.latencies].sort((a, b) => a - b);
   return {
-    implementation, connections, messages: sorted.length,
-    throughput: (sorted.length / run.wallMs) * 1000, p50: percentile(sorted, 50), p99: percentile(sorted, 99),
+    implementation,
+    connections,
+    messages: sorted.length,
+    throughput: (sorted.length / run.wallMs) * 1000,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
   };
 }
 
@@ -107,22 +120,33 @@ async function startOurServer(): Promise<{ port: number; close: () => Promise<un
 }
 
 /** node-hl7-client against the given server: one `createConnection` per lane, one message in flight each. */
-async function benchNodeHl7Client(label: string, connections: number, server: { port: number; close: () => Promise<unknown> }): Promise<Measurement> {
+async function benchNodeHl7Client(
+  label: string,
+  connections: number,
+  server: { port: number; close: () => Promise<unknown> },
+): Promise<Measurement> {
   const port = server.port;
   const client = new Client({ host: '127.0.0.1' });
   const waiting: Array<(() => void) | undefined> = [];
-  const lanes = await Promise.all(Array.from({ length: connections }, (_, lane) => new Promise<ReturnType<Client['createConnection']>>((ready) => {
-    const connection = client.createConnection({ port, waitAck: true }, async () => {
-      const done = waiting[lane];
-      waiting[lane] = undefined;
-      done?.();
+  const lanes = await Promise.all(
+    Array.from(
+      { length: connections },
+      (_, lane) =>
+        new Promise<ReturnType<Client['createConnection']>>((ready) => {
+          const connection = client.createConnection({ port, waitAck: true }, async () => {
+            const done = waiting[lane];
+            waiting[lane] = undefined;
+            done?.();
+          });
+          connection.once('connect', () => ready(connection));
+        }),
+    ),
+  );
+  const roundTrip = (lane: number): Promise<void> =>
+    new Promise<void>((done) => {
+      waiting[lane] = done;
+      void lanes[lane]!.sendMessage(new PeerMessage({ text: nextMessage() }));
     });
-    connection.once('connect', () => ready(connection));
-  })));
-  const roundTrip = (lane: number): Promise<void> => new Promise<void>((done) => {
-    waiting[lane] = done;
-    void lanes[lane]!.sendMessage(new PeerMessage({ text: nextMessage() }));
-  });
   await closedLoop(connections, WARMUP, roundTrip);
   const run = await closedLoop(connections, MESSAGES, roundTrip);
   await Promise.all(lanes.map((lane) => lane.close()));
@@ -136,7 +160,10 @@ function ratio(a: number, b: number): string {
 
 function table(results: Measurement[]): string {
   const header = '| implementation | connections | messages | msg/s | p50 ms | p99 ms |';
-  const rows = results.map((r) => `| ${r.implementation} | ${r.connections} | ${r.messages} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.implementation} | ${r.connections} | ${r.messages} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} |`,
+  );
   return [header, '|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
@@ -146,7 +173,9 @@ for (const connections of [1, 8]) {
   results.push(await benchNodeHl7Client('node-hl7-server + node-hl7-client', connections, await startPeerServer()));
   results.push(await benchNodeHl7Client('cisis-tlr MllpServer + node-hl7-client', connections, await startOurServer()));
 }
-console.log(`MLLP round trip, flow 1 example (${Buffer.byteLength(example, 'latin1')} bytes), ${MESSAGES} messages per run after ${WARMUP} warm-up, Node ${process.version}`);
+console.log(
+  `MLLP round trip, flow 1 example (${Buffer.byteLength(example, 'latin1')} bytes), ${MESSAGES} messages per run after ${WARMUP} warm-up, Node ${process.version}`,
+);
 console.log(table(results));
 console.log('\nRatios, cisis-tlr server + client over node-hl7-server + node-hl7-client:');
 console.log('\n| connections | throughput ours / theirs | p50 ours / theirs | p99 ours / theirs |');
@@ -154,5 +183,7 @@ console.log('|---:|---:|---:|---:|');
 for (const connections of [1, 8]) {
   const ours = results.find((r) => r.connections === connections && r.implementation.startsWith('cisis'))!;
   const theirs = results.find((r) => r.connections === connections && r.implementation.startsWith('node-hl7-server'))!;
-  console.log(`| ${connections} | ${ratio(ours.throughput, theirs.throughput)} | ${ratio(ours.p50, theirs.p50)} | ${ratio(ours.p99, theirs.p99)} |`);
+  console.log(
+    `| ${connections} | ${ratio(ours.throughput, theirs.throughput)} | ${ratio(ours.p50, theirs.p50)} | ${ratio(ours.p99, theirs.p99)} |`,
+  );
 }

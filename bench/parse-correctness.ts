@@ -71,7 +71,11 @@ function sameOutput(expected: Buffer | string, output: Buffer | string): boolean
 }
 
 /** Runs the probes and the corpus round trips for every parser (ours is `parsers[0]`). */
-export function checkCorrectness(parsers: readonly ParserUnderTest[], corpus: readonly CorpusClass[], decodedText: (bytes: Buffer) => string): Correctness[] {
+export function checkCorrectness(
+  parsers: readonly ParserUnderTest[],
+  corpus: readonly CorpusClass[],
+  decodedText: (bytes: Buffer) => string,
+): Correctness[] {
   const ours = parsers[0]!;
   const messages = corpus.flatMap((c) => c.messages);
   const reference = messages.map((m) => ours.probe(ours.prepare(m.bytes)).values);

@@ -104,7 +104,9 @@ function ratioText(ours: number, peer: number): string {
 }
 
 function fastestPeer(result: ClassResult): Throughput | undefined {
-  return result.results.slice(1).filter((r) => Number.isFinite(r.messagesPerSecond))
+  return result.results
+    .slice(1)
+    .filter((r) => Number.isFinite(r.messagesPerSecond))
     .reduce<Throughput | undefined>((best, r) => (!best || r.messagesPerSecond > best.messagesPerSecond ? r : best), undefined);
 }
 
@@ -113,15 +115,35 @@ function main(): void {
   const corpus = loadParseCorpus();
   const cpu = cpus();
   console.log('## ER7 parse benchmark\n');
-  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem())} MiB RAM, Node ${process.version}, ${new Date().toISOString()}, ` +
-    `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at start.`);
-  console.log(`Method: ${options.rounds} interleaved rounds of ~${options.roundMs} ms per parser and class after ${options.warmupMs} ms warm-up; median reported.\n`);
+  console.log(
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem())} MiB RAM, Node ${process.version}, ${new Date().toISOString()}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} at start.`,
+  );
+  console.log(
+    `Method: ${options.rounds} interleaved rounds of ~${options.roundMs} ms per parser and class after ${options.warmupMs} ms warm-up; median reported.\n`,
+  );
 
-  console.log(markdownTable(['Parser', 'Version', 'Input', 'Calls'],
-    PARSERS.map((p) => [p.name, p.version, p.input === 'bytes' ? 'bytes (decoding timed)' : 'string (decoded beforehand, untimed)', `\`${p.api}\``])));
+  console.log(
+    markdownTable(
+      ['Parser', 'Version', 'Input', 'Calls'],
+      PARSERS.map((p) => [
+        p.name,
+        p.version,
+        p.input === 'bytes' ? 'bytes (decoding timed)' : 'string (decoded beforehand, untimed)',
+        `\`${p.api}\``,
+      ]),
+    ),
+  );
   console.log();
-  console.log(markdownTable(['Corpus class', 'Messages', 'Bytes', 'Content'],
-    corpus.map((c) => [c.name, String(c.messages.length), String(c.bytes), c.description]), ['l', 'r', 'r', 'l']));
+  console.log(
+    markdownTable(
+      ['Corpus class', 'Messages', 'Bytes', 'Content'],
+      corpus.map((c) => [c.name, String(c.messages.length), String(c.bytes), c.description]),
+      ['l', 'r', 'r', 'l'],
+    ),
+  );
   console.log();
 
   const results: ClassResult[] = [];
@@ -135,8 +157,13 @@ function main(): void {
   for (const r of results) {
     const ours = r.results[0]!;
     for (const t of r.results) {
-      rows.push([r.corpus, t.name, t.error ? 'error' : formatRate(t.messagesPerSecond), t.error ? '–' : formatRate(t.megabytesPerSecond),
-        t === ours ? '1' : ratioText(ours.messagesPerSecond, t.messagesPerSecond)]);
+      rows.push([
+        r.corpus,
+        t.name,
+        t.error ? 'error' : formatRate(t.messagesPerSecond),
+        t.error ? '–' : formatRate(t.megabytesPerSecond),
+        t === ours ? '1' : ratioText(ours.messagesPerSecond, t.messagesPerSecond),
+      ]);
     }
   }
   console.log(markdownTable(['Corpus class', 'Parser', 'msg/s', 'MB/s', 'ours ÷ this'], rows, ['l', 'l', 'r', 'r', 'r']));
@@ -144,37 +171,73 @@ function main(): void {
   for (const r of results) for (const t of r.results) if (t.error) console.log(`- ${t.name} on ${r.corpus}: ${t.error}`);
 
   console.log('### Our ratio to the fastest peer\n');
-  console.log(markdownTable(['Corpus class', 'cisis-tlr msg/s', 'Fastest peer', 'Peer msg/s', 'Ratio'],
-    results.map((r) => {
-      const ours = r.results[0]!;
-      const peer = fastestPeer(r);
-      return [r.corpus, formatRate(ours.messagesPerSecond), peer?.name ?? '–', peer ? formatRate(peer.messagesPerSecond) : '–', peer ? ratioText(ours.messagesPerSecond, peer.messagesPerSecond) : '–'];
-    }), ['l', 'r', 'l', 'r', 'r']));
+  console.log(
+    markdownTable(
+      ['Corpus class', 'cisis-tlr msg/s', 'Fastest peer', 'Peer msg/s', 'Ratio'],
+      results.map((r) => {
+        const ours = r.results[0]!;
+        const peer = fastestPeer(r);
+        return [
+          r.corpus,
+          formatRate(ours.messagesPerSecond),
+          peer?.name ?? '–',
+          peer ? formatRate(peer.messagesPerSecond) : '–',
+          peer ? ratioText(ours.messagesPerSecond, peer.messagesPerSecond) : '–',
+        ];
+      }),
+      ['l', 'r', 'l', 'r', 'r'],
+    ),
+  );
   console.log();
 
   const correctness = checkCorrectness(PARSERS, corpus, decodeForStringApi);
   console.log('### Correctness\n');
-  console.log(markdownTable(['Parser', '\\F\\ \\S\\ \\T\\ \\R\\ \\E\\', '\\X41\\\\XC3A9\\ → Aé', '8859/15 é €', 'Identical round trip', 'Same 4 values as ours'],
-    correctness.map((c: Correctness) => [c.name, c.delimiterEscapes, c.hexData, c.latin9 === 'caller' ? 'caller decodes' : c.latin9,
-      `${c.roundTrip.identical}/${c.roundTrip.total}`, `${c.sameValuesAsOurs}/${c.roundTrip.total}`])));
+  console.log(
+    markdownTable(
+      ['Parser', '\\F\\ \\S\\ \\T\\ \\R\\ \\E\\', '\\X41\\\\XC3A9\\ → Aé', '8859/15 é €', 'Identical round trip', 'Same 4 values as ours'],
+      correctness.map((c: Correctness) => [
+        c.name,
+        c.delimiterEscapes,
+        c.hexData,
+        c.latin9 === 'caller' ? 'caller decodes' : c.latin9,
+        `${c.roundTrip.identical}/${c.roundTrip.total}`,
+        `${c.sameValuesAsOurs}/${c.roundTrip.total}`,
+      ]),
+    ),
+  );
   console.log();
-  for (const c of correctness) if (c.roundTrip.firstDifference) console.log(`- ${c.name}, first round-trip difference: ${c.roundTrip.firstDifference}`);
+  for (const c of correctness)
+    if (c.roundTrip.firstDifference) console.log(`- ${c.name}, first round-trip difference: ${c.roundTrip.firstDifference}`);
   console.log();
 
   process.stderr.write(`constant-memory loop (${options.memoryMessages} messages)…\n`);
   const interval = Math.max(1, Math.floor(options.memoryMessages / 10));
   const memory = checkConstantMemory(smallAcks(1000), options.memoryMessages, interval);
   console.log(`### Constant memory: ${options.memoryMessages.toLocaleString('en-US')} small ACKs parsed by cisis-tlr\n`);
-  console.log(markdownTable(['Parsed', 'heapUsed MiB', 'RSS MiB', 'arrayBuffers MiB'],
-    memory.samples.map((s) => [s.parsed.toLocaleString('en-US'), mebibytes(s.heapUsed), mebibytes(s.rss), mebibytes(s.arrayBuffers)]), ['r', 'r', 'r', 'r']));
+  console.log(
+    markdownTable(
+      ['Parsed', 'heapUsed MiB', 'RSS MiB', 'arrayBuffers MiB'],
+      memory.samples.map((s) => [s.parsed.toLocaleString('en-US'), mebibytes(s.heapUsed), mebibytes(s.rss), mebibytes(s.arrayBuffers)]),
+      ['r', 'r', 'r', 'r'],
+    ),
+  );
   console.log();
-  console.log(`${(options.memoryMessages / memory.seconds).toFixed(0)} messages/s including the samples' full GCs. ` +
-    `Heap growth from the sample at ${memory.baseline.parsed.toLocaleString('en-US')} to the last: ${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
-    `peak RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): memory ${memory.flat ? 'stays flat' : 'GROWS'}.`);
-  console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (result sink ${sinkValue()}).`);
+  console.log(
+    `${(options.memoryMessages / memory.seconds).toFixed(0)} messages/s including the samples' full GCs. ` +
+      `Heap growth from the sample at ${memory.baseline.parsed.toLocaleString('en-US')} to the last: ${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
+      `peak RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): memory ${memory.flat ? 'stays flat' : 'GROWS'}.`,
+  );
+  console.log(
+    `\nLoad average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (result sink ${sinkValue()}).`,
+  );
 
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ node: process.version, date: new Date().toISOString(), options, results, correctness, memory }, null, 2));
+    writeFileSync(
+      options.json,
+      JSON.stringify({ node: process.version, date: new Date().toISOString(), options, results, correctness, memory }, null, 2),
+    );
   }
   const ourFailures = results.filter((r) => r.results[0]!.error !== undefined);
   if (ourFailures.length > 0 || correctness[0]!.errors > 0) {

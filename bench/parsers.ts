@@ -76,7 +76,7 @@ function define<H>(spec: ParserSpec<H>): ParserUnderTest {
   // A string built with += is a rope until something reads it; reading one character flattens
   // it, as writing it to a socket would, so rope-building serializers pay for their output too.
   const consume = (out: Buffer | string): number =>
-    out.length + (typeof out === 'string' ? out.charCodeAt(out.length >> 1) : out[out.length >> 1] ?? 0);
+    out.length + (typeof out === 'string' ? out.charCodeAt(out.length >> 1) : (out[out.length >> 1] ?? 0));
   return {
     name: spec.name,
     version: packageVersion(spec.name),
@@ -178,7 +178,13 @@ const nodeHl7Client = define<NodeHl7Message>({
       patientId: m.get('PID.3.1').toString(),
       familyName: m.get('PID.5.1').toString(),
       // get('OBX') is the list of OBX segments, indexed from 0.
-      lastObservation: obx.length > 0 ? obx.get(obx.length - 1).get('5.1').toString() : '',
+      lastObservation:
+        obx.length > 0
+          ? obx
+              .get(obx.length - 1)
+              .get('5.1')
+              .toString()
+          : '',
     };
   },
   serialize: (m) => m.toString(),

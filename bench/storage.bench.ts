@@ -55,7 +55,7 @@ const ROUNDS = option('rounds', 3);
 const MEMORY_SECONDS = option('memory-seconds', 180);
 const MEMORY_MESSAGES = option('memory-messages', 1_000_000);
 const pgIndex = process.argv.indexOf('--pg');
-const PG_URL = pgIndex > 0 ? process.argv[pgIndex + 1]! : process.env['CISIS_TLR_TEST_PG'] ?? '';
+const PG_URL = pgIndex > 0 ? process.argv[pgIndex + 1]! : (process.env['CISIS_TLR_TEST_PG'] ?? '');
 const WARMUP_MS = 1000;
 const silent = pino({ level: 'silent' });
 
@@ -64,10 +64,17 @@ const silent = pino({ level: 'silent' });
 const PLACER_TOKEN = 'QPLACERQ00000000';
 const CONTROL_TOKEN = 'QCONTROLQ0000000';
 /** A flow-1 order with tokens where the placer number and MSH-10 go, filled per message. */
-const template = buildOrderMessage({ ...order, placerOrderNumber: { value: PLACER_TOKEN, authorityOid: order.placerOrderNumber.authorityOid } }, {
-  sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR',
-  controlId: CONTROL_TOKEN, processingId: 'T',
-}).toString();
+const template = buildOrderMessage(
+  { ...order, placerOrderNumber: { value: PLACER_TOKEN, authorityOid: order.placerOrderNumber.authorityOid } },
+  {
+    sendingApplication: 'RIS_CISIS_TLR',
+    sendingFacility: 'STRUCTURE_IMAGERIE',
+    receivingApplication: 'TLR_CISIS_TLR',
+    receivingFacility: 'PLATEFORME_TLR',
+    controlId: CONTROL_TOKEN,
+    processingId: 'T',
+  },
+).toString();
 const templateParts = template.split(PLACER_TOKEN).map((part) => part.split(CONTROL_TOKEN));
 const run = randomBytes(3).toString('hex').toUpperCase();
 let sequence = 0;
@@ -110,7 +117,14 @@ const validateOnly: MllpMessageHandler = async (bytes) => {
 async function gateway(storageUrl: string, dataDir: string): Promise<Endpoint> {
   const config = await loadConfig({
     env: {},
-    overrides: { role: 'platform', storage: { url: storageUrl }, dataDir, mllp: { host: '127.0.0.1', port: 0 }, api: { port: 0 }, logLevel: 'silent' },
+    overrides: {
+      role: 'platform',
+      storage: { url: storageUrl },
+      dataDir,
+      mllp: { host: '127.0.0.1', port: 0 },
+      api: { port: 0 },
+      logLevel: 'silent',
+    },
   });
   const gw = await Gateway.start(config, { logger: silent });
   return { port: gw.mllpPort, close: () => gw.stop() };
@@ -133,15 +147,17 @@ function percentile(sorted: readonly number[], p: number): number {
 async function closedLoop(pool: MllpClientPool, connections: number, ms: number, latencies?: number[]): Promise<number> {
   let done = 0;
   const deadline = performance.now() + ms;
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      const result = await pool.send(nextMessage());
-      if (result.code !== 'AA') throw new Error(`unexpected ${result.code}: ${result.ack.toString('latin1')}`);
-      latencies?.push(performance.now() - t0);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const result = await pool.send(nextMessage());
+        if (result.code !== 'AA') throw new Error(`unexpected ${result.code}: ${result.ack.toString('latin1')}`);
+        latencies?.push(performance.now() - t0);
+        done++;
+      }
+    }),
+  );
   return done;
 }
 
@@ -210,20 +226,41 @@ async function storeAlone(url: string, concurrency: number): Promise<number> {
   let done = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      const n = ++sequence;
-      const raw = nextMessage();
-      await store.recordInbound({
-        partner: 'ris', raw,
-        summary: { messageType: 'ORM^O01', flow: 'flux1', controlId: `S${run}${n}`, sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', placerOrderNumber: `S${run}${n}`, placerAssigningAuthority: '1.2.3' },
-      }, async ({ messageId, tx }) => {
-        await tx.applyOrderEvent({ role: 'platform', key: { placerNumber: `S${run}${n}`, assigningAuthority: '1.2.3' }, event: { type: 'order' }, messageId, partner: 'ris', data: { order } });
-        return { ack: { raw: ack, code: 'AA' as const } };
-      });
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const n = ++sequence;
+        const raw = nextMessage();
+        await store.recordInbound(
+          {
+            partner: 'ris',
+            raw,
+            summary: {
+              messageType: 'ORM^O01',
+              flow: 'flux1',
+              controlId: `S${run}${n}`,
+              sendingApplication: 'RIS_CISIS_TLR',
+              sendingFacility: 'STRUCTURE_IMAGERIE',
+              placerOrderNumber: `S${run}${n}`,
+              placerAssigningAuthority: '1.2.3',
+            },
+          },
+          async ({ messageId, tx }) => {
+            await tx.applyOrderEvent({
+              role: 'platform',
+              key: { placerNumber: `S${run}${n}`, assigningAuthority: '1.2.3' },
+              event: { type: 'order' },
+              messageId,
+              partner: 'ris',
+              data: { order },
+            });
+            return { ack: { raw: ack, code: 'AA' as const } };
+          },
+        );
+        done++;
+      }
+    }),
+  );
   const rate = done / ((performance.now() - t0) / 1000);
   await store.close();
   return rate;
@@ -299,14 +336,19 @@ try {
     const m = median(runs.map(rate));
     return runs.reduce((a, b) => (Math.abs(rate(a) - m) <= Math.abs(rate(b) - m) ? a : b));
   };
-  console.log(`Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  );
   console.log(`Message: ${nextMessage().length} bytes (flow 1, distinct placer number and MSH-10 each)\n`);
   console.log('| contender | connections | msg/s | p50 ms | p99 ms | rounds (msg/s) |');
   console.log('|---|---:|---:|---:|---:|---|');
   for (const connections of [1, 8]) {
     for (const c of contenders) {
       const r = best(c.name, connections);
-      const all = results.get(key(c.name, connections))!.map((x) => rate(x).toFixed(0)).join(', ');
+      const all = results
+        .get(key(c.name, connections))!
+        .map((x) => rate(x).toFixed(0))
+        .join(', ');
       console.log(`| ${c.name} | ${connections} | ${rate(r).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${all} |`);
     }
   }
@@ -323,19 +365,29 @@ try {
   }
 
   console.log('\nWhere the time goes:\n');
-  console.log(`- SQLite raw commits on this disk (WAL, 3 kB row): synchronous=FULL ${sqliteCommitRate('FULL').toFixed(0)}/s, OFF ${sqliteCommitRate('OFF').toFixed(0)}/s`);
-  console.log(`- store alone, SQLite (recordInbound + workflow, no MLLP, no validation): 1 caller ${(await storeAlone(sqliteUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(sqliteUrl(), 8)).toFixed(0)}/s`);
-  if (PG_URL) console.log(`- store alone, PostgreSQL: 1 caller ${(await storeAlone(pgUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(pgUrl(), 8)).toFixed(0)}/s`);
+  console.log(
+    `- SQLite raw commits on this disk (WAL, 3 kB row): synchronous=FULL ${sqliteCommitRate('FULL').toFixed(0)}/s, OFF ${sqliteCommitRate('OFF').toFixed(0)}/s`,
+  );
+  console.log(
+    `- store alone, SQLite (recordInbound + workflow, no MLLP, no validation): 1 caller ${(await storeAlone(sqliteUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(sqliteUrl(), 8)).toFixed(0)}/s`,
+  );
+  if (PG_URL)
+    console.log(
+      `- store alone, PostgreSQL: 1 caller ${(await storeAlone(pgUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(pgUrl(), 8)).toFixed(0)}/s`,
+    );
 
   if (MEMORY_SECONDS > 0) {
     const mem = await memoryRun();
     const last = mem.samples[mem.samples.length - 1]!;
-    console.log(`\nMemory, SQLite gateway, 8 connections: ${last.messages} messages in ${last.seconds.toFixed(0)} s `
-      + `(${mem.completed ? `${MEMORY_MESSAGES} reached` : `${MEMORY_MESSAGES} not reached within ${MEMORY_SECONDS} s`}); `
-      + `database ${mem.dbMb.toFixed(0)} MB (${((mem.dbMb * 2 ** 20) / mem.stored).toFixed(0)} bytes per stored message), WAL ${mem.walMb.toFixed(0)} MB\n`);
+    console.log(
+      `\nMemory, SQLite gateway, 8 connections: ${last.messages} messages in ${last.seconds.toFixed(0)} s ` +
+        `(${mem.completed ? `${MEMORY_MESSAGES} reached` : `${MEMORY_MESSAGES} not reached within ${MEMORY_SECONDS} s`}); ` +
+        `database ${mem.dbMb.toFixed(0)} MB (${((mem.dbMb * 2 ** 20) / mem.stored).toFixed(0)} bytes per stored message), WAL ${mem.walMb.toFixed(0)} MB\n`,
+    );
     console.log('| messages | s | RSS MB | heap used MB |');
     console.log('|---:|---:|---:|---:|');
-    for (const s of mem.samples) console.log(`| ${s.messages} | ${s.seconds.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} |`);
+    for (const s of mem.samples)
+      console.log(`| ${s.messages} | ${s.seconds.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} |`);
   }
 } finally {
   await dropPgSchemas();

@@ -16,7 +16,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = resolve(root, '..', 'shared', 'data', 'examples', 'teleradiologie');
 const seconds = Number(process.argv[2] ?? '2');
 
-const header = parseMessage('MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r');
+const header = parseMessage(
+  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r',
+);
 const CASES = [
   { flow: 'flux1', file: 'flux1_ORM_O01_transmission_demande.hl7' },
   { flow: 'flux2', file: 'flux2_ORM_O01_annulation_demande.hl7' },
@@ -46,5 +48,7 @@ process.stdout.write('| Flow | Message bytes | Messages/s | µs/message |\n|---|
 for (const c of CASES) {
   const bytes = readFileSync(join(examples, c.file));
   const r = measure(bytes, c.flow.startsWith('ack'));
-  process.stdout.write(`| ${c.flow} | ${bytes.length} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.microseconds.toFixed(1)} |\n`);
+  process.stdout.write(
+    `| ${c.flow} | ${bytes.length} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.microseconds.toFixed(1)} |\n`,
+  );
 }

@@ -50,7 +50,8 @@ for (const { name, artifact } of results) {
   const entry = path.basename(artifact.sefPath).replace(/\.sef\.json(\.gz)?$/, '');
   // Older entries of this rule set (another kit content or compiler version) are replaced.
   for (const old of await readdir(BUNDLED_COMPILED_DIR)) {
-    if (old.startsWith(`${path.basename(CDA_RULE_SETS[name], '.sch')}-`) && !old.startsWith(entry)) await rm(path.join(BUNDLED_COMPILED_DIR, old));
+    if (old.startsWith(`${path.basename(CDA_RULE_SETS[name], '.sch')}-`) && !old.startsWith(entry))
+      await rm(path.join(BUNDLED_COMPILED_DIR, old));
   }
   const sefText = await readFile(artifact.sefPath);
   const gz = gzipSync(sefText, { level: 9 });

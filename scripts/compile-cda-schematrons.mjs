@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { warmUpCdaValidation, resolveCdaKitDir, defaultSchematronCacheDir } = await import(path.join(root, 'dist/src/documents/validation/index.js'));
+const { warmUpCdaValidation, resolveCdaKitDir, defaultSchematronCacheDir } = await import(
+  path.join(root, 'dist/src/documents/validation/index.js')
+);
 
 const { values } = parseArgs({ options: { kit: { type: 'string' }, 'cache-dir': { type: 'string' } } });
 const kitDir = resolveCdaKitDir(values.kit);
@@ -20,7 +22,8 @@ const timings = await warmUpCdaValidation({
   kitDir,
   cacheDir,
   onProgress: (p) => {
-    if (p.step === 'compiling') console.log(`[${seconds(p.elapsedMillis)}] ${p.done}/${p.total} ready, compiling ${p.ruleSet} (minutes for the larger rule sets)`);
+    if (p.step === 'compiling')
+      console.log(`[${seconds(p.elapsedMillis)}] ${p.done}/${p.total} ready, compiling ${p.ruleSet} (minutes for the larger rule sets)`);
     else if (p.ruleSet !== 'xsd') console.log(`[${seconds(p.elapsedMillis)}] ${p.done}/${p.total} ${p.ruleSet} ready`);
   },
 });

@@ -9,12 +9,19 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { runInboundFuzz } = await import(path.join(root, 'dist/test/reliability/fuzz-inbound.js'));
-const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '20261203' }, store: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '20261203' }, store: { type: 'string' } },
+});
 const count = Number(values.count);
 const started = Date.now();
 const figures = await runInboundFuzz({
-  count, seed: Number(values.seed), ...(values.store ? { storeUrl: values.store } : {}),
-  onProgress: (done) => process.stderr.write(`${done} / ${count} inputs, ${Math.round(done / ((Date.now() - started) / 1000))} per second, load ${os.loadavg()[0].toFixed(2)}\n`),
+  count,
+  seed: Number(values.seed),
+  ...(values.store ? { storeUrl: values.store } : {}),
+  onProgress: (done) =>
+    process.stderr.write(
+      `${done} / ${count} inputs, ${Math.round(done / ((Date.now() - started) / 1000))} per second, load ${os.loadavg()[0].toFixed(2)}\n`,
+    ),
 });
 console.log(JSON.stringify({ ...figures, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg() }, null, 2));
 process.exit(figures.crashes || figures.unhandledRejections || figures.journaled + figures.redeliveries !== figures.inputs ? 1 : 0);

@@ -40,14 +40,56 @@ interface Target {
 }
 
 const TARGETS: readonly Target[] = [
-  { id: 'jdvModaliteDemandeActeImagerie', name: 'JDV_modalitedemandeActeImagerie-CISIS', file: 'fhir/ValueSet-jdv-modalite-demande-acte-imagerie-cisis.json', format: 'fhir', rules: ['TLR-F1-011', 'TLR-F4-056'] },
-  { id: 'jdvRegionAnatomique', name: 'JDV_RegionAnatomique-CISIS', file: 'fhir/ValueSet-jdv-region-anatomique-cisis.json', format: 'fhir', rules: ['TLR-F1-017', 'TLR-F4-037'] },
-  { id: 'jdvModificateurTopographique', name: 'JDV_ModificateurTopographique-CISIS', file: 'fhir/ValueSet-jdv-modificateur-topographique-cisis.json', format: 'fhir', rules: ['TLR-F1-018', 'TLR-F4-037'] },
-  { id: 'jdvCodeDocumentImagerie', name: 'JDV_CodeDocumentImagerie-CISIS', file: 'json/jdv-code-document-imagerie-cisis.json', format: 'svs-json', rules: ['TLR-F4-021', 'TLR-F4-033'] },
+  {
+    id: 'jdvModaliteDemandeActeImagerie',
+    name: 'JDV_modalitedemandeActeImagerie-CISIS',
+    file: 'fhir/ValueSet-jdv-modalite-demande-acte-imagerie-cisis.json',
+    format: 'fhir',
+    rules: ['TLR-F1-011', 'TLR-F4-056'],
+  },
+  {
+    id: 'jdvRegionAnatomique',
+    name: 'JDV_RegionAnatomique-CISIS',
+    file: 'fhir/ValueSet-jdv-region-anatomique-cisis.json',
+    format: 'fhir',
+    rules: ['TLR-F1-017', 'TLR-F4-037'],
+  },
+  {
+    id: 'jdvModificateurTopographique',
+    name: 'JDV_ModificateurTopographique-CISIS',
+    file: 'fhir/ValueSet-jdv-modificateur-topographique-cisis.json',
+    format: 'fhir',
+    rules: ['TLR-F1-018', 'TLR-F4-037'],
+  },
+  {
+    id: 'jdvCodeDocumentImagerie',
+    name: 'JDV_CodeDocumentImagerie-CISIS',
+    file: 'json/jdv-code-document-imagerie-cisis.json',
+    format: 'svs-json',
+    rules: ['TLR-F4-021', 'TLR-F4-033'],
+  },
   { id: 'tlrObrProcedure', name: 'TLR_OBR_PROCEDURE', file: 'local/TLR_OBR_PROCEDURE.json', format: 'local', rules: ['TLR-ORD-008'] },
-  { id: 'tlrObservation', name: 'TLR_OBSERVATION', file: 'local/TLR_OBSERVATION.json', format: 'local', rules: ['TLR-OBX-005', 'TLR-OBX-006'] },
-  { id: 'tlrTypeOrganisation', name: 'TLR_TYPE_ORGANISATION', file: 'local/TLR_TYPE_ORGANISATION.json', format: 'local', rules: ['TLR-ORD-019'] },
-  { id: 'tlrStatutGrossesse', name: 'expandedYes-NoIndicator (HL7 table 0136 subset)', file: 'local/TLR_StatutGrossesse_HL70136.json', format: 'local', rules: ['TLR-F1-028'] },
+  {
+    id: 'tlrObservation',
+    name: 'TLR_OBSERVATION',
+    file: 'local/TLR_OBSERVATION.json',
+    format: 'local',
+    rules: ['TLR-OBX-005', 'TLR-OBX-006'],
+  },
+  {
+    id: 'tlrTypeOrganisation',
+    name: 'TLR_TYPE_ORGANISATION',
+    file: 'local/TLR_TYPE_ORGANISATION.json',
+    format: 'local',
+    rules: ['TLR-ORD-019'],
+  },
+  {
+    id: 'tlrStatutGrossesse',
+    name: 'expandedYes-NoIndicator (HL7 table 0136 subset)',
+    file: 'local/TLR_StatutGrossesse_HL70136.json',
+    format: 'local',
+    rules: ['TLR-F1-028'],
+  },
 ];
 
 /** What is written for each value set: the runtime's own type, so the generator and the validator cannot drift. */
@@ -94,7 +136,8 @@ function read(target: Target, terminologyDir: string, generatedAt: string): Gene
       const system = str(include['system']);
       if (!system) throw new Error(`${target.file}: include without system`);
       const concepts = Array.isArray(include['concept']) ? include['concept'] : [];
-      if (concepts.length === 0) throw new Error(`${target.file}: include of ${system} is intensional (no concept list); it cannot be pinned`);
+      if (concepts.length === 0)
+        throw new Error(`${target.file}: include of ${system} is intensional (no concept list); it cannot be pinned`);
       for (const c of concepts) addCode(codes, system, String(asRecord(c, 'concept')['code']), target.file);
     }
   } else {

@@ -41,7 +41,9 @@ for (const [name, xml] of Object.entries(documents)) {
     totals.push(performance.now() - start);
     for (const [set, ms] of Object.entries(report.timings)) (perSet[set] ??= []).push(ms);
   }
-  console.log(`\n${name} (${Math.round(xml.length / 1024)} KiB): profile ${report.profile}, valid ${report.valid}, ${report.issues.length} issues`);
+  console.log(
+    `\n${name} (${Math.round(xml.length / 1024)} KiB): profile ${report.profile}, valid ${report.valid}, ${report.issues.length} issues`,
+  );
   console.log(`  validateCda total: median ${Math.round(median(totals))} ms over ${runs} runs`);
   for (const [set, times] of Object.entries(perSet)) console.log(`  ${set}: median ${median(times)} ms`);
 }

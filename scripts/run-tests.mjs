@@ -26,9 +26,22 @@ const SUFFIX = '.test.js';
 
 /** Options of `node --test` (and of node) that take their value as the next argument when written without `=`. */
 const TAKES_VALUE = new Set([
-  '--test-name-pattern', '--test-skip-pattern', '--test-reporter', '--test-reporter-destination', '--test-concurrency',
-  '--test-timeout', '--test-shard', '--test-coverage-include', '--test-coverage-exclude', '--import', '--require', '-r',
-  '--conditions', '-C', '--experimental-loader', '--loader',
+  '--test-name-pattern',
+  '--test-skip-pattern',
+  '--test-reporter',
+  '--test-reporter-destination',
+  '--test-concurrency',
+  '--test-timeout',
+  '--test-shard',
+  '--test-coverage-include',
+  '--test-coverage-exclude',
+  '--import',
+  '--require',
+  '-r',
+  '--conditions',
+  '-C',
+  '--experimental-loader',
+  '--loader',
 ]);
 
 function testFilesUnder(dir) {
@@ -70,7 +83,8 @@ function parseArgs(argv) {
 }
 
 function selectFiles(selectors, excludes) {
-  if (!existsSync(testRoot)) throw new Error(`${relative(process.cwd(), testRoot) || testRoot} does not exist: build first (npx tsc -p tsconfig.json)`);
+  if (!existsSync(testRoot))
+    throw new Error(`${relative(process.cwd(), testRoot) || testRoot} does not exist: build first (npx tsc -p tsconfig.json)`);
   const all = testFilesUnder(testRoot);
   let files;
   if (selectors.length === 0) files = all;
@@ -107,12 +121,16 @@ function main() {
     process.stderr.write('run-tests: every test file was excluded\n');
     return Promise.resolve(2);
   }
-  const concurrency = options.nodeArgs.some((a) => a === '--test-concurrency' || a.startsWith('--test-concurrency=')) ? [] : ['--test-concurrency=2'];
+  const concurrency = options.nodeArgs.some((a) => a === '--test-concurrency' || a.startsWith('--test-concurrency='))
+    ? []
+    : ['--test-concurrency=2'];
   const args = ['--test', ...concurrency, ...options.nodeArgs, ...files.map((file) => relative(process.cwd(), file) || file)];
   return new Promise((resolveExit) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     // Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to this process alone is passed on.
-    const forward = (signal) => { child.kill(signal); };
+    const forward = (signal) => {
+      child.kill(signal);
+    };
     process.on('SIGTERM', forward);
     child.once('error', (error) => {
       process.stderr.write(`run-tests: cannot start ${process.execPath}: ${error.message}\n`);

@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import {
-  DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER, PeerAllowList,
+  DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_PEER,
+  PeerAllowList,
 } from '../mllp/index.js';
 import { GatewayConfigError } from './errors.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
@@ -98,8 +102,11 @@ const tlsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
-    requestClientCert: { type: 'boolean' }, servername: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    requestClientCert: { type: 'boolean' },
+    servername: { type: 'string' },
   },
 } as const;
 
@@ -114,46 +121,72 @@ export const CONFIG_SCHEMA = {
     role: { enum: ['ris', 'platform'] },
     identity: { type: 'object', additionalProperties: false, properties: { application: nonEmpty, facility: nonEmpty } },
     organisation: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: { name: nonEmpty, identifierType: { enum: ['FINEJ', 'FINEG', 'IDNST', 'UF', 'SVR'] }, identifier: nonEmpty },
     },
     partner: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
-        name: nonEmpty, host: nonEmpty, port, application: nonEmpty, facility: nonEmpty, tls: tlsSchema,
+        name: nonEmpty,
+        host: nonEmpty,
+        port,
+        application: nonEmpty,
+        facility: nonEmpty,
+        tls: tlsSchema,
         ackTimeoutMs: { type: 'integer', minimum: 100 },
       },
     },
     mllp: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
-        host: nonEmpty, port, tls: tlsSchema,
-        maxFrameBytes: { type: 'integer', minimum: 1024 }, idleTimeoutMs: { type: 'integer', minimum: 1000 },
+        host: nonEmpty,
+        port,
+        tls: tlsSchema,
+        maxFrameBytes: { type: 'integer', minimum: 1024 },
+        idleTimeoutMs: { type: 'integer', minimum: 1000 },
         frameTimeoutMs: { type: 'integer', minimum: 100 },
-        maxConnections: { type: 'integer', minimum: 1 }, maxConnectionsPerPeer: { type: 'integer', minimum: 1 },
+        maxConnections: { type: 'integer', minimum: 1 },
+        maxConnectionsPerPeer: { type: 'integer', minimum: 1 },
         allowedPeers: { type: 'array', items: nonEmpty },
       },
     },
     api: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: { host: nonEmpty, port, keys: { type: 'array', items: { type: 'string', minLength: 16 } } },
     },
-    storage: { type: 'object', additionalProperties: false, properties: { url: nonEmpty, poolSize: { type: 'integer', minimum: 1, maximum: 1000 } } },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { url: nonEmpty, poolSize: { type: 'integer', minimum: 1, maximum: 1000 } },
+    },
     dataDir: nonEmpty,
     webhooks: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false, required: ['url', 'secret'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'secret'],
         properties: {
-          url: { type: 'string', pattern: '^https?://' }, secret: { type: 'string', minLength: 16 },
-          events: { type: 'array', items: nonEmpty }, allowPrivateTargets: { type: 'boolean' },
+          url: { type: 'string', pattern: '^https?://' },
+          secret: { type: 'string', minLength: 16 },
+          events: { type: 'array', items: nonEmpty },
+          allowPrivateTargets: { type: 'boolean' },
         },
       },
     },
     retention: { type: 'object', additionalProperties: false, properties: { contentDays: { type: 'integer', minimum: 1 } } },
     outbox: {
-      type: 'object', additionalProperties: false,
-      properties: { baseDelayMs: { type: 'integer', minimum: 10 }, maxDelayMs: { type: 'integer', minimum: 10 }, maxAttempts: { type: 'integer', minimum: 1 } },
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        baseDelayMs: { type: 'integer', minimum: 10 },
+        maxDelayMs: { type: 'integer', minimum: 10 },
+        maxAttempts: { type: 'integer', minimum: 1 },
+      },
     },
     processingId: { enum: ['P', 'T', 'D'] },
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
@@ -173,16 +206,38 @@ export function defaultConfig(role: Role): GatewayConfig {
   const ris = role === 'ris';
   return {
     role,
-    identity: ris ? { application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE' } : { application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR' },
+    identity: ris
+      ? { application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE' }
+      : { application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR' },
     organisation: ris
       ? { name: "Structure d'imagerie", identifierType: 'FINEG', identifier: '750000001' }
       : { name: 'Plateforme de téléradiologie', identifierType: 'FINEG', identifier: '750000002' },
     partner: ris
-      ? { name: 'platform', host: '127.0.0.1', port: p.partner, application: 'TLR_CISIS_TLR', facility: 'PLATEFORME_TLR', ackTimeoutMs: 30_000 }
-      : { name: 'ris', host: '127.0.0.1', port: p.partner, application: 'RIS_CISIS_TLR', facility: 'STRUCTURE_IMAGERIE', ackTimeoutMs: 30_000 },
+      ? {
+          name: 'platform',
+          host: '127.0.0.1',
+          port: p.partner,
+          application: 'TLR_CISIS_TLR',
+          facility: 'PLATEFORME_TLR',
+          ackTimeoutMs: 30_000,
+        }
+      : {
+          name: 'ris',
+          host: '127.0.0.1',
+          port: p.partner,
+          application: 'RIS_CISIS_TLR',
+          facility: 'STRUCTURE_IMAGERIE',
+          ackTimeoutMs: 30_000,
+        },
     mllp: {
-      host: '127.0.0.1', port: p.mllp, maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS, frameTimeoutMs: DEFAULT_FRAME_TIMEOUT_MS,
-      maxConnections: DEFAULT_MAX_CONNECTIONS, maxConnectionsPerPeer: DEFAULT_MAX_CONNECTIONS_PER_PEER, allowedPeers: [],
+      host: '127.0.0.1',
+      port: p.mllp,
+      maxFrameBytes: 16 * 1024 * 1024,
+      idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+      frameTimeoutMs: DEFAULT_FRAME_TIMEOUT_MS,
+      maxConnections: DEFAULT_MAX_CONNECTIONS,
+      maxConnectionsPerPeer: DEFAULT_MAX_CONNECTIONS_PER_PEER,
+      allowedPeers: [],
     },
     api: { host: '127.0.0.1', port: p.api, keys: [] },
     storage: { url: '' },
@@ -201,7 +256,11 @@ export function defaultConfig(role: Role): GatewayConfig {
  * Environment variables that override the file, one per option a deployment usually changes.
  * Values are strings; numbers and lists are converted and then validated like the file.
  */
-export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{ name: string; path: string; type: 'string' | 'integer' | 'list' | 'boolean' | 'json' }> = [
+export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
+  name: string;
+  path: string;
+  type: 'string' | 'integer' | 'list' | 'boolean' | 'json';
+}> = [
   { name: 'CISIS_TLR_ROLE', path: 'role', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_APPLICATION', path: 'identity.application', type: 'string' },
   { name: 'CISIS_TLR_IDENTITY_FACILITY', path: 'identity.facility', type: 'string' },
@@ -277,9 +336,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
       const parsed: unknown = options.file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
       fromFile = (parsed ?? {}) as Record<string, unknown>;
     } catch (e) {
-      throw new GatewayConfigError(`Configuration file ${options.file} is not valid ${options.file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+      throw new GatewayConfigError(
+        `Configuration file ${options.file} is not valid ${options.file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+      );
     }
-    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new GatewayConfigError(`Configuration file ${options.file} must hold an object`);
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile))
+      throw new GatewayConfigError(`Configuration file ${options.file} must hold an object`);
   }
   const fromEnv: Record<string, unknown> = {};
   const envProblems: string[] = [];
@@ -291,7 +353,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
       value = Number(raw);
       if (!Number.isInteger(value)) envProblems.push(`${o.name}=${raw} is not an integer`);
     } else if (o.type === 'list') {
-      value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     } else if (o.type === 'boolean') {
       value = /^(1|true|yes)$/i.test(raw);
     } else if (o.type === 'json') {
@@ -309,11 +374,15 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   if (!validateInput(merged)) {
     const problems = (validateInput.errors ?? []).map((e) => {
       const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
-      const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : '';
+      const extra =
+        e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : '';
       const allowed = e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
       return `${where}: ${e.message ?? 'invalid'}${extra}${allowed}`;
     });
-    throw new GatewayConfigError(`Invalid configuration${options.file ? ` in ${options.file}` : ''}:\n  - ${problems.join('\n  - ')}`, problems);
+    throw new GatewayConfigError(
+      `Invalid configuration${options.file ? ` in ${options.file}` : ''}:\n  - ${problems.join('\n  - ')}`,
+      problems,
+    );
   }
   const role = ((merged as { role?: Role }).role ?? options.defaultRole ?? 'ris') as Role;
   const config = mergeDeep(defaultConfig(role) as unknown as Record<string, unknown>, merged) as unknown as GatewayConfig;
@@ -339,7 +408,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
       throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} is not a URL`);
     }
     const reason = w.allowPrivateTargets ? undefined : forbiddenWebhookAddress(host);
-    if (reason) throw new GatewayConfigError(`Invalid configuration: webhook URL ${w.url} targets ${reason}; set allowPrivateTargets: true on this webhook if that is intended`);
+    if (reason)
+      throw new GatewayConfigError(
+        `Invalid configuration: webhook URL ${w.url} targets ${reason}; set allowPrivateTargets: true on this webhook if that is intended`,
+      );
   }
   return config;
 }
@@ -359,9 +431,10 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
-      ? mergeDeep(b as Record<string, unknown>, v as Record<string, unknown>)
-      : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? mergeDeep(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }

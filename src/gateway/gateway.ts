@@ -64,7 +64,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly #legacyInstanceId: string | undefined;
 
   private constructor(
-    config: GatewayConfig, store: Store, logger: Logger, client: MllpClient, pollMs: number, instanceId: string, legacyInstanceId: string | undefined,
+    config: GatewayConfig,
+    store: Store,
+    logger: Logger,
+    client: MllpClient,
+    pollMs: number,
+    instanceId: string,
+    legacyInstanceId: string | undefined,
     plugins: readonly GatewayPlugin[],
   ) {
     super();
@@ -77,7 +83,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.metrics = new GatewayMetrics(config.role);
     this.client = client;
     const ctx: ActionContext = {
-      config, store,
+      config,
+      store,
       enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
       queued: () => this.#outbound.wake(),
       emitted: (events) => this.#emit(events),
@@ -86,16 +93,43 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.ris = new RisActions(ctx);
     this.platform = new PlatformActions(ctx, { ...config.organisation });
     this.#outbound = new OutboundDispatcher({
-      store, partner: config.partner.name, client, metrics: this.metrics, logger: logger.child({ component: 'outbox' }),
-      ackTimeoutMs: config.partner.ackTimeoutMs, pollMs, workerId: instanceId,
+      store,
+      partner: config.partner.name,
+      client,
+      metrics: this.metrics,
+      logger: logger.child({ component: 'outbox' }),
+      ackTimeoutMs: config.partner.ackTimeoutMs,
+      pollMs,
+      workerId: instanceId,
       onParked: async (claim, reason, errors, cause) => {
-        const event: GatewayEvent = { type: 'message.parked', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { controlId: claim.controlId, reason, cause, errors } };
+        const event: GatewayEvent = {
+          type: 'message.parked',
+          ...(claim.orderKey ? { orderKey: claim.orderKey } : {}),
+          messageId: claim.messageId,
+          at: new Date().toISOString(),
+          data: { controlId: claim.controlId, reason, cause, errors },
+        };
         await store.transaction((tx) => this.enqueueEvent(tx, event));
         this.#emit([event]);
       },
-      onDelivered: (claim) => this.#emit([{ type: 'order.updated', ...(claim.orderKey ? { orderKey: claim.orderKey } : {}), messageId: claim.messageId, at: new Date().toISOString(), data: { delivered: true } }]),
+      onDelivered: (claim) =>
+        this.#emit([
+          {
+            type: 'order.updated',
+            ...(claim.orderKey ? { orderKey: claim.orderKey } : {}),
+            messageId: claim.messageId,
+            at: new Date().toISOString(),
+            data: { delivered: true },
+          },
+        ]),
     });
-    this.#webhooks = new WebhookDispatcher({ store, webhooks: config.webhooks, metrics: this.metrics, logger: logger.child({ component: 'webhooks' }), workerId: instanceId });
+    this.#webhooks = new WebhookDispatcher({
+      store,
+      webhooks: config.webhooks,
+      metrics: this.metrics,
+      logger: logger.child({ component: 'webhooks' }),
+      workerId: instanceId,
+    });
   }
 
   /** Opens the store (migrating it), starts the MLLP listener, the dispatchers and the API. */
@@ -107,12 +141,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const instanceId = randomUUID();
     const legacyInstanceId = await readLegacyInstanceId(config.dataDir);
     const store = await openStore(config.storage.url, {
-      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts }, exclusive: true, orderSearchTerms,
+      backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts },
+      exclusive: true,
+      orderSearchTerms,
       ...(config.storage.poolSize ? { poolSize: config.storage.poolSize } : {}),
     });
     const client = new MllpClient({
-      host: config.partner.host, port: config.partner.port, ackTimeoutMs: config.partner.ackTimeoutMs,
-      maxFrameBytes: config.mllp.maxFrameBytes, logger,
+      host: config.partner.host,
+      port: config.partner.port,
+      ackTimeoutMs: config.partner.ackTimeoutMs,
+      maxFrameBytes: config.mllp.maxFrameBytes,
+      logger,
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
     const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId, legacyInstanceId, options.plugins ?? []);
@@ -130,8 +169,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions });
     this.#server = new MllpServer({
       handler: createInboundHandler({
-        config, store: this.store, metrics: this.metrics, logger: this.logger.child({ component: 'inbound' }),
-        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e), emitted: (events) => this.#emit(events),
+        config,
+        store: this.store,
+        metrics: this.metrics,
+        logger: this.logger.child({ component: 'inbound' }),
+        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+        emitted: (events) => this.#emit(events),
         plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
       }),
       maxFrameBytes: config.mllp.maxFrameBytes,
@@ -166,17 +209,35 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
     await this.#refreshGauges();
     this.#timers.push(setInterval(() => void this.#refreshGauges(), 5_000).unref());
-    const prune = () => void this.store.pruneContent(config.retention.contentDays)
-      .then((r) => { if (r.messages || r.webhooks) this.logger.info({ ...r, days: config.retention.contentDays }, 'retention pruned message content'); })
-      .catch((e: unknown) => this.logger.error({ err: e }, 'retention failed'));
+    const prune = () =>
+      void this.store
+        .pruneContent(config.retention.contentDays)
+        .then((r) => {
+          if (r.messages || r.webhooks) this.logger.info({ ...r, days: config.retention.contentDays }, 'retention pruned message content');
+        })
+        .catch((e: unknown) => this.logger.error({ err: e }, 'retention failed'));
     prune();
     this.#timers.push(setInterval(prune, 60 * 60_000).unref());
-    this.logger.info({ mllp: this.#mllpAddress, api: this.#apiAddress, partner: `${config.partner.host}:${config.partner.port}`, storage: this.store.engine }, 'gateway started');
+    this.logger.info(
+      {
+        mllp: this.#mllpAddress,
+        api: this.#apiAddress,
+        partner: `${config.partner.host}:${config.partner.port}`,
+        storage: this.store.engine,
+      },
+      'gateway started',
+    );
   }
 
-  get mllpPort(): number { return this.#mllpAddress?.port ?? 0; }
-  get apiPort(): number { return this.#apiAddress?.port ?? 0; }
-  get http(): FastifyInstance | undefined { return this.#http; }
+  get mllpPort(): number {
+    return this.#mllpAddress?.port ?? 0;
+  }
+  get apiPort(): number {
+    return this.#apiAddress?.port ?? 0;
+  }
+  get http(): FastifyInstance | undefined {
+    return this.#http;
+  }
 
   /** Wakes the outbox dispatcher (after an operator retry). */
   wakeOutbox(): void {
@@ -237,7 +298,8 @@ async function readLegacyInstanceId(dataDir: string): Promise<string | undefined
 async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {
   if (!t.cert || !t.key) throw new Error('mllp.tls needs cert and key');
   return {
-    cert: await readFile(t.cert), key: await readFile(t.key),
+    cert: await readFile(t.cert),
+    key: await readFile(t.key),
     ...(t.ca ? { ca: await readFile(t.ca) } : {}),
     ...(t.requestClientCert ? { requestCert: true } : {}),
   };

@@ -26,7 +26,10 @@ const RECEIVED_FLOWS: Record<WorkflowRole, ReadonlySet<string>> = {
 };
 
 const EVENT_FOR_FLOW: Record<string, GatewayEventType> = {
-  flux1: 'order.received', flux2: 'order.cancelled', flux3: 'decision.received', flux4: 'postexam.received',
+  flux1: 'order.received',
+  flux2: 'order.cancelled',
+  flux3: 'decision.received',
+  flux4: 'postexam.received',
 };
 
 export interface InboundContext {
@@ -71,17 +74,37 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const parsed = tryParseMessage(bytes);
     const message = parsed.message;
 
-    if (!message || parsed.errors.length > 0 && !parsed.header?.controlId) {
+    if (!message || (parsed.errors.length > 0 && !parsed.header?.controlId)) {
       // Not readable far enough to validate: journal it anyway (never silent loss) and answer AE.
       const header = parsed.header;
-      const findings: Finding[] = parsed.errors.map((e) => ({ severity: 'error', rule: 'TLR-GEN-001', location: e.location ? `${e.location.segment}${e.location.field ? `-${e.location.field}` : ''}` : 'MSH', message: e.message, condition: e.condition }));
+      const findings: Finding[] = parsed.errors.map((e) => ({
+        severity: 'error',
+        rule: 'TLR-GEN-001',
+        location: e.location ? `${e.location.segment}${e.location.field ? `-${e.location.field}` : ''}` : 'MSH',
+        message: e.message,
+        condition: e.condition,
+      }));
       const ack = header
-        ? buildAck(header, { code: 'AE', errors: parsed.errors.map((e) => ({ condition: e.condition, severity: 'E' as const, location: e.location, message: e.message, applicationCode: 'TLR-GEN-001' })) })
-        // No readable MSH at all: the transport-level acknowledgement addresses it as best it can.
-        : parseMessage(buildTransportAck(bytes, 'AE', '100', parsed.errors[0]?.message ?? 'The message could not be read'));
-      await ctx.store.recordInbound({ partner, raw: bytes, summary: summaryOfHeader(header, 'unknown'), findings }, () => ({ ack: ackRecord(ack) }));
+        ? buildAck(header, {
+            code: 'AE',
+            errors: parsed.errors.map((e) => ({
+              condition: e.condition,
+              severity: 'E' as const,
+              location: e.location,
+              message: e.message,
+              applicationCode: 'TLR-GEN-001',
+            })),
+          })
+        : // No readable MSH at all: the transport-level acknowledgement addresses it as best it can.
+          parseMessage(buildTransportAck(bytes, 'AE', '100', parsed.errors[0]?.message ?? 'The message could not be read'));
+      await ctx.store.recordInbound({ partner, raw: bytes, summary: summaryOfHeader(header, 'unknown'), findings }, () => ({
+        ack: ackRecord(ack),
+      }));
       ctx.metrics.messagesIn.inc({ type: 'unknown', outcome: 'AE' });
-      ctx.logger.warn({ peer: conn.peer, controlId: header?.controlId, errors: parsed.errors.map((e) => e.code) }, 'unparseable message answered AE');
+      ctx.logger.warn(
+        { peer: conn.peer, controlId: header?.controlId, errors: parsed.errors.map((e) => e.code) },
+        'unparseable message answered AE',
+      );
       return ack.toBytes();
     }
 
@@ -102,24 +125,27 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       report = validateMessage(message);
     }
     if (report.valid && !RECEIVED_FLOWS[role].has(facts.flow)) {
-      report = unsupported(message, `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`);
+      report = unsupported(
+        message,
+        `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`,
+      );
     }
     const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
 
     let outcome: InboundOutcome<Decision>;
     try {
       outcome = await ctx.store.recordInbound<Decision>(inbound, async ({ messageId, tx, reusedControlId }) => {
-      if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
-      if (!report.valid) {
-        const nack = plugged ? plugged.nack(message, report) : ackForValidation(message, report);
-        return { ack: ackRecord(nack), events: [] };
-      }
-      if (plugged) {
-        const r = await plugged.apply(message, tx, messageId, inbound);
-        for (const e of r.events) await ctx.enqueueEvent(tx, e);
-        return { ack: ackRecord(r.ack), events: r.events };
-      }
-      return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
+        if (reusedControlId) return refuseReusedControlId(ctx, tx, message, messageId, reusedControlId.originalMessageId, report, facts);
+        if (!report.valid) {
+          const nack = plugged ? plugged.nack(message, report) : ackForValidation(message, report);
+          return { ack: ackRecord(nack), events: [] };
+        }
+        if (plugged) {
+          const r = await plugged.apply(message, tx, messageId, inbound);
+          for (const e of r.events) await ctx.enqueueEvent(tx, e);
+          return { ack: ackRecord(r.ack), events: r.events };
+        }
+        return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
       });
     } catch (error) {
       return storeFailed(ctx, error, inbound, message, conn);
@@ -127,13 +153,26 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
 
     if (outcome.duplicate) {
       ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate' });
-      ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, contentMatches: outcome.contentMatches }, 're-delivered message answered with its original acknowledgement');
+      ctx.logger.info(
+        { peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, contentMatches: outcome.contentMatches },
+        're-delivered message answered with its original acknowledgement',
+      );
       return outcome.ack.raw;
     }
     const ack = outcome.decision.ack;
     ctx.metrics.messagesIn.inc({ type, outcome: ack.code });
     if (outcome.decision.rejection) ctx.metrics.messagesRejected.inc({ type, reason: outcome.decision.rejection });
-    ctx.logger.info({ peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, flow: facts.flow, ack: ack.code, errors: report.issues.filter((i) => i.severity === 'error').length }, 'message processed');
+    ctx.logger.info(
+      {
+        peer: conn.peer,
+        controlId: summary.controlId,
+        messageId: outcome.messageId,
+        flow: facts.flow,
+        ack: ack.code,
+        errors: report.issues.filter((i) => i.severity === 'error').length,
+      },
+      'message processed',
+    );
     if (outcome.decision.events.length) ctx.emitted(outcome.decision.events);
     return ack.raw;
   };
@@ -147,7 +186,11 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
  * `W` (an `AR` carries its errors only, as `ackForValidation` builds it offline).
  */
 async function applyBusinessMessage(
-  ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, report: ValidationReport,
+  ctx: InboundContext,
+  tx: StoreTransaction,
+  message: Message,
+  messageId: number,
+  report: ValidationReport,
   facts: ReturnType<typeof factsOf>,
 ): Promise<Decision> {
   const key = facts.key!;
@@ -168,7 +211,12 @@ async function applyBusinessMessage(
   });
   const t = result.transition;
   const history = historyFindings(message, profile, historyFactsOf(key, result.order, owners));
-  const historyErrors = history.map((w) => ({ condition: w.condition, severity: 'W' as const, message: w.message, applicationCode: w.rule }));
+  const historyErrors = history.map((w) => ({
+    condition: w.condition,
+    severity: 'W' as const,
+    message: w.message,
+    applicationCode: w.rule,
+  }));
   const journaled = history.length > 0 ? { findings: [...report.issues, ...history] } : {};
   if (!t.accept) {
     const ack = buildAck(message, {
@@ -176,8 +224,12 @@ async function applyBusinessMessage(
       errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }],
     });
     const event: GatewayEvent = {
-      type: 'message.rejected', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId,
-      at: new Date().toISOString(), data: { flow: facts.flow, reason: t.message, condition: t.errorCode, rule: t.rule },
+      type: 'message.rejected',
+      orderKey: formatOrderKey(key),
+      placerOrderNumber: key.placerNumber,
+      messageId,
+      at: new Date().toISOString(),
+      data: { flow: facts.flow, reason: t.message, condition: t.errorCode, rule: t.rule },
     };
     await ctx.enqueueEvent(tx, event);
     return { ack: ackRecord(ack), events: [event], ...journaled };
@@ -190,8 +242,13 @@ async function applyBusinessMessage(
   const events: GatewayEvent[] = [];
   if (t.changed || facts.flow === 'flux4') {
     const event: GatewayEvent = {
-      type: EVENT_FOR_FLOW[facts.flow]!, orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: result.order?.state,
-      messageId, at: new Date().toISOString(), data: domain ? orderDataFromMessage(domain) : {},
+      type: EVENT_FOR_FLOW[facts.flow]!,
+      orderKey: formatOrderKey(key),
+      placerOrderNumber: key.placerNumber,
+      state: result.order?.state,
+      messageId,
+      at: new Date().toISOString(),
+      data: domain ? orderDataFromMessage(domain) : {},
     };
     events.push(event);
     await ctx.enqueueEvent(tx, event);
@@ -206,19 +263,47 @@ async function applyBusinessMessage(
  * retry, so AR would make the sender resend for ever: the bytes are journaled with the failure
  * (TLR-GW-001) and the message is answered AE 207, final, for an operator to look at.
  */
-async function storeFailed(ctx: InboundContext, error: unknown, inbound: InboundMessage, message: Message, conn: MllpConnectionContext): Promise<Uint8Array> {
+async function storeFailed(
+  ctx: InboundContext,
+  error: unknown,
+  inbound: InboundMessage,
+  message: Message,
+  conn: MllpConnectionContext,
+): Promise<Uint8Array> {
   const type = inbound.summary.messageType;
   const reason = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   if (storeFailureKind(error) === 'transient') {
     ctx.metrics.messagesIn.inc({ type, outcome: 'AR' });
-    ctx.logger.warn({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'storage unavailable: message answered AR 207, the sender will send it again');
-    return buildAck(message, { code: 'AR', errors: [{ condition: '207', severity: 'E', message: 'The message could not be stored (storage temporarily unavailable); send it again later', applicationCode: 'TLR-GW-001' }] }).toBytes();
+    ctx.logger.warn(
+      { peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason },
+      'storage unavailable: message answered AR 207, the sender will send it again',
+    );
+    return buildAck(message, {
+      code: 'AR',
+      errors: [
+        {
+          condition: '207',
+          severity: 'E',
+          message: 'The message could not be stored (storage temporarily unavailable); send it again later',
+          applicationCode: 'TLR-GW-001',
+        },
+      ],
+    }).toBytes();
   }
-  ctx.logger.error({ peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason }, 'message could not be processed: journaled and answered AE 207');
+  ctx.logger.error(
+    { peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason },
+    'message could not be processed: journaled and answered AE 207',
+  );
   const text = `The message could not be processed${typeof code === 'string' ? ` (${code})` : ''}; it is kept in the journal for an operator`;
-  const ack = buildAck(message, { code: 'AE', errors: [{ condition: '207', severity: 'E', message: text, applicationCode: 'TLR-GW-001' }] });
-  const findings: Finding[] = [...(inbound.findings ?? []) as Finding[], { severity: 'error', rule: 'TLR-GW-001', location: 'MSH', message: `${text}: ${reason.slice(0, 500)}`, condition: '207' }];
+  const ack = buildAck(message, {
+    code: 'AE',
+    errors: [{ condition: '207', severity: 'E', message: text, applicationCode: 'TLR-GW-001' }],
+  });
+  const findings: Finding[] = [
+    ...((inbound.findings ?? []) as Finding[]),
+    { severity: 'error', rule: 'TLR-GW-001', location: 'MSH', message: `${text}: ${reason.slice(0, 500)}`, condition: '207' },
+  ];
   // Journaled from its header alone: what the store refused may be in the rest of the summary.
   const { placerOrderNumber: _p, placerAssigningAuthority: _a, patientId: _i, ...header } = inbound.summary;
   await ctx.store.recordInbound({ partner: inbound.partner, raw: inbound.raw, summary: header, findings }, () => ({ ack: ackRecord(ack) }));
@@ -234,20 +319,42 @@ async function storeFailed(ctx: InboundContext, error: unknown, inbound: Inbound
  * it a control id of its own. The original message is untouched.
  */
 async function refuseReusedControlId(
-  ctx: InboundContext, tx: StoreTransaction, message: Message, messageId: number, originalMessageId: number,
-  report: ValidationReport, facts: ReturnType<typeof factsOf>,
+  ctx: InboundContext,
+  tx: StoreTransaction,
+  message: Message,
+  messageId: number,
+  originalMessageId: number,
+  report: ValidationReport,
+  facts: ReturnType<typeof factsOf>,
 ): Promise<Decision> {
   const controlId = message.header.controlId;
   const text = `MSH-10 ${controlId} already names message #${originalMessageId}, accepted from this sender with other content; send this message under a new control id`;
   const ack = buildAck(message, {
     code: 'AR',
-    errors: [{ condition: '205', severity: 'E', location: { segment: 'MSH', occurrence: 1, field: 10 }, message: text, applicationCode: 'TLR-MSH-016' }],
+    errors: [
+      {
+        condition: '205',
+        severity: 'E',
+        location: { segment: 'MSH', occurrence: 1, field: 10 },
+        message: text,
+        applicationCode: 'TLR-MSH-016',
+      },
+    ],
   });
   const finding: Finding = { severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: text, condition: '205' };
   const event: GatewayEvent = {
-    type: 'message.rejected', messageId, at: new Date().toISOString(),
+    type: 'message.rejected',
+    messageId,
+    at: new Date().toISOString(),
     ...(facts.key ? { orderKey: formatOrderKey(facts.key), placerOrderNumber: facts.key.placerNumber } : {}),
-    data: { flow: facts.flow, reason: 'control id reused for different content', condition: '205', rule: 'TLR-MSH-016', controlId, originalMessageId },
+    data: {
+      flow: facts.flow,
+      reason: 'control id reused for different content',
+      condition: '205',
+      rule: 'TLR-MSH-016',
+      controlId,
+      originalMessageId,
+    },
   };
   await ctx.enqueueEvent(tx, event);
   return { ack: ackRecord(ack), events: [event], rejection: 'control_id_reused', findings: [...report.issues, finding] };

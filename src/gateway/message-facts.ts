@@ -25,7 +25,8 @@ export function flowOf(message: Message): FlowId {
   const every = (codes: string[]) => orc1.length > 0 && orc1.every((c) => codes.includes(c));
   if (h.messageCode === 'ACK') return 'ack';
   if (h.messageCode === 'ORM' && h.triggerEvent === 'O01') return every(['NW']) ? 'flux1' : every(['CA']) ? 'flux2' : 'unknown';
-  if (h.messageCode === 'ORU' && h.triggerEvent === 'R01') return every(['OK', 'OC']) ? 'flux3' : message.segment('TXA') || hasCdaObx(message) ? 'report' : 'unknown';
+  if (h.messageCode === 'ORU' && h.triggerEvent === 'R01')
+    return every(['OK', 'OC']) ? 'flux3' : message.segment('TXA') || hasCdaObx(message) ? 'report' : 'unknown';
   if (h.messageCode === 'OMI' && h.triggerEvent === 'O23') return every(['SR']) ? 'flux4' : 'unknown';
   if (h.messageCode === 'MDM' && ['T02', 'T10', 'T04'].includes(h.triggerEvent)) return 'report';
   return 'unknown';
@@ -71,13 +72,15 @@ export function summaryOfHeader(h: MessageHeader | undefined, flow: FlowId, key?
     messageType: h ? [h.messageCode, h.triggerEvent].filter(Boolean).join('^') || 'unknown' : 'unknown',
     flow,
     ...(h?.controlId ? { controlId: h.controlId } : {}),
-    ...(h ? {
-      // The raw MSH-3/MSH-4 (all HD components) identify the sender for duplicate detection.
-      sendingApplication: h.raw.sendingApplication,
-      sendingFacility: h.raw.sendingFacility,
-      receivingApplication: h.raw.receivingApplication,
-      receivingFacility: h.raw.receivingFacility,
-    } : {}),
+    ...(h
+      ? {
+          // The raw MSH-3/MSH-4 (all HD components) identify the sender for duplicate detection.
+          sendingApplication: h.raw.sendingApplication,
+          sendingFacility: h.raw.sendingFacility,
+          receivingApplication: h.raw.receivingApplication,
+          receivingFacility: h.raw.receivingFacility,
+        }
+      : {}),
     ...(key ? { placerOrderNumber: key.placerNumber, placerAssigningAuthority: key.assigningAuthority } : {}),
     ...(patientId ? { patientId } : {}),
   };

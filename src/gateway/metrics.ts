@@ -35,62 +35,89 @@ export class GatewayMetrics {
     this.registry.setDefaultLabels({ role });
     collectDefaultMetrics({ register: this.registry, prefix: 'cisis_tlr_process_' });
     this.messagesIn = new Counter({
-      name: 'cisis_tlr_messages_in_total', help: 'Messages received over MLLP, by message type and acknowledgement code',
-      labelNames: ['type', 'outcome'], registers: [this.registry],
+      name: 'cisis_tlr_messages_in_total',
+      help: 'Messages received over MLLP, by message type and acknowledgement code',
+      labelNames: ['type', 'outcome'],
+      registers: [this.registry],
     });
     this.messagesRejected = new Counter({
-      name: 'cisis_tlr_messages_rejected_total', help: 'Inbound messages the gateway refused for a reason of its own (e.g. control_id_reused), by message type',
-      labelNames: ['type', 'reason'], registers: [this.registry],
+      name: 'cisis_tlr_messages_rejected_total',
+      help: 'Inbound messages the gateway refused for a reason of its own (e.g. control_id_reused), by message type',
+      labelNames: ['type', 'reason'],
+      registers: [this.registry],
     });
     this.messagesOut = new Counter({
-      name: 'cisis_tlr_messages_out_total', help: 'Delivery attempts of outbound messages, by message type and outcome',
-      labelNames: ['type', 'outcome'], registers: [this.registry],
+      name: 'cisis_tlr_messages_out_total',
+      help: 'Delivery attempts of outbound messages, by message type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [this.registry],
     });
     this.outboxDepth = new Gauge({
-      name: 'cisis_tlr_outbox_depth', help: 'Outbound messages waiting for delivery (pending, in flight or parked)',
-      labelNames: ['partner'], registers: [this.registry],
+      name: 'cisis_tlr_outbox_depth',
+      help: 'Outbound messages waiting for delivery (pending, in flight or parked)',
+      labelNames: ['partner'],
+      registers: [this.registry],
     });
     this.deliveryLatency = new Histogram({
-      name: 'cisis_tlr_delivery_latency_seconds', help: 'Time from enqueue to acknowledgement AA of outbound messages',
-      labelNames: ['type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [this.registry],
+      name: 'cisis_tlr_delivery_latency_seconds',
+      help: 'Time from enqueue to acknowledgement AA of outbound messages',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [this.registry],
     });
     this.webhookDeliveries = new Counter({
-      name: 'cisis_tlr_webhook_deliveries_total', help: 'Webhook delivery attempts, by event type and outcome',
-      labelNames: ['event', 'outcome'], registers: [this.registry],
+      name: 'cisis_tlr_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by event type and outcome',
+      labelNames: ['event', 'outcome'],
+      registers: [this.registry],
     });
     this.partnerConnected = new Gauge({
-      name: 'cisis_tlr_partner_connected', help: '1 when the last delivery attempt to the partner reached it',
-      labelNames: ['partner'], registers: [this.registry],
+      name: 'cisis_tlr_partner_connected',
+      help: '1 when the last delivery attempt to the partner reached it',
+      labelNames: ['partner'],
+      registers: [this.registry],
     });
     this.leasesLost = new Counter({
-      name: 'cisis_tlr_leases_lost_total', help: 'Delivery outcomes not recorded because another worker had taken the item over (lease expired or released)',
-      labelNames: ['queue'], registers: [this.registry],
+      name: 'cisis_tlr_leases_lost_total',
+      help: 'Delivery outcomes not recorded because another worker had taken the item over (lease expired or released)',
+      labelNames: ['queue'],
+      registers: [this.registry],
     });
     this.mllpConnectionsRefused = new Counter({
       name: 'cisis_tlr_mllp_connections_refused_total',
       help: 'MLLP connections closed on accept, by reason (not-allowed, closing, max-connections, max-connections-per-peer: every connection busy)',
-      labelNames: ['reason'], registers: [this.registry],
+      labelNames: ['reason'],
+      registers: [this.registry],
     });
     this.mllpConnectionsEvicted = new Counter({
-      name: 'cisis_tlr_mllp_connections_evicted_total', help: 'Idle MLLP connections closed to admit a new one, by the limit reached',
-      labelNames: ['reason'], registers: [this.registry],
+      name: 'cisis_tlr_mllp_connections_evicted_total',
+      help: 'Idle MLLP connections closed to admit a new one, by the limit reached',
+      labelNames: ['reason'],
+      registers: [this.registry],
     });
     this.mllpConnectionTimeouts = new Counter({
-      name: 'cisis_tlr_mllp_connection_timeouts_total', help: 'MLLP connections closed by a timeout: idle, or frame (a started frame not finished in time)',
-      labelNames: ['kind'], registers: [this.registry],
+      name: 'cisis_tlr_mllp_connection_timeouts_total',
+      help: 'MLLP connections closed by a timeout: idle, or frame (a started frame not finished in time)',
+      labelNames: ['kind'],
+      registers: [this.registry],
     });
     this.mllpUnframedBytes = new Counter({
       name: 'cisis_tlr_mllp_unframed_bytes_total',
       help: 'Bytes received over MLLP that never formed a frame (outside frames, abandoned or unterminated frames), by peer address',
-      labelNames: ['peer'], registers: [this.registry],
+      labelNames: ['peer'],
+      registers: [this.registry],
     });
     this.mllpUnframedEvents = new Counter({
-      name: 'cisis_tlr_mllp_unframed_events_total', help: 'Runs of unframed bytes received over MLLP, by peer address',
-      labelNames: ['peer'], registers: [this.registry],
+      name: 'cisis_tlr_mllp_unframed_events_total',
+      help: 'Runs of unframed bytes received over MLLP, by peer address',
+      labelNames: ['peer'],
+      registers: [this.registry],
     });
     const metrics = this;
     this.mllpConnectionsActive = new Gauge({
-      name: 'cisis_tlr_mllp_connections_active', help: 'Open MLLP connections of the listener', registers: [this.registry],
+      name: 'cisis_tlr_mllp_connections_active',
+      help: 'Open MLLP connections of the listener',
+      registers: [this.registry],
       collect() {
         if (metrics.#server) this.set(metrics.#server.metrics.connectionsActive);
       },

@@ -29,11 +29,16 @@ export function orderDataOf(order: OrderRecord | null | undefined): OrderData {
 
 export function orderDataFromMessage(m: TlrMessage): OrderData {
   switch (m.kind) {
-    case 'order': return { order: m.order };
-    case 'cancellation': return { cancellation: m.cancellation };
-    case 'decision': return { decision: m.decision };
-    case 'postExamInfo': return { postExamInfo: m.postExamInfo };
-    default: return {};
+    case 'order':
+      return { order: m.order };
+    case 'cancellation':
+      return { cancellation: m.cancellation };
+    case 'decision':
+      return { decision: m.decision };
+    case 'postExamInfo':
+      return { postExamInfo: m.postExamInfo };
+    default:
+      return {};
   }
 }
 

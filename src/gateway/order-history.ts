@@ -6,7 +6,10 @@ import { orderDataOf } from './order-data.js';
 
 /** The StudyInstanceUIDs (IPC-3.1) of a flow-4 message, as the order records them. */
 export function studyInstanceUidsOf(message: Message): string[] {
-  return message.all('IPC').map((ipc) => ipc.get('3.1')).filter((uid) => uid !== '');
+  return message
+    .all('IPC')
+    .map((ipc) => ipc.get('3.1'))
+    .filter((uid) => uid !== '');
 }
 
 /**

@@ -4,11 +4,25 @@ import { validateMessage } from '../profiles/index.js';
 import type { OrderKey, OrderRecord, Store, StoreTransaction } from '../store/index.js';
 import { formatOrderKey } from '../store/index.js';
 import type {
-  Cancellation, Decision, DocumentProtocol, HealthProfessional, ImagingOrder, MessageContextInput, Organisation,
-  PerformedExam, PostExamInfo, Protocol, Reason,
+  Cancellation,
+  Decision,
+  DocumentProtocol,
+  HealthProfessional,
+  ImagingOrder,
+  MessageContextInput,
+  Organisation,
+  PerformedExam,
+  PostExamInfo,
+  Protocol,
+  Reason,
 } from '../tlr/index.js';
 import {
-  TlrBuildError, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage, dateTimeFromDate,
+  TlrBuildError,
+  buildCancellationMessage,
+  buildDecisionMessage,
+  buildOrderMessage,
+  buildPostExamMessage,
+  dateTimeFromDate,
 } from '../tlr/index.js';
 import type { OrderEvent } from '../workflow/index.js';
 import { applyEvent } from '../workflow/index.js';
@@ -87,9 +101,14 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
   }
   const report = validate(message);
   if (!report.valid) {
-    throw new GatewayError('TLR_ERR_GATEWAY_INVALID_MESSAGE', 'The message built from this request does not conform to the Téléradiologie volet', 422, {
-      findings: report.issues,
-    });
+    throw new GatewayError(
+      'TLR_ERR_GATEWAY_INVALID_MESSAGE',
+      'The message built from this request does not conform to the Téléradiologie volet',
+      422,
+      {
+        findings: report.issues,
+      },
+    );
   }
   const raw = message.toBytes();
   const done = await ctx.store.transaction(async (tx) => {
@@ -99,18 +118,39 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
     const current = orderDataOf(locked);
     const previous = locked ? await previousMessageFor(ctx, locked, event, sameRequest(current)) : undefined;
     if (previous) return { order: locked!, messageId: previous.messageId, controlId: previous.controlId, events: [], repeated: true };
-    const queued = await tx.enqueueOutbound({ partner: ctx.config.partner.name, raw, summary: summaryOf(message), orderKey: formatOrderKey(key), findings: report.issues });
+    const queued = await tx.enqueueOutbound({
+      partner: ctx.config.partner.name,
+      raw,
+      summary: summaryOf(message),
+      orderKey: formatOrderKey(key),
+      findings: report.issues,
+    });
     const outcome = await tx.applyOrderEvent({
-      role: ctx.config.role, key, event, partner: ctx.config.partner.name, messageId: queued.messageId,
-      data: typeof data === 'function' ? data(current, queued.messageId) : data, ...(patientId ? { patientId } : {}),
+      role: ctx.config.role,
+      key,
+      event,
+      partner: ctx.config.partner.name,
+      messageId: queued.messageId,
+      data: typeof data === 'function' ? data(current, queued.messageId) : data,
+      ...(patientId ? { patientId } : {}),
     });
     if (!outcome.transition.accept) {
       // Throwing rolls the transaction back: neither the message nor the state change is kept.
       const t = outcome.transition;
       const status = t.errorCode === '204' ? 404 : 409;
-      throw new GatewayError(status === 404 ? 'TLR_ERR_GATEWAY_NOT_FOUND' : 'TLR_ERR_GATEWAY_CONFLICT', t.message, status, { rule: t.rule, state: t.from });
+      throw new GatewayError(status === 404 ? 'TLR_ERR_GATEWAY_NOT_FOUND' : 'TLR_ERR_GATEWAY_CONFLICT', t.message, status, {
+        rule: t.rule,
+        state: t.from,
+      });
     }
-    const updated: GatewayEvent = { type: 'order.updated', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order!.state, messageId: queued.messageId, at: new Date().toISOString() };
+    const updated: GatewayEvent = {
+      type: 'order.updated',
+      orderKey: formatOrderKey(key),
+      placerOrderNumber: key.placerNumber,
+      state: outcome.order!.state,
+      messageId: queued.messageId,
+      at: new Date().toISOString(),
+    };
     return { order: outcome.order!, messageId: queued.messageId, controlId: message.header.controlId, events: [updated], repeated: false };
   });
   if (done.repeated) return { order: done.order, messageId: done.messageId, controlId: done.controlId, findings: [], repeated: true };
@@ -126,7 +166,12 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
  * was this same event with the same outcome (an acceptance does not repeat a refusal) for the same
  * request (`sameRequest`, e.g. the same flow-1 data). Anything else goes on, to be sent or refused.
  */
-async function previousMessageFor(ctx: ActionContext, order: OrderRecord, event: OrderEvent, sameRequest: boolean): Promise<{ messageId: number; controlId: string } | undefined> {
+async function previousMessageFor(
+  ctx: ActionContext,
+  order: OrderRecord,
+  event: OrderEvent,
+  sameRequest: boolean,
+): Promise<{ messageId: number; controlId: string } | undefined> {
   if (!sameRequest) return undefined;
   const now = applyEvent(order.state, event, ctx.config.role);
   if (now.accept && now.warning === undefined) return undefined;
@@ -165,13 +210,20 @@ export class RisActions {
   createOrder(order: ImagingOrder): Promise<SentMessage> {
     const key = keyOf(order);
     return send(this.ctx, {
-      key, event: { type: 'order' }, build: () => buildOrderMessage(order, messageContext(this.ctx.config)), data: { order }, patientId: insOf(order),
+      key,
+      event: { type: 'order' },
+      build: () => buildOrderMessage(order, messageContext(this.ctx.config)),
+      data: { order },
+      patientId: insOf(order),
       sameRequest: (current) => current.order !== undefined && canonicalJson(current.order) === canonicalJson(order),
     });
   }
 
   /** Flow 2: cancels a request (ORM^O01 CA), reusing the patient, visit and professionals of flow 1. */
-  async cancelOrder(key: OrderKey, input: { reason?: Reason; cancelledAt?: string; responsibleProfessional?: HealthProfessional }): Promise<SentMessage> {
+  async cancelOrder(
+    key: OrderKey,
+    input: { reason?: Reason; cancelledAt?: string; responsibleProfessional?: HealthProfessional },
+  ): Promise<SentMessage> {
     const { data } = await requireOrder(this.ctx, key);
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data to cancel', 409);
@@ -185,7 +237,12 @@ export class RisActions {
       imagingFacility: order.imagingFacility,
       ...(input.reason ? { reason: input.reason } : {}),
     };
-    return send(this.ctx, { key, event: { type: 'cancellation' }, build: () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)), data: { cancellation } });
+    return send(this.ctx, {
+      key,
+      event: { type: 'cancellation' },
+      build: () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)),
+      data: { cancellation },
+    });
   }
 
   /** Flow 4: post-exam information (OMI^O23 SR), one ORDER group per performed exam. */
@@ -194,25 +251,46 @@ export class RisActions {
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
     const info: PostExamInfo = { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams };
-    return send(this.ctx, { key, event: { type: 'postExamInfo' }, build: () => buildPostExamMessage(info, messageContext(this.ctx.config)), data: { postExamInfo: info } });
+    return send(this.ctx, {
+      key,
+      event: { type: 'postExamInfo' },
+      build: () => buildPostExamMessage(info, messageContext(this.ctx.config)),
+      data: { postExamInfo: info },
+    });
   }
 }
 
 /** Actions of the teleradiology platform half-connector (flow 3). */
 export class PlatformActions {
-  constructor(private readonly ctx: ActionContext, private readonly platform: Organisation) {}
+  constructor(
+    private readonly ctx: ActionContext,
+    private readonly platform: Organisation,
+  ) {}
 
   /** Flow 3, accepted (ORC-1 OK) with one or more protocols. */
-  accept(key: OrderKey, input: { remoteRadiologist: HealthProfessional; protocols: Protocol[]; platform?: Organisation }): Promise<SentMessage> {
+  accept(
+    key: OrderKey,
+    input: { remoteRadiologist: HealthProfessional; protocols: Protocol[]; platform?: Organisation },
+  ): Promise<SentMessage> {
     return this.#decide(key, input.remoteRadiologist, { accepted: true, protocols: input.protocols }, input.platform);
   }
 
   /** Flow 3, refused (ORC-1 OC) with an optional reason. */
   refuse(key: OrderKey, input: { remoteRadiologist: HealthProfessional; reason?: Reason; platform?: Organisation }): Promise<SentMessage> {
-    return this.#decide(key, input.remoteRadiologist, { accepted: false, ...(input.reason ? { reason: input.reason } : {}) }, input.platform);
+    return this.#decide(
+      key,
+      input.remoteRadiologist,
+      { accepted: false, ...(input.reason ? { reason: input.reason } : {}) },
+      input.platform,
+    );
   }
 
-  async #decide(key: OrderKey, remoteRadiologist: HealthProfessional, outcome: Decision['outcome'], platform?: Organisation): Promise<SentMessage> {
+  async #decide(
+    key: OrderKey,
+    remoteRadiologist: HealthProfessional,
+    outcome: Decision['outcome'],
+    platform?: Organisation,
+  ): Promise<SentMessage> {
     const { data } = await requireOrder(this.ctx, key);
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
@@ -224,7 +302,12 @@ export class PlatformActions {
       platform: platform ?? this.platform,
       outcome,
     };
-    return send(this.ctx, { key, event: { type: 'decision', accepted: outcome.accepted }, build: () => buildDecisionMessage(decision, messageContext(this.ctx.config)), data: { decision } });
+    return send(this.ctx, {
+      key,
+      event: { type: 'decision', accepted: outcome.accepted },
+      build: () => buildDecisionMessage(decision, messageContext(this.ctx.config)),
+      data: { decision },
+    });
   }
 }
 
@@ -232,7 +315,9 @@ export type { DocumentProtocol };
 
 /** JSON with object keys sorted, to compare two requests whatever the order of their keys. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

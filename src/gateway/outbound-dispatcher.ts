@@ -66,14 +66,22 @@ export class OutboundDispatcher {
   /** Outbox ids settled by a late ACK while a retry of theirs may be running. */
   readonly #settledLate = new Set<number>();
   readonly #onLateAck = (result: MllpSendResult): void => {
-    this.#settleLate(result).catch((e: unknown) => this.#o.logger.error({ err: e, controlId: result.controlId }, 'late acknowledgement could not be recorded'));
+    this.#settleLate(result).catch((e: unknown) =>
+      this.#o.logger.error({ err: e, controlId: result.controlId }, 'late acknowledgement could not be recorded'),
+    );
   };
 
   constructor(options: OutboundDispatcherOptions) {
     this.#o = options;
     this.#worker = new LeasingWorker<OutboxClaim>({
-      queue: 'outbox', name: 'outbox dispatcher', idPrefix: 'out', ...(options.workerId ? { workerId: options.workerId } : {}),
-      attemptTimeoutMs: options.ackTimeoutMs, pollMs: options.pollMs ?? 500, metrics: options.metrics, logger: options.logger,
+      queue: 'outbox',
+      name: 'outbox dispatcher',
+      idPrefix: 'out',
+      ...(options.workerId ? { workerId: options.workerId } : {}),
+      attemptTimeoutMs: options.ackTimeoutMs,
+      pollMs: options.pollMs ?? 500,
+      metrics: options.metrics,
+      logger: options.logger,
       lease: (workerId, leaseMs) => options.store.claimNext(options.partner, workerId, leaseMs),
       process: (claim) => this.#deliver(claim),
     });
@@ -83,7 +91,9 @@ export class OutboundDispatcher {
     this.#o.client.on('lateAck', this.#onLateAck);
     this.#worker.start();
   }
-  wake(): void { this.#worker.wake(); }
+  wake(): void {
+    this.#worker.wake();
+  }
   stop(): Promise<void> {
     this.#o.client.off('lateAck', this.#onLateAck);
     return this.#worker.stop();
@@ -115,16 +125,23 @@ export class OutboundDispatcher {
       if (this.#wasSettledLate(claim)) return;
       const failing = this.#markFailed(claim, { reason, retryable: true });
       const timedOutId = (e as { controlId?: unknown }).controlId;
-      if (reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' && typeof timedOutId === 'string') this.#awaitLate(timedOutId, { claim, type, failed: failing });
+      if (reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' && typeof timedOutId === 'string')
+        this.#awaitLate(timedOutId, { claim, type, failed: failing });
       const outcome = await failing;
       if (!outcome) return;
       if (outcome.state === 'lease_lost') {
         this.#leaseLost(claim, outcome.heldBy);
       } else if (outcome.state === 'parked') {
-        logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempts: outcome.attempts, reason }, 'delivery parked: attempts exhausted');
+        logger.warn(
+          { outboxId: claim.id, controlId: claim.controlId, attempts: outcome.attempts, reason },
+          'delivery parked: attempts exhausted',
+        );
         await this.#o.onParked?.(claim, `${reason} (${outcome.attempts} attempts)`, [], 'attempts_exhausted');
       } else {
-        logger.warn({ outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.nextAttemptAt }, 'delivery failed, will retry');
+        logger.warn(
+          { outboxId: claim.id, controlId: claim.controlId, attempt: claim.attempt, reason, next: outcome.nextAttemptAt },
+          'delivery failed, will retry',
+        );
       }
       return;
     }
@@ -144,7 +161,13 @@ export class OutboundDispatcher {
       await this.#o.onDelivered?.(claim, result);
       return;
     }
-    const details = result.errors.map((e) => ({ condition: e.condition, severity: e.severity, location: e.location, message: e.message, rule: e.applicationCode }));
+    const details = result.errors.map((e) => ({
+      condition: e.condition,
+      severity: e.severity,
+      location: e.location,
+      message: e.message,
+      rule: e.applicationCode,
+    }));
     const reason = `${result.code} ${result.errors.map((e) => `${e.condition}${e.message ? ` ${e.message}` : ''}`).join('; ')}`.trim();
     metrics.messagesOut.inc({ type, outcome: result.code });
     const outcome = await this.#markFailed(claim, { reason, retryable: result.code === 'AR', ack, errorDetails: details });
@@ -153,10 +176,16 @@ export class OutboundDispatcher {
       this.#leaseLost(claim, outcome.heldBy);
     } else if (outcome.state === 'parked') {
       const cause = result.code === 'AR' ? 'attempts_exhausted' : 'refused';
-      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, attempts: outcome.attempts }, cause === 'refused' ? 'delivery parked: the partner refused the message' : 'delivery parked: attempts exhausted');
+      logger.warn(
+        { outboxId: claim.id, controlId: claim.controlId, code: result.code, attempts: outcome.attempts },
+        cause === 'refused' ? 'delivery parked: the partner refused the message' : 'delivery parked: attempts exhausted',
+      );
       await this.#o.onParked?.(claim, reason, details, cause);
     } else {
-      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code, next: outcome.nextAttemptAt }, 'partner answered AR, will retry');
+      logger.warn(
+        { outboxId: claim.id, controlId: claim.controlId, code: result.code, next: outcome.nextAttemptAt },
+        'partner answered AR, will retry',
+      );
     }
   }
 
@@ -181,7 +210,10 @@ export class OutboundDispatcher {
   /** Whether a late ACK delivered this item while this attempt ran; consumes the mark. */
   #wasSettledLate(claim: OutboxClaim): boolean {
     if (!this.#settledLate.delete(claim.id)) return false;
-    this.#o.logger.info({ outboxId: claim.id, controlId: claim.controlId }, 'retry outcome ignored: a late acknowledgement already delivered the message');
+    this.#o.logger.info(
+      { outboxId: claim.id, controlId: claim.controlId },
+      'retry outcome ignored: a late acknowledgement already delivered the message',
+    );
     return true;
   }
 
@@ -199,27 +231,39 @@ export class OutboundDispatcher {
     const { store, partner, metrics, logger } = this.#o;
     const awaited = this.#awaitedLate.get(result.controlId);
     if (!awaited) {
-      logger.info({ controlId: result.controlId, code: result.code }, 'late acknowledgement of a message this dispatcher no longer awaits; ignored');
+      logger.info(
+        { controlId: result.controlId, code: result.code },
+        'late acknowledgement of a message this dispatcher no longer awaits; ignored',
+      );
       return;
     }
     this.#awaitedLate.delete(result.controlId);
     const { claim, type } = awaited;
     metrics.partnerConnected.set({ partner }, 1);
     if (result.code !== 'AA') {
-      logger.warn({ outboxId: claim.id, controlId: claim.controlId, code: result.code }, 'late negative acknowledgement; the scheduled retry will get the partner\'s answer again');
+      logger.warn(
+        { outboxId: claim.id, controlId: claim.controlId, code: result.code },
+        "late negative acknowledgement; the scheduled retry will get the partner's answer again",
+      );
       return;
     }
     await awaited.failed.catch(() => undefined);
     const item = await store.getOutboxItem(claim.id);
     if (!item || (item.state !== 'pending' && item.state !== 'in_flight')) {
-      logger.info({ outboxId: claim.id, controlId: claim.controlId, state: item?.state }, 'late acknowledgement for an item no longer waiting; ignored');
+      logger.info(
+        { outboxId: claim.id, controlId: claim.controlId, state: item?.state },
+        'late acknowledgement for an item no longer waiting; ignored',
+      );
       return;
     }
     if (item.state === 'in_flight') this.#markSettledLate(claim.id);
     await store.markDelivered(claim.id, { raw: result.ack, code: 'AA', controlId: result.ackMessage.header.controlId });
     metrics.messagesOut.inc({ type, outcome: 'AA' });
     metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
-    logger.info({ outboxId: claim.id, controlId: claim.controlId, durationMs: Math.round(result.durationMs) }, 'delivered (late acknowledgement; no resend needed)');
+    logger.info(
+      { outboxId: claim.id, controlId: claim.controlId, durationMs: Math.round(result.durationMs) },
+      'delivered (late acknowledgement; no resend needed)',
+    );
     await this.#o.onDelivered?.(claim, result);
   }
 

@@ -19,7 +19,12 @@ export interface PluginInbound {
    * Applies a valid message in the transaction that journals it; the core queues the returned events'
    * webhooks in the same transaction and acknowledges once it committed.
    */
-  apply(message: Message, tx: StoreTransaction, messageId: number, inbound: InboundMessage): Promise<{ ack: Message; findings: Finding[]; events: GatewayEvent[] }>;
+  apply(
+    message: Message,
+    tx: StoreTransaction,
+    messageId: number,
+    inbound: InboundMessage,
+  ): Promise<{ ack: Message; findings: Finding[]; events: GatewayEvent[] }>;
 }
 
 /** What a plug-in tells `/ready`. */

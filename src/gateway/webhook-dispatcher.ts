@@ -20,7 +20,13 @@ export function signWebhook(secret: string, body: string, timestampSeconds: numb
 }
 
 /** Checks a signature header (for host software and tests); rejects timestamps older than `toleranceSeconds`. */
-export function verifyWebhookSignature(secret: string, body: string, header: string, toleranceSeconds = 300, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  body: string,
+  header: string,
+  toleranceSeconds = 300,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): boolean {
   const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
   if (!m) return false;
   const t = Number(m[1]);
@@ -59,16 +65,28 @@ export class WebhookDispatcher {
     this.#o = options;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#worker = new LeasingWorker<WebhookClaim>({
-      queue: 'webhooks', name: 'webhook dispatcher', idPrefix: 'wh', ...(options.workerId ? { workerId: options.workerId } : {}),
-      attemptTimeoutMs: this.#timeoutMs, pollMs: options.pollMs ?? 1000, metrics: options.metrics, logger: options.logger,
+      queue: 'webhooks',
+      name: 'webhook dispatcher',
+      idPrefix: 'wh',
+      ...(options.workerId ? { workerId: options.workerId } : {}),
+      attemptTimeoutMs: this.#timeoutMs,
+      pollMs: options.pollMs ?? 1000,
+      metrics: options.metrics,
+      logger: options.logger,
       lease: (workerId, leaseMs) => options.store.claimNextWebhook(workerId, leaseMs),
       process: (claim) => this.#post(claim),
     });
   }
 
-  start(): void { this.#worker.start(); }
-  wake(): void { this.#worker.wake(); }
-  stop(): Promise<void> { return this.#worker.stop(); }
+  start(): void {
+    this.#worker.start();
+  }
+  wake(): void {
+    this.#worker.wake();
+  }
+  stop(): Promise<void> {
+    return this.#worker.stop();
+  }
 
   /** One delivery attempt of a leased event, and its outcome. */
   async #post(claim: WebhookClaim): Promise<void> {
@@ -84,13 +102,19 @@ export class WebhookDispatcher {
     let status: number;
     let text = '';
     try {
-      ({ status, text } = await postJson(claim.targetUrl, body, {
-        'content-type': 'application/json',
-        'user-agent': 'cisis-tlr-webhooks',
-        'x-cisis-tlr-event': claim.eventType,
-        'x-cisis-tlr-delivery': String(claim.id),
-        [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, ts),
-      }, timeoutMs, endpoint.allowPrivateTargets === true));
+      ({ status, text } = await postJson(
+        claim.targetUrl,
+        body,
+        {
+          'content-type': 'application/json',
+          'user-agent': 'cisis-tlr-webhooks',
+          'x-cisis-tlr-event': claim.eventType,
+          'x-cisis-tlr-delivery': String(claim.id),
+          [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, ts),
+        },
+        timeoutMs,
+        endpoint.allowPrivateTargets === true,
+      ));
     } catch (e) {
       if (e instanceof ForbiddenWebhookTargetError) {
         metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: 'refused' });
@@ -114,7 +138,10 @@ export class WebhookDispatcher {
     const retryable = status === 408 || status === 429 || status >= 500;
     metrics.webhookDeliveries.inc({ event: claim.eventType, outcome: retryable ? 'retry' : 'refused' });
     await store.markWebhookFailed(claim.id, { reason: `HTTP ${status}`, retryable, httpStatus: status, response: text }, claim.leaseToken);
-    logger.warn({ webhookId: claim.id, event: claim.eventType, status }, retryable ? 'webhook endpoint error, will retry' : 'webhook refused by the endpoint, parked');
+    logger.warn(
+      { webhookId: claim.id, event: claim.eventType, status },
+      retryable ? 'webhook endpoint error, will retry' : 'webhook refused by the endpoint, parked',
+    );
   }
 }
 
@@ -123,7 +150,13 @@ export class WebhookDispatcher {
  * (so the address connected to is checked, not just the URL), and redirects are not followed (a 3xx
  * is an answer of the endpoint, parked like any other 4xx-class refusal).
  */
-function postJson(url: string, body: string, headers: OutgoingHttpHeaders, timeoutMs: number, allowPrivate: boolean): Promise<{ status: number; text: string }> {
+function postJson(
+  url: string,
+  body: string,
+  headers: OutgoingHttpHeaders,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivate && isIP(host)) {
@@ -132,23 +165,29 @@ function postJson(url: string, body: string, headers: OutgoingHttpHeaders, timeo
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(target, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      ...(allowPrivate ? {} : { lookup: guardedLookup }),
-      signal: AbortSignal.timeout(timeoutMs),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        // Only the first 2000 characters are kept in the delivery log.
-        if (size < 8192) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }));
-      res.on('error', reject);
-    });
-    req.on('error', (e: Error) => reject(e.name === 'AbortError' ? Object.assign(new Error(`timeout after ${timeoutMs} ms`), { name: 'TimeoutError' }) : e));
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          // Only the first 2000 characters are kept in the delivery log.
+          if (size < 8192) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (e: Error) =>
+      reject(e.name === 'AbortError' ? Object.assign(new Error(`timeout after ${timeoutMs} ms`), { name: 'TimeoutError' }) : e),
+    );
     req.end(body);
   });
 }

@@ -31,7 +31,15 @@ export function forbiddenWebhookAddress(address: string): string | undefined {
   let ip = address.replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
   if (mapped) {
-    ip = mapped.length === 2 ? mapped[1]! : [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.');
+    ip =
+      mapped.length === 2
+        ? mapped[1]!
+        : [
+            parseInt(mapped[1]!, 16) >> 8,
+            parseInt(mapped[1]!, 16) & 255,
+            parseInt(mapped[2]!, 16) >> 8,
+            parseInt(mapped[2]!, 16) & 255,
+          ].join('.');
   }
   const family = isIP(ip);
   if (family === 0) return undefined;

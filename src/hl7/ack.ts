@@ -53,7 +53,9 @@ export function ackErrorFrom(e: Hl7Error): AckError {
  */
 export function buildAck(original: Message | MessageHeader, options: AckOptions): Message {
   const h = original instanceof Message ? original.header : original;
-  const charset = options.charset ?? (isSupportedCharset(h.charset) && (h.charset === 'UNICODE UTF-8' || h.charset === '8859/15') ? h.charset : 'UNICODE UTF-8');
+  const charset =
+    options.charset ??
+    (isSupportedCharset(h.charset) && (h.charset === 'UNICODE UTF-8' || h.charset === '8859/15') ? h.charset : 'UNICODE UTF-8');
   const ack = Message.create({ charset });
   const msh = ack.msh;
   msh.setRaw(3, echoedRaw(h.raw.receivingApplication));
@@ -130,14 +132,17 @@ export function readAck(ack: Message): AckSummary {
   if (!msa) throw new Hl7Error('TLR_ERR_HL7_BAD_VALUE', 'The acknowledgement has no MSA segment', { location: { segment: 'MSA' } });
   const errors: AckError[] = ack.all('ERR').map((err) => {
     const erl = err.field(2);
-    const location: Location | undefined = erl.get(1) === '' ? undefined : {
-      segment: erl.get(1),
-      occurrence: Number(erl.get(2)) || 1,
-      ...(erl.get(3) ? { field: Number(erl.get(3)) } : {}),
-      ...(erl.get(4) ? { repetition: Number(erl.get(4)) } : {}),
-      ...(erl.get(5) ? { component: Number(erl.get(5)) } : {}),
-      ...(erl.get(6) ? { subcomponent: Number(erl.get(6)) } : {}),
-    };
+    const location: Location | undefined =
+      erl.get(1) === ''
+        ? undefined
+        : {
+            segment: erl.get(1),
+            occurrence: Number(erl.get(2)) || 1,
+            ...(erl.get(3) ? { field: Number(erl.get(3)) } : {}),
+            ...(erl.get(4) ? { repetition: Number(erl.get(4)) } : {}),
+            ...(erl.get(5) ? { component: Number(erl.get(5)) } : {}),
+            ...(erl.get(6) ? { subcomponent: Number(erl.get(6)) } : {}),
+          };
     return {
       condition: err.get('3.1') as ErrorCondition,
       severity: err.get(4) as ErrorSeverity,

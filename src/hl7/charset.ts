@@ -6,8 +6,19 @@ import { Hl7Error } from './errors.js';
  * Character sets of MSH-18 (HL7 table 0211) that this library reads and writes. The volet allows
  * `UNICODE UTF-8` and `8859/15`; the other ISO 8859 parts are accepted because partners send them.
  */
-export type Charset = 'ASCII' | 'UNICODE UTF-8' | '8859/1' | '8859/2' | '8859/3' | '8859/4' | '8859/5' | '8859/6'
-  | '8859/7' | '8859/8' | '8859/9' | '8859/15';
+export type Charset =
+  | 'ASCII'
+  | 'UNICODE UTF-8'
+  | '8859/1'
+  | '8859/2'
+  | '8859/3'
+  | '8859/4'
+  | '8859/5'
+  | '8859/6'
+  | '8859/7'
+  | '8859/8'
+  | '8859/9'
+  | '8859/15';
 
 const ICONV_NAMES: Readonly<Record<Charset, string>> = {
   ASCII: 'ascii',
@@ -65,22 +76,38 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
   if (declared === undefined || declared === '') {
     if (isAscii(bytes)) return { text: bytes.toString('latin1'), charset: 'ASCII', errors, warnings };
     if (isUtf8(bytes)) {
-      warnings.push(new Hl7Error('TLR_ERR_CHARSET_UNDECLARED',
-        'MSH-18 is empty but the message contains non-ASCII characters; read as UTF-8', { severity: 'W', location: where, condition: '102' }));
+      warnings.push(
+        new Hl7Error('TLR_ERR_CHARSET_UNDECLARED', 'MSH-18 is empty but the message contains non-ASCII characters; read as UTF-8', {
+          severity: 'W',
+          location: where,
+          condition: '102',
+        }),
+      );
       return { text: bytes.toString('utf8'), charset: 'UNICODE UTF-8', errors, warnings };
     }
-    throw new Hl7Error('TLR_ERR_CHARSET_UNDECLARED',
-      'MSH-18 is empty and the message contains bytes that are neither ASCII nor UTF-8; declare its character set', { location: where, condition: '102' });
+    throw new Hl7Error(
+      'TLR_ERR_CHARSET_UNDECLARED',
+      'MSH-18 is empty and the message contains bytes that are neither ASCII nor UTF-8; declare its character set',
+      { location: where, condition: '102' },
+    );
   }
   if (!isSupportedCharset(declared)) {
-    throw new Hl7Error('TLR_ERR_CHARSET_UNSUPPORTED',
-      `Unsupported character set "${declared}" in MSH-18 (expected UNICODE UTF-8 or 8859/15)`, { location: where, condition: '103' });
+    throw new Hl7Error(
+      'TLR_ERR_CHARSET_UNSUPPORTED',
+      `Unsupported character set "${declared}" in MSH-18 (expected UNICODE UTF-8 or 8859/15)`,
+      { location: where, condition: '103' },
+    );
   }
   if (declared === 'UNICODE UTF-8') {
     if (!isUtf8(bytes)) {
       const at = firstInvalidUtf8Offset(bytes);
-      errors.push(new Hl7Error('TLR_ERR_CHARSET_MISMATCH',
-        `MSH-18 declares UNICODE UTF-8 but byte ${at} is not valid UTF-8; the message was read as ISO 8859-15`, { location: where, condition: '102' }));
+      errors.push(
+        new Hl7Error(
+          'TLR_ERR_CHARSET_MISMATCH',
+          `MSH-18 declares UNICODE UTF-8 but byte ${at} is not valid UTF-8; the message was read as ISO 8859-15`,
+          { location: where, condition: '102' },
+        ),
+      );
       return { text: iconv.decode(bytes, ICONV_NAMES['8859/15']), charset: '8859/15', errors, warnings };
     }
     return { text: bytes.toString('utf8'), charset: declared, errors, warnings };
@@ -88,7 +115,13 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
   if (declared === 'ASCII') {
     if (!isAscii(bytes)) {
       const utf8 = isUtf8(bytes);
-      errors.push(new Hl7Error('TLR_ERR_CHARSET_MISMATCH', `MSH-18 declares ASCII but the message contains non-ASCII bytes; read as ${utf8 ? 'UTF-8' : 'ISO 8859-15'}`, { location: where, condition: '102' }));
+      errors.push(
+        new Hl7Error(
+          'TLR_ERR_CHARSET_MISMATCH',
+          `MSH-18 declares ASCII but the message contains non-ASCII bytes; read as ${utf8 ? 'UTF-8' : 'ISO 8859-15'}`,
+          { location: where, condition: '102' },
+        ),
+      );
       return utf8
         ? { text: bytes.toString('utf8'), charset: 'UNICODE UTF-8', errors, warnings }
         : { text: iconv.decode(bytes, ICONV_NAMES['8859/15']), charset: '8859/15', errors, warnings };
@@ -97,8 +130,13 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
   }
   if (isAscii(bytes)) return { text: bytes.toString('latin1'), charset: declared, errors, warnings };
   if (looksLikeUtf8(bytes)) {
-    errors.push(new Hl7Error('TLR_ERR_CHARSET_MISMATCH',
-      `MSH-18 declares ${declared} but the bytes are UTF-8 (multi-byte sequences found); the message was read as UTF-8. Declare UNICODE UTF-8 or re-encode`, { location: where, condition: '102' }));
+    errors.push(
+      new Hl7Error(
+        'TLR_ERR_CHARSET_MISMATCH',
+        `MSH-18 declares ${declared} but the bytes are UTF-8 (multi-byte sequences found); the message was read as UTF-8. Declare UNICODE UTF-8 or re-encode`,
+        { location: where, condition: '102' },
+      ),
+    );
     return { text: bytes.toString('utf8'), charset: 'UNICODE UTF-8', errors, warnings };
   }
   return { text: iconv.decode(bytes, ICONV_NAMES[declared]), charset: declared, errors, warnings };
@@ -161,8 +199,11 @@ function firstCharAbove(text: string, max: number): number {
 function unrepresentable(text: string, index: number, charset: Charset): Hl7Error {
   const ch = String.fromCodePoint(text.codePointAt(index) ?? 0x3f);
   const code = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-  return new Hl7Error('TLR_ERR_CHARSET_UNREPRESENTABLE',
-    `Character "${ch}" (U+${code}) cannot be written in ${charset}; use UNICODE UTF-8`, { condition: '102' });
+  return new Hl7Error(
+    'TLR_ERR_CHARSET_UNREPRESENTABLE',
+    `Character "${ch}" (U+${code}) cannot be written in ${charset}; use UNICODE UTF-8`,
+    { condition: '102' },
+  );
 }
 
 /** Decodes the bytes of an `\Xhh..\` escape in the message's character set. */

@@ -42,7 +42,9 @@ export class Composite {
 
   /** Decoded sub-components of component `c`. */
   subs(c: number): string[] {
-    return this.rawComponent(c).split(this.#codec.delimiters.subcomponent).map((v) => this.#codec.decode(v));
+    return this.rawComponent(c)
+      .split(this.#codec.delimiters.subcomponent)
+      .map((v) => this.#codec.decode(v));
   }
 
   /** True when the repetition is empty (nothing between the delimiters). */

@@ -6,32 +6,78 @@ import type { Composite } from './composite.js';
  */
 
 /** HD — hierarchic designator (namespace id, universal id, universal id type), read from sub-components or components. */
-export interface HD { namespaceId: string; universalId: string; universalIdType: string }
+export interface HD {
+  namespaceId: string;
+  universalId: string;
+  universalIdType: string;
+}
 /** EI — entity identifier. */
-export interface EI { entityIdentifier: string; namespaceId: string; universalId: string; universalIdType: string }
+export interface EI {
+  entityIdentifier: string;
+  namespaceId: string;
+  universalId: string;
+  universalIdType: string;
+}
 /** CX — extended composite id (patient identifiers, INS). */
 export interface CX {
-  id: string; checkDigit: string; checkDigitScheme: string; assigningAuthority: HD; identifierTypeCode: string; assigningFacility: HD;
+  id: string;
+  checkDigit: string;
+  checkDigitScheme: string;
+  assigningAuthority: HD;
+  identifierTypeCode: string;
+  assigningFacility: HD;
 }
 /** XCN — extended composite id and name for persons (professionals: PS_IdNat, RPPS). */
 export interface XCN {
-  id: string; familyName: string; givenName: string; secondNames: string; suffix: string; prefix: string; degree: string;
-  sourceTable: string; assigningAuthority: HD; nameTypeCode: string; checkDigit: string; checkDigitScheme: string;
-  identifierTypeCode: string; assigningFacility: HD;
+  id: string;
+  familyName: string;
+  givenName: string;
+  secondNames: string;
+  suffix: string;
+  prefix: string;
+  degree: string;
+  sourceTable: string;
+  assigningAuthority: HD;
+  nameTypeCode: string;
+  checkDigit: string;
+  checkDigitScheme: string;
+  identifierTypeCode: string;
+  assigningFacility: HD;
 }
 /** XON — extended composite name and id for organisations (FINESS, Struct_IdNat). */
 export interface XON {
-  organizationName: string; organizationNameTypeCode: string; idNumber: string; checkDigit: string; checkDigitScheme: string;
-  assigningAuthority: HD; identifierTypeCode: string; assigningFacility: HD; nameRepresentationCode: string; organizationIdentifier: string;
+  organizationName: string;
+  organizationNameTypeCode: string;
+  idNumber: string;
+  checkDigit: string;
+  checkDigitScheme: string;
+  assigningAuthority: HD;
+  identifierTypeCode: string;
+  assigningFacility: HD;
+  nameRepresentationCode: string;
+  organizationIdentifier: string;
 }
 /** CE / CWE — coded element (CWE adds versions and original text). */
 export interface CWE {
-  identifier: string; text: string; codingSystem: string; alternateIdentifier: string; alternateText: string; alternateCodingSystem: string;
-  codingSystemVersion: string; alternateCodingSystemVersion: string; originalText: string;
+  identifier: string;
+  text: string;
+  codingSystem: string;
+  alternateIdentifier: string;
+  alternateText: string;
+  alternateCodingSystem: string;
+  codingSystemVersion: string;
+  alternateCodingSystemVersion: string;
+  originalText: string;
 }
 export type CE = Pick<CWE, 'identifier' | 'text' | 'codingSystem' | 'alternateIdentifier' | 'alternateText' | 'alternateCodingSystem'>;
 /** ED — encapsulated data. */
-export interface ED { sourceApplication: HD; typeOfData: string; dataSubtype: string; encoding: string; data: string }
+export interface ED {
+  sourceApplication: HD;
+  typeOfData: string;
+  dataSubtype: string;
+  encoding: string;
+  data: string;
+}
 
 function hdFromSubs(rep: Composite, c: number): HD {
   const [namespaceId = '', universalId = '', universalIdType = ''] = rep.subs(c);
@@ -49,40 +95,71 @@ export function readEI(rep: Composite): EI {
 
 export function readCX(rep: Composite): CX {
   return {
-    id: rep.get(1), checkDigit: rep.get(2), checkDigitScheme: rep.get(3), assigningAuthority: hdFromSubs(rep, 4),
-    identifierTypeCode: rep.get(5), assigningFacility: hdFromSubs(rep, 6),
+    id: rep.get(1),
+    checkDigit: rep.get(2),
+    checkDigitScheme: rep.get(3),
+    assigningAuthority: hdFromSubs(rep, 4),
+    identifierTypeCode: rep.get(5),
+    assigningFacility: hdFromSubs(rep, 6),
   };
 }
 
 export function readXCN(rep: Composite): XCN {
   return {
-    id: rep.get(1), familyName: rep.get(2, 1), givenName: rep.get(3), secondNames: rep.get(4), suffix: rep.get(5),
-    prefix: rep.get(6), degree: rep.get(7), sourceTable: rep.get(8), assigningAuthority: hdFromSubs(rep, 9),
-    nameTypeCode: rep.get(10), checkDigit: rep.get(11), checkDigitScheme: rep.get(12), identifierTypeCode: rep.get(13),
+    id: rep.get(1),
+    familyName: rep.get(2, 1),
+    givenName: rep.get(3),
+    secondNames: rep.get(4),
+    suffix: rep.get(5),
+    prefix: rep.get(6),
+    degree: rep.get(7),
+    sourceTable: rep.get(8),
+    assigningAuthority: hdFromSubs(rep, 9),
+    nameTypeCode: rep.get(10),
+    checkDigit: rep.get(11),
+    checkDigitScheme: rep.get(12),
+    identifierTypeCode: rep.get(13),
     assigningFacility: hdFromSubs(rep, 14),
   };
 }
 
 export function readXON(rep: Composite): XON {
   return {
-    organizationName: rep.get(1), organizationNameTypeCode: rep.get(2), idNumber: rep.get(3), checkDigit: rep.get(4),
-    checkDigitScheme: rep.get(5), assigningAuthority: hdFromSubs(rep, 6), identifierTypeCode: rep.get(7),
-    assigningFacility: hdFromSubs(rep, 8), nameRepresentationCode: rep.get(9), organizationIdentifier: rep.get(10),
+    organizationName: rep.get(1),
+    organizationNameTypeCode: rep.get(2),
+    idNumber: rep.get(3),
+    checkDigit: rep.get(4),
+    checkDigitScheme: rep.get(5),
+    assigningAuthority: hdFromSubs(rep, 6),
+    identifierTypeCode: rep.get(7),
+    assigningFacility: hdFromSubs(rep, 8),
+    nameRepresentationCode: rep.get(9),
+    organizationIdentifier: rep.get(10),
   };
 }
 
 export function readCWE(rep: Composite): CWE {
   return {
-    identifier: rep.get(1), text: rep.get(2), codingSystem: rep.get(3), alternateIdentifier: rep.get(4),
-    alternateText: rep.get(5), alternateCodingSystem: rep.get(6), codingSystemVersion: rep.get(7),
-    alternateCodingSystemVersion: rep.get(8), originalText: rep.get(9),
+    identifier: rep.get(1),
+    text: rep.get(2),
+    codingSystem: rep.get(3),
+    alternateIdentifier: rep.get(4),
+    alternateText: rep.get(5),
+    alternateCodingSystem: rep.get(6),
+    codingSystemVersion: rep.get(7),
+    alternateCodingSystemVersion: rep.get(8),
+    originalText: rep.get(9),
   };
 }
 
 export function readCE(rep: Composite): CE {
   return {
-    identifier: rep.get(1), text: rep.get(2), codingSystem: rep.get(3), alternateIdentifier: rep.get(4),
-    alternateText: rep.get(5), alternateCodingSystem: rep.get(6),
+    identifier: rep.get(1),
+    text: rep.get(2),
+    codingSystem: rep.get(3),
+    alternateIdentifier: rep.get(4),
+    alternateText: rep.get(5),
+    alternateCodingSystem: rep.get(6),
   };
 }
 
@@ -117,7 +194,13 @@ export type TimePrecision = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'seco
 
 /** TS / DTM — a point in time with the precision it was written with and its UTC offset if any. */
 export interface TimeStamp {
-  year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
   precision: TimePrecision;
   /** Offset from UTC in minutes (`+0100` → 60); undefined when the value has none (sender's local time). */
   offsetMinutes: number | undefined;
@@ -171,11 +254,22 @@ export function timeStampToDate(ts: TimeStamp, defaultOffsetMinutes = 0): Date {
  * Formats an instant as TS in the given offset (default: the offset of Europe/Paris at that date,
  * as French systems write local time with its offset) at the given precision.
  */
-export function formatTS(date: Date, precision: TimePrecision = 'second', offsetMinutes: number = parisOffsetMinutes(date), withOffset = true): string {
+export function formatTS(
+  date: Date,
+  precision: TimePrecision = 'second',
+  offsetMinutes: number = parisOffsetMinutes(date),
+  withOffset = true,
+): string {
   const local = new Date(date.getTime() + offsetMinutes * 60_000);
   const p2 = (n: number): string => String(n).padStart(2, '0');
   let out = String(local.getUTCFullYear()).padStart(4, '0');
-  const parts = [p2(local.getUTCMonth() + 1), p2(local.getUTCDate()), p2(local.getUTCHours()), p2(local.getUTCMinutes()), p2(local.getUTCSeconds())];
+  const parts = [
+    p2(local.getUTCMonth() + 1),
+    p2(local.getUTCDate()),
+    p2(local.getUTCHours()),
+    p2(local.getUTCMinutes()),
+    p2(local.getUTCSeconds()),
+  ];
   const order: TimePrecision[] = ['month', 'day', 'hour', 'minute', 'second'];
   const upto = precision === 'fraction' ? 5 : order.indexOf(precision) + 1;
   out += parts.slice(0, Math.max(0, upto)).join('');

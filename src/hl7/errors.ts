@@ -5,9 +5,7 @@ import { formatLocation } from './location.js';
  * HL7 table 0357 (message error condition) codes, as used in ERR-3 of an acknowledgement.
  * @see ../shared/spec/teleradiologie/ack.md §5.1
  */
-export type ErrorCondition =
-  | '0' | '100' | '101' | '102' | '103'
-  | '200' | '201' | '202' | '203' | '204' | '205' | '206' | '207';
+export type ErrorCondition = '0' | '100' | '101' | '102' | '103' | '200' | '201' | '202' | '203' | '204' | '205' | '206' | '207';
 
 /** Human-readable names of table 0357, used as ERR-3.2. */
 export const ERROR_CONDITION_NAMES: Readonly<Record<ErrorCondition, string>> = {

@@ -31,7 +31,11 @@ export function unescapeValue(raw: string, d: Delimiters, charset: Charset, repo
   while (start >= 0) {
     const end = raw.indexOf(esc, start + 1);
     if (end < 0) {
-      report?.({ code: 'TLR_ERR_HL7_BAD_ESCAPE', severity: 'E', message: `Escape sequence started at character ${start + 1} is not closed` });
+      report?.({
+        code: 'TLR_ERR_HL7_BAD_ESCAPE',
+        severity: 'E',
+        message: `Escape sequence started at character ${start + 1} is not closed`,
+      });
       break;
     }
     out += raw.slice(last, start);
@@ -45,21 +49,37 @@ export function unescapeValue(raw: string, d: Delimiters, charset: Charset, repo
 
 function decodeSequence(body: string, d: Delimiters, charset: Charset, raw: string, report?: (p: EscapeProblem) => void): string {
   switch (body) {
-    case 'F': return d.field;
-    case 'S': return d.component;
-    case 'T': return d.subcomponent;
-    case 'R': return d.repetition;
-    case 'E': return d.escape;
-    case 'H': case 'N': return '';
-    case '.br': return '\n';
-    case '.fi': case '.nf': case '.ce': return '';
-    default: break;
+    case 'F':
+      return d.field;
+    case 'S':
+      return d.component;
+    case 'T':
+      return d.subcomponent;
+    case 'R':
+      return d.repetition;
+    case 'E':
+      return d.escape;
+    case 'H':
+    case 'N':
+      return '';
+    case '.br':
+      return '\n';
+    case '.fi':
+    case '.nf':
+    case '.ce':
+      return '';
+    default:
+      break;
   }
   const first = body.charAt(0);
   if (first === 'X') {
     const hex = body.slice(1);
     if (!HEX.test(hex)) {
-      report?.({ code: 'TLR_ERR_HL7_BAD_ESCAPE', severity: 'E', message: `Invalid hexadecimal escape \\${body}\\ (expected pairs of hex digits)` });
+      report?.({
+        code: 'TLR_ERR_HL7_BAD_ESCAPE',
+        severity: 'E',
+        message: `Invalid hexadecimal escape \\${body}\\ (expected pairs of hex digits)`,
+      });
       return d.escape + body + d.escape;
     }
     return decodeHexBytes(Buffer.from(hex, 'hex'), charset);
@@ -72,7 +92,11 @@ function decodeSequence(body: string, d: Delimiters, charset: Charset, raw: stri
     report?.({ code: 'TLR_ERR_HL7_BAD_ESCAPE', severity: 'E', message: 'Empty escape sequence (two consecutive escape characters)' });
     return '';
   }
-  report?.({ code: 'TLR_ERR_HL7_UNKNOWN_ESCAPE', severity: 'W', message: `Unknown escape sequence \\${body}\\ kept as written in "${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}"` });
+  report?.({
+    code: 'TLR_ERR_HL7_UNKNOWN_ESCAPE',
+    severity: 'W',
+    message: `Unknown escape sequence \\${body}\\ kept as written in "${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}"`,
+  });
   return d.escape + body + d.escape;
 }
 
@@ -91,9 +115,12 @@ export function escapeValue(value: string, d: Delimiters): string {
     else if (ch === d.component) out += `${d.escape}S${d.escape}`;
     else if (ch === d.subcomponent) out += `${d.escape}T${d.escape}`;
     else if (ch === d.repetition) out += `${d.escape}R${d.escape}`;
-    else if (ch === '\r' && value[i + 1] === '\n') { out += `${d.escape}.br${d.escape}`; i++; }
-    else if (ch === '\n') out += `${d.escape}.br${d.escape}`;
-    else if (ch.charCodeAt(0) < 0x20 && ch !== '\t') out += `${d.escape}X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}${d.escape}`;
+    else if (ch === '\r' && value[i + 1] === '\n') {
+      out += `${d.escape}.br${d.escape}`;
+      i++;
+    } else if (ch === '\n') out += `${d.escape}.br${d.escape}`;
+    else if (ch.charCodeAt(0) < 0x20 && ch !== '\t')
+      out += `${d.escape}X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}${d.escape}`;
     else out += ch;
   }
   return out;

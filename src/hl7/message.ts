@@ -166,7 +166,8 @@ export class Message {
   /** The wire bytes in the message's character set (MSH-18). */
   toBytes(): Buffer {
     const source = this.#source;
-    if (source?.bytes && this.#unchanged() && source.charset === this.charset && source.hadBom === this.hadBom) return Buffer.from(source.bytes);
+    if (source?.bytes && this.#unchanged() && source.charset === this.charset && source.hadBom === this.hadBom)
+      return Buffer.from(source.bytes);
     return encodeText(this.toString(), this.charset, this.hadBom);
   }
 
@@ -177,10 +178,28 @@ export class Message {
    * @internal called by the parser
    */
   rememberSource(text: string, bytes: Buffer | undefined): void {
-    this.#source = { text, bytes, charset: this.charset, hadBom: this.hadBom, trailing: this.trailingTerminator, segments: [...this.segments], lines: this.segments.map((s) => s.toString()) };
+    this.#source = {
+      text,
+      bytes,
+      charset: this.charset,
+      hadBom: this.hadBom,
+      trailing: this.trailingTerminator,
+      segments: [...this.segments],
+      lines: this.segments.map((s) => s.toString()),
+    };
   }
 
-  #source: { text: string; bytes: Buffer | undefined; charset: Charset; hadBom: boolean; trailing: boolean; segments: Segment[]; lines: string[] } | undefined;
+  #source:
+    | {
+        text: string;
+        bytes: Buffer | undefined;
+        charset: Charset;
+        hadBom: boolean;
+        trailing: boolean;
+        segments: Segment[];
+        lines: string[];
+      }
+    | undefined;
 
   /** True while the segments (and each one's serialization) are those of the parsed source. */
   #unchanged(): boolean {
@@ -264,7 +283,9 @@ function toTree(msg: Message): MessageTree {
             if (subs.length === 1) comps[c] = subs[0]!;
             else {
               const s: Record<string, TreeValue> = {};
-              subs.forEach((v, i) => { if (v !== '') s[i + 1] = v; });
+              subs.forEach((v, i) => {
+                if (v !== '') s[i + 1] = v;
+              });
               comps[c] = s;
             }
           }

@@ -69,18 +69,38 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   }
   const size = bytes ? bytes.length : text.length;
   if (size > maxBytes) {
-    return fail(new Hl7Error('TLR_ERR_HL7_MESSAGE_TOO_LARGE', `Message of ${size} bytes exceeds the limit of ${maxBytes} bytes`, { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
+    return fail(
+      new Hl7Error('TLR_ERR_HL7_MESSAGE_TOO_LARGE', `Message of ${size} bytes exceeds the limit of ${maxBytes} bytes`, {
+        condition: '100',
+        location: { segment: 'MSH', occurrence: 1 },
+      }),
+    );
   }
   const head = bytes ? bytes.subarray(0, 4096).toString('latin1') : text.slice(0, 4096);
-  if (head.trim() === '') return fail(new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty: an MSH segment is required', { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
+  if (head.trim() === '')
+    return fail(
+      new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty: an MSH segment is required', {
+        condition: '100',
+        location: { segment: 'MSH', occurrence: 1 },
+      }),
+    );
   if (!head.startsWith('MSH')) {
     const shown = JSON.stringify(head.slice(0, 12));
-    return fail(new Hl7Error('TLR_ERR_HL7_NO_MSH', `The message must start with an MSH segment; it starts with ${shown}`, { condition: '100', location: { segment: 'MSH', occurrence: 1 } }));
+    return fail(
+      new Hl7Error('TLR_ERR_HL7_NO_MSH', `The message must start with an MSH segment; it starts with ${shown}`, {
+        condition: '100',
+        location: { segment: 'MSH', occurrence: 1 },
+      }),
+    );
   }
   const delimiterError = checkDelimiters(head);
   if (delimiterError) return fail(delimiterError);
   const d: Delimiters = {
-    field: head[3]!, component: head[4]!, repetition: head[5]!, escape: head[6]!, subcomponent: head[7]!,
+    field: head[3]!,
+    component: head[4]!,
+    repetition: head[5]!,
+    escape: head[6]!,
+    subcomponent: head[7]!,
   };
   const mshLine = bytes ? firstLineOfBytes(bytes) : firstLine(text);
   const rawMsh = new Segment('MSH', splitMsh(mshLine, d), new Codec(d, 'UNICODE UTF-8'));
@@ -101,9 +121,15 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       return fail(e as Hl7Error, rawHeader());
     }
   } else if (declared !== undefined) {
-    charset = (declared as Charset);
+    charset = declared as Charset;
     if (!['ASCII', 'UNICODE UTF-8'].includes(declared) && !declared.startsWith('8859/')) {
-      return fail(new Hl7Error('TLR_ERR_CHARSET_UNSUPPORTED', `Unsupported character set "${declared}" in MSH-18`, { location: { segment: 'MSH', occurrence: 1, field: 18 }, condition: '103' }), rawHeader());
+      return fail(
+        new Hl7Error('TLR_ERR_CHARSET_UNSUPPORTED', `Unsupported character set "${declared}" in MSH-18`, {
+          location: { segment: 'MSH', occurrence: 1, field: 18 },
+          condition: '103',
+        }),
+        rawHeader(),
+      );
     }
   }
 
@@ -122,8 +148,13 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     const bareCr = /\r(?!\n)/.test(text);
     lineEnding = hasCrlf && !bareLf && !bareCr ? 'CRLF' : !hasCrlf && !bareCr ? 'LF' : 'mixed';
     lines = text.split(/\r\n|\n|\r/);
-    warnings.push(new Hl7Error('TLR_ERR_HL7_LINE_ENDINGS',
-      `Segments are separated by ${lineEnding === 'mixed' ? 'a mix of CR, LF and CRLF' : lineEnding} instead of CR`, { severity: 'W', condition: '100' }));
+    warnings.push(
+      new Hl7Error(
+        'TLR_ERR_HL7_LINE_ENDINGS',
+        `Segments are separated by ${lineEnding === 'mixed' ? 'a mix of CR, LF and CRLF' : lineEnding} instead of CR`,
+        { severity: 'W', condition: '100' },
+      ),
+    );
   } else {
     lines = text.split('\r');
   }
@@ -135,7 +166,9 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line === '' || line.trim() === '') {
-      warnings.push(new Hl7Error('TLR_ERR_HL7_EMPTY_SEGMENT', `Empty line after segment ${i} ignored`, { severity: 'W', condition: '100' }));
+      warnings.push(
+        new Hl7Error('TLR_ERR_HL7_EMPTY_SEGMENT', `Empty line after segment ${i} ignored`, { severity: 'W', condition: '100' }),
+      );
       continue;
     }
     const name = line.slice(0, 3);
@@ -143,13 +176,23 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     counts.set(name, occurrence);
     if (!SEGMENT_ID.test(name) || (line.length > 3 && line[3] !== d.field)) {
       // The location names the segment as written (non-printable bytes shown as '?') so the sender can find it.
-      errors.push(new Hl7Error('TLR_ERR_HL7_BAD_SEGMENT_ID',
-        `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: a segment id is three upper-case letters or digits followed by "${d.field}"`,
-        { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence } }));
+      errors.push(
+        new Hl7Error(
+          'TLR_ERR_HL7_BAD_SEGMENT_ID',
+          `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: a segment id is three upper-case letters or digits followed by "${d.field}"`,
+          { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence } },
+        ),
+      );
       continue;
     }
     if (name === 'MSH' && i > 0) {
-      errors.push(new Hl7Error('TLR_ERR_HL7_SECOND_MSH', `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`, { condition: '100', location: { segment: name, occurrence } }));
+      errors.push(
+        new Hl7Error(
+          'TLR_ERR_HL7_SECOND_MSH',
+          `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`,
+          { condition: '100', location: { segment: name, occurrence } },
+        ),
+      );
       continue;
     }
     const fields = name === 'MSH' ? splitMsh(line, d) : line.split(d.field);
@@ -161,43 +204,79 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     }
   }
 
-  if (lineEnding === 'CR' && message.segments.length === lines.length) message.rememberSource(text, bytes && hadBom ? (typeof input === 'string' ? undefined : Buffer.from(input)) : bytes);
+  if (lineEnding === 'CR' && message.segments.length === lines.length)
+    message.rememberSource(text, bytes && hadBom ? (typeof input === 'string' ? undefined : Buffer.from(input)) : bytes);
   const msh = message.segments[0]!;
   if (msh.fieldCount < 9) {
-    errors.push(new Hl7Error('TLR_ERR_HL7_TRUNCATED_MSH',
-      `MSH ends at field ${msh.fieldCount}: the message is truncated (MSH-9 message type and MSH-10 control id are required)`,
-      { condition: '101', location: { segment: 'MSH', occurrence: 1, field: msh.fieldCount + 1 } }));
+    errors.push(
+      new Hl7Error(
+        'TLR_ERR_HL7_TRUNCATED_MSH',
+        `MSH ends at field ${msh.fieldCount}: the message is truncated (MSH-9 message type and MSH-10 control id are required)`,
+        { condition: '101', location: { segment: 'MSH', occurrence: 1, field: msh.fieldCount + 1 } },
+      ),
+    );
   } else {
-    if (msh.rawField(9) === '') errors.push(new Hl7Error('TLR_ERR_HL7_MISSING_MESSAGE_TYPE', 'MSH-9 (message type) is empty', { condition: '101', location: { segment: 'MSH', occurrence: 1, field: 9 } }));
-    if (msh.rawField(10) === '') errors.push(new Hl7Error('TLR_ERR_HL7_MISSING_CONTROL_ID', 'MSH-10 (message control id) is empty', { condition: '101', location: { segment: 'MSH', occurrence: 1, field: 10 } }));
+    if (msh.rawField(9) === '')
+      errors.push(
+        new Hl7Error('TLR_ERR_HL7_MISSING_MESSAGE_TYPE', 'MSH-9 (message type) is empty', {
+          condition: '101',
+          location: { segment: 'MSH', occurrence: 1, field: 9 },
+        }),
+      );
+    if (msh.rawField(10) === '')
+      errors.push(
+        new Hl7Error('TLR_ERR_HL7_MISSING_CONTROL_ID', 'MSH-10 (message control id) is empty', {
+          condition: '101',
+          location: { segment: 'MSH', occurrence: 1, field: 10 },
+        }),
+      );
   }
   let header: MessageHeader | undefined;
   // Computed on first read: most receivers only look at it to address an acknowledgement.
-  return { message, get header() { return (header ??= headerOf(msh)); }, errors, warnings };
+  return {
+    message,
+    get header() {
+      return (header ??= headerOf(msh));
+    },
+    errors,
+    warnings,
+  };
 }
 
 function checkDelimiters(head: string): Hl7Error | undefined {
   const at = (field: number): Location => ({ segment: 'MSH', occurrence: 1, field });
   const fs = head[3];
   if (fs === undefined || /[A-Za-z0-9\s]/.test(fs) || fs.charCodeAt(0) < 0x21 || fs.charCodeAt(0) > 0x7e) {
-    return new Hl7Error('TLR_ERR_HL7_BAD_FIELD_SEPARATOR',
-      `MSH-1 (field separator) must be a printable non-alphanumeric character, found ${JSON.stringify(fs ?? '')}`, { condition: '100', location: at(1) });
+    return new Hl7Error(
+      'TLR_ERR_HL7_BAD_FIELD_SEPARATOR',
+      `MSH-1 (field separator) must be a printable non-alphanumeric character, found ${JSON.stringify(fs ?? '')}`,
+      { condition: '100', location: at(1) },
+    );
   }
   const end = head.indexOf(fs, 4);
   const enc = end < 0 ? head.slice(4).split(/[\r\n]/)[0]! : head.slice(4, end);
   if (enc.length !== 4) {
-    return new Hl7Error('TLR_ERR_HL7_BAD_ENCODING_CHARACTERS',
+    return new Hl7Error(
+      'TLR_ERR_HL7_BAD_ENCODING_CHARACTERS',
       `MSH-2 (encoding characters) must hold exactly 4 characters (component, repetition, escape, sub-component), found ${JSON.stringify(enc)}`,
-      { condition: '100', location: at(2) });
+      { condition: '100', location: at(2) },
+    );
   }
   const chars = [fs, ...enc];
   for (const c of enc) {
     if (/[A-Za-z0-9\s]/.test(c) || c.charCodeAt(0) < 0x21 || c.charCodeAt(0) > 0x7e) {
-      return new Hl7Error('TLR_ERR_HL7_BAD_ENCODING_CHARACTERS', `MSH-2 contains ${JSON.stringify(c)}, which cannot be a delimiter`, { condition: '100', location: at(2) });
+      return new Hl7Error('TLR_ERR_HL7_BAD_ENCODING_CHARACTERS', `MSH-2 contains ${JSON.stringify(c)}, which cannot be a delimiter`, {
+        condition: '100',
+        location: at(2),
+      });
     }
   }
   if (new Set(chars).size !== chars.length) {
-    return new Hl7Error('TLR_ERR_HL7_BAD_ENCODING_CHARACTERS', `MSH-1 and MSH-2 must be five distinct characters, found ${JSON.stringify(fs + enc)}`, { condition: '100', location: at(2) });
+    return new Hl7Error(
+      'TLR_ERR_HL7_BAD_ENCODING_CHARACTERS',
+      `MSH-1 and MSH-2 must be five distinct characters, found ${JSON.stringify(fs + enc)}`,
+      { condition: '100', location: at(2) },
+    );
   }
   return undefined;
 }
@@ -241,7 +320,8 @@ function escapesWellFormed(raw: string, d: Delimiters): boolean {
     const first = raw.charCodeAt(start + 1);
     if (length === 1) {
       // F S T R E H N
-      if (first !== 0x46 && first !== 0x53 && first !== 0x54 && first !== 0x52 && first !== 0x45 && first !== 0x48 && first !== 0x4e) return false;
+      if (first !== 0x46 && first !== 0x53 && first !== 0x54 && first !== 0x52 && first !== 0x45 && first !== 0x48 && first !== 0x4e)
+        return false;
     } else if (first === 0x58 /* X */) {
       if ((length - 1) % 2 !== 0) return false;
       for (let i = start + 2; i < end; i++) {
@@ -265,21 +345,39 @@ function splitMsh(line: string, d: Delimiters): string[] {
   return parts;
 }
 
-function checkFields(segment: Segment, where: Location, d: Delimiters, charset: Charset, maxField: number, errors: Hl7Error[], warnings: Hl7Error[]): void {
+function checkFields(
+  segment: Segment,
+  where: Location,
+  d: Delimiters,
+  charset: Charset,
+  maxField: number,
+  errors: Hl7Error[],
+  warnings: Hl7Error[],
+): void {
   const start = segment.name === 'MSH' ? 3 : 1;
   for (let n = start; n <= segment.fieldCount; n++) {
     const raw = segment.rawField(n);
     if (raw.length <= maxField && !CONTROL.test(raw) && escapesWellFormed(raw, d)) continue;
     const at: Location = { ...where, field: n };
     if (raw.length > maxField) {
-      errors.push(new Hl7Error('TLR_ERR_HL7_FIELD_TOO_LONG', `Field of ${raw.length} characters exceeds the limit of ${maxField}`, { condition: '102', location: at }));
+      errors.push(
+        new Hl7Error('TLR_ERR_HL7_FIELD_TOO_LONG', `Field of ${raw.length} characters exceeds the limit of ${maxField}`, {
+          condition: '102',
+          location: at,
+        }),
+      );
       continue;
     }
     const control = CONTROL.exec(raw);
     if (control) {
       const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
-      errors.push(new Hl7Error('TLR_ERR_HL7_CONTROL_CHARACTER',
-        `Control character 0x${code} at character ${control.index + 1}: binary data must be base64-encoded or escaped as \\X${code}\\`, { condition: '102', location: at }));
+      errors.push(
+        new Hl7Error(
+          'TLR_ERR_HL7_CONTROL_CHARACTER',
+          `Control character 0x${code} at character ${control.index + 1}: binary data must be base64-encoded or escaped as \\X${code}\\`,
+          { condition: '102', location: at },
+        ),
+      );
       continue;
     }
     if (raw.indexOf(d.escape) < 0) continue;

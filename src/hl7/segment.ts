@@ -128,9 +128,11 @@ export class Segment {
    */
   setComponents(path: string | number, components: readonly ComponentInput[]): this {
     const d = this.#codec.delimiters;
-    const raw = trimTrailing(components.map((c) =>
-      typeof c === 'string' ? this.#codec.encode(c) : trimTrailing(c.map((s) => this.#codec.encode(s))).join(d.subcomponent),
-    )).join(d.component);
+    const raw = trimTrailing(
+      components.map((c) =>
+        typeof c === 'string' ? this.#codec.encode(c) : trimTrailing(c.map((s) => this.#codec.encode(s))).join(d.subcomponent),
+      ),
+    ).join(d.component);
     const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
     return this.setRaw(`${p.field}[${p.repetition ?? 1}]`, raw);
   }

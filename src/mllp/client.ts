@@ -7,11 +7,21 @@ import type { Logger } from 'pino';
 import { Message, readAck, tryParseMessage } from '../hl7/index.js';
 import type { AckCode, AckError } from '../hl7/index.js';
 import {
-  DEFAULT_ACK_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LATE_ACK_WINDOW_MS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_RECONNECT_BASE_DELAY_MS,
-  DEFAULT_RECONNECT_MAX_DELAY_MS, MAX_REMEMBERED_TIMEOUTS,
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_LATE_ACK_WINDOW_MS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_RECONNECT_BASE_DELAY_MS,
+  DEFAULT_RECONNECT_MAX_DELAY_MS,
+  MAX_REMEMBERED_TIMEOUTS,
 } from './constants.js';
 import {
-  MllpAckTimeoutError, MllpClientClosedError, MllpConnectFailedError, MllpConnectionClosedError, MllpNoControlIdError, MllpNotConnectedError,
+  MllpAckTimeoutError,
+  MllpClientClosedError,
+  MllpConnectFailedError,
+  MllpConnectionClosedError,
+  MllpNoControlIdError,
+  MllpNotConnectedError,
 } from './errors.js';
 import { MllpFrameDecoder } from './frame-decoder.js';
 import { encodeFrame } from './frame-encoder.js';
@@ -160,7 +170,15 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
   private inFlight: Outgoing | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
-  private readonly counters: MllpClientMetrics = { sent: 0, acknowledged: 0, ackTimeouts: 0, unmatchedAcks: 0, lateAcks: 0, duplicateAcks: 0, reconnects: 0 };
+  private readonly counters: MllpClientMetrics = {
+    sent: 0,
+    acknowledged: 0,
+    ackTimeouts: 0,
+    unmatchedAcks: 0,
+    lateAcks: 0,
+    duplicateAcks: 0,
+    reconnects: 0,
+  };
 
   constructor(options: MllpClientOptions) {
     super();
@@ -169,10 +187,13 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     this.tls = options.tls;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-    this.backoff = options.reconnect === false ? undefined : {
-      baseDelayMs: options.reconnect?.baseDelayMs ?? DEFAULT_RECONNECT_BASE_DELAY_MS,
-      maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
-    };
+    this.backoff =
+      options.reconnect === false
+        ? undefined
+        : {
+            baseDelayMs: options.reconnect?.baseDelayMs ?? DEFAULT_RECONNECT_BASE_DELAY_MS,
+            maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
+          };
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.lateAckWindowMs = options.lateAckWindowMs ?? DEFAULT_LATE_ACK_WINDOW_MS;
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'mllp-client', partner: `${this.host}:${this.port}` });
@@ -225,7 +246,11 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
       const outgoing: Outgoing = { bytes, controlId, timeoutMs, resolve, reject, expired: false };
       outgoing.queueTimer = setTimeout(() => {
         outgoing.expired = true;
-        if (this.state !== 'connected') this.dropQueued(outgoing, new MllpNotConnectedError(`Message ${controlId} not sent: no connection to ${this.host}:${this.port} within ${timeoutMs} ms`));
+        if (this.state !== 'connected')
+          this.dropQueued(
+            outgoing,
+            new MllpNotConnectedError(`Message ${controlId} not sent: no connection to ${this.host}:${this.port} within ${timeoutMs} ms`),
+          );
       }, timeoutMs);
       this.queue.push(outgoing);
       this.writeNext();
@@ -248,8 +273,14 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         const { resolve: ok, reject: ko } = current;
-        current.resolve = (result) => { ok(result); done(); };
-        current.reject = (error) => { ko(error); done(); };
+        current.resolve = (result) => {
+          ok(result);
+          done();
+        };
+        current.reject = (error) => {
+          ko(error);
+          done();
+        };
       });
     }
     const socket = this.socket;
@@ -270,7 +301,10 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
         : connectTcp({ host: this.host, port: this.port });
       const readyEvent = this.tls ? 'secureConnect' : 'connect';
       let settled = false;
-      const timer = setTimeout(() => socket.destroy(new Error(`connection not established within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+      const timer = setTimeout(
+        () => socket.destroy(new Error(`connection not established within ${this.connectTimeoutMs} ms`)),
+        this.connectTimeoutMs,
+      );
       const fail = (error: Error): void => {
         if (settled) return;
         settled = true;
@@ -311,7 +345,9 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     decoder.on('error', (error) => this.logger.warn({ err: error.message }, 'acknowledgement frame too large; ignored'));
     let lastError: Error | undefined;
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
-    socket.on('error', (error) => { lastError = error; });
+    socket.on('error', (error) => {
+      lastError = error;
+    });
     socket.on('close', () => this.onConnectionLost(socket, lastError));
     this.logger.info({ local: `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`, tls: this.tls !== undefined }, 'connection opened');
     this.emit('connect');
@@ -334,7 +370,8 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     this.socket.write(encodeFrame(outgoing.bytes));
     this.counters.sent++;
     this.logger.info({ controlId: outgoing.controlId, size: outgoing.bytes.length }, 'frame sent');
-    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ controlId: outgoing.controlId, content: outgoing.bytes.toString('latin1') }, 'frame content');
+    if (this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ controlId: outgoing.controlId, content: outgoing.bytes.toString('latin1') }, 'frame content');
   }
 
   private onAck(payload: Buffer): void {
@@ -353,7 +390,10 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     if (summary && parsed.message && acknowledged !== current?.controlId && this.onLateAck(payload, parsed.message, summary)) return;
     if (!current || !summary || !parsed.message || acknowledged !== current.controlId) {
       this.counters.unmatchedAcks++;
-      this.logger.warn({ acknowledgedControlId: acknowledged, expectedControlId: current?.controlId, size: payload.length }, 'acknowledgement for another control id ignored');
+      this.logger.warn(
+        { acknowledgedControlId: acknowledged, expectedControlId: current?.controlId, size: payload.length },
+        'acknowledgement for another control id ignored',
+      );
       this.emit('unmatchedAck', { acknowledgedControlId: acknowledged, expectedControlId: current?.controlId });
       return;
     }
@@ -362,9 +402,17 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     // A resend of a message that timed out on this connection: its first copy may be answered too.
     const earlier = this.timedOut.get(current.controlId);
     if (earlier) earlier.settled = true;
-    this.logger.info({ controlId: current.controlId, code: summary.code, size: payload.length, durationMs: Math.round(durationMs * 1000) / 1000 }, 'ack received');
+    this.logger.info(
+      { controlId: current.controlId, code: summary.code, size: payload.length, durationMs: Math.round(durationMs * 1000) / 1000 },
+      'ack received',
+    );
     this.finishInFlight(current, {
-      ack: payload, ackMessage: parsed.message, code: summary.code, controlId: current.controlId, errors: summary.errors, durationMs,
+      ack: payload,
+      ackMessage: parsed.message,
+      code: summary.code,
+      controlId: current.controlId,
+      errors: summary.errors,
+      durationMs,
     });
   }
 
@@ -372,7 +420,12 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     if (this.lateAckWindowMs <= 0) return;
     const now = performance.now();
     this.timedOut.delete(outgoing.controlId);
-    this.timedOut.set(outgoing.controlId, { writtenAt: outgoing.writtenAt ?? now, timedOutAt: now, timeoutMs: outgoing.timeoutMs, settled: false });
+    this.timedOut.set(outgoing.controlId, {
+      writtenAt: outgoing.writtenAt ?? now,
+      timedOutAt: now,
+      timeoutMs: outgoing.timeoutMs,
+      settled: false,
+    });
     for (const [controlId, entry] of this.timedOut) {
       if (this.timedOut.size <= MAX_REMEMBERED_TIMEOUTS && now - entry.timedOutAt <= this.lateAckWindowMs) break;
       this.timedOut.delete(controlId);
@@ -396,8 +449,19 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     entry.settled = true;
     this.counters.lateAcks++;
     const durationMs = performance.now() - entry.writtenAt;
-    this.logger.warn({ controlId, code: summary.code, durationMs: Math.round(durationMs), timeoutMs: entry.timeoutMs }, 'late acknowledgement of a message that timed out; reported to the sender');
-    this.emit('lateAck', { ack: payload, ackMessage, code: summary.code, controlId, errors: summary.errors, durationMs, timeoutMs: entry.timeoutMs });
+    this.logger.warn(
+      { controlId, code: summary.code, durationMs: Math.round(durationMs), timeoutMs: entry.timeoutMs },
+      'late acknowledgement of a message that timed out; reported to the sender',
+    );
+    this.emit('lateAck', {
+      ack: payload,
+      ackMessage,
+      code: summary.code,
+      controlId,
+      errors: summary.errors,
+      durationMs,
+      timeoutMs: entry.timeoutMs,
+    });
     return true;
   }
 
@@ -431,11 +495,18 @@ export class MllpClient extends EventEmitter<MllpClientEvents> {
     if (this.state === 'closed') return;
     this.emit('disconnect', error);
     for (const outgoing of this.queue.filter((o) => o.expired)) {
-      this.dropQueued(outgoing, new MllpNotConnectedError(`Message ${outgoing.controlId} not sent: connection to ${this.host}:${this.port} lost`));
+      this.dropQueued(
+        outgoing,
+        new MllpNotConnectedError(`Message ${outgoing.controlId} not sent: connection to ${this.host}:${this.port} lost`),
+      );
     }
     if (!this.backoff) {
       this.state = 'idle';
-      for (const outgoing of this.queue.splice(0)) this.settle(outgoing, new MllpNotConnectedError(`Message ${outgoing.controlId} not sent: connection to ${this.host}:${this.port} lost`));
+      for (const outgoing of this.queue.splice(0))
+        this.settle(
+          outgoing,
+          new MllpNotConnectedError(`Message ${outgoing.controlId} not sent: connection to ${this.host}:${this.port} lost`),
+        );
       return;
     }
     this.state = 'reconnecting';

@@ -32,7 +32,10 @@ export class MllpFrameTooLargeError extends MllpError {
   readonly head: Buffer;
 
   constructor(maxFrameBytes: number, receivedBytes: number, head: Buffer) {
-    super('TLR_ERR_MLLP_FRAME_TOO_LARGE', `MLLP frame exceeds the limit of ${maxFrameBytes} bytes (${receivedBytes} bytes received so far)`);
+    super(
+      'TLR_ERR_MLLP_FRAME_TOO_LARGE',
+      `MLLP frame exceeds the limit of ${maxFrameBytes} bytes (${receivedBytes} bytes received so far)`,
+    );
     this.maxFrameBytes = maxFrameBytes;
     this.receivedBytes = receivedBytes;
     this.head = head;
@@ -143,7 +146,10 @@ export class MllpPeerRuleError extends MllpError {
   readonly entry: string;
 
   constructor(entry: string, reason: string) {
-    super('TLR_ERR_MLLP_PEER_RULE', `Allowed peer "${entry}" is invalid: ${reason} (expected an address or CIDR block, e.g. 10.0.0.0/8 or 2001:db8::/32)`);
+    super(
+      'TLR_ERR_MLLP_PEER_RULE',
+      `Allowed peer "${entry}" is invalid: ${reason} (expected an address or CIDR block, e.g. 10.0.0.0/8 or 2001:db8::/32)`,
+    );
     this.entry = entry;
   }
 }

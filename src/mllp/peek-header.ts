@@ -30,7 +30,8 @@ export function peekHeader(bytes: Uint8Array): PeekedHeader | undefined {
     const byte = i < limit ? bytes[i] : 0x0d;
     if (byte === separator || byte === 0x0d || byte === 0x0a) {
       if (field === 9) messageType = Buffer.from(bytes.buffer, bytes.byteOffset + fieldStart, i - fieldStart).toString('latin1');
-      if (field === 10) return { messageType, controlId: Buffer.from(bytes.buffer, bytes.byteOffset + fieldStart, i - fieldStart).toString('latin1') };
+      if (field === 10)
+        return { messageType, controlId: Buffer.from(bytes.buffer, bytes.byteOffset + fieldStart, i - fieldStart).toString('latin1') };
       if (byte !== separator) break;
       field++;
       fieldStart = i + 1;

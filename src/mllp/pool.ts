@@ -49,7 +49,15 @@ export class MllpClientPool {
 
   /** Counters summed over the connections. */
   get metrics(): MllpClientMetrics {
-    const total: MllpClientMetrics = { sent: 0, acknowledged: 0, ackTimeouts: 0, unmatchedAcks: 0, lateAcks: 0, duplicateAcks: 0, reconnects: 0 };
+    const total: MllpClientMetrics = {
+      sent: 0,
+      acknowledged: 0,
+      ackTimeouts: 0,
+      unmatchedAcks: 0,
+      lateAcks: 0,
+      duplicateAcks: 0,
+      reconnects: 0,
+    };
     for (const client of this.clients) {
       const m = client.metrics;
       total.sent += m.sent;

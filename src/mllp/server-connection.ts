@@ -123,7 +123,10 @@ export class MllpServerConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.logger.warn({ err: error.message }, 'connection error'));
     socket.on('close', () => this.onClose());
-    this.logger.info({ tls: context.tls ? { authorized: context.tls.authorized, subject: context.tls.peerCertificateSubject } : undefined }, 'connection opened');
+    this.logger.info(
+      { tls: context.tls ? { authorized: context.tls.authorized, subject: context.tls.peerCertificateSubject } : undefined },
+      'connection opened',
+    );
   }
 
   /**
@@ -150,7 +153,10 @@ export class MllpServerConnection {
    */
   evict(reason: string, details: Record<string, unknown>): void {
     this.evicted = true;
-    this.logger.warn({ reason, ...details, idleMs: Math.round(performance.now() - this.lastActivity), messages: this.messages }, 'connection evicted to admit a new one');
+    this.logger.warn(
+      { reason, ...details, idleMs: Math.round(performance.now() - this.lastActivity), messages: this.messages },
+      'connection evicted to admit a new one',
+    );
     this.socket.destroy();
   }
 
@@ -211,7 +217,10 @@ export class MllpServerConnection {
     try {
       ack = await this.handler(payload, this.context);
     } catch (error) {
-      this.logger.error({ controlId, err: error instanceof Error ? error.message : String(error) }, 'message handler failed; answering AR 207');
+      this.logger.error(
+        { controlId, err: error instanceof Error ? error.message : String(error) },
+        'message handler failed; answering AR 207',
+      );
       this.observer.handlerFailed(this.context, error);
       ack = buildTransportAck(payload, 'AR', '207', 'Application internal error');
     }
@@ -229,7 +238,10 @@ export class MllpServerConnection {
 
   private onFrameTooLarge(error: MllpFrameTooLargeError): void {
     this.observer.frameTooLarge(this.context, error);
-    this.logger.warn({ maxFrameBytes: error.maxFrameBytes, receivedBytes: error.receivedBytes }, 'frame too large; rejecting and closing the connection');
+    this.logger.warn(
+      { maxFrameBytes: error.maxFrameBytes, receivedBytes: error.receivedBytes },
+      'frame too large; rejecting and closing the connection',
+    );
     // Nothing after an oversized frame is read: the peer is either misconfigured or hostile.
     this.closing = true;
     this.socket.pause();
@@ -294,7 +306,10 @@ export class MllpServerConnection {
   private onFrameTimeout(): void {
     this.frameTimer = undefined;
     if (!this.decoder.inFrame || this.socket.destroyed) return;
-    this.logger.warn({ frameTimeoutMs: this.frameTimeoutMs, pendingBytes: this.decoder.pendingBytes }, 'frame not completed in time; closing the connection');
+    this.logger.warn(
+      { frameTimeoutMs: this.frameTimeoutMs, pendingBytes: this.decoder.pendingBytes },
+      'frame not completed in time; closing the connection',
+    );
     this.observer.timedOut(this.context, 'frame');
     // Messages already received are still answered; only the unfinished frame is abandoned.
     this.closing = true;
@@ -318,7 +333,14 @@ export class MllpServerConnection {
     const dropped = this.decoder.reset();
     if (dropped > 0) this.onUnframed(dropped, 'connection closed in the middle of a frame; partial frame dropped');
     this.finished = true;
-    this.logger.info({ messages: this.messages, durationMs: Date.now() - this.openedAt, ...(this.unframedBytes > 0 ? { unframedBytes: this.unframedBytes } : {}) }, 'connection closed');
+    this.logger.info(
+      {
+        messages: this.messages,
+        durationMs: Date.now() - this.openedAt,
+        ...(this.unframedBytes > 0 ? { unframedBytes: this.unframedBytes } : {}),
+      },
+      'connection closed',
+    );
     this.observer.closed(this);
     for (const resolve of this.drainWaiters) resolve();
     this.drainWaiters = [];

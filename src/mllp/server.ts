@@ -7,7 +7,11 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { acceptAllHandler } from './accept-all-handler.js';
 import {
-  DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER, DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_PEER,
+  DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './constants.js';
 import type { MllpFrameTooLargeError } from './errors.js';
@@ -129,8 +133,15 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
   private readonly secure: boolean;
   private readonly connections = new Set<MllpServerConnection>();
   private readonly counters: Omit<MllpServerMetrics, 'connectionsActive'> = {
-    connectionsOpened: 0, connectionsRefused: 0, connectionsEvicted: 0, frameTimeouts: 0, idleTimeouts: 0,
-    framesReceived: 0, acksSent: 0, bytesSkipped: 0, errors: 0,
+    connectionsOpened: 0,
+    connectionsRefused: 0,
+    connectionsEvicted: 0,
+    frameTimeouts: 0,
+    idleTimeouts: 0,
+    framesReceived: 0,
+    acksSent: 0,
+    bytesSkipped: 0,
+    errors: 0,
   };
   private nextConnectionId = 1;
   private state: 'new' | 'listening' | 'closing' | 'closed' = 'new';
@@ -144,7 +155,10 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
     this.frameTimeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
     this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.maxConnectionsPerPeer = options.maxConnectionsPerPeer ?? DEFAULT_MAX_CONNECTIONS_PER_PEER;
-    for (const [name, value] of [['maxConnections', this.maxConnections], ['maxConnectionsPerPeer', this.maxConnectionsPerPeer]] as const) {
+    for (const [name, value] of [
+      ['maxConnections', this.maxConnections],
+      ['maxConnectionsPerPeer', this.maxConnectionsPerPeer],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, not ${value}`);
     }
     this.allowList = options.allowedPeers && options.allowedPeers.length > 0 ? new PeerAllowList(options.allowedPeers) : undefined;
@@ -261,7 +275,16 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
     const peer = peerOf(socket);
     const peerAddress = normalizePeerAddress(socket.remoteAddress);
     this.counters.connectionsRefused++;
-    this.logger.warn({ peer, reason, active: this.connections.size, maxConnections: this.maxConnections, maxConnectionsPerPeer: this.maxConnectionsPerPeer }, 'connection refused');
+    this.logger.warn(
+      {
+        peer,
+        reason,
+        active: this.connections.size,
+        maxConnections: this.maxConnections,
+        maxConnectionsPerPeer: this.maxConnectionsPerPeer,
+      },
+      'connection refused',
+    );
     socket.destroy();
     this.emit('connectionRefused', { peer, peerAddress, reason });
   }

@@ -91,4 +91,3 @@ export async function readTlsFiles(paths: TlsFilePaths): Promise<{ key?: Buffer;
   const [key, cert, ca] = await Promise.all([read('key', paths.keyFile), read('certificate', paths.certFile), read('CA', paths.caFile)]);
   return { ...(key ? { key } : {}), ...(cert ? { cert } : {}), ...(ca ? { ca } : {}) };
 }
-

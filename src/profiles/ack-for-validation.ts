@@ -14,7 +14,13 @@ function locationOf(finding: Finding): Location | undefined {
 }
 
 function toAckError(f: Finding): AckError {
-  return { condition: f.condition, severity: f.severity === 'error' ? 'E' : 'W', location: locationOf(f), message: f.message, applicationCode: f.rule };
+  return {
+    condition: f.condition,
+    severity: f.severity === 'error' ? 'E' : 'W',
+    location: locationOf(f),
+    message: f.message,
+    applicationCode: f.rule,
+  };
 }
 
 /**

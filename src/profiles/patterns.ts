@@ -8,7 +8,10 @@ export const PATTERNS = {
   },
   RE_NM: { regex: /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/, text: 'an HL7 number (digits, optional sign and decimal point)' },
   RE_OID: { regex: /^[0-2](\.(0|[1-9][0-9]*))+$/, text: 'an OID (digits separated by dots, no leading zeros)' },
-  RE_DICOM_UID: { regex: /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$/, text: 'a DICOM UID (digits and dots, no leading zeros, at most 64 characters)' },
+  RE_DICOM_UID: {
+    regex: /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$/,
+    text: 'a DICOM UID (digits and dots, no leading zeros, at most 64 characters)',
+  },
   RE_SUBID_ANY: { regex: /^[1-9][0-9]*(\.[1-9][0-9]*)?$/, text: 'a Sub-ID "n" or "n.m" (positive integers)' },
   RE_SUBID_NM: { regex: /^[1-9][0-9]*\.[1-9][0-9]*$/, text: 'a Sub-ID "n.m" (positive integers)' },
   RE_PSIDNAT_RPPS: { regex: /^8[0-9]{11}$/, text: 'a PS_IdNat of an RPPS number ("8" followed by the 11 RPPS digits)' },

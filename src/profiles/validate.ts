@@ -48,7 +48,10 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
     for (const w of parsed.warnings) {
       // Segment separators are reported by TLR-GEN-008 from message.lineEnding; other parser warnings stay GEN-001 warnings.
       if (w.code === 'TLR_ERR_HL7_LINE_ENDINGS') continue;
-      collector.add(w.code === 'TLR_ERR_HL7_EMPTY_SEGMENT' ? GEN_008 : GEN_001, where(w), w.message, { severity: 'warning', condition: w.condition });
+      collector.add(w.code === 'TLR_ERR_HL7_EMPTY_SEGMENT' ? GEN_008 : GEN_001, where(w), w.message, {
+        severity: 'warning',
+        condition: w.condition,
+      });
     }
   }
   if (!message || (parsed && parsed.errors.length > 0)) return done(forced ?? null, message);
@@ -59,12 +62,15 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
     return done(forced ?? null, message);
   }
   // Compared component by component, so that other delimiters (TLR-MSH-002) do not hide the type.
-  const type = msh.repetitions(9).length > 1 || msh.field(9).length > 3 ? msh.rawField(9) : [1, 2, 3].map((c) => msh.field(9).get(c)).join('^');
+  const type =
+    msh.repetitions(9).length > 1 || msh.field(9).length > 3 ? msh.rawField(9) : [1, 2, 3].map((c) => msh.field(9).get(c)).join('^');
   if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
     const events = EVENTS[msh.get('9.1')];
     const condition = !events ? '200' : !events.includes(msh.get('9.2')) ? '201' : '103';
     const hint = /^OMI\^O23\^OMI_023$/.test(type) ? ' (the structure is OMI_O23 with the letter O, not the digit zero)' : '';
-    collector.add(GEN_002, locationOf(message, msh, '9'), `MSH-9 is "${type}"; the volet uses exactly ${MESSAGE_TYPES.join(', ')}${hint}`, { condition });
+    collector.add(GEN_002, locationOf(message, msh, '9'), `MSH-9 is "${type}"; the volet uses exactly ${MESSAGE_TYPES.join(', ')}${hint}`, {
+      condition,
+    });
     if (!forced) return done(null, message);
   }
 
@@ -73,14 +79,22 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
   if (forced) {
     profile = forced;
     if (detected !== forced) {
-      collector.add(GEN_003, flowLocation(message), `The message was validated as ${FLOW_NAMES[forced]} as requested, but its MSH-9 and ORC-1 ${detected ? `identify ${FLOW_NAMES[detected]}` : 'identify no flow of the volet'}`);
+      collector.add(
+        GEN_003,
+        flowLocation(message),
+        `The message was validated as ${FLOW_NAMES[forced]} as requested, but its MSH-9 and ORC-1 ${detected ? `identify ${FLOW_NAMES[detected]}` : 'identify no flow of the volet'}`,
+      );
     }
   } else if (detected) {
     profile = detected;
   } else {
     const controls = message.all('ORC').map((o) => o.get(1) || '(empty)');
     const why = controls.length === 0 ? 'the message has no ORC segment' : `ORC-1 is ${[...new Set(controls)].join(', ')}`;
-    collector.add(GEN_003, flowLocation(message), `The flow cannot be identified: MSH-9 is ${type} and ${why} (flow 1: ORM^O01 + NW, flow 2: ORM^O01 + CA, flow 3: ORU^R01 + OK/OC, flow 4: OMI^O23 + SR)`);
+    collector.add(
+      GEN_003,
+      flowLocation(message),
+      `The flow cannot be identified: MSH-9 is ${type} and ${why} (flow 1: ORM^O01 + NW, flow 2: ORM^O01 + CA, flow 3: ORU^R01 + OK/OC, flow 4: OMI^O23 + SR)`,
+    );
     return done(null, message);
   }
 
@@ -123,7 +137,9 @@ function orderGroups(tree: GroupNode, groupName: string): OrderGroup[] {
       node,
       orc: node.items.find((s): s is Segment => !isGroupNode(s) && s.name === 'ORC'),
       obr: segments.find((s) => s.name === 'OBR'),
-      observations: groupsNamed(node, 'OBSERVATION').map((o) => o.items[0]).filter((s): s is Segment => s !== undefined && !isGroupNode(s) && s.name === 'OBX'),
+      observations: groupsNamed(node, 'OBSERVATION')
+        .map((o) => o.items[0])
+        .filter((s): s is Segment => s !== undefined && !isGroupNode(s) && s.name === 'OBX'),
     };
   });
 }

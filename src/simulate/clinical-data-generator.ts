@@ -1,6 +1,18 @@
 import type {
-  AdministeredProduct, CodedValue, DocumentProtocol, HealthProfessional, ImagingOrder, MedicalHistoryEntry, Organisation,
-  Patient, PatientClass, PerformedExam, ProcessingId, Reason, TextProtocol, Visit,
+  AdministeredProduct,
+  CodedValue,
+  DocumentProtocol,
+  HealthProfessional,
+  ImagingOrder,
+  MedicalHistoryEntry,
+  Organisation,
+  Patient,
+  PatientClass,
+  PerformedExam,
+  ProcessingId,
+  Reason,
+  TextProtocol,
+  Visit,
 } from '../tlr/index.js';
 import { INS_OID, dateTimeFromDate } from '../tlr/index.js';
 import type { ExamType } from './exam-catalogue.js';
@@ -64,7 +76,12 @@ const HISTORY: ReadonlyArray<{ entry: MedicalHistoryEntry; forModalities?: reado
   { entry: { text: 'Cancer du sein gauche traité en 2018\n(chirurgie et radiothérapie)', relevance: 'PERTINENT' } },
 ];
 
-const MODALITY_NOTES = ['Patient agité : prévoir une contention douce', 'Voie veineuse en place au pli du coude droit', 'Patient à jeun depuis 6 h', 'Transport allongé, sous oxygène 2 L/min'];
+const MODALITY_NOTES = [
+  'Patient agité : prévoir une contention douce',
+  'Voie veineuse en place au pli du coude droit',
+  'Patient à jeun depuis 6 h',
+  'Transport allongé, sous oxygène 2 L/min',
+];
 
 const REFUSALS: readonly Reason[] = [
   { code: 'EXAMEN_NON_PERTINENT', codingSystem: 'L', text: 'Examen non pertinent : préférer une échographie en première intention' },
@@ -81,7 +98,13 @@ const CANCELLATIONS: readonly Reason[] = [
 ];
 
 /** The platform's radiologists: the same roster for every run, so logs and screens read naturally. */
-const RADIOLOGISTS: ReadonlyArray<readonly [string, string]> = [['Lefèvre', 'Hélène'], ['Ménard', 'Loïc'], ['N’Diaye', 'Awa'], ['Santoni', 'Ange-Marie'], ['Prévost', 'Bénédicte']];
+const RADIOLOGISTS: ReadonlyArray<readonly [string, string]> = [
+  ['Lefèvre', 'Hélène'],
+  ['Ménard', 'Loïc'],
+  ['N’Diaye', 'Awa'],
+  ['Santoni', 'Ange-Marie'],
+  ['Prévost', 'Bénédicte'],
+];
 
 /**
  * A seeded generator of realistic, varied and valid domain objects for the four flows: patients
@@ -117,7 +140,13 @@ export class ClinicalDataGenerator {
     };
     this.runTag = this.random.nextUint32().toString(36).toUpperCase().padStart(7, '0').slice(-6);
     const fixed = new SeededRandom(0x7e1e);
-    this.#radiologists = RADIOLOGISTS.map(([family, given]) => ({ idNat: generateRppsIdNat(fixed), familyName: family, givenName: given, prefix: 'DR', identifierType: 'IDNPS' }));
+    this.#radiologists = RADIOLOGISTS.map(([family, given]) => ({
+      idNat: generateRppsIdNat(fixed),
+      familyName: family,
+      givenName: given,
+      prefix: 'DR',
+      identifierType: 'IDNPS',
+    }));
   }
 
   /** The platform's remote radiologists (ORC-12 of flow 3). */
@@ -136,7 +165,13 @@ export class ClinicalDataGenerator {
   }
 
   #professional(sex: SimulatedSex, prefix: string): HealthProfessional {
-    return { idNat: generateRppsIdNat(this.random), familyName: this.random.pick(FAMILY_NAMES), givenName: this.random.pick(GIVEN_NAMES[sex]), prefix, identifierType: 'IDNPS' };
+    return {
+      idNat: generateRppsIdNat(this.random),
+      familyName: this.random.pick(FAMILY_NAMES),
+      givenName: this.random.pick(GIVEN_NAMES[sex]),
+      prefix,
+      identifierType: 'IDNPS',
+    };
   }
 
   /**
@@ -157,7 +192,13 @@ export class ClinicalDataGenerator {
     const town = r.pick(HOME_TOWNS);
     const ns = this.facility.profile.namespace;
     const patient: Patient = {
-      identifiers: [{ value: r.digits(8), assigningAuthority: { namespaceId: ns, universalId: `${this.facility.oidRoot}.1`, universalIdType: 'ISO' }, type: 'PI' }],
+      identifiers: [
+        {
+          value: r.digits(8),
+          assigningAuthority: { namespaceId: ns, universalId: `${this.facility.oidRoot}.1`, universalIdType: 'ISO' },
+          type: 'PI',
+        },
+      ],
       birthName: insTrait(family),
       firstGivenName: insTrait(given),
       birthGivenNames: insTrait(`${given} ${second}`),
@@ -167,19 +208,38 @@ export class ClinicalDataGenerator {
       sex,
       birthplaceCode: birthplace.code,
       address: { street: `${r.int(1, 120)} ${r.pick(STREETS)}`, city: town.city, postalCode: town.postalCode, country: 'FRA' },
-      accountNumber: { value: r.digits(9), assigningAuthority: { namespaceId: ns, universalId: `${this.facility.oidRoot}.2`, universalIdType: 'ISO' }, type: 'AN' },
+      accountNumber: {
+        value: r.digits(9),
+        assigningAuthority: { namespaceId: ns, universalId: `${this.facility.oidRoot}.2`, universalIdType: 'ISO' },
+        type: 'AN',
+      },
       identityStatus: 'VALI',
     };
     if (this.processingId === 'P') return patient;
     const qualified = dateTimeFromDate(new Date(this.#now().getTime() - r.int(30, 2000) * 86_400_000)).slice(0, 10);
-    return { ins: { value: generateNir(r, { sex, birthDate, birthplaceCode: birthplace.code }), authorityOid: INS_OID.nirTest, effectiveDate: qualified }, ...patient };
+    return {
+      ins: {
+        value: generateNir(r, { sex, birthDate, birthplaceCode: birthplace.code }),
+        authorityOid: INS_OID.nirTest,
+        effectiveDate: qualified,
+      },
+      ...patient,
+    };
   }
 
   #visit(patientClass: PatientClass): Visit {
     const admitted = new Date(this.#now().getTime() - this.random.int(20, 36 * 60) * 60_000);
     return {
       patientClass,
-      visitNumber: { value: this.random.digits(9), assigningAuthority: { namespaceId: this.facility.profile.namespace, universalId: `${this.facility.oidRoot}.3`, universalIdType: 'ISO' }, type: 'VN' },
+      visitNumber: {
+        value: this.random.digits(9),
+        assigningAuthority: {
+          namespaceId: this.facility.profile.namespace,
+          universalId: `${this.facility.oidRoot}.3`,
+          universalIdType: 'ISO',
+        },
+        type: 'VN',
+      },
       ...(patientClass === 'O' ? {} : { admittedAt: dateTimeFromDate(admitted) }),
     };
   }
@@ -192,13 +252,20 @@ export class ClinicalDataGenerator {
     const patient = this.patient();
     const age = this.#now().getFullYear() - Number(patient.birthDate!.slice(0, 4));
     const history = r.chance(0.7)
-      ? pickSome(r, HISTORY.filter((h) => !h.forModalities || h.forModalities.includes(exam.modality.code)), r.int(1, 2)).map((h) => ({ ...h.entry }))
+      ? pickSome(
+          r,
+          HISTORY.filter((h) => !h.forModalities || h.forModalities.includes(exam.modality.code)),
+          r.int(1, 2),
+        ).map((h) => ({ ...h.entry }))
       : [];
     const weighs = exam.radiopharmaceutical !== undefined || exam.modality.code === 'CT' || r.chance(0.3);
     const heightCm = age < 16 ? r.int(90, 175) : r.int(152, 195);
     this.#sequence += 1;
     return {
-      placerOrderNumber: { value: `${this.runTag}-${String(this.#sequence).padStart(5, '0')}`, authorityOid: this.facility.placerAuthorityOid },
+      placerOrderNumber: {
+        value: `${this.runTag}-${String(this.#sequence).padStart(5, '0')}`,
+        authorityOid: this.facility.placerAuthorityOid,
+      },
       patient,
       visit: this.#visit(r.weighted(exam.patientClasses)),
       requestedAt: dateTimeFromDate(this.#now()),
@@ -210,7 +277,12 @@ export class ClinicalDataGenerator {
       requestedModality: { ...exam.modality, ...(r.chance(0.25) ? { notes: [r.pick(MODALITY_NOTES)] } : {}) },
       anatomicalRegions: [regionOf(exam, side)],
       ...(history.length ? { medicalHistory: history } : {}),
-      ...(weighs ? { height: { value: heightCm, unit: 'cm' }, weight: { value: Math.round((heightCm - 100) * r.int(80, 125) / 10) / 10, unit: 'kg' } } : {}),
+      ...(weighs
+        ? {
+            height: { value: heightCm, unit: 'cm' },
+            weight: { value: Math.round(((heightCm - 100) * r.int(80, 125)) / 10) / 10, unit: 'kg' },
+          }
+        : {}),
       ...(patient.sex === 'F' && age >= 12 && age <= 52 ? { pregnant: false } : {}),
     };
   }
@@ -218,9 +290,10 @@ export class ClinicalDataGenerator {
   /** The catalogue entry and side an order was drawn from (by modality and region). */
   examTypeOf(order: ImagingOrder): { exam: ExamType; side: CodedValue | undefined } {
     const region = order.anatomicalRegions[0];
-    const exam = EXAM_TYPES.find((e) => e.modality.code === order.requestedModality.code && e.region.code === region?.region.code)
-      ?? EXAM_TYPES.find((e) => e.modality.code === order.requestedModality.code)
-      ?? EXAM_TYPES[0]!;
+    const exam =
+      EXAM_TYPES.find((e) => e.modality.code === order.requestedModality.code && e.region.code === region?.region.code) ??
+      EXAM_TYPES.find((e) => e.modality.code === order.requestedModality.code) ??
+      EXAM_TYPES[0]!;
     return { exam, side: region?.qualifier && exam.sides?.some((s) => s.code === region.qualifier!.code) ? region.qualifier : undefined };
   }
 
@@ -228,7 +301,8 @@ export class ClinicalDataGenerator {
   textProtocol(order: ImagingOrder): TextProtocol {
     const { exam } = this.examTypeOf(order);
     const lines = [...exam.protocol];
-    if (order.medicalHistory?.some((h) => /contraste iodés/.test(h.text))) lines.push('Allergie connue : prémédication selon le protocole local ou examen sans injection');
+    if (order.medicalHistory?.some((h) => /contraste iodés/.test(h.text)))
+      lines.push('Allergie connue : prémédication selon le protocole local ou examen sans injection');
     if (order.medicalHistory?.some((h) => /DFG/.test(h.text))) lines.push('Fonction rénale altérée : hydratation avant et après injection');
     return { kind: 'text', text: lines.join('\n') };
   }
@@ -259,7 +333,9 @@ export class ClinicalDataGenerator {
     return {
       clinicalContext: order.justification,
       technique: exam.protocol.join('. '),
-      findings: options.corrected ? `${reading.findings} Relecture : mesures vérifiées sur les reconstructions multiplanaires.` : reading.findings,
+      findings: options.corrected
+        ? `${reading.findings} Relecture : mesures vérifiées sur les reconstructions multiplanaires.`
+        : reading.findings,
       conclusion: options.corrected ? `Compte rendu rectifié. ${reading.conclusion}` : reading.conclusion,
       ...(history ? { medicalHistory: history } : {}),
     };
@@ -293,7 +369,13 @@ export class ClinicalDataGenerator {
     const accession = `A${String(now.getFullYear()).slice(2)}${r.digits(7)}`;
     const studyInstanceUid = generateDicomUid(r);
     const products: AdministeredProduct[] = exam.radiopharmaceutical
-      ? [{ atc: { ...exam.radiopharmaceutical.atc }, lotNumber: r.digits(8), quantity: { value: r.int(exam.radiopharmaceutical.minMBq, exam.radiopharmaceutical.maxMBq), unit: 'MBq' } }]
+      ? [
+          {
+            atc: { ...exam.radiopharmaceutical.atc },
+            lotNumber: r.digits(8),
+            quantity: { value: r.int(exam.radiopharmaceutical.minMBq, exam.radiopharmaceutical.maxMBq), unit: 'MBq' },
+          },
+        ]
       : [];
     return {
       accessionNumber: { value: accession, authorityOid: this.facility.accessionAuthorityOid },
@@ -321,8 +403,15 @@ export function drimboxPartialUrl(host: string, studyInstanceUid: string, access
 
 /** A name as the INS referential writes reference traits: upper case, no diacritics, ligatures spelt out. */
 export function insTrait(name: string): string {
-  return name.replace(/œ/g, 'oe').replace(/Œ/g, 'OE').replace(/æ/g, 'ae').replace(/Æ/g, 'AE')
-    .normalize('NFD').replace(/\p{M}/gu, '').replace(/’/g, "'").toUpperCase();
+  return name
+    .replace(/œ/g, 'oe')
+    .replace(/Œ/g, 'OE')
+    .replace(/æ/g, 'ae')
+    .replace(/Æ/g, 'AE')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/’/g, "'")
+    .toUpperCase();
 }
 
 /** A GTIN-14 (device identifier of a UDI carrier) with its GS1 check digit. */

@@ -92,9 +92,16 @@ export async function collectConformance(store: Store): Promise<ConformanceSumma
     for (const f of report.issues) note(f);
     if (report.valid) conformant += 1;
   }
-  const findingsByRule = [...byRule.values()].sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+  const findingsByRule = [...byRule.values()].sort((a, b) =>
+    a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1,
+  );
   return {
-    messagesReceived, acks, unacknowledged, findingsByRule, checked, conformant,
+    messagesReceived,
+    acks,
+    unacknowledged,
+    findingsByRule,
+    checked,
+    conformant,
     percent: checked === 0 ? 100 : Math.floor((conformant / checked) * 1000) / 10,
     errors: findingsByRule.filter((f) => f.severity === 'error').reduce((s, f) => s + f.count, 0),
     warnings: findingsByRule.filter((f) => f.severity === 'warning').reduce((s, f) => s + f.count, 0),
@@ -104,11 +111,18 @@ export async function collectConformance(store: Store): Promise<ConformanceSumma
 /** The summary as the lines the simulators print. */
 export function formatConformance(s: ConformanceSummary): string[] {
   const lines = ['Conformance of the system under test'];
-  const types = Object.entries(s.messagesReceived).map(([t, n]) => `${t} ${n}`).join(', ');
+  const types = Object.entries(s.messagesReceived)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
   lines.push(`  messages received    ${types || 'none'}`);
-  lines.push(`  ACKs received        AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}${s.unacknowledged ? ` (${s.unacknowledged} sent message(s) without ACK)` : ''}`);
+  lines.push(
+    `  ACKs received        AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}${s.unacknowledged ? ` (${s.unacknowledged} sent message(s) without ACK)` : ''}`,
+  );
   if (s.findingsByRule.length === 0) lines.push('  findings             none');
-  for (const f of s.findingsByRule) lines.push(`  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule.padEnd(12)} ×${f.count}  ${f.example}`);
-  lines.push(`  conformant           ${s.conformant}/${s.checked} messages (${s.percent} %), ${s.errors} error(s), ${s.warnings} warning(s)`);
+  for (const f of s.findingsByRule)
+    lines.push(`  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule.padEnd(12)} ×${f.count}  ${f.example}`);
+  lines.push(
+    `  conformant           ${s.conformant}/${s.checked} messages (${s.percent} %), ${s.errors} error(s), ${s.warnings} warning(s)`,
+  );
   return lines;
 }

@@ -78,15 +78,33 @@ export interface DemoSummary {
 /** Starts a RIS half and a platform half on loopback, each with its SQLite database, one API key for both. */
 export async function startDemoHalves(options: { dataDir?: string; seed?: number; ackTimeoutMs?: number } = {}): Promise<DemoHalves> {
   const ackTimeout = options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {};
-  const dataDir = options.dataDir ?? await freshDataDir('demo');
+  const dataDir = options.dataDir ?? (await freshDataDir('demo'));
   const [risPort, platformPort] = [await findFreePort(), await findFreePort()];
   const apiKey = generateApiKey();
   // One validation worker for both halves: the rule sets are loaded once in the process.
   const cdaValidation = new CdaValidation();
-  const platform = await startSimulatorGateway({ role: 'platform', mllpPort: platformPort, apiPort: 0, partner: { host: '127.0.0.1', port: risPort }, dataDir, apiKeys: [apiKey], cdaValidation, ...ackTimeout });
+  const platform = await startSimulatorGateway({
+    role: 'platform',
+    mllpPort: platformPort,
+    apiPort: 0,
+    partner: { host: '127.0.0.1', port: risPort },
+    dataDir,
+    apiKeys: [apiKey],
+    cdaValidation,
+    ...ackTimeout,
+  });
   let ris: Gateway;
   try {
-    ris = await startSimulatorGateway({ role: 'ris', mllpPort: risPort, apiPort: 0, partner: { host: '127.0.0.1', port: platformPort }, dataDir, apiKeys: [apiKey], cdaValidation, ...ackTimeout });
+    ris = await startSimulatorGateway({
+      role: 'ris',
+      mllpPort: risPort,
+      apiPort: 0,
+      partner: { host: '127.0.0.1', port: platformPort },
+      dataDir,
+      apiKeys: [apiKey],
+      cdaValidation,
+      ...ackTimeout,
+    });
   } catch (e) {
     await platform.stop();
     throw e;
@@ -108,16 +126,25 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
   const platformData = new ClinicalDataGenerator({ seed: halves.seed ^ 0x5bd1e995 });
   const stories = demoStories(options.orders, risData.random);
   const storyOf = new Map<string, DemoStory>();
-  const stamp = (side: string) => (line: string): void => print(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${side.padEnd(8)} ${line}`);
+  const stamp =
+    (side: string) =>
+    (line: string): void =>
+      print(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${side.padEnd(8)} ${line}`);
   let reportsIncluded: ReportStageStatus | undefined;
   // Loading the CDA rule sets overlaps the first flows; the first report waits for the verdict.
   const decided = reportStage.then((status) => {
     reportsIncluded = status;
-    stamp('demo')(status.included ? 'reports: CDA validation ready, performed exams will be reported' : `reports skipped: ${status.reason}`);
+    stamp('demo')(
+      status.included ? 'reports: CDA validation ready, performed exams will be reported' : `reports skipped: ${status.reason}`,
+    );
   });
 
   const platformSim = new PlatformSimulator({
-    gateway: halves.platform, generator: platformData, delayMs: 150, reportDelayMs: 100, print: stamp('platform'),
+    gateway: halves.platform,
+    generator: platformData,
+    delayMs: 150,
+    reportDelayMs: 100,
+    print: stamp('platform'),
     plan: (order: ImagingOrder) => (storyOf.get(order.placerOrderNumber.value) ?? OTHER_STORIES[0]!).platform,
     reports: async (order: ImagingOrder) => {
       await decided;
@@ -125,8 +152,14 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     },
   });
   const risSim = new RisSimulator({
-    gateway: halves.ris, generator: risData, orders: options.orders, ratePerSecond: 12, cancelDelayMs: 60, examDurationMs: 200,
-    settleTimeoutMs: 30_000, print: stamp('RIS'),
+    gateway: halves.ris,
+    generator: risData,
+    orders: options.orders,
+    ratePerSecond: 12,
+    cancelDelayMs: 60,
+    examDurationMs: 200,
+    settleTimeoutMs: 30_000,
+    print: stamp('RIS'),
     plan: (index, order) => {
       const story = stories[index]!;
       storyOf.set(order.placerOrderNumber.value, story);
@@ -157,16 +190,22 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     const expected = withReports ? story.endState.withReports : story.endState.withoutReports;
     if (state !== expected) problems.push(`${o.key.placerNumber} (${story.name}): RIS state ${state ?? 'unknown'}, expected ${expected}`);
     const onPlatform = (await halves.platform.store.getOrder('platform', o.key))?.state;
-    if (onPlatform !== state) problems.push(`${o.key.placerNumber} (${story.name}): platform state ${onPlatform ?? 'unknown'} differs from the RIS state ${state ?? 'unknown'}`);
+    if (onPlatform !== state)
+      problems.push(
+        `${o.key.placerNumber} (${story.name}): platform state ${onPlatform ?? 'unknown'} differs from the RIS state ${state ?? 'unknown'}`,
+      );
   }
   if (result.undelivered) problems.push(`${result.undelivered} RIS message(s) not delivered`);
   if (platformSim.stats.failures) problems.push(`${platformSim.stats.failures} platform action(s) failed`);
 
-  const [risConformance, platformConformance] = await Promise.all([collectConformance(halves.ris.store), collectConformance(halves.platform.store)]);
+  const [risConformance, platformConformance] = await Promise.all([
+    collectConformance(halves.ris.store),
+    collectConformance(halves.platform.store),
+  ]);
   const count = async (gw: Gateway, direction: 'inbound' | 'outbound', flow?: 'report'): Promise<number> =>
     (await gw.store.listMessages({ direction, ...(flow ? { flow } : {}), limit: 1 })).total ?? 0;
-  const sent = await count(halves.ris, 'outbound') + await count(halves.platform, 'outbound');
-  const received = await count(halves.ris, 'inbound') + await count(halves.platform, 'inbound');
+  const sent = (await count(halves.ris, 'outbound')) + (await count(halves.platform, 'outbound'));
+  const received = (await count(halves.ris, 'inbound')) + (await count(halves.platform, 'inbound'));
   const acks: Record<AckCode, number> = {
     AA: risConformance.acks.AA + platformConformance.acks.AA,
     AE: risConformance.acks.AE + platformConformance.acks.AE,
@@ -174,12 +213,19 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
   };
   const validationErrors = risConformance.errors + platformConformance.errors;
   const reportsReceived = await count(halves.ris, 'inbound', 'report');
-  const reports = { sent: platformSim.stats.reportsSent, replaced: platformSim.stats.reportsReplaced, deleted: platformSim.stats.reportsDeleted };
-  const expectedReportMessages = withReports ? PERFORMED_STORIES.reduce((n, s) => n + 1 + (s.report?.replace ? 1 : 0) + (s.report?.delete ? 1 : 0), 0) : 0;
+  const reports = {
+    sent: platformSim.stats.reportsSent,
+    replaced: platformSim.stats.reportsReplaced,
+    deleted: platformSim.stats.reportsDeleted,
+  };
+  const expectedReportMessages = withReports
+    ? PERFORMED_STORIES.reduce((n, s) => n + 1 + (s.report?.replace ? 1 : 0) + (s.report?.delete ? 1 : 0), 0)
+    : 0;
   if (received !== sent) problems.push(`${sent} message(s) sent but ${received} received`);
   if (acks.AA !== sent) problems.push(`${sent} message(s) sent but ${acks.AA} acknowledged AA (AE ${acks.AE}, AR ${acks.AR})`);
   if (validationErrors) problems.push(`${validationErrors} validation error(s)`);
-  if (reportsReceived !== expectedReportMessages) problems.push(`${reportsReceived} report message(s) received by the RIS, expected ${expectedReportMessages}`);
+  if (reportsReceived !== expectedReportMessages)
+    problems.push(`${reportsReceived} report message(s) received by the RIS, expected ${expectedReportMessages}`);
   return {
     orders: result.outcomes.length,
     byState,
@@ -190,7 +236,9 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
     reportsReceived,
     stories: storyCount,
     reportStage: reportsIncluded ?? { included: false, reason: 'not decided' },
-    skippedStages: withReports ? [] : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
+    skippedStages: withReports
+      ? []
+      : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
     reports,
     durationMs: Date.now() - started,
     problems,
@@ -211,17 +259,26 @@ async function cdaReadiness(halves: DemoHalves, mode: 'auto' | 'on' | 'off', wit
     return { included: false, reason: `no CDA validation kit (${(e as Error).message})` };
   }
   // The gateways' own validation: once it is ready, the reports the halves exchange are validated at once.
-  const warmUp = Promise.all([halves.platform, halves.ris].map((gw) => documentsOf(gw).warmUp())).then(() => ({ included: true }) as ReportStageStatus);
+  const warmUp = Promise.all([halves.platform, halves.ris].map((gw) => documentsOf(gw).warmUp())).then(
+    () => ({ included: true }) as ReportStageStatus,
+  );
   if (mode === 'on') return warmUp;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ReportStageStatus>((resolve) => {
-    timer = setTimeout(() => resolve({
-      included: false,
-      reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, in minutes, and cached; run with --reports on to wait for it once)`,
-    }), withinMs);
+    timer = setTimeout(
+      () =>
+        resolve({
+          included: false,
+          reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, in minutes, and cached; run with --reports on to wait for it once)`,
+        }),
+      withinMs,
+    );
   });
   try {
-    return await Promise.race([warmUp.catch((e: unknown) => ({ included: false, reason: `CDA validation unavailable: ${(e as Error).message}` })), late]);
+    return await Promise.race([
+      warmUp.catch((e: unknown) => ({ included: false, reason: `CDA validation unavailable: ${(e as Error).message}` })),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -20,11 +20,17 @@ export interface DemoStory {
 }
 
 const performed = (name: string, protocols: 'text' | 'pdf' | 'text+pdf', report: ReportPlan): DemoStory => ({
-  name, ris: { cancel: 'never', postExam: true }, platform: { action: 'accept', protocols }, report,
+  name,
+  ris: { cancel: 'never', postExam: true },
+  platform: { action: 'accept', protocols },
+  report,
   endState: { withReports: report.delete ? 'COMPLEMENTED' : 'REPORTED', withoutReports: 'COMPLEMENTED' },
 });
 const unchanged = (name: string, ris: RisOrderPlan, platform: PlatformDecisionPlan, state: OrderState): DemoStory => ({
-  name, ris, platform, endState: { withReports: state, withoutReports: state },
+  name,
+  ris,
+  platform,
+  endState: { withReports: state, withoutReports: state },
 });
 
 /**
@@ -43,9 +49,24 @@ export const PERFORMED_STORIES: readonly DemoStory[] = [
 export const OTHER_STORIES: readonly DemoStory[] = [
   unchanged('refused', { cancel: 'never', postExam: true }, { action: 'refuse' }, 'REJECTED'),
   unchanged('cancelled-before-decision', { cancel: 'before-decision', postExam: false }, { action: 'hold' }, 'CANCELLED'),
-  unchanged('accepted-pdf-protocol-awaiting-exam', { cancel: 'never', postExam: false }, { action: 'accept', protocols: 'pdf' }, 'ACCEPTED'),
-  unchanged('cancelled-after-acceptance', { cancel: 'after-acceptance', postExam: false }, { action: 'accept', protocols: 'text' }, 'CANCELLED'),
-  unchanged('accepted-text-protocol-awaiting-exam', { cancel: 'never', postExam: false }, { action: 'accept', protocols: 'text' }, 'ACCEPTED'),
+  unchanged(
+    'accepted-pdf-protocol-awaiting-exam',
+    { cancel: 'never', postExam: false },
+    { action: 'accept', protocols: 'pdf' },
+    'ACCEPTED',
+  ),
+  unchanged(
+    'cancelled-after-acceptance',
+    { cancel: 'after-acceptance', postExam: false },
+    { action: 'accept', protocols: 'text' },
+    'CANCELLED',
+  ),
+  unchanged(
+    'accepted-text-protocol-awaiting-exam',
+    { cancel: 'never', postExam: false },
+    { action: 'accept', protocols: 'text' },
+    'ACCEPTED',
+  ),
 ];
 
 /** The smallest number of requests that still goes through every story. */

@@ -20,7 +20,14 @@ const RULE = 'trans-cda-r2 §7';
 export function checkDocumentAck(ackBytes: Uint8Array, acknowledged: Message): DocumentAckFinding[] {
   const parsed = tryParseMessage(ackBytes);
   const ack = parsed.message;
-  if (!ack || parsed.errors.length) return [{ severity: 'error', rule: RULE, message: `the acknowledgement does not parse: ${parsed.errors.map((e) => e.message).join('; ') || 'no message'}` }];
+  if (!ack || parsed.errors.length)
+    return [
+      {
+        severity: 'error',
+        rule: RULE,
+        message: `the acknowledgement does not parse: ${parsed.errors.map((e) => e.message).join('; ') || 'no message'}`,
+      },
+    ];
   const out: DocumentAckFinding[] = [];
   const expect = (what: string, actual: string, expected: string): void => {
     if (actual !== expected) out.push({ severity: 'error', rule: RULE, message: `${what} is "${actual}", expected "${expected}"` });
@@ -33,7 +40,8 @@ export function checkDocumentAck(ackBytes: Uint8Array, acknowledged: Message): D
   expect('MSH-4', ack.get('MSH-4.1'), acknowledged.get('MSH-6.1'));
   expect('MSH-5', ack.get('MSH-5.1'), acknowledged.get('MSH-3.1'));
   expect('MSH-6', ack.get('MSH-6.1'), acknowledged.get('MSH-4.1'));
-  if (!['AA', 'AE', 'AR'].includes(ack.get('MSA-1'))) out.push({ severity: 'error', rule: RULE, message: `MSA-1 is "${ack.get('MSA-1')}", expected AA, AE or AR` });
+  if (!['AA', 'AE', 'AR'].includes(ack.get('MSA-1')))
+    out.push({ severity: 'error', rule: RULE, message: `MSA-1 is "${ack.get('MSA-1')}", expected AA, AE or AR` });
   expect('MSA-2', ack.get('MSA-2'), h.controlId);
   return out;
 }

@@ -53,8 +53,8 @@ export function generateApiKey(): string {
  * isolated from the `CISIS_TLR_*` environment so that a developer's settings do not leak in.
  */
 export async function startSimulatorGateway(o: SimulatorGatewayOptions): Promise<Gateway> {
-  const dataDir = o.dataDir ?? await freshDataDir(o.role);
-  const mllpPort = o.mllpPort || await findFreePort();
+  const dataDir = o.dataDir ?? (await freshDataDir(o.role));
+  const mllpPort = o.mllpPort || (await findFreePort());
   const overrides: GatewayConfigInput = {
     role: o.role,
     mllp: { port: mllpPort },

@@ -17,7 +17,11 @@ export function nirKey(first13: string): string {
 
 /** True when a 15-character matricule has a valid NIR key. */
 export function isValidNir(matricule: string): boolean {
-  return matricule.length === 15 && /^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/.test(matricule) && nirKey(matricule.slice(0, 13)) === matricule.slice(13);
+  return (
+    matricule.length === 15 &&
+    /^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/.test(matricule) &&
+    nirKey(matricule.slice(0, 13)) === matricule.slice(13)
+  );
 }
 
 /**
@@ -27,7 +31,8 @@ export function isValidNir(matricule: string): boolean {
  */
 export function generateNir(random: SeededRandom, traits: { sex: 'F' | 'M'; birthDate: string; birthplaceCode: string }): string {
   const [year, month] = traits.birthDate.split('-');
-  if (!year || !month || !/^(?:[0-9]{2}|2A|2B)[0-9]{3}$/.test(traits.birthplaceCode)) throw new RangeError('birth date YYYY-MM-DD and a 5-character INSEE birthplace code are needed');
+  if (!year || !month || !/^(?:[0-9]{2}|2A|2B)[0-9]{3}$/.test(traits.birthplaceCode))
+    throw new RangeError('birth date YYYY-MM-DD and a 5-character INSEE birthplace code are needed');
   const body = `${traits.sex === 'M' ? '1' : '2'}${year.slice(2)}${month}${traits.birthplaceCode}${String(random.int(1, 999)).padStart(3, '0')}`;
   return body + nirKey(body);
 }

@@ -69,7 +69,19 @@ export interface PlatformSimulatorOptions {
  * protocol, or refuses it with a reason, through the same actions as the REST API.
  */
 export class PlatformSimulator {
-  readonly stats: PlatformSimulatorStats = { ordersReceived: 0, accepted: 0, refused: 0, held: 0, cancelledBeforeDecision: 0, cancellations: 0, postExamInfos: 0, reportsSent: 0, reportsReplaced: 0, reportsDeleted: 0, failures: 0 };
+  readonly stats: PlatformSimulatorStats = {
+    ordersReceived: 0,
+    accepted: 0,
+    refused: 0,
+    held: 0,
+    cancelledBeforeDecision: 0,
+    cancellations: 0,
+    postExamInfos: 0,
+    reportsSent: 0,
+    reportsReplaced: 0,
+    reportsDeleted: 0,
+    failures: 0,
+  };
   /** Last time an event was seen (ms since epoch); drives `--exit-when-idle`. */
   lastActivity = Date.now();
   readonly #o: PlatformSimulatorOptions;
@@ -136,7 +148,9 @@ export class PlatformSimulator {
         const order = (e.data as OrderData | undefined)?.order;
         this.stats.ordersReceived += 1;
         if (!order) return;
-        this.#print(`order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ${order.anatomicalRegions[0]?.region.display ?? ''}`);
+        this.#print(
+          `order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ${order.anatomicalRegions[0]?.region.display ?? ''}`,
+        );
         this.#schedule(order);
         return;
       }
@@ -162,7 +176,9 @@ export class PlatformSimulator {
   /** Runs `work` after `delayMs`, tracked by {@link settled}; a failure is counted and printed. */
   #track(delayMs: number, placer: string, what: string, work: () => Promise<void>): void {
     let release!: () => void;
-    const done = new Promise<void>((resolve) => { release = resolve; });
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     this.#pending.add(done);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -259,7 +275,7 @@ export class PlatformSimulator {
     } else {
       const pdf = await g.pdfProtocol(order, remoteRadiologist, platform);
       protocols = plan.protocols === 'pdf' ? [pdf] : [g.textProtocol(order), pdf];
-      label = plan.protocols === 'pdf' ? `PDF protocol, ${Math.round(pdf.base64.length * 0.75 / 1024)} KB` : 'text and PDF protocols';
+      label = plan.protocols === 'pdf' ? `PDF protocol, ${Math.round((pdf.base64.length * 0.75) / 1024)} KB` : 'text and PDF protocols';
     }
     await gw.platform.accept(key, { remoteRadiologist, protocols, platform });
     this.stats.accepted += 1;

@@ -101,7 +101,9 @@ export class RisSimulator {
   /** Runs an action later, tracked so that the run waits for it; failures become problems of the order. */
   #later(outcome: RisOrderOutcome, delayMs: number, what: string, action: () => Promise<void>): void {
     let release!: () => void;
-    const done = new Promise<void>((resolve) => { release = resolve; });
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     this.#actions.add(done);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -136,9 +138,13 @@ export class RisSimulator {
       outcome.decision = accepted ? 'accepted' : 'refused';
       const verdict = decision?.outcome;
       let detail = 'no reason given';
-      if (verdict?.accepted) detail = `${verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType)).join(' + ')} protocol`;
+      if (verdict?.accepted)
+        detail = `${verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType)).join(' + ')} protocol`;
       else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
-      this.#print(`${accepted ? 'accepted' : 'refused'}`.padEnd(21) + `${outcome.key.placerNumber}  ${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`);
+      this.#print(
+        `${accepted ? 'accepted' : 'refused'}`.padEnd(21) +
+          `${outcome.key.placerNumber}  ${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`,
+      );
       // A request planned for cancellation before the decision is cancelled even when the acceptance overtook the cancellation.
       if (accepted && e.state === 'ACCEPTED' && outcome.plan.cancel !== 'before-decision') {
         if (outcome.plan.cancel === 'after-acceptance') this.#cancel(outcome, this.#o.cancelDelayMs ?? 100);
@@ -163,7 +169,9 @@ export class RisSimulator {
       const exams = this.#o.generator.performedExams(order);
       await this.#o.gateway.ris.sendPostExamInfo(outcome.key, exams);
       outcome.postExamSent = true;
-      this.#print(`post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`);
+      this.#print(
+        `post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`,
+      );
     });
   }
 
@@ -206,8 +214,16 @@ export class RisSimulator {
     const key = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
     const region = order.anatomicalRegions[0]?.region.display ?? order.anatomicalRegions[0]?.region.code ?? '';
     const outcome: RisOrderOutcome = {
-      index, key, plan: this.#planFor(index, order), label: `${order.requestedModality.display ?? order.requestedModality.code}, ${region}`,
-      decision: undefined, stateAfterCancel: undefined, postExamSent: false, expected: [], state: undefined, problems: [],
+      index,
+      key,
+      plan: this.#planFor(index, order),
+      label: `${order.requestedModality.display ?? order.requestedModality.code}, ${region}`,
+      decision: undefined,
+      stateAfterCancel: undefined,
+      postExamSent: false,
+      expected: [],
+      state: undefined,
+      problems: [],
     };
     this.#outcomes.push(outcome);
     this.#byKey.set(`${key.assigningAuthority}|${key.placerNumber}`, outcome);
@@ -227,7 +243,10 @@ export class RisSimulator {
   async #settle(started: number): Promise<void> {
     const deadline = Date.now() + (this.#o.settleTimeoutMs ?? 60_000);
     while (Date.now() < deadline) {
-      const waiting = this.#outcomes.some((o) => o.problems.length === 0 && o.decision === undefined && o.stateAfterCancel === undefined && o.plan.cancel !== 'before-decision');
+      const waiting = this.#outcomes.some(
+        (o) =>
+          o.problems.length === 0 && o.decision === undefined && o.stateAfterCancel === undefined && o.plan.cancel !== 'before-decision',
+      );
       const depth = (await this.#o.gateway.store.outboxDepth()).reduce((s, d) => s + d.pending + d.inFlight, 0);
       if (!waiting && this.#actions.size === 0 && depth === 0) return;
       await sleep(50);
@@ -244,7 +263,8 @@ export class RisSimulator {
 export function expectedStates(o: Pick<RisOrderOutcome, 'decision' | 'stateAfterCancel' | 'postExamSent' | 'plan'>): OrderState[] {
   if (o.stateAfterCancel) return [o.stateAfterCancel];
   if (o.decision === 'refused') return ['REJECTED'];
-  if (o.decision === 'accepted') return o.postExamSent ? FURTHER_THAN_COMPLEMENTED : o.plan.postExam || o.plan.cancel === 'after-acceptance' ? [] : ['ACCEPTED'];
+  if (o.decision === 'accepted')
+    return o.postExamSent ? FURTHER_THAN_COMPLEMENTED : o.plan.postExam || o.plan.cancel === 'after-acceptance' ? [] : ['ACCEPTED'];
   return [];
 }
 

@@ -44,7 +44,18 @@ const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCO
 /** PostgreSQL SQLSTATE classes (first two characters) of conditions outside the statement's data. */
 const POSTGRES_TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58', 'XX']);
 /** Node.js socket errors of a lost or refused database connection. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ENOSPC', 'EIO']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENOSPC',
+  'EIO',
+]);
 
 export function storeFailureKind(error: unknown): StoreFailureKind {
   const code = (error as { code?: unknown } | null)?.code;
@@ -57,6 +68,11 @@ export function storeFailureKind(error: unknown): StoreFailureKind {
   }
   // node-postgres reports a connection that went away without a code.
   const message = error instanceof Error ? error.message : '';
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return 'transient';
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  )
+    return 'transient';
   return 'permanent';
 }

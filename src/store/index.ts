@@ -6,8 +6,12 @@ export { SqliteStore } from './sqlite-store.js';
 export { PostgresStore } from './postgres-store.js';
 export { openStore, sqlitePathOf } from './open-store.js';
 export {
-  backupSqliteDatabase, inspectSqliteDatabase, restoreSqliteDatabase,
-  type SqliteBackupResult, type SqliteDatabaseFacts, type SqliteRestoreResult,
+  backupSqliteDatabase,
+  inspectSqliteDatabase,
+  restoreSqliteDatabase,
+  type SqliteBackupResult,
+  type SqliteDatabaseFacts,
+  type SqliteRestoreResult,
 } from './sqlite-backup.js';
 export type { Migration } from './migrations/migration.js';
 export { SQLITE_MIGRATIONS } from './migrations/sqlite.js';

@@ -24,7 +24,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Ids and epoch-millisecond times are BIGINT: read them as numbers (exact below 2^53). */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** Rewrites `?` placeholders to `$n` (our SQL never contains `?` inside literals). */
@@ -176,7 +178,10 @@ export class PostgresStore extends SqlStore {
     }
     const taken: string[] = [];
     for (const id of workerIds) {
-      const result = await this.liveness.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [WORKER_LOCK_CLASS, id]);
+      const result = await this.liveness.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [
+        WORKER_LOCK_CLASS,
+        id,
+      ]);
       if (result.rows[0]?.ok !== true) {
         for (const t of taken) await this.liveness.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WORKER_LOCK_CLASS, t]);
         throw new StoreError('TLR_ERR_STORE_WORKER_IN_USE', `worker id ${id} is held by a live process`);
@@ -220,7 +225,11 @@ async function migrate(pool: pg.Pool, schema: string, now: () => number): Promis
       } catch (cause) {
         throw new StoreError('TLR_ERR_STORE_MIGRATION_FAILED', `migration ${migration.version} (${migration.name}) failed`, { cause });
       }
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now()]);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        now(),
+      ]);
     }
     await client.query('COMMIT');
   } catch (error) {

@@ -5,7 +5,10 @@
  * ("Dupré" is found by "dupre").
  */
 export function foldSearchText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Separates the terms, so that a needle never matches across two of them. */

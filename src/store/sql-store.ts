@@ -214,20 +214,35 @@ export abstract class SqlStore implements Store {
       const sendingFacility = s.sendingFacility ?? '';
       const controlId = s.controlId === undefined || s.controlId === '' ? null : s.controlId;
       const digest = sha256(message.raw);
-      const journal = (dedupControlId: string | null) => runner.all<{ id: number }>(
-        `INSERT INTO messages (direction, partner, message_type, flow, control_id, sending_application, sending_facility,
+      const journal = (dedupControlId: string | null) =>
+        runner.all<{ id: number }>(
+          `INSERT INTO messages (direction, partner, message_type, flow, control_id, sending_application, sending_facility,
            receiving_application, receiving_facility, placer_order_number, placer_assigning_authority, patient_id,
            dedup_control_id, raw, raw_sha256, content_sha256, findings, status, created_at, received_at)
          VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)
          ON CONFLICT (sending_application, sending_facility, dedup_control_id) WHERE dedup_control_id IS NOT NULL DO NOTHING
          RETURNING id`,
-        [
-          message.partner, s.messageType, s.flow, controlId, sendingApplication, sendingFacility,
-          s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
-          s.placerAssigningAuthority ?? null, s.patientId ?? null, dedupControlId, message.raw, digest,
-          message.contentDigest ?? null, storedJson(message.findings ?? []), now, message.receivedAt?.getTime() ?? now,
-        ],
-      );
+          [
+            message.partner,
+            s.messageType,
+            s.flow,
+            controlId,
+            sendingApplication,
+            sendingFacility,
+            s.receivingApplication ?? null,
+            s.receivingFacility ?? null,
+            s.placerOrderNumber ?? null,
+            s.placerAssigningAuthority ?? null,
+            s.patientId ?? null,
+            dedupControlId,
+            message.raw,
+            digest,
+            message.contentDigest ?? null,
+            storedJson(message.findings ?? []),
+            now,
+            message.receivedAt?.getTime() ?? now,
+          ],
+        );
       // The partial unique index (sending_application, sending_facility, dedup_control_id) is the
       // re-delivery detector. ON CONFLICT DO NOTHING makes a concurrent duplicate on PostgreSQL wait for
       // the first transaction, then either see its committed row (duplicate) or insert (first one failed).
@@ -242,7 +257,12 @@ export abstract class SqlStore implements Store {
         messageId = (await journal(null))[0]!.id;
         reusedControlId = { originalMessageId: original.id };
       }
-      const decision = await decide({ messageId, message, tx: this.transactionOn(runner), ...(reusedControlId ? { reusedControlId } : {}) });
+      const decision = await decide({
+        messageId,
+        message,
+        tx: this.transactionOn(runner),
+        ...(reusedControlId ? { reusedControlId } : {}),
+      });
       const { ack } = decision;
       // Only accepted messages stay in the re-delivery detector: after AR or AE the sender may send the
       // same MSH-10 again and it must be processed again.
@@ -251,14 +271,27 @@ export abstract class SqlStore implements Store {
            dedup_control_id = CASE WHEN ? = 'AA' THEN dedup_control_id ELSE NULL END,
            findings = COALESCE(?, findings)
          WHERE id = ?`,
-        [ack.raw, ack.code, ack.controlId ?? null, this.now(), INBOUND_STATUS[ack.code], ack.code,
-          decision.findings ? storedJson(decision.findings) : null, messageId],
+        [
+          ack.raw,
+          ack.code,
+          ack.controlId ?? null,
+          this.now(),
+          INBOUND_STATUS[ack.code],
+          ack.code,
+          decision.findings ? storedJson(decision.findings) : null,
+          messageId,
+        ],
       );
       return { duplicate: false as const, messageId, decision };
     });
   }
 
-  private async original(runner: SqlRunner, sendingApplication: string, sendingFacility: string, controlId: string): Promise<OriginalInbound> {
+  private async original(
+    runner: SqlRunner,
+    sendingApplication: string,
+    sendingFacility: string,
+    controlId: string,
+  ): Promise<OriginalInbound> {
     const rows = await runner.all<OriginalInbound>(
       `SELECT id, ack_raw, ack_code, ack_control_id, raw_sha256, content_sha256 FROM messages
        WHERE sending_application = ? AND sending_facility = ? AND dedup_control_id = ?`,
@@ -332,10 +365,11 @@ export abstract class SqlStore implements Store {
   // ---------------------------------------------------------------- orders
 
   private async selectOrder(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
-    const rows = await runner.all<OrderRow>(
-      'SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?',
-      [role, key.placerNumber, key.assigningAuthority],
-    );
+    const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?', [
+      role,
+      key.placerNumber,
+      key.assigningAuthority,
+    ]);
     return rows[0] === undefined ? null : toOrderRecord(rows[0]);
   }
 
@@ -352,23 +386,46 @@ export abstract class SqlStore implements Store {
     const data = input.data === undefined ? (current?.data ?? null) : { ...(current?.data ?? {}), ...input.data };
     const dataJson = data === null ? null : storedJson(data);
     const searchText = this.searchTextOf({
-      id: current?.id ?? 0, role: input.role, key: input.key, state: transition.next, partner: current?.partner ?? input.partner ?? null,
-      patientId: current?.patientId ?? input.patientId ?? null, decision, data,
-      createdAt: current?.createdAt ?? new Date(now), updatedAt: new Date(now),
+      id: current?.id ?? 0,
+      role: input.role,
+      key: input.key,
+      state: transition.next,
+      partner: current?.partner ?? input.partner ?? null,
+      patientId: current?.patientId ?? input.patientId ?? null,
+      decision,
+      data,
+      createdAt: current?.createdAt ?? new Date(now),
+      updatedAt: new Date(now),
     });
     let orderId: number;
     if (current === null) {
       const rows = await runner.all<{ id: number }>(
         `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [input.role, input.key.placerNumber, input.key.assigningAuthority, transition.next, input.partner ?? null,
-          input.patientId ?? null, decision, dataJson, searchText, now, now],
+        [
+          input.role,
+          input.key.placerNumber,
+          input.key.assigningAuthority,
+          transition.next,
+          input.partner ?? null,
+          input.patientId ?? null,
+          decision,
+          dataJson,
+          searchText,
+          now,
+          now,
+        ],
       );
       orderId = rows[0]!.id;
     } else {
       orderId = current.id;
       await runner.run('UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
-        transition.next, decision, dataJson, searchText, now, orderId,
+        transition.next,
+        decision,
+        dataJson,
+        searchText,
+        now,
+        orderId,
       ]);
     }
     await runner.run(
@@ -376,7 +433,11 @@ export abstract class SqlStore implements Store {
       [orderId, from, transition.next, input.event.type, input.messageId ?? null, transition.warning ?? null, now],
     );
     for (const uid of new Set(input.studyInstanceUids ?? [])) {
-      await runner.run('INSERT INTO order_studies (role, study_instance_uid, order_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [input.role, uid, orderId]);
+      await runner.run('INSERT INTO order_studies (role, study_instance_uid, order_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+        input.role,
+        uid,
+        orderId,
+      ]);
     }
     return { transition, order: await this.selectOrder(runner, input.role, input.key) };
   }
@@ -389,7 +450,10 @@ export abstract class SqlStore implements Store {
        WHERE s.role = ? AND s.study_instance_uid IN (${distinct.map(() => '?').join(', ')}) ORDER BY s.study_instance_uid, o.id`,
       [role, ...distinct],
     );
-    return rows.map((r) => ({ studyInstanceUid: r.study_instance_uid, key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority } }));
+    return rows.map((r) => ({
+      studyInstanceUid: r.study_instance_uid,
+      key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority },
+    }));
   }
 
   getOrder(role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
@@ -424,7 +488,9 @@ export abstract class SqlStore implements Store {
     let filled = 0;
     for (;;) {
       const changed = await this.withTransaction(async (runner) => {
-        const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE search_text IS NULL ORDER BY id LIMIT ?', [SEARCH_BACKFILL_BATCH]);
+        const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE search_text IS NULL ORDER BY id LIMIT ?', [
+          SEARCH_BACKFILL_BATCH,
+        ]);
         for (const row of rows) {
           await runner.run('UPDATE orders SET search_text = ? WHERE id = ?', [this.searchTextOf(toOrderRecord(row)), row.id]);
         }
@@ -451,10 +517,21 @@ export abstract class SqlStore implements Store {
          raw, raw_sha256, findings, status, created_at)
        VALUES ('outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
       [
-        input.partner, s.messageType, s.flow, s.controlId ?? null, s.sendingApplication ?? '', s.sendingFacility ?? '',
-        s.receivingApplication ?? null, s.receivingFacility ?? null, s.placerOrderNumber ?? null,
-        s.placerAssigningAuthority ?? null, s.patientId ?? null, input.raw, sha256(input.raw),
-        storedJson(input.findings ?? []), now,
+        input.partner,
+        s.messageType,
+        s.flow,
+        s.controlId ?? null,
+        s.sendingApplication ?? '',
+        s.sendingFacility ?? '',
+        s.receivingApplication ?? null,
+        s.receivingFacility ?? null,
+        s.placerOrderNumber ?? null,
+        s.placerAssigningAuthority ?? null,
+        s.patientId ?? null,
+        input.raw,
+        sha256(input.raw),
+        storedJson(input.findings ?? []),
+        now,
       ],
     );
     const messageId = messages[0]!.id;
@@ -495,10 +572,20 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  private async setOutboundMessage(runner: SqlRunner, outboxId: number, status: MessageStatus, ack: AckRecord | undefined, lastError: string | null): Promise<void> {
+  private async setOutboundMessage(
+    runner: SqlRunner,
+    outboxId: number,
+    status: MessageStatus,
+    ack: AckRecord | undefined,
+    lastError: string | null,
+  ): Promise<void> {
     const now = this.now();
     if (ack === undefined) {
-      await runner.run('UPDATE messages SET status = ?, last_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)', [status, lastError, outboxId]);
+      await runner.run('UPDATE messages SET status = ?, last_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)', [
+        status,
+        lastError,
+        outboxId,
+      ]);
       return;
     }
     await runner.run(
@@ -526,7 +613,13 @@ export abstract class SqlStore implements Store {
       if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
         await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [storedJson(failure.errorDetails), id]);
       }
-      await this.setOutboundMessage(runner, id, outcome.state === 'parked' ? 'parked' : 'retrying', failure.ack, outcome.state === 'parked' ? outcome.reason : failure.reason);
+      await this.setOutboundMessage(
+        runner,
+        id,
+        outcome.state === 'parked' ? 'parked' : 'retrying',
+        failure.ack,
+        outcome.state === 'parked' ? outcome.reason : failure.reason,
+      );
       return outcome;
     });
   }
@@ -599,7 +692,9 @@ export abstract class SqlStore implements Store {
     const own = [...this.ownWorkers];
     if (own.length === 0) return;
     this.ownWorkers.clear();
-    await this.withTransaction((runner) => runner.run(`DELETE FROM store_workers WHERE worker_id IN (${own.map(() => '?').join(', ')})`, own));
+    await this.withTransaction((runner) =>
+      runner.run(`DELETE FROM store_workers WHERE worker_id IN (${own.map(() => '?').join(', ')})`, own),
+    );
   }
 
   discardParked(id: number, reason: string): Promise<void> {
@@ -689,7 +784,9 @@ export abstract class SqlStore implements Store {
       const outcome = await markItemDelivered(runner, WEBHOOK_QUEUE, id, this.now(), null, status, leaseToken);
       if (outcome === 'delivered') {
         await runner.run('UPDATE webhooks SET last_status = ?, last_response = ?, last_error = NULL WHERE id = ?', [
-          status, result.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
+          status,
+          result.response?.slice(0, RESPONSE_EXCERPT) ?? null,
+          id,
         ]);
       }
       return outcome;
@@ -701,7 +798,9 @@ export abstract class SqlStore implements Store {
       const outcome = await markItemFailed(runner, WEBHOOK_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
       if (outcome.state === 'lease_lost') return outcome;
       await runner.run('UPDATE webhooks SET last_status = ?, last_response = ? WHERE id = ?', [
-        failure.httpStatus ?? null, failure.response?.slice(0, RESPONSE_EXCERPT) ?? null, id,
+        failure.httpStatus ?? null,
+        failure.response?.slice(0, RESPONSE_EXCERPT) ?? null,
+        id,
       ]);
       return outcome;
     });

@@ -70,14 +70,21 @@ const knownSchemaVersion = Math.max(...knownVersions);
  * rollback journal so that it is one self-contained file, synced, and only then renamed to `out`:
  * a file named `out` is always a complete backup.
  */
-export async function backupSqliteDatabase(source: string, out: string, options: { overwrite?: boolean } = {}): Promise<SqliteBackupResult> {
+export async function backupSqliteDatabase(
+  source: string,
+  out: string,
+  options: { overwrite?: boolean } = {},
+): Promise<SqliteBackupResult> {
   const started = Date.now();
   const sourcePath = resolve(source);
   const outPath = resolve(out);
   if (sourcePath === outPath) throw new StoreError('TLR_ERR_STORE_INVALID_ARGUMENT', 'the backup file cannot be the database itself');
   if (!existsSync(sourcePath)) throw new StoreError('TLR_ERR_STORE_NOT_FOUND', `no database at ${sourcePath}`);
   if (existsSync(outPath) && options.overwrite !== true) {
-    throw new StoreError('TLR_ERR_STORE_FILE_EXISTS', `${outPath} exists; choose another file or allow overwriting it (cisis-tlr backup --force)`);
+    throw new StoreError(
+      'TLR_ERR_STORE_FILE_EXISTS',
+      `${outPath} exists; choose another file or allow overwriting it (cisis-tlr backup --force)`,
+    );
   }
   if (!existsSync(dirname(outPath))) throw new StoreError('TLR_ERR_STORE_NOT_FOUND', `the directory ${dirname(outPath)} does not exist`);
 
@@ -137,7 +144,11 @@ export async function backupSqliteDatabase(source: string, out: string, options:
  * with `force`, and then kept, renamed `<db>.before-restore-<time>` (with its `-wal`). The next start
  * of the gateway applies the migrations the backup lacks.
  */
-export function restoreSqliteDatabase(from: string, target: string, options: { force?: boolean; now?: () => Date } = {}): SqliteRestoreResult {
+export function restoreSqliteDatabase(
+  from: string,
+  target: string,
+  options: { force?: boolean; now?: () => Date } = {},
+): SqliteRestoreResult {
   const fromPath = resolve(from);
   const targetPath = resolve(target);
   if (fromPath === targetPath) throw new StoreError('TLR_ERR_STORE_INVALID_ARGUMENT', 'the backup file is the database itself');
@@ -149,14 +160,18 @@ export function restoreSqliteDatabase(from: string, target: string, options: { f
     );
   }
   const facts = inspectSqliteDatabase(fromPath, { integrity: true });
-  if (!existsSync(dirname(targetPath))) throw new StoreError('TLR_ERR_STORE_NOT_FOUND', `the directory ${dirname(targetPath)} does not exist`);
+  if (!existsSync(dirname(targetPath)))
+    throw new StoreError('TLR_ERR_STORE_NOT_FOUND', `the directory ${dirname(targetPath)} does not exist`);
 
   const lock = acquireLockFile(targetPath);
   try {
     let previous: string | undefined;
     if (existsSync(targetPath)) {
       if (options.force !== true) {
-        throw new StoreError('TLR_ERR_STORE_FILE_EXISTS', `a database exists at ${targetPath}; replacing it must be asked for (cisis-tlr restore --force), which keeps it aside as ${basename(targetPath)}.before-restore-<time>`);
+        throw new StoreError(
+          'TLR_ERR_STORE_FILE_EXISTS',
+          `a database exists at ${targetPath}; replacing it must be asked for (cisis-tlr restore --force), which keeps it aside as ${basename(targetPath)}.before-restore-<time>`,
+        );
       }
       const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
       previous = `${targetPath}.before-restore-${stamp}`;
@@ -199,7 +214,9 @@ export function inspectSqliteDatabase(path: string, options: { integrity?: boole
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new StoreError('TLR_ERR_STORE_NOT_A_BACKUP', `${absolute} fails its integrity check: ${String(check)}`);
     }
-    const schemaVersions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
+    const schemaVersions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    );
     const unknown = schemaVersions.filter((v) => !knownVersions.has(v));
     if (unknown.length > 0) {
       throw new StoreError(
@@ -223,7 +240,9 @@ export function inspectSqliteDatabase(path: string, options: { integrity?: boole
 }
 
 function assertCisisTlrDatabase(db: Database.Database, path: string): void {
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+  const tables = new Set(
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name),
+  );
   const missing = CORE_TABLES.filter((t) => !tables.has(t));
   if (missing.length > 0) {
     throw new StoreError('TLR_ERR_STORE_NOT_A_BACKUP', `${path} is not a cisis-tlr database (no table ${missing.join(', ')})`);

@@ -67,7 +67,8 @@ export function acquireLockFile(databasePath: string): HeldLock {
     const holder = readHolder(path);
     if (holder === 'gone') continue;
     if (holder === 'being-written' || (holder !== 'unreadable' && isAlive(holder, path))) {
-      const who = holder === 'being-written' ? 'a process that is starting' : `process ${holder.pid} on ${holder.host} (since ${holder.startedAt})`;
+      const who =
+        holder === 'being-written' ? 'a process that is starting' : `process ${holder.pid} on ${holder.host} (since ${holder.startedAt})`;
       throw new StoreError(
         'TLR_ERR_STORE_LOCKED',
         `the database ${resolve(databasePath)} is in use by ${who}: two gateways must not share one SQLite data directory ` +

@@ -14,7 +14,9 @@ type Connection = Database.Database;
 
 /** better-sqlite3 binds Buffers, not arbitrary Uint8Array views. */
 function bind(params: readonly SqlValue[]): unknown[] {
-  return storedParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+  return storedParams(params).map((p) =>
+    p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p,
+  );
 }
 
 /** Synchronous driver behind the async runner interface; statements are prepared once. */
@@ -67,9 +69,6 @@ class Mutex {
     return result;
   }
 }
-
-
-
 
 /**
  * SQLite engine: one file, for a single gateway instance (several processes on the same file work,
@@ -219,7 +218,9 @@ function migrate(db: Connection, migrations: readonly Migration[], now: () => nu
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    );
     const known = new Set(migrations.map((m) => m.version));
     const unknown = [...applied].filter((v) => !known.has(v));
     if (unknown.length > 0) {
@@ -232,7 +233,11 @@ function migrate(db: Connection, migrations: readonly Migration[], now: () => nu
       } catch (cause) {
         throw new StoreError('TLR_ERR_STORE_MIGRATION_FAILED', `migration ${migration.version} (${migration.name}) failed`, { cause });
       }
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, now());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
     }
     db.exec('COMMIT');
   } catch (error) {

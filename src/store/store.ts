@@ -16,16 +16,7 @@ export type Direction = 'inbound' | 'outbound';
  *   next attempt scheduled), `delivered` (AA received), `parked` (stopped, needs an operator),
  *   `discarded` (dropped by an operator).
  */
-export type MessageStatus =
-  | 'accepted'
-  | 'rejected'
-  | 'error'
-  | 'queued'
-  | 'in_flight'
-  | 'retrying'
-  | 'delivered'
-  | 'parked'
-  | 'discarded';
+export type MessageStatus = 'accepted' | 'rejected' | 'error' | 'queued' | 'in_flight' | 'retrying' | 'delivered' | 'parked' | 'discarded';
 
 /**
  * A validation finding as produced by the profile validator. Declared structurally here so that the

@@ -27,8 +27,11 @@ export function isDateTime(value: string): boolean {
 export function toHl7DateTime(value: DateTime, path = 'value'): string {
   const ts = isoToTs(value);
   if (ts === undefined || readTS(ts) === undefined) {
-    throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', path,
-      `"${value}" is not an ISO 8601 date/time such as 2026-01-06, 2026-01-06T13:44:18 or 2026-01-06T13:44:18+01:00`);
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      path,
+      `"${value}" is not an ISO 8601 date/time such as 2026-01-06, 2026-01-06T13:44:18 or 2026-01-06T13:44:18+01:00`,
+    );
   }
   return ts;
 }

@@ -6,7 +6,10 @@ import type { ProtocolMediaType } from './model/decision.js';
  * data to `TEXT` whatever the content, so the content is the only reliable indication (flux3 I-4).
  */
 export function sniffProtocolMediaType(bytes: Uint8Array): ProtocolMediaType {
-  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const head = Buffer.from(bytes.subarray(0, 64))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   if (head.startsWith('%PDF-')) return 'application/pdf';
   if (head.startsWith('<')) return 'application/xml';
   return 'application/octet-stream';

@@ -35,7 +35,7 @@ export const OBR_PROCEDURE = {
   order: { code: 'TRANSMISSION_DEMANDE', display: 'Transmission d’une demande d’examen d’imagerie' },
   cancellation: { code: 'ANNULATION_DEMANDE', display: 'Annulation d’une demande d’examen d’imagerie' },
   decision: { code: 'REPONSE_DEMANDE', display: 'Réponse à une demande d’examen (acceptation ou refus)' },
-  postExamInfo: { code: 'COMPLEMENT_POST_ACTE', display: 'Transmission d’un complément d\'information post-examen' },
+  postExamInfo: { code: 'COMPLEMENT_POST_ACTE', display: "Transmission d’un complément d'information post-examen" },
 } as const;
 
 /** ORC-17: type of the organisation that built the order segment (local table `TLR_TYPE_ORGANISATION`). */
@@ -51,11 +51,11 @@ export const OBSERVATION = {
   loincCodingSystem: 'LN',
   modality: { code: 'MODALITE_IMAGERIE', display: 'Modalité d’imagerie utilisée ou prévue pour réaliser l’examen' },
   anatomicalRegion: { code: 'REGION_ANATOMIQUE', display: 'Localisation anatomique examinée dans le cadre de l’examen d’imagerie' },
-  protocol: { code: 'PROTOCOLE_IMAGERIE', display: 'Protocole d\'imagerie médicale' },
+  protocol: { code: 'PROTOCOLE_IMAGERIE', display: "Protocole d'imagerie médicale" },
   viewerUrl: { code: 'URL_PARTIELLE_VIEWER', display: 'URL partielle d’accès à la visionneuse d’imagerie DRIMbox' },
-  performedProcedure: { code: 'CODE_ACTE_IMAGERIE', display: 'Code de l\'acte d\'imagerie réalisée' },
-  administeredProduct: { code: 'PRODUIT_ADMINISTRE', display: 'Produit administré lors de l\'examen d\'imagerie' },
-  imagingDevice: { code: 'APPAREIL_IMAGERIE', display: 'Appareil d\'imagerie utilisé lors de l\'examen' },
+  performedProcedure: { code: 'CODE_ACTE_IMAGERIE', display: "Code de l'acte d'imagerie réalisée" },
+  administeredProduct: { code: 'PRODUIT_ADMINISTRE', display: "Produit administré lors de l'examen d'imagerie" },
+  imagingDevice: { code: 'APPAREIL_IMAGERIE', display: "Appareil d'imagerie utilisé lors de l'examen" },
   medicalHistory: { code: '11322-5', display: 'History of General health Narrative' },
   bodyHeight: { code: '8302-2', display: 'Body height' },
   bodyWeight: { code: '29463-7', display: 'Body weight' },

@@ -3,6 +3,12 @@ export { ORDER_EVENT_TYPES, EVENTS_BY_ROLE, type OrderEvent, type OrderEventType
 export { TRANSITION_TABLE, type TransitionRule, type TransitionTable, type WorkflowErrorCode } from './transition-table.js';
 export { applyEvent, type AcceptedTransition, type RejectedTransition, type TransitionResult } from './apply-event.js';
 export {
-  applyReportSetEvent, currentReportOf,
-  type CurrentReport, type ReportOrderEvent, type ReportRecord, type ReportSetDecision, type ReportSetEvent, type ReportSetRefusal,
+  applyReportSetEvent,
+  currentReportOf,
+  type CurrentReport,
+  type ReportOrderEvent,
+  type ReportRecord,
+  type ReportSetDecision,
+  type ReportSetEvent,
+  type ReportSetRefusal,
 } from './report-set.js';

@@ -77,11 +77,19 @@ export function applyReportSetEvent(reports: readonly ReportRecord[], event: Rep
       return { accept: true, reports: [...reports, event.report], event: { type: 'report' } };
     case 'replace':
       if (!event.replaced || !isCurrent(reports, event.replaced)) return refuse('replaced_not_current');
-      return { accept: true, reports: [...withStatus(reports, event.replaced, 'replaced'), event.report], event: { type: 'reportReplaced' } };
+      return {
+        accept: true,
+        reports: [...withStatus(reports, event.replaced, 'replaced'), event.report],
+        event: { type: 'reportReplaced' },
+      };
     case 'delete': {
       if (!isCurrent(reports, event.deleted)) return refuse('deleted_not_current');
       const next = withStatus(reports, event.deleted, 'deleted');
-      return { accept: true, reports: next, event: { type: 'reportDeleted', remainingReports: next.filter((r) => r.status === 'current').length } };
+      return {
+        accept: true,
+        reports: next,
+        event: { type: 'reportDeleted', remainingReports: next.filter((r) => r.status === 'current').length },
+      };
     }
   }
 }

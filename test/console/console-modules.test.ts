@@ -14,18 +14,40 @@ import { buildFieldDictionary, dictionaryPath, serialiseDictionary } from './fie
  * against its source; the assets are found from an installed copy of the package.
  */
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 interface PrometheusModule {
   parsePrometheus(text: string): { samples: Sample[]; types: Record<string, string>; help: Record<string, string> };
   sumOf(samples: Sample[], name: string, where?: Record<string, string | ((v: string | undefined) => boolean)>): number;
   parseLabels(text: string): Record<string, string>;
 }
-interface Location { segment: string; occurrence: number; field?: number; repetition?: number; component?: number; subcomponent?: number }
+interface Location {
+  segment: string;
+  occurrence: number;
+  field?: number;
+  repetition?: number;
+  component?: number;
+  subcomponent?: number;
+}
 interface Hl7Module {
-  parseEr7(text: string): { delimiters: Record<string, string>; segments: Array<{ id: string; occurrence: number; fields: Array<{ n: number; raw: string; reps: Array<{ comps: Array<{ raw: string; subs: string[] }> }> }> }> };
+  parseEr7(text: string): {
+    delimiters: Record<string, string>;
+    segments: Array<{
+      id: string;
+      occurrence: number;
+      fields: Array<{ n: number; raw: string; reps: Array<{ comps: Array<{ raw: string; subs: string[] }> }> }>;
+    }>;
+  };
   parseLocation(loc: unknown): Location | null;
   formatLocation(loc: Location): string;
-  describe(dict: unknown, loc: Location, valueType?: string): { field?: { name: string; type: string }; component?: { name: string }; subcomponent?: { name: string } };
+  describe(
+    dict: unknown,
+    loc: Location,
+    valueType?: string,
+  ): { field?: { name: string; type: string }; component?: { name: string }; subcomponent?: { name: string } };
   toTree(parsed: unknown): { segments: Array<{ segment: string; occurrence: number; fields: Record<string, unknown[]> }> };
   encodeMessage(text: string): Uint8Array;
 }
@@ -57,15 +79,32 @@ describe('console Prometheus reader', () => {
     assert.equal(sumOf(samples, 'cisis_tlr_outbox_depth'), 3);
     assert.equal(samples.find((s) => s.name.endsWith('_bucket'))!.value, Infinity);
     assert.ok(Number.isNaN(samples.find((s) => s.name === 'odd_metric')!.value));
-    assert.deepEqual(parseLabels('note="a \\"quoted\\", comma\\\\ and\\nnewline",x="1"'), { note: 'a "quoted", comma\\ and\nnewline', x: '1' });
+    assert.deepEqual(parseLabels('note="a \\"quoted\\", comma\\\\ and\\nnewline",x="1"'), {
+      note: 'a "quoted", comma\\ and\nnewline',
+      x: '1',
+    });
   });
 });
 
 describe('console HL7 reader', () => {
   it('reads and writes locations as the validator reports them, from strings and from ERR-2 objects', async () => {
     const { parseLocation, formatLocation } = await load<Hl7Module>('hl7.js');
-    assert.deepEqual(parseLocation('OBX[3]-5.5'), { segment: 'OBX', occurrence: 3, field: 5, repetition: undefined, component: 5, subcomponent: undefined });
-    assert.deepEqual(parseLocation('PID-3[2].4.2'), { segment: 'PID', occurrence: 1, field: 3, repetition: 2, component: 4, subcomponent: 2 });
+    assert.deepEqual(parseLocation('OBX[3]-5.5'), {
+      segment: 'OBX',
+      occurrence: 3,
+      field: 5,
+      repetition: undefined,
+      component: 5,
+      subcomponent: undefined,
+    });
+    assert.deepEqual(parseLocation('PID-3[2].4.2'), {
+      segment: 'PID',
+      occurrence: 1,
+      field: 3,
+      repetition: 2,
+      component: 4,
+      subcomponent: 2,
+    });
     assert.equal(parseLocation('not a path'), null);
     assert.equal(parseLocation(''), null);
     for (const path of ['MSH', 'MSH-12', 'OBX[3]-5.5', 'PID-3[2].4.2', 'ORC-2.3']) assert.equal(formatLocation(parseLocation(path)!), path);
@@ -77,7 +116,10 @@ describe('console HL7 reader', () => {
     const text = 'MSH#$*!@#APP#FAC\rPID###123$$$CHU@1.2.3@ISO$PI*456$$$X@9@ISO$PI##DOE$JOHN\nOBX#1\r\n';
     const parsed = parseEr7(text);
     assert.deepEqual(parsed.delimiters, { field: '#', component: '$', repetition: '*', escape: '!', subcomponent: '@' });
-    assert.deepEqual(parsed.segments.map((s) => s.id), ['MSH', 'PID', 'OBX']);
+    assert.deepEqual(
+      parsed.segments.map((s) => s.id),
+      ['MSH', 'PID', 'OBX'],
+    );
     const msh = parsed.segments[0]!;
     assert.equal(msh.fields[0]!.raw, '#');
     assert.equal(msh.fields[1]!.raw, '$*!@');
@@ -93,7 +135,18 @@ describe('console HL7 reader', () => {
   it('writes a downloaded message with CR separators in the charset its MSH-18 names', async () => {
     const { encodeMessage } = await load<Hl7Module>('hl7.js');
     const latin9 = 'MSH|^~\\&|A|B|C|D|20260106||ORM^O01^ORM_O01|1|P|2.5.1|||||FRA|8859/15\nNTE|||Hémorragie 5 € Œdème';
-    assert.deepEqual(Buffer.from(encodeMessage(latin9)), Buffer.concat([Buffer.from(latin9.split('\n')[0]! + '\rNTE|||H', 'latin1'), Buffer.from([0xe9]), Buffer.from('morragie 5 ', 'latin1'), Buffer.from([0xa4]), Buffer.from(' ', 'latin1'), Buffer.from([0xbc]), Buffer.from('dème', 'latin1')]));
+    assert.deepEqual(
+      Buffer.from(encodeMessage(latin9)),
+      Buffer.concat([
+        Buffer.from(latin9.split('\n')[0]! + '\rNTE|||H', 'latin1'),
+        Buffer.from([0xe9]),
+        Buffer.from('morragie 5 ', 'latin1'),
+        Buffer.from([0xa4]),
+        Buffer.from(' ', 'latin1'),
+        Buffer.from([0xbc]),
+        Buffer.from('dème', 'latin1'),
+      ]),
+    );
     const utf8 = 'MSH|^~\\&|A|B|C|D|20260106||ORM^O01^ORM_O01|1|P|2.5.1|||||FRA|UNICODE UTF-8\r\nNTE|||Œdème';
     assert.equal(Buffer.from(encodeMessage(utf8)).toString('utf8'), utf8.replace('\r\n', '\r'));
   });
@@ -125,9 +178,27 @@ describe('console texts', () => {
 describe('console field dictionary', () => {
   it('is the HL7 v2.5.1 dictionary of hl7v2-dictionary for the volet segments, as its generator writes it', async () => {
     const shipped = readFileSync(dictionaryPath, 'utf8');
-    assert.equal(shipped, serialiseDictionary(await buildFieldDictionary()), 'regenerate with: node dist/test/console/field-dictionary-generator.js --write');
+    assert.equal(
+      shipped,
+      serialiseDictionary(await buildFieldDictionary()),
+      'regenerate with: node dist/test/console/field-dictionary-generator.js --write',
+    );
     const dict = JSON.parse(shipped) as { segments: Record<string, unknown>; source: { hl7Version: string; licence: string } };
-    assert.deepEqual(Object.keys(dict.segments).sort(), ['ERR', 'EVN', 'IPC', 'MSA', 'MSH', 'NTE', 'OBR', 'OBX', 'ORC', 'PID', 'PV1', 'TQ1', 'TXA']);
+    assert.deepEqual(Object.keys(dict.segments).sort(), [
+      'ERR',
+      'EVN',
+      'IPC',
+      'MSA',
+      'MSH',
+      'NTE',
+      'OBR',
+      'OBX',
+      'ORC',
+      'PID',
+      'PV1',
+      'TQ1',
+      'TXA',
+    ]);
     assert.equal(dict.source.hl7Version, '2.5.1');
     assert.equal(dict.source.licence, 'MIT');
   });

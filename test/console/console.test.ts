@@ -86,10 +86,17 @@ async function sendOverMllp(gw: Gateway, raw: string): Promise<string> {
 
 /** An order message (flow 1) as the RIS would send it, with a chosen placer number and control id. */
 function orderMessage(placer: string, controlId: string): string {
-  return buildOrderMessage({ ...fx.order, placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer } }, {
-    ...fx.risContext, controlId, sendingApplication: 'RIS_EXTERNE', sendingFacility: 'CHU-X',
-    receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR',
-  }).toString();
+  return buildOrderMessage(
+    { ...fx.order, placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer } },
+    {
+      ...fx.risContext,
+      controlId,
+      sendingApplication: 'RIS_EXTERNE',
+      sendingFacility: 'CHU-X',
+      receivingApplication: 'TLR_CISIS_TLR',
+      receivingFacility: 'PLATEFORME_TLR',
+    },
+  ).toString();
 }
 
 describe('web console', { timeout: 120_000 }, () => {
@@ -101,7 +108,9 @@ describe('web console', { timeout: 120_000 }, () => {
     page = browser.page;
     // Generous for a loaded CI machine; every wait below is for something that happens within a second here.
     page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => { throw new Error(`Console page error: ${e.message}`); });
+    page.on('pageerror', (e) => {
+      throw new Error(`Console page error: ${e.message}`);
+    });
   });
 
   after(async () => {
@@ -123,7 +132,10 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.doesNotMatch(html, /https?:\/\//, 'the shell loads nothing from another origin');
     const js = await fetch(`${base}/console/js/app.js`);
     assert.match(js.headers.get('content-type') ?? '', /javascript/);
-    const dict = (await (await fetch(`${base}/console/data/hl7-fields.json`)).json()) as { source: { package: string }; segments: Record<string, unknown> };
+    const dict = (await (await fetch(`${base}/console/data/hl7-fields.json`)).json()) as {
+      source: { package: string };
+      segments: Record<string, unknown>;
+    };
     assert.equal(dict.source.package, 'hl7v2-dictionary');
     assert.ok(dict.segments['IPC'] && dict.segments['TXA'] && dict.segments['ERR']);
   });
@@ -146,7 +158,9 @@ describe('web console', { timeout: 120_000 }, () => {
   });
 
   it('shows new orders and state changes live, without reloading the page', async () => {
-    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
     for (const placer of ['OPN101', 'OPN102', 'OPN103', 'OPN104']) {
       const r = await callApi(pair.ris, 'POST', '/api/orders', ORDERS[placer]);
       assert.equal(r.status, 202);
@@ -155,7 +169,11 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#orders-table tbody tr').count(), 4);
     assert.equal(await page.locator('tr[data-placer="OPN101"] [data-state]').getAttribute('data-state'), 'REQUESTED');
 
-    await waitFor(async () => (await callApi(pair.platform, 'GET', '/api/orders')).json['total'] === 4, 10_000, 'the platform to receive the orders');
+    await waitFor(
+      async () => (await callApi(pair.platform, 'GET', '/api/orders')).json['total'] === 4,
+      10_000,
+      'the platform to receive the orders',
+    );
     assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN101/accept', await acceptBody())).status, 202);
     assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN102/accept', await acceptBody())).status, 202);
     assert.equal((await callApi(pair.platform, 'POST', '/api/orders/OPN103/refuse', refuseBody)).status, 202);
@@ -176,12 +194,20 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN102');
     await page.getByRole('button', { name: 'Réinitialiser' }).click();
     await page.locator('#f-patient').fill('156117505612353');
-    await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1, 5000, 'the patient filter to keep one order');
+    await waitFor(
+      async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1,
+      5000,
+      'the patient filter to keep one order',
+    );
     assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN102');
     assert.match(page.url(), /patient=156117505612353/);
     await page.getByRole('button', { name: 'Réinitialiser' }).click();
     await page.locator('#f-q').fill('bernard');
-    await waitFor(async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1, 5000, 'the search to find one patient');
+    await waitFor(
+      async () => (await page.locator('#orders-table tbody tr[data-placer]').count()) === 1,
+      5000,
+      'the search to find one patient',
+    );
     assert.equal(await page.locator('#orders-table tbody tr').getAttribute('data-placer'), 'OPN103');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-q', 'the search box keeps the focus while the list refreshes');
     await page.locator('#f-q').fill('');
@@ -224,7 +250,9 @@ describe('web console', { timeout: 120_000 }, () => {
   it('follows the order to its imaging report: version 1 with its PDF, then a replacement current and version 1 replaced, MDM messages acknowledged on the timeline', async () => {
     // Still on the RIS console's page of OPN101, post-exam information sent: the report arrives live.
     assert.match(page.url(), /#\/orders\/OPN101/);
-    await page.evaluate(() => { (window as unknown as { sameOrderPage: boolean }).sameOrderPage = true; });
+    await page.evaluate(() => {
+      (window as unknown as { sameOrderPage: boolean }).sameOrderPage = true;
+    });
     const submitted = await callApi(pair.platform, 'POST', '/api/orders/OPN101/reports', { content: reportContent });
     assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
     const firstReport = submitted.json['report'] as { title: string; version: number };
@@ -243,17 +271,33 @@ describe('web console', { timeout: 120_000 }, () => {
     // The PDF of the version in force is shown at once, from a blob URL fetched with the bearer header.
     const messageIdV1 = Number(await v1.getAttribute('data-message-id'));
     const pdfV1 = await shownPdf(v1);
-    const served = Buffer.from(await (await fetch(`http://127.0.0.1:${pair.ris.apiPort}/api/orders/OPN101/reports/${messageIdV1}?format=pdf`, { headers: { authorization: `Bearer ${API_KEY}` } })).arrayBuffer());
+    const served = Buffer.from(
+      await (
+        await fetch(`http://127.0.0.1:${pair.ris.apiPort}/api/orders/OPN101/reports/${messageIdV1}?format=pdf`, {
+          headers: { authorization: `Bearer ${API_KEY}` },
+        })
+      ).arrayBuffer(),
+    );
     assert.equal(served.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.deepEqual(pdfV1, { type: 'application/pdf', size: served.length, head: '%PDF-' });
 
-    const replaced = await callApi(pair.platform, 'POST', '/api/orders/OPN101/reports/replace', { content: { ...reportContent, conclusion: 'IRM encéphalique normale. Addendum : pas de lésion de la fosse postérieure sur les coupes fines.' } });
+    const replaced = await callApi(pair.platform, 'POST', '/api/orders/OPN101/reports/replace', {
+      content: {
+        ...reportContent,
+        conclusion: 'IRM encéphalique normale. Addendum : pas de lésion de la fosse postérieure sur les coupes fines.',
+      },
+    });
     assert.equal(replaced.status, 202, JSON.stringify(replaced.json));
     const v2 = page.locator('#card-reports li.report[data-version="2"]');
     await page.locator('#card-reports li.report[data-version="2"][data-status="current"]').waitFor();
     await page.locator('#card-reports li.report[data-version="1"][data-status="replaced"]').waitFor();
-    assert.deepEqual(await page.locator('#card-reports li.report').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['version']}:${(e as HTMLElement).dataset['status']}`)),
-      ['2:current', '1:replaced'], 'the newest version first');
+    assert.deepEqual(
+      await page
+        .locator('#card-reports li.report')
+        .evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['version']}:${(e as HTMLElement).dataset['status']}`)),
+      ['2:current', '1:replaced'],
+      'the newest version first',
+    );
     assert.equal(await v2.locator('.report-status').innerText(), 'En vigueur');
     assert.equal(await v1.locator('.report-status').innerText(), 'Remplacé');
     assert.match(await v2.locator('.report-meta').innerText(), /Transmis par MDM\^T10\s+AA/);
@@ -273,14 +317,23 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.equal(await toggleV1.innerText(), 'Afficher le PDF');
 
     // The timeline: the two document messages received, each with the acknowledgement the RIS sent.
-    const exchanged = await page.locator('#timeline .tl-message').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['type']} ${e.querySelector('.badge-code')?.textContent ?? '-'}`));
+    const exchanged = await page
+      .locator('#timeline .tl-message')
+      .evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset['type']} ${e.querySelector('.badge-code')?.textContent ?? '-'}`));
     assert.deepEqual(exchanged, ['ORM^O01 AA', 'ORU^R01 AA', 'OMI^O23 AA', 'MDM^T02 AA', 'MDM^T10 AA']);
     const reportMessages = page.locator('#timeline .tl-message[data-type^="MDM"]');
     for (const text of await reportMessages.allInnerTexts()) assert.match(text, /Reçu de platform[\s\S]*Compte rendu[\s\S]*ACK renvoyé/);
     const events = await page.locator('#timeline .tl-transition').allInnerTexts();
-    assert.ok(events.some((e) => /Complétée[\s\S]*Interprétée[\s\S]*compte rendu$/.test(e)), `a transition to REPORTED in ${JSON.stringify(events)}`);
+    assert.ok(
+      events.some((e) => /Complétée[\s\S]*Interprétée[\s\S]*compte rendu$/.test(e)),
+      `a transition to REPORTED in ${JSON.stringify(events)}`,
+    );
     assert.ok(events.some((e) => /compte rendu remplacé/.test(e)));
-    assert.equal(await page.evaluate(() => (window as unknown as { sameOrderPage?: boolean }).sameOrderPage), true, 'the page followed the report without a reload');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { sameOrderPage?: boolean }).sameOrderPage),
+      true,
+      'the page followed the report without a reload',
+    );
 
     // Chromium paints a PDF viewer only inside the viewport: the window is made as tall as the page
     // for the picture, then given back its size.
@@ -339,8 +392,9 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.equal(await sendOverMllp(pair.platform, orderMessage('OPN301', 'EXT0301')), 'AA');
     assert.equal(await sendOverMllp(pair.platform, orderMessage('OPN302', 'EXT0301')), 'AR', 'another order under the same MSH-10');
     const journal = await callApi(pair.platform, 'GET', '/api/messages?controlId=EXT0301');
-    const refused = (journal.json['items'] as Array<{ id: number; status: string; placerOrderNumber?: string; summary?: { placerOrderNumber?: string } }>)
-      .find((m) => m.status === 'rejected')!;
+    const refused = (
+      journal.json['items'] as Array<{ id: number; status: string; placerOrderNumber?: string; summary?: { placerOrderNumber?: string } }>
+    ).find((m) => m.status === 'rejected')!;
     assert.ok(refused, JSON.stringify(journal.json['items']));
 
     await open(pair.platform, '#/messages?controlId=EXT0301');
@@ -362,18 +416,38 @@ describe('web console', { timeout: 120_000 }, () => {
       handler: async (bytes) => {
         const parsed = tryParseMessage(bytes);
         const original = parsed.message ?? parsed.header!;
-        return buildAck(original, answer === 'AA' ? { code: 'AA' } : {
-          code: 'AE',
-          errors: [{ condition: '207', severity: 'E', location: { segment: 'PID', field: 3 }, message: 'Identifiant patient inconnu du système de la plateforme', applicationCode: 'PLT-PID-404' }],
-        }).toBytes();
+        return buildAck(
+          original,
+          answer === 'AA'
+            ? { code: 'AA' }
+            : {
+                code: 'AE',
+                errors: [
+                  {
+                    condition: '207',
+                    severity: 'E',
+                    location: { segment: 'PID', field: 3 },
+                    message: 'Identifiant patient inconnu du système de la plateforme',
+                    applicationCode: 'PLT-PID-404',
+                  },
+                ],
+              },
+        ).toBytes();
       },
     });
     const partnerPort = (await partner.listen(await freePort(), '127.0.0.1')).port;
-    const ris = await startTestGateway('ris', join(scratch, 'ris-parked'), { mllp: { port: await freePort() }, partner: { port: partnerPort, ackTimeoutMs: 2000 } });
+    const ris = await startTestGateway('ris', join(scratch, 'ris-parked'), {
+      mllp: { port: await freePort() },
+      partner: { port: partnerPort, ackTimeoutMs: 2000 },
+    });
     try {
       const created = await callApi(ris, 'POST', '/api/orders', ORDERS['OPN102']);
       const messageId = created.json['messageId'] as number;
-      await waitFor(async () => (await callApi(ris, 'GET', `/api/messages/${messageId}`)).json['status'] === 'parked', 10_000, 'the message to be parked');
+      await waitFor(
+        async () => (await callApi(ris, 'GET', `/api/messages/${messageId}`)).json['status'] === 'parked',
+        10_000,
+        'the message to be parked',
+      );
 
       await open(ris, '#/messages?status=parked');
       await page.locator('#messages-table').waitFor();
@@ -406,7 +480,9 @@ describe('web console', { timeout: 120_000 }, () => {
     await open(pair.ris, '#/validator');
     await page.locator('#v-input').waitFor();
 
-    const invalid = orderMessage('OPN301', 'VAL0001').replace('MR^IRM^DCM', 'ZZ^IRM^DCM').replace('|N^^expandedYes-NoIndicator|', '|N^^FOO|');
+    const invalid = orderMessage('OPN301', 'VAL0001')
+      .replace('MR^IRM^DCM', 'ZZ^IRM^DCM')
+      .replace('|N^^expandedYes-NoIndicator|', '|N^^FOO|');
     const file = join(scratch, 'flux1-non-conforme.hl7');
     writeFileSync(file, invalid);
     // The page's drop handler receives the file as a browser drop would deliver it.
@@ -415,7 +491,11 @@ describe('web console', { timeout: 120_000 }, () => {
       dt.items.add(new File([text], 'flux1-non-conforme.hl7', { type: 'text/plain' }));
       document.getElementById('v-drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, invalid);
-    await waitFor(async () => (await page.locator('#v-input').inputValue()).startsWith('MSH|'), 5000, 'the dropped file to fill the editor');
+    await waitFor(
+      async () => (await page.locator('#v-input').inputValue()).startsWith('MSH|'),
+      5000,
+      'the dropped file to fill the editor',
+    );
     assert.equal(await page.locator('#v-filename').innerText(), 'flux1-non-conforme.hl7');
     await page.locator('#v-submit').click();
     await page.locator('#v-cli').waitFor();
@@ -452,14 +532,30 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.match(await page.locator('main .muted').first().innerText(), /2 s/);
     for (const n of [105, 106, 107]) {
       const placer = `OPN${n}`;
-      assert.equal((await callApi(pair.ris, 'POST', '/api/orders', { ...ORDERS['OPN102'], placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer } })).status, 202);
-      await waitFor(async () => (await callApi(pair.platform, 'GET', `/api/orders/${placer}`)).status === 200, 5000, `${placer} at the platform`);
+      assert.equal(
+        (
+          await callApi(pair.ris, 'POST', '/api/orders', {
+            ...ORDERS['OPN102'],
+            placerOrderNumber: { ...fx.order.placerOrderNumber, value: placer },
+          })
+        ).status,
+        202,
+      );
+      await waitFor(
+        async () => (await callApi(pair.platform, 'GET', `/api/orders/${placer}`)).status === 200,
+        5000,
+        `${placer} at the platform`,
+      );
       await page.waitForTimeout(1200);
     }
     await waitFor(async () => (await page.locator('.chart-point.series-in').count()) >= 4, 12_000, 'four samples of the inbound rate');
     assert.equal(await page.locator('.chart polyline').count(), 3);
-    const peak = await page.locator('.chart-point.series-in').evaluateAll((pts) => Math.min(...pts.map((p) => Number(p.getAttribute('cy')))));
-    const floor = await page.locator('.chart-point.series-errors').evaluateAll((pts) => Math.max(...pts.map((p) => Number(p.getAttribute('cy')))));
+    const peak = await page
+      .locator('.chart-point.series-in')
+      .evaluateAll((pts) => Math.min(...pts.map((p) => Number(p.getAttribute('cy')))));
+    const floor = await page
+      .locator('.chart-point.series-errors')
+      .evaluateAll((pts) => Math.max(...pts.map((p) => Number(p.getAttribute('cy')))));
     assert.ok(peak < floor, 'the inbound rate rises above zero on the chart');
     assert.match(await page.locator('#tile-rate .tile-value').innerText(), /^\d+([,.]\d)?$/);
     await screenshot('console-health');
@@ -482,9 +578,11 @@ describe('web console', { timeout: 120_000 }, () => {
       await page.waitForTimeout(200);
       const failures = await page.evaluate(contrastFailures);
       assert.deepEqual(failures, [], `contrast on ${hash}`);
-      const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-        .map((el) => el.id || el.outerHTML.slice(0, 60)));
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+          .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+          .map((el) => el.id || el.outerHTML.slice(0, 60)),
+      );
       assert.deepEqual(unlabelled, [], `form controls without a label on ${hash}`);
     }
     await page.locator('#lang-select').selectOption('fr');
@@ -529,11 +627,17 @@ function contrastFailures(): string[] {
   const parse = (c: string): [number, number, number, number] => {
     const m = c.match(/rgba?\(([^)]+)\)/);
     if (!m) return [0, 0, 0, 0];
-    const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+    const p = m[1]!
+      .split(/[ ,/]+/)
+      .filter(Boolean)
+      .map(Number);
     return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
   };
   const lum = ([r, g, b]: number[]) => {
-    const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+    const f = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
   };
   const background = (el: Element | null): number[] => {
@@ -557,7 +661,10 @@ function contrastFailures(): string[] {
     const ratio = (l1! + 0.05) / (l2! + 0.05);
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    if (ratio < (large ? 3 : 4.5)) out.push(`${el.tagName.toLowerCase()}.${(el as HTMLElement).className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+    if (ratio < (large ? 3 : 4.5))
+      out.push(
+        `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`,
+      );
   }
   return out;
 }

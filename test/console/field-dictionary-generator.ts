@@ -18,9 +18,22 @@ export const VOLET_SEGMENTS = ['MSH', 'EVN', 'PID', 'PV1', 'ORC', 'TQ1', 'OBR', 
 
 export const DICTIONARY_VERSION = '2.5.1';
 
-interface SourceField { type?: string; desc?: string; opt?: string; rep?: number | string; table?: number }
-interface SourceDefinition { desc?: string; fields?: Record<string, SourceField> }
-interface SourceDictionary { version: string; segments: Record<string, SourceDefinition>; types: Record<string, SourceDefinition> }
+interface SourceField {
+  type?: string;
+  desc?: string;
+  opt?: string;
+  rep?: number | string;
+  table?: number;
+}
+interface SourceDefinition {
+  desc?: string;
+  fields?: Record<string, SourceField>;
+}
+interface SourceDictionary {
+  version: string;
+  segments: Record<string, SourceDefinition>;
+  types: Record<string, SourceDefinition>;
+}
 
 /** One field or component as the console reads it. */
 export interface DictionaryItem {
@@ -56,7 +69,10 @@ export async function buildFieldDictionary(): Promise<FieldDictionary> {
   const pkg = createRequire(import.meta.url)('hl7v2-dictionary/package.json') as { version: string; license: string };
   const out: FieldDictionary = {
     source: {
-      package: 'hl7v2-dictionary', version: pkg.version, licence: pkg.license, hl7Version: DICTIONARY_VERSION,
+      package: 'hl7v2-dictionary',
+      version: pkg.version,
+      licence: pkg.license,
+      hl7Version: DICTIONARY_VERSION,
       generator: 'test/console/field-dictionary-generator.ts',
     },
     segments: {},

@@ -27,7 +27,9 @@ export async function startTestGateway(role: 'ris' | 'platform', dataDir: string
   const config = await loadConfig({
     env: {},
     overrides: {
-      role, dataDir, logLevel: 'silent',
+      role,
+      dataDir,
+      logLevel: 'silent',
       api: { host: '127.0.0.1', port: 0, keys: [API_KEY] },
       outbox: { baseDelayMs: 50, maxDelayMs: 200 },
       ...overrides,
@@ -55,8 +57,14 @@ export async function startPair(): Promise<GatewayPair> {
   for (let attempt = 1; !platform; attempt++) {
     const [risMllp, platformMllp] = [await freePort(), await freePort()];
     try {
-      ris = await startTestGateway('ris', join(dir, 'ris'), { mllp: { port: risMllp }, partner: { port: platformMllp, ackTimeoutMs: 2000 } });
-      platform = await startTestGateway('platform', join(dir, 'platform'), { mllp: { port: platformMllp }, partner: { port: risMllp, ackTimeoutMs: 2000 } });
+      ris = await startTestGateway('ris', join(dir, 'ris'), {
+        mllp: { port: risMllp },
+        partner: { port: platformMllp, ackTimeoutMs: 2000 },
+      });
+      platform = await startTestGateway('platform', join(dir, 'platform'), {
+        mllp: { port: platformMllp },
+        partner: { port: risMllp, ackTimeoutMs: 2000 },
+      });
     } catch (e) {
       await ris?.stop();
       ris = undefined;
@@ -64,7 +72,9 @@ export async function startPair(): Promise<GatewayPair> {
     }
   }
   return {
-    ris: ris!, platform, dir,
+    ris: ris!,
+    platform,
+    dir,
     async stop() {
       await ris!.stop();
       await platform!.stop();
@@ -74,7 +84,12 @@ export async function startPair(): Promise<GatewayPair> {
 }
 
 /** Calls a gateway's API with the test key; returns status and parsed JSON. */
-export async function callApi(gw: Gateway, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function callApi(
+  gw: Gateway,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${gw.apiPort}${path}`, {
     method,
     headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -99,7 +114,15 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: options.viewport ?? { width: 1440, height: 900 },
     deviceScaleFactor: 1,
     locale: 'fr-FR',
@@ -108,7 +131,8 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
-    context, page,
+    context,
+    page,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -117,7 +141,11 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -32,7 +32,9 @@ function forkStandby(): Standby {
       resolve();
     };
     child.on('message', onMessage);
-    void exited.then(({ code, signal }) => reject(new Error(`gateway child exited while loading (code ${code}, signal ${signal})\n${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`gateway child exited while loading (code ${code}, signal ${signal})\n${stderr}`)),
+    );
   });
   loaded.catch(() => undefined);
   return { child, loaded, exited, stderr: () => stderr };
@@ -91,7 +93,10 @@ export class ChildGateway {
   static async start(standby: Standby, spec: ChildSpec): Promise<ChildGateway> {
     const { child, exited } = standby;
     const ready = await new Promise<{ mllpPort: number; apiPort: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway child not ready after ${START_TIMEOUT_MS} ms\n${standby.stderr()}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`gateway child not ready after ${START_TIMEOUT_MS} ms\n${standby.stderr()}`)),
+        START_TIMEOUT_MS,
+      );
       const onMessage = (r: ChildReport): void => {
         if (r.type === 'ready') {
           clearTimeout(timer);

@@ -81,7 +81,9 @@ async function run(spec: ChildSpec): Promise<void> {
   process.on('message', (command: ChildCommand) => {
     if (command.type === 'start') return;
     if (command.type === 'depth') {
-      void gw.store.outboxDepth().then((depth) => report({ type: 'depth', open: depth.reduce((n, d) => n + d.pending + d.inFlight + d.parked, 0) }));
+      void gw.store
+        .outboxDepth()
+        .then((depth) => report({ type: 'depth', open: depth.reduce((n, d) => n + d.pending + d.inFlight + d.parked, 0) }));
     } else if (command.type === 'stop') {
       void gw.stop().then(() => {
         report({ type: 'stopped' });
@@ -95,7 +97,7 @@ async function run(spec: ChildSpec): Promise<void> {
 process.once('message', (command: ChildCommand) => {
   if (command.type !== 'start') return;
   run(command.spec).catch((error: unknown) => {
-    report({ type: 'failed', error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    report({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.exitCode = 1;
     process.disconnect?.();
   });

@@ -52,11 +52,17 @@ class RisSender {
     const n = ++this.#next;
     const placer = `${this.run}${n.toString().padStart(5, '0')}`;
     const controlId = `${this.run}-${n.toString().padStart(6, '0')}`;
-    const message = buildOrderMessage({ ...order, placerOrderNumber: { value: placer, authorityOid: PLACER_AUTHORITY } }, {
-      sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE',
-      receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR',
-      controlId, processingId: 'T',
-    });
+    const message = buildOrderMessage(
+      { ...order, placerOrderNumber: { value: placer, authorityOid: PLACER_AUTHORITY } },
+      {
+        sendingApplication: 'RIS_CISIS_TLR',
+        sendingFacility: 'STRUCTURE_IMAGERIE',
+        receivingApplication: 'TLR_CISIS_TLR',
+        receivingFacility: 'PLATEFORME_TLR',
+        controlId,
+        processingId: 'T',
+      },
+    );
     const o: Outgoing = { controlId, placer, bytes: Buffer.from(message.toBytes()), failedSends: 0 };
     this.all.push(o);
     return o;
@@ -72,31 +78,33 @@ class RisSender {
    * connection dies, or — when `drainOnly` — until nothing is left to re-send.
    */
   async stream(port: number, drainOnly: boolean): Promise<void> {
-    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-      const client = new MllpClient({ host: '127.0.0.1', port, reconnect: false, ackTimeoutMs: 15_000 });
-      try {
-        await client.connect();
-      } catch {
-        return; // the child died before this connection was made
-      }
-      try {
-        for (;;) {
-          const m = this.unacknowledged.shift() ?? (drainOnly ? undefined : this.next());
-          if (!m) return;
-          try {
-            const result = await client.send(m.bytes);
-            m.ack ??= result.ack;
-            m.ackCode ??= result.code;
-          } catch {
-            m.failedSends++;
-            this.unacknowledged.push(m);
-            return;
-          }
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const client = new MllpClient({ host: '127.0.0.1', port, reconnect: false, ackTimeoutMs: 15_000 });
+        try {
+          await client.connect();
+        } catch {
+          return; // the child died before this connection was made
         }
-      } finally {
-        await client.close().catch(() => undefined);
-      }
-    }));
+        try {
+          for (;;) {
+            const m = this.unacknowledged.shift() ?? (drainOnly ? undefined : this.next());
+            if (!m) return;
+            try {
+              const result = await client.send(m.bytes);
+              m.ack ??= result.ack;
+              m.ackCode ??= result.code;
+            } catch {
+              m.failedSends++;
+              this.unacknowledged.push(m);
+              return;
+            }
+          }
+        } finally {
+          await client.close().catch(() => undefined);
+        }
+      }),
+    );
   }
 }
 
@@ -185,12 +193,16 @@ async function inboundCrashRun(target: StorageTarget, launcher: ChildLauncher): 
       const detail = (await store.getMessage(entry.id)) as MessageDetail;
       assert.ok(detail.ack && Buffer.from(detail.ack.raw).equals(m.ack!), `the ACK received for ${m.controlId} is the ACK stored with it`);
       if (m.failedSends > 0 && entry.redeliveries > 0) crashDuplicates++;
-      if (m.failedSends === 0 && !deliberate.includes(m)) assert.equal(entry.redeliveries, 0, `${m.controlId} was sent once and processed once`);
+      if (m.failedSends === 0 && !deliberate.includes(m))
+        assert.equal(entry.redeliveries, 0, `${m.controlId} was sent once and processed once`);
     }
     for (const placer of commitKilled) {
       const m = sender.all.find((o) => o.placer === placer)!;
       const entry = byControlId.get(m.controlId)![0]!;
-      assert.ok(m.failedSends > 0 && entry.redeliveries > 0, `${placer}, committed then killed before its ACK, was re-sent and recognised as a re-delivery`);
+      assert.ok(
+        m.failedSends > 0 && entry.redeliveries > 0,
+        `${placer}, committed then killed before its ACK, was re-sent and recognised as a re-delivery`,
+      );
     }
 
     const orders = await readOrders(store);
@@ -205,17 +217,21 @@ async function inboundCrashRun(target: StorageTarget, launcher: ChildLauncher): 
       assert.equal(transitions[0]!.messageId, journalIdOf.get(o.key.placerNumber), `order ${o.key.placerNumber} caused by its own message`);
     }
 
-    console.log(`[crash inbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} right after a commit), `
-      + `${sender.all.length} messages, ${sender.all.filter((m) => m.failedSends > 0).length} re-sent after a crash `
-      + `(${crashDuplicates} of them already committed → answered from the journal), ${resentAfterCrash} pending at the last restart, `
-      + `${deliberate.length} deliberate re-deliveries, ${seconds.toFixed(1)} s`);
+    console.log(
+      `[crash inbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} right after a commit), ` +
+        `${sender.all.length} messages, ${sender.all.filter((m) => m.failedSends > 0).length} re-sent after a crash ` +
+        `(${crashDuplicates} of them already committed → answered from the journal), ${resentAfterCrash} pending at the last restart, ` +
+        `${deliberate.length} deliberate re-deliveries, ${seconds.toFixed(1)} s`,
+    );
   } finally {
     await store.close();
   }
 }
 
 describe('inbound crash safety: SIGKILL during a continuous flow-1 stream', () => {
-  it('SQLite: every message acknowledged AA and processed exactly once, re-deliveries answered with the original ACK', { timeout: 180_000 }, async () => {
+  it('SQLite: every message acknowledged AA and processed exactly once, re-deliveries answered with the original ACK', {
+    timeout: 180_000,
+  }, async () => {
     const [target, launcher] = [await sqliteTarget('in'), new ChildLauncher()];
     try {
       await inboundCrashRun(target, launcher);
@@ -225,7 +241,10 @@ describe('inbound crash safety: SIGKILL during a continuous flow-1 stream', () =
     }
   });
 
-  it('PostgreSQL: every message acknowledged AA and processed exactly once, re-deliveries answered with the original ACK', { timeout: 180_000, skip: pgSkip }, async () => {
+  it('PostgreSQL: every message acknowledged AA and processed exactly once, re-deliveries answered with the original ACK', {
+    timeout: 180_000,
+    skip: pgSkip,
+  }, async () => {
     const [target, launcher] = [await postgresTarget('in'), new ChildLauncher()];
     try {
       await inboundCrashRun(target, launcher);

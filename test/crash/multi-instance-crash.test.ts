@@ -31,23 +31,37 @@ const API_KEY = 'crash-test-api-key-0003';
 const AUTHORITY = order.placerOrderNumber.authorityOid;
 const ACK_TIMEOUT_MS = 1000;
 
-interface Receipt { seq: number; controlId: string; placer: string; orderControl: string; answered: boolean }
+interface Receipt {
+  seq: number;
+  controlId: string;
+  placer: string;
+  orderControl: string;
+  answered: boolean;
+}
 type Outcome = { outcome: 'confirmed'; controlId: string } | { outcome: 'unknown' } | { outcome: 'refused'; status: number };
 
 async function post(port: number, path: string, body: unknown): Promise<Outcome> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
     });
     const json = (await res.json()) as { controlId?: string };
-    return (res.status === 202 || res.status === 200) && json.controlId ? { outcome: 'confirmed', controlId: json.controlId } : { outcome: 'refused', status: res.status };
+    return (res.status === 202 || res.status === 200) && json.controlId
+      ? { outcome: 'confirmed', controlId: json.controlId }
+      : { outcome: 'refused', status: res.status };
   } catch {
     return { outcome: 'unknown' };
   }
 }
 
 describe('three instances on one PostgreSQL database, killed while sending', () => {
-  it('loses nothing, keeps the order per order, and duplicates only as re-deliveries with the same MSH-10', { timeout: 240_000, skip: pgSkip }, async () => {
+  it('loses nothing, keeps the order per order, and duplicates only as re-deliveries with the same MSH-10', {
+    timeout: 240_000,
+    skip: pgSkip,
+  }, async () => {
     const target = await postgresTarget('multi');
     const dirs = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => mkdtemp(join(tmpdir(), `cisis-tlr-multi-${i}-`))));
     const launcher = new ChildLauncher();
@@ -56,19 +70,34 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
     const platform = new MllpServer({
       handler: async (bytes) => {
         const m = tryParseMessage(bytes).message!;
-        const r: Receipt = { seq: receipts.length, controlId: m.header.controlId, placer: m.get('ORC-2.1'), orderControl: m.get('ORC-1'), answered: false };
+        const r: Receipt = {
+          seq: receipts.length,
+          controlId: m.header.controlId,
+          placer: m.get('ORC-2.1'),
+          orderControl: m.get('ORC-1'),
+          answered: false,
+        };
         receipts.push(r);
         let ack = acks.get(r.controlId);
-        if (!ack) acks.set(r.controlId, ack = buildAck(m, { code: 'AA' }).toBytes());
+        if (!ack) acks.set(r.controlId, (ack = buildAck(m, { code: 'AA' }).toBytes()));
         r.answered = true;
         return ack;
       },
     });
     const { port: partnerPort } = await platform.listen(0, '127.0.0.1');
-    const specs = await Promise.all(dirs.map(async (dataDir) => ({
-      role: 'ris' as const, storageUrl: target.url, dataDir, mllpPort: await freePort(), partnerPort,
-      apiPort: await freePort(), apiKey: API_KEY, ackTimeoutMs: ACK_TIMEOUT_MS, pollMs: 100,
-    })));
+    const specs = await Promise.all(
+      dirs.map(async (dataDir) => ({
+        role: 'ris' as const,
+        storageUrl: target.url,
+        dataDir,
+        mllpPort: await freePort(),
+        partnerPort,
+        apiPort: await freePort(),
+        apiKey: API_KEY,
+        ackTimeoutMs: ACK_TIMEOUT_MS,
+        pollMs: 100,
+      })),
+    );
     const children: Array<ChildGateway | undefined> = [];
     for (const spec of specs) children.push(await launcher.start(spec));
 
@@ -78,23 +107,28 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
     let next = 0;
     const started = performance.now();
     const alive = (): number[] => children.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-    const desk = Promise.all([0, 1].map(async () => {
-      while (!stopping) {
-        const up = alive();
-        if (up.length === 0) { await new Promise((r) => setTimeout(r, 20)); continue; }
-        const n = ++next;
-        const placer = `${run}${n.toString().padStart(5, '0')}`;
-        const body: ImagingOrder = { ...order, placerOrderNumber: { value: placer, authorityOid: AUTHORITY } };
-        const via = up[n % up.length]!;
-        const request: (typeof requests)[number] = { placer, create: await post(specs[via]!.apiPort, '/api/orders', body) };
-        requests.push(request);
-        if (request.create.outcome === 'confirmed' && n % 3 === 0) {
-          // Through another instance when one is up: the order's lock lives in the database.
-          const other = alive().find((i) => i !== via) ?? via;
-          request.cancel = await post(specs[other]!.apiPort, `/api/orders/${placer}/cancel?authority=${AUTHORITY}`, {});
+    const desk = Promise.all(
+      [0, 1].map(async () => {
+        while (!stopping) {
+          const up = alive();
+          if (up.length === 0) {
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
+          const n = ++next;
+          const placer = `${run}${n.toString().padStart(5, '0')}`;
+          const body: ImagingOrder = { ...order, placerOrderNumber: { value: placer, authorityOid: AUTHORITY } };
+          const via = up[n % up.length]!;
+          const request: (typeof requests)[number] = { placer, create: await post(specs[via]!.apiPort, '/api/orders', body) };
+          requests.push(request);
+          if (request.create.outcome === 'confirmed' && n % 3 === 0) {
+            // Through another instance when one is up: the order's lock lives in the database.
+            const other = alive().find((i) => i !== via) ?? via;
+            request.cancel = await post(specs[other]!.apiPort, `/api/orders/${placer}/cancel?authority=${AUTHORITY}`, {});
+          }
         }
-      }
-    }));
+      }),
+    );
 
     try {
       for (let k = 0; k < KILLS; k++) {
@@ -120,7 +154,7 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
       const store = await openStore(target.url);
       try {
         const journal: MessageRecord[] = [];
-        for (let cursor: string | undefined; ;) {
+        for (let cursor: string | undefined; ; ) {
           const page = await store.listMessages({ direction: 'outbound', limit: 1000, ...(cursor ? { cursor } : {}) });
           journal.push(...page.items);
           if (!page.next) break;
@@ -153,12 +187,17 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
           for (const o of [r.create, r.cancel]) {
             if (o?.outcome !== 'confirmed') continue;
             confirmed++;
-            assert.ok(receivedIds.has(o.controlId), `${r.placer}: confirmed ${o === r.create ? 'order' : 'cancellation'} delivered under ${o.controlId}`);
+            assert.ok(
+              receivedIds.has(o.controlId),
+              `${r.placer}: confirmed ${o === r.create ? 'order' : 'cancellation'} delivered under ${o.controlId}`,
+            );
           }
         }
         const duplicates = receipts.length - receivedIds.size;
-        console.log(`[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ${requests.length} creation requests, `
-          + `${confirmed} confirmed actions, ${journal.length} messages delivered, ${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`);
+        console.log(
+          `[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ${requests.length} creation requests, ` +
+            `${confirmed} confirmed actions, ${journal.length} messages delivered, ${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`,
+        );
       } finally {
         await store.close();
       }

@@ -68,7 +68,11 @@ class RecordingPlatform {
       handler: async (bytes) => {
         const message = tryParseMessage(bytes).message!;
         const receipt: Receipt = {
-          seq: this.receipts.length, controlId: message.header.controlId, placer: message.get('ORC-2.1'), orderControl: message.get('ORC-1'), answered: false,
+          seq: this.receipts.length,
+          controlId: message.header.controlId,
+          placer: message.get('ORC-2.1'),
+          orderControl: message.get('ORC-1'),
+          answered: false,
         };
         this.receipts.push(receipt);
         const hold = this.holdAndKill;
@@ -107,7 +111,9 @@ async function post(port: number, path: string, body: unknown): Promise<Request[
       signal: AbortSignal.timeout(15_000),
     });
     const json = (await res.json()) as { controlId?: string };
-    return res.status === 202 && json.controlId ? { outcome: 'confirmed', controlId: json.controlId } : { outcome: 'refused', status: res.status };
+    return res.status === 202 && json.controlId
+      ? { outcome: 'confirmed', controlId: json.controlId }
+      : { outcome: 'refused', status: res.status };
   } catch {
     return { outcome: 'unknown' };
   }
@@ -126,7 +132,10 @@ class OrderDesk {
   #next = 0;
   #confirmed = 0;
 
-  constructor(private readonly run: string, private readonly received: () => number) {}
+  constructor(
+    private readonly run: string,
+    private readonly received: () => number,
+  ) {}
 
   upcomingPlacer(ahead: number): string {
     return `${this.run}${(this.#next + ahead).toString().padStart(5, '0')}`;
@@ -134,27 +143,29 @@ class OrderDesk {
 
   /** Creates orders until a request gets no answer or the child is gone, or until `last` is created. */
   async work(apiPort: number, gone: () => boolean, last?: string): Promise<void> {
-    await Promise.all(Array.from({ length: REQUEST_LOOPS }, async () => {
-      for (;;) {
-        if (last !== undefined && this.requests.some((r) => r.placer === last)) return;
-        while (this.#confirmed - this.received() > MAX_BACKLOG) {
-          if (gone()) return;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        const n = ++this.#next;
-        const placer = `${this.run}${n.toString().padStart(5, '0')}`;
-        const body: ImagingOrder = { ...order, placerOrderNumber: { value: placer, authorityOid: AUTHORITY } };
-        const request: Request = { placer, create: await post(apiPort, '/api/orders', body) };
-        this.requests.push(request);
-        if (request.create.outcome !== 'confirmed') return;
-        this.#confirmed++;
-        if (n % CANCEL_EVERY === 0) {
-          request.cancel = await post(apiPort, `/api/orders/${placer}/cancel?authority=${AUTHORITY}`, {});
-          if (request.cancel.outcome !== 'confirmed') return;
+    await Promise.all(
+      Array.from({ length: REQUEST_LOOPS }, async () => {
+        for (;;) {
+          if (last !== undefined && this.requests.some((r) => r.placer === last)) return;
+          while (this.#confirmed - this.received() > MAX_BACKLOG) {
+            if (gone()) return;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          const n = ++this.#next;
+          const placer = `${this.run}${n.toString().padStart(5, '0')}`;
+          const body: ImagingOrder = { ...order, placerOrderNumber: { value: placer, authorityOid: AUTHORITY } };
+          const request: Request = { placer, create: await post(apiPort, '/api/orders', body) };
+          this.requests.push(request);
+          if (request.create.outcome !== 'confirmed') return;
           this.#confirmed++;
+          if (n % CANCEL_EVERY === 0) {
+            request.cancel = await post(apiPort, `/api/orders/${placer}/cancel?authority=${AUTHORITY}`, {});
+            if (request.cancel.outcome !== 'confirmed') return;
+            this.#confirmed++;
+          }
         }
-      }
-    }));
+      }),
+    );
   }
 }
 
@@ -185,12 +196,24 @@ async function outboundCrashRun(target: StorageTarget, launcher: ChildLauncher):
   }
 }
 
-async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, platform: RecordingPlatform, partnerPort: number): Promise<void> {
+async function crashAndCheck(
+  target: StorageTarget,
+  launcher: ChildLauncher,
+  platform: RecordingPlatform,
+  partnerPort: number,
+): Promise<void> {
   const run = `CO${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
   const desk = new OrderDesk(run, () => platform.distinctReceived);
   const spec = {
-    role: 'ris' as const, storageUrl: target.url, dataDir: target.dataDir, mllpPort: await freePort(), partnerPort,
-    apiPort: await freePort(), apiKey: API_KEY, ackTimeoutMs: ACK_TIMEOUT_MS, pollMs: 100,
+    role: 'ris' as const,
+    storageUrl: target.url,
+    dataDir: target.dataDir,
+    mllpPort: await freePort(),
+    partnerPort,
+    apiPort: await freePort(),
+    apiKey: API_KEY,
+    ackTimeoutMs: ACK_TIMEOUT_MS,
+    pollMs: 100,
   };
   const held: string[] = [];
   const commitKilled: string[] = [];
@@ -206,7 +229,9 @@ async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, pla
     });
     // In hold mode the desk stops after the victim, whose flow-1 message then soon reaches the platform.
     let gone = false;
-    void child.exited.then(() => { gone = true; });
+    void child.exited.then(() => {
+      gone = true;
+    });
     const working = desk.work(child.apiPort, () => gone, mode === 'hold' ? victim : undefined);
     const fallback = setTimeout(() => void child.kill(), mode === 'timer' ? randomBetween(200, 900) : 20_000);
     if (mode === 'hold') await Promise.race([killed, child.exited]);
@@ -217,11 +242,21 @@ async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, pla
     if (mode === 'hold') {
       const waiting = platform.holdAndKill;
       platform.holdAndKill = undefined;
-      const lastRequests = desk.requests.slice(-4).map((r) => `${r.placer} ${JSON.stringify(r.create)}`).join(', ');
-      assert.equal(waiting, undefined, `cycle ${cycle}: the platform held ${victim} and killed the sender (last requests: ${lastRequests})`);
+      const lastRequests = desk.requests
+        .slice(-4)
+        .map((r) => `${r.placer} ${JSON.stringify(r.create)}`)
+        .join(', ');
+      assert.equal(
+        waiting,
+        undefined,
+        `cycle ${cycle}: the platform held ${victim} and killed the sender (last requests: ${lastRequests})`,
+      );
       held.push(victim!);
     } else if (mode === 'commit') {
-      assert.ok(desk.requests.some((r) => r.placer === victim && r.create.outcome === 'unknown'), `cycle ${cycle}: the child killed itself after committing ${victim}, before answering`);
+      assert.ok(
+        desk.requests.some((r) => r.placer === victim && r.create.outcome === 'unknown'),
+        `cycle ${cycle}: the child killed itself after committing ${victim}, before answering`,
+      );
       commitKilled.push(victim!);
     } else {
       timerKills++;
@@ -243,17 +278,27 @@ async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, pla
 
     // The store's end: every queued message delivered (AA), one flow-1 per order, one flow-2 per cancelled order.
     for (const m of journal) assert.equal(m.status, 'delivered', `outbound ${m.summary.controlId} (${m.summary.flow}) delivered`);
-    const flowsOf = (placer: string, flow: string): MessageRecord[] => journal.filter((m) => m.summary.placerOrderNumber === placer && m.summary.flow === flow);
+    const flowsOf = (placer: string, flow: string): MessageRecord[] =>
+      journal.filter((m) => m.summary.placerOrderNumber === placer && m.summary.flow === flow);
     for (const o of orders) {
       const placer = o.key.placerNumber;
       assert.equal(flowsOf(placer, 'flux1').length, 1, `order ${placer}: one flow-1 message`);
-      assert.equal(flowsOf(placer, 'flux2').length, o.state === 'CANCELLED' ? 1 : 0, `order ${placer} (${o.state}): flow-2 message iff cancelled`);
+      assert.equal(
+        flowsOf(placer, 'flux2').length,
+        o.state === 'CANCELLED' ? 1 : 0,
+        `order ${placer} (${o.state}): flow-2 message iff cancelled`,
+      );
     }
-    assert.equal(journal.length, orders.length + orders.filter((o) => o.state === 'CANCELLED').length, 'no outbound message without its order state');
+    assert.equal(
+      journal.length,
+      orders.length + orders.filter((o) => o.state === 'CANCELLED').length,
+      'no outbound message without its order state',
+    );
 
     // The platform's end: everything the store holds arrived; nothing arrived that the store does not hold.
     for (const id of journalIds) assert.ok(receivedIds.has(id!), `message ${id} received by the platform`);
-    for (const id of receivedIds) assert.ok(journalIds.has(id), `received ${id} is in the sender's journal (no message of a rolled-back action)`);
+    for (const id of receivedIds)
+      assert.ok(journalIds.has(id), `received ${id} is in the sender's journal (no message of a rolled-back action)`);
     const distinct = new Map<string, Receipt[]>();
     for (const r of platform.receipts) distinct.set(r.controlId, [...(distinct.get(r.controlId) ?? []), r]);
     const byPlacer = new Map<string, { nw: Set<string>; ca: Set<string> }>();
@@ -272,7 +317,10 @@ async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, pla
       }
     }
     for (const placer of held) {
-      assert.ok(platform.receipts.filter((r) => r.placer === placer && r.orderControl === 'NW').length >= 2, `${placer}, held unacknowledged when the sender died, was sent again`);
+      assert.ok(
+        platform.receipts.filter((r) => r.placer === placer && r.orderControl === 'NW').length >= 2,
+        `${placer}, held unacknowledged when the sender died, was sent again`,
+      );
     }
 
     // The requester's end: a 202 means delivered; no answer means either nothing or delivered.
@@ -296,20 +344,25 @@ async function crashAndCheck(target: StorageTarget, launcher: ChildLauncher, pla
       }
       assert.notEqual(r.cancel?.outcome, 'refused', `${r.placer}: cancellation not refused`);
     }
-    for (const placer of commitKilled) assert.ok(stored.has(placer), `${placer}, committed then killed before the HTTP answer, is in the store and was delivered`);
+    for (const placer of commitKilled)
+      assert.ok(stored.has(placer), `${placer}, committed then killed before the HTTP answer, is in the store and was delivered`);
 
     const cancelled = orders.filter((o) => o.state === 'CANCELLED').length;
-    console.log(`[crash outbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} after a commit before the HTTP answer, `
-      + `${held.length} while the platform held a message), ${desk.requests.length} creation requests → ${orders.length} orders (${cancelled} cancelled), `
-      + `${journal.length} messages delivered, ${platform.receipts.length} receipts (${platform.receipts.length - distinct.size} duplicates absorbed by MSH-10), `
-      + `unanswered requests: ${unknownStored} committed and delivered, ${unknownAbsent} left no trace; ${seconds.toFixed(1)} s`);
+    console.log(
+      `[crash outbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} after a commit before the HTTP answer, ` +
+        `${held.length} while the platform held a message), ${desk.requests.length} creation requests → ${orders.length} orders (${cancelled} cancelled), ` +
+        `${journal.length} messages delivered, ${platform.receipts.length} receipts (${platform.receipts.length - distinct.size} duplicates absorbed by MSH-10), ` +
+        `unanswered requests: ${unknownStored} committed and delivered, ${unknownAbsent} left no trace; ${seconds.toFixed(1)} s`,
+    );
   } finally {
     await store.close();
   }
 }
 
 describe('outbound crash safety: SIGKILL while orders are created, cancelled and delivered', () => {
-  it('SQLite: every stored order delivered exactly once after MSH-10 deduplication, cancellation after its order', { timeout: 180_000 }, async () => {
+  it('SQLite: every stored order delivered exactly once after MSH-10 deduplication, cancellation after its order', {
+    timeout: 180_000,
+  }, async () => {
     const [target, launcher] = [await sqliteTarget('out'), new ChildLauncher()];
     try {
       await outboundCrashRun(target, launcher);
@@ -319,7 +372,10 @@ describe('outbound crash safety: SIGKILL while orders are created, cancelled and
     }
   });
 
-  it('PostgreSQL: every stored order delivered exactly once after MSH-10 deduplication, cancellation after its order', { timeout: 180_000, skip: pgSkip }, async () => {
+  it('PostgreSQL: every stored order delivered exactly once after MSH-10 deduplication, cancellation after its order', {
+    timeout: 180_000,
+    skip: pgSkip,
+  }, async () => {
     const [target, launcher] = [await postgresTarget('out'), new ChildLauncher()];
     try {
       await outboundCrashRun(target, launcher);

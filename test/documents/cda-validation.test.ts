@@ -19,11 +19,14 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
   let level1: string;
   let level3: string;
 
-  before(async () => {
-    level1 = readFixture(crImgLevel1File);
-    level3 = readFixture(crImgLevel3File);
-    await warmUpCdaValidation();
-  }, { timeout: COMPILE_TIMEOUT });
+  before(
+    async () => {
+      level1 = readFixture(crImgLevel1File);
+      level3 = readFixture(crImgLevel3File);
+      await warmUpCdaValidation();
+    },
+    { timeout: COMPILE_TIMEOUT },
+  );
 
   it('accepts the level-1 report with no issue, checked by the XSD and the four transverse rule sets', async () => {
     const report = await validateCda(level1);
@@ -103,7 +106,12 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
     },
     {
       name: 'level 1 declaring the IMG-CR-IMG templateId next to the XDS-SD one',
-      build: () => replaceOnce(level1, '<templateId root="1.3.6.1.4.1.19376.1.2.20"/>', '<templateId root="1.3.6.1.4.1.19376.1.2.20"/><templateId root="1.2.250.1.213.1.1.1.45"/>'),
+      build: () =>
+        replaceOnce(
+          level1,
+          '<templateId root="1.3.6.1.4.1.19376.1.2.20"/>',
+          '<templateId root="1.3.6.1.4.1.19376.1.2.20"/><templateId root="1.2.250.1.213.1.1.1.45"/>',
+        ),
       source: 'ASIP-STRUCT-MIN-StrucMin',
       location: '/ClinicalDocument',
       message: /seuls les trois templateId/,
@@ -111,7 +119,11 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
     {
       name: 'XSD: languageCode after versionNumber (element order of POCD_MT000040.ClinicalDocument)',
       build: () =>
-        replaceOnce(replaceOnce(level1, '<languageCode code="fr-FR"/>\n', ''), '<versionNumber value="1"/>', '<versionNumber value="1"/>\n  <languageCode code="fr-FR"/>'),
+        replaceOnce(
+          replaceOnce(level1, '<languageCode code="fr-FR"/>\n', ''),
+          '<versionNumber value="1"/>',
+          '<versionNumber value="1"/>\n  <languageCode code="fr-FR"/>',
+        ),
       source: 'xsd',
       rule: 'xsd',
       location: 'line 19',
@@ -127,7 +139,12 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
     },
     {
       name: 'level 3 without the FR-DICOM-Conclusion section',
-      build: () => replaceOnce(level3, /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/, ''),
+      build: () =>
+        replaceOnce(
+          level3,
+          /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/,
+          '',
+        ),
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'principal',
       location: '/ClinicalDocument/component[1]/structuredBody[1]',
@@ -135,12 +152,14 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
     },
     {
       name: 'level 3 with series modality "RM", not in JDV_ModaliteAcquisition',
-      build: () => replaceOnce(level3, '<value code="MR" codeSystem="1.2.840.10008.2.16.4"', '<value code="RM" codeSystem="1.2.840.10008.2.16.4"'),
+      build: () =>
+        replaceOnce(level3, '<value code="MR" codeSystem="1.2.840.10008.2.16.4"', '<value code="RM" codeSystem="1.2.840.10008.2.16.4"'),
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'JDV_ModaliteAcquisition-CISIS',
       location:
         '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/component[1]/section[1]/entry[1]/act[1]/entryRelationship[1]/act[1]/code[1]/qualifier[1]/value[1]',
-      message: /\[RM:Résonance magnétique:1\.2\.840\.10008\.2\.16\.4\] doit faire partie du jeu de valeurs \.\.\/jeuxDeValeurs\/jdv-modalite-acquisition-cisis\.xml/,
+      message:
+        /\[RM:Résonance magnétique:1\.2\.840\.10008\.2\.16\.4\] doit faire partie du jeu de valeurs \.\.\/jeuxDeValeurs\/jdv-modalite-acquisition-cisis\.xml/,
     },
     {
       name: 'level 3 with an order but no accession number',
@@ -155,7 +174,8 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       build: () => replaceOnce(level3, '<value code="66459002"', '<value code="24028007"'),
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'JDV_LateraliteTechniqueImagerie-CISIS',
-      location: '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/entry[1]/procedure[1]/targetSiteCode[1]/qualifier[1]/value[1]',
+      location:
+        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/entry[1]/procedure[1]/targetSiteCode[1]/qualifier[1]/value[1]',
       message: /jdv-lateralite-technique-imagerie-cisis/,
     },
     {
@@ -182,7 +202,10 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
           variant.message.test(issue.message) &&
           (variant.rule === undefined || issue.rule === variant.rule),
       );
-      assert.ok(match, `expected error not found; got:\n${found.map((issue) => `${issue.source} ${issue.rule} ${issue.location} ${issue.message}`).join('\n')}`);
+      assert.ok(
+        match,
+        `expected error not found; got:\n${found.map((issue) => `${issue.source} ${issue.rule} ${issue.location} ${issue.message}`).join('\n')}`,
+      );
       // The edit breaks one requirement: nothing else may be reported as an error.
       assert.equal(found.length, 1, found.map((issue) => issue.message).join('\n'));
     });
@@ -190,7 +213,11 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
 
   it('detects an imaging order (DA-IMG) from its templateId and code, and runs the DA-IMG rule set instead', async () => {
     const order = replaceOnce(
-      replaceOnce(level3, '<templateId root="1.2.250.1.213.1.1.1.45" extension="2024.01"/>', '<templateId root="1.2.250.1.213.1.1.1.47" extension="2024.01"/>'),
+      replaceOnce(
+        level3,
+        '<templateId root="1.2.250.1.213.1.1.1.45" extension="2024.01"/>',
+        '<templateId root="1.2.250.1.213.1.1.1.47" extension="2024.01"/>',
+      ),
       /<code code="18748-4"[^>]*>/,
       '<code code="55115-0" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC" displayName="Demande d\'acte d\'imagerie">',
     );
@@ -229,7 +256,9 @@ describe('detectCdaProfile', () => {
     assert.equal(level1.profile, 'IMG-CR-IMG_N1');
     assert.equal(level1.level, 1);
     assert.ok(!level1.ruleSets.includes('CI-SIS_IMG-CR-IMG_2024.01'), 'the volet rules fail by design on a level-1 body');
-    const other = detectCdaProfile(await parseXmlForSchematron(replaceOnce(readFixture(crImgLevel1File), '<code code="18748-4"', '<code code="11488-4"')));
+    const other = detectCdaProfile(
+      await parseXmlForSchematron(replaceOnce(readFixture(crImgLevel1File), '<code code="18748-4"', '<code code="11488-4"')),
+    );
     assert.equal(other.profile, 'CI-SIS_N1');
     assert.equal(detectCdaProfile(null).profile, 'unknown');
   });

@@ -41,7 +41,11 @@ export async function buildVerdictCorpus(): Promise<CorpusDocument[]> {
     {
       name: 'level-3 order (DA-IMG templateId and code on the report body)',
       xml: replaceOnce(
-        replaceOnce(level3, '<templateId root="1.2.250.1.213.1.1.1.45" extension="2024.01"/>', '<templateId root="1.2.250.1.213.1.1.1.47" extension="2024.01"/>'),
+        replaceOnce(
+          level3,
+          '<templateId root="1.2.250.1.213.1.1.1.45" extension="2024.01"/>',
+          '<templateId root="1.2.250.1.213.1.1.1.47" extension="2024.01"/>',
+        ),
         '<code code="18748-4"',
         '<code code="55115-0"',
       ),
@@ -51,13 +55,33 @@ export async function buildVerdictCorpus(): Promise<CorpusDocument[]> {
     ['level 3 without the IMG-CR-IMG templateId', level3, '<templateId root="1.2.250.1.213.1.1.1.45" extension="2024.01"/>', ''],
     ['level 3 with document code 11488-4', level3, '<code code="18748-4"', '<code code="11488-4"'],
     ['level 1 without birthplace', level1, /<birthplace>[\s\S]*?<\/birthplace>\s*/, ''],
-    ['level 1 with an IPP lacking @extension', level1, '<id root="1.2.250.1.213.4.5.2.4" extension="IPP101"/>', '<id root="1.2.250.1.213.4.5.2.4"/>'],
+    [
+      'level 1 with an IPP lacking @extension',
+      level1,
+      '<id root="1.2.250.1.213.4.5.2.4" extension="IPP101"/>',
+      '<id root="1.2.250.1.213.4.5.2.4"/>',
+    ],
     ['level 1 with confidentiality X', level1, '<confidentialityCode code="N"', '<confidentialityCode code="X"'],
     ['level 1 with languageCode fr', level1, '<languageCode code="fr-FR"/>', '<languageCode code="fr"/>'],
-    ['level 1 with the IMG-CR-IMG templateId', level1, '<templateId root="1.3.6.1.4.1.19376.1.2.20"/>', '<templateId root="1.3.6.1.4.1.19376.1.2.20"/><templateId root="1.2.250.1.213.1.1.1.45"/>'],
+    [
+      'level 1 with the IMG-CR-IMG templateId',
+      level1,
+      '<templateId root="1.3.6.1.4.1.19376.1.2.20"/>',
+      '<templateId root="1.3.6.1.4.1.19376.1.2.20"/><templateId root="1.2.250.1.213.1.1.1.45"/>',
+    ],
     ['level 1 not well-formed', level1, '</title>', '</titl>'],
-    ['level 3 without the conclusion section', level3, /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/, ''],
-    ['level 3 with modality RM', level3, '<value code="MR" codeSystem="1.2.840.10008.2.16.4"', '<value code="RM" codeSystem="1.2.840.10008.2.16.4"'],
+    [
+      'level 3 without the conclusion section',
+      level3,
+      /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/,
+      '',
+    ],
+    [
+      'level 3 with modality RM',
+      level3,
+      '<value code="MR" codeSystem="1.2.840.10008.2.16.4"',
+      '<value code="RM" codeSystem="1.2.840.10008.2.16.4"',
+    ],
     ['level 3 without accession number', level3, '<ps3-20:accessionNumber root="1.2.250.1.213.4.5.2.5" extension="ACN102"/>', ''],
     ['level 3 with laterality 24028007', level3, '<value code="66459002"', '<value code="24028007"'],
     ['level 3 with SOP instance text/plain', level3, '<text mediaType="application/dicom">', '<text mediaType="text/plain">'],
@@ -66,17 +90,28 @@ export async function buildVerdictCorpus(): Promise<CorpusDocument[]> {
   for (const [name, base, search, replacement] of edits) documents.push({ name, xml: replaceOnce(base, search, replacement) });
   documents.push({
     name: 'level 1 with languageCode after versionNumber',
-    xml: replaceOnce(replaceOnce(level1, '<languageCode code="fr-FR"/>\n', ''), '<versionNumber value="1"/>', '<versionNumber value="1"/>\n  <languageCode code="fr-FR"/>'),
+    xml: replaceOnce(
+      replaceOnce(level1, '<languageCode code="fr-FR"/>\n', ''),
+      '<versionNumber value="1"/>',
+      '<versionNumber value="1"/>\n  <languageCode code="fr-FR"/>',
+    ),
   });
-  for (const [label, base] of [['level 1', level1], ['level 3', level3]] as const) {
-    documents.push(...everyNth(base, /<[A-Za-z][\w:.-]*(?:\s[^<>]*)?\/>/g, label === 'level 1' ? 3 : 6, (match, index) => ({
-      name: `${label} without empty element #${index} (${match.slice(0, 40)})`,
-      replacement: '',
-    })));
-    documents.push(...everyNth(base, /\bcode="[^"]*"/g, label === 'level 1' ? 3 : 5, (_match, index) => ({
-      name: `${label} with code #${index} changed`,
-      replacement: 'code="ZZ-9"',
-    })));
+  for (const [label, base] of [
+    ['level 1', level1],
+    ['level 3', level3],
+  ] as const) {
+    documents.push(
+      ...everyNth(base, /<[A-Za-z][\w:.-]*(?:\s[^<>]*)?\/>/g, label === 'level 1' ? 3 : 6, (match, index) => ({
+        name: `${label} without empty element #${index} (${match.slice(0, 40)})`,
+        replacement: '',
+      })),
+    );
+    documents.push(
+      ...everyNth(base, /\bcode="[^"]*"/g, label === 'level 1' ? 3 : 5, (_match, index) => ({
+        name: `${label} with code #${index} changed`,
+        replacement: 'code="ZZ-9"',
+      })),
+    );
   }
   for (let seed = 1; seed <= 16; seed += 1) {
     const level = seed % 4 === 0 ? 1 : 3;
@@ -126,7 +161,9 @@ export function verdictOf(name: string, report: CdaValidationReport): Verdict {
     valid: report.valid,
     ruleSets: report.ruleSets,
     issues: report.issues
-      .map((issue) => JSON.stringify([issue.source, issue.severity, issue.rule, issue.location, issue.line ?? null, issue.test ?? null, issue.message]))
+      .map((issue) =>
+        JSON.stringify([issue.source, issue.severity, issue.rule, issue.location, issue.line ?? null, issue.test ?? null, issue.message]),
+      )
       .sort(),
     notEvaluable: report.notEvaluable.map((entry) => `${entry.source} ${entry.file} ${entry.assertions}`).sort(),
   };

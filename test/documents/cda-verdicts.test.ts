@@ -17,7 +17,10 @@ describe('CDA verdicts on the stored corpus', { timeout: 10 * 60 * 1000 }, () =>
   });
 
   it('has a recorded verdict for every document of the corpus', () => {
-    assert.deepEqual(corpus.map((document) => document.name), [...expected.keys()]);
+    assert.deepEqual(
+      corpus.map((document) => document.name),
+      [...expected.keys()],
+    );
     assert.ok(corpus.length >= 70, `${corpus.length} documents`);
   });
 

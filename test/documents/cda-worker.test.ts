@@ -10,7 +10,10 @@ describe('CDA validation worker', { timeout: 120_000 }, () => {
     const worker = new CdaValidationWorker({ onProgress: (p) => progress.push(p) });
     await worker.warmUp();
     assert.equal(worker.ready, true);
-    assert.ok(progress.every((p) => p.step === 'ready'), 'nothing was compiled');
+    assert.ok(
+      progress.every((p) => p.step === 'ready'),
+      'nothing was compiled',
+    );
     assert.deepEqual(progress.at(-1) && { done: progress.at(-1)?.done, total: progress.at(-1)?.total }, { done: 6, total: 6 });
     const report = await worker.validate(readFixture(crImgLevel1File));
     assert.equal(report.valid, true);

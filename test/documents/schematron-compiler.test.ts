@@ -5,12 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  compileSchematronFile,
-  loadSchematron,
-  SchematronValidator,
-  severityOf,
-} from '../../src/documents/validation/index.js';
+import { compileSchematronFile, loadSchematron, SchematronValidator, severityOf } from '../../src/documents/validation/index.js';
 import type { SchematronFinding } from '../../src/documents/validation/index.js';
 import { freeVariables, mayMatchAttributes } from '../../src/documents/validation/schematron/schematron-compiler.js';
 
@@ -88,24 +83,39 @@ describe('Schematron compiler on hand-written schematrons', () => {
 
   it('inlines an abstract rule that reads a variable of the extending rule', () => {
     const findings = only(mainPhase, 'CNT-1');
-    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[3]']);
+    assert.deepEqual(
+      findings.map((finding) => finding.location),
+      ['/orders/order[3]'],
+    );
   });
 
   it('instantiates an abstract pattern with its parameters and reads the value set with document() relative to the main schema', () => {
     const findings = only(mainPhase, 'VS-1');
-    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[1]/item[2]']);
+    assert.deepEqual(
+      findings.map((finding) => finding.location),
+      ['/orders/order[1]/item[2]'],
+    );
     assert.equal(findings[0]?.pattern, 'itemCodes');
     assert.equal(findings[0]?.message, 'The item code "Z" is not in the order code list (valuesets/codes.xml).');
   });
 
   it('fires only the first matching rule of a pattern for a node', () => {
-    assert.deepEqual(only(mainPhase, 'FM-1').map((finding) => finding.location), ['/orders/order[1]/item[1]']);
-    assert.deepEqual(only(mainPhase, 'FM-2').map((finding) => finding.location), ['/orders/order[1]/item[2]', '/orders/order[2]/item[1]']);
+    assert.deepEqual(
+      only(mainPhase, 'FM-1').map((finding) => finding.location),
+      ['/orders/order[1]/item[1]'],
+    );
+    assert.deepEqual(
+      only(mainPhase, 'FM-2').map((finding) => finding.location),
+      ['/orders/order[1]/item[2]', '/orders/order[2]/item[1]'],
+    );
   });
 
   it('visits attributes when a rule context matches attributes', () => {
     const findings = only(mainPhase, 'ATT-1');
-    assert.deepEqual(findings.map((finding) => finding.location), ['/orders/order[1]/item[2]/@qty']);
+    assert.deepEqual(
+      findings.map((finding) => finding.location),
+      ['/orders/order[1]/item[2]/@qty'],
+    );
   });
 
   it('turns a dynamic error of one test into an evaluation-error warning and keeps running the others', () => {
@@ -118,13 +128,13 @@ describe('Schematron compiler on hand-written schematrons', () => {
 
   it('compiles phase #ALL and a named phase on request', async () => {
     const all = (await SchematronValidator.load(featuresSch, { cacheDir, phase: '#ALL' })).validate(orders);
-    assert.deepEqual(only(all, 'ALL-1').map((finding) => finding.location), ['/']);
+    assert.deepEqual(
+      only(all, 'ALL-1').map((finding) => finding.location),
+      ['/'],
+    );
     const ordersOnly = await SchematronValidator.load(featuresSch, { cacheDir, phase: 'onlyOrders' });
     assert.deepEqual(ordersOnly.manifest.patterns, ['orders']);
-    assert.deepEqual(
-      [...new Set(ordersOnly.validate(orders).map((finding) => finding.pattern))],
-      ['orders'],
-    );
+    assert.deepEqual([...new Set(ordersOnly.validate(orders).map((finding) => finding.pattern))], ['orders']);
   });
 
   it('reuses the compiled stylesheet from the cache, and recompiles when an included file changes', async () => {
@@ -197,7 +207,12 @@ describe('Schematron compiled forms across kits', () => {
       await rename(path.join(copy, 'Parts', 'abstract-rules.sch'), path.join(copy, 'Parts', 'Abstract-Rules.sch'));
       const loaded = await loadSchematron(path.join(copy, 'features.sch'));
       assert.ok(loaded.files.some((file) => file.path === path.join(copy, 'Parts', 'Abstract-Rules.sch')));
-      assert.ok(loaded.warnings.some((warning) => /abstract-rules\.sch .*resolved as .*Parts\/Abstract-Rules\.sch \(letter case differs\)/.test(warning)), loaded.warnings.join('\n'));
+      assert.ok(
+        loaded.warnings.some((warning) =>
+          /abstract-rules\.sch .*resolved as .*Parts\/Abstract-Rules\.sch \(letter case differs\)/.test(warning),
+        ),
+        loaded.warnings.join('\n'),
+      );
       const compiled = await compileSchematronFile(path.join(copy, 'features.sch'));
       assert.ok(compiled.warnings.some((warning) => /letter case differs/.test(warning)));
     } finally {
@@ -213,7 +228,11 @@ describe('Schematron compiled forms across kits', () => {
       const findings = (await SchematronValidator.load(path.join(copy, 'features.sch'), { cacheDir })).validate(orders());
       const notEvaluable = findings.filter((finding) => finding.kind === 'not-evaluable');
       assert.ok(notEvaluable.length > 0);
-      assert.ok(notEvaluable.every((finding) => finding.missingDocument === path.join(copy, 'valuesets', 'codes.xml') && finding.severity === 'info'));
+      assert.ok(
+        notEvaluable.every(
+          (finding) => finding.missingDocument === path.join(copy, 'valuesets', 'codes.xml') && finding.severity === 'info',
+        ),
+      );
       assert.match(notEvaluable[0]?.message ?? '', /not evaluable: codes\.xml is missing from the validation kit/);
       assert.equal(findings.filter((finding) => finding.kind === 'evaluation-error' && /codes\.xml/.test(finding.message)).length, 0);
     } finally {
@@ -228,7 +247,12 @@ describe('Schematron compiler internals', () => {
     const loaded = await loadSchematron(featuresSch);
     assert.deepEqual(
       loaded.files.map((file) => path.relative(fixtures, file.path)),
-      ['features.sch', path.join('parts', 'abstract-patterns.sch'), path.join('parts', 'abstract-rules.sch'), path.join('parts', 'abstract-rule-inlined.sch')],
+      [
+        'features.sch',
+        path.join('parts', 'abstract-patterns.sch'),
+        path.join('parts', 'abstract-rules.sch'),
+        path.join('parts', 'abstract-rule-inlined.sch'),
+      ],
     );
     assert.ok(loaded.files.every((file) => /^[0-9a-f]{64}$/.test(file.sha256)));
   });
@@ -274,7 +298,11 @@ describe('Schematron compiler internals', () => {
   it('finds the free variables of a rule, ignoring range variables and regex groups', async () => {
     const loaded = await loadSchematron(path.join(fixtures, 'parts', 'abstract-rule-inlined.sch'));
     assert.deepEqual([...freeVariables(loaded.root)], ['count']);
-    const quantified = { ...loaded.root, attrs: {}, children: [{ ...loaded.root, attrs: { test: "every $e in * satisfies $e/@a and replace(@b, '(x)', '$1') = $outer" }, children: [] }] };
+    const quantified = {
+      ...loaded.root,
+      attrs: {},
+      children: [{ ...loaded.root, attrs: { test: "every $e in * satisfies $e/@a and replace(@b, '(x)', '$1') = $outer" }, children: [] }],
+    };
     assert.deepEqual([...freeVariables(quantified)], ['outer']);
   });
 

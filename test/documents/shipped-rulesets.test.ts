@@ -39,7 +39,12 @@ describe('compiled rule sets shipped for the bundled kit', () => {
   for (const name of names) {
     it(`ships ${name} compiled from the bundled kit's content (every source digest and the SEF digest match)`, () => {
       const file = path.join(BUNDLED_CDA_KIT_DIR, CDA_RULE_SETS[name]);
-      const entry = compiledEntryName(readFileSync(file), undefined, SaxonJS.getProcessorInfo().productVersion, path.basename(file, '.sch'));
+      const entry = compiledEntryName(
+        readFileSync(file),
+        undefined,
+        SaxonJS.getProcessorInfo().productVersion,
+        path.basename(file, '.sch'),
+      );
       const manifestPath = path.join(BUNDLED_COMPILED_DIR, `${entry}.manifest.json`);
       assert.ok(existsSync(manifestPath), `${entry}.manifest.json is missing: run node scripts/build-compiled-rulesets.mjs`);
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SchematronManifest;

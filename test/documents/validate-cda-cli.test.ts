@@ -42,15 +42,18 @@ describe('cisis-tlr validate-cda', { timeout: 20 * 60 * 1000 }, () => {
   let valid: string;
   let broken: string;
 
-  before(async () => {
-    // Compile the rule sets here (in the cache) so that the child processes only load them.
-    await warmUpCdaValidation();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-cli-'));
-    valid = path.join(dir, 'valid.xml');
-    broken = path.join(dir, 'broken.xml');
-    await writeFile(valid, readFixture(crImgLevel1File));
-    await writeFile(broken, replaceOnce(readFixture(crImgLevel1File), '<confidentialityCode code="N"', '<confidentialityCode code="X"'));
-  }, { timeout: 20 * 60 * 1000 });
+  before(
+    async () => {
+      // Compile the rule sets here (in the cache) so that the child processes only load them.
+      await warmUpCdaValidation();
+      dir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-cli-'));
+      valid = path.join(dir, 'valid.xml');
+      broken = path.join(dir, 'broken.xml');
+      await writeFile(valid, readFixture(crImgLevel1File));
+      await writeFile(broken, replaceOnce(readFixture(crImgLevel1File), '<confidentialityCode code="N"', '<confidentialityCode code="X"'));
+    },
+    { timeout: 20 * 60 * 1000 },
+  );
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -65,11 +68,19 @@ describe('cisis-tlr validate-cda', { timeout: 20 * 60 * 1000 }, () => {
   it('exits 1 when a file has an error, and prints one JSON object per file with --json', async () => {
     const run = await runCli(['validate-cda', '--json', valid, broken]);
     assert.equal(run.code, 1, run.stderr);
-    const results = JSON.parse(run.stdout) as { file: string; profile: string; valid: boolean; issues: { severity: string; rule: string; location: string; source: string }[] }[];
-    assert.deepEqual(results.map((result) => [path.basename(result.file), result.profile, result.valid]), [
-      ['valid.xml', 'IMG-CR-IMG_N1', true],
-      ['broken.xml', 'IMG-CR-IMG_N1', false],
-    ]);
+    const results = JSON.parse(run.stdout) as {
+      file: string;
+      profile: string;
+      valid: boolean;
+      issues: { severity: string; rule: string; location: string; source: string }[];
+    }[];
+    assert.deepEqual(
+      results.map((result) => [path.basename(result.file), result.profile, result.valid]),
+      [
+        ['valid.xml', 'IMG-CR-IMG_N1', true],
+        ['broken.xml', 'IMG-CR-IMG_N1', false],
+      ],
+    );
     const issue = results[1]?.issues.find((candidate) => candidate.severity === 'error');
     assert.equal(issue?.source, 'ASIP-STRUCT-MIN-StrucMin');
     assert.equal(issue?.location, '/ClinicalDocument/confidentialityCode[1]');
@@ -78,7 +89,10 @@ describe('cisis-tlr validate-cda', { timeout: 20 * 60 * 1000 }, () => {
   it('groups the readable report by severity', async () => {
     const run = await runCli(['validate-cda', broken]);
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /INVALID \(1 error\)\n.*\n {3}errors:\n {3}- \[ASIP-STRUCT-MIN-StrucMin\] \S+ at \/ClinicalDocument\/confidentialityCode\[1\]\n/);
+    assert.match(
+      run.stdout,
+      /INVALID \(1 error\)\n.*\n {3}errors:\n {3}- \[ASIP-STRUCT-MIN-StrucMin\] \S+ at \/ClinicalDocument\/confidentialityCode\[1\]\n/,
+    );
   });
 
   it('exits 2 when a file cannot be read', async () => {

@@ -40,13 +40,21 @@ describe('gateway whose CDA validation kit is unusable', { timeout: 120_000 }, (
   });
 
   it('answers the report API with 503 naming the reason, not 500', async () => {
-    const res = await fetch(`http://127.0.0.1:${pair.platform.apiPort}/api/orders/${encodeURIComponent(key.placerNumber)}/reports?authority=${encodeURIComponent(key.assigningAuthority)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify({
-        content: { clinicalContext: 'Céphalées.', technique: 'IRM encéphalique.', findings: 'Pas d’anomalie.', conclusion: 'IRM encéphalique normale.' },
-      }),
-    });
+    const res = await fetch(
+      `http://127.0.0.1:${pair.platform.apiPort}/api/orders/${encodeURIComponent(key.placerNumber)}/reports?authority=${encodeURIComponent(key.assigningAuthority)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          content: {
+            clinicalContext: 'Céphalées.',
+            technique: 'IRM encéphalique.',
+            findings: 'Pas d’anomalie.',
+            conclusion: 'IRM encéphalique normale.',
+          },
+        }),
+      },
+    );
     const text = await res.text();
     assert.equal(res.status, 503, text);
     assert.match(text, /TLR_ERR_GATEWAY_NOT_READY/);

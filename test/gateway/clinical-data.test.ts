@@ -3,12 +3,30 @@ import { describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { validateMessage } from '../../src/profiles/index.js';
 import {
-  BIRTHPLACES, ClinicalDataGenerator, EXAM_TYPES, EXAM_TYPES_OUTSIDE_VALUE_SETS, SeededRandom, generateDicomUid, generateFiness, generateNir,
-  generateRppsIdNat, insTrait, isLuhnValid, isValidNir, nirKey, parseDuration,
+  BIRTHPLACES,
+  ClinicalDataGenerator,
+  EXAM_TYPES,
+  EXAM_TYPES_OUTSIDE_VALUE_SETS,
+  SeededRandom,
+  generateDicomUid,
+  generateFiness,
+  generateNir,
+  generateRppsIdNat,
+  insTrait,
+  isLuhnValid,
+  isValidNir,
+  nirKey,
+  parseDuration,
 } from '../../src/simulate/index.js';
 import { INS_OID, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage } from '../../src/tlr/index.js';
 
-const context = { sendingApplication: 'RIS', sendingFacility: 'CH', receivingApplication: 'TLR', receivingFacility: 'PLATEFORME', processingId: 'T' as const };
+const context = {
+  sendingApplication: 'RIS',
+  sendingFacility: 'CH',
+  receivingApplication: 'TLR',
+  receivingFacility: 'PLATEFORME',
+  processingId: 'T' as const,
+};
 
 describe('simulated identifiers', () => {
   it('computes the INS-NIR key as 97 − (first 13 digits mod 97)', () => {
@@ -77,7 +95,10 @@ describe('simulated clinical data', () => {
   it('draws every exam type from the pinned value sets', () => {
     assert.deepEqual(EXAM_TYPES_OUTSIDE_VALUE_SETS, []);
     assert.ok(EXAM_TYPES.length >= 15);
-    assert.ok(EXAM_TYPES.some((e) => e.radiopharmaceutical?.atc.code === 'V09'), 'radiopharmaceuticals are ATC V09 (TLR-F4-046)');
+    assert.ok(
+      EXAM_TYPES.some((e) => e.radiopharmaceutical?.atc.code === 'V09'),
+      'radiopharmaceuticals are ATC V09 (TLR-F4-046)',
+    );
   });
 
   it('replays the same data from the same seed and differs with another', () => {
@@ -100,9 +121,18 @@ describe('simulated clinical data', () => {
       assert.equal(p.ins!.value[0], p.sex === 'M' ? '1' : '2');
       assert.equal(p.birthName, insTrait(p.birthName));
     }
-    assert.ok(patients.some((p) => /[À-ÿ]/.test(`${p.usedName}${p.usedGivenName}`)), 'accented used names');
-    assert.ok(patients.some((p) => /^2[AB]/.test(p.birthplaceCode ?? '')), 'Corsican birthplaces');
-    assert.ok(BIRTHPLACES.some((b) => b.code.startsWith('99')) && patients.some((p) => p.birthplaceCode?.startsWith('99')), 'births abroad');
+    assert.ok(
+      patients.some((p) => /[À-ÿ]/.test(`${p.usedName}${p.usedGivenName}`)),
+      'accented used names',
+    );
+    assert.ok(
+      patients.some((p) => /^2[AB]/.test(p.birthplaceCode ?? '')),
+      'Corsican birthplaces',
+    );
+    assert.ok(
+      BIRTHPLACES.some((b) => b.code.startsWith('99')) && patients.some((p) => p.birthplaceCode?.startsWith('99')),
+      'births abroad',
+    );
     const production = new ClinicalDataGenerator({ seed: 8, processingId: 'P' });
     assert.equal(production.patient().ins, undefined, 'no invented INS in production mode');
   });
@@ -116,9 +146,33 @@ describe('simulated clinical data', () => {
       const protocols = i % 4 === 0 ? [g.textProtocol(order), await g.pdfProtocol(order, radiologist, platform)] : [g.textProtocol(order)];
       const messages = [
         buildOrderMessage(order, context),
-        buildDecisionMessage({ placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, remoteRadiologist: radiologist, platform, outcome: i % 5 === 0 ? { accepted: false, reason: g.refusalReason() } : { accepted: true, protocols } }, context),
-        buildCancellationMessage({ placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, cancelledAt: order.requestedAt, responsibleProfessional: order.responsibleProfessional, imagingFacility: order.imagingFacility, reason: g.cancellationReason() }, context),
-        buildPostExamMessage({ placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: g.performedExams(order) }, context),
+        buildDecisionMessage(
+          {
+            placerOrderNumber: order.placerOrderNumber,
+            patient: order.patient,
+            visit: order.visit,
+            remoteRadiologist: radiologist,
+            platform,
+            outcome: i % 5 === 0 ? { accepted: false, reason: g.refusalReason() } : { accepted: true, protocols },
+          },
+          context,
+        ),
+        buildCancellationMessage(
+          {
+            placerOrderNumber: order.placerOrderNumber,
+            patient: order.patient,
+            visit: order.visit,
+            cancelledAt: order.requestedAt,
+            responsibleProfessional: order.responsibleProfessional,
+            imagingFacility: order.imagingFacility,
+            reason: g.cancellationReason(),
+          },
+          context,
+        ),
+        buildPostExamMessage(
+          { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: g.performedExams(order) },
+          context,
+        ),
       ];
       for (const m of messages) assert.deepEqual(validateMessage(m).issues, [], m.toString().replace(/\r/g, '\n'));
     }

@@ -9,12 +9,23 @@ import { describe, it } from 'node:test';
 import { filesUnder, repoRoot } from '../helpers/paths.js';
 
 const docs = [join(repoRoot, 'README.md'), ...filesUnder(join(repoRoot, 'docs'), '.md')];
-const imports = docs.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/import \{([^}]+)\} from '(cisis-tlr[^']*)'/g)]
-  .map((m) => ({ file: file.slice(repoRoot.length + 1), names: m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!).filter(Boolean), specifier: m[2]! })));
+const imports = docs.flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/import \{([^}]+)\} from '(cisis-tlr[^']*)'/g)].map((m) => ({
+    file: file.slice(repoRoot.length + 1),
+    names: m[1]!
+      .split(',')
+      .map((n) => n.trim().split(/\s+as\s+/)[0]!)
+      .filter(Boolean),
+    specifier: m[2]!,
+  })),
+);
 
 describe('imports shown in the documentation', () => {
   it('finds some (the check is not vacuous)', () => {
-    assert.ok(imports.some((i) => i.file === join('docs', 'api.md')), 'docs/api.md shows an import');
+    assert.ok(
+      imports.some((i) => i.file === join('docs', 'api.md')),
+      'docs/api.md shows an import',
+    );
   });
 
   for (const i of imports) {

@@ -5,7 +5,16 @@ import { ClinicalDataGenerator, findFreePort } from '../../src/simulate/index.js
 import type { ImagingOrder } from '../../src/tlr/index.js';
 import type { ReceivedWebhook, ServedGateway } from './harness.js';
 import {
-  API_KEY, WEBHOOK_SECRET, pgSkip, postgresSchemaUrl, serve, startWebhookReceiver, stateOf, tempDir, waitFor, waitForState,
+  API_KEY,
+  WEBHOOK_SECRET,
+  pgSkip,
+  postgresSchemaUrl,
+  serve,
+  startWebhookReceiver,
+  stateOf,
+  tempDir,
+  waitFor,
+  waitForState,
 } from './harness.js';
 
 /**
@@ -22,7 +31,13 @@ function endToEndSuite(engine: 'SQLite' | 'PostgreSQL', skip: string | false): v
     const disposers: Array<() => Promise<unknown>> = [];
     const data = new ClinicalDataGenerator({ seed: 20260106 });
     const orders: ImagingOrder[] = Array.from({ length: 5 }, () => data.imagingOrder());
-    const [textAccepted, pdfAccepted, refused, cancelled, acceptedThenCancelled] = orders.map((o) => o.placerOrderNumber.value) as [string, string, string, string, string];
+    const [textAccepted, pdfAccepted, refused, cancelled, acceptedThenCancelled] = orders.map((o) => o.placerOrderNumber.value) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
 
     before(async () => {
       const dir = await tempDir(engine.toLowerCase());
@@ -39,8 +54,22 @@ function endToEndSuite(engine: 'SQLite' | 'PostgreSQL', skip: string | false): v
       const risStorage = storage('ris');
       const platformStorage = storage('platform');
       [ris, platform] = await Promise.all([
-        serve({ role: 'ris', mllpPort: risPort, partnerPort: platformPort, dataDir: dir.path, webhookUrl: risHooks.url, ...(risStorage ? { storageUrl: risStorage } : {}) }),
-        serve({ role: 'platform', mllpPort: platformPort, partnerPort: risPort, dataDir: dir.path, webhookUrl: platformHooks.url, ...(platformStorage ? { storageUrl: platformStorage } : {}) }),
+        serve({
+          role: 'ris',
+          mllpPort: risPort,
+          partnerPort: platformPort,
+          dataDir: dir.path,
+          webhookUrl: risHooks.url,
+          ...(risStorage ? { storageUrl: risStorage } : {}),
+        }),
+        serve({
+          role: 'platform',
+          mllpPort: platformPort,
+          partnerPort: risPort,
+          dataDir: dir.path,
+          webhookUrl: platformHooks.url,
+          ...(platformStorage ? { storageUrl: platformStorage } : {}),
+        }),
       ]);
     });
 
@@ -71,18 +100,39 @@ function endToEndSuite(engine: 'SQLite' | 'PostgreSQL', skip: string | false): v
     it('carries the platform decisions (flow 3) with a text and a PDF protocol, and a refusal, to the RIS', async () => {
       const radiologist = data.remoteRadiologist();
       const text = data.textProtocol(orders[0]!);
-      const pdf = await data.pdfProtocol(orders[1]!, radiologist, { name: 'Plateforme de téléradiologie', identifierType: 'FINEG', identifier: '750000002' });
-      assert.equal((await platform.api.post(`/api/orders/${textAccepted}/accept`, { remoteRadiologist: radiologist, protocols: [text] })).status, 202);
-      assert.equal((await platform.api.post(`/api/orders/${pdfAccepted}/accept`, { remoteRadiologist: radiologist, protocols: [pdf] })).status, 202);
-      assert.equal((await platform.api.post(`/api/orders/${acceptedThenCancelled}/accept`, { remoteRadiologist: radiologist, protocols: [text] })).status, 202);
-      assert.equal((await platform.api.post(`/api/orders/${refused}/refuse`, { remoteRadiologist: radiologist, reason: data.refusalReason() })).status, 202);
+      const pdf = await data.pdfProtocol(orders[1]!, radiologist, {
+        name: 'Plateforme de téléradiologie',
+        identifierType: 'FINEG',
+        identifier: '750000002',
+      });
+      assert.equal(
+        (await platform.api.post(`/api/orders/${textAccepted}/accept`, { remoteRadiologist: radiologist, protocols: [text] })).status,
+        202,
+      );
+      assert.equal(
+        (await platform.api.post(`/api/orders/${pdfAccepted}/accept`, { remoteRadiologist: radiologist, protocols: [pdf] })).status,
+        202,
+      );
+      assert.equal(
+        (await platform.api.post(`/api/orders/${acceptedThenCancelled}/accept`, { remoteRadiologist: radiologist, protocols: [text] }))
+          .status,
+        202,
+      );
+      assert.equal(
+        (await platform.api.post(`/api/orders/${refused}/refuse`, { remoteRadiologist: radiologist, reason: data.refusalReason() })).status,
+        202,
+      );
       await waitForState(ris, textAccepted, 'ACCEPTED');
       await waitForState(ris, pdfAccepted, 'ACCEPTED');
       await waitForState(ris, acceptedThenCancelled, 'ACCEPTED');
       await waitForState(ris, refused, 'REJECTED');
-      const protocolText = await fetch(`${ris.api.base}/api/orders/${textAccepted}/protocols/1`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const protocolText = await fetch(`${ris.api.base}/api/orders/${textAccepted}/protocols/1`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       assert.equal(await protocolText.text(), text.text);
-      const protocolPdf = await fetch(`${ris.api.base}/api/orders/${pdfAccepted}/protocols/1`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const protocolPdf = await fetch(`${ris.api.base}/api/orders/${pdfAccepted}/protocols/1`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       assert.equal(protocolPdf.headers.get('content-type'), 'application/pdf');
       const bytes = Buffer.from(await protocolPdf.arrayBuffer());
       assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -100,34 +150,57 @@ function endToEndSuite(engine: 'SQLite' | 'PostgreSQL', skip: string | false): v
     });
 
     it('sends post-exam information (flow 4) for the accepted requests', async () => {
-      for (const [placer, order] of [[textAccepted, orders[0]!], [pdfAccepted, orders[1]!]] as const) {
+      for (const [placer, order] of [
+        [textAccepted, orders[0]!],
+        [pdfAccepted, orders[1]!],
+      ] as const) {
         const r = await ris.api.post(`/api/orders/${placer}/post-exam`, { exams: data.performedExams(order) });
         assert.equal(r.status, 202, r.text);
         assert.equal(r.json.order.state, 'COMPLEMENTED');
         await waitForState(platform, placer, 'COMPLEMENTED');
       }
-      const hook = await waitFor('postexam.received webhook', async () => hookFor(platformHooks.received, 'postexam.received', pdfAccepted));
+      const hook = await waitFor('postexam.received webhook', async () =>
+        hookFor(platformHooks.received, 'postexam.received', pdfAccepted),
+      );
       assert.equal(hook.event.data.state, 'COMPLEMENTED');
       const detail = await platform.api.get(`/api/orders/${textAccepted}`);
-      assert.match(detail.json.flows.postExamInfo.exams[0].viewerUrl, /^https:\/\/drimbox\..*\/IHEInvokeImageDisplay\?requestType=STUDY&studyUID=2\.25\.\d+&Accessionnumber=/);
+      assert.match(
+        detail.json.flows.postExamInfo.exams[0].viewerUrl,
+        /^https:\/\/drimbox\..*\/IHEInvokeImageDisplay\?requestType=STUDY&studyUID=2\.25\.\d+&Accessionnumber=/,
+      );
     });
 
     it('ends with the same state on both sides and lists orders and messages', async () => {
-      const expected: Record<string, string> = { [textAccepted]: 'COMPLEMENTED', [pdfAccepted]: 'COMPLEMENTED', [refused]: 'REJECTED', [cancelled]: 'CANCELLED', [acceptedThenCancelled]: 'CANCELLED' };
+      const expected: Record<string, string> = {
+        [textAccepted]: 'COMPLEMENTED',
+        [pdfAccepted]: 'COMPLEMENTED',
+        [refused]: 'REJECTED',
+        [cancelled]: 'CANCELLED',
+        [acceptedThenCancelled]: 'CANCELLED',
+      };
       for (const [placer, state] of Object.entries(expected)) {
         assert.equal(await stateOf(ris, placer), state, `RIS ${placer}`);
         assert.equal(await stateOf(platform, placer), state, `platform ${placer}`);
       }
       const list = await platform.api.get('/api/orders?limit=100');
       assert.equal(list.json.total, 5);
-      assert.deepEqual(new Set(list.json.items.map((i: { placerOrderNumber: string }) => i.placerOrderNumber)), new Set(Object.keys(expected)));
+      assert.deepEqual(
+        new Set(list.json.items.map((i: { placerOrderNumber: string }) => i.placerOrderNumber)),
+        new Set(Object.keys(expected)),
+      );
       const sent = await ris.api.get('/api/messages?direction=outbound&limit=100');
       // 5 requests, 2 cancellations, 2 post-exam messages, all acknowledged AA.
       assert.equal(sent.json.total, 9);
-      assert.ok(sent.json.items.every((m: { status: string; ackCode: string }) => m.status === 'delivered' && m.ackCode === 'AA'), JSON.stringify(sent.json.items.map((m: { status: string }) => m.status)));
+      assert.ok(
+        sent.json.items.every((m: { status: string; ackCode: string }) => m.status === 'delivered' && m.ackCode === 'AA'),
+        JSON.stringify(sent.json.items.map((m: { status: string }) => m.status)),
+      );
       const received = await platform.api.get('/api/messages?direction=inbound&limit=100');
       assert.equal(received.json.total, 9);
-      assert.ok(received.json.items.every((m: { findings: unknown[] }) => m.findings.length === 0), 'the platform found nothing to report in what the RIS sent');
+      assert.ok(
+        received.json.items.every((m: { findings: unknown[] }) => m.findings.length === 0),
+        'the platform found nothing to report in what the RIS sent',
+      );
     });
 
     it('signs every webhook with HMAC-SHA256 and logs its delivery', async () => {

@@ -52,7 +52,12 @@ export function postgresSchemaUrl(label: string): { url: string; dispose: () => 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   body: string;
-  event: { id: string; type: string; attempt: number; data: { type: string; orderKey?: string; placerOrderNumber?: string; state?: string; data?: Record<string, unknown> } };
+  event: {
+    id: string;
+    type: string;
+    attempt: number;
+    data: { type: string; orderKey?: string; placerOrderNumber?: string; state?: string; data?: Record<string, unknown> };
+  };
 }
 
 /** A local HTTP server that records every POST (answering 204). */
@@ -114,11 +119,17 @@ export async function serve(o: ServeOptions): Promise<ServedGateway> {
   const file = join(o.dataDir, `${o.role}.config.json`);
   await writeFile(file, JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, [cliPath, 'serve', '--config', file], {
-    cwd: repoRoot, env: { ...process.env, CISIS_TLR_API_KEYS: API_KEY, CISIS_TLR_LOG_LEVEL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    env: { ...process.env, CISIS_TLR_API_KEYS: API_KEY, CISIS_TLR_LOG_LEVEL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const api = new ApiClient(`http://127.0.0.1:${apiPort}`);
   const deadline = Date.now() + 20_000;
@@ -126,12 +137,19 @@ export async function serve(o: ServeOptions): Promise<ServedGateway> {
     if (child.exitCode !== null) throw new Error(`serve ${o.role} exited with ${child.exitCode}:\n${out}`);
     try {
       if ((await fetch(`${api.base}/health`)).ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`serve ${o.role} did not answer /health within 20 s:\n${out}`);
     await sleep(100);
   }
   return {
-    role: o.role, mllpPort: o.mllpPort, apiPort, api, process: child, output: () => out,
+    role: o.role,
+    mllpPort: o.mllpPort,
+    apiPort,
+    api,
+    process: child,
+    output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -150,7 +168,12 @@ export type Json = any;
 export class ApiClient {
   constructor(readonly base: string) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` }): Promise<{ status: number; contentType: string; json: Json; text: string }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` },
+  ): Promise<{ status: number; contentType: string; json: Json; text: string }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -158,12 +181,20 @@ export class ApiClient {
     });
     const text = await res.text();
     let json: unknown;
-    try { json = JSON.parse(text); } catch { json = undefined; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', json, text };
   }
 
-  get(path: string) { return this.request('GET', path); }
-  post(path: string, body: unknown = {}) { return this.request('POST', path, body); }
+  get(path: string) {
+    return this.request('GET', path);
+  }
+  post(path: string, body: unknown = {}) {
+    return this.request('POST', path, body);
+  }
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
@@ -189,13 +220,24 @@ export function waitForState(gw: ServedGateway, placer: string, state: string, t
 }
 
 /** Runs the CLI to completion: exit code and output. */
-export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`cisis-tlr ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`));

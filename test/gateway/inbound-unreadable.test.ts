@@ -25,7 +25,9 @@ function sendFrame(port: number, payload: Buffer): Promise<Buffer> {
 
 describe('a half-connector receiving what is not a readable message', () => {
   let pair: GatewayPair;
-  before(async () => { pair = await startGatewayPair(); });
+  before(async () => {
+    pair = await startGatewayPair();
+  });
   after(async () => pair?.stop());
 
   it('answers AE to bytes without an MSH and keeps them in the journal (never silent loss)', async () => {
@@ -39,7 +41,9 @@ describe('a half-connector receiving what is not a readable message', () => {
   });
 
   it('answers AE with the location when the charset is unknown, addressed from the readable header', async () => {
-    const bytes = Buffer.from('MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|BAD-CS-1|P|2.5.1|||||FRA|KLINGON|||1.0^CISIS_TLR_HL7_V2\rPID|1\r');
+    const bytes = Buffer.from(
+      'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|BAD-CS-1|P|2.5.1|||||FRA|KLINGON|||1.0^CISIS_TLR_HL7_V2\rPID|1\r',
+    );
     const ack = parseMessage(await sendFrame(pair.platform.mllpPort, bytes));
     assert.equal(ack.get('MSA-1'), 'AE');
     assert.equal(ack.get('MSA-2'), 'BAD-CS-1');
@@ -50,9 +54,18 @@ describe('a half-connector receiving what is not a readable message', () => {
   });
 
   it('answers AE 200 to a message type this role does not receive', async () => {
-    const ack = parseMessage(await sendFrame(pair.platform.mllpPort, Buffer.from(
-      'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ADT^A01^ADT_A01|ADT-1|P|2.5.1|||||FRA|UNICODE UTF-8\rEVN|A01|20260106\rPID|1||123^^^HOP^PI||DUPONT^JEAN\rPV1|1|O\r')));
+    const ack = parseMessage(
+      await sendFrame(
+        pair.platform.mllpPort,
+        Buffer.from(
+          'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ADT^A01^ADT_A01|ADT-1|P|2.5.1|||||FRA|UNICODE UTF-8\rEVN|A01|20260106\rPID|1||123^^^HOP^PI||DUPONT^JEAN\rPV1|1|O\r',
+        ),
+      ),
+    );
     assert.equal(ack.get('MSA-1'), 'AE');
-    assert.ok(ack.all('ERR').some((e) => e.get('3.1') === '200' || e.get('3.1') === '201'), ack.toString());
+    assert.ok(
+      ack.all('ERR').some((e) => e.get('3.1') === '200' || e.get('3.1') === '201'),
+      ack.toString(),
+    );
   });
 });

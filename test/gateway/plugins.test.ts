@@ -26,17 +26,27 @@ describe('gateway plug-ins', () => {
   let readiness: PluginReadiness = { status: 'starting', field: 'things', detail: 'warming up' };
   const plugin: GatewayPlugin = {
     name: 'things',
-    start: () => { calls.push('start'); },
-    stop: async () => { calls.push('stop'); },
+    start: () => {
+      calls.push('start');
+    },
+    stop: async () => {
+      calls.push('stop');
+    },
     readiness: () => readiness,
     routes: async (app) => {
       app.get('/api/things', async () => ({ things: ['one'] }));
     },
     inbound: {
       flows: ['report'],
-      validate: async (message) => { calls.push('validate'); return { profile: null, valid: true, issues: [], message }; },
+      validate: async (message) => {
+        calls.push('validate');
+        return { profile: null, valid: true, issues: [], message };
+      },
       nack: (message) => buildAck(message, { code: 'AE' }),
-      apply: async (message) => { calls.push('apply'); return { ack: buildAck(message, { code: 'AA' }), findings: [], events: [] }; },
+      apply: async (message) => {
+        calls.push('apply');
+        return { ack: buildAck(message, { code: 'AA' }), findings: [], events: [] };
+      },
     },
   };
   let gw: Gateway;
@@ -47,7 +57,14 @@ describe('gateway plug-ins', () => {
     dir = mkdtempSync(join(tmpdir(), 'tlr-plugin-'));
     const config = await loadConfig({
       env: {},
-      overrides: { role: 'ris', dataDir: dir, processingId: 'T', api: { port: 0, keys: [API_KEY] }, mllp: { port: await freePort() }, partner: { host: '127.0.0.1', port: await freePort() } },
+      overrides: {
+        role: 'ris',
+        dataDir: dir,
+        processingId: 'T',
+        api: { port: 0, keys: [API_KEY] },
+        mllp: { port: await freePort() },
+        partner: { host: '127.0.0.1', port: await freePort() },
+      },
     });
     gw = await Gateway.start(config, { logger: pino({ level: 'silent' }), pollMs: 50, plugins: [plugin], http: (g) => buildHttpApp(g) });
   });

@@ -45,7 +45,10 @@ describe('report action bodies', () => {
 
   it('accepts reports/delete with {} and with a setId', async () => {
     assert.equal((await post('/api/orders/UNKNOWN-1/reports/delete', { contentType: 'application/json', body: '{}' })).status, 404);
-    assert.equal((await post('/api/orders/UNKNOWN-1/reports/delete', { contentType: 'application/json', body: '{"setId":"1.2.3"}' })).status, 404);
+    assert.equal(
+      (await post('/api/orders/UNKNOWN-1/reports/delete', { contentType: 'application/json', body: '{"setId":"1.2.3"}' })).status,
+      404,
+    );
   });
 
   it('still refuses reports/replace without the new content, and an unknown field on delete', async () => {

@@ -32,10 +32,16 @@ const WEBHOOK_SECRET = 'report-webhook-secret-0123456789';
 const hooks: Array<{ type: string; signed: boolean; data: Record<string, unknown> }> = [];
 const receiver = createServer((req, res) => {
   let body = '';
-  req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+  req.on('data', (c: Buffer) => {
+    body += c.toString('utf8');
+  });
   req.on('end', () => {
     const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-    hooks.push({ type: event.type, signed: verifyWebhookSignature(WEBHOOK_SECRET, body, String(req.headers['x-cisis-tlr-signature'] ?? '')), data: event.data });
+    hooks.push({
+      type: event.type,
+      signed: verifyWebhookSignature(WEBHOOK_SECRET, body, String(req.headers['x-cisis-tlr-signature'] ?? '')),
+      data: event.data,
+    });
     res.writeHead(204).end();
   });
 });
@@ -54,7 +60,9 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
   before(async () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    pair = await startGatewayPair({ ris: { webhooks: [{ url, secret: WEBHOOK_SECRET, events: ['report.received', 'report.replaced', 'report.deleted'] }] } });
+    pair = await startGatewayPair({
+      ris: { webhooks: [{ url, secret: WEBHOOK_SECRET, events: ['report.received', 'report.replaced', 'report.deleted'] }] },
+    });
     await pair.ris.ris.createOrder(order);
     await pair.waitFor('platform', (e) => e.type === 'order.received');
     await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
@@ -68,7 +76,10 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
   });
 
   it('refuses a report request before anything is sent when the order lacks what the CDA header needs', async () => {
-    await assert.rejects(documentsOf(pair.platform).reports.submit(key, { content, accessionNumber: 'UNKNOWN' }), /no exam with accession number UNKNOWN/);
+    await assert.rejects(
+      documentsOf(pair.platform).reports.submit(key, { content, accessionNumber: 'UNKNOWN' }),
+      /no exam with accession number UNKNOWN/,
+    );
   });
 
   it('delivers a level-1 report that the RIS validates, attaches and reports by webhook event', async () => {
@@ -88,7 +99,11 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     assert.deepEqual(reports[0]!.documentId, sent.report.documentId);
     const msg = await pair.ris.store.getMessage(reports[0]!.messageId);
     assert.equal(msg?.ackCode, 'AA');
-    assert.deepEqual(msg?.findings.filter((f) => f.severity === 'error'), [], 'no error from the document rules nor the CDA schematrons');
+    assert.deepEqual(
+      msg?.findings.filter((f) => f.severity === 'error'),
+      [],
+      'no error from the document rules nor the CDA schematrons',
+    );
     const doc = readDocumentMessage(parseMessage(msg!.raw!)).value!;
     assert.equal(doc.kind, 'initial');
     assert.match(doc.document!.bytes!.toString('utf8'), /nonXMLBody/);
@@ -96,14 +111,22 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
 
   it('replaces the report (T10): same setId, version 2, the first version marked replaced on both sides', async () => {
     const first = (await reportsOf(pair.platform))[0]!;
-    const sent = await documentsOf(pair.platform).reports.replace(key, { content: { ...content, conclusion: 'IRM normale. Addendum : pas de lésion.' } });
+    const sent = await documentsOf(pair.platform).reports.replace(key, {
+      content: { ...content, conclusion: 'IRM normale. Addendum : pas de lésion.' },
+    });
     assert.equal(sent.report.version, 2);
     assert.deepEqual(sent.report.setId, first.setId);
     assert.notDeepEqual(sent.report.documentId, first.documentId);
     await pair.waitFor('ris', (ev) => ev.type === 'report.replaced');
     assert.equal((await hook('report.replaced')).signed, true);
     const reports = await reportsOf(pair.ris);
-    assert.deepEqual(reports.map((r) => [r.version, r.status]), [[1, 'replaced'], [2, 'current']]);
+    assert.deepEqual(
+      reports.map((r) => [r.version, r.status]),
+      [
+        [1, 'replaced'],
+        [2, 'current'],
+      ],
+    );
   });
 
   it('deletes the current report (T04) and the order goes back to waiting for a report', async () => {
@@ -111,9 +134,16 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     const e = await pair.waitFor('ris', (ev) => ev.type === 'report.deleted');
     assert.equal(e.state, 'COMPLEMENTED');
     assert.equal((await hook('report.deleted')).data['state'], 'COMPLEMENTED');
-    assert.deepEqual(hooks.map((x) => x.type), ['report.received', 'report.replaced', 'report.deleted'], 'only the subscribed events, in order');
+    assert.deepEqual(
+      hooks.map((x) => x.type),
+      ['report.received', 'report.replaced', 'report.deleted'],
+      'only the subscribed events, in order',
+    );
     const reports = await reportsOf(pair.ris);
-    assert.deepEqual(reports.map((r) => r.status), ['replaced', 'deleted']);
+    assert.deepEqual(
+      reports.map((r) => r.status),
+      ['replaced', 'deleted'],
+    );
   });
 
   it('answers AE with the CDA findings when a report does not pass the ANS rules', async () => {
@@ -128,13 +158,25 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
       patient: original.patient,
       order: original.order!,
       document: {
-        xml, id: original.document!.cda!.id!, setId: original.document!.cda!.setId!, version: original.document!.cda!.versionNumber ?? 1, title: original.document!.cda!.title ?? 'CR',
-        type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: new Date(), confidentiality: 'N', mimeType: 'text/xml',
+        xml,
+        id: original.document!.cda!.id!,
+        setId: original.document!.cda!.setId!,
+        version: original.document!.cda!.versionNumber ?? 1,
+        title: original.document!.cda!.title ?? 'CR',
+        type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' },
+        creationTime: new Date(),
+        confidentiality: 'N',
+        mimeType: 'text/xml',
         author: original.participants.sender?.person ?? remoteRadiologist,
         custodian: original.participants.sender?.organisation ?? { name: 'X', identifier: '1300017985', identifierType: 'IDNST' },
       },
       metadata: { sendToDmp: true },
-      context: { sendingApplication: 'TLR_CISIS_TLR', sendingFacility: 'PLATEFORME_TLR', receivingApplication: 'RIS_CISIS_TLR', receivingFacility: 'STRUCTURE_IMAGERIE' },
+      context: {
+        sendingApplication: 'TLR_CISIS_TLR',
+        sendingFacility: 'PLATEFORME_TLR',
+        receivingApplication: 'RIS_CISIS_TLR',
+        receivingFacility: 'STRUCTURE_IMAGERIE',
+      },
     });
     const client = new MllpClient({ host: '127.0.0.1', port: pair.ris.mllpPort, ackTimeoutMs: 120_000 });
     await client.connect();
@@ -142,7 +184,10 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
       const result = await client.send(message);
       assert.equal(result.code, 'AE');
       const errs = readAck(result.ackMessage).errors;
-      assert.ok(errs.some((e) => /^CDA:/.test(e.applicationCode ?? '')), `expected a CDA finding, got ${JSON.stringify(errs.slice(0, 3))}`);
+      assert.ok(
+        errs.some((e) => /^CDA:/.test(e.applicationCode ?? '')),
+        `expected a CDA finding, got ${JSON.stringify(errs.slice(0, 3))}`,
+      );
       assert.equal(result.ackMessage.header.version, '2.6', 'the ACK keeps the version of the document volet');
     } finally {
       await client.close();

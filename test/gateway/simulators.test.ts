@@ -37,16 +37,41 @@ describe('simulate ris against our platform half', () => {
         const page = await platform.api.get('/api/orders?state=REQUESTED&limit=50');
         for (const o of page.json?.items ?? []) {
           const path = `/api/orders/${o.placerOrderNumber}`;
-          const body = decided % 3 === 2
-            ? { remoteRadiologist: data.remoteRadiologist(), reason: data.refusalReason() }
-            : { remoteRadiologist: data.remoteRadiologist(), protocols: [{ kind: 'text', text: 'Scanner sans injection\nCoupes de 1 mm' }] };
+          const body =
+            decided % 3 === 2
+              ? { remoteRadiologist: data.remoteRadiologist(), reason: data.refusalReason() }
+              : {
+                  remoteRadiologist: data.remoteRadiologist(),
+                  protocols: [{ kind: 'text', text: 'Scanner sans injection\nCoupes de 1 mm' }],
+                };
           const r = await platform.api.post(`${path}/${decided % 3 === 2 ? 'refuse' : 'accept'}`, body);
           if (r.status === 202) decided += 1;
         }
         await sleep(100);
       }
     })();
-    const run = await runCli(['simulate', 'ris', '--to', `127.0.0.1:${platform.mllpPort}`, '--port', String(risPort), '--orders', '9', '--rate', '20', '--cancel-rate', '0.2', '--seed', '7', '--timeout', '20s', '--json'], { timeoutMs: 45_000 });
+    const run = await runCli(
+      [
+        'simulate',
+        'ris',
+        '--to',
+        `127.0.0.1:${platform.mllpPort}`,
+        '--port',
+        String(risPort),
+        '--orders',
+        '9',
+        '--rate',
+        '20',
+        '--cancel-rate',
+        '0.2',
+        '--seed',
+        '7',
+        '--timeout',
+        '20s',
+        '--json',
+      ],
+      { timeoutMs: 45_000 },
+    );
     deciding = false;
     await decider;
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
@@ -83,14 +108,37 @@ describe('simulate platform against our RIS half', () => {
   });
 
   it('decides every request automatically and reports 100 % conformance', async () => {
-    const simulator = runCli(['simulate', 'platform', '--port', String(platformPort), '--partner', `127.0.0.1:${ris.mllpPort}`, '--accept-rate', '0.7', '--delay', '100ms', '--seed', '3', '--exit-when-idle', '2s', '--json'], { timeoutMs: 45_000 });
+    const simulator = runCli(
+      [
+        'simulate',
+        'platform',
+        '--port',
+        String(platformPort),
+        '--partner',
+        `127.0.0.1:${ris.mllpPort}`,
+        '--accept-rate',
+        '0.7',
+        '--delay',
+        '100ms',
+        '--seed',
+        '3',
+        '--exit-when-idle',
+        '2s',
+        '--json',
+      ],
+      { timeoutMs: 45_000 },
+    );
     const data = new ClinicalDataGenerator({ seed: 11 });
     const orders = Array.from({ length: 6 }, () => data.imagingOrder());
     for (const o of orders) assert.equal((await ris.api.post('/api/orders', o)).status, 202);
-    const decided = await waitFor('every decision on the RIS', async () => {
-      const states = await Promise.all(orders.map((o) => stateOf(ris, o.placerOrderNumber.value)));
-      return states.every((s) => s === 'ACCEPTED' || s === 'REJECTED') ? states : undefined;
-    }, 20_000);
+    const decided = await waitFor(
+      'every decision on the RIS',
+      async () => {
+        const states = await Promise.all(orders.map((o) => stateOf(ris, o.placerOrderNumber.value)));
+        return states.every((s) => s === 'ACCEPTED' || s === 'REJECTED') ? states : undefined;
+      },
+      20_000,
+    );
     assert.ok(decided.includes('ACCEPTED'), 'some requests are accepted at a 0.7 rate with this seed');
     let cancelled = false;
     for (const [i, o] of orders.entries()) {
@@ -125,9 +173,22 @@ describe('demo --exit --json', () => {
     const seconds = (Date.now() - started) / 1000;
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const s = lastJsonLine(run.stdout);
-    assert.deepEqual(Object.keys(s), ['orders', 'byState', 'messages', 'acks', 'validationErrors', 'reportsReceived', 'skippedStages', 'outcome', 'problems']);
+    assert.deepEqual(Object.keys(s), [
+      'orders',
+      'byState',
+      'messages',
+      'acks',
+      'validationErrors',
+      'reportsReceived',
+      'skippedStages',
+      'outcome',
+      'problems',
+    ]);
     assert.equal(s.orders, 24);
-    assert.equal(Object.values<number>(s.byState).reduce((a, b) => a + b, 0), 24);
+    assert.equal(
+      Object.values<number>(s.byState).reduce((a, b) => a + b, 0),
+      24,
+    );
     assert.equal(s.byState.ACCEPTED, 8);
     assert.equal(s.byState.CANCELLED, 8);
     assert.equal(s.byState.COMPLEMENTED, 4);

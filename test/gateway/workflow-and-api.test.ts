@@ -44,7 +44,15 @@ describe('out-of-order flows and the REST API contract', () => {
 
   async function accepted(): Promise<ImagingOrder> {
     const order = await requested();
-    assert.equal((await platform.api.post(`/api/orders/${order.placerOrderNumber.value}/accept`, { remoteRadiologist: radiologist, protocols: [data.textProtocol(order)] })).status, 202);
+    assert.equal(
+      (
+        await platform.api.post(`/api/orders/${order.placerOrderNumber.value}/accept`, {
+          remoteRadiologist: radiologist,
+          protocols: [data.textProtocol(order)],
+        })
+      ).status,
+      202,
+    );
     await waitForState(ris, order.placerOrderNumber.value, 'ACCEPTED');
     return order;
   }
@@ -60,9 +68,16 @@ describe('out-of-order flows and the REST API contract', () => {
     assert.match(refusedByRis.contentType, /^application\/problem\+json/);
 
     // A RIS without that check sends it anyway: straight over MLLP.
-    const message = buildPostExamMessage({ placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: data.performedExams(order) }, {
-      sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR', processingId: 'T',
-    });
+    const message = buildPostExamMessage(
+      { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: data.performedExams(order) },
+      {
+        sendingApplication: 'RIS_CISIS_TLR',
+        sendingFacility: 'STRUCTURE_IMAGERIE',
+        receivingApplication: 'TLR_CISIS_TLR',
+        receivingFacility: 'PLATEFORME_TLR',
+        processingId: 'T',
+      },
+    );
     const client = new MllpClient({ host: '127.0.0.1', port: platform.mllpPort, reconnect: false });
     await client.connect();
     const result = await client.send(message);
@@ -90,7 +105,10 @@ describe('out-of-order flows and the REST API contract', () => {
     assert.match(again.contentType, /^application\/problem\+json/);
     assert.equal(again.json.code, 'TLR_ERR_GATEWAY_CONFLICT');
     assert.equal(again.json.rule, 'TLR-WF-008');
-    const repeated = await platform.api.post(`/api/orders/${placer}/accept`, { remoteRadiologist: radiologist, protocols: [data.textProtocol(order)] });
+    const repeated = await platform.api.post(`/api/orders/${placer}/accept`, {
+      remoteRadiologist: radiologist,
+      protocols: [data.textProtocol(order)],
+    });
     assert.equal(repeated.status, 200);
     assert.equal(repeated.json.repeated, true);
     assert.equal(await stateOf(platform, placer), 'ACCEPTED');
@@ -137,7 +155,18 @@ describe('out-of-order flows and the REST API contract', () => {
     assert.match(doc.openapi, /^3\.\d+\.\d+$/);
     assert.equal(typeof doc.info.title, 'string');
     assert.equal(typeof doc.info.version, 'string');
-    for (const path of ['/api/orders', '/api/orders/{placer}', '/api/orders/{placer}/accept', '/api/orders/{placer}/refuse', '/api/orders/{placer}/cancel', '/api/orders/{placer}/post-exam', '/api/messages', '/api/messages/{id}/retry', '/api/webhooks/deliveries', '/metrics']) {
+    for (const path of [
+      '/api/orders',
+      '/api/orders/{placer}',
+      '/api/orders/{placer}/accept',
+      '/api/orders/{placer}/refuse',
+      '/api/orders/{placer}/cancel',
+      '/api/orders/{placer}/post-exam',
+      '/api/messages',
+      '/api/messages/{id}/retry',
+      '/api/webhooks/deliveries',
+      '/metrics',
+    ]) {
       assert.ok(doc.paths[path], `path ${path}`);
     }
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -150,8 +179,13 @@ describe('out-of-order flows and the REST API contract', () => {
         operations += 1;
         assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${path} has responses`);
         const pathParams = (op.parameters ?? []).filter((p: Json) => p.in === 'path');
-        for (const name of templated) assert.ok(pathParams.some((p: Json) => p.name === name && p.required === true), `${method} ${path} declares path parameter ${name}`);
-        for (const p of op.parameters ?? []) assert.doesNotThrow(() => ajv.compile(p.schema ?? {}), `${method} ${path} parameter ${p.name}`);
+        for (const name of templated)
+          assert.ok(
+            pathParams.some((p: Json) => p.name === name && p.required === true),
+            `${method} ${path} declares path parameter ${name}`,
+          );
+        for (const p of op.parameters ?? [])
+          assert.doesNotThrow(() => ajv.compile(p.schema ?? {}), `${method} ${path} parameter ${p.name}`);
         const body = op.requestBody?.content?.['application/json']?.schema;
         if (body) assert.doesNotThrow(() => ajv.compile(body), `${method} ${path} request body schema compiles`);
       }
@@ -161,7 +195,9 @@ describe('out-of-order flows and the REST API contract', () => {
   });
 
   it('exposes Prometheus metrics with cisis_tlr_messages_in_total', async () => {
-    await waitFor('metrics of received messages', async () => (await (await fetch(`${platform.api.base}/metrics`)).text()).includes('cisis_tlr_messages_in_total{'));
+    await waitFor('metrics of received messages', async () =>
+      (await (await fetch(`${platform.api.base}/metrics`)).text()).includes('cisis_tlr_messages_in_total{'),
+    );
     const text = await (await fetch(`${platform.api.base}/metrics`)).text();
     assert.match(text, /^# TYPE cisis_tlr_messages_in_total counter$/m);
     assert.match(text, /^cisis_tlr_messages_in_total\{[^}]*type="ORM\^O01"[^}]*outcome="AA"[^}]*\} [1-9]\d*$/m);

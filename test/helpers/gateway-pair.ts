@@ -26,24 +26,41 @@ export async function startGatewayPair(extra: { ris?: GatewayConfigInput; platfo
   const dir = mkdtempSync(join(tmpdir(), 'tlr-pair-'));
   const logger = pino({ level: process.env['TLR_TEST_LOG'] ?? 'silent' });
   const common = (role: 'ris' | 'platform'): GatewayConfigInput => ({
-    role, dataDir: join(dir, role), api: { port: 0, keys: [API_KEY] }, processingId: 'T',
+    role,
+    dataDir: join(dir, role),
+    api: { port: 0, keys: [API_KEY] },
+    processingId: 'T',
     mllp: { port: role === 'ris' ? risMllp : platMllp },
     partner: { host: '127.0.0.1', port: role === 'ris' ? platMllp : risMllp, ackTimeoutMs: 20_000 },
   });
-  const platform = await startGateway(await loadConfig({ env: {}, overrides: { ...common('platform'), ...extra.platform } }), { logger, pollMs: 100 });
+  const platform = await startGateway(await loadConfig({ env: {}, overrides: { ...common('platform'), ...extra.platform } }), {
+    logger,
+    pollMs: 100,
+  });
   const ris = await startGateway(await loadConfig({ env: {}, overrides: { ...common('ris'), ...extra.ris } }), { logger, pollMs: 100 });
   const events = { ris: [] as GatewayEvent[], platform: [] as GatewayEvent[] };
   ris.on('event', (e) => events.ris.push(e));
   platform.on('event', (e) => events.platform.push(e));
   return {
-    ris, platform, events,
+    ris,
+    platform,
+    events,
     waitFor(side, predicate, timeoutMs = 30_000) {
       const gw = side === 'ris' ? ris : platform;
       const past = events[side].find(predicate);
       if (past) return Promise.resolve(past);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => { gw.off('event', on); reject(new Error(`no matching ${side} event within ${timeoutMs} ms; saw ${events[side].map((e) => e.type).join(', ')}`)); }, timeoutMs);
-        const on = (e: GatewayEvent): void => { if (predicate(e)) { clearTimeout(timer); gw.off('event', on); resolve(e); } };
+        const timer = setTimeout(() => {
+          gw.off('event', on);
+          reject(new Error(`no matching ${side} event within ${timeoutMs} ms; saw ${events[side].map((e) => e.type).join(', ')}`));
+        }, timeoutMs);
+        const on = (e: GatewayEvent): void => {
+          if (predicate(e)) {
+            clearTimeout(timer);
+            gw.off('event', on);
+            resolve(e);
+          }
+        };
         gw.on('event', on);
       });
     },

@@ -36,14 +36,19 @@ export async function startHeadlessGateway(role: Role, overrides: GatewayConfigI
   const config = await loadConfig({
     env: {},
     overrides: {
-      role, dataDir: dir, processingId: 'T', api: { port: 0 }, ...overrides,
+      role,
+      dataDir: dir,
+      processingId: 'T',
+      api: { port: 0 },
+      ...overrides,
       mllp: { port: await freePort(), ...overrides.mllp },
       partner: { host: '127.0.0.1', port: await freePort(), ...overrides.partner },
     },
   });
   const gateway = await Gateway.start(config, { logger, pollMs: 50 });
   return {
-    gateway, logs,
+    gateway,
+    logs,
     async stop() {
       await gateway.stop();
       rmSync(dir, { recursive: true, force: true });

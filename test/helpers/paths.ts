@@ -22,8 +22,10 @@ export const cliPath: string = join(repoRoot, 'bin', 'cisis-tlr.js');
 
 /** Every file under a directory, recursively, sorted. */
 export function filesUnder(dir: string, suffix = ''): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p, suffix) : p.endsWith(suffix) ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? filesUnder(p, suffix) : p.endsWith(suffix) ? [p] : [];
+    });
 }

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { Hl7Error, Message, parseMessage, tryParseMessage } from '../../src/hl7/index.js';
 
-const header = (charset: string) => `MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|42|P|2.5.1|||||FRA|${charset}|||1.0^CISIS_TLR_HL7_V2\r`;
+const header = (charset: string) =>
+  `MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|42|P|2.5.1|||||FRA|${charset}|||1.0^CISIS_TLR_HL7_V2\r`;
 const body = 'NTE|1||Hématome à l’épaule, coût 5 €\r';
 
 describe('character sets (MSH-18)', () => {
@@ -30,7 +31,10 @@ describe('character sets (MSH-18)', () => {
 
   it('reports 8859/15 declared over UTF-8 bytes as a mismatch at MSH-18 and reads the real text', () => {
     const r = tryParseMessage(Buffer.from(header('8859/15') + body, 'utf8'));
-    assert.deepEqual(r.errors.map((e) => [e.code, e.location?.field]), [['TLR_ERR_CHARSET_MISMATCH', 18]]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.code, e.location?.field]),
+      [['TLR_ERR_CHARSET_MISMATCH', 18]],
+    );
     assert.equal(r.message?.get('NTE-3'), 'Hématome à l’épaule, coût 5 €');
   });
 
@@ -50,7 +54,10 @@ describe('character sets (MSH-18)', () => {
   it('refuses to write a character that ISO 8859-15 cannot hold (no silent "?")', () => {
     const msg = Message.create({ charset: '8859/15' });
     msg.addSegment('NTE').set(3, 'l’épaule');
-    assert.throws(() => msg.toBytes(), (e: unknown) => e instanceof Hl7Error && e.code === 'TLR_ERR_CHARSET_UNREPRESENTABLE');
+    assert.throws(
+      () => msg.toBytes(),
+      (e: unknown) => e instanceof Hl7Error && e.code === 'TLR_ERR_CHARSET_UNREPRESENTABLE',
+    );
   });
 
   it('writes é and € in ISO 8859-15 as single bytes', () => {

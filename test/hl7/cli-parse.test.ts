@@ -13,7 +13,11 @@ describe('cisis-tlr parse', () => {
     const files = filesUnder(join(examplesDir, 'teleradiologie'), '.hl7');
     const r = run('parse', '--json', ...files);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as Array<{ file: string; ok: boolean; message: { segments: Array<{ segment: string; fields: Record<string, unknown[]> }> } }>;
+    const out = JSON.parse(r.stdout) as Array<{
+      file: string;
+      ok: boolean;
+      message: { segments: Array<{ segment: string; fields: Record<string, unknown[]> }> };
+    }>;
     assert.equal(out.length, files.length);
     const f1 = out.find((o) => o.file.includes('flux1'))!;
     assert.equal(f1.ok, true);

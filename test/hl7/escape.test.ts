@@ -22,7 +22,10 @@ describe('escape sequences', () => {
   it('reports an unterminated escape sequence as an error', () => {
     const problems: EscapeProblem[] = [];
     unescapeValue('abc\\F', d, 'UNICODE UTF-8', (p) => problems.push(p));
-    assert.deepEqual(problems.map((p) => [p.code, p.severity]), [['TLR_ERR_HL7_BAD_ESCAPE', 'E']]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.severity]),
+      [['TLR_ERR_HL7_BAD_ESCAPE', 'E']],
+    );
   });
 
   it('reports invalid hexadecimal data as an error', () => {
@@ -33,8 +36,14 @@ describe('escape sequences', () => {
 
   it('reports an unknown escape as a warning and keeps it', () => {
     const problems: EscapeProblem[] = [];
-    assert.equal(unescapeValue('\\Q\\', d, 'UNICODE UTF-8', (p) => problems.push(p)), '\\Q\\');
-    assert.deepEqual(problems.map((p) => p.severity), ['W']);
+    assert.equal(
+      unescapeValue('\\Q\\', d, 'UNICODE UTF-8', (p) => problems.push(p)),
+      '\\Q\\',
+    );
+    assert.deepEqual(
+      problems.map((p) => p.severity),
+      ['W'],
+    );
   });
 
   it('encodes every delimiter, the escape character and line breaks', () => {

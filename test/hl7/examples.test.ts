@@ -21,11 +21,17 @@ describe('shared examples', () => {
       const result = tryParseMessage(bytes);
       assert.ok(result.message, `no message: ${result.errors.map((e) => e.describe()).join('; ')}`);
       if (DECLARED_8859_HOLDS_UTF8.has(name)) {
-        assert.deepEqual(result.errors.map((e) => [e.code, e.location?.field]), [['TLR_ERR_CHARSET_MISMATCH', 18]]);
+        assert.deepEqual(
+          result.errors.map((e) => [e.code, e.location?.field]),
+          [['TLR_ERR_CHARSET_MISMATCH', 18]],
+        );
         assert.equal(result.message.charset, 'UNICODE UTF-8');
         assert.match(result.message.toString(), /from 12 \u201335\./);
       } else {
-        assert.deepEqual(result.errors.map((e) => e.describe()), []);
+        assert.deepEqual(
+          result.errors.map((e) => e.describe()),
+          [],
+        );
       }
       const normalised = Buffer.from(bytes.toString('latin1').replace(/\r\n|\n/g, '\r'), 'latin1');
       assert.ok(result.message.toBytes().equals(normalised), 'serialized bytes differ from the input');

@@ -5,9 +5,11 @@ import { Hl7Error, Message, formatLocation, parseLocation, parseMessage, toErl }
 const MSH = 'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|42|P|2.5.1|||||FRA|UNICODE UTF-8\r';
 
 describe('message structure and paths', () => {
-  const msg = parseMessage(MSH +
-    'PID|1||111^^^A&1.2.3&ISO^PI~279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||DUPONT^Jean^^^^^L||""|\r' +
-    'OBX|1|CE|A\rOBX|2|NM|B||72\rOBX|3|TX|C||x&y&&z~second^c2\r');
+  const msg = parseMessage(
+    MSH +
+      'PID|1||111^^^A&1.2.3&ISO^PI~279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||DUPONT^Jean^^^^^L||""|\r' +
+      'OBX|1|CE|A\rOBX|2|NM|B||72\rOBX|3|TX|C||x&y&&z~second^c2\r',
+  );
 
   it('treats MSH-1 and MSH-2 as the delimiters themselves', () => {
     assert.equal(msg.get('MSH-1'), '|');
@@ -49,7 +51,10 @@ describe('message structure and paths', () => {
     assert.equal(formatLocation({ segment: 'PID', occurrence: 1, field: 3, repetition: 2, component: 4, subcomponent: 2 }), 'PID-3[2].4.2');
     assert.equal(formatLocation({ segment: 'MSH', occurrence: 1, field: 12 }), 'MSH-12');
     assert.deepEqual(toErl({ segment: 'MSH', occurrence: 1, field: 12 }), ['MSH', '1', '12']);
-    assert.throws(() => parseLocation('pid-3'), (e: unknown) => e instanceof Hl7Error && e.code === 'TLR_ERR_HL7_BAD_PATH');
+    assert.throws(
+      () => parseLocation('pid-3'),
+      (e: unknown) => e instanceof Hl7Error && e.code === 'TLR_ERR_HL7_BAD_PATH',
+    );
     assert.throws(() => parseLocation('PID-0'), Hl7Error);
   });
 
@@ -61,7 +66,10 @@ describe('message structure and paths', () => {
     pid.addRepetition(3, ['IPP1', '', '', ['HOP'], 'PI']);
     pid.set('5.1', 'D’Arc|Jeanne');
     pid.set(7, '""');
-    assert.equal(m.toString(), 'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r');
+    assert.equal(
+      m.toString(),
+      'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r',
+    );
     const back = parseMessage(m.toBytes());
     assert.equal(back.get('PID-5.1'), 'D’Arc|Jeanne');
     assert.equal(back.get('PID-3[2].1'), 'IPP1');
@@ -82,12 +90,19 @@ describe('message structure and paths', () => {
   it('produces a JSON tree of decoded values', () => {
     const tree = msg.toJSON();
     const pid = tree.segments.find((s) => s.segment === 'PID')!;
-    assert.deepEqual(pid.fields['3']![1], { 1: '279035121518989', 4: { 1: 'ASIP-SANTE-INS-NIR', 2: '1.2.250.1.213.1.4.10', 3: 'ISO' }, 5: 'INS' });
+    assert.deepEqual(pid.fields['3']![1], {
+      1: '279035121518989',
+      4: { 1: 'ASIP-SANTE-INS-NIR', 2: '1.2.250.1.213.1.4.10', 3: 'ISO' },
+      5: 'INS',
+    });
     assert.equal(tree.segments.filter((s) => s.segment === 'OBX')[2]!.occurrence, 3);
   });
 
   it('tolerates LF and CRLF segment separators and reports them', () => {
-    for (const [sep, kind] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    for (const [sep, kind] of [
+      ['\n', 'LF'],
+      ['\r\n', 'CRLF'],
+    ] as const) {
       const text = (MSH + 'PID|1||X\r').replace(/\r/g, sep);
       const m = parseMessage(Buffer.from(text));
       assert.equal(m.lineEnding, kind);

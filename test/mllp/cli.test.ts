@@ -16,11 +16,17 @@ const harness = join(dirname(fileURLToPath(import.meta.url)), 'cli-harness.js');
 const cli = (...args: string[]): ReturnType<typeof run> => run(process.execPath, [harness, ...args]);
 
 /** Starts `listen` in a child process and resolves once it printed its address. */
-async function startListen(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; port: number; output: () => string; stop: () => Promise<number | null> }> {
+async function startListen(
+  args: string[],
+): Promise<{ child: ChildProcessWithoutNullStreams; port: number; output: () => string; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, [harness, 'listen', '--host', '127.0.0.1', '--port', '0', ...args]);
   let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`listen did not start: ${stdout}`)), 10_000);
     const check = (): void => {
@@ -75,7 +81,12 @@ describe('cisis-tlr send', () => {
 
   it('converts LF and CRLF line ends to CR before sending', async () => {
     const received: Buffer[] = [];
-    const server = new MllpServer({ handler: async (message) => { received.push(message); return acceptAllHandler(message); } });
+    const server = new MllpServer({
+      handler: async (message) => {
+        received.push(message);
+        return acceptAllHandler(message);
+      },
+    });
     const { port } = await server.listen(0, '127.0.0.1');
     const lf = join(workDir, 'lf.hl7');
     const crlf = join(workDir, 'crlf.hl7');
@@ -93,10 +104,19 @@ describe('cisis-tlr send', () => {
 
   it('exits 1 and prints the ERR lines when an ACK is not AA', async () => {
     const server = new MllpServer({
-      handler: async (message) => buildAck(parseMessage(message), {
-        code: 'AE',
-        errors: [{ condition: '203', severity: 'E', location: { segment: 'MSH', field: 12 }, message: 'Unsupported version', applicationCode: 'TLR-GEN-001' }],
-      }).toBytes(),
+      handler: async (message) =>
+        buildAck(parseMessage(message), {
+          code: 'AE',
+          errors: [
+            {
+              condition: '203',
+              severity: 'E',
+              location: { segment: 'MSH', field: 12 },
+              message: 'Unsupported version',
+              applicationCode: 'TLR-GEN-001',
+            },
+          ],
+        }).toBytes(),
     });
     const { port } = await server.listen(0, '127.0.0.1');
     try {
@@ -143,8 +163,21 @@ describe('cisis-tlr send', () => {
     const server = new MllpServer({ tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true } });
     const { port } = await server.listen(0, '127.0.0.1');
     try {
-      const result = await cli('send', '--host', '127.0.0.1', '--port', String(port), '--tls',
-        '--ca', pki.paths.caCert, '--cert', pki.paths.clientCert, '--key', pki.paths.clientKey, exampleMessagePaths()[1]!);
+      const result = await cli(
+        'send',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--tls',
+        '--ca',
+        pki.paths.caCert,
+        '--cert',
+        pki.paths.clientCert,
+        '--key',
+        pki.paths.clientKey,
+        exampleMessagePaths()[1]!,
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /MSA-1=AA/);
     } finally {
@@ -213,17 +246,33 @@ describe('cisis-tlr listen', () => {
   });
 
   it('requires a client certificate with --tls --require-client-cert', async () => {
-    const listener = await startListen(['--tls', '--cert', pki.paths.serverCert, '--key', pki.paths.serverKey, '--ca', pki.paths.caCert, '--require-client-cert']);
+    const listener = await startListen([
+      '--tls',
+      '--cert',
+      pki.paths.serverCert,
+      '--key',
+      pki.paths.serverKey,
+      '--ca',
+      pki.paths.caCert,
+      '--require-client-cert',
+    ]);
     try {
-      const client = new MllpClient({ host: '127.0.0.1', port: listener.port, tls: { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey } });
+      const client = new MllpClient({
+        host: '127.0.0.1',
+        port: listener.port,
+        tls: { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey },
+      });
       await client.connect();
       assert.equal((await client.send(flow1Bytes())).code, 'AA');
       await client.close();
       const anonymous = new MllpClient({ host: '127.0.0.1', port: listener.port, reconnect: false, tls: { ca: pki.caCert } });
-      const outcome = await anonymous.connect().then(() => anonymous.send(flow1Bytes(), { timeoutMs: 2000 })).then(
-        (result) => `answered ${result.code}`,
-        (error: Error & { code?: string }) => error.code ?? error.message,
-      );
+      const outcome = await anonymous
+        .connect()
+        .then(() => anonymous.send(flow1Bytes(), { timeoutMs: 2000 }))
+        .then(
+          (result) => `answered ${result.code}`,
+          (error: Error & { code?: string }) => error.code ?? error.message,
+        );
       await anonymous.close();
       assert.match(outcome, /^TLR_ERR_MLLP_(CONNECT_FAILED|CONNECTION_CLOSED)$/);
     } finally {
@@ -236,7 +285,11 @@ describe('createListenHandler', () => {
   it('answers with the ACK built by the validation hook and prints its MSA-1', async () => {
     const lines: string[] = [];
     const handler = createListenHandler({
-      validate: async (bytes) => buildAck(parseMessage(bytes), { code: 'AR', errors: [{ condition: '207', severity: 'E', message: 'refused by profile' }] }).toBytes(),
+      validate: async (bytes) =>
+        buildAck(parseMessage(bytes), {
+          code: 'AR',
+          errors: [{ condition: '207', severity: 'E', message: 'refused by profile' }],
+        }).toBytes(),
       print: (line) => lines.push(line),
     });
     const ack = parseMessage(Buffer.from(await handler(sampleMessage('HOOK1'), { peer: '127.0.0.1:1', connectionId: '1' })));

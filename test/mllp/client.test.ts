@@ -5,7 +5,14 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Message, buildAck, parseMessage } from '../../src/hl7/index.js';
 import {
-  MllpAckTimeoutError, MllpClient, MllpClientPool, MllpFrameDecoder, MllpServer, acceptAllHandler, encodeFrame, reconnectDelay,
+  MllpAckTimeoutError,
+  MllpClient,
+  MllpClientPool,
+  MllpFrameDecoder,
+  MllpServer,
+  acceptAllHandler,
+  encodeFrame,
+  reconnectDelay,
 } from '../../src/mllp/index.js';
 import { flow1Bytes, sampleMessage } from './helpers.js';
 
@@ -146,7 +153,10 @@ describe('MllpClient', () => {
       await client.connect();
       const ids = ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6'];
       const results = await Promise.all(ids.map((id) => client.send(sampleMessage(id))));
-      assert.deepEqual(results.map((r) => r.controlId), ids);
+      assert.deepEqual(
+        results.map((r) => r.controlId),
+        ids,
+      );
       assert.deepEqual(order, ids);
       assert.equal(maxInFlight, 1);
     } finally {
@@ -163,7 +173,9 @@ describe('MllpClient', () => {
     const connected = new MllpClient({ host: '127.0.0.1', port });
     try {
       await connected.connect();
-      await assert.rejects(connected.send(Buffer.from('MSH|^~\\&|A|B|C|D|20250101||ORM^O01|||P|2.5.1\r')), { code: 'TLR_ERR_MLLP_NO_CONTROL_ID' });
+      await assert.rejects(connected.send(Buffer.from('MSH|^~\\&|A|B|C|D|20250101||ORM^O01|||P|2.5.1\r')), {
+        code: 'TLR_ERR_MLLP_NO_CONTROL_ID',
+      });
     } finally {
       await connected.close();
       await server.close();
@@ -267,8 +279,14 @@ describe('MllpClient', () => {
 describe('reconnectDelay', () => {
   it('doubles from the base up to the ceiling, jittered in the upper half', () => {
     const backoff = { baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.deepEqual([0, 1, 2, 3, 4, 10].map((n) => reconnectDelay(n, backoff, () => 1)), [100, 200, 400, 800, 1000, 1000]);
-    assert.deepEqual([0, 1, 2, 3, 4, 10].map((n) => reconnectDelay(n, backoff, () => 0)), [50, 100, 200, 400, 500, 500]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 10].map((n) => reconnectDelay(n, backoff, () => 1)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 10].map((n) => reconnectDelay(n, backoff, () => 0)),
+      [50, 100, 200, 400, 500, 500],
+    );
   });
 });
 
@@ -289,7 +307,10 @@ describe('MllpClientPool', () => {
       const started = Date.now();
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.send(sampleMessage(`P${i}`))));
       const elapsed = Date.now() - started;
-      assert.deepEqual(results.map((r) => r.controlId), Array.from({ length: 8 }, (_, i) => `P${i}`));
+      assert.deepEqual(
+        results.map((r) => r.controlId),
+        Array.from({ length: 8 }, (_, i) => `P${i}`),
+      );
       assert.equal(connectionsSeen.size, 4);
       // 8 messages of 100 ms over 4 connections: about 200 ms, far below the 800 ms of one connection.
       assert.ok(elapsed < 600, `took ${elapsed} ms`);

@@ -23,7 +23,10 @@ export const teleradiologieExamplesDir = resolve(repoRoot, '..', 'shared', 'data
 
 /** Paths of the example business messages (flows 1–4), not the ACK examples. */
 export function exampleMessagePaths(): string[] {
-  return readdirSync(teleradiologieExamplesDir).filter((name) => /^flux\d.*\.hl7$/.test(name)).sort().map((name) => join(teleradiologieExamplesDir, name));
+  return readdirSync(teleradiologieExamplesDir)
+    .filter((name) => /^flux\d.*\.hl7$/.test(name))
+    .sort()
+    .map((name) => join(teleradiologieExamplesDir, name));
 }
 
 /** The flow 1 example (ORM^O01, MSH-10 = 000001 in the published guide). */
@@ -72,7 +75,11 @@ export class RawPeer {
 
   /** `localAddress` picks the source address (any of 127.0.0.0/8 on loopback), to play several peers. */
   static async connect(port: number, options: { host?: string; localAddress?: string } = {}): Promise<RawPeer> {
-    const socket = connect({ host: options.host ?? '127.0.0.1', port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+    const socket = connect({
+      host: options.host ?? '127.0.0.1',
+      port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
     await new Promise<void>((ok, ko) => {
       socket.once('connect', ok);
       socket.once('error', ko);
@@ -116,7 +123,10 @@ export class RawPeer {
 
 /** MSA-1 and MSA-2 of an ACK payload, read without our parser (independent check). */
 export function msaOf(ack: Buffer): { code: string; controlId: string } {
-  const msa = ack.toString('latin1').split('\r').find((segment) => segment.startsWith('MSA|'));
+  const msa = ack
+    .toString('latin1')
+    .split('\r')
+    .find((segment) => segment.startsWith('MSA|'));
   if (!msa) throw new Error(`no MSA in ${JSON.stringify(ack.toString('latin1'))}`);
   const fields = msa.split('|');
   return { code: fields[1] ?? '', controlId: fields[2] ?? '' };
@@ -150,15 +160,45 @@ export function createTestPki(): TestPki {
   const key = (name: string): void => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
   const ca = (name: string, subject: string): void => {
     key(name);
-    openssl('req', '-x509', '-new', '-key', `${name}.key`, '-subj', subject, '-days', '2', '-out', `${name}.crt`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${name}.key`,
+      '-subj',
+      subject,
+      '-days',
+      '2',
+      '-out',
+      `${name}.crt`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
   };
   const leaf = (name: string, caName: string, subject: string, extensions: string): void => {
     key(name);
     openssl('req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`);
     writeFileSync(join(dir, `${name}.ext`), extensions);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.crt`, '-CAkey', `${caName}.key`, '-CAcreateserial', '-days', '2',
-      '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${caName}.crt`,
+      '-CAkey',
+      `${caName}.key`,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    );
   };
   ca('ca', '/CN=Test Teleradiology CA');
   ca('rogue-ca', '/CN=Rogue CA');
@@ -179,15 +219,22 @@ export function createTestPki(): TestPki {
     rogueClientKey: read('rogue-client.key'),
     rogueClientCert: read('rogue-client.crt'),
     paths: {
-      caCert: join(dir, 'ca.crt'), serverKey: join(dir, 'server.key'), serverCert: join(dir, 'server.crt'),
-      clientKey: join(dir, 'client.key'), clientCert: join(dir, 'client.crt'),
+      caCert: join(dir, 'ca.crt'),
+      serverKey: join(dir, 'server.key'),
+      serverCert: join(dir, 'server.crt'),
+      clientKey: join(dir, 'client.key'),
+      clientCert: join(dir, 'client.crt'),
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
 /** Runs a command and resolves with its exit code and outputs (never rejects on a non-zero exit). */
-export function run(command: string, args: string[], options: { timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(
+  command: string,
+  args: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((ok) => {
     execFile(command, args, { timeout: options.timeoutMs ?? 20_000, encoding: 'utf8' }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

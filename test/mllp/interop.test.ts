@@ -48,7 +48,9 @@ describe('interoperability with MLLP peers written by others', () => {
   });
   after(() => pki.remove());
 
-  it('answers each Téléradiologie example sent by mllp_send (Debian python3-hl7)', { skip: mllpSendPath === '' && 'mllp_send is not installed (apt-get install python3-hl7)' }, async () => {
+  it('answers each Téléradiologie example sent by mllp_send (Debian python3-hl7)', {
+    skip: mllpSendPath === '' && 'mllp_send is not installed (apt-get install python3-hl7)',
+  }, async () => {
     const server = new MllpServer();
     const { port } = await server.listen(0, '127.0.0.1');
     try {
@@ -59,7 +61,11 @@ describe('interoperability with MLLP peers written by others', () => {
         const result = await run(mllpSendPath, ['--loose', '--file', path, '--port', String(port), '127.0.0.1']);
         assert.equal(result.code, 0, `${basename(path)}: ${result.stderr}`);
         const ack = Buffer.from(result.stdout.replace(/\n$/, ''), 'latin1');
-        assert.deepEqual(msaOf(Buffer.from(ack.toString('latin1').replace(/[\x0b\x1c]/g, ''))), { code: 'AA', controlId: controlIdOf(path) }, basename(path));
+        assert.deepEqual(
+          msaOf(Buffer.from(ack.toString('latin1').replace(/[\x0b\x1c]/g, ''))),
+          { code: 'AA', controlId: controlIdOf(path) },
+          basename(path),
+        );
       }
       assert.equal(server.metrics.acksSent, 4);
     } finally {
@@ -85,7 +91,11 @@ describe('interoperability with MLLP peers written by others', () => {
     const { port } = await server.listen(0, '127.0.0.1');
     try {
       const path = exampleMessagePaths()[0]!;
-      const ack = await sendWithNodeHl7Client(port, readFileSync(path, 'utf8'), { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey });
+      const ack = await sendWithNodeHl7Client(port, readFileSync(path, 'utf8'), {
+        ca: pki.caCert,
+        cert: pki.clientCert,
+        key: pki.clientKey,
+      });
       assert.deepEqual(msaOf(Buffer.from(ack)), { code: 'AA', controlId: controlIdOf(path) });
     } finally {
       await server.close();
@@ -122,7 +132,11 @@ describe('interoperability with MLLP peers written by others', () => {
 
   it('gets an ACK from node-hl7-server 2.5.0 over mutual TLS with host name verification', async () => {
     const peer = await startPeerServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true });
-    const client = new MllpClient({ host: '127.0.0.1', port: peer.port, tls: { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey } });
+    const client = new MllpClient({
+      host: '127.0.0.1',
+      port: peer.port,
+      tls: { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey },
+    });
     try {
       await client.connect();
       const path = exampleMessagePaths()[3]!;

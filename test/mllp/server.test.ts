@@ -57,7 +57,10 @@ describe('MllpServer on real sockets', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `BULK${i}`);
     await peer.write(Buffer.concat(ids.map((id) => frame(sampleMessage(id)))));
     const acks = await peer.waitForFrames(1000, 20_000);
-    assert.deepEqual(acks.map((ack) => msaOf(ack).controlId), ids);
+    assert.deepEqual(
+      acks.map((ack) => msaOf(ack).controlId),
+      ids,
+    );
     assert.ok(acks.every((ack) => msaOf(ack).code === 'AA'));
     peer.destroy();
   });
@@ -65,9 +68,19 @@ describe('MllpServer on real sockets', () => {
   it('skips garbage bytes between frames and answers both frames', async () => {
     const before = server.metrics.bytesSkipped;
     const peer = await RawPeer.connect(port);
-    await peer.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), frame(sampleMessage('G1')), Buffer.from([0, 1, 2, 0xff]), frame(sampleMessage('G2'))]));
+    await peer.write(
+      Buffer.concat([
+        Buffer.from('GET / HTTP/1.1\r\n\r\n'),
+        frame(sampleMessage('G1')),
+        Buffer.from([0, 1, 2, 0xff]),
+        frame(sampleMessage('G2')),
+      ]),
+    );
     const acks = await peer.waitForFrames(2);
-    assert.deepEqual(acks.map((ack) => msaOf(ack).controlId), ['G1', 'G2']);
+    assert.deepEqual(
+      acks.map((ack) => msaOf(ack).controlId),
+      ['G1', 'G2'],
+    );
     assert.equal(server.metrics.bytesSkipped - before, 18 + 4);
     peer.destroy();
   });
@@ -135,7 +148,11 @@ describe('MllpServer on real sockets', () => {
     const huge = Buffer.concat([sampleMessage('HUGE2'), Buffer.alloc(100 * 1024, 0x42)]);
     peer.write(Buffer.concat([frame(sampleMessage('BEFORE1')), frame(sampleMessage('BEFORE2')), frame(huge)])).catch(() => undefined);
     const acks = await peer.waitForFrames(3);
-    assert.deepEqual(acks.map(msaOf), [{ code: 'AA', controlId: 'BEFORE1' }, { code: 'AA', controlId: 'BEFORE2' }, { code: 'AR', controlId: 'HUGE2' }]);
+    assert.deepEqual(acks.map(msaOf), [
+      { code: 'AA', controlId: 'BEFORE1' },
+      { code: 'AA', controlId: 'BEFORE2' },
+      { code: 'AR', controlId: 'HUGE2' },
+    ]);
     await peer.waitForClose();
   });
 
@@ -145,7 +162,10 @@ describe('MllpServer on real sockets', () => {
     await noisy.write(Buffer.concat([Buffer.of(0x0b), Buffer.alloc(1000, 0x20)]));
     for (let i = 0; i < 5; i++) await good.write(frame(sampleMessage(`GOOD${i}`)));
     const acks = await good.waitForFrames(5);
-    assert.deepEqual(acks.map((ack) => msaOf(ack).controlId), ['GOOD0', 'GOOD1', 'GOOD2', 'GOOD3', 'GOOD4']);
+    assert.deepEqual(
+      acks.map((ack) => msaOf(ack).controlId),
+      ['GOOD0', 'GOOD1', 'GOOD2', 'GOOD3', 'GOOD4'],
+    );
     noisy.destroy();
     good.destroy();
   });
@@ -166,7 +186,10 @@ describe('MllpServer handler contract', () => {
       const ids = ['O1', 'O2', 'O3', 'O4', 'O5'];
       await peer.write(Buffer.concat(ids.map((id) => frame(sampleMessage(id)))));
       const acks = await peer.waitForFrames(5);
-      assert.deepEqual(acks.map((ack) => msaOf(ack).controlId), ids);
+      assert.deepEqual(
+        acks.map((ack) => msaOf(ack).controlId),
+        ids,
+      );
       peer.destroy();
     } finally {
       await server.close();
@@ -223,8 +246,16 @@ describe('MllpServer handler contract', () => {
 
   it('refuses a connection beyond maxConnections only when every connection is processing a message', async () => {
     let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const server = new MllpServer({ maxConnections: 2, handler: async (message) => { await gate; return acceptAllHandler(message); } });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = new MllpServer({
+      maxConnections: 2,
+      handler: async (message) => {
+        await gate;
+        return acceptAllHandler(message);
+      },
+    });
     const { port } = await server.listen(0, '127.0.0.1');
     try {
       const a = await RawPeer.connect(port);
@@ -249,7 +280,9 @@ describe('MllpServer handler contract', () => {
 
   it('close() lets the message in flight be answered before closing the connection', async () => {
     let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const server = new MllpServer({
       handler: async (message) => {
         await gate;

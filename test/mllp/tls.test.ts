@@ -12,7 +12,11 @@ describe('MLLP over TLS', () => {
   });
   after(() => pki.remove());
 
-  async function startServer(requestCert: boolean, seen: MllpConnectionContext[] = [], cert: 'server' | 'wrong-name' = 'server'): Promise<{ server: MllpServer; port: number }> {
+  async function startServer(
+    requestCert: boolean,
+    seen: MllpConnectionContext[] = [],
+    cert: 'server' | 'wrong-name' = 'server',
+  ): Promise<{ server: MllpServer; port: number }> {
     const server = new MllpServer({
       tls: {
         key: cert === 'server' ? pki.serverKey : pki.wrongNameKey,
@@ -79,7 +83,14 @@ describe('MLLP over TLS', () => {
     const seen: MllpConnectionContext[] = [];
     const { server, port } = await startServer(true, seen);
     try {
-      await attemptRefused(new MllpClient({ host: '127.0.0.1', port, reconnect: false, tls: { ca: pki.caCert, cert: pki.rogueClientCert, key: pki.rogueClientKey } }));
+      await attemptRefused(
+        new MllpClient({
+          host: '127.0.0.1',
+          port,
+          reconnect: false,
+          tls: { ca: pki.caCert, cert: pki.rogueClientCert, key: pki.rogueClientKey },
+        }),
+      );
       assert.equal(seen.length, 0);
     } finally {
       await server.close();

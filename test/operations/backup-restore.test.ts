@@ -65,11 +65,23 @@ class LoadedRis {
       while (!this.#stop) {
         const n = ++this.#n;
         const controlId = `${this.#run}-${n.toString().padStart(6, '0')}`;
-        const message = buildOrderMessage({ ...order, placerOrderNumber: { value: `${this.#run}${n.toString().padStart(6, '0')}`, authorityOid: order.placerOrderNumber.authorityOid } }, {
-          sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE',
-          receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR',
-          controlId, processingId: 'T',
-        });
+        const message = buildOrderMessage(
+          {
+            ...order,
+            placerOrderNumber: {
+              value: `${this.#run}${n.toString().padStart(6, '0')}`,
+              authorityOid: order.placerOrderNumber.authorityOid,
+            },
+          },
+          {
+            sendingApplication: 'RIS_CISIS_TLR',
+            sendingFacility: 'STRUCTURE_IMAGERIE',
+            receivingApplication: 'TLR_CISIS_TLR',
+            receivingFacility: 'PLATEFORME_TLR',
+            controlId,
+            processingId: 'T',
+          },
+        );
         lane.sent.push(controlId);
         const result = await client.send(Buffer.from(message.toBytes()));
         assert.equal(result.code, 'AA', `${controlId} acknowledged AA`);
@@ -117,7 +129,10 @@ async function checkRestored(storageUrl: string, ris: LoadedRis, backupStarted: 
       const present = lane.sent.map((id) => restored.has(id));
       const firstMissing = present.indexOf(false);
       if (firstMissing >= 0) {
-        assert.ok(present.slice(firstMissing).every((p) => !p), `the restored journal holds a prefix of each connection's messages (a gap after ${lane.sent[firstMissing]})`);
+        assert.ok(
+          present.slice(firstMissing).every((p) => !p),
+          `the restored journal holds a prefix of each connection's messages (a gap after ${lane.sent[firstMissing]})`,
+        );
       }
     }
     const ours = new Set(ris.lanes.flatMap((l) => l.sent));
@@ -126,8 +141,10 @@ async function checkRestored(storageUrl: string, ris: LoadedRis, backupStarted: 
     assert.ok(ackedDuring > 0, 'messages were acknowledged while the backup ran: it was taken under load');
     const orders = await store.listOrders({ role: 'platform', limit: 1, count: true });
     assert.equal(orders.total, journal.length, 'one order restored per restored message');
-    console.log(`[backup ${label}] ${ris.ackedCount} messages acknowledged, ${ackedBefore} before the backup and ${ackedDuring} while it ran; `
-      + `${journal.length} in the restored journal, all ${ackedBefore} acknowledged before it found, ${(backupEnded - backupStarted).toFixed(0)} ms backup`);
+    console.log(
+      `[backup ${label}] ${ris.ackedCount} messages acknowledged, ${ackedBefore} before the backup and ${ackedDuring} while it ran; ` +
+        `${journal.length} in the restored journal, all ${ackedBefore} acknowledged before it found, ${(backupEnded - backupStarted).toFixed(0)} ms backup`,
+    );
   } finally {
     await store.close();
   }
@@ -142,7 +159,9 @@ async function waitForAcked(ris: LoadedRis, n: number): Promise<void> {
 }
 
 describe('backup and restore under load', () => {
-  it('SQLite: a backup taken by cisis-tlr backup while the gateway receives orders restores every message acknowledged before it', { timeout: 180_000 }, async () => {
+  it('SQLite: a backup taken by cisis-tlr backup while the gateway receives orders restores every message acknowledged before it', {
+    timeout: 180_000,
+  }, async () => {
     const dir = await tempDir('backup');
     try {
       const dataDir = join(dir.path, 'data');
@@ -175,7 +194,13 @@ describe('backup and restore under load', () => {
       }
 
       // A file that is not a backup is refused.
-      const notABackup = await runCli(['restore', '--storage-url', join(dir.path, 'elsewhere.db'), '--from', join(dataDir, 'platform.config.json')]);
+      const notABackup = await runCli([
+        'restore',
+        '--storage-url',
+        join(dir.path, 'elsewhere.db'),
+        '--from',
+        join(dataDir, 'platform.config.json'),
+      ]);
       assert.equal(notABackup.code, 2);
       assert.match(notABackup.stderr, /TLR_ERR_STORE_NOT_A_BACKUP/);
 
@@ -200,9 +225,14 @@ describe('backup and restore under load', () => {
   });
 
   const onPath = (tool: string): boolean => (process.env['PATH'] ?? '').split(':').some((p) => p !== '' && existsSync(join(p, tool)));
-  const pgDumpMissing = ['pg_dump', 'pg_restore', 'psql'].every(onPath) ? false : 'pg_dump, pg_restore or psql is not installed (apt-get install postgresql-client)';
+  const pgDumpMissing = ['pg_dump', 'pg_restore', 'psql'].every(onPath)
+    ? false
+    : 'pg_dump, pg_restore or psql is not installed (apt-get install postgresql-client)';
 
-  it('PostgreSQL: the pg_dump/pg_restore commands cisis-tlr backup prints restore every message acknowledged before the dump', { timeout: 180_000, skip: pgSkip || pgDumpMissing }, async () => {
+  it('PostgreSQL: the pg_dump/pg_restore commands cisis-tlr backup prints restore every message acknowledged before the dump', {
+    timeout: 180_000,
+    skip: pgSkip || pgDumpMissing,
+  }, async () => {
     const dir = await tempDir('pgdump');
     const schema = postgresSchemaUrl('backup');
     const schemaName = new URL(schema.url).searchParams.get('schema')!;
@@ -218,7 +248,13 @@ describe('backup and restore under load', () => {
         return line.trim();
       };
 
-      const gw = await serve({ role: 'platform', mllpPort: await freePort(), partnerPort: await freePort(), dataDir: dir.path, storageUrl: schema.url });
+      const gw = await serve({
+        role: 'platform',
+        mllpPort: await freePort(),
+        partnerPort: await freePort(),
+        dataDir: dir.path,
+        storageUrl: schema.url,
+      });
       const ris = new LoadedRis();
       let started: number;
       let ended: number;

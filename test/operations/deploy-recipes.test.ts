@@ -22,7 +22,10 @@ const CONTAINERFILE = join(repoRoot, 'deploy', 'Containerfile');
 /** The executable `name` on PATH (or in node_modules/.bin), if any. */
 function which(name: string): string | undefined {
   const dirs = [...(process.env['PATH'] ?? '').split(delimiter), join(repoRoot, 'node_modules', '.bin')];
-  return dirs.filter((d) => d !== '').map((d) => join(d, name)).find((p) => existsSync(p));
+  return dirs
+    .filter((d) => d !== '')
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p));
 }
 
 /** Directives of a unit file: name → values, in order. */
@@ -86,7 +89,9 @@ describe('deploy/cisis-tlr.service', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cisis-tlr-unit-'));
     try {
       const unit = await unitForThisCheckout(dir);
-      const result = await exec(systemdAnalyze!, ['security', '--offline=yes', '--no-pager', unit]).catch((e: { stdout: string; stderr: string; code?: number }) => e);
+      const result = await exec(systemdAnalyze!, ['security', '--offline=yes', '--no-pager', unit]).catch(
+        (e: { stdout: string; stderr: string; code?: number }) => e,
+      );
       const out = `${result.stdout}${result.stderr}`;
       if (/unrecognized option|Unknown option/i.test(out)) {
         t.skip('this systemd-analyze has no --offline (systemd < 250)');
@@ -127,7 +132,9 @@ describe('deploy/Containerfile', () => {
     assert.equal(stdout.trim(), '');
   });
 
-  it('passes dockerfile-utils lint', { skip: dockerfileUtils ? false : 'dockerfile-utils is not installed (npx --yes dockerfile-utils lint deploy/Containerfile)' }, async () => {
+  it('passes dockerfile-utils lint', {
+    skip: dockerfileUtils ? false : 'dockerfile-utils is not installed (npx --yes dockerfile-utils lint deploy/Containerfile)',
+  }, async () => {
     const { stdout } = await exec(dockerfileUtils!, ['lint', CONTAINERFILE]);
     assert.equal(stdout.trim(), '');
   });

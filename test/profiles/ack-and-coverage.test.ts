@@ -29,11 +29,28 @@ describe('ackForValidation builds the ACK of ack.md §5.3', () => {
     const report = validateMessage(exampleBytes('flux4'));
     const summary = readAck(ackForValidation(report.message!, report));
     assert.equal(summary.code, 'AA');
-    assert.deepEqual(summary.errors.map((e) => `${e.applicationCode}/${e.severity}`).sort(), ['TLR-F4-027/W', 'TLR-F4-028/W', 'TLR-PID-008/W']);
+    assert.deepEqual(summary.errors.map((e) => `${e.applicationCode}/${e.severity}`).sort(), [
+      'TLR-F4-027/W',
+      'TLR-F4-028/W',
+      'TLR-PID-008/W',
+    ]);
   });
 
   it('answers AR when every error is a business-state rejection (0357 codes 204–207)', () => {
-    const report = { profile: 'flux2' as const, valid: false, message: example('flux2'), issues: [{ severity: 'error' as const, rule: 'TLR-WF-003', location: 'ORC-2', message: 'Cancellation of unknown order', condition: '204' as const }] };
+    const report = {
+      profile: 'flux2' as const,
+      valid: false,
+      message: example('flux2'),
+      issues: [
+        {
+          severity: 'error' as const,
+          rule: 'TLR-WF-003',
+          location: 'ORC-2',
+          message: 'Cancellation of unknown order',
+          condition: '204' as const,
+        },
+      ],
+    };
     const summary = readAck(ackForValidation(report.message, report));
     assert.equal(summary.code, 'AR');
     assert.equal(summary.errors[0]!.condition, '204');
@@ -71,17 +88,29 @@ describe('rule coverage of the conformance checklist', () => {
   const ids = [...new Set([...sections.matchAll(/^\| (TLR-[A-Z0-9]+-\d{3}) \|/gm)].map((m) => m[1]!))];
   const implemented = new Set([...RULES, ...WORKFLOW_RULES].map((r) => r.id));
   const testDir = dirname(fileURLToPath(import.meta.url));
-  const tests = readdirSync(testDir).filter((f) => f.endsWith('.test.js')).map((f) => readFileSync(join(testDir, f), 'utf8')).join('\n');
+  const tests = readdirSync(testDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => readFileSync(join(testDir, f), 'utf8'))
+    .join('\n');
 
   it('reads every rule id of sections 1–12 from the checklist', () => assert.ok(ids.length >= 230, `only ${ids.length} ids found`));
   it('implements every rule of sections 1–12 under its exact id', () => {
-    assert.deepEqual(ids.filter((id) => !implemented.has(id)), []);
+    assert.deepEqual(
+      ids.filter((id) => !implemented.has(id)),
+      [],
+    );
   });
   it('implements no rule id that the checklist does not define', () => {
-    assert.deepEqual([...implemented].filter((id) => !ids.includes(id)), []);
+    assert.deepEqual(
+      [...implemented].filter((id) => !ids.includes(id)),
+      [],
+    );
   });
   it('has a test naming every rule id', () => {
-    assert.deepEqual(ids.filter((id) => !tests.includes(`'${id}`) && !tests.includes(`${id}:`) && !tests.includes(`${id}/`)), []);
+    assert.deepEqual(
+      ids.filter((id) => !tests.includes(`'${id}`) && !tests.includes(`${id}:`) && !tests.includes(`${id}/`)),
+      [],
+    );
   });
   it('gives every rule a summary, a 0357 condition and the checklist severity', () => {
     for (const r of [...RULES, ...WORKFLOW_RULES]) {
@@ -93,7 +122,12 @@ describe('rule coverage of the conformance checklist', () => {
   });
   it('pins the four value sets of the JDV rules with their release and source', () => {
     const sets = pinnedValueSets();
-    assert.deepEqual(sets.map((s) => s.oid).sort(), ['1.2.250.1.213.1.1.5.660', '1.2.250.1.213.1.1.5.687', '1.2.250.1.213.1.1.5.688', '1.2.250.1.213.1.1.5.695']);
+    assert.deepEqual(sets.map((s) => s.oid).sort(), [
+      '1.2.250.1.213.1.1.5.660',
+      '1.2.250.1.213.1.1.5.687',
+      '1.2.250.1.213.1.1.5.688',
+      '1.2.250.1.213.1.1.5.695',
+    ]);
     for (const s of sets) assert.ok(s.version && s.sourceFile && /^\d{4}-\d{2}-\d{2}$/.test(s.generatedAt), s.name);
   });
 });

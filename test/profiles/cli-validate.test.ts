@@ -14,8 +14,25 @@ async function run(args: string[]): Promise<{ stdout: string; stderr: string; co
   let stdout = '';
   let stderr = '';
   let code: number | undefined;
-  const program = new Command('cisis-tlr').exitOverride().configureOutput({ writeOut: (s) => { stdout += s; }, writeErr: (s) => { stderr += s; } });
-  registerValidateCommand(program, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, setExitCode: (c) => { code = c; } });
+  const program = new Command('cisis-tlr').exitOverride().configureOutput({
+    writeOut: (s) => {
+      stdout += s;
+    },
+    writeErr: (s) => {
+      stderr += s;
+    },
+  });
+  registerValidateCommand(program, {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    setExitCode: (c) => {
+      code = c;
+    },
+  });
   try {
     await program.parseAsync(['node', 'cisis-tlr', 'validate', ...args]);
   } catch (e) {
@@ -42,8 +59,18 @@ describe('cisis-tlr validate', () => {
     assert.equal(out[1]!['profile'], 'flux3');
     assert.equal(out[1]!['valid'], false);
     assert.deepEqual(out[1]!['issues'], [
-      { severity: 'warning', rule: 'TLR-PID-008', location: 'PID-3.4.2', message: (out[1]!['issues'] as Array<{ message: string }>)[0]!.message },
-      { severity: 'error', rule: 'TLR-OBX-016', location: 'OBX-5.5', message: (out[1]!['issues'] as Array<{ message: string }>)[1]!.message },
+      {
+        severity: 'warning',
+        rule: 'TLR-PID-008',
+        location: 'PID-3.4.2',
+        message: (out[1]!['issues'] as Array<{ message: string }>)[0]!.message,
+      },
+      {
+        severity: 'error',
+        rule: 'TLR-OBX-016',
+        location: 'OBX-5.5',
+        message: (out[1]!['issues'] as Array<{ message: string }>)[1]!.message,
+      },
     ]);
   });
 
@@ -78,7 +105,8 @@ describe('cisis-tlr validate', () => {
       'registerValidateCommand(program);',
       "await program.parseAsync(process.argv.slice(process.argv.indexOf('validate')), { from: 'user' });",
     ].join('\n');
-    const node = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', 'validate', ...args], { cwd: repoRoot, encoding: 'utf8' });
+    const node = (args: string[]): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', 'validate', ...args], { cwd: repoRoot, encoding: 'utf8' });
     const ok = node([file('flux2')]);
     assert.equal(ok.status, 0, String(ok.stderr));
     const bad = node(['--json', file('flux3')]);

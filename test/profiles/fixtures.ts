@@ -37,14 +37,17 @@ export function example(name: ExampleName): Message {
 }
 
 /** Header of the flow-1 message the guide's ACK examples acknowledge (ack.md §6). */
-export const ACKNOWLEDGED_HEADER = 'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r';
+export const ACKNOWLEDGED_HEADER =
+  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r';
 
 export function acknowledgedHeader(): Message {
   return parseMessage(ACKNOWLEDGED_HEADER);
 }
 
 /** A base64 viewer URL that satisfies TLR-F4-027/028 for the flow-4 example's IPC. */
-export const GOOD_VIEWER_URL = Buffer.from('https://drimbox.chu-x.fr/viewer?StudyInstanceUID=1.2.250.1.213.4.5.2.1.101&AccessionNumber=ACN101').toString('base64');
+export const GOOD_VIEWER_URL = Buffer.from(
+  'https://drimbox.chu-x.fr/viewer?StudyInstanceUID=1.2.250.1.213.4.5.2.1.101&AccessionNumber=ACN101',
+).toString('base64');
 
 /** Validates a (re-serialised) message: the text goes through the parser as a receiver would see it. */
 export function validate(message: Message | string, options: ValidateOptions = {}): ValidationReport {

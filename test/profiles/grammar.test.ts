@@ -14,7 +14,10 @@ describe('structure grammar', () => {
     assert.equal(groupsNamed(tree, 'ORDER').length, 1);
     assert.equal(groupsNamed(tree, 'OBSERVATION').length, 7);
     const modality = groupsNamed(tree, 'OBSERVATION')[0]!;
-    assert.deepEqual(modality.items.map((s) => ('items' in s ? s.name : s.name)), ['OBX', 'NTE']);
+    assert.deepEqual(
+      modality.items.map((s) => ('items' in s ? s.name : s.name)),
+      ['OBX', 'NTE'],
+    );
   });
 
   it('splits a flow-4 message with two exams into two ORDER groups', () => {
@@ -39,6 +42,9 @@ describe('structure grammar', () => {
     const m = example('flux4');
     m.segments.splice(indexOf(m, 'ORC'), 1);
     const { problems } = matchStructure(GRAMMARS.flux4, m.segments, name);
-    assert.deepEqual(problems.map((p) => `${p.rule} ${p.location}`), ['TLR-F4-001 ORC']);
+    assert.deepEqual(
+      problems.map((p) => `${p.rule} ${p.location}`),
+      ['TLR-F4-001 ORC'],
+    );
   });
 });

@@ -12,7 +12,9 @@ function ackFor(controlId: string, code = 'AA'): Buffer {
 }
 
 /** A receiver whose answers are scripted by the test: `answer(controlId, delayMs)` per received frame. */
-async function scriptedPartner(delayOf: (controlId: string, copy: number) => number): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
+async function scriptedPartner(
+  delayOf: (controlId: string, copy: number) => number,
+): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
   const received: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -22,15 +24,24 @@ async function scriptedPartner(delayOf: (controlId: string, copy: number) => num
       const controlId = peekHeader(payload)?.controlId ?? '';
       received.push(controlId);
       const copy = received.filter((id) => id === controlId).length;
-      setTimeout(() => { if (!socket.destroyed) socket.write(encodeFrame(ackFor(controlId))); }, delayOf(controlId, copy));
+      setTimeout(
+        () => {
+          if (!socket.destroyed) socket.write(encodeFrame(ackFor(controlId)));
+        },
+        delayOf(controlId, copy),
+      );
     });
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
     socket.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port, received,
-    close: () => { for (const s of sockets) s.destroy(); return new Promise<void>((resolve) => server.close(() => resolve())); },
+    port: (server.address() as AddressInfo).port,
+    received,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -71,6 +82,9 @@ describe('MllpClient and acknowledgements after the timeout', () => {
     await sleep(500);
     assert.deepEqual(partner.received, ['AGAIN', 'AGAIN']);
     assert.equal(lateAcks, 0, 'the resend was in flight: its ACK is a result, not a late ACK');
-    assert.deepEqual({ duplicates: client.metrics.duplicateAcks, unmatched: client.metrics.unmatchedAcks }, { duplicates: 1, unmatched: 0 });
+    assert.deepEqual(
+      { duplicates: client.metrics.duplicateAcks, unmatched: client.metrics.unmatchedAcks },
+      { duplicates: 1, unmatched: 0 },
+    );
   });
 });

@@ -8,10 +8,17 @@ const COUNT = Number(process.env['CISIS_TLR_FUZZ_COUNT'] ?? 3000);
 
 describe('fuzzed inputs through parse, validate and the inbound handler on a real store', () => {
   for (const engine of ['sqlite', 'postgres'] as const) {
-    it(`answers every one of ${COUNT} generated inputs on ${engine}, journals each, and never crashes`, { skip: engine === 'postgres' ? pgSkip : false, timeout: 600_000 }, async () => {
+    it(`answers every one of ${COUNT} generated inputs on ${engine}, journals each, and never crashes`, {
+      skip: engine === 'postgres' ? pgSkip : false,
+      timeout: 600_000,
+    }, async () => {
       const pg = engine === 'postgres' ? postgresSchemaUrl('fuzz') : undefined;
       try {
-        const f = await runInboundFuzz({ count: engine === 'postgres' ? Math.ceil(COUNT / 3) : COUNT, seed: 20261203, ...(pg ? { storeUrl: pg.url } : {}) });
+        const f = await runInboundFuzz({
+          count: engine === 'postgres' ? Math.ceil(COUNT / 3) : COUNT,
+          seed: 20261203,
+          ...(pg ? { storeUrl: pg.url } : {}),
+        });
         assert.deepEqual(f.failures, []);
         assert.equal(f.crashes, 0);
         assert.equal(f.unhandledRejections, 0);

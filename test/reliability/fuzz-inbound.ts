@@ -24,7 +24,13 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage } from '../../src/tlr/index.js';
 
-const CONTEXT = { sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR', processingId: 'T' as const };
+const CONTEXT = {
+  sendingApplication: 'RIS_CISIS_TLR',
+  sendingFacility: 'STRUCTURE_IMAGERIE',
+  receivingApplication: 'TLR_CISIS_TLR',
+  receivingFacility: 'PLATEFORME_TLR',
+  processingId: 'T' as const,
+};
 
 /** Valid messages of each flow, both charsets, from the clinical data generator. */
 export function seedMessages(count: number, seed: number): Buffer[] {
@@ -32,26 +38,88 @@ export function seedMessages(count: number, seed: number): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; out.length < count; i++) {
     const order = data.imagingOrder();
-    const charset = i % 3 === 0 ? '8859/15' as const : 'UNICODE UTF-8' as const;
+    const charset = i % 3 === 0 ? ('8859/15' as const) : ('UNICODE UTF-8' as const);
     const context = { ...CONTEXT, charset };
     out.push(Buffer.from(buildOrderMessage(order, context).toBytes()));
-    out.push(Buffer.from(buildCancellationMessage({
-      placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, cancelledAt: '2026-01-06T13:44:18+01:00',
-      responsibleProfessional: order.responsibleProfessional, imagingFacility: order.imagingFacility, reason: data.cancellationReason(),
-    }, context).toBytes()));
-    out.push(Buffer.from(buildPostExamMessage({ placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: data.performedExams(order) }, context).toBytes()));
-    out.push(Buffer.from(buildDecisionMessage({
-      placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, remoteRadiologist: data.remoteRadiologist(),
-      platform: data.platformOrganisation(), outcome: i % 2 ? { accepted: true, protocols: [data.textProtocol(order)] } : { accepted: false, reason: data.refusalReason() },
-    }, { ...context, sendingApplication: 'TLR_CISIS_TLR', sendingFacility: 'PLATEFORME_TLR', receivingApplication: 'RIS_CISIS_TLR', receivingFacility: 'STRUCTURE_IMAGERIE' }).toBytes()));
+    out.push(
+      Buffer.from(
+        buildCancellationMessage(
+          {
+            placerOrderNumber: order.placerOrderNumber,
+            patient: order.patient,
+            visit: order.visit,
+            cancelledAt: '2026-01-06T13:44:18+01:00',
+            responsibleProfessional: order.responsibleProfessional,
+            imagingFacility: order.imagingFacility,
+            reason: data.cancellationReason(),
+          },
+          context,
+        ).toBytes(),
+      ),
+    );
+    out.push(
+      Buffer.from(
+        buildPostExamMessage(
+          { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams: data.performedExams(order) },
+          context,
+        ).toBytes(),
+      ),
+    );
+    out.push(
+      Buffer.from(
+        buildDecisionMessage(
+          {
+            placerOrderNumber: order.placerOrderNumber,
+            patient: order.patient,
+            visit: order.visit,
+            remoteRadiologist: data.remoteRadiologist(),
+            platform: data.platformOrganisation(),
+            outcome: i % 2 ? { accepted: true, protocols: [data.textProtocol(order)] } : { accepted: false, reason: data.refusalReason() },
+          },
+          {
+            ...context,
+            sendingApplication: 'TLR_CISIS_TLR',
+            sendingFacility: 'PLATEFORME_TLR',
+            receivingApplication: 'RIS_CISIS_TLR',
+            receivingFacility: 'STRUCTURE_IMAGERIE',
+          },
+        ).toBytes(),
+      ),
+    );
   }
   return out.slice(0, count);
 }
 
-const INTERESTING = ['|', '^', '~', '\\', '&', '\r', '\n', '\r\n', '\u0000', '\u000b', '\u001c', '\u007f', '\\X00\\', '\\X0D\\', '\\E\\', '\\H\\', '""', 'MSH|', '\rMSH|^~\\&|', '\u00e9', '\u2019', '\ud83d\ude00', '\uFFFD'];
+const INTERESTING = [
+  '|',
+  '^',
+  '~',
+  '\\',
+  '&',
+  '\r',
+  '\n',
+  '\r\n',
+  '\u0000',
+  '\u000b',
+  '\u001c',
+  '\u007f',
+  '\\X00\\',
+  '\\X0D\\',
+  '\\E\\',
+  '\\H\\',
+  '""',
+  'MSH|',
+  '\rMSH|^~\\&|',
+  '\u00e9',
+  '\u2019',
+  '\ud83d\ude00',
+  '\uFFFD',
+];
 
 /** Source of the mutations' choices, seeded by fast-check so that every input is reproducible. */
-interface Rng { nextInt(min: number, max: number): number }
+interface Rng {
+  nextInt(min: number, max: number): number;
+}
 
 /** mulberry32: small, fast, good enough to pick mutations. */
 function rng(seed: number): Rng {
@@ -69,30 +137,81 @@ type Mutation = (b: Buffer, r: Rng) => Buffer;
 
 const at = (b: Buffer, r: Rng): number => (b.length === 0 ? 0 : r.nextInt(0, b.length - 1));
 const MUTATIONS: Mutation[] = [
-  (b, r) => { const c = Buffer.from(b); if (c.length) c[at(c, r)] = r.nextInt(0, 255); return c; },
-  (b, r) => { const i = at(b, r); return Buffer.concat([b.subarray(0, i), Buffer.from(INTERESTING[r.nextInt(0, INTERESTING.length - 1)]!, 'utf8'), b.subarray(i)]); },
-  (b, r) => { const i = at(b, r); return Buffer.concat([b.subarray(0, i), b.subarray(Math.min(b.length, i + r.nextInt(1, 40)))]); },
+  (b, r) => {
+    const c = Buffer.from(b);
+    if (c.length) c[at(c, r)] = r.nextInt(0, 255);
+    return c;
+  },
+  (b, r) => {
+    const i = at(b, r);
+    return Buffer.concat([b.subarray(0, i), Buffer.from(INTERESTING[r.nextInt(0, INTERESTING.length - 1)]!, 'utf8'), b.subarray(i)]);
+  },
+  (b, r) => {
+    const i = at(b, r);
+    return Buffer.concat([b.subarray(0, i), b.subarray(Math.min(b.length, i + r.nextInt(1, 40)))]);
+  },
   (b, r) => b.subarray(0, at(b, r)),
-  (b, r) => { const segs = b.toString('latin1').split('\r'); const i = r.nextInt(0, segs.length - 1); segs.splice(r.nextInt(0, segs.length - 1), 0, segs[i]!); return Buffer.from(segs.join('\r'), 'latin1'); },
-  (b, r) => { const segs = b.toString('latin1').split('\r'); segs.splice(r.nextInt(1, Math.max(1, segs.length - 1)), 1); return Buffer.from(segs.join('\r'), 'latin1'); },
-  (b, r) => { const segs = b.toString('latin1').split('\r'); const i = r.nextInt(0, segs.length - 1); const j = r.nextInt(0, segs.length - 1); [segs[i], segs[j]] = [segs[j]!, segs[i]!]; return Buffer.from(segs.join('\r'), 'latin1'); },
-  (b, r) => Buffer.from(b.toString('latin1').replace(/UNICODE UTF-8|8859\/15/, ['8859/1', 'UNICODE UTF-8', '8859/15', 'ASCII', '', 'UTF-16'][r.nextInt(0, 5)]!), 'latin1'),
-  (b, r) => Buffer.from(b.toString('latin1').replace(/ORM\^O01\^ORM_O01|OMI\^O23\^OMI_O23|ORU\^R01\^ORU_R01/, ['MDM^T02^MDM_T02', 'ACK^O01^ACK', 'ADT^A01', 'ORM^O01', 'OMI^O23^OMI_023', 'ORU^R01^ORU_R01'][r.nextInt(0, 5)]!), 'latin1'),
+  (b, r) => {
+    const segs = b.toString('latin1').split('\r');
+    const i = r.nextInt(0, segs.length - 1);
+    segs.splice(r.nextInt(0, segs.length - 1), 0, segs[i]!);
+    return Buffer.from(segs.join('\r'), 'latin1');
+  },
+  (b, r) => {
+    const segs = b.toString('latin1').split('\r');
+    segs.splice(r.nextInt(1, Math.max(1, segs.length - 1)), 1);
+    return Buffer.from(segs.join('\r'), 'latin1');
+  },
+  (b, r) => {
+    const segs = b.toString('latin1').split('\r');
+    const i = r.nextInt(0, segs.length - 1);
+    const j = r.nextInt(0, segs.length - 1);
+    [segs[i], segs[j]] = [segs[j]!, segs[i]!];
+    return Buffer.from(segs.join('\r'), 'latin1');
+  },
+  (b, r) =>
+    Buffer.from(
+      b
+        .toString('latin1')
+        .replace(/UNICODE UTF-8|8859\/15/, ['8859/1', 'UNICODE UTF-8', '8859/15', 'ASCII', '', 'UTF-16'][r.nextInt(0, 5)]!),
+      'latin1',
+    ),
+  (b, r) =>
+    Buffer.from(
+      b
+        .toString('latin1')
+        .replace(
+          /ORM\^O01\^ORM_O01|OMI\^O23\^OMI_O23|ORU\^R01\^ORU_R01/,
+          ['MDM^T02^MDM_T02', 'ACK^O01^ACK', 'ADT^A01', 'ORM^O01', 'OMI^O23^OMI_023', 'ORU^R01^ORU_R01'][r.nextInt(0, 5)]!,
+        ),
+      'latin1',
+    ),
   // Reuse one of a few control ids, so that re-deliveries and reused ids occur.
-  (b, r) => { const f = b.toString('latin1').split('\r'); const msh = f[0]!.split('|'); if (msh.length > 9) msh[9] = `FUZZ-${r.nextInt(0, 20)}`; f[0] = msh.join('|'); return Buffer.from(f.join('\r'), 'latin1'); },
-  (b, r) => { const i = at(b, r); return Buffer.concat([b.subarray(0, i), Buffer.alloc(r.nextInt(1, 70_000), r.nextInt(0, 1) ? 0x41 : 0x5e), b.subarray(i)]); },
+  (b, r) => {
+    const f = b.toString('latin1').split('\r');
+    const msh = f[0]!.split('|');
+    if (msh.length > 9) msh[9] = `FUZZ-${r.nextInt(0, 20)}`;
+    f[0] = msh.join('|');
+    return Buffer.from(f.join('\r'), 'latin1');
+  },
+  (b, r) => {
+    const i = at(b, r);
+    return Buffer.concat([b.subarray(0, i), Buffer.alloc(r.nextInt(1, 70_000), r.nextInt(0, 1) ? 0x41 : 0x5e), b.subarray(i)]);
+  },
   (b, r) => Buffer.from(b.toString('latin1').replace(/\r/g, ['\n', '\r\n', '\r\r', ''][r.nextInt(0, 3)]!), 'latin1'),
   (_b, r) => Buffer.from(Array.from({ length: r.nextInt(0, 300) }, () => r.nextInt(0, 255))),
 ];
 
 /** One fuzz input: a seed message and up to four mutations (the last one may replace it by random bytes). */
 export function fuzzInput(seeds: readonly Buffer[]): fc.Arbitrary<Buffer> {
-  return fc.tuple(fc.nat(seeds.length - 1), fc.array(fc.nat(MUTATIONS.length - 1), { minLength: 0, maxLength: 4 }), fc.integer()).map(([s, ops, n]) => {
-    const random = rng(n);
-    let b = seeds[s]!;
-    for (const op of ops) b = MUTATIONS[op]!(b, random);
-    return b;
-  });
+  return fc
+    .tuple(fc.nat(seeds.length - 1), fc.array(fc.nat(MUTATIONS.length - 1), { minLength: 0, maxLength: 4 }), fc.integer())
+    .map(([s, ops, n]) => {
+      const random = rng(n);
+      let b = seeds[s]!;
+      for (const op of ops) b = MUTATIONS[op]!(b, random);
+      return b;
+    });
 }
 
 export interface FuzzFigures {
@@ -107,18 +226,42 @@ export interface FuzzFigures {
 }
 
 /** Runs `count` inputs through parse, validate and the inbound handler of a platform half on `storeUrl` (SQLite file by default). */
-export async function runInboundFuzz(options: { count: number; seed: number; storeUrl?: string; onProgress?: (done: number) => void }): Promise<FuzzFigures> {
+export async function runInboundFuzz(options: {
+  count: number;
+  seed: number;
+  storeUrl?: string;
+  onProgress?: (done: number) => void;
+}): Promise<FuzzFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'tlr-fuzz-'));
-  const config = await loadConfig({ env: {}, overrides: { role: 'platform', dataDir: dir, processingId: 'T', ...(options.storeUrl ? { storage: { url: options.storeUrl } } : {}) } });
+  const config = await loadConfig({
+    env: {},
+    overrides: { role: 'platform', dataDir: dir, processingId: 'T', ...(options.storeUrl ? { storage: { url: options.storeUrl } } : {}) },
+  });
   const store: Store = await openStore(config.storage.url);
-  const figures: FuzzFigures = { inputs: 0, answered: { AA: 0, AE: 0, AR: 0 }, journaled: 0, redeliveries: 0, crashes: 0, unhandledRejections: 0, failures: [], millis: 0 };
-  const onUnhandled = (e: unknown): void => { figures.unhandledRejections++; figures.failures.push(`unhandled rejection: ${String(e)}`); };
+  const figures: FuzzFigures = {
+    inputs: 0,
+    answered: { AA: 0, AE: 0, AR: 0 },
+    journaled: 0,
+    redeliveries: 0,
+    crashes: 0,
+    unhandledRejections: 0,
+    failures: [],
+    millis: 0,
+  };
+  const onUnhandled = (e: unknown): void => {
+    figures.unhandledRejections++;
+    figures.failures.push(`unhandled rejection: ${String(e)}`);
+  };
   process.on('unhandledRejection', onUnhandled);
   const started = Date.now();
   try {
     const handler = createInboundHandler({
-      config, store, metrics: new GatewayMetrics('platform'), logger: pino({ level: 'silent' }),
-      enqueueEvent: async () => undefined, emitted: () => undefined,
+      config,
+      store,
+      metrics: new GatewayMetrics('platform'),
+      logger: pino({ level: 'silent' }),
+      enqueueEvent: async () => undefined,
+      emitted: () => undefined,
     });
     const seeds = seedMessages(64, options.seed);
     const samples = fc.sample(fuzzInput(seeds), { numRuns: options.count, seed: options.seed });
@@ -129,17 +272,19 @@ export async function runInboundFuzz(options: { count: number; seed: number; sto
         tryParseMessage(input);
         validateMessage(input);
         const answer = tryParseMessage(Buffer.from(await handler(input, conn)));
-        if (!answer.message || answer.errors.length) throw new Error(`the acknowledgement is not valid ER7: ${answer.errors.map((e) => e.message).join('; ')}`);
+        if (!answer.message || answer.errors.length)
+          throw new Error(`the acknowledgement is not valid ER7: ${answer.errors.map((e) => e.message).join('; ')}`);
         const code = answer.message.get('MSA-1') as 'AA' | 'AE' | 'AR';
         if (!(code in figures.answered)) throw new Error(`MSA-1 is "${code}"`);
         figures.answered[code]++;
       } catch (e) {
         figures.crashes++;
-        if (figures.failures.length < 20) figures.failures.push(`${(e as Error).stack ?? String(e)}\n  input (base64): ${input.toString('base64').slice(0, 400)}`);
+        if (figures.failures.length < 20)
+          figures.failures.push(`${(e as Error).stack ?? String(e)}\n  input (base64): ${input.toString('base64').slice(0, 400)}`);
       }
       if (figures.inputs % 10_000 === 0) options.onProgress?.(figures.inputs);
     }
-    for (let cursor: string | undefined; ;) {
+    for (let cursor: string | undefined; ; ) {
       const page = await store.listMessages({ direction: 'inbound', limit: 1000, ...(cursor ? { cursor } : {}) });
       figures.journaled += page.items.length;
       figures.redeliveries += page.items.reduce((n, m) => n + m.redeliveries, 0);

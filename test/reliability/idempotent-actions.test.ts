@@ -6,11 +6,17 @@ import { pgSkip, postgresSchemaUrl } from '../gateway/harness.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';
 import { API_KEY, startGatewayPair } from '../helpers/gateway-pair.js';
 
-interface Answer { status: number; json: Record<string, unknown>; headers: Headers }
+interface Answer {
+  status: number;
+  json: Record<string, unknown>;
+  headers: Headers;
+}
 
 async function post(port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json()) as Record<string, unknown>, headers: r.headers };
 }
@@ -69,7 +75,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const again = await post(pair.ris.apiPort, '/api/orders', order);
       assert.equal(again.status, 200);
       assert.equal(again.json['repeated'], true);
-      const other = await post(pair.ris.apiPort, '/api/orders', { ...order, justification: `${String(order.justification ?? '')} (autre)` });
+      const other = await post(pair.ris.apiPort, '/api/orders', {
+        ...order,
+        justification: `${String(order.justification ?? '')} (autre)`,
+      });
       assert.equal(other.status, 409);
       assert.equal(await outboundOf('ris', order.placerOrderNumber.value, 'ORM^O01'), 1);
     });
@@ -83,7 +92,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const second = await post(pair.platform.apiPort, `/api/orders/${placer}/accept`, body);
       assert.equal(second.status, 200);
       assert.equal(second.json['messageId'], first.json['messageId']);
-      assert.equal((await post(pair.platform.apiPort, `/api/orders/${placer}/refuse`, { remoteRadiologist: body.remoteRadiologist })).status, 409);
+      assert.equal(
+        (await post(pair.platform.apiPort, `/api/orders/${placer}/refuse`, { remoteRadiologist: body.remoteRadiologist })).status,
+        409,
+      );
       assert.equal(await outboundOf('platform', placer, 'ORU^R01'), 1);
     });
 
@@ -106,7 +118,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it('lets only one of concurrent requests with one key act', async () => {
       const order = data.imagingOrder();
       const key = `concurrent-${engine}-${order.placerOrderNumber.value}`;
-      const answers = await Promise.all(Array.from({ length: 6 }, () => post(pair.ris.apiPort, '/api/orders', order, { 'idempotency-key': key })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => post(pair.ris.apiPort, '/api/orders', order, { 'idempotency-key': key })),
+      );
       const statuses = answers.map((a) => a.status);
       assert.equal(statuses.filter((s) => s === 202).length >= 1, true, statuses.join(','));
       for (const a of answers) assert.ok(a.status === 202 || a.status === 409 || a.status === 200, `status ${a.status}`);

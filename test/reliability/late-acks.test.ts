@@ -12,7 +12,9 @@ import { startHeadlessGateway } from '../helpers/headless-gateway.js';
  * at a time per connection (as MLLP receivers do): under load its ACKs all come after the sender's
  * timeout. It records every frame it receives.
  */
-async function startSlowPartner(delayMs: number): Promise<{ server: Server; port: number; received: string[]; acksSent: number; close(): Promise<void> }> {
+async function startSlowPartner(
+  delayMs: number,
+): Promise<{ server: Server; port: number; received: string[]; acksSent: number; close(): Promise<void> }> {
   const state = { received: [] as string[], acksSent: 0 };
   const sockets = new Set<Socket>();
   const server = createServer((socket: Socket) => {
@@ -30,7 +32,11 @@ async function startSlowPartner(delayMs: number): Promise<{ server: Server; port
       busy = true;
       setTimeout(() => {
         if (!socket.destroyed) {
-          socket.write(encodeFrame(Buffer.from(`MSH|^~\\&|SLOW|PARTNER|GW|TEST|20250101120000||ACK^T02^ACK|ACK-${controlId}|T|2.5.1\rMSA|AA|${controlId}\r`)));
+          socket.write(
+            encodeFrame(
+              Buffer.from(`MSH|^~\\&|SLOW|PARTNER|GW|TEST|20250101120000||ACK^T02^ACK|ACK-${controlId}|T|2.5.1\rMSA|AA|${controlId}\r`),
+            ),
+          );
           state.acksSent++;
         }
         next();
@@ -75,14 +81,18 @@ describe('acknowledgements that arrive after the timeout', () => {
       await partner.close();
     });
     const delivered: GatewayEvent[] = [];
-    gateway.on('event', (e) => { if (e.type === 'order.updated' && (e.data as { delivered?: boolean }).delivered) delivered.push(e); });
+    gateway.on('event', (e) => {
+      if (e.type === 'order.updated' && (e.data as { delivered?: boolean }).delivered) delivered.push(e);
+    });
 
     const controlIds = Array.from({ length: 7 }, (_, i) => `REPORT-${i + 1}`);
     const outboxIds: number[] = [];
     await gateway.store.transaction(async (tx) => {
       for (const controlId of controlIds) {
         const { outboxId } = await tx.enqueueOutbound({
-          partner: gateway.config.partner.name, raw: reportMessage(controlId), orderKey: null,
+          partner: gateway.config.partner.name,
+          raw: reportMessage(controlId),
+          orderKey: null,
           summary: { messageType: 'MDM^T02', flow: 'report', controlId },
         });
         outboxIds.push(outboxId);
@@ -98,7 +108,11 @@ describe('acknowledgements that arrive after the timeout', () => {
       if (states.every((s) => s === 'delivered')) break;
       await sleep(50);
     }
-    assert.deepEqual(states, outboxIds.map(() => 'delivered'), `outbox states after ${Date.now() - started} ms`);
+    assert.deepEqual(
+      states,
+      outboxIds.map(() => 'delivered'),
+      `outbox states after ${Date.now() - started} ms`,
+    );
     assert.equal(gateway.client.metrics.ackTimeouts, 7, 'every ACK came after the timeout');
     assert.equal(gateway.client.metrics.lateAcks, 7);
     assert.equal(gateway.client.metrics.unmatchedAcks, 0);
@@ -110,10 +124,17 @@ describe('acknowledgements that arrive after the timeout', () => {
     assert.equal(delivered.length, 7, 'one delivery event per message');
     for (const id of outboxIds) {
       const attempts = await gateway.store.outboxAttempts(id);
-      assert.deepEqual(attempts.map((a) => a.outcome), ['retry', 'delivered'], `attempt log of outbox item ${id}`);
+      assert.deepEqual(
+        attempts.map((a) => a.outcome),
+        ['retry', 'delivered'],
+        `attempt log of outbox item ${id}`,
+      );
     }
     const journal = await gateway.store.listMessages({ direction: 'outbound' });
-    assert.ok(journal.items.every((m) => m.status === 'delivered'), JSON.stringify(journal.items.map((m) => m.status)));
+    assert.ok(
+      journal.items.every((m) => m.status === 'delivered'),
+      JSON.stringify(journal.items.map((m) => m.status)),
+    );
     assert.equal(logs.filter((l) => l.msg === 'acknowledgement for another control id ignored').length, 0);
     assert.ok(!JSON.stringify(logs.filter((l) => l.level >= 30)).includes('DUPONT'), 'no patient data in the logs at info and above');
   });

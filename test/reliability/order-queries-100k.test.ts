@@ -23,7 +23,12 @@ const AUTHORITY = '1.2.250.1.213.1.1.9';
 interface Target {
   label: string;
   skip: string | false;
-  storage: () => Promise<{ url: string | undefined; bulkInsert: (dataDir: string, n: number, from: number) => Promise<void>; bulkMessages: (dataDir: string, n: number, placer: string, from: number) => Promise<void>; dispose: () => Promise<void> }>;
+  storage: () => Promise<{
+    url: string | undefined;
+    bulkInsert: (dataDir: string, n: number, from: number) => Promise<void>;
+    bulkMessages: (dataDir: string, n: number, placer: string, from: number) => Promise<void>;
+    dispose: () => Promise<void>;
+  }>;
 }
 
 const sqliteFile = (dataDir: string): string => join(dataDir, 'cisis-tlr-ris.db');
@@ -32,13 +37,14 @@ const TARGETS: Target[] = [
   {
     label: 'SQLite',
     skip: false,
-    storage: () => Promise.resolve({
-      url: undefined,
-      bulkInsert: (dataDir, n, from) => {
-        const db = new Database(sqliteFile(dataDir), { timeout: 20_000 });
-        try {
-          db.prepare(
-            `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+    storage: () =>
+      Promise.resolve({
+        url: undefined,
+        bulkInsert: (dataDir, n, from) => {
+          const db = new Database(sqliteFile(dataDir), { timeout: 20_000 });
+          try {
+            db.prepare(
+              `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
              INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
              SELECT 'ris', 'BULK-' || printf('%06d', i), ?, CASE WHEN i % 3 = 0 THEN 'ACCEPTED' ELSE 'REQUESTED' END, 'platform',
                'PAT' || printf('%06d', i), NULL,
@@ -46,28 +52,28 @@ const TARGETS: Target[] = [
                lower('BULK-' || printf('%06d', i)) || char(31) || lower('PAT' || printf('%06d', i)) || char(31) || lower('Bulk' || i || ' Jean'),
                ? + i, ? + i
              FROM n`,
-          ).run(n, AUTHORITY, from, from);
-        } finally {
-          db.close();
-        }
-        return Promise.resolve();
-      },
-      bulkMessages: (dataDir, n, placer, from) => {
-        const db = new Database(sqliteFile(dataDir), { timeout: 20_000 });
-        try {
-          db.prepare(
-            `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+            ).run(n, AUTHORITY, from, from);
+          } finally {
+            db.close();
+          }
+          return Promise.resolve();
+        },
+        bulkMessages: (dataDir, n, placer, from) => {
+          const db = new Database(sqliteFile(dataDir), { timeout: 20_000 });
+          try {
+            db.prepare(
+              `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
              INSERT INTO messages (direction, partner, message_type, flow, control_id, placer_order_number, raw_sha256, status, created_at)
              SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN ? ELSE 'BULK-' || printf('%06d', i) END, '-', 'accepted', ? + i
              FROM n`,
-          ).run(n, placer, from);
-        } finally {
-          db.close();
-        }
-        return Promise.resolve();
-      },
-      dispose: () => Promise.resolve(),
-    }),
+            ).run(n, placer, from);
+          } finally {
+            db.close();
+          }
+          return Promise.resolve();
+        },
+        dispose: () => Promise.resolve(),
+      }),
   },
   {
     label: 'PostgreSQL',
@@ -88,22 +94,24 @@ const TARGETS: Target[] = [
       };
       return Promise.resolve({
         url,
-        bulkInsert: (_dataDir, n, from) => run(
-          `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
+        bulkInsert: (_dataDir, n, from) =>
+          run(
+            `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
            SELECT 'ris', 'BULK-' || lpad(i::text, 6, '0'), $2, CASE WHEN i % 3 = 0 THEN 'ACCEPTED' ELSE 'REQUESTED' END, 'platform',
              'PAT' || lpad(i::text, 6, '0'), NULL,
              jsonb_build_object('order', jsonb_build_object('patient', jsonb_build_object('birthName', 'Bulk' || i, 'firstGivenName', 'Jean'))),
              lower('BULK-' || lpad(i::text, 6, '0')) || chr(31) || lower('PAT' || lpad(i::text, 6, '0')) || chr(31) || lower('Bulk' || i || ' Jean'),
              $3::bigint + i, $3::bigint + i
            FROM generate_series(1, $1::int) AS i`,
-          [n, AUTHORITY, from],
-        ),
-        bulkMessages: (_dataDir, n, placer, from) => run(
-          `INSERT INTO messages (direction, partner, message_type, flow, control_id, placer_order_number, raw_sha256, status, created_at)
+            [n, AUTHORITY, from],
+          ),
+        bulkMessages: (_dataDir, n, placer, from) =>
+          run(
+            `INSERT INTO messages (direction, partner, message_type, flow, control_id, placer_order_number, raw_sha256, status, created_at)
            SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN $2 ELSE 'BULK-' || lpad(i::text, 6, '0') END, '-', 'accepted', $3::bigint + i
            FROM generate_series(1, $1::int) AS i`,
-          [n, placer, from],
-        ),
+            [n, placer, from],
+          ),
         dispose,
       });
     },
@@ -133,12 +141,16 @@ for (const target of TARGETS) {
       // The partner does not exist: flow 1 stays in the outbox, which is irrelevant here.
       gw = await startTestGateway('ris', dataDir, {
         ...(storage.url ? { storage: { url: storage.url } } : {}),
-        mllp: { port: await freePort() }, partner: { port: await freePort(), ackTimeoutMs: 500 },
+        mllp: { port: await freePort() },
+        partner: { port: await freePort(), ackTimeoutMs: 500 },
         outbox: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
       });
       const order = new ClinicalDataGenerator({ seed: 100_000 }).imagingOrder();
       assert.equal((await callApi(gw, 'POST', '/api/orders', order)).status, 202);
-      const created = (await callApi(gw, 'GET', `/api/orders/${encodeURIComponent(order.placerOrderNumber.value)}`)).json as Record<string, string>;
+      const created = (await callApi(gw, 'GET', `/api/orders/${encodeURIComponent(order.placerOrderNumber.value)}`)).json as Record<
+        string,
+        string
+      >;
       oldest = { placer: created['placerOrderNumber']!, patientId: created['patientId']!, patientName: created['patientName']! };
       assert.ok(oldest.patientId && oldest.patientName, 'the created order has a patient id and name');
       const from = Date.now();
@@ -157,23 +169,43 @@ for (const target of TARGETS) {
       const one = await timed('GET /api/orders/{placer}', () => callApi(gw, 'GET', `/api/orders/${encodeURIComponent(oldest.placer)}`));
       assert.equal(one.status, 200);
       assert.equal(one.json['placerOrderNumber'], oldest.placer);
-      const cancelled = await timed('POST /api/orders/{placer}/cancel', () => callApi(gw, 'POST', `/api/orders/${encodeURIComponent(oldest.placer)}/cancel`, {}));
+      const cancelled = await timed('POST /api/orders/{placer}/cancel', () =>
+        callApi(gw, 'POST', `/api/orders/${encodeURIComponent(oldest.placer)}/cancel`, {}),
+      );
       assert.equal(cancelled.status, 202, JSON.stringify(cancelled.json));
       assert.equal((cancelled.json['order'] as Record<string, string>)['state'], 'CANCELLED');
       assert.equal((await callApi(gw, 'GET', '/api/orders/NO-SUCH-ORDER')).status, 404);
     });
 
     it('finds it with ?q= (placer number, patient id, patient name in other case) and by patient', async () => {
-      const byName = await timed('?q=<name>', () => callApi(gw, 'GET', `/api/orders?q=${encodeURIComponent(oldest.patientName.toUpperCase())}`));
+      const byName = await timed('?q=<name>', () =>
+        callApi(gw, 'GET', `/api/orders?q=${encodeURIComponent(oldest.patientName.toUpperCase())}`),
+      );
       assert.equal(byName.status, 200);
-      assert.ok((byName.json['items'] as Array<Record<string, string>>).some((o) => o['placerOrderNumber'] === oldest.placer), 'found by patient name');
-      const byPlacer = await timed('?q=<placer>', () => callApi(gw, 'GET', `/api/orders?q=${encodeURIComponent(oldest.placer.toLowerCase())}`));
-      assert.deepEqual((byPlacer.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']), [oldest.placer]);
+      assert.ok(
+        (byName.json['items'] as Array<Record<string, string>>).some((o) => o['placerOrderNumber'] === oldest.placer),
+        'found by patient name',
+      );
+      const byPlacer = await timed('?q=<placer>', () =>
+        callApi(gw, 'GET', `/api/orders?q=${encodeURIComponent(oldest.placer.toLowerCase())}`),
+      );
+      assert.deepEqual(
+        (byPlacer.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']),
+        [oldest.placer],
+      );
       assert.equal(byPlacer.json['total'], 1);
-      const byPatient = await timed('?patientId=', () => callApi(gw, 'GET', `/api/orders?patientId=${encodeURIComponent(oldest.patientId)}`));
-      assert.deepEqual((byPatient.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']), [oldest.placer]);
+      const byPatient = await timed('?patientId=', () =>
+        callApi(gw, 'GET', `/api/orders?patientId=${encodeURIComponent(oldest.patientId)}`),
+      );
+      assert.deepEqual(
+        (byPatient.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']),
+        [oldest.placer],
+      );
       const inBulk = await timed('?q=<bulk patient>', () => callApi(gw, 'GET', '/api/orders?q=pat000042'));
-      assert.deepEqual((inBulk.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']), ['BULK-000042']);
+      assert.deepEqual(
+        (inBulk.json['items'] as Array<Record<string, string>>).map((o) => o['placerOrderNumber']),
+        ['BULK-000042'],
+      );
       const byState = await timed('?state=ACCEPTED', () => callApi(gw, 'GET', '/api/orders?state=ACCEPTED&limit=5'));
       assert.equal(byState.json['total'], Math.floor(BULK / 3));
     });
@@ -210,8 +242,10 @@ for (const target of TARGETS) {
       assert.equal(bad.json['code'], 'TLR_ERR_GATEWAY_INVALID_REQUEST');
     });
 
-    it('pages the message journal with the cursor and finds the oldest order\'s messages', async () => {
-      const ofOldest = await timed('GET /api/messages?order=', () => callApi(gw, 'GET', `/api/messages?order=${encodeURIComponent(oldest.placer)}&limit=1000`));
+    it("pages the message journal with the cursor and finds the oldest order's messages", async () => {
+      const ofOldest = await timed('GET /api/messages?order=', () =>
+        callApi(gw, 'GET', `/api/messages?order=${encodeURIComponent(oldest.placer)}&limit=1000`),
+      );
       assert.ok((ofOldest.json['items'] as Array<Record<string, unknown>>).length >= 2, 'its flow 1 and a bulk message');
       const seen = new Set<number>();
       let cursor: string | null = null;

@@ -29,8 +29,12 @@ describe('outbox attempt ceiling', () => {
     const config = await loadConfig({
       env: {},
       overrides: {
-        role: 'ris', dataDir: dir, processingId: 'T', api: { port: 0, keys: ['test-api-key-0123456789'] },
-        mllp: { port: await freePort() }, partner: { port: await freePort(), ackTimeoutMs: 500 },
+        role: 'ris',
+        dataDir: dir,
+        processingId: 'T',
+        api: { port: 0, keys: ['test-api-key-0123456789'] },
+        mllp: { port: await freePort() },
+        partner: { port: await freePort(), ackTimeoutMs: 500 },
         outbox: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 },
         webhooks: [{ url: hooks.url, secret: 'whsec-0123456789abcdef', events: ['message.parked'] }],
       },
@@ -59,7 +63,8 @@ describe('outbox attempt ceiling', () => {
     assert.equal(items.items[0]!.attempts, 3);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await gw.store.getOutboxItem(items.items[0]!.id))!.attempts, 3, 'no attempt after parking');
-    while (!hooks.received.some((h) => h.event.type === 'message.parked') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!hooks.received.some((h) => h.event.type === 'message.parked') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     assert.equal(hooks.received.filter((h) => h.event.type === 'message.parked').length, 1, 'one webhook');
   });
 });

@@ -14,16 +14,25 @@ import { buildOrderMessage } from '../../src/tlr/index.js';
 import { pgSkip, postgresSchemaUrl } from '../gateway/harness.js';
 import { freePort } from '../helpers/ports.js';
 
-const CONTEXT = { sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR', processingId: 'T' as const };
+const CONTEXT = {
+  sendingApplication: 'RIS_CISIS_TLR',
+  sendingFacility: 'STRUCTURE_IMAGERIE',
+  receivingApplication: 'TLR_CISIS_TLR',
+  receivingFacility: 'PLATEFORME_TLR',
+  processingId: 'T' as const,
+};
 
 /** Replaces the text of field `n` of the first `segment` in ER7 text. */
 function withField(er7: string, segment: string, n: number, value: (old: string) => string): string {
-  return er7.split('\r').map((line) => {
-    if (!line.startsWith(`${segment}|`)) return line;
-    const fields = line.split('|');
-    fields[n] = value(fields[n] ?? '');
-    return fields.join('|');
-  }).join('\r');
+  return er7
+    .split('\r')
+    .map((line) => {
+      if (!line.startsWith(`${segment}|`)) return line;
+      const fields = line.split('|');
+      fields[n] = value(fields[n] ?? '');
+      return fields.join('|');
+    })
+    .join('\r');
 }
 
 /**
@@ -41,8 +50,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tlr-poison-'));
       const pg = engine === 'postgres' ? postgresSchemaUrl('poison') : undefined;
-      dispose = async () => { await pg?.dispose(); rmSync(dir, { recursive: true, force: true }); };
-      const config = await loadConfig({ env: {}, overrides: { role: 'platform', dataDir: dir, processingId: 'T', api: { port: 0, keys: ['test-api-key-0123456789'] }, mllp: { port: await freePort() }, partner: { port: await freePort() }, ...(pg ? { storage: { url: pg.url } } : {}) } });
+      dispose = async () => {
+        await pg?.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      };
+      const config = await loadConfig({
+        env: {},
+        overrides: {
+          role: 'platform',
+          dataDir: dir,
+          processingId: 'T',
+          api: { port: 0, keys: ['test-api-key-0123456789'] },
+          mllp: { port: await freePort() },
+          partner: { port: await freePort() },
+          ...(pg ? { storage: { url: pg.url } } : {}),
+        },
+      });
       gw = await startGateway(config, { logger: pino({ level: 'silent' }), warmUpCda: false });
       client = new MllpClient({ host: '127.0.0.1', port: gw.mllpPort, ackTimeoutMs: 10_000 });
       await client.connect();
@@ -81,7 +104,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           assert.deepEqual(Buffer.from(detail!.raw!), bytes, 'the raw bytes are kept unchanged');
           assert.equal(parseMessage(Buffer.from(detail!.ack!.raw)).get('MSA-1'), 'AE');
         }
-        assert.equal(await gw.store.getOrder('platform', { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid }), null, 'no order was created');
+        assert.equal(
+          await gw.store.getOrder('platform', {
+            placerNumber: order.placerOrderNumber.value,
+            assigningAuthority: order.placerOrderNumber.authorityOid,
+          }),
+          null,
+          'no order was created',
+        );
       });
     }
 
@@ -94,7 +124,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const bytes = Buffer.from(er7, 'utf8');
       const r = await client.send(bytes);
       assert.equal(r.code, 'AA', r.ack.toString());
-      const stored = await gw.store.getOrder('platform', { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid });
+      const stored = await gw.store.getOrder('platform', {
+        placerNumber: order.placerOrderNumber.value,
+        assigningAuthority: order.placerOrderNumber.authorityOid,
+      });
       assert.ok(stored, 'the order exists');
       assert.match(JSON.stringify(stored.data), /\uFFFD|\ufffd|\u{FFFD}/u, 'the decoded NUL is stored as U+FFFD');
       const journal = await gw.store.listMessages({ placerOrderNumber: order.placerOrderNumber.value, direction: 'inbound' });

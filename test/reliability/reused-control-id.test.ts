@@ -14,7 +14,13 @@ import type { ImagingOrder } from '../../src/tlr/index.js';
 import { pgSkip, postgresSchemaUrl, startWebhookReceiver } from '../gateway/harness.js';
 import { freePort } from '../helpers/ports.js';
 
-const CONTEXT = { sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR', processingId: 'T' as const };
+const CONTEXT = {
+  sendingApplication: 'RIS_CISIS_TLR',
+  sendingFacility: 'STRUCTURE_IMAGERIE',
+  receivingApplication: 'TLR_CISIS_TLR',
+  receivingFacility: 'PLATEFORME_TLR',
+  processingId: 'T' as const,
+};
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -44,12 +50,20 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'tlr-reuse-'));
       const pg = engine === 'postgres' ? postgresSchemaUrl('reuse') : undefined;
       hooks = await startWebhookReceiver();
-      dispose = async () => { await hooks.close(); await pg?.dispose(); rmSync(dir, { recursive: true, force: true }); };
+      dispose = async () => {
+        await hooks.close();
+        await pg?.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      };
       const config = await loadConfig({
         env: {},
         overrides: {
-          role: 'platform', dataDir: dir, processingId: 'T', api: { port: 0, keys: ['test-api-key-0123456789'] },
-          mllp: { port: await freePort() }, partner: { port: await freePort() },
+          role: 'platform',
+          dataDir: dir,
+          processingId: 'T',
+          api: { port: 0, keys: ['test-api-key-0123456789'] },
+          mllp: { port: await freePort() },
+          partner: { port: await freePort() },
           webhooks: [{ url: hooks.url, secret: 'whsec-0123456789abcdef', events: ['message.rejected'] }],
           ...(pg ? { storage: { url: pg.url } } : {}),
         },
@@ -89,11 +103,18 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const refused = journal.items.find((m) => m.summary.placerOrderNumber === second.placerOrderNumber.value)!;
       assert.equal(refused.status, 'rejected');
       assert.equal(refused.ackCode, 'AR');
-      assert.ok(refused.findings.some((f) => f.rule === 'TLR-MSH-016' && f.location === 'MSH-10'), JSON.stringify(refused.findings));
+      assert.ok(
+        refused.findings.some((f) => f.rule === 'TLR-MSH-016' && f.location === 'MSH-10'),
+        JSON.stringify(refused.findings),
+      );
       const original = journal.items.find((m) => m.summary.placerOrderNumber === first.placerOrderNumber.value)!;
       assert.equal(original.status, 'accepted');
 
-      const hook = await until('the message.rejected webhook', async () => hooks.received.find((h) => h.event.type === 'message.rejected' && h.event.data.placerOrderNumber === second.placerOrderNumber.value));
+      const hook = await until('the message.rejected webhook', async () =>
+        hooks.received.find(
+          (h) => h.event.type === 'message.rejected' && h.event.data.placerOrderNumber === second.placerOrderNumber.value,
+        ),
+      );
       assert.equal(hook.event.data.data?.['condition'], '205');
 
       const metrics = await gw.metrics.registry.metrics();

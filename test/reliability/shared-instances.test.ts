@@ -34,7 +34,9 @@ function deadPid(): Promise<number> {
 
 describe('two gateways on one SQLite data directory', () => {
   let dir: string;
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'cisis-tlr-shared-dir-')); });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cisis-tlr-shared-dir-'));
+  });
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('refuses the second with TLR_ERR_STORE_LOCKED and exit code 2, and starts again after the first was killed', async () => {
@@ -69,10 +71,16 @@ describe('two gateways on one SQLite data directory', () => {
 
   it('takes over a lock file whose process is dead, refuses one whose process lives', async () => {
     const path = join(dir, 'alone.db');
-    writeFileSync(`${path}.lock`, `${JSON.stringify({ pid: await deadPid(), host: (await import('node:os')).hostname(), startedAt: '2026-01-01T00:00:00Z' })}\n`);
+    writeFileSync(
+      `${path}.lock`,
+      `${JSON.stringify({ pid: await deadPid(), host: (await import('node:os')).hostname(), startedAt: '2026-01-01T00:00:00Z' })}\n`,
+    );
     const store = await openStore(`sqlite:${path}`, { exclusive: true });
     try {
-      await assert.rejects(openStore(`sqlite:${path}`, { exclusive: true }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_LOCKED');
+      await assert.rejects(
+        openStore(`sqlite:${path}`, { exclusive: true }),
+        (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_LOCKED',
+      );
       // Non-exclusive readers (tools, tests) are not refused.
       const reader = await openStore(`sqlite:${path}`);
       await reader.close();
@@ -98,7 +106,14 @@ const ENGINES: Engine[] = [
       const file = `sqlite:${join(d, 'fencing.db')}`;
       const a = await openStore(file, { now: clock.now });
       const b = await openStore(file, { now: clock.now });
-      return { stores: [a, b], dispose: async () => { await a.close(); await b.close(); await rm(d, { recursive: true, force: true }); } };
+      return {
+        stores: [a, b],
+        dispose: async () => {
+          await a.close();
+          await b.close();
+          await rm(d, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -108,7 +123,14 @@ const ENGINES: Engine[] = [
       const schema = postgresSchemaUrl('fencing');
       const a = await openStore(schema.url, { now: clock.now, poolSize: 3 });
       const b = await openStore(schema.url, { now: clock.now, poolSize: 3 });
-      return { stores: [a, b], dispose: async () => { await a.close(); await b.close(); await schema.dispose(); } };
+      return {
+        stores: [a, b],
+        dispose: async () => {
+          await a.close();
+          await b.close();
+          await schema.dispose();
+        },
+      };
     },
   },
 ];
@@ -120,14 +142,22 @@ for (const engine of ENGINES) {
     let b: Store;
     let dispose: () => Promise<void>;
     before(async () => {
-      ({ stores: [a, b], dispose } = await engine.open(clock));
+      ({
+        stores: [a, b],
+        dispose,
+      } = await engine.open(clock));
       await a.registerWorkers(['out-a']);
       await b.registerWorkers(['out-b']);
     });
     after(() => dispose?.());
 
     it('refuses a completion carrying a stale lease token: the item is completed once, by the worker that holds it', async () => {
-      const { outboxId } = await a.enqueueOutbound({ partner: 'fence', raw: er7('flux1', 'FENCE-1'), summary: summaryOf('flux1', 'FENCE-1'), orderKey: null });
+      const { outboxId } = await a.enqueueOutbound({
+        partner: 'fence',
+        raw: er7('flux1', 'FENCE-1'),
+        summary: summaryOf('flux1', 'FENCE-1'),
+        orderKey: null,
+      });
       const first = (await a.claimNext('fence', 'out-a', 1_000))!;
       clock.advance(1_500);
       const second = (await b.claimNext('fence', 'out-b', 60_000))!;
@@ -157,7 +187,10 @@ for (const engine of ENGINES) {
       const second = (await b.claimNextWebhook('out-b', 60_000))!;
       assert.equal(second.id, id);
       assert.equal(await a.markWebhookDelivered(id, { httpStatus: 204 }, first.leaseToken), 'lease_lost');
-      assert.equal((await a.markWebhookFailed(id, { reason: 'HTTP 500', retryable: true, httpStatus: 500 }, first.leaseToken)).state, 'lease_lost');
+      assert.equal(
+        (await a.markWebhookFailed(id, { reason: 'HTTP 500', retryable: true, httpStatus: 500 }, first.leaseToken)).state,
+        'lease_lost',
+      );
       assert.equal(await b.markWebhookDelivered(id, { httpStatus: 204 }, second.leaseToken), 'delivered');
     });
   });
@@ -181,8 +214,9 @@ describe('releasing leases on PostgreSQL never takes them from a live instance',
     await schema?.dispose();
   });
 
-  it('releases a dead registered worker\'s leases, keeps the live one\'s, and refuses a live id to a second process', async () => {
-    for (const n of [1, 2]) await a.enqueueOutbound({ partner: 'rel', raw: er7('flux1', `REL-${n}`), summary: summaryOf('flux1', `REL-${n}`), orderKey: null });
+  it("releases a dead registered worker's leases, keeps the live one's, and refuses a live id to a second process", async () => {
+    for (const n of [1, 2])
+      await a.enqueueOutbound({ partner: 'rel', raw: er7('flux1', `REL-${n}`), summary: summaryOf('flux1', `REL-${n}`), orderKey: null });
     const live = (await b.claimNext('rel', 'out-live-b', 60_000))!;
     // A worker whose process died: registered, holding a lease, its proof-of-life lock gone.
     const ghost = new pg.Client({ connectionString: pgUrl, options: `-c search_path=${new URL(schema.url).searchParams.get('schema')!}` });
@@ -192,11 +226,14 @@ describe('releasing leases on PostgreSQL never takes them from a live instance',
     const orphan = (await a.claimNext('rel', 'out-dead', 60_000))!;
 
     assert.equal(await a.releaseLeases(['out-live-b']), 0, 'the live worker keeps its lease when named');
-    assert.equal(await a.releaseOrphanedLeases(), 1, 'the dead worker\'s lease is released');
+    assert.equal(await a.releaseOrphanedLeases(), 1, "the dead worker's lease is released");
     assert.equal((await a.getOutboxItem(orphan.id))!.state, 'pending');
     assert.equal((await a.getOutboxItem(live.id))!.lockedBy, 'out-live-b');
     assert.equal(await a.releaseOrphanedLeases(), 0, 'and forgotten');
-    await assert.rejects(a.registerWorkers(['out-live-b']), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_WORKER_IN_USE');
+    await assert.rejects(
+      a.registerWorkers(['out-live-b']),
+      (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_WORKER_IN_USE',
+    );
   });
 });
 
@@ -232,7 +269,9 @@ describe('two gateway instances on one PostgreSQL database, both sending, one re
   const start = async (): Promise<Gateway> => {
     // The same data directory for both: what used to give them one shared identity.
     const gw = await startTestGateway('ris', dataDir, {
-      storage: { url: schema.url }, mllp: { port: 0 }, partner: { port: receiverPort, ackTimeoutMs: 5_000 },
+      storage: { url: schema.url },
+      mllp: { port: 0 },
+      partner: { port: receiverPort, ackTimeoutMs: 5_000 },
     });
     instances.push(gw);
     return gw;

@@ -16,7 +16,13 @@ import type { ImagingOrder } from '../../src/tlr/index.js';
 import { pgSkip, pgUrl, postgresSchemaUrl } from '../gateway/harness.js';
 import { freePort } from '../helpers/ports.js';
 
-const CONTEXT = { sendingApplication: 'RIS_CISIS_TLR', sendingFacility: 'STRUCTURE_IMAGERIE', receivingApplication: 'TLR_CISIS_TLR', receivingFacility: 'PLATEFORME_TLR', processingId: 'T' as const };
+const CONTEXT = {
+  sendingApplication: 'RIS_CISIS_TLR',
+  sendingFacility: 'STRUCTURE_IMAGERIE',
+  receivingApplication: 'TLR_CISIS_TLR',
+  receivingFacility: 'PLATEFORME_TLR',
+  processingId: 'T' as const,
+};
 
 /** The database, as a second client sees it: to make it refuse data or be unavailable for a while. */
 interface Saboteur {
@@ -32,12 +38,20 @@ async function sqliteSaboteur(file: string): Promise<Saboteur> {
   const db = new Database(file);
   return {
     async refuseOrdersWith(marker) {
-      db.exec(`CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, 'order refused by the database'); END`);
+      db.exec(
+        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, 'order refused by the database'); END`,
+      );
     },
     // Another process holding the write lock past the busy timeout: SQLITE_BUSY.
-    async makeUnavailable() { db.exec('BEGIN EXCLUSIVE'); },
-    async release() { db.exec('COMMIT'); },
-    async close() { db.close(); },
+    async makeUnavailable() {
+      db.exec('BEGIN EXCLUSIVE');
+    },
+    async release() {
+      db.exec('COMMIT');
+    },
+    async close() {
+      db.close();
+    },
   };
 }
 
@@ -48,16 +62,24 @@ async function postgresSaboteur(schema: string): Promise<Saboteur> {
     async refuseOrdersWith(marker) {
       await client.query(`CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
-      await client.query(`CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_${marker.toLowerCase()}()`);
+      await client.query(
+        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_${marker.toLowerCase()}()`,
+      );
     },
     // SQLSTATE 53100 disk_full, as PostgreSQL raises it when it cannot extend a file.
     async makeUnavailable() {
       await client.query(`CREATE FUNCTION ${schema}.disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`);
-      await client.query(`CREATE TRIGGER disk_full BEFORE INSERT ON ${schema}.messages FOR EACH ROW EXECUTE FUNCTION ${schema}.disk_full()`);
+      await client.query(
+        `CREATE TRIGGER disk_full BEFORE INSERT ON ${schema}.messages FOR EACH ROW EXECUTE FUNCTION ${schema}.disk_full()`,
+      );
     },
-    async release() { await client.query(`DROP TRIGGER disk_full ON ${schema}.messages`); },
-    async close() { await client.end(); },
+    async release() {
+      await client.query(`DROP TRIGGER disk_full ON ${schema}.messages`);
+    },
+    async close() {
+      await client.end();
+    },
   };
 }
 
@@ -66,7 +88,9 @@ async function postgresSaboteur(schema: string): Promise<Saboteur> {
  * for ever): permanent failures are journaled and answered AE; transient ones AR, with nothing stored.
  */
 for (const engine of ['sqlite', 'postgres'] as const) {
-  describe(`storage failures on ${engine}: transient → AR, permanent → AE and journaled`, { skip: engine === 'postgres' ? pgSkip : false }, () => {
+  describe(`storage failures on ${engine}: transient → AR, permanent → AE and journaled`, {
+    skip: engine === 'postgres' ? pgSkip : false,
+  }, () => {
     let gw: Gateway;
     let client: MllpClient;
     let saboteur: Saboteur;
@@ -80,18 +104,27 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tlr-store-failure-'));
       const pgSchema = engine === 'postgres' ? postgresSchemaUrl('fail') : undefined;
-      dispose = async () => { await pgSchema?.dispose(); rmSync(dir, { recursive: true, force: true }); };
+      dispose = async () => {
+        await pgSchema?.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      };
       const config = await loadConfig({
         env: {},
         overrides: {
-          role: 'platform', dataDir: dir, processingId: 'T', api: { port: 0, keys: ['test-api-key-0123456789'] },
-          mllp: { port: await freePort() }, partner: { port: await freePort() }, ...(pgSchema ? { storage: { url: pgSchema.url } } : {}),
+          role: 'platform',
+          dataDir: dir,
+          processingId: 'T',
+          api: { port: 0, keys: ['test-api-key-0123456789'] },
+          mllp: { port: await freePort() },
+          partner: { port: await freePort() },
+          ...(pgSchema ? { storage: { url: pgSchema.url } } : {}),
         },
       });
       gw = await startGateway(config, { logger: pino({ level: 'silent' }), warmUpCda: false });
-      saboteur = engine === 'postgres'
-        ? await postgresSaboteur(new URL(pgSchema!.url).searchParams.get('schema')!)
-        : await sqliteSaboteur(config.storage.url.slice('sqlite:'.length));
+      saboteur =
+        engine === 'postgres'
+          ? await postgresSaboteur(new URL(pgSchema!.url).searchParams.get('schema')!)
+          : await sqliteSaboteur(config.storage.url.slice('sqlite:'.length));
       client = new MllpClient({ host: '127.0.0.1', port: gw.mllpPort, ackTimeoutMs: 20_000 });
       await client.connect();
     });
@@ -117,7 +150,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(journal.total, 2, 'each attempt journaled');
       for (const m of journal.items) {
         assert.equal(m.status, 'error');
-        assert.ok(m.findings.some((f) => f.rule === 'TLR-GW-001'), JSON.stringify(m.findings));
+        assert.ok(
+          m.findings.some((f) => f.rule === 'TLR-GW-001'),
+          JSON.stringify(m.findings),
+        );
         assert.deepEqual(Buffer.from((await gw.store.getMessage(m.id))!.raw!), Buffer.from(message.toBytes()));
       }
       assert.match(await gw.metrics.registry.metrics(), /cisis_tlr_messages_rejected_total\{[^}]*reason="store_refused"[^}]*\} 2/);
@@ -138,7 +174,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal((await gw.store.listMessages({ controlId: message.header.controlId })).total, 0, 'nothing was stored');
       const accepted = await client.send(message);
       assert.equal(accepted.code, 'AA', accepted.ack.toString());
-      assert.ok(await gw.store.getOrder('platform', { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid }));
+      assert.ok(
+        await gw.store.getOrder('platform', {
+          placerNumber: order.placerOrderNumber.value,
+          assigningAuthority: order.placerOrderNumber.authorityOid,
+        }),
+      );
     });
   });
 }

@@ -38,12 +38,13 @@ describe('bytes that never form an MLLP frame', () => {
     await waitUntil(async () => (await metricValue(gateway, 'cisis_tlr_mllp_unframed_bytes_total', { peer: '127.0.0.7' })) >= noiseBytes);
 
     assert.equal(await metricValue(gateway, 'cisis_tlr_mllp_unframed_bytes_total', { peer: '127.0.0.7' }), noiseBytes);
-    assert.ok(await metricValue(gateway, 'cisis_tlr_mllp_unframed_events_total', { peer: '127.0.0.7' }) >= 1);
+    assert.ok((await metricValue(gateway, 'cisis_tlr_mllp_unframed_events_total', { peer: '127.0.0.7' })) >= 1);
     // The start block is consumed as framing; every byte after it is counted.
     assert.equal(await metricValue(gateway, 'cisis_tlr_mllp_unframed_bytes_total', { peer: '127.0.0.8' }), unterminated.length - 1);
     assert.equal(await metricValue(gateway, 'cisis_tlr_mllp_unframed_events_total', { peer: '127.0.0.8' }), 1);
 
-    const opened = (peer: string): unknown => logs.find((line) => line.msg === 'connection opened' && String(line['peer']).startsWith(`${peer}:`))?.['connectionId'];
+    const opened = (peer: string): unknown =>
+      logs.find((line) => line.msg === 'connection opened' && String(line['peer']).startsWith(`${peer}:`))?.['connectionId'];
     const noiseWarnings = warningsOf(logs, opened('127.0.0.7'));
     assert.equal(noiseWarnings.length, 1, JSON.stringify(noiseWarnings));
     assert.equal(typeof noiseWarnings[0]!['bytes'], 'number');
@@ -55,7 +56,8 @@ describe('bytes that never form an MLLP frame', () => {
     assert.equal(closedLine?.['unframedBytes'], noiseBytes);
 
     const everything = JSON.stringify(logs);
-    for (const secret of ['DUPONT', '123456', 'X-Patient', 'CUT-1']) assert.ok(!everything.includes(secret), `${secret} appears in the logs`);
+    for (const secret of ['DUPONT', '123456', 'X-Patient', 'CUT-1'])
+      assert.ok(!everything.includes(secret), `${secret} appears in the logs`);
 
     // Nothing was journaled for them, and the listener still answers a real message.
     assert.equal((await gateway.store.listMessages({ direction: 'inbound' })).total, 0);

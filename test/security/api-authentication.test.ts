@@ -6,13 +6,32 @@ import type { GatewayPair } from '../helpers/gateway-pair.js';
 import { API_KEY, startGatewayPair } from '../helpers/gateway-pair.js';
 
 /** A raw HTTP request: the path goes on the wire exactly as given (no normalisation by a client library). */
-function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: {
+          ...headers,
+          ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     // A request line the HTTP parser refuses closes the connection without an answer: nothing was served.
     req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? resolve({ status: 0, body: '' }) : reject(e)));
     // SSE would never end: the status line is all we need.
@@ -68,7 +87,13 @@ describe('API authentication: deny by default, decided on the matched route', ()
     const order = data.imagingOrder();
     placer = order.placerOrderNumber.value;
     birthName = order.patient.birthName;
-    const created = await rawRequest(pair.ris.apiPort, 'POST', '/api/orders', { authorization: `Bearer ${API_KEY}` }, JSON.stringify(order));
+    const created = await rawRequest(
+      pair.ris.apiPort,
+      'POST',
+      '/api/orders',
+      { authorization: `Bearer ${API_KEY}` },
+      JSON.stringify(order),
+    );
     assert.equal(created.status, 202, created.body);
     await pair.waitFor('platform', (e) => e.type === 'order.received' && e.placerOrderNumber === placer);
   });
@@ -81,7 +106,9 @@ describe('API authentication: deny by default, decided on the matched route', ()
     let tried = 0;
     const refusedOtherwise: string[] = [];
     for (const gw of [pair.ris, pair.platform]) {
-      const doc = JSON.parse((await rawRequest(gw.apiPort, 'GET', '/openapi.json')).body) as { paths: Record<string, Record<string, unknown>> };
+      const doc = JSON.parse((await rawRequest(gw.apiPort, 'GET', '/openapi.json')).body) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/'));
       assert.ok(paths.length >= 15, `the OpenAPI document lists the API routes (${paths.length})`);
       const journalBefore = await gw.store.listMessages({ limit: 1000 });
@@ -92,7 +119,10 @@ describe('API authentication: deny by default, decided on the matched route', ()
             const r = await rawRequest(gw.apiPort, method.toUpperCase(), variant, {}, method === 'get' ? undefined : '{}');
             tried++;
             if (r.status !== 401) refusedOtherwise.push(`${r.status} ${method.toUpperCase()} ${variant}`);
-            assert.ok(r.status === 401 || r.status === 400 || r.status === 0, `${gw.config.role}: ${method.toUpperCase()} ${variant} without a key answered ${r.status}: ${r.body.slice(0, 200)}`);
+            assert.ok(
+              r.status === 401 || r.status === 400 || r.status === 0,
+              `${gw.config.role}: ${method.toUpperCase()} ${variant} without a key answered ${r.status}: ${r.body.slice(0, 200)}`,
+            );
             assert.ok(!r.body.includes(birthName), `${method.toUpperCase()} ${variant} leaks the patient's name`);
             if (r.status === 401) assert.equal((JSON.parse(r.body) as { code: string }).code, 'TLR_ERR_GATEWAY_UNAUTHORIZED');
           }

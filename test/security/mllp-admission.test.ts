@@ -11,11 +11,17 @@ import { RawPeer, createTestPki, frame, msaOf, sampleMessage } from '../mllp/hel
 
 /** Opens `count` TCP connections from `localAddress` that never send a byte, as a locking-out peer would. */
 async function openIdle(port: number, count: number, localAddress: string): Promise<Socket[]> {
-  const sockets = await Promise.all(Array.from({ length: count }, () => new Promise<Socket>((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, localAddress });
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  })));
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect({ host: '127.0.0.1', port, localAddress });
+          socket.once('connect', () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
   for (const socket of sockets) socket.on('error', () => undefined);
   return sockets;
 }
@@ -34,7 +40,11 @@ async function eventually(done: () => boolean, what: string, timeoutMs = 5000): 
 }
 
 /** A well-behaved peer still gets the acknowledgement of its message (AA from a bare server; the gateway validates and may answer AE). */
-async function assertAnswered(port: number, controlId: string, options: { host?: string; localAddress?: string; code?: RegExp } = {}): Promise<void> {
+async function assertAnswered(
+  port: number,
+  controlId: string,
+  options: { host?: string; localAddress?: string; code?: RegExp } = {},
+): Promise<void> {
   const peer = await RawPeer.connect(port, options);
   await peer.write(frame(sampleMessage(controlId)));
   const [ack] = await peer.waitForFrames(1);
@@ -51,8 +61,11 @@ describe('MLLP admission: idle sockets cannot lock the partner out', () => {
     const port = gateway.mllpPort;
     // 500 idle sockets, 100 from each of five loopback addresses — one of them the client's own.
     const idle: Socket[] = [];
-    for (const address of ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5']) idle.push(...await openIdle(port, 100, address));
-    t.after(() => { for (const socket of idle) socket.destroy(); });
+    for (const address of ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      idle.push(...(await openIdle(port, 100, address)));
+    t.after(() => {
+      for (const socket of idle) socket.destroy();
+    });
     await sleep(100);
 
     const client = new MllpClient({ host: '127.0.0.1', port, ackTimeoutMs: 5000, reconnect: false });
@@ -63,7 +76,7 @@ describe('MLLP admission: idle sockets cannot lock the partner out', () => {
       assert.equal(result.controlId, `LOCKOUT-${i}`);
     }
     // A second wave after the client has talked: its connection, which delivered frames, is not the one closed.
-    idle.push(...await openIdle(port, 200, '127.0.0.1'));
+    idle.push(...(await openIdle(port, 200, '127.0.0.1')));
     await sleep(100);
     for (let i = 6; i <= 10; i++) assert.equal((await client.send(sampleMessage(`LOCKOUT-${i}`))).controlId, `LOCKOUT-${i}`);
     assert.equal(client.metrics.acknowledged, 10);
@@ -72,8 +85,9 @@ describe('MLLP admission: idle sockets cannot lock the partner out', () => {
     // The evicted sockets see their close asynchronously.
     const { maxConnections } = gateway.config.mllp;
     await eventually(() => stillOpen(idle) <= maxConnections, `at most ${maxConnections} idle sockets open (now ${stillOpen(idle)})`);
-    const evicted = await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections' })
-      + await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections-per-peer' });
+    const evicted =
+      (await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections' })) +
+      (await metricValue(gateway, 'cisis_tlr_mllp_connections_evicted_total', { reason: 'max-connections-per-peer' }));
     assert.ok(evicted >= 600, `evicted ${evicted}`);
     assert.equal(await metricValue(gateway, 'cisis_tlr_mllp_connections_refused_total', { reason: 'max-connections' }), 0);
   });
@@ -86,7 +100,9 @@ describe('MLLP admission: idle sockets cannot lock the partner out', () => {
     server.on('connectionEvicted', (context, reason) => evicted.push(`${context.peerAddress} ${reason}`));
     const greedy = await openIdle(port, 20, '127.0.0.2');
     const other = await openIdle(port, 10, '127.0.0.3');
-    t.after(() => { for (const socket of [...greedy, ...other]) socket.destroy(); });
+    t.after(() => {
+      for (const socket of [...greedy, ...other]) socket.destroy();
+    });
     await eventually(() => stillOpen(greedy) === 5, `5 sockets of 127.0.0.2 open (now ${stillOpen(greedy)})`);
     assert.equal(stillOpen(greedy.slice(15)), 5, 'the newest five are the ones kept');
     await eventually(() => stillOpen(other) === 5, '5 sockets of 127.0.0.3');
@@ -127,7 +143,9 @@ describe('MLLP admission: slow and noisy peers', () => {
     const peer = await RawPeer.connect(port);
     await peer.write(Buffer.from('\x0bMSH|^~\\&|'));
     const started = Date.now();
-    const trickle = setInterval(() => { if (!peer.closed) peer.socket.write('A'); }, 50);
+    const trickle = setInterval(() => {
+      if (!peer.closed) peer.socket.write('A');
+    }, 50);
     t.after(() => clearInterval(trickle));
     await peer.waitForClose(3000);
     const elapsed = Date.now() - started;
@@ -160,7 +178,9 @@ describe('MLLP admission: slow and noisy peers', () => {
     const { port } = await server.listen(0, '127.0.0.1');
     t.after(() => server.close());
     const peer = await RawPeer.connect(port);
-    const dribble = setInterval(() => { if (!peer.closed) peer.socket.write('x'); }, 50);
+    const dribble = setInterval(() => {
+      if (!peer.closed) peer.socket.write('x');
+    }, 50);
     t.after(() => clearInterval(dribble));
     await peer.waitForClose(3000);
     assert.equal(server.metrics.idleTimeouts, 1);
@@ -217,11 +237,21 @@ describe('MLLP admission: allowed peers', () => {
       [['ris.example.org'], /ris\.example\.org.*not an IPv4 or IPv6 address/],
       [['::ffff:10.0.0.0/8'], /at least 96/],
     ] as const) {
-      await assert.rejects(loadConfig({ env: {}, overrides: { mllp: { allowedPeers: [...allowedPeers] } } }), (e: Error) => pattern.test(e.message));
+      await assert.rejects(loadConfig({ env: {}, overrides: { mllp: { allowedPeers: [...allowedPeers] } } }), (e: Error) =>
+        pattern.test(e.message),
+      );
     }
-    await assert.rejects(loadConfig({ env: {}, overrides: { mllp: { maxConnections: 10, maxConnectionsPerPeer: 20 } } }), /maxConnectionsPerPeer must be at most/);
+    await assert.rejects(
+      loadConfig({ env: {}, overrides: { mllp: { maxConnections: 10, maxConnectionsPerPeer: 20 } } }),
+      /maxConnectionsPerPeer must be at most/,
+    );
     const fromEnv = await loadConfig({
-      env: { CISIS_TLR_MLLP_ALLOWED_PEERS: '10.1.0.0/16, ::1', CISIS_TLR_MLLP_MAX_CONNECTIONS: '40', CISIS_TLR_MLLP_MAX_CONNECTIONS_PER_PEER: '4', CISIS_TLR_MLLP_FRAME_TIMEOUT_MS: '5000' },
+      env: {
+        CISIS_TLR_MLLP_ALLOWED_PEERS: '10.1.0.0/16, ::1',
+        CISIS_TLR_MLLP_MAX_CONNECTIONS: '40',
+        CISIS_TLR_MLLP_MAX_CONNECTIONS_PER_PEER: '4',
+        CISIS_TLR_MLLP_FRAME_TIMEOUT_MS: '5000',
+      },
     });
     assert.deepEqual(fromEnv.mllp.allowedPeers, ['10.1.0.0/16', '::1']);
     assert.equal(fromEnv.mllp.maxConnections, 40);
@@ -242,8 +272,13 @@ describe('MLLP admission over TLS', () => {
     let handshook = false;
     const tcp = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' });
     tcp.on('error', () => undefined);
-    const stranger = tlsConnect({ socket: tcp, ca: pki.caCert, servername: 'localhost' }, () => { handshook = true; });
-    await new Promise<void>((resolve) => { stranger.once('close', () => resolve()); stranger.on('error', () => undefined); });
+    const stranger = tlsConnect({ socket: tcp, ca: pki.caCert, servername: 'localhost' }, () => {
+      handshook = true;
+    });
+    await new Promise<void>((resolve) => {
+      stranger.once('close', () => resolve());
+      stranger.on('error', () => undefined);
+    });
     assert.equal(handshook, false);
     assert.equal(server.metrics.connectionsRefused, 1);
     assert.equal(server.metrics.errors, 0, 'a refused peer is not reported as a TLS failure');

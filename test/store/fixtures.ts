@@ -16,7 +16,12 @@ const FLOW_TYPES = { flux1: 'ORM^O01', flux2: 'ORM^O01', flux3: 'ORU^R01', flux4
 const ORC1 = { flux1: 'NW', flux2: 'CA', flux3: 'OK', flux4: 'SR' } as const;
 
 /** Header summary of a business message of the RIS "StructureApp" about an order. */
-export function summaryOf(flow: keyof typeof FLOW_TYPES, controlId: string, order: OrderKey = ORDER_A, facility = 'StructureFacility'): MessageSummary {
+export function summaryOf(
+  flow: keyof typeof FLOW_TYPES,
+  controlId: string,
+  order: OrderKey = ORDER_A,
+  facility = 'StructureFacility',
+): MessageSummary {
   return {
     messageType: FLOW_TYPES[flow],
     flow,
@@ -50,7 +55,9 @@ export function inbound(flow: keyof typeof FLOW_TYPES, controlId: string, order:
 export function ack(code: AckRecord['code'], acknowledged: string, ackControlId = `ACK-${acknowledged}`, errorCode?: string): AckRecord {
   const err = errorCode === undefined ? '' : `\rERR||${''}|${errorCode}^^HL70357|E`;
   return {
-    raw: Buffer.from(`MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419||ACK^O01^ACK|${ackControlId}|P|2.5.1|||||FRA|UNICODE UTF-8\rMSA|${code}|${acknowledged}${err}\r`),
+    raw: Buffer.from(
+      `MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419||ACK^O01^ACK|${ackControlId}|P|2.5.1|||||FRA|UNICODE UTF-8\rMSA|${code}|${acknowledged}${err}\r`,
+    ),
     code,
     controlId: ackControlId,
   };

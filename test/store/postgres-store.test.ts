@@ -77,7 +77,12 @@ describe('PostgreSQL engine specifics', { skip }, () => {
     for (let m = 0; m < perOrder; m++) {
       for (let o = 0; o < orders; o++) {
         const key = formatOrderKey({ placerNumber: `CC-${o}`, assigningAuthority: '1.2.3' });
-        await a.enqueueOutbound({ partner: 'ris-c', raw: Buffer.from(`MSH|${o}-${m}`), summary: summaryOf('flux3', `C-${o}-${m}`), orderKey: key });
+        await a.enqueueOutbound({
+          partner: 'ris-c',
+          raw: Buffer.from(`MSH|${o}-${m}`),
+          summary: summaryOf('flux3', `C-${o}-${m}`),
+          orderKey: key,
+        });
       }
     }
     const claimed: string[] = [];
@@ -116,7 +121,10 @@ describe('PostgreSQL engine specifics', { skip }, () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { ack: ack('AA', 'RACE-1') };
     };
-    const outcomes = await Promise.all([a.recordInbound(inbound('flux1', 'RACE-1'), decide), b.recordInbound(inbound('flux1', 'RACE-1'), decide)]);
+    const outcomes = await Promise.all([
+      a.recordInbound(inbound('flux1', 'RACE-1'), decide),
+      b.recordInbound(inbound('flux1', 'RACE-1'), decide),
+    ]);
     assert.equal(decisions, 1);
     assert.deepEqual(outcomes.map((o) => o.duplicate).sort(), [false, true]);
     assert.equal((await a.listMessages({ controlId: 'RACE-1' })).total, 1);
@@ -139,6 +147,9 @@ describe('PostgreSQL engine specifics', { skip }, () => {
   });
 
   it('refuses an invalid schema name before connecting', async () => {
-    await assert.rejects(PostgresStore.open(url!, { schema: 'x; DROP TABLE y' }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_SCHEMA_NAME');
+    await assert.rejects(
+      PostgresStore.open(url!, { schema: 'x; DROP TABLE y' }),
+      (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_SCHEMA_NAME',
+    );
   });
 });

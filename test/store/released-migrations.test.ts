@@ -25,14 +25,24 @@ const RELEASED: Record<'sqlite' | 'postgres', Record<number, string>> = {
 };
 
 describe('released schema migrations', () => {
-  for (const [engine, migrations] of [['sqlite', SQLITE_MIGRATIONS], ['postgres', POSTGRES_MIGRATIONS]] as Array<['sqlite' | 'postgres', readonly Migration[]]>) {
+  for (const [engine, migrations] of [
+    ['sqlite', SQLITE_MIGRATIONS],
+    ['postgres', POSTGRES_MIGRATIONS],
+  ] as Array<['sqlite' | 'postgres', readonly Migration[]]>) {
     it(`${engine}: applies the statements each version was released with`, () => {
       for (const m of migrations) {
         const released = RELEASED[engine][m.version];
         if (released === undefined) continue;
-        assert.equal(createHash('sha256').update(m.sql).digest('hex'), released, `${engine} migration ${m.version} (${m.name}) was edited; add a new version instead`);
+        assert.equal(
+          createHash('sha256').update(m.sql).digest('hex'),
+          released,
+          `${engine} migration ${m.version} (${m.name}) was edited; add a new version instead`,
+        );
       }
-      assert.ok(Object.keys(RELEASED[engine]).every((v) => migrations.some((m) => m.version === Number(v))), 'no released migration is dropped');
+      assert.ok(
+        Object.keys(RELEASED[engine]).every((v) => migrations.some((m) => m.version === Number(v))),
+        'no released migration is dropped',
+      );
     });
   }
 });

@@ -21,7 +21,10 @@ describe('SQLite backup and restore: what is refused', () => {
   it('writes a single-file backup (no -wal) holding the schema versions of the source', async () => {
     const out = join(dir, 'one.db');
     const result = await backupSqliteDatabase(source, out);
-    assert.deepEqual(result.schemaVersions, SQLITE_MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      result.schemaVersions,
+      SQLITE_MIGRATIONS.map((m) => m.version),
+    );
     assert.equal(new Database(out, { readonly: true }).pragma('journal_mode', { simple: true }), 'delete');
     assert.equal(existsSync(`${out}-wal`), false);
   });
@@ -66,7 +69,10 @@ describe('SQLite backup and restore: what is refused', () => {
     db.exec('CREATE TABLE pending (x); INSERT INTO pending VALUES (1)');
     // Left open on purpose until the assertion: its WAL is not checkpointed.
     try {
-      assert.throws(() => restoreSqliteDatabase(join(dir, 'live.db'), join(dir, 'target-d.db')), { code: 'TLR_ERR_STORE_NOT_A_BACKUP', message: /write-ahead log/ });
+      assert.throws(() => restoreSqliteDatabase(join(dir, 'live.db'), join(dir, 'target-d.db')), {
+        code: 'TLR_ERR_STORE_NOT_A_BACKUP',
+        message: /write-ahead log/,
+      });
     } finally {
       db.close();
     }

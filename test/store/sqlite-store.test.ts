@@ -77,8 +77,14 @@ describe('SQLite engine specifics', () => {
   });
 
   it('refuses an in-memory database and unknown URL schemes', async () => {
-    await assert.rejects(openStore('sqlite::memory:'), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_URL_UNSUPPORTED');
-    await assert.rejects(openStore('mysql://user:secret@host/db'), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_URL_UNSUPPORTED' && !e.message.includes('secret'));
+    await assert.rejects(
+      openStore('sqlite::memory:'),
+      (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_URL_UNSUPPORTED',
+    );
+    await assert.rejects(
+      openStore('mysql://user:secret@host/db'),
+      (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_URL_UNSUPPORTED' && !e.message.includes('secret'),
+    );
   });
 
   it('refuses a database migrated by a newer release', async () => {

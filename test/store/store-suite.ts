@@ -35,7 +35,10 @@ async function receive(store: Store, message: InboundMessage, flow: keyof typeof
       patientId: message.summary.patientId!,
     });
     const t = outcome.transition;
-    return { ack: t.accept ? ack('AA', message.summary.controlId!) : ack('AR', message.summary.controlId!, undefined, t.errorCode), transition: t };
+    return {
+      ack: t.accept ? ack('AA', message.summary.controlId!) : ack('AR', message.summary.controlId!, undefined, t.errorCode),
+      transition: t,
+    };
   });
 }
 
@@ -129,10 +132,13 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
       it('answers a re-delivery whose bytes differ but whose content digest matches (e.g. a new MSH-7) from the journal', async () => {
         await receive(store, { ...inbound('flux1', 'MSG-1'), contentDigest: 'same-content' });
         let called = false;
-        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), raw: er7('flux1', 'MSG-1', ORDER_A, '|changed'), contentDigest: 'same-content' }, () => {
-          called = true;
-          return { ack: ack('AA', 'MSG-1') };
-        });
+        const again = await store.recordInbound(
+          { ...inbound('flux1', 'MSG-1'), raw: er7('flux1', 'MSG-1', ORDER_A, '|changed'), contentDigest: 'same-content' },
+          () => {
+            called = true;
+            return { ack: ack('AA', 'MSG-1') };
+          },
+        );
         assert.equal(called, false);
         assert.ok(again.duplicate);
         assert.equal(again.contentMatches, false);
@@ -142,17 +148,28 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
       it('journals another message under an accepted MSH-10 apart and hands it to the decision as a reused control id', async () => {
         const first = await receive(store, { ...inbound('flux1', 'MSG-1'), contentDigest: 'content-a' });
         let seen: { originalMessageId: number } | undefined;
-        const other = await store.recordInbound({ ...inbound('flux1', 'MSG-1', ORDER_B), raw: er7('flux1', 'MSG-1', ORDER_B, '|other'), contentDigest: 'content-b' }, ({ reusedControlId }) => {
-          seen = reusedControlId;
-          return { ack: ack('AR', 'MSG-1', 'ACK-MSG-1-R', '205'), findings: [{ severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: 'reused' }] };
-        });
+        const other = await store.recordInbound(
+          { ...inbound('flux1', 'MSG-1', ORDER_B), raw: er7('flux1', 'MSG-1', ORDER_B, '|other'), contentDigest: 'content-b' },
+          ({ reusedControlId }) => {
+            seen = reusedControlId;
+            return {
+              ack: ack('AR', 'MSG-1', 'ACK-MSG-1-R', '205'),
+              findings: [{ severity: 'error', rule: 'TLR-MSH-016', location: 'MSH-10', message: 'reused' }],
+            };
+          },
+        );
         assert.equal(other.duplicate, false);
         assert.deepEqual(seen, { originalMessageId: first.messageId });
         const stored = await store.getMessage(other.messageId);
         assert.equal(stored?.status, 'rejected');
-        assert.deepEqual(stored?.findings.map((f) => f.rule), ['TLR-MSH-016']);
+        assert.deepEqual(
+          stored?.findings.map((f) => f.rule),
+          ['TLR-MSH-016'],
+        );
         // The original still holds the control id: a true re-delivery of it is answered from the journal.
-        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), contentDigest: 'content-a' }, () => ({ ack: ack('AA', 'MSG-1') }));
+        const again = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), contentDigest: 'content-a' }, () => ({
+          ack: ack('AA', 'MSG-1'),
+        }));
         assert.ok(again.duplicate);
         assert.equal(again.messageId, first.messageId);
       });
@@ -231,7 +248,12 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         await receive(store, inbound('flux1', 'MSG-2', ORDER_B));
         clock.advance(60_000);
         await receive(store, inbound('flux4', 'MSG-3'));
-        await store.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|decision'), summary: { ...summaryOf('flux3', 'OUT-1'), patientId: 'OTHER' }, orderKey: formatOrderKey(ORDER_A) });
+        await store.enqueueOutbound({
+          partner: 'ris-a',
+          raw: Buffer.from('MSH|decision'),
+          summary: { ...summaryOf('flux3', 'OUT-1'), patientId: 'OTHER' },
+          orderKey: formatOrderKey(ORDER_A),
+        });
 
         assert.equal((await store.listMessages()).total, 4);
         assert.equal((await store.listMessages({ placerOrderNumber: 'CMD-0001' })).total, 3);
@@ -245,7 +267,10 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal((await store.listMessages({ from: start, to: new Date(clock.ms + 1) })).total, 4);
         const page = await store.listMessages({ limit: 2, offset: 1 });
         assert.equal(page.total, 4);
-        assert.deepEqual(page.items.map((m) => m.summary.controlId), ['MSG-3', 'MSG-2']);
+        assert.deepEqual(
+          page.items.map((m) => m.summary.controlId),
+          ['MSG-3', 'MSG-2'],
+        );
         assert.equal(await store.getMessage(9999), null);
       });
     });
@@ -260,7 +285,12 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
             event: { type: 'decision', accepted: true },
             data: { protocol: 'CT without contrast' },
           });
-          await tx.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|F3'), summary: summaryOf('flux3', 'OUT-1'), orderKey: formatOrderKey(ORDER_A) });
+          await tx.enqueueOutbound({
+            partner: 'ris-a',
+            raw: Buffer.from('MSH|F3'),
+            summary: summaryOf('flux3', 'OUT-1'),
+            orderKey: formatOrderKey(ORDER_A),
+          });
           return outcome;
         });
         assert.ok(decision.transition.accept);
@@ -290,7 +320,12 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         await assert.rejects(
           store.transaction(async (tx) => {
             await tx.applyOrderEvent({ role: 'platform', key: ORDER_A, event: { type: 'decision', accepted: true } });
-            await tx.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|F3'), summary: summaryOf('flux3', 'OUT-1'), orderKey: formatOrderKey(ORDER_A) });
+            await tx.enqueueOutbound({
+              partner: 'ris-a',
+              raw: Buffer.from('MSH|F3'),
+              summary: summaryOf('flux3', 'OUT-1'),
+              orderKey: formatOrderKey(ORDER_A),
+            });
             throw new Error('builder failed');
           }),
           /builder failed/,
@@ -364,7 +399,13 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal(retry?.attempt, 2);
         await store.markDelivered(a1.outboxId, ack('AA', 'A1'));
         assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
-        assert.deepEqual((await store.outboxAttempts(a1.outboxId)).map((a) => [a.attempt, a.outcome]), [[1, 'retry'], [2, 'delivered']]);
+        assert.deepEqual(
+          (await store.outboxAttempts(a1.outboxId)).map((a) => [a.attempt, a.outcome]),
+          [
+            [1, 'retry'],
+            [2, 'delivered'],
+          ],
+        );
       });
 
       it('grows the retry delay exponentially up to the maximum and parks after the attempt limit', async () => {
@@ -397,7 +438,12 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         const b1 = await enqueue('B1', B);
         await store.claimNext('ris-a', 'w1', 30_000);
         const errorDetails = [{ code: '101', location: 'PID^1^3', severity: 'E' }];
-        const parked = await store.markFailed(a1.outboxId, { reason: 'AE 101', retryable: false, ack: ack('AE', 'A1', 'ACK-1', '101'), errorDetails });
+        const parked = await store.markFailed(a1.outboxId, {
+          reason: 'AE 101',
+          retryable: false,
+          ack: ack('AE', 'A1', 'ACK-1', '101'),
+          errorDetails,
+        });
         assert.equal(parked.state, 'parked');
         const item = await store.getOutboxItem(a1.outboxId);
         assert.equal(item?.state, 'parked');
@@ -406,9 +452,14 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         clock.advance(3_600_000);
         assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, b1.outboxId);
         assert.equal(await store.claimNext('ris-a', 'w1', 30_000), null, 'A2 stays behind the parked A1');
-        assert.deepEqual(await store.outboxDepth(), [{ partner: 'ris-a', pending: 1, inFlight: 1, parked: 1, oldestPendingAt: new Date(clock.ms - 3_600_000) }]);
+        assert.deepEqual(await store.outboxDepth(), [
+          { partner: 'ris-a', pending: 1, inFlight: 1, parked: 1, oldestPendingAt: new Date(clock.ms - 3_600_000) },
+        ]);
 
-        await assert.rejects(store.retryParked(a2.outboxId), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE');
+        await assert.rejects(
+          store.retryParked(a2.outboxId),
+          (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE',
+        );
         await store.retryParked(a1.outboxId);
         assert.equal((await store.getMessage(a1.messageId))?.status, 'queued');
         const again = await store.claimNext('ris-a', 'w1', 30_000);
@@ -427,7 +478,10 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         await store.discardParked(a1.outboxId, 'superseded by a corrected message');
         assert.equal((await store.claimNext('ris-a', 'w1', 30_000))?.id, a2.outboxId);
         assert.equal((await store.getMessage(a1.messageId))?.status, 'discarded');
-        assert.deepEqual((await store.outboxAttempts(a1.outboxId)).map((a) => a.outcome), ['parked', 'operator_discard']);
+        assert.deepEqual(
+          (await store.outboxAttempts(a1.outboxId)).map((a) => a.outcome),
+          ['parked', 'operator_discard'],
+        );
       });
 
       it('hands a message to another worker when the lease of the first one expires', async () => {
@@ -444,15 +498,28 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
 
       it('refuses to mark delivered with a negative ACK and to fail an item that is not in flight', async () => {
         const a1 = await enqueue('A1', A);
-        await assert.rejects(store.markDelivered(a1.outboxId, ack('AE', 'A1')), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_ARGUMENT');
-        await assert.rejects(store.markFailed(a1.outboxId, { reason: 'timeout', retryable: true }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE');
-        await assert.rejects(store.markFailed(424242, { reason: 'timeout', retryable: true }), (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_NOT_FOUND');
+        await assert.rejects(
+          store.markDelivered(a1.outboxId, ack('AE', 'A1')),
+          (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_ARGUMENT',
+        );
+        await assert.rejects(
+          store.markFailed(a1.outboxId, { reason: 'timeout', retryable: true }),
+          (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_INVALID_STATE',
+        );
+        await assert.rejects(
+          store.markFailed(424242, { reason: 'timeout', retryable: true }),
+          (e: unknown) => e instanceof StoreError && e.code === 'TLR_ERR_STORE_NOT_FOUND',
+        );
       });
     });
 
     describe('webhook outbox', () => {
       it('retries a failed webhook with backoff and logs every attempt', async () => {
-        const id = await store.enqueueWebhook({ eventType: 'order.accepted', payload: { order: 'CMD-0001' }, targetUrl: 'https://hooks.example/ris' });
+        const id = await store.enqueueWebhook({
+          eventType: 'order.accepted',
+          payload: { order: 'CMD-0001' },
+          targetUrl: 'https://hooks.example/ris',
+        });
         const claim = await store.claimNextWebhook('w1', 10_000);
         assert.equal(claim?.id, id);
         assert.deepEqual(claim?.payload, { order: 'CMD-0001' });
@@ -466,7 +533,13 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal(log.total, 1);
         assert.equal(log.items[0]?.lastStatus, 204);
         assert.equal(log.items[0]?.attempts, 2);
-        assert.deepEqual((await store.webhookAttempts(id)).map((a) => [a.outcome, a.httpStatus]), [['retry', 503], ['delivered', 204]]);
+        assert.deepEqual(
+          (await store.webhookAttempts(id)).map((a) => [a.outcome, a.httpStatus]),
+          [
+            ['retry', 503],
+            ['delivered', 204],
+          ],
+        );
         assert.equal((await store.listWebhookDeliveries({ state: 'pending' })).total, 0);
       });
 
@@ -482,9 +555,22 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
 
     describe('retention', () => {
       it('removes old message bytes in batches, keeps metadata and ACKs, never touches queued messages', async () => {
-        for (let i = 1; i <= 5; i++) await receive(store, inbound('flux1', `OLD-${i}`, { placerNumber: `CMD-OLD-${i}`, assigningAuthority: ORDER_A.assigningAuthority }));
-        const queued = await store.enqueueOutbound({ partner: 'ris-a', raw: Buffer.from('MSH|queued'), summary: summaryOf('flux3', 'OUT-1'), orderKey: null });
-        const hook = await store.enqueueWebhook({ eventType: 'order.requested', payload: { patient: 'x' }, targetUrl: 'https://hooks.example/ris' });
+        for (let i = 1; i <= 5; i++)
+          await receive(
+            store,
+            inbound('flux1', `OLD-${i}`, { placerNumber: `CMD-OLD-${i}`, assigningAuthority: ORDER_A.assigningAuthority }),
+          );
+        const queued = await store.enqueueOutbound({
+          partner: 'ris-a',
+          raw: Buffer.from('MSH|queued'),
+          summary: summaryOf('flux3', 'OUT-1'),
+          orderKey: null,
+        });
+        const hook = await store.enqueueWebhook({
+          eventType: 'order.requested',
+          payload: { patient: 'x' },
+          targetUrl: 'https://hooks.example/ris',
+        });
         await store.claimNextWebhook('w1', 1000);
         await store.markWebhookDelivered(hook, { httpStatus: 200 });
         clock.advance(31 * 86_400_000);

@@ -5,7 +5,12 @@ import { parseMessage } from '../../src/hl7/index.js';
 import { validateMessage } from '../../src/profiles/index.js';
 import type { Finding } from '../../src/profiles/index.js';
 import {
-  buildAcknowledgement, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage, TlrBuildError,
+  buildAcknowledgement,
+  buildCancellationMessage,
+  buildDecisionMessage,
+  buildOrderMessage,
+  buildPostExamMessage,
+  TlrBuildError,
 } from '../../src/tlr/index.js';
 import type { ImagingOrder, Patient } from '../../src/tlr/index.js';
 import * as f from './fixtures.js';
@@ -63,7 +68,8 @@ describe('builders produce messages the validator accepts without any finding', 
   it('ACK: a negative acknowledgement carries its ERR and still passes the ACK rules', () => {
     const original = buildPostExamMessage(f.postExamInfo, f.risContext);
     const ack = buildAcknowledgement(original, {
-      code: 'AR', errors: [{ condition: '207', severity: 'E', message: 'Demande annulée : complément refusé' }],
+      code: 'AR',
+      errors: [{ condition: '207', severity: 'E', message: 'Demande annulée : complément refusé' }],
     });
     assert.equal(ack.raw('MSH-9'), 'ACK^O23^ACK');
     const report = validateMessage(ack.toBytes(), { profile: 'ack', acknowledged: original });
@@ -74,7 +80,10 @@ describe('builders produce messages the validator accepts without any finding', 
 describe('builders encode text safely', () => {
   it('escapes every HL7 delimiter in free text and names, and the value reads back intact', () => {
     const message = buildOrderMessage(f.order, f.risContext);
-    assert.equal(message.raw('OBR-13'), 'Céphalées brutales depuis 48 h \\F\\ vomissements \\S\\ flou visuel \\T\\ raideur \\R\\ nuque \\E\\ fièvre');
+    assert.equal(
+      message.raw('OBR-13'),
+      'Céphalées brutales depuis 48 h \\F\\ vomissements \\S\\ flou visuel \\T\\ raideur \\R\\ nuque \\E\\ fièvre',
+    );
     assert.equal(parseMessage(message.toBytes()).get('OBR-13'), f.order.justification);
     const odd: Patient = { ...f.patient, birthName: 'D’ARC|DE^LA~PUCELLE&\\' };
     const reread = parseMessage(buildOrderMessage({ ...f.order, patient: odd }, f.risContext).toBytes());
@@ -92,7 +101,7 @@ describe('builders encode text safely', () => {
     const bytes = buildOrderMessage(f.order, { ...f.risContext, charset: '8859/15' }).toBytes();
     assert.ok(bytes.includes(Buffer.from('C\xe9phal\xe9es', 'latin1')), 'é is the single byte 0xE9');
     assert.ok(!bytes.includes(Buffer.from('’', 'utf8')), 'no UTF-8 sequence left');
-    assert.equal(parseMessage(bytes).get('NTE-3'), 'Recherche d\'hémorragie méningée');
+    assert.equal(parseMessage(bytes).get('NTE-3'), "Recherche d'hémorragie méningée");
     assert.deepEqual(rules(validateMessage(bytes, { profile: 'flux1' }).issues), []);
   });
 
@@ -100,9 +109,14 @@ describe('builders encode text safely', () => {
     const latin9 = { ...f.risContext, charset: '8859/15' as const };
     const kept = parseMessage(buildOrderMessage({ ...f.order, justification: 'Œdème du cœur – Bucureşti' }, latin9).toBytes());
     assert.equal(kept.get('OBR-13'), 'Œdème du cœur - Bucuresti');
-    expectBuildError(() => buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: 'Łukasiewicz' } }, latin9),
-      'TLR_ERR_BUILD_UNREPRESENTABLE', 'PID-5');
-    assert.doesNotThrow(() => buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: 'Łukasiewicz' } }, f.risContext).toBytes());
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: 'Łukasiewicz' } }, latin9),
+      'TLR_ERR_BUILD_UNREPRESENTABLE',
+      'PID-5',
+    );
+    assert.doesNotThrow(() =>
+      buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: 'Łukasiewicz' } }, f.risContext).toBytes(),
+    );
   });
 
   it('writes numbers in plain decimal notation, never with an exponent', () => {
@@ -114,7 +128,7 @@ describe('builders encode text safely', () => {
 });
 
 describe('builders report what the volet cannot carry', () => {
-  it('reports a several-region order with the guide\'s warning only (TLR-F1-031)', () => {
+  it("reports a several-region order with the guide's warning only (TLR-F1-031)", () => {
     const twoRegions: ImagingOrder = {
       ...f.order,
       anatomicalRegions: [...f.order.anatomicalRegions, { region: { code: '67734004' } }],
@@ -125,7 +139,10 @@ describe('builders report what the volet cannot carry', () => {
   });
 
   it('sends an alphanumeric lot number as TX (warning TLR-F4-048) and a numeric one as NM', () => {
-    const exam = { ...f.postExamInfo.exams[0]!, administeredProducts: [{ atc: { code: 'V10' }, lotNumber: 'LOT-A12', quantity: { value: 2, unit: 'mL' } }] };
+    const exam = {
+      ...f.postExamInfo.exams[0]!,
+      administeredProducts: [{ atc: { code: 'V10' }, lotNumber: 'LOT-A12', quantity: { value: 2, unit: 'mL' } }],
+    };
     const message = buildPostExamMessage({ ...f.postExamInfo, exams: [exam] }, f.risContext);
     const lot = message.all('OBX').find((o) => o.get(4) === '1.2' && o.get('3.1') === 'PRODUIT_ADMINISTRE')!;
     assert.equal(lot.get(2), 'TX');
@@ -133,37 +150,85 @@ describe('builders report what the volet cannot carry', () => {
   });
 
   it('names the missing or malformed value of the domain object', () => {
-    expectBuildError(() => buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: ' ' } }, f.risContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'order.patient.birthName');
-    expectBuildError(() => buildOrderMessage({ ...f.order, requestedAt: '2026-02-30T10:00:00' }, f.risContext),
-      'TLR_ERR_BUILD_INVALID_VALUE', 'order.requestedAt');
-    expectBuildError(() => buildOrderMessage({ ...f.order, anatomicalRegions: [] }, f.risContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'order.anatomicalRegions');
-    expectBuildError(() => buildOrderMessage({ ...f.order, imagingFacility: { name: 'Radiologie', identifierType: 'UF', identifier: 'UF42' } }, f.risContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'order.imagingFacility.establishmentFiness');
-    expectBuildError(() => buildOrderMessage({ ...f.order, visit: { patientClass: 'I' } }, f.risContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'order.visit.visitNumber');
-    expectBuildError(() => buildOrderMessage({ ...f.order, patient: { birthName: 'X' } }, f.risContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'order.patient.ins');
-    expectBuildError(() => buildOrderMessage(f.order, { ...f.risContext, sendingFacility: '' }),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'context.sendingFacility');
-    expectBuildError(() => buildPostExamMessage({ ...f.postExamInfo, exams: [{ ...f.postExamInfo.exams[0]!, imageRetentionDays: 1.5 }] }, f.risContext),
-      'TLR_ERR_BUILD_INVALID_VALUE', 'postExamInfo.exams[0].imageRetentionDays');
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, patient: { ...f.patient, birthName: ' ' } }, f.risContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'order.patient.birthName',
+    );
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, requestedAt: '2026-02-30T10:00:00' }, f.risContext),
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      'order.requestedAt',
+    );
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, anatomicalRegions: [] }, f.risContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'order.anatomicalRegions',
+    );
+    expectBuildError(
+      () =>
+        buildOrderMessage({ ...f.order, imagingFacility: { name: 'Radiologie', identifierType: 'UF', identifier: 'UF42' } }, f.risContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'order.imagingFacility.establishmentFiness',
+    );
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, visit: { patientClass: 'I' } }, f.risContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'order.visit.visitNumber',
+    );
+    expectBuildError(
+      () => buildOrderMessage({ ...f.order, patient: { birthName: 'X' } }, f.risContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'order.patient.ins',
+    );
+    expectBuildError(
+      () => buildOrderMessage(f.order, { ...f.risContext, sendingFacility: '' }),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'context.sendingFacility',
+    );
+    expectBuildError(
+      () => buildPostExamMessage({ ...f.postExamInfo, exams: [{ ...f.postExamInfo.exams[0]!, imageRetentionDays: 1.5 }] }, f.risContext),
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      'postExamInfo.exams[0].imageRetentionDays',
+    );
   });
 
   it('refuses an encapsulated protocol whose content is not what it declares, or not base64', () => {
     const xml = Buffer.from('<?xml version="1.0"?><protocole/>').toString('base64');
-    expectBuildError(() => buildDecisionMessage({ ...f.acceptance, outcome: { accepted: true, protocols: [{ kind: 'document', mediaType: 'application/pdf', base64: xml }] } }, f.platformContext),
-      'TLR_ERR_BUILD_INVALID_VALUE', 'decision.outcome.protocols[0].mediaType');
-    expectBuildError(() => buildDecisionMessage({ ...f.acceptance, outcome: { accepted: true, protocols: [{ kind: 'document', mediaType: 'application/pdf', base64: 'Pendggfbubzbdy12gggvt' }] } }, f.platformContext),
-      'TLR_ERR_BUILD_INVALID_VALUE', 'decision.outcome.protocols[0].base64');
-    expectBuildError(() => buildDecisionMessage({ ...f.acceptance, outcome: { accepted: true, protocols: [] } }, f.platformContext),
-      'TLR_ERR_BUILD_MISSING_VALUE', 'decision.outcome.protocols');
+    expectBuildError(
+      () =>
+        buildDecisionMessage(
+          { ...f.acceptance, outcome: { accepted: true, protocols: [{ kind: 'document', mediaType: 'application/pdf', base64: xml }] } },
+          f.platformContext,
+        ),
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      'decision.outcome.protocols[0].mediaType',
+    );
+    expectBuildError(
+      () =>
+        buildDecisionMessage(
+          {
+            ...f.acceptance,
+            outcome: { accepted: true, protocols: [{ kind: 'document', mediaType: 'application/pdf', base64: 'Pendggfbubzbdy12gggvt' }] },
+          },
+          f.platformContext,
+        ),
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      'decision.outcome.protocols[0].base64',
+    );
+    expectBuildError(
+      () => buildDecisionMessage({ ...f.acceptance, outcome: { accepted: true, protocols: [] } }, f.platformContext),
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      'decision.outcome.protocols',
+    );
   });
 
   it('fills the header defaults: new control id, current Paris time, P, UTF-8', () => {
     const { controlId: _c, timestamp: _t, processingId: _p, charset: _s, ...routing } = f.risContext;
-    const message = buildOrderMessage({ ...f.order, patient: { ...f.patient, ins: { ...f.patient.ins!, authorityOid: '1.2.250.1.213.1.4.8' } } }, routing);
+    const message = buildOrderMessage(
+      { ...f.order, patient: { ...f.patient, ins: { ...f.patient.ins!, authorityOid: '1.2.250.1.213.1.4.8' } } },
+      routing,
+    );
     assert.match(message.get('MSH-10'), /^[0-9A-Z]{1,20}$/);
     assert.match(message.get('MSH-7'), /^\d{14}[+-]\d{4}$/);
     assert.equal(message.get('MSH-11'), 'P');

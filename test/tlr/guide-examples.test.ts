@@ -23,15 +23,22 @@ const guidePatient: Patient = {
   birthplaceCode: '63220',
   address: { street: '28 Av de Breteuil', city: 'PARIS', postalCode: '75007', country: 'FRA' },
   accountNumber: {
-    value: '405660', assigningAuthority: { namespaceId: 'AUT-AFFECTATION', universalId: '1204567809', universalIdType: 'M' },
-    type: 'AN', effectiveDate: '2010-12-05',
+    value: '405660',
+    assigningAuthority: { namespaceId: 'AUT-AFFECTATION', universalId: '1204567809', universalIdType: 'M' },
+    type: 'AN',
+    effectiveDate: '2010-12-05',
   },
   identityStatus: 'VALI',
 };
 
 const guideVisit: Visit = {
   patientClass: 'O',
-  visitNumber: { value: '000897406', assigningAuthority: { namespaceId: 'CHU-X', universalId: '000897406', universalIdType: 'M' }, type: 'VN', effectiveDate: '2021-04-09' },
+  visitNumber: {
+    value: '000897406',
+    assigningAuthority: { namespaceId: 'CHU-X', universalId: '000897406', universalIdType: 'M' },
+    type: 'VN',
+    effectiveDate: '2021-04-09',
+  },
   admittedAt: '2026-01-03T13:44:18',
 };
 
@@ -44,8 +51,14 @@ describe('reading the guide examples into domain objects', () => {
     const value = read('flux1_ORM_O01_transmission_demande.hl7');
     assert.equal(value?.kind, 'order');
     assert.deepEqual(value.context, {
-      sendingApplication: 'StructureApp', sendingFacility: 'StructureFacility', receivingApplication: 'TLRapp', receivingFacility: 'TLRfacility',
-      controlId: '000001', timestamp: '2026-01-06T13:44:18', processingId: 'P', charset: 'UNICODE UTF-8',
+      sendingApplication: 'StructureApp',
+      sendingFacility: 'StructureFacility',
+      receivingApplication: 'TLRapp',
+      receivingFacility: 'TLRfacility',
+      controlId: '000001',
+      timestamp: '2026-01-06T13:44:18',
+      processingId: 'P',
+      charset: 'UNICODE UTF-8',
     });
     assert.deepEqual(value.order, {
       placerOrderNumber: placer,
@@ -57,9 +70,11 @@ describe('reading the guide examples into domain objects', () => {
       callbackPhone: '+3360708091',
       imagingFacility: { name: 'Structure-Y', identifierType: 'FINEG', identifier: '300017985' },
       justification: 'JustificationDemande',
-      purposeNotes: ['Commentaire sur la finalité de l\'examen'],
+      purposeNotes: ["Commentaire sur la finalité de l'examen"],
       requestedModality: { code: 'MR', codingSystem: 'DCM', display: 'IRM', notes: ['Commentaire sur la modalité'] },
-      anatomicalRegions: [{ region: { code: '774007', display: 'tête et/ou cou' }, qualifier: { code: '24028007', display: 'côté droit' } }],
+      anatomicalRegions: [
+        { region: { code: '774007', display: 'tête et/ou cou' }, qualifier: { code: '24028007', display: 'côté droit' } },
+      ],
       medicalHistory: [{ text: 'Antécédents majeur du patient', relevance: 'MAJEUR' }],
       height: { value: 170, unit: 'cm' },
       weight: { value: 68, unit: 'kg' },
@@ -77,7 +92,7 @@ describe('reading the guide examples into domain objects', () => {
       cancelledAt: '2026-01-06T13:45:18',
       responsibleProfessional: hoda,
       imagingFacility: { name: 'Structure-Y', identifierType: 'FINEG', identifier: '300017985' },
-      reason: { text: 'Motif d\'annulation de la demande' },
+      reason: { text: "Motif d'annulation de la demande" },
     });
   });
 
@@ -113,7 +128,9 @@ describe('reading the guide examples into domain objects', () => {
       performedAt: '2026-01-06T18:44:18',
       imageRetentionDays: 730,
       modality: { code: 'MR', codingSystem: 'DCM', display: 'IRM' },
-      anatomicalRegions: [{ region: { code: '774007', display: 'tête et/ou cou' }, qualifier: { code: '24028007', display: 'côté droit' } }],
+      anatomicalRegions: [
+        { region: { code: '774007', display: 'tête et/ou cou' }, qualifier: { code: '24028007', display: 'côté droit' } },
+      ],
       administeredProducts: [{ atc: { code: 'V09' }, lotNumber: '0123456789', quantity: { value: 1, unit: 'ml' } }],
       device: { identifier: '1234567896363', model: 'Modèle' },
     });

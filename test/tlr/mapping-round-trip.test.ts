@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { parseMessage } from '../../src/hl7/index.js';
-import {
-  buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage,
-} from '../../src/tlr/write/index.js';
+import { buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage } from '../../src/tlr/write/index.js';
 import { tlrMessageFromMessage } from '../../src/tlr/read/mapping.js';
 import * as f from './fixtures.js';
 
@@ -49,5 +47,5 @@ describe('build then read gives back the domain objects', () => {
 
 /** The fixture order with the typographic apostrophes a Latin-9 message turns into `'`. */
 function latin9<T>(value: T, charset: string): T {
-  return charset === '8859/15' ? JSON.parse(JSON.stringify(value).replace(/’/g, '\'')) as T : value;
+  return charset === '8859/15' ? (JSON.parse(JSON.stringify(value).replace(/’/g, "'")) as T) : value;
 }

@@ -4,14 +4,24 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import {
-  buildAcknowledgement, buildCancellationMessage, buildDecisionMessage, buildOrderMessage, buildPostExamMessage,
-  readAcknowledgementMessage, readCancellationMessage, readDecisionMessage, readMessage, readOrderMessage, readPostExamMessage,
+  buildAcknowledgement,
+  buildCancellationMessage,
+  buildDecisionMessage,
+  buildOrderMessage,
+  buildPostExamMessage,
+  readAcknowledgementMessage,
+  readCancellationMessage,
+  readDecisionMessage,
+  readMessage,
+  readOrderMessage,
+  readPostExamMessage,
 } from '../../src/tlr/index.js';
 import { examplesDir } from '../helpers/paths.js';
 import * as f from './fixtures.js';
 
 const example = (name: string): Buffer => readFileSync(join(examplesDir, 'teleradiologie', name));
-const rules = (r: { issues: ReadonlyArray<{ severity: string; rule: string }> }): string[] => r.issues.map((i) => `${i.severity} ${i.rule}`);
+const rules = (r: { issues: ReadonlyArray<{ severity: string; rule: string }> }): string[] =>
+  r.issues.map((i) => `${i.severity} ${i.rule}`);
 
 describe('validating readers', () => {
   it('reads a built flow-1 message into the same order with a clean report', () => {
@@ -21,11 +31,16 @@ describe('validating readers', () => {
   });
 
   it('reads flows 2, 3 and 4 and the ACK with their dedicated readers', () => {
-    assert.deepEqual(readCancellationMessage(buildCancellationMessage(f.cancellation, f.risContext).toString()).value?.cancellation, f.cancellation);
+    assert.deepEqual(
+      readCancellationMessage(buildCancellationMessage(f.cancellation, f.risContext).toString()).value?.cancellation,
+      f.cancellation,
+    );
     assert.deepEqual(readDecisionMessage(buildDecisionMessage(f.refusal, f.platformContext)).value?.decision, f.refusal);
     assert.deepEqual(readPostExamMessage(buildPostExamMessage(f.postExamInfo, f.risContext).toBytes()).value?.postExamInfo, f.postExamInfo);
     const original = buildDecisionMessage(f.acceptance, f.platformContext);
-    const ack = readAcknowledgementMessage(buildAcknowledgement(original, { code: 'AA', controlId: 'A1' }).toBytes(), { acknowledged: original });
+    const ack = readAcknowledgementMessage(buildAcknowledgement(original, { code: 'AA', controlId: 'A1' }).toBytes(), {
+      acknowledged: original,
+    });
     assert.equal(ack.report.valid, true);
     assert.deepEqual(ack.value?.acknowledgement, { code: 'AA', acknowledgedControlId: '000003', acknowledgedEvent: 'R01', errors: [] });
     assert.equal(ack.value?.context.sendingApplication, 'StructureApp');
@@ -33,14 +48,25 @@ describe('validating readers', () => {
 
   it('readMessage detects the flow and returns a value discriminated by kind', () => {
     const kinds = [
-      buildOrderMessage(f.order, f.risContext), buildCancellationMessage(f.cancellation, f.risContext),
-      buildDecisionMessage(f.acceptance, f.platformContext), buildPostExamMessage(f.postExamInfo, f.risContext),
+      buildOrderMessage(f.order, f.risContext),
+      buildCancellationMessage(f.cancellation, f.risContext),
+      buildDecisionMessage(f.acceptance, f.platformContext),
+      buildPostExamMessage(f.postExamInfo, f.risContext),
     ].map((m) => readMessage(m.toBytes()));
-    assert.deepEqual(kinds.map((r) => r.value?.kind), ['order', 'cancellation', 'decision', 'postExamInfo']);
-    assert.deepEqual(kinds.map((r) => r.report.profile), ['flux1', 'flux2', 'flux3', 'flux4']);
+    assert.deepEqual(
+      kinds.map((r) => r.value?.kind),
+      ['order', 'cancellation', 'decision', 'postExamInfo'],
+    );
+    assert.deepEqual(
+      kinds.map((r) => r.report.profile),
+      ['flux1', 'flux2', 'flux3', 'flux4'],
+    );
     const decision = kinds[2]!.value;
     assert.ok(decision?.kind === 'decision' && decision.decision.outcome.accepted);
-    assert.equal(decision.decision.outcome.protocols[1]?.kind === 'document' && decision.decision.outcome.protocols[1].mediaType, 'application/pdf');
+    assert.equal(
+      decision.decision.outcome.protocols[1]?.kind === 'document' && decision.decision.outcome.protocols[1].mediaType,
+      'application/pdf',
+    );
   });
 
   it('reads the guide examples with the findings the checklist expects of them', () => {
@@ -53,7 +79,7 @@ describe('validating readers', () => {
     assert.equal(flux3.value?.decision.outcome.accepted, true, 'the value is still read for an invalid message');
   });
 
-  it('gives no value, and the validator\'s errors, for a message of another flow', () => {
+  it("gives no value, and the validator's errors, for a message of another flow", () => {
     const { value, report } = readOrderMessage(buildPostExamMessage(f.postExamInfo, f.risContext).toBytes());
     assert.equal(value, undefined);
     assert.equal(report.valid, false);
@@ -61,7 +87,14 @@ describe('validating readers', () => {
 
   it('never throws on input that is not HL7 at all', () => {
     for (const input of ['', 'hello', 'MSH|', Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'MSH|^~\\&|A|B|C|D|2026|||X|P|2.5.1\rORC|NW\r']) {
-      for (const reader of [readOrderMessage, readCancellationMessage, readDecisionMessage, readPostExamMessage, readAcknowledgementMessage, readMessage]) {
+      for (const reader of [
+        readOrderMessage,
+        readCancellationMessage,
+        readDecisionMessage,
+        readPostExamMessage,
+        readAcknowledgementMessage,
+        readMessage,
+      ]) {
         const result = reader(input);
         assert.equal(result.report.valid, false, `${reader.name} on ${JSON.stringify(String(input))}`);
       }
@@ -70,7 +103,10 @@ describe('validating readers', () => {
 
   it('reads what it can from an order missing required parts, and reports the missing parts', () => {
     const broken = buildOrderMessage(f.order, f.risContext);
-    broken.segments.splice(broken.segments.findIndex((s) => s.name === 'PV1'), 1);
+    broken.segments.splice(
+      broken.segments.findIndex((s) => s.name === 'PV1'),
+      1,
+    );
     broken.segment('ORC')!.set(12, '');
     const { value, report } = readOrderMessage(broken.toBytes());
     assert.equal(report.valid, false);

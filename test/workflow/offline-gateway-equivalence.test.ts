@@ -59,7 +59,13 @@ const PATHS: Record<WorkflowRole, Record<OrderState, readonly OrderEvent[] | nul
     EXAM_DONE: [{ type: 'order' }, { type: 'decision', accepted: true }, { type: 'examPerformed' }],
     COMPLEMENTED: [{ type: 'order' }, { type: 'decision', accepted: true }, { type: 'postExamInfo' }],
     REPORTED: [{ type: 'order' }, { type: 'decision', accepted: true }, { type: 'postExamInfo' }, { type: 'report' }],
-    PUBLISHED: [{ type: 'order' }, { type: 'decision', accepted: true }, { type: 'postExamInfo' }, { type: 'report' }, { type: 'published' }],
+    PUBLISHED: [
+      { type: 'order' },
+      { type: 'decision', accepted: true },
+      { type: 'postExamInfo' },
+      { type: 'report' },
+      { type: 'published' },
+    ],
   },
 };
 
@@ -99,11 +105,24 @@ function offlineVerdict(m: Message, profile: FlowProfile, view: OrderHistoryView
   return verdictOf(ackForValidation(m, { ...report, issues, valid }));
 }
 
-async function applyAll(store: Store, role: WorkflowRole, key: OrderKey, events: readonly OrderEvent[], data: Record<string, unknown>, studies?: string[]): Promise<void> {
+async function applyAll(
+  store: Store,
+  role: WorkflowRole,
+  key: OrderKey,
+  events: readonly OrderEvent[],
+  data: Record<string, unknown>,
+  studies?: string[],
+): Promise<void> {
   for (const [i, event] of events.entries()) {
-    await store.transaction((tx) => tx.applyOrderEvent({
-      role, key, event, ...(i === 0 ? { data } : {}), ...(studies && event.type === 'postExamInfo' ? { studyInstanceUids: studies } : {}),
-    }));
+    await store.transaction((tx) =>
+      tx.applyOrderEvent({
+        role,
+        key,
+        event,
+        ...(i === 0 ? { data } : {}),
+        ...(studies && event.type === 'postExamInfo' ? { studyInstanceUids: studies } : {}),
+      }),
+    );
   }
 }
 
@@ -130,9 +149,15 @@ describe('offline workflow verdict equals the gateway verdict (every state × me
         db.prepare('UPDATE orders SET state = ? WHERE role = ? AND placer_number = ?').run(state, role, key.placerNumber);
         db.close();
       }
-      if (variant === 'a study of another order') await applyAll(store, role, OTHER_ORDER, PATHS[role].COMPLEMENTED!, orderData, [studyUidOf(m)]);
+      if (variant === 'a study of another order')
+        await applyAll(store, role, OTHER_ORDER, PATHS[role].COMPLEMENTED!, orderData, [studyUidOf(m)]);
       const handler = createInboundHandler({
-        config, store, metrics: new GatewayMetrics(role), logger: pino({ level: 'silent' }), enqueueEvent: async () => undefined, emitted: () => undefined,
+        config,
+        store,
+        metrics: new GatewayMetrics(role),
+        logger: pino({ level: 'silent' }),
+        enqueueEvent: async () => undefined,
+        emitted: () => undefined,
       });
       const conn = { peer: '127.0.0.1:0', id: 'equivalence', tls: false } as unknown as Parameters<typeof handler>[1];
       return verdictOf(parseMessage(Buffer.from(await handler(Buffer.from(m.toBytes()), conn))));
@@ -156,7 +181,9 @@ describe('offline workflow verdict equals the gateway verdict (every state × me
       const view: OrderHistoryView = {
         state,
         ...(state !== 'NONE' ? { patientIdentifiers: flowOnePatient } : {}),
-        ...(variant === 'a study of another order' ? { studyInstanceUids: new Map([[studyUidOf(m), placerNumberKey(OTHER_ORDER.placerNumber, OTHER_ORDER.assigningAuthority)]]) } : {}),
+        ...(variant === 'a study of another order'
+          ? { studyInstanceUids: new Map([[studyUidOf(m), placerNumberKey(OTHER_ORDER.placerNumber, OTHER_ORDER.assigningAuthority)]]) }
+          : {}),
       };
       const offline = offlineVerdict(m, profile, view);
       const gateway = await gatewayVerdict(profile, state, variant, m);
@@ -166,10 +193,16 @@ describe('offline workflow verdict equals the gateway verdict (every state × me
 
   it('covers the checks that only history can answer (TLR-WF-011, TLR-WF-012) in both verdicts', async () => {
     const other = offlineVerdict(variantOf('flux4', 'another patient'), 'flux4', { state: 'ACCEPTED', patientIdentifiers: flowOnePatient });
-    assert.ok(other.errors.some((e) => e.startsWith('TLR-WF-011@W/')), JSON.stringify(other));
+    assert.ok(
+      other.errors.some((e) => e.startsWith('TLR-WF-011@W/')),
+      JSON.stringify(other),
+    );
     const gwOther = await gatewayVerdict('flux4', 'ACCEPTED', 'another patient', variantOf('flux4', 'another patient'));
     assert.ok(gwOther.code === 'AA' && gwOther.errors.some((e) => e.startsWith('TLR-WF-011@W/')), JSON.stringify(gwOther));
     const gw = await gatewayVerdict('flux4', 'ACCEPTED', 'a study of another order', variantOf('flux4', 'as sent'));
-    assert.ok(gw.errors.some((e) => e.startsWith('TLR-WF-012@W/')), JSON.stringify(gw));
+    assert.ok(
+      gw.errors.some((e) => e.startsWith('TLR-WF-012@W/')),
+      JSON.stringify(gw),
+    );
   });
 });

@@ -6,21 +6,38 @@ import { applyReportSetEvent, currentReportOf, type ReportRecord } from '../../s
 const SET = { root: '1.2.250.1.999.1.1', extension: 'SET-1' };
 
 function version(n: number, status: ReportRecord['status'] = 'current', setId = SET): ReportRecord {
-  return { documentId: { root: '1.2.250.1.999.1.2', extension: `${setId.extension}-V${n}` }, setId, version: n, title: 'CR', status, messageId: 10 + n, at: '2025-01-01T00:00:00.000Z' };
+  return {
+    documentId: { root: '1.2.250.1.999.1.2', extension: `${setId.extension}-V${n}` },
+    setId,
+    version: n,
+    title: 'CR',
+    status,
+    messageId: 10 + n,
+    at: '2025-01-01T00:00:00.000Z',
+  };
 }
 
 describe('report set of an order (T02, T10, T04)', () => {
   it('adds an initial report as current and tells the workflow `report`', () => {
     const d = applyReportSetEvent([], { kind: 'initial', report: version(1) });
     assert.ok(d.accept);
-    assert.deepEqual(d.reports.map((r) => [r.version, r.status]), [[1, 'current']]);
+    assert.deepEqual(
+      d.reports.map((r) => [r.version, r.status]),
+      [[1, 'current']],
+    );
     assert.deepEqual(d.event, { type: 'report' });
   });
 
   it('marks the replaced version replaced and adds the new one as current', () => {
     const d = applyReportSetEvent([version(1)], { kind: 'replace', replaced: version(1).documentId, report: version(2) });
     assert.ok(d.accept);
-    assert.deepEqual(d.reports.map((r) => [r.version, r.status]), [[1, 'replaced'], [2, 'current']]);
+    assert.deepEqual(
+      d.reports.map((r) => [r.version, r.status]),
+      [
+        [1, 'replaced'],
+        [2, 'current'],
+      ],
+    );
     assert.deepEqual(d.event, { type: 'reportReplaced' });
   });
 
@@ -28,7 +45,10 @@ describe('report set of an order (T02, T10, T04)', () => {
     const other = version(1, 'current', { root: SET.root, extension: 'SET-2' });
     const last = applyReportSetEvent([version(1, 'replaced'), version(2)], { kind: 'delete', deleted: version(2).documentId });
     assert.ok(last.accept);
-    assert.deepEqual(last.reports.map((r) => r.status), ['replaced', 'deleted']);
+    assert.deepEqual(
+      last.reports.map((r) => r.status),
+      ['replaced', 'deleted'],
+    );
     assert.deepEqual(last.event, { type: 'reportDeleted', remainingReports: 0 });
     const oneOfTwo = applyReportSetEvent([version(1), other], { kind: 'delete', deleted: version(1).documentId });
     assert.ok(oneOfTwo.accept);
@@ -43,7 +63,10 @@ describe('report set of an order (T02, T10, T04)', () => {
     assert.equal(unnamed.accept, false);
     const remove = applyReportSetEvent(reports, { kind: 'delete', deleted: { root: '1.2.3' } });
     assert.deepEqual(remove.accept ? null : [remove.refusal, remove.errorCode], ['deleted_not_current', '204']);
-    assert.deepEqual(reports.map((r) => r.status), ['replaced', 'current']);
+    assert.deepEqual(
+      reports.map((r) => r.status),
+      ['replaced', 'current'],
+    );
   });
 
   it('finds the current report a replacement targets: the only one, or the one of the set named', () => {

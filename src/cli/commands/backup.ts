@@ -14,7 +14,7 @@ export function postgresBackupAdvice(url: string, schema: string, file: string):
   const target = maskedUrl(url);
   return [
     `cisis-tlr backup copies SQLite databases only; this gateway stores in PostgreSQL (schema ${schema}).`,
-    'Back it up with PostgreSQL\'s own tool, which takes a consistent snapshot while the gateways run:',
+    "Back it up with PostgreSQL's own tool, which takes a consistent snapshot while the gateways run:",
     `  pg_dump --format=custom --schema=${schema} --file=${file} '${target}'`,
     'and restore it with every instance stopped, after moving the current schema aside:',
     `  psql '${target}' -c 'ALTER SCHEMA ${schema} RENAME TO ${schema}_before_restore'`,
@@ -34,19 +34,22 @@ export function postgresBackupAdvice(url: string, schema: string, file: string):
 export function registerBackupCommand(program: Command): Command {
   const command = program
     .command('backup')
-    .description('copy a consistent snapshot of the gateway\'s SQLite database to a file, while the gateway runs')
+    .description("copy a consistent snapshot of the gateway's SQLite database to a file, while the gateway runs")
     .requiredOption('--out <file>', 'backup file to write (refused if it exists, unless --force)');
   addStoreLocationOptions(command);
   return command
     .option('--force', 'overwrite --out if it exists')
     .option('--json', 'print the result as one JSON object')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   cisis-tlr backup --data-dir /var/lib/cisis-tlr --role platform --out /backup/tlr-$(date +%F).db
   cisis-tlr backup --config /etc/cisis-tlr/config.yaml --out tlr.db --json
 
 Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_DIR, CISIS_TLR_ROLE.
-Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.`)
+Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.`,
+    )
     .action(async (o: BackupOptions) => {
       let location;
       try {
@@ -63,10 +66,12 @@ Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed
       }
       try {
         const result = await backupSqliteDatabase(location.path, o.out, { overwrite: o.force === true });
-        await writeOut(o.json
-          ? `${JSON.stringify(result)}\n`
-          : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ${result.messages} messages, ${result.orders} orders, ` +
-            `schema version ${result.schemaVersions.at(-1) ?? 0}, in ${result.ms} ms\n`);
+        await writeOut(
+          o.json
+            ? `${JSON.stringify(result)}\n`
+            : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ${result.messages} messages, ${result.orders} orders, ` +
+                `schema version ${result.schemaVersions.at(-1) ?? 0}, in ${result.ms} ms\n`,
+        );
         process.exitCode = 0;
       } catch (e) {
         const code = (e as { code?: unknown }).code;

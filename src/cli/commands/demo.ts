@@ -35,9 +35,15 @@ function integerAtLeast(min: number): (value: string) => number {
 /** The last stdout line of `demo --json`: the contract CI and scripts parse. */
 export function demoJsonLine(s: DemoSummary): string {
   return JSON.stringify({
-    orders: s.orders, byState: s.byState, messages: s.messages, acks: s.acks,
-    validationErrors: s.validationErrors, reportsReceived: s.reportsReceived,
-    skippedStages: s.skippedStages, outcome: outcomeOf(s), problems: s.problems,
+    orders: s.orders,
+    byState: s.byState,
+    messages: s.messages,
+    acks: s.acks,
+    validationErrors: s.validationErrors,
+    reportsReceived: s.reportsReceived,
+    skippedStages: s.skippedStages,
+    outcome: outcomeOf(s),
+    problems: s.problems,
   });
 }
 
@@ -47,7 +53,9 @@ function outcomeOf(s: DemoSummary): string {
   const skipped = s.skippedStages.filter((stage) => !stage.requested);
   if (skipped.length) return `incomplete: skipped ${skipped.map((stage) => `${stage.stage} (${stage.reason})`).join('; ')}`;
   const off = s.skippedStages.filter((stage) => stage.requested);
-  return off.length ? `every expected outcome happened (${off.map((stage) => stage.stage).join(', ')} turned off)` : 'every expected outcome happened';
+  return off.length
+    ? `every expected outcome happened (${off.map((stage) => stage.stage).join(', ')} turned off)`
+    : 'every expected outcome happened';
 }
 
 function reportsMode(value: string): 'auto' | 'on' | 'off' {
@@ -56,8 +64,14 @@ function reportsMode(value: string): 'auto' | 'on' | 'off' {
 }
 
 function summaryLines(s: DemoSummary): string[] {
-  const states = Object.entries(s.byState).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
-  const stories = Object.entries(s.stories).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const states = Object.entries(s.byState)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const stories = Object.entries(s.stories)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     '',
     `Summary (${formatDuration(s.durationMs)})`,
@@ -67,18 +81,25 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${s.reportStage.included ? `${s.reports.sent} written, ${s.reports.replaced} replaced, ${s.reports.deleted} deleted; ${s.reportsReceived} report message(s) received by the RIS` : `skipped: ${s.reportStage.reason ?? ''}`}`,
-    s.problems.length ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}` : `  outcome             ${outcomeOf(s)}`,
+    s.problems.length
+      ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
+      : `  outcome             ${outcomeOf(s)}`,
   ];
 }
 
 function endpointLines(h: DemoHalves): string[] {
   const lines = [''];
-  for (const [name, gw] of [['RIS', h.ris], ['platform', h.platform]] as const) {
+  for (const [name, gw] of [
+    ['RIS', h.ris],
+    ['platform', h.platform],
+  ] as const) {
     const base = `http://${gw.config.api.host}:${gw.apiPort}`;
     const console = gw.http?.hasRoute({ method: 'GET', url: '/console' }) ? `, console ${base}/console` : '';
     lines.push(`${name.padEnd(9)} API ${base}/api, docs ${base}/docs${console}, MLLP ${gw.config.mllp.host}:${gw.mllpPort}`);
   }
-  lines.push(`API key   ${h.apiKey}   (curl -H "Authorization: Bearer ${h.apiKey}" http://${h.ris.config.api.host}:${h.ris.apiPort}/api/orders)`);
+  lines.push(
+    `API key   ${h.apiKey}   (curl -H "Authorization: Bearer ${h.apiKey}" http://${h.ris.config.api.host}:${h.ris.apiPort}/api/orders)`,
+  );
   lines.push(`data      ${h.dataDir}`);
   return lines;
 }
@@ -98,16 +119,33 @@ export function registerDemoCommand(program: Command): void {
     .option('--orders <n>', `number of requests (≥ ${DEMO_MIN_ORDERS})`, integerAtLeast(DEMO_MIN_ORDERS), 24)
     .option('--data-dir <dir>', 'directory of the two SQLite databases (default: a fresh temp directory)')
     .option('--seed <n>', 'seed of the simulated data (default: random, printed)', integerAtLeast(0))
-    .option('--ack-timeout <duration>', 'time each half waits for the other\'s acknowledgement before retrying a delivery (default 10s)', duration)
-    .option('--reports <mode>', 'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off', reportsMode, 'auto')
+    .option(
+      '--ack-timeout <duration>',
+      "time each half waits for the other's acknowledgement before retrying a delivery (default 10s)",
+      duration,
+    )
+    .option(
+      '--reports <mode>',
+      'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off',
+      reportsMode,
+      'auto',
+    )
     .action(async (o: DemoCliOptions) => {
       // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
       const { runDemoScenario, startDemoHalves } = await import('../../simulate/index.js');
-      const out = (line: string): void => { process.stdout.write(`${line}\n`); };
-      const halves = await startDemoHalves({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}) });
+      const out = (line: string): void => {
+        process.stdout.write(`${line}\n`);
+      };
+      const halves = await startDemoHalves({
+        ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
+      });
       let summary: DemoSummary;
       try {
-        out(`cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`);
+        out(
+          `cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`,
+        );
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {
         await Promise.all([halves.ris.stop(), halves.platform.stop()]);

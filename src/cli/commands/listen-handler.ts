@@ -34,8 +34,11 @@ export function createListenHandler(options: ListenHandlerOptions = {}): MllpMes
     const header = peekHeader(message);
     const ackParsed = tryParseMessage(ack).message;
     const code = ackParsed ? safeAckCode(ackParsed) : '?';
-    print(`${new Date().toISOString()} ${context.peer} ${header?.messageType || '(no MSH)'} control id ${header?.controlId || '-'} ${message.length} bytes -> ${code}`);
-    if (options.verbose) print((tryParseMessage(message).message?.toString() ?? message.toString('latin1')).replace(/\r\n?|\n/g, '\n').trimEnd());
+    print(
+      `${new Date().toISOString()} ${context.peer} ${header?.messageType || '(no MSH)'} control id ${header?.controlId || '-'} ${message.length} bytes -> ${code}`,
+    );
+    if (options.verbose)
+      print((tryParseMessage(message).message?.toString() ?? message.toString('latin1')).replace(/\r\n?|\n/g, '\n').trimEnd());
     return ack;
   };
 }

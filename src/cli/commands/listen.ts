@@ -47,7 +47,9 @@ export function registerListenCommand(program: Command): void {
 async function listen(options: ListenCliOptions): Promise<number> {
   // Loaded here, not at the top: `--help` and the other commands must not pay for the transport and its logger.
   const [{ pino }, { MllpServer, readTlsFiles }, { createListenHandler, loadProfileValidator }] = await Promise.all([
-    import('pino'), import('../../mllp/index.js'), import('./listen-handler.js'),
+    import('pino'),
+    import('../../mllp/index.js'),
+    import('./listen-handler.js'),
   ]);
   const tlsWanted = options.tls || options.cert || options.key || options.requireClientCert;
   let tls: MllpServerTlsOptions | undefined;
@@ -71,13 +73,20 @@ async function listen(options: ListenCliOptions): Promise<number> {
   let validate: MessageValidator | undefined;
   if (options.validate) {
     validate = await loadProfileValidator();
-    if (!validate) process.stderr.write('warning: the conformance validator is not available; acknowledgements reflect ER7 parse errors only\n');
+    if (!validate)
+      process.stderr.write('warning: the conformance validator is not available; acknowledgements reflect ER7 parse errors only\n');
   }
   const logger = pino({ level: options.logLevel }, pino.destination(2));
-  const server = new MllpServer({ handler: createListenHandler({ validate, verbose: options.verbose ?? false }), logger, ...(tls ? { tls } : {}) });
+  const server = new MllpServer({
+    handler: createListenHandler({ validate, verbose: options.verbose ?? false }),
+    logger,
+    ...(tls ? { tls } : {}),
+  });
   try {
     const address = await server.listen(options.port, options.host);
-    process.stdout.write(`listening on ${address.address}:${address.port}${tls ? ` (TLS${options.requireClientCert ? ', client certificate required' : ''})` : ''}\n`);
+    process.stdout.write(
+      `listening on ${address.address}:${address.port}${tls ? ` (TLS${options.requireClientCert ? ', client certificate required' : ''})` : ''}\n`,
+    );
   } catch (error) {
     process.stderr.write(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`);
     return 2;

@@ -55,7 +55,9 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
   for (const w of r.warnings) lines.push(`  warning ${w.location ? formatLocation(w.location) : '-'}  ${w.code}: ${w.message}`);
   if (r.message) {
     const h = r.message.header;
-    lines.push(`  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} (${r.message.segments.length} segments)`);
+    lines.push(
+      `  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} (${r.message.segments.length} segments)`,
+    );
     const counts = new Map<string, number>();
     for (const seg of r.message.segments) {
       const n = (counts.get(seg.name) ?? 0) + 1;
@@ -63,11 +65,19 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
       lines.push(`  ${seg.name}${n > 1 ? `[${n}]` : ''}`);
       for (let f = 1; f <= seg.fieldCount; f++) {
         if (seg.rawField(f) === '') continue;
-        const reps = seg.name === 'MSH' && f <= 2 ? [seg.rawField(f)] : seg.repetitions(f).map((rep) => {
-          const comps: string[] = [];
-          for (let c = 1; c <= Math.max(1, rep.length); c++) comps.push(rep.subs(c).join(' & '));
-          return comps.length === 1 ? comps[0]! : comps.map((v, i) => (v === '' ? '' : `${i + 1}=${v}`)).filter(Boolean).join(' | ');
-        });
+        const reps =
+          seg.name === 'MSH' && f <= 2
+            ? [seg.rawField(f)]
+            : seg.repetitions(f).map((rep) => {
+                const comps: string[] = [];
+                for (let c = 1; c <= Math.max(1, rep.length); c++) comps.push(rep.subs(c).join(' & '));
+                return comps.length === 1
+                  ? comps[0]!
+                  : comps
+                      .map((v, i) => (v === '' ? '' : `${i + 1}=${v}`))
+                      .filter(Boolean)
+                      .join(' | ');
+              });
         const text = reps.join('  ~  ');
         lines.push(`    ${seg.name}-${f}: ${text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text}`);
       }

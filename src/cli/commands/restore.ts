@@ -21,20 +21,23 @@ interface RestoreOptions extends StoreLocationOptions {
 export function registerRestoreCommand(program: Command): Command {
   const command = program
     .command('restore')
-    .description('put a backup in place of the gateway\'s SQLite database (the gateway must be stopped)')
+    .description("put a backup in place of the gateway's SQLite database (the gateway must be stopped)")
     .requiredOption('--from <file>', 'backup file written by cisis-tlr backup');
   addStoreLocationOptions(command);
   return command
     .option('--force', 'replace an existing database (kept aside as <db>.before-restore-<time>)')
     .option('--json', 'print the result as one JSON object')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   systemctl stop cisis-tlr
   cisis-tlr restore --data-dir /var/lib/cisis-tlr --role platform --from /backup/tlr-2025-01-31.db --force
   systemctl start cisis-tlr
 
 Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_DIR, CISIS_TLR_ROLE.
-The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.`)
+The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.`,
+    )
     .action(async (o: RestoreOptions) => {
       let location;
       try {
@@ -52,11 +55,13 @@ The next start applies the schema migrations the backup lacks. PostgreSQL stores
       try {
         const result = restoreSqliteDatabase(o.from, location.path, { force: o.force === true });
         const version = result.schemaVersions.at(-1) ?? 0;
-        await writeOut(o.json
-          ? `${JSON.stringify(result)}\n`
-          : `restored ${result.from} to ${result.path}: ${result.messages} messages, ${result.orders} orders, schema version ${version}` +
-            `${version < result.knownSchemaVersion ? ` (migrated to ${result.knownSchemaVersion} at the next start)` : ''}` +
-            `${result.previous ? `; the previous database is kept as ${result.previous}` : ''}\n`);
+        await writeOut(
+          o.json
+            ? `${JSON.stringify(result)}\n`
+            : `restored ${result.from} to ${result.path}: ${result.messages} messages, ${result.orders} orders, schema version ${version}` +
+                `${version < result.knownSchemaVersion ? ` (migrated to ${result.knownSchemaVersion} at the next start)` : ''}` +
+                `${result.previous ? `; the previous database is kept as ${result.previous}` : ''}\n`,
+        );
         process.exitCode = 0;
       } catch (e) {
         const code = (e as { code?: unknown }).code;

@@ -74,9 +74,13 @@ export function registerServeCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      process.stdout.write(`cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`);
+      process.stdout.write(
+        `cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`,
+      );
       await new Promise<void>((resolve) => {
-        const stop = (): void => { resolve(); };
+        const stop = (): void => {
+          resolve();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

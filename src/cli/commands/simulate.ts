@@ -67,24 +67,56 @@ export interface SimulationJson {
 /** The simulators and the gateway, loaded by the commands themselves: `--help` and the other commands must not pay for them. */
 type Simulate = typeof import('../../simulate/index.js');
 
-async function startGatewayFor({ generateApiKey, startSimulatorGateway }: Simulate, role: 'ris' | 'platform', o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string; ackTimeout?: number }, print: (l: string) => void): Promise<{ gw: Gateway; apiKey: string }> {
+async function startGatewayFor(
+  { generateApiKey, startSimulatorGateway }: Simulate,
+  role: 'ris' | 'platform',
+  o: { port: number; apiPort: number; partner: { host: string; port: number }; dataDir?: string; ackTimeout?: number },
+  print: (l: string) => void,
+): Promise<{ gw: Gateway; apiKey: string }> {
   const apiKey = process.env['CISIS_TLR_API_KEYS']?.split(',')[0]?.trim() || generateApiKey();
   const gw = await startSimulatorGateway({
-    role, mllpPort: o.port, apiPort: o.apiPort, partner: o.partner, apiKeys: [apiKey], ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    role,
+    mllpPort: o.port,
+    apiPort: o.apiPort,
+    partner: o.partner,
+    apiKeys: [apiKey],
+    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
     ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
   });
-  print(`${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`);
+  print(
+    `${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`,
+  );
   return { gw, apiKey };
 }
 
 interface PlatformCliOptions {
-  port: number; partner: { host: string; port: number }; apiPort: number; acceptRate: number; delay: number; protocolFile?: string;
-  reports?: boolean; replaceRate: number; seed?: number; dataDir?: string; exitWhenIdle?: number; json?: boolean; ackTimeout?: number;
+  port: number;
+  partner: { host: string; port: number };
+  apiPort: number;
+  acceptRate: number;
+  delay: number;
+  protocolFile?: string;
+  reports?: boolean;
+  replaceRate: number;
+  seed?: number;
+  dataDir?: string;
+  exitWhenIdle?: number;
+  json?: boolean;
+  ackTimeout?: number;
 }
 
 interface RisCliOptions {
-  to: { host: string; port: number }; orders: number; rate: number; cancelRate: number; port: number; apiPort: number;
-  seed?: number; dataDir?: string; timeout: number; json?: boolean; ackTimeout?: number;
+  to: { host: string; port: number };
+  orders: number;
+  rate: number;
+  cancelRate: number;
+  port: number;
+  apiPort: number;
+  seed?: number;
+  dataDir?: string;
+  timeout: number;
+  json?: boolean;
+  ackTimeout?: number;
 }
 
 /**
@@ -100,7 +132,11 @@ export function registerSimulateCommand(program: Command): void {
     .command('platform')
     .description('a teleradiology platform whose radiologist decides automatically (accept with a protocol, or refuse)')
     .requiredOption('--port <port>', 'MLLP port the RIS under test sends to', port)
-    .addOption(new Option('--partner <host:port>', 'MLLP address of the RIS under test').argParser(hostPort).default({ host: '127.0.0.1', port: 2575 }, '127.0.0.1:2575'))
+    .addOption(
+      new Option('--partner <host:port>', 'MLLP address of the RIS under test')
+        .argParser(hostPort)
+        .default({ host: '127.0.0.1', port: 2575 }, '127.0.0.1:2575'),
+    )
     .option('--api-port <port>', 'REST API port of the simulated platform (0: any free port)', port, 0)
     .option('--accept-rate <p>', 'share of requests accepted', rate, 0.9)
     .option('--delay <duration>', 'time the radiologist takes to decide (±50 %)', duration, 2000)
@@ -109,27 +145,64 @@ export function registerSimulateCommand(program: Command): void {
     .option('--replace-rate <p>', 'with --reports: share of reports replaced once (MDM^T10)', rate, 0.2)
     .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
     .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
-    .option('--exit-when-idle <duration>', 'stop after this long without activity (once a request was received) and print the summary', duration)
-    .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
+    .option(
+      '--exit-when-idle <duration>',
+      'stop after this long without activity (once a request was received) and print the summary',
+      duration,
+    )
+    .option(
+      '--ack-timeout <duration>',
+      "time to wait for the partner's acknowledgement before a delivery is retried (default 10s)",
+      duration,
+    )
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: PlatformCliOptions) => {
       const simulators: Simulate = await import('../../simulate/index.js');
       const { ClinicalDataGenerator, PlatformSimulator, collectConformance, formatConformance } = simulators;
-      const print = (line: string): void => { process.stdout.write(`${line}\n`); };
+      const print = (line: string): void => {
+        process.stdout.write(`${line}\n`);
+      };
       const protocol = o.protocolFile ? await protocolFromFile(o.protocolFile) : undefined;
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor(simulators, 'platform', { port: o.port, apiPort: o.apiPort, partner: o.partner, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
+      const { gw } = await startGatewayFor(
+        simulators,
+        'platform',
+        {
+          port: o.port,
+          apiPort: o.apiPort,
+          partner: o.partner,
+          ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}),
+        },
+        print,
+      );
       const sim = new PlatformSimulator({
-        gateway: gw, generator, acceptRate: o.acceptRate, delayMs: o.delay, ...(protocol ? { protocol } : {}), print,
+        gateway: gw,
+        generator,
+        acceptRate: o.acceptRate,
+        delayMs: o.delay,
+        ...(protocol ? { protocol } : {}),
+        print,
         ...(o.reports ? { reports: () => ({ replace: generator.random.chance(o.replaceRate) }) } : {}),
       });
       const waiting = await sim.catchUp();
       if (waiting) print(`${waiting} request(s) already waiting: decisions scheduled`);
-      print(`seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`);
+      print(
+        `seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`,
+      );
       await new Promise<void>((resolve) => {
-        const stop = (): void => { clearInterval(idle); resolve(); };
+        const stop = (): void => {
+          clearInterval(idle);
+          resolve();
+        };
         const idle = setInterval(() => {
-          if (o.exitWhenIdle && sim.stats.ordersReceived > 0 && sim.pendingDecisions === 0 && Date.now() - sim.lastActivity > o.exitWhenIdle) stop();
+          if (
+            o.exitWhenIdle &&
+            sim.stats.ordersReceived > 0 &&
+            sim.pendingDecisions === 0 &&
+            Date.now() - sim.lastActivity > o.exitWhenIdle
+          )
+            stop();
         }, 100);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
@@ -139,14 +212,27 @@ export function registerSimulateCommand(program: Command): void {
       const conformance = await collectConformance(gw.store);
       await gw.stop();
       if (!o.dataDir) await rm(gw.config.dataDir, { recursive: true, force: true });
-      const ok = conformance.errors === 0 && conformance.percent === 100 && sim.stats.failures === 0 && conformance.unacknowledged === 0
-        && conformance.acks.AE === 0 && conformance.acks.AR === 0;
+      const ok =
+        conformance.errors === 0 &&
+        conformance.percent === 100 &&
+        sim.stats.failures === 0 &&
+        conformance.unacknowledged === 0 &&
+        conformance.acks.AE === 0 &&
+        conformance.acks.AR === 0;
       print('');
-      print(`Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : ''}, failures ${sim.stats.failures}`);
+      print(
+        `Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : ''}, failures ${sim.stats.failures}`,
+      );
       for (const l of formatConformance(conformance)) print(l);
       print(ok ? 'Result: conformant' : 'Result: NOT conformant');
       if (o.json) {
-        const json: SimulationJson = { role: 'platform', seed: generator.random.seed, conformance, decisions: { accepted: sim.stats.accepted, refused: sim.stats.refused, failures: sim.stats.failures }, ok };
+        const json: SimulationJson = {
+          role: 'platform',
+          seed: generator.random.seed,
+          conformance,
+          decisions: { accepted: sim.stats.accepted, refused: sim.stats.refused, failures: sim.stats.failures },
+          ok,
+        };
         await writeOut(`${JSON.stringify(json)}\n`);
       }
       process.exitCode = ok ? 0 : 1;
@@ -154,7 +240,9 @@ export function registerSimulateCommand(program: Command): void {
 
   simulate
     .command('ris')
-    .description('a RIS that sends realistic requests, cancels some, sends post-exam information, and checks what the platform under test answers')
+    .description(
+      'a RIS that sends realistic requests, cancels some, sends post-exam information, and checks what the platform under test answers',
+    )
     .requiredOption('--to <host:port>', 'MLLP address of the platform under test', hostPort)
     .option('--orders <n>', 'number of requests', integer, 10)
     .option('--rate <r>', 'requests per second', positive, 2)
@@ -164,18 +252,43 @@ export function registerSimulateCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated data (default: random)', integer)
     .option('--data-dir <dir>', 'directory of the SQLite database (default: a fresh temp directory)')
     .option('--timeout <duration>', 'how long to wait for the decisions after the last request', duration, 60_000)
-    .option('--ack-timeout <duration>', 'time to wait for the partner\'s acknowledgement before a delivery is retried (default 10s)', duration)
+    .option(
+      '--ack-timeout <duration>',
+      "time to wait for the partner's acknowledgement before a delivery is retried (default 10s)",
+      duration,
+    )
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: RisCliOptions) => {
       const simulators: Simulate = await import('../../simulate/index.js');
       const { ClinicalDataGenerator, RisSimulator, collectConformance, formatConformance } = simulators;
-      const print = (line: string): void => { process.stdout.write(`${line}\n`); };
+      const print = (line: string): void => {
+        process.stdout.write(`${line}\n`);
+      };
       const generator = new ClinicalDataGenerator({ ...(o.seed !== undefined ? { seed: o.seed } : {}) });
-      const { gw } = await startGatewayFor(simulators, 'ris', { port: o.port, apiPort: o.apiPort, partner: o.to, ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}) }, print);
+      const { gw } = await startGatewayFor(
+        simulators,
+        'ris',
+        {
+          port: o.port,
+          apiPort: o.apiPort,
+          partner: o.to,
+          ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          ...(o.ackTimeout ? { ackTimeout: o.ackTimeout } : {}),
+        },
+        print,
+      );
       print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
       let result;
       try {
-        const sim = new RisSimulator({ gateway: gw, generator, orders: o.orders, ratePerSecond: o.rate, cancelRate: o.cancelRate, settleTimeoutMs: o.timeout, print });
+        const sim = new RisSimulator({
+          gateway: gw,
+          generator,
+          orders: o.orders,
+          ratePerSecond: o.rate,
+          cancelRate: o.cancelRate,
+          settleTimeoutMs: o.timeout,
+          print,
+        });
         result = await sim.run();
       } catch (e) {
         await gw.stop();
@@ -192,12 +305,26 @@ export function registerSimulateCommand(program: Command): void {
       const asExpected = result.outcomes.filter((r) => r.problems.length === 0).length;
       const ok = conformance.errors === 0 && conformance.percent === 100 && result.asExpected;
       print('');
-      print(`Requests ${result.outcomes.length} in ${formatDuration(result.durationMs)}: ${Object.entries(byState).map(([k, n]) => `${k} ${n}`).join(', ')}; ${asExpected} as expected`);
+      print(
+        `Requests ${result.outcomes.length} in ${formatDuration(result.durationMs)}: ${Object.entries(byState)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}; ${asExpected} as expected`,
+      );
       for (const p of problems) print(`  - ${p}`);
       for (const l of formatConformance(conformance)) print(l);
-      print(ok ? 'Result: conformant, every request reached its expected state' : 'Result: NOT conformant or not every request reached its expected state');
+      print(
+        ok
+          ? 'Result: conformant, every request reached its expected state'
+          : 'Result: NOT conformant or not every request reached its expected state',
+      );
       if (o.json) {
-        const json: SimulationJson = { role: 'ris', seed: generator.random.seed, conformance, orders: { total: result.outcomes.length, asExpected, byState, problems }, ok };
+        const json: SimulationJson = {
+          role: 'ris',
+          seed: generator.random.seed,
+          conformance,
+          orders: { total: result.outcomes.length, asExpected, byState, problems },
+          ok,
+        };
         await writeOut(`${JSON.stringify(json)}\n`);
       }
       process.exitCode = ok ? 0 : 1;

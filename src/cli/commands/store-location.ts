@@ -21,7 +21,10 @@ export function addStoreLocationOptions(command: Command): Command {
   return command
     .option('--config <file>', 'configuration file of the gateway (YAML or JSON), read as serve reads it')
     .option('--data-dir <dir>', 'data directory of the gateway (default ./cisis-tlr-data)')
-    .option('--storage-url <url>', 'storage URL (sqlite:/path/file.db or postgres://…); default: the SQLite file of the role in the data directory')
+    .option(
+      '--storage-url <url>',
+      'storage URL (sqlite:/path/file.db or postgres://…); default: the SQLite file of the role in the data directory',
+    )
     .option('--role <role>', 'ris or platform: names the default database file cisis-tlr-<role>.db (default: from the config, else ris)');
 }
 

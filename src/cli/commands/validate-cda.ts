@@ -34,7 +34,10 @@ export function registerValidateCdaCommand(program: Command): void {
     .argument('<files...>', 'CDA R2 XML files')
     .option('--json', 'print one JSON array, one object per file: {file, profile, valid, issues}')
     .option('--kit <dir>', 'folder of another ANS TestContenuCDA kit (default: $CISIS_TLR_CDA_KIT, then the kit bundled with the package)')
-    .option('--cache-dir <dir>', 'cache of compiled Schematrons (default: $CISIS_TLR_CACHE_DIR/schematron or ~/.cache/cisis-tlr/schematron)')
+    .option(
+      '--cache-dir <dir>',
+      'cache of compiled Schematrons (default: $CISIS_TLR_CACHE_DIR/schematron or ~/.cache/cisis-tlr/schematron)',
+    )
     .action(async (files: string[], options: ValidateCdaCliOptions) => {
       process.exitCode = await runValidateCda(files, options);
     });
@@ -66,7 +69,13 @@ export async function runValidateCda(files: readonly string[], options: Validate
       process.stderr.write(`${file}: ${error instanceof CdaValidationError ? error.describe() : String(error)}\n`);
       return 2;
     }
-    results.push({ file, profile: report.profile, valid: report.valid, issues: report.issues, ...(report.notEvaluable.length ? { notEvaluable: report.notEvaluable } : {}) });
+    results.push({
+      file,
+      profile: report.profile,
+      valid: report.valid,
+      issues: report.issues,
+      ...(report.notEvaluable.length ? { notEvaluable: report.notEvaluable } : {}),
+    });
     if (!options.json) await writeOut(formatReport(file, report));
   }
   if (options.json) await writeOut(`${JSON.stringify(results, null, 2)}\n`);
@@ -84,7 +93,9 @@ export function formatReport(file: string, report: CdaValidationReport): string 
   const lines = [`== ${file}`, `   profile ${report.profile}: ${report.valid ? 'VALID' : 'INVALID'}${summary ? ` (${summary})` : ''}`];
   lines.push(`   checked with: ${report.ruleSets.join(', ')}`);
   for (const missing of report.notEvaluable) {
-    lines.push(`   not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold`);
+    lines.push(
+      `   not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold`,
+    );
   }
   for (const [severity, issues] of counts) {
     if (issues.length === 0) continue;

@@ -16,7 +16,10 @@ export interface DocumentMessageValidation {
  * Schema and the ANS rule sets, with `validate-cda`'s rule sets. CDA findings are located as
  * `OBX[n]-5 → /ClinicalDocument/...` (n counts the OBX segments of the message).
  */
-export async function validateDocumentMessageWithCda(bytes: Uint8Array, options: { kitDir?: string } = {}): Promise<DocumentMessageValidation> {
+export async function validateDocumentMessageWithCda(
+  bytes: Uint8Array,
+  options: { kitDir?: string } = {},
+): Promise<DocumentMessageValidation> {
   const { value, report } = readDocumentMessage(bytes);
   const issues: Finding[] = [...report.issues];
   const notEvaluable: CdaNotEvaluable[] = [];

@@ -11,9 +11,15 @@ export interface ValidateCommandIo {
 }
 
 const PROCESS_IO: ValidateCommandIo = {
-  stdout: (t) => { process.stdout.write(t); },
-  stderr: (t) => { process.stderr.write(t); },
-  setExitCode: (c) => { process.exitCode = c; },
+  stdout: (t) => {
+    process.stdout.write(t);
+  },
+  stderr: (t) => {
+    process.stderr.write(t);
+  },
+  setExitCode: (c) => {
+    process.exitCode = c;
+  },
 };
 
 /** One file in the `--json` output (the contract external tools rely on). */
@@ -38,7 +44,10 @@ function textReport(file: string, report: ValidationReport): string {
   const lines = [`${file}: ${report.profile ?? 'unknown flow'} — ${report.valid ? 'valid' : 'INVALID'}`];
   const errors = report.issues.filter((i) => i.severity === 'error');
   const warnings = report.issues.filter((i) => i.severity === 'warning');
-  for (const [title, list] of [['errors', errors], ['warnings', warnings]] as const) {
+  for (const [title, list] of [
+    ['errors', errors],
+    ['warnings', warnings],
+  ] as const) {
     if (list.length === 0) continue;
     lines.push(`  ${list.length} ${list.length === 1 ? title.slice(0, -1) : title}:`);
     for (const i of list) lines.push(`    ${i.location.padEnd(14)} ${i.rule.padEnd(12)} ${i.message}`);
@@ -63,7 +72,11 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
   return program
     .command('validate')
     .description('Validate HL7 v2.5.1 Téléradiologie messages against the ANS CI-SIS volet (offline EVS "standard 45")')
-    .addOption(new Option('--profile <profile>', 'profile to validate against').choices(['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack']).default('auto'))
+    .addOption(
+      new Option('--profile <profile>', 'profile to validate against')
+        .choices(['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack'])
+        .default('auto'),
+    )
     .option('--json', 'print one JSON array with one object per file')
     .option('--ack', 'also print the HL7 ACK a receiver should send back')
     .option('--kit <dir>', 'document messages: folder of another ANS TestContenuCDA kit for the embedded CDA (default: the bundled kit)')
@@ -73,7 +86,8 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
       const { ackForValidation, selectRulePack, validateMessage } = await import('../../profiles/index.js');
       // With `--profile auto` the pack is chosen per message: the document-transport packs register with the
       // validator's registry as they load.
-      const documentPack = options.profile === 'auto' ? (await import('../../documents/transport/validation/pack.js')).DOCUMENT_TRANSPORT_PACK : undefined;
+      const documentPack =
+        options.profile === 'auto' ? (await import('../../documents/transport/validation/pack.js')).DOCUMENT_TRANSPORT_PACK : undefined;
       let exit = 0;
       const results: ValidateJsonResult[] = [];
       for (const file of files) {
@@ -103,7 +117,9 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           }
           report = { profile: documentReport.profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
           for (const missing of documentReport.notEvaluable) {
-            io.stderr(`cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`);
+            io.stderr(
+              `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
+            );
           }
         } else if (selection) {
           report = selection.pack.validate(bytes);
@@ -126,7 +142,16 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           results.push(ack === undefined ? result : { ...result, ack });
         } else {
           io.stdout(textReport(file, report));
-          if (options.ack) io.stdout(ack === undefined ? '  (no ACK: the message header could not be read)\n' : `  ACK:\n${ack.split('\r').filter((s) => s !== '').map((s) => `    ${s}`).join('\n')}\n`);
+          if (options.ack)
+            io.stdout(
+              ack === undefined
+                ? '  (no ACK: the message header could not be read)\n'
+                : `  ACK:\n${ack
+                    .split('\r')
+                    .filter((s) => s !== '')
+                    .map((s) => `    ${s}`)
+                    .join('\n')}\n`,
+            );
         }
       }
       if (options.json) io.stdout(JSON.stringify(results, null, 2) + '\n');

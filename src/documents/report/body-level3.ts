@@ -1,4 +1,14 @@
-import { DEFAULT_SOP_CLASS, ENTRY, HISTORY_CODE, MODALITY_QUALIFIER, OBJECT_CATALOG, OID, SECONDARY_CAPTURE_SOP_CLASS, SECTION, TOPOGRAPHIC_MODIFIER } from './cda-codes.js';
+import {
+  DEFAULT_SOP_CLASS,
+  ENTRY,
+  HISTORY_CODE,
+  MODALITY_QUALIFIER,
+  OBJECT_CATALOG,
+  OID,
+  SECONDARY_CAPTURE_SOP_CLASS,
+  SECTION,
+  TOPOGRAPHIC_MODIFIER,
+} from './cda-codes.js';
 import { cd, cdaTime } from './cda-elements.js';
 import { derivedOid, newUuid } from './identifiers.js';
 import type { CodedValue } from '../../tlr/index.js';
@@ -84,12 +94,19 @@ function clinicalInformation(input: ImagingReportInput): XmlElement {
   const contraIndications = content.contraIndications ?? [];
   const historyText = [
     el('paragraph', {}, 'Antécédents médicaux : ', el('content', { ID: 'antecedents-medicaux' }, textOrUnknown(content.medicalHistory))),
-    el('paragraph', {}, 'Antécédents chirurgicaux : ', el('content', { ID: 'antecedents-chirurgicaux' }, textOrUnknown(content.surgicalHistory))),
+    el(
+      'paragraph',
+      {},
+      'Antécédents chirurgicaux : ',
+      el('content', { ID: 'antecedents-chirurgicaux' }, textOrUnknown(content.surgicalHistory)),
+    ),
     contraIndications.length > 0
       ? el(
           'list',
           {},
-          contraIndications.map((ci, i) => el('item', {}, 'Contre-indication : ', el('content', { ID: `contre-indication-${i + 1}` }, ci.display))),
+          contraIndications.map((ci, i) =>
+            el('item', {}, 'Contre-indication : ', el('content', { ID: `contre-indication-${i + 1}` }, ci.display)),
+          ),
         )
       : el('paragraph', {}, el('content', { ID: 'contre-indication-aucune' }, 'Aucune contre-indication signalée')),
   ];
@@ -99,9 +116,19 @@ function clinicalInformation(input: ImagingReportInput): XmlElement {
   const contraIndicationEntries =
     contraIndications.length > 0
       ? contraIndications.map((ci, i) =>
-          historyObservation(HISTORY_CODE.contraIndications, `contre-indication-${i + 1}`, cd('value', ci, { 'xsi:type': 'CD' }, el('originalText', {}, reference(`contre-indication-${i + 1}`)))),
+          historyObservation(
+            HISTORY_CODE.contraIndications,
+            `contre-indication-${i + 1}`,
+            cd('value', ci, { 'xsi:type': 'CD' }, el('originalText', {}, reference(`contre-indication-${i + 1}`))),
+          ),
         )
-      : [historyObservation(HISTORY_CODE.contraIndications, 'contre-indication-aucune', el('value', { 'xsi:type': 'ST' }, 'Aucune contre-indication signalée'))];
+      : [
+          historyObservation(
+            HISTORY_CODE.contraIndications,
+            'contre-indication-aucune',
+            el('value', { 'xsi:type': 'ST' }, 'Aucune contre-indication signalée'),
+          ),
+        ];
   return section(
     SECTION.clinicalInformation,
     'Informations cliniques',
@@ -134,16 +161,29 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
     el(
       'table',
       { border: '0' },
-      el('thead', {}, el('tr', {}, el('th', {}, "Acte d'imagerie"), el('th', {}, "Modalité d'imagerie"), el('th', {}, 'Localisation anatomique'))),
+      el(
+        'thead',
+        {},
+        el('tr', {}, el('th', {}, "Acte d'imagerie"), el('th', {}, "Modalité d'imagerie"), el('th', {}, 'Localisation anatomique')),
+      ),
       el(
         'tbody',
         {},
         el(
           'tr',
           {},
-          el('td', {}, el('content', { ID: 'acte-1' }, `[LOINC : ${exam.actCode.code}] ${exam.actCode.display}`), exam.ccamCode && [el('br'), `[CCAM : ${exam.ccamCode.code}] ${exam.ccamCode.display}`]),
+          el(
+            'td',
+            {},
+            el('content', { ID: 'acte-1' }, `[LOINC : ${exam.actCode.code}] ${exam.actCode.display}`),
+            exam.ccamCode && [el('br'), `[CCAM : ${exam.ccamCode.code}] ${exam.ccamCode.display}`],
+          ),
           el('td', {}, el('content', { ID: 'acte-1-modalite' }, exam.modality.display)),
-          el('td', {}, el('content', { ID: 'acte-1-localisation' }, location.display + (exam.laterality ? ` (${exam.laterality.display})` : ''))),
+          el(
+            'td',
+            {},
+            el('content', { ID: 'acte-1-localisation' }, location.display + (exam.laterality ? ` (${exam.laterality.display})` : '')),
+          ),
         ),
       ),
     ),
@@ -175,7 +215,17 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
     el(
       'table',
       { border: '0' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Examen (Study Instance UID)'), el('th', {}, "Modalité d'acquisition"), el('th', {}, 'Lien vers les images'))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'Examen (Study Instance UID)'),
+          el('th', {}, "Modalité d'acquisition"),
+          el('th', {}, 'Lien vers les images'),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -187,7 +237,11 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
           el(
             'td',
             {},
-            el('content', { ID: 'catalogue-1-instance' }, viewerUrl ? el('linkHtml', { href: viewerUrl }, 'Visualiser les images (DRIMbox)') : 'Lien vers les images non disponible'),
+            el(
+              'content',
+              { ID: 'catalogue-1-instance' },
+              viewerUrl ? el('linkHtml', { href: viewerUrl }, 'Visualiser les images (DRIMbox)') : 'Lien vers les images non disponible',
+            ),
           ),
         ),
       ),
@@ -226,7 +280,12 @@ function imagingProcedure(input: ImagingReportInput, viewerUrl: string | undefin
               el(
                 'code',
                 { code: '113015', displayName: 'Série', codeSystem: OID.dicomDcm, codeSystemName: 'DCM' },
-                el('qualifier', {}, cd('name', MODALITY_QUALIFIER), cd('value', exam.modality, {}, el('originalText', {}, reference('catalogue-1-modalite')))),
+                el(
+                  'qualifier',
+                  {},
+                  cd('name', MODALITY_QUALIFIER),
+                  cd('value', exam.modality, {}, el('originalText', {}, reference('catalogue-1-modalite'))),
+                ),
               ),
               el(
                 'entryRelationship',
@@ -266,7 +325,9 @@ export function buildStructuredBody(input: ImagingReportInput, viewerUrl: string
       clinicalInformation(input),
       imagingProcedure(input, viewerUrl),
       section(SECTION.results, 'Résultats', paragraphs(content.findings)),
-      content.comparison !== undefined && splitLines(content.comparison).length > 0 && section(SECTION.comparison, 'Comparaison avec les examens antérieurs', paragraphs(content.comparison)),
+      content.comparison !== undefined &&
+        splitLines(content.comparison).length > 0 &&
+        section(SECTION.comparison, 'Comparaison avec les examens antérieurs', paragraphs(content.comparison)),
       section(SECTION.conclusion, 'Conclusion', paragraphs(content.conclusion)),
     ),
   );

@@ -39,39 +39,83 @@ export const LEVEL3_TEMPLATE_IDS: readonly { root: string; extension?: string }[
 ];
 
 /** Document type: LOINC `18748-4` (JDV_J07_XdsTypeCode_CISIS). */
-export const DOCUMENT_TYPE = { code: '18748-4', display: "CR d'imagerie médicale", codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
+export const DOCUMENT_TYPE = {
+  code: '18748-4',
+  display: "CR d'imagerie médicale",
+  codeSystem: OID.loinc,
+  codeSystemName: 'LOINC',
+} as const;
 
 export const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
 
 export const GENDER_DISPLAY = { F: 'Féminin', M: 'Masculin', UN: 'Inconnu' } as const;
 
 /** `qualifier/name` of a modality translation (DCM 121139). */
-export const MODALITY_QUALIFIER = { code: '121139', display: "Modalité d'imagerie", codeSystem: OID.dicomDcm, codeSystemName: 'DCM' } as const;
+export const MODALITY_QUALIFIER = {
+  code: '121139',
+  display: "Modalité d'imagerie",
+  codeSystem: OID.dicomDcm,
+  codeSystemName: 'DCM',
+} as const;
 
 /** `qualifier/name` of an anatomical region translation (LOINC 39111-0). */
-export const REGION_QUALIFIER = { code: '39111-0', display: 'localisation anatomique', codeSystem: OID.loinc, codeSystemName: 'LOINC' } as const;
+export const REGION_QUALIFIER = {
+  code: '39111-0',
+  display: 'localisation anatomique',
+  codeSystem: OID.loinc,
+  codeSystemName: 'LOINC',
+} as const;
 
 /** `qualifier/name` of a laterality on a technique `targetSiteCode` (SNOMED CT 106233006). */
-export const TOPOGRAPHIC_MODIFIER = { code: '106233006', display: 'modificateur topographique', codeSystem: OID.snomedCt, codeSystemName: 'SNOMED CT' } as const;
+export const TOPOGRAPHIC_MODIFIER = {
+  code: '106233006',
+  display: 'modificateur topographique',
+  codeSystem: OID.snomedCt,
+  codeSystemName: 'SNOMED CT',
+} as const;
 
 /** Default encounter type: ambulatory (JDV_J142). */
 export const DEFAULT_ENCOUNTER = { code: 'AMB', display: 'Ambulatoire (hors établissement)', codeSystem: OID.hl7ActCode } as const;
 
 /** Function of the facility's responsible physician as second author (JDV_J47). */
-export const ATTENDING_PHYSICIAN = { code: 'ATTPHYS', display: 'Référent - Responsable du patient dans la structure de soins', codeSystem: OID.hl7ParticipationFunction } as const;
+export const ATTENDING_PHYSICIAN = {
+  code: 'ATTPHYS',
+  display: 'Référent - Responsable du patient dans la structure de soins',
+  codeSystem: OID.hl7ParticipationFunction,
+} as const;
 
 /** Level-3 section and entry templates (standard template first, CI-SIS template second) and codes. */
 export const SECTION = {
-  clinicalInformation: { templateIds: ['1.2.840.10008.9.2', '1.2.250.1.213.1.1.2.205'], code: '55752-0', displayName: 'Informations cliniques' },
+  clinicalInformation: {
+    templateIds: ['1.2.840.10008.9.2', '1.2.250.1.213.1.1.2.205'],
+    code: '55752-0',
+    displayName: 'Informations cliniques',
+  },
   request: { templateIds: ['1.2.840.10008.9.7', '1.2.250.1.213.1.1.2.211'], code: '55115-0', displayName: 'Demande' },
-  medicalHistory: { templateIds: ['2.16.840.1.113883.10.20.22.2.39', '1.2.250.1.213.1.1.2.213'], code: '11329-0', displayName: 'Historique médical' },
-  imagingProcedure: { templateIds: ['1.2.840.10008.9.3', '1.2.250.1.213.1.1.2.206'], code: '55111-9', displayName: "Description de l'acte d'imagerie" },
+  medicalHistory: {
+    templateIds: ['2.16.840.1.113883.10.20.22.2.39', '1.2.250.1.213.1.1.2.213'],
+    code: '11329-0',
+    displayName: 'Historique médical',
+  },
+  imagingProcedure: {
+    templateIds: ['1.2.840.10008.9.3', '1.2.250.1.213.1.1.2.206'],
+    code: '55111-9',
+    displayName: "Description de l'acte d'imagerie",
+  },
   results: { templateIds: ['2.16.840.1.113883.10.20.6.1.2', '1.2.250.1.213.1.1.2.208'], code: '59776-5', displayName: 'Résultats' },
-  comparison: { templateIds: ['1.2.840.10008.9.4', '1.2.250.1.213.1.1.2.207'], code: '18834-2', displayName: 'Examen de comparaison radiologique' },
+  comparison: {
+    templateIds: ['1.2.840.10008.9.4', '1.2.250.1.213.1.1.2.207'],
+    code: '18834-2',
+    displayName: 'Examen de comparaison radiologique',
+  },
   conclusion: { templateIds: ['1.2.840.10008.9.5', '1.2.250.1.213.1.1.2.209'], code: '19005-8', displayName: 'Conclusions' },
 } as const;
 
-export const OBJECT_CATALOG = { templateIds: ['2.16.840.1.113883.10.20.6.1.1', '1.2.250.1.213.1.1.2.217'], code: '121181', displayName: "Catalogue d'objets DICOM" } as const;
+export const OBJECT_CATALOG = {
+  templateIds: ['2.16.840.1.113883.10.20.6.1.1', '1.2.250.1.213.1.1.2.217'],
+  code: '121181',
+  displayName: "Catalogue d'objets DICOM",
+} as const;
 
 export const ENTRY = {
   codedObservation: ['2.16.840.1.113883.10.20.6.2.13', '1.2.250.1.213.1.1.3.150'],

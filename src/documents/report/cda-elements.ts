@@ -99,7 +99,10 @@ export function organisation(name: string, o: Organisation, withPracticeSetting:
  * organisation — in XSD order.
  */
 export function assignedProfessional(
-  name: string, p: HealthProfessional, org: Organisation | undefined, orgWithPracticeSetting = true,
+  name: string,
+  p: HealthProfessional,
+  org: Organisation | undefined,
+  orgWithPracticeSetting = true,
 ): XmlElement {
   return el(
     name,

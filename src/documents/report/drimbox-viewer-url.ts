@@ -19,7 +19,10 @@ export function completeViewerUrl(partialUrl: string, documentIdRoot: string): s
     throw new ImagingReportError('TLR_ERR_REPORT_VIEWER_URL_INVALID', 'the DRIMbox partial viewer URL is not an absolute URL');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ImagingReportError('TLR_ERR_REPORT_VIEWER_URL_INVALID', `the DRIMbox partial viewer URL has scheme ${parsed.protocol}, expected https: or http:`);
+    throw new ImagingReportError(
+      'TLR_ERR_REPORT_VIEWER_URL_INVALID',
+      `the DRIMbox partial viewer URL has scheme ${parsed.protocol}, expected https: or http:`,
+    );
   }
   const value = encodeURIComponent(documentIdRoot);
   const hashAt = trimmed.indexOf('#');

@@ -57,17 +57,23 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
   const exam = postExam.exams[examIndex];
   if (!exam) throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `post-exam information has no exam #${examIndex}`);
   const insOids: readonly string[] = Object.values(INS_OID);
-  if (!patient.ins || !insOids.includes(patient.ins.authorityOid)) problems.push({ path: 'patient.ins', message: 'a qualified INS is required' });
+  if (!patient.ins || !insOids.includes(patient.ins.authorityOid))
+    problems.push({ path: 'patient.ins', message: 'a qualified INS is required' });
   if (!patient.firstGivenName) problems.push({ path: 'patient.firstGivenName', message: 'required (INS trait)' });
   if (!patient.birthDate) problems.push({ path: 'patient.birthDate', message: 'required (INS trait)' });
   if (!patient.birthplaceCode) problems.push({ path: 'patient.birthplaceCode', message: 'required (INS trait)' });
   const startedAt = dateTimeToDate(exam.performedAt);
   if (!startedAt) problems.push({ path: `exams[${examIndex}].performedAt`, message: 'not a date-time' });
-  if (!exam.modality || exam.modality.codingSystem !== 'DCM') problems.push({ path: `exams[${examIndex}].modality`, message: 'a DICOM acquisition modality is required' });
+  if (!exam.modality || exam.modality.codingSystem !== 'DCM')
+    problems.push({ path: `exams[${examIndex}].modality`, message: 'a DICOM acquisition modality is required' });
   checkNational(context.platform.organisation, 'platform.organisation', problems);
   checkNational(context.facility.organisation, 'facility.organisation', problems);
   if (problems.length > 0 || !patient.ins || !startedAt || !exam.modality) {
-    throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `the post-exam information lacks ${problems.length} item(s) the report needs`, problems);
+    throw new ImagingReportError(
+      'TLR_ERR_REPORT_INPUT_INVALID',
+      `the post-exam information lacks ${problems.length} item(s) the report needs`,
+      problems,
+    );
   }
 
   const platform: Organisation = { ...context.platform.organisation };
@@ -84,8 +90,9 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
     // The INS, its traits and the identifiers under an OID: what the CDA recordTarget carries.
     patient: {
       ins: { value: patient.ins.value, authorityOid: patient.ins.authorityOid },
-      identifiers: (patient.identifiers ?? [])
-        .filter((id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId),
+      identifiers: (patient.identifiers ?? []).filter(
+        (id) => id.assigningAuthority?.universalIdType === 'ISO' && id.assigningAuthority.universalId,
+      ),
       birthName: patient.birthName,
       birthGivenNames: patient.birthGivenNames ?? firstGiven,
       firstGivenName: firstGiven,

@@ -46,9 +46,13 @@ export interface GeneratedImagingReport {
  *   cannot give a conformant document; `TLR_ERR_REPORT_PDF_INVALID` when the host's PDF is not a PDF;
  *   `TLR_ERR_REPORT_VIEWER_URL_INVALID` when the partial viewer URL is not an http(s) URL.
  */
-export async function generateImagingReport(input: ImagingReportInput, options: GenerateImagingReportOptions): Promise<GeneratedImagingReport> {
+export async function generateImagingReport(
+  input: ImagingReportInput,
+  options: GenerateImagingReportOptions,
+): Promise<GeneratedImagingReport> {
   const level = options.level;
-  if (level !== 1 && level !== 3) throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `unknown CDA level ${String(level)}, expected 1 or 3`);
+  if (level !== 1 && level !== 3)
+    throw new ImagingReportError('TLR_ERR_REPORT_INPUT_INVALID', `unknown CDA level ${String(level)}, expected 1 or 3`);
   const problems = checkImagingReportInput(input, level);
   const { version, problems: versionProblems } = resolveVersion(input.document);
   problems.push(...versionProblems);
@@ -62,11 +66,20 @@ export async function generateImagingReport(input: ImagingReportInput, options: 
   let pdf: Uint8Array | undefined;
   if (level === 1) {
     pdf = input.content.pdf ?? (await renderReportPdf(reportPdfContent(input, version, viewerUrl)));
-    if (!startsWithPdfSignature(pdf)) throw new ImagingReportError('TLR_ERR_REPORT_PDF_INVALID', 'content.pdf does not start with the %PDF- signature');
+    if (!startsWithPdfSignature(pdf))
+      throw new ImagingReportError('TLR_ERR_REPORT_PDF_INVALID', 'content.pdf does not start with the %PDF- signature');
     body = el(
       'component',
       {},
-      el('nonXMLBody', {}, el('text', { mediaType: 'application/pdf', representation: 'B64' }, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('base64'))),
+      el(
+        'nonXMLBody',
+        {},
+        el(
+          'text',
+          { mediaType: 'application/pdf', representation: 'B64' },
+          Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('base64'),
+        ),
+      ),
     );
   } else {
     body = buildStructuredBody(input, viewerUrl);

@@ -1,4 +1,15 @@
-import { ATTENDING_PHYSICIAN, CONFIDENTIALITY_DISPLAY, DEFAULT_ENCOUNTER, DOCUMENT_TYPE, GENDER_DISPLAY, LEVEL1_TEMPLATE_IDS, LEVEL3_TEMPLATE_IDS, MODALITY_QUALIFIER, OID, REGION_QUALIFIER } from './cda-codes.js';
+import {
+  ATTENDING_PHYSICIAN,
+  CONFIDENTIALITY_DISPLAY,
+  DEFAULT_ENCOUNTER,
+  DOCUMENT_TYPE,
+  GENDER_DISPLAY,
+  LEVEL1_TEMPLATE_IDS,
+  LEVEL3_TEMPLATE_IDS,
+  MODALITY_QUALIFIER,
+  OID,
+  REGION_QUALIFIER,
+} from './cda-codes.js';
 import type { HealthProfessional, Organisation } from '../../tlr/index.js';
 import { addr, assignedProfessional, cd, cdaTime, ii, professionalId, professionalName, structureId, telecom } from './cda-elements.js';
 import type { ImagingReportInput, InstanceIdentifier } from './input.js';
@@ -52,7 +63,11 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
     cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
     el('title', {}, documentTitle(input)),
     el('effectiveTime', { value: effectiveTime }),
-    el('confidentialityCode', { code: confidentiality, displayName: CONFIDENTIALITY_DISPLAY[confidentiality], codeSystem: OID.hl7Confidentiality }),
+    el('confidentialityCode', {
+      code: confidentiality,
+      displayName: CONFIDENTIALITY_DISPLAY[confidentiality],
+      codeSystem: OID.hl7Confidentiality,
+    }),
     el('languageCode', { code: 'fr-FR' }),
     ii('setId', version.setId),
     el('versionNumber', { value: version.versionNumber }),
@@ -83,7 +98,11 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
           el(
             'birthplace',
             {},
-            el('place', {}, el('addr', {}, el('county', {}, patient.birthplaceCode), patient.birthplaceName && el('city', {}, patient.birthplaceName))),
+            el(
+              'place',
+              {},
+              el('addr', {}, el('county', {}, patient.birthplaceCode), patient.birthplaceName && el('city', {}, patient.birthplaceName)),
+            ),
           ),
         ),
       ),
@@ -115,10 +134,22 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         ),
       ),
     ),
-    el('legalAuthenticator', {}, el('time', { value: signedAt }), el('signatureCode', { code: 'S' }), assignedProfessional('assignedEntity', legal.professional, legal.organisation)),
+    el(
+      'legalAuthenticator',
+      {},
+      el('time', { value: signedAt }),
+      el('signatureCode', { code: 'S' }),
+      assignedProfessional('assignedEntity', legal.professional, legal.organisation),
+    ),
     // The radiologist attests the content even when the facility's physician signs legally.
     legal.professional !== radiologist &&
-      el('authenticator', {}, el('time', { value: signedAt }), el('signatureCode', { code: 'S' }), assignedProfessional('assignedEntity', radiologist, platform)),
+      el(
+        'authenticator',
+        {},
+        el('time', { value: signedAt }),
+        el('signatureCode', { code: 'S' }),
+        assignedProfessional('assignedEntity', radiologist, platform),
+      ),
     input.orderingProvider &&
       el(
         'participant',
@@ -159,7 +190,12 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
           cd('translation', exam.modality, {}, el('qualifier', {}, cd('name', MODALITY_QUALIFIER))),
           (exam.regions ?? []).map((r) => cd('translation', r, {}, el('qualifier', {}, cd('name', REGION_QUALIFIER)))),
         ),
-        el('effectiveTime', {}, el('low', { value: cdaTime(exam.startedAt) }), exam.endedAt && el('high', { value: cdaTime(exam.endedAt) })),
+        el(
+          'effectiveTime',
+          {},
+          el('low', { value: cdaTime(exam.startedAt) }),
+          exam.endedAt && el('high', { value: cdaTime(exam.endedAt) }),
+        ),
         // The radiologist who interpreted the exam; the organisation is the facility where it was
         // performed: the DRIMbox locates the exam through it and the XDS practiceSettingCode is its code.
         el('performer', { typeCode: 'PRF' }, assignedProfessional('assignedEntity', radiologist, facility)),
@@ -173,7 +209,12 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         'encompassingEncounter',
         {},
         cd('code', input.encounterCode ?? DEFAULT_ENCOUNTER),
-        el('effectiveTime', {}, el('low', { value: cdaTime(exam.startedAt) }), exam.endedAt && el('high', { value: cdaTime(exam.endedAt) })),
+        el(
+          'effectiveTime',
+          {},
+          el('low', { value: cdaTime(exam.startedAt) }),
+          exam.endedAt && el('high', { value: cdaTime(exam.endedAt) }),
+        ),
         el(
           'location',
           {},

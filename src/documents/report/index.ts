@@ -18,7 +18,15 @@ export type {
 } from './input.js';
 export { INS_OIDS } from './deprecated-names.js';
 export type {
-  Civility, CodedConcept, InsOid, OidIdentifier, PostalAddress, ReportHealthProfessional, ReportOrganisation, ReportPatient, Telecom,
+  Civility,
+  CodedConcept,
+  InsOid,
+  OidIdentifier,
+  PostalAddress,
+  ReportHealthProfessional,
+  ReportOrganisation,
+  ReportPatient,
+  Telecom,
 } from './deprecated-names.js';
 export { renderReportPdf } from './pdf/render-report-pdf.js';
 export type { ReportPdfContent } from './pdf/render-report-pdf.js';

@@ -44,7 +44,8 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   };
   const telecoms = (path: string, list: Telecom[] | undefined): void => {
     (list ?? []).forEach((t, i) => {
-      if (!/^(tel|fax|mailto|http|https|ftp|mllp):.+/.test(t.value)) add(`${path}[${i}].value`, 'must be a URL: tel:, fax:, mailto:, http(s):, ftp: or mllp:');
+      if (!/^(tel|fax|mailto|http|https|ftp|mllp):.+/.test(t.value))
+        add(`${path}[${i}].value`, 'must be a URL: tel:, fax:, mailto:, http(s):, ftp: or mllp:');
     });
   };
   const professional = (path: string, p: HealthProfessional | undefined): void => {
@@ -72,14 +73,18 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   if (doc.signedAt !== undefined) date('document.signedAt', doc.signedAt);
   uid('document.id', doc.id);
   uid('document.setId', doc.setId);
-  if (doc.versionNumber !== undefined && (!Number.isInteger(doc.versionNumber) || doc.versionNumber < 1)) add('document.versionNumber', 'must be an integer >= 1');
+  if (doc.versionNumber !== undefined && (!Number.isInteger(doc.versionNumber) || doc.versionNumber < 1))
+    add('document.versionNumber', 'must be an integer >= 1');
   if (doc.replaces) {
     uid('document.replaces.documentId', doc.replaces.documentId);
     uid('document.replaces.setId', doc.replaces.setId);
-    if (!Number.isInteger(doc.replaces.versionNumber) || doc.replaces.versionNumber < 1) add('document.replaces.versionNumber', 'must be an integer >= 1');
-    if (doc.id && doc.id.root === doc.replaces.documentId.root && doc.id.extension === doc.replaces.documentId.extension) add('document.id', 'a replacement needs a new document id');
+    if (!Number.isInteger(doc.replaces.versionNumber) || doc.replaces.versionNumber < 1)
+      add('document.replaces.versionNumber', 'must be an integer >= 1');
+    if (doc.id && doc.id.root === doc.replaces.documentId.root && doc.id.extension === doc.replaces.documentId.extension)
+      add('document.id', 'a replacement needs a new document id');
   }
-  if (doc.confidentiality !== undefined && !['N', 'R', 'V'].includes(doc.confidentiality)) add('document.confidentiality', 'must be N, R or V');
+  if (doc.confidentiality !== undefined && !['N', 'R', 'V'].includes(doc.confidentiality))
+    add('document.confidentiality', 'must be N, R or V');
 
   const insOids: readonly string[] = Object.values(INS_OID);
   if (!patient) add('patient', 'required');
@@ -121,7 +126,8 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   else {
     text('exam.accessionNumber.value', exam.accessionNumber?.value);
     if (!isOid(exam.accessionNumber?.authorityOid ?? '')) add('exam.accessionNumber.authorityOid', 'must be an OID');
-    if (!isDicomUid(exam.studyInstanceUid ?? '')) add('exam.studyInstanceUid', 'must be a DICOM UID (digits and dots, at most 64 characters)');
+    if (!isDicomUid(exam.studyInstanceUid ?? ''))
+      add('exam.studyInstanceUid', 'must be a DICOM UID (digits and dots, at most 64 characters)');
     coded('exam.actCode', exam.actCode, true, OID.loinc);
     coded('exam.ccamCode', exam.ccamCode, false);
     coded('exam.modality', exam.modality, true, OID.dicomDcm);
@@ -133,8 +139,10 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
       date('exam.endedAt', exam.endedAt);
       if (exam.endedAt.getTime() < exam.startedAt?.getTime()) add('exam.endedAt', 'is before exam.startedAt');
     }
-    if (exam.catalog?.seriesInstanceUid !== undefined && !isDicomUid(exam.catalog.seriesInstanceUid)) add('exam.catalog.seriesInstanceUid', 'must be a DICOM UID');
-    if (exam.catalog?.sopInstanceUid !== undefined && !isDicomUid(exam.catalog.sopInstanceUid)) add('exam.catalog.sopInstanceUid', 'must be a DICOM UID');
+    if (exam.catalog?.seriesInstanceUid !== undefined && !isDicomUid(exam.catalog.seriesInstanceUid))
+      add('exam.catalog.seriesInstanceUid', 'must be a DICOM UID');
+    if (exam.catalog?.sopInstanceUid !== undefined && !isDicomUid(exam.catalog.sopInstanceUid))
+      add('exam.catalog.sopInstanceUid', 'must be a DICOM UID');
     coded('exam.catalog.sopClass', exam.catalog?.sopClass, false, OID.dicomUid);
   }
 

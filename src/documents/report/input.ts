@@ -168,4 +168,3 @@ export interface ImagingReportInput {
   viewer?: ViewerAccess;
   content: ReportContent;
 }
-

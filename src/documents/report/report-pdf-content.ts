@@ -58,9 +58,7 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
     patientRows.push(['Identifiant local', `${id.value} (${id.assigningAuthority?.universalId ?? ''})`]);
   }
 
-  const examRows: [string, string][] = [
-    ['Acte', `${exam.actCode.display} (LOINC ${exam.actCode.code})`],
-  ];
+  const examRows: [string, string][] = [['Acte', `${exam.actCode.display} (LOINC ${exam.actCode.code})`]];
   if (exam.ccamCode) examRows.push(['Acte CCAM', `${exam.ccamCode.code} - ${exam.ccamCode.display}`]);
   examRows.push(['Modalité', `${exam.modality.display} (${exam.modality.code})`]);
   if (exam.regions?.length) examRows.push(['Région anatomique', exam.regions.map((r) => r.display).join(', ')]);
@@ -74,7 +72,13 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   const blocks: ReportPdfContent['blocks'] = [
     { heading: 'Patient', rows: patientRows },
     { heading: 'Examen', rows: examRows },
-    { heading: "Structure d'imagerie", rows: [['Établissement', organisationLine(facility)], ['Identifiant', structureIdNat(facility) ?? facility.identifier]] },
+    {
+      heading: "Structure d'imagerie",
+      rows: [
+        ['Établissement', organisationLine(facility)],
+        ['Identifiant', structureIdNat(facility) ?? facility.identifier],
+      ],
+    },
     {
       heading: 'Radiologue',
       rows: [
@@ -88,7 +92,8 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   ];
   if (viewerUrl) {
     const rows: [string, string][] = [['Visualiser les images', viewerUrl]];
-    if (input.viewer?.imageRetentionDays !== undefined) rows.push(['Disponibilité des images', `${input.viewer.imageRetentionDays} jours à compter de l'examen`]);
+    if (input.viewer?.imageRetentionDays !== undefined)
+      rows.push(['Disponibilité des images', `${input.viewer.imageRetentionDays} jours à compter de l'examen`]);
     blocks.push({ heading: 'Accès aux images (DRIMbox)', rows });
   }
 
@@ -96,7 +101,8 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   if (content.medicalHistory || content.surgicalHistory) {
     sections.push({ heading: 'Antécédents', text: [content.medicalHistory, content.surgicalHistory].filter(Boolean).join('\n') });
   }
-  if (content.contraIndications?.length) sections.push({ heading: 'Contre-indications', text: content.contraIndications.map((c) => c.display).join('\n') });
+  if (content.contraIndications?.length)
+    sections.push({ heading: 'Contre-indications', text: content.contraIndications.map((c) => c.display).join('\n') });
   sections.push({ heading: 'Technique', text: content.technique }, { heading: 'Résultats', text: content.findings });
   if (content.comparison) sections.push({ heading: 'Comparaison avec les examens antérieurs', text: content.comparison });
   sections.push({ heading: 'Conclusion', text: content.conclusion });

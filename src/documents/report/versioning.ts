@@ -19,7 +19,10 @@ export function resolveVersion(doc: ReportDocumentInfo): { version: ResolvedVers
       problems.push({ path: 'document.setId', message: 'a replacement keeps the setId of the replaced version' });
     }
     if (doc.versionNumber !== undefined && doc.versionNumber !== versionNumber) {
-      problems.push({ path: 'document.versionNumber', message: `a replacement of version ${replaces.versionNumber} is version ${versionNumber}` });
+      problems.push({
+        path: 'document.versionNumber',
+        message: `a replacement of version ${replaces.versionNumber} is version ${versionNumber}`,
+      });
     }
     return { version: { documentId, setId: replaces.setId, versionNumber, replacedId: replaces.documentId }, problems };
   }

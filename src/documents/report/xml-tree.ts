@@ -36,7 +36,8 @@ export function el(name: string, attributes: XmlAttributes = {}, ...children: Xm
   return { name, attributes, children: flat };
 }
 
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes the characters XML 1.0 cannot carry at all (escaped or not). */
 export function xmlSafeText(text: string): string {

@@ -12,9 +12,23 @@ import { mailAddressComponents } from './er7-fields.js';
 import { createDocumentMessage, withTransportErrors } from './message-header.js';
 import type { DocumentId, DocumentMetadata, DocumentParticipants, DocumentRequest, MailRecipient, Participant } from './types.js';
 import {
-  DOCUMENT_DATA_SUBTYPE, DOCUMENT_ENCODING, DOCUMENT_TYPE_CODING_SYSTEMS, DOCUMENT_TYPE_OF_DATA, INS_OIDS, MAIL_BODY_DEFINITIONS,
-  MDM_MESSAGE_STRUCTURE, MESSAGE_VERSION, METADATA_CODING_SYSTEM, METADATA_DEFINITIONS, NO_REPLY_COMMENT_TYPE, PARTICIPATION,
-  PARTICIPATION_CODING_SYSTEM, TXA_COMPLETION_STATUS, TXA_CONTENT_PRESENTATION, YES_NO_CODING_SYSTEM, actionOf,
+  DOCUMENT_DATA_SUBTYPE,
+  DOCUMENT_ENCODING,
+  DOCUMENT_TYPE_CODING_SYSTEMS,
+  DOCUMENT_TYPE_OF_DATA,
+  INS_OIDS,
+  MAIL_BODY_DEFINITIONS,
+  MDM_MESSAGE_STRUCTURE,
+  MESSAGE_VERSION,
+  METADATA_CODING_SYSTEM,
+  METADATA_DEFINITIONS,
+  NO_REPLY_COMMENT_TYPE,
+  PARTICIPATION,
+  PARTICIPATION_CODING_SYSTEM,
+  TXA_COMPLETION_STATUS,
+  TXA_CONTENT_PRESENTATION,
+  YES_NO_CODING_SYSTEM,
+  actionOf,
 } from './vocabulary.js';
 
 /**
@@ -39,14 +53,20 @@ export function buildDocumentMessage(request: DocumentRequest): Message {
 }
 
 function writeDocumentMessage(
-  request: DocumentRequest, bytes: Uint8Array, metadata: DocumentMetadata, participants: DocumentParticipants,
+  request: DocumentRequest,
+  bytes: Uint8Array,
+  metadata: DocumentMetadata,
+  participants: DocumentParticipants,
 ): Message {
   const action = actionOf(request.kind);
   const { document: doc, context } = request;
   const now = context.timestamp ?? new Date();
   const msg = createDocumentMessage(context, ['MDM', action.mdmEvent, MDM_MESSAGE_STRUCTURE], MESSAGE_VERSION.MDM, now);
 
-  msg.addSegment('EVN').set(2, formatTS(now)).set(6, timeText(doc.validationTime ?? doc.creationTime, 'document.validationTime'));
+  msg
+    .addSegment('EVN')
+    .set(2, formatTS(now))
+    .set(6, timeText(doc.validationTime ?? doc.creationTime, 'document.validationTime'));
   // PID and PV1 are the Téléradiologie volet's (PAM-FR): one writer for both volets.
   writePatient(msg, request.patient, 'patient');
   writeVisit(msg, request.visit ?? { patientClass: 'N' }, 'visit').set(1, '1');
@@ -62,28 +82,44 @@ function writeDocumentMessage(
   if (request.kind === 'replace') txa.setComponents(13, documentIdComponents(request.replacedDocumentId));
   if (placer) txa.setComponents(14, oidIdentifierComponents(placer, 'order.placerOrderNumber'));
   txa.set(17, TXA_COMPLETION_STATUS);
-  txa.setComponents(22, doc.legalAuthenticator
-    ? professionalComponents(doc.legalAuthenticator, 'document.legalAuthenticator', PERSON)
-    : professionalComponents(doc.author, 'document.author', PERSON));
+  txa.setComponents(
+    22,
+    doc.legalAuthenticator
+      ? professionalComponents(doc.legalAuthenticator, 'document.legalAuthenticator', PERSON)
+      : professionalComponents(doc.author, 'document.author', PERSON),
+  );
 
   let setId = 0;
   const obx = (valueType: string, code: readonly string[], status: string): Segment =>
     msg.addSegment('OBX').set(1, String(++setId)).set(2, valueType).setComponents(3, code).set(11, status);
 
-  obx('ED', typeComponents, action.resultStatus)
-    .setComponents(5, ['', DOCUMENT_TYPE_OF_DATA.MDM, DOCUMENT_DATA_SUBTYPE, DOCUMENT_ENCODING, encodeBase64(bytes)]);
+  obx('ED', typeComponents, action.resultStatus).setComponents(5, [
+    '',
+    DOCUMENT_TYPE_OF_DATA.MDM,
+    DOCUMENT_DATA_SUBTYPE,
+    DOCUMENT_ENCODING,
+    encodeBase64(bytes),
+  ]);
   writeParticipants(msg, participants);
 
   for (const def of METADATA_DEFINITIONS) {
-    obx('CWE', [def.code, def.label, METADATA_CODING_SYSTEM], 'F')
-      .setComponents(5, [metadata[def.flag] ? 'Y' : 'N', '', YES_NO_CODING_SYSTEM]);
+    obx('CWE', [def.code, def.label, METADATA_CODING_SYSTEM], 'F').setComponents(5, [
+      metadata[def.flag] ? 'Y' : 'N',
+      '',
+      YES_NO_CODING_SYSTEM,
+    ]);
     if (def.flag === 'sendToPatient' && metadata.patientMayNotReply) msg.addSegment('NTE').set(1, '1').set(4, NO_REPLY_COMMENT_TYPE);
   }
   for (const def of MAIL_BODY_DEFINITIONS) {
     const body = metadata[def.field];
     if (body === undefined) continue;
-    obx('ED', [def.code, def.label, METADATA_CODING_SYSTEM], 'F')
-      .setComponents(5, ['', DOCUMENT_TYPE_OF_DATA.MDM, '', DOCUMENT_ENCODING, Buffer.from(body, 'utf8').toString('base64')]);
+    obx('ED', [def.code, def.label, METADATA_CODING_SYSTEM], 'F').setComponents(5, [
+      '',
+      DOCUMENT_TYPE_OF_DATA.MDM,
+      '',
+      DOCUMENT_ENCODING,
+      Buffer.from(body, 'utf8').toString('base64'),
+    ]);
   }
   return msg;
 }
@@ -94,9 +130,17 @@ const PERSON = { namesRequired: false } as const;
 /** Every flag of the input, `false` when not given. */
 export function completeMetadata(input: DocumentRequest['metadata']): DocumentMetadata {
   const out: DocumentMetadata = {
-    hiddenFromProfessionals: false, hiddenFromPatient: false, hiddenFromLegalRepresentatives: false, secretConnection: false,
-    confidentialityChange: false, sendToDmp: false, sendToProfessionals: false, sendToPatient: false, receptionReceipt: false,
-    readReceipt: false, patientMayNotReply: false,
+    hiddenFromProfessionals: false,
+    hiddenFromPatient: false,
+    hiddenFromLegalRepresentatives: false,
+    secretConnection: false,
+    confidentialityChange: false,
+    sendToDmp: false,
+    sendToProfessionals: false,
+    sendToPatient: false,
+    receptionReceipt: false,
+    readReceipt: false,
+    patientMayNotReply: false,
   };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   return out;
@@ -128,12 +172,18 @@ function timeText(value: Date | string, path: string): string {
     if (Number.isNaN(value.getTime())) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', path, 'invalid date');
     return formatTS(value);
   }
-  if (!readTS(value)) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', path, `"${value}" is not an HL7 TS (YYYYMMDD[HHMM[SS]][+ZZZZ])`);
+  if (!readTS(value))
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_INVALID_VALUE',
+      path,
+      `"${value}" is not an HL7 TS (YYYYMMDD[HHMM[SS]][+ZZZZ])`,
+    );
   return value;
 }
 
 function required(value: string | undefined, path: string): void {
-  if (value === undefined || value.trim() === '') throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', path, 'a value is required');
+  if (value === undefined || value.trim() === '')
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', path, 'a value is required');
 }
 
 function invalid(path: string, message: string): never {
@@ -151,7 +201,8 @@ function checkDocumentId(id: DocumentId, path: string): void {
 
 function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: DocumentMetadata, participants: DocumentParticipants): void {
   const { document: doc, context, patient } = request;
-  for (const k of ['sendingApplication', 'sendingFacility', 'receivingApplication', 'receivingFacility'] as const) required(context[k], `context.${k}`);
+  for (const k of ['sendingApplication', 'sendingFacility', 'receivingApplication', 'receivingFacility'] as const)
+    required(context[k], `context.${k}`);
   checkDocumentId(doc.id, 'document.id');
   checkDocumentId(doc.setId, 'document.setId');
   required(doc.type.code, 'document.type.code');
@@ -164,17 +215,32 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   required(doc.author.idNat, 'document.author.idNat');
   const pid3 = pidIdentifiers(patient);
   if (pid3.length === 0) {
-    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'at least one identifier is required (PID-3)');
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+      'patient.identifiers',
+      'at least one identifier is required (PID-3)',
+    );
   }
-  pid3.forEach((id) => { required(id.value, `${id.path}.value`); required(id.oid, id.oidPath); });
+  pid3.forEach((id) => {
+    required(id.value, `${id.path}.value`);
+    required(id.oid, id.oidPath);
+  });
   required(patient.birthName, 'patient.birthName');
   if (request.visit && ['E', 'I', 'O', 'R'].includes(request.visit.patientClass) && !request.visit.visitNumber) {
-    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'visit.visitNumber', `PV1-19 is required when the patient class is ${request.visit.patientClass}`);
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+      'visit.visitNumber',
+      `PV1-19 is required when the patient class is ${request.visit.patientClass}`,
+    );
   }
   if (request.kind === 'replace') checkDocumentId(request.replacedDocumentId, 'replacedDocumentId');
 
   if ((metadata.sendToProfessionals || metadata.sendToPatient) && participants.recipients.length === 0) {
-    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'participants.recipients', 'an MSSanté exchange is requested: at least one recipient (PRT RCT) is required');
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+      'participants.recipients',
+      'an MSSanté exchange is requested: at least one recipient (PRT RCT) is required',
+    );
   }
   participants.recipients.forEach((r: MailRecipient, i) => required(r.address, `participants.recipients[${i}].address`));
   if (metadata.hiddenFromPatient && metadata.sendToPatient) {
@@ -182,27 +248,49 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
   }
   if (metadata.sendToDmp) {
     if (!pid3.some((id) => id.type === INS_IDENTIFIER_TYPE && INS_OIDS.includes(id.oid ?? ''))) {
-      throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'patient.identifiers', 'DMP publication requires the patient INS (type INS under an INS OID)');
+      throw new DocumentTransportError(
+        'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+        'patient.identifiers',
+        'DMP publication requires the patient INS (type INS under an INS OID)',
+      );
     }
     const s = participants.sender;
     if (!s || !(s.person || s.deviceId) || !s.organisation) {
-      throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'participants.sender', 'DMP publication requires the sender (PRT SB) with a person or device and an organisation');
+      throw new DocumentTransportError(
+        'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+        'participants.sender',
+        'DMP publication requires the sender (PRT SB) with a person or device and an organisation',
+      );
     }
   }
 
   const read = readCdaHeader(bytes);
   if (!read.header) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_NOT_CDA', 'document.xml', read.problem.message);
   const cda = read.header;
-  if (!sameDocumentId(cda.id, doc.id)) mismatch('document.id', `the CDA id is ${cda.id ? formatDocumentId(cda.id) : 'absent'}, the request says ${formatDocumentId(doc.id)}`);
-  if (!sameDocumentId(cda.setId, doc.setId)) mismatch('document.setId', `the CDA setId is ${cda.setId ? formatDocumentId(cda.setId) : 'absent'}, the request says ${formatDocumentId(doc.setId)}`);
-  if (cda.versionNumber !== doc.version) mismatch('document.version', `the CDA versionNumber is ${cda.versionNumber ?? 'absent'}, the request says ${doc.version}`);
-  if (cda.code?.code !== doc.type.code) mismatch('document.type.code', `the CDA code is ${cda.code?.code ?? 'absent'}, the request says ${doc.type.code}`);
+  if (!sameDocumentId(cda.id, doc.id))
+    mismatch('document.id', `the CDA id is ${cda.id ? formatDocumentId(cda.id) : 'absent'}, the request says ${formatDocumentId(doc.id)}`);
+  if (!sameDocumentId(cda.setId, doc.setId))
+    mismatch(
+      'document.setId',
+      `the CDA setId is ${cda.setId ? formatDocumentId(cda.setId) : 'absent'}, the request says ${formatDocumentId(doc.setId)}`,
+    );
+  if (cda.versionNumber !== doc.version)
+    mismatch('document.version', `the CDA versionNumber is ${cda.versionNumber ?? 'absent'}, the request says ${doc.version}`);
+  if (cda.code?.code !== doc.type.code)
+    mismatch('document.type.code', `the CDA code is ${cda.code?.code ?? 'absent'}, the request says ${doc.type.code}`);
   if ((cda.title ?? '') !== doc.title) mismatch('document.title', 'the CDA title differs from the request');
-  if (cda.confidentialityCode !== doc.confidentiality) mismatch('document.confidentiality', `the CDA confidentialityCode is ${cda.confidentialityCode ?? 'absent'}, the request says ${doc.confidentiality}`);
+  if (cda.confidentialityCode !== doc.confidentiality)
+    mismatch(
+      'document.confidentiality',
+      `the CDA confidentialityCode is ${cda.confidentialityCode ?? 'absent'}, the request says ${doc.confidentiality}`,
+    );
   if (request.kind === 'replace') {
     const parents = cda.relatedDocuments.filter((r) => r.typeCode === 'RPLC');
     if (!parents.some((p) => sameDocumentId(p.id, request.replacedDocumentId))) {
-      mismatch('replacedDocumentId', `the CDA has no relatedDocument RPLC whose parentDocument id is ${formatDocumentId(request.replacedDocumentId)}`);
+      mismatch(
+        'replacedDocumentId',
+        `the CDA has no relatedDocument RPLC whose parentDocument id is ${formatDocumentId(request.replacedDocumentId)}`,
+      );
     }
   }
   const key = (root: string, ext: string | undefined): string => `${root}|${ext ?? ''}`;
@@ -225,9 +313,17 @@ interface PidIdentifier {
 /** What PID-3 carries, in the order `writePatient` writes it: the INS (type `INS`), then the other identifiers. */
 function pidIdentifiers(patient: Patient): PidIdentifier[] {
   const { ins } = patient;
-  const first = ins ? [{ value: ins.value, oid: ins.authorityOid, type: INS_IDENTIFIER_TYPE, path: 'patient.ins', oidPath: 'patient.ins.authorityOid' }] : [];
-  return [...first, ...(patient.identifiers ?? []).map((id, i) => ({
-    value: id.value, oid: id.assigningAuthority?.universalId, type: id.type,
-    path: `patient.identifiers[${i}]`, oidPath: `patient.identifiers[${i}].assigningAuthority.universalId`,
-  }))];
+  const first = ins
+    ? [{ value: ins.value, oid: ins.authorityOid, type: INS_IDENTIFIER_TYPE, path: 'patient.ins', oidPath: 'patient.ins.authorityOid' }]
+    : [];
+  return [
+    ...first,
+    ...(patient.identifiers ?? []).map((id, i) => ({
+      value: id.value,
+      oid: id.assigningAuthority?.universalId,
+      type: id.type,
+      path: `patient.identifiers[${i}]`,
+      oidPath: `patient.identifiers[${i}].assigningAuthority.universalId`,
+    })),
+  ];
 }

@@ -24,16 +24,28 @@ export const ZAM_MESSAGE_STRUCTURE = 'ZAM_Z01';
 
 export const BUSINESS_RECEIPTS: readonly BusinessReceiptDefinition[] = [
   {
-    kind: 'dmp', event: 'Z01', status: { code: 'ACK_RECEPTION_DMP', label: 'Accusé de réception DMP' }, address: undefined,
-    errorCodingSystem: 'DMP_ERROR_CODE', errorCodingSystemAliases: ['DMPERRORCODE'],
+    kind: 'dmp',
+    event: 'Z01',
+    status: { code: 'ACK_RECEPTION_DMP', label: 'Accusé de réception DMP' },
+    address: undefined,
+    errorCodingSystem: 'DMP_ERROR_CODE',
+    errorCodingSystemAliases: ['DMPERRORCODE'],
   },
   {
-    kind: 'mss-delivery', event: 'Z02', status: { code: 'ACK_RECEPTION_MSS', label: 'Accusé de réception MSSanté' },
-    address: { code: 'DESTINATAIRE_MSS', label: 'Destinataire MSSanté' }, errorCodingSystem: 'SMTPERRORCODE', errorCodingSystemAliases: [],
+    kind: 'mss-delivery',
+    event: 'Z02',
+    status: { code: 'ACK_RECEPTION_MSS', label: 'Accusé de réception MSSanté' },
+    address: { code: 'DESTINATAIRE_MSS', label: 'Destinataire MSSanté' },
+    errorCodingSystem: 'SMTPERRORCODE',
+    errorCodingSystemAliases: [],
   },
   {
-    kind: 'mss-read', event: 'Z03', status: { code: 'ACK_LECTURE_MSS', label: 'Accusé de lecture' },
-    address: { code: 'LECTEUR_MSS', label: 'Lecteur du courriel MSSanté' }, errorCodingSystem: 'applicationErrorCondition', errorCodingSystemAliases: [],
+    kind: 'mss-read',
+    event: 'Z03',
+    status: { code: 'ACK_LECTURE_MSS', label: 'Accusé de lecture' },
+    address: { code: 'LECTEUR_MSS', label: 'Lecteur du courriel MSSanté' },
+    errorCodingSystem: 'applicationErrorCondition',
+    errorCodingSystemAliases: [],
   },
 ];
 

@@ -39,26 +39,57 @@ export interface BusinessReceipt {
  */
 export function buildBusinessReceipt(receipt: BusinessReceipt, context: DocumentMessageContext): Message {
   const def = receiptDefinition(receipt.kind);
-  if (!def) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'kind', `unknown receipt kind "${String(receipt.kind)}"`);
-  if (receipt.acknowledgedControlId.trim() === '') throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'acknowledgedControlId', 'the MSH-10 of the acknowledged message is required');
-  if (def.address && !receipt.mailbox?.address) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'mailbox.address', `ZAM^${def.event} is about one MSSanté mailbox: its address is required`);
-  if (!def.address && receipt.mailbox) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'mailbox', 'a DMP receipt (ZAM^Z01) has no mailbox');
-  if (!receipt.success && !receipt.error) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'error', 'a failed receipt must say why (ERR)');
+  if (!def)
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'kind', `unknown receipt kind "${String(receipt.kind)}"`);
+  if (receipt.acknowledgedControlId.trim() === '')
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+      'acknowledgedControlId',
+      'the MSH-10 of the acknowledged message is required',
+    );
+  if (def.address && !receipt.mailbox?.address)
+    throw new DocumentTransportError(
+      'TLR_ERR_DOC_TRANSPORT_MISSING_VALUE',
+      'mailbox.address',
+      `ZAM^${def.event} is about one MSSanté mailbox: its address is required`,
+    );
+  if (!def.address && receipt.mailbox)
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'mailbox', 'a DMP receipt (ZAM^Z01) has no mailbox');
+  if (!receipt.success && !receipt.error)
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_MISSING_VALUE', 'error', 'a failed receipt must say why (ERR)');
 
   const now = context.timestamp ?? new Date();
-  const msg = withTransportErrors(() => createDocumentMessage(context, ['ZAM', def.event, ZAM_MESSAGE_STRUCTURE], MESSAGE_VERSION.ZAM, now));
+  const msg = withTransportErrors(() =>
+    createDocumentMessage(context, ['ZAM', def.event, ZAM_MESSAGE_STRUCTURE], MESSAGE_VERSION.ZAM, now),
+  );
 
   const eventTime = receipt.eventTime ?? now;
-  if (typeof eventTime === 'string' && !readTS(eventTime)) throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'eventTime', `"${eventTime}" is not an HL7 TS`);
+  if (typeof eventTime === 'string' && !readTS(eventTime))
+    throw new DocumentTransportError('TLR_ERR_DOC_TRANSPORT_INVALID_VALUE', 'eventTime', `"${eventTime}" is not an HL7 TS`);
   msg.addSegment('EVN').set(2, typeof eventTime === 'string' ? eventTime : formatTS(eventTime));
-  msg.addSegment('OBX').set(1, '1').set(2, 'CWE').setComponents(3, [def.status.code, def.status.label, RECEIPT_CODING_SYSTEM])
-    .set(4, receipt.acknowledgedControlId).setComponents(5, [receipt.success ? 'Y' : 'N', '', YES_NO_CODING_SYSTEM]).set(11, 'F');
+  msg
+    .addSegment('OBX')
+    .set(1, '1')
+    .set(2, 'CWE')
+    .setComponents(3, [def.status.code, def.status.label, RECEIPT_CODING_SYSTEM])
+    .set(4, receipt.acknowledgedControlId)
+    .setComponents(5, [receipt.success ? 'Y' : 'N', '', YES_NO_CODING_SYSTEM])
+    .set(11, 'F');
   if (def.address && receipt.mailbox) {
-    msg.addSegment('OBX').set(1, '2').set(2, 'XTN').setComponents(3, [def.address.code, def.address.label, RECEIPT_CODING_SYSTEM])
-      .set(4, receipt.mailbox.recipientId ?? '').setComponents(5, ['', '', MAIL_ADDRESS_TYPE, receipt.mailbox.address]).set(11, 'F');
+    msg
+      .addSegment('OBX')
+      .set(1, '2')
+      .set(2, 'XTN')
+      .setComponents(3, [def.address.code, def.address.label, RECEIPT_CODING_SYSTEM])
+      .set(4, receipt.mailbox.recipientId ?? '')
+      .setComponents(5, ['', '', MAIL_ADDRESS_TYPE, receipt.mailbox.address])
+      .set(11, 'F');
   }
   if (!receipt.success && receipt.error) {
-    msg.addSegment('ERR').setComponents(3, ['207', 'Application error', 'messageErrorCondition']).set(4, receipt.error.severity)
+    msg
+      .addSegment('ERR')
+      .setComponents(3, ['207', 'Application error', 'messageErrorCondition'])
+      .set(4, receipt.error.severity)
       .setComponents(5, [receipt.error.code, receipt.error.label, def.errorCodingSystem]);
   }
   return msg;
@@ -92,7 +123,11 @@ export function readBusinessReceipt(input: Uint8Array | string | Message): Docum
     if (id) value.mailbox.recipientId = id;
   }
   if (err && !value.success) {
-    value.error = { severity: err.get(4).trim() as BusinessReceiptError['severity'], code: err.get('5.1').trim(), label: err.get('5.2').trim() };
+    value.error = {
+      severity: err.get(4).trim() as BusinessReceiptError['severity'],
+      code: err.get('5.1').trim(),
+      label: err.get('5.2').trim(),
+    };
   }
   return { value, report };
 }

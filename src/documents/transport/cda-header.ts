@@ -59,20 +59,32 @@ export function readCdaHeader(bytes: Uint8Array): CdaReadResult {
   }
   const check = XMLValidator.validate(text);
   if (check !== true) {
-    return { problem: { kind: 'not-xml', message: `not well-formed XML (line ${check.err.line}, column ${check.err.col}: ${check.err.msg})` } };
+    return {
+      problem: { kind: 'not-xml', message: `not well-formed XML (line ${check.err.line}, column ${check.err.col}: ${check.err.msg})` },
+    };
   }
   const doc = parser.parse(text) as XmlNode;
   const roots = Object.keys(doc).filter((k) => !k.startsWith('?') && !k.startsWith('#'));
   const rootName = roots[0];
   const rootNodes = rootName === undefined ? [] : asNodes(doc[rootName]);
   if (roots.length !== 1 || rootNodes.length !== 1) {
-    return { problem: { kind: 'not-xml', message: `the XML has ${roots.length === 1 ? rootNodes.length : roots.length} root elements, one is required` } };
+    return {
+      problem: {
+        kind: 'not-xml',
+        message: `the XML has ${roots.length === 1 ? rootNodes.length : roots.length} root elements, one is required`,
+      },
+    };
   }
   const root = rootNodes[0]!;
-  const [prefix, local] = rootName!.includes(':') ? rootName!.split(':', 2) as [string, string] : ['', rootName!];
+  const [prefix, local] = rootName!.includes(':') ? (rootName!.split(':', 2) as [string, string]) : ['', rootName!];
   const namespace = attr(root, prefix ? `xmlns:${prefix}` : 'xmlns') ?? '';
   if (local !== 'ClinicalDocument' || namespace !== HL7_V3_NAMESPACE) {
-    return { problem: { kind: 'not-cda', message: `the root element is {${namespace}}${local}, a CDA document has {${HL7_V3_NAMESPACE}}ClinicalDocument` } };
+    return {
+      problem: {
+        kind: 'not-cda',
+        message: `the root element is {${namespace}}${local}, a CDA document has {${HL7_V3_NAMESPACE}}ClinicalDocument`,
+      },
+    };
   }
   const code = first(root, 'code');
   const version = attr(first(root, 'versionNumber'), 'value');
@@ -82,7 +94,9 @@ export function readCdaHeader(bytes: Uint8Array): CdaReadResult {
       id: instanceId(first(root, 'id')),
       setId: instanceId(first(root, 'setId')),
       versionNumber: version !== undefined && /^\d+$/.test(version) ? Number(version) : undefined,
-      code: code ? { code: attr(code, 'code') ?? '', codeSystem: attr(code, 'codeSystem') ?? '', displayName: attr(code, 'displayName') ?? '' } : undefined,
+      code: code
+        ? { code: attr(code, 'code') ?? '', codeSystem: attr(code, 'codeSystem') ?? '', displayName: attr(code, 'displayName') ?? '' }
+        : undefined,
       title: textOf(first(root, 'title')),
       effectiveTime: attr(first(root, 'effectiveTime'), 'value'),
       confidentialityCode: attr(first(root, 'confidentialityCode'), 'code'),
@@ -92,7 +106,10 @@ export function readCdaHeader(bytes: Uint8Array): CdaReadResult {
       }),
       patientIds: children(root, 'recordTarget')
         .flatMap((rt) => children(first(rt, 'patientRole'), 'id'))
-        .flatMap((n) => { const id = instanceId(n); return id ? [id] : []; }),
+        .flatMap((n) => {
+          const id = instanceId(n);
+          return id ? [id] : [];
+        }),
       legalAuthenticatorId: instanceId(first(first(first(root, 'legalAuthenticator'), 'assignedEntity'), 'id')),
     },
   };
@@ -102,7 +119,8 @@ function decodeXml(bytes: Uint8Array): string {
   let body = bytes;
   let encoding = 'utf-8';
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) body = bytes.subarray(3);
-  else if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) encoding = bytes[0] === 0xfe ? 'utf-16be' : 'utf-16le';
+  else if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe))
+    encoding = bytes[0] === 0xfe ? 'utf-16be' : 'utf-16le';
   else {
     const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
     const declared = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];

@@ -7,7 +7,13 @@ import type { CdaHeader } from './cda-header.js';
 import { readDocumentId } from './document-id.js';
 import { withoutEmpty } from './er7-fields.js';
 import type {
-  DocumentId, DocumentMessageStructure, DocumentMetadata, DocumentOrderReference, DocumentParticipants, DocumentRequestKind, MailRecipient,
+  DocumentId,
+  DocumentMessageStructure,
+  DocumentMetadata,
+  DocumentOrderReference,
+  DocumentParticipants,
+  DocumentRequestKind,
+  MailRecipient,
   Participant,
 } from './types.js';
 import type { DocumentMessageView } from './validation/message-view.js';
@@ -105,7 +111,11 @@ function contentOf(view: DocumentMessageView): ReceivedDocumentMessage {
 }
 
 function orderOf(message: Message): DocumentOrderReference | undefined {
-  for (const [segment, field] of [['ORC', 2], ['OBR', 2], ['TXA', 14]] as const) {
+  for (const [segment, field] of [
+    ['ORC', 2],
+    ['OBR', 2],
+    ['TXA', 14],
+  ] as const) {
     const placerOrderNumber = readOidIdentifier(message.segment(segment)?.field(field));
     if (placerOrderNumber.value) return { placerOrderNumber };
   }

@@ -1,5 +1,11 @@
 import type {
-  CodedValue, HealthProfessional, MessageContextInput, Organisation, Patient, PlacerOrderNumber, Visit,
+  CodedValue,
+  HealthProfessional,
+  MessageContextInput,
+  Organisation,
+  Patient,
+  PlacerOrderNumber,
+  Visit,
 } from '../../tlr/index.js';
 
 /**
@@ -154,5 +160,8 @@ interface DocumentRequestBase {
 /** Input of `buildDocumentMessage`: a request of one of the three kinds. */
 export type DocumentRequest =
   | (DocumentRequestBase & { kind: 'initial' })
-  | (DocumentRequestBase & { kind: 'replace'; /** TXA-13: id of the replaced document (= CDA `relatedDocument[@typeCode='RPLC']/parentDocument/id`). */ replacedDocumentId: DocumentId })
+  | (DocumentRequestBase & {
+      kind: 'replace' /** TXA-13: id of the replaced document (= CDA `relatedDocument[@typeCode='RPLC']/parentDocument/id`). */;
+      replacedDocumentId: DocumentId;
+    })
   | (DocumentRequestBase & { kind: 'delete' });

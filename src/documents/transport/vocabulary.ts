@@ -61,11 +61,21 @@ export interface MetadataDefinition {
 export const METADATA_DEFINITIONS: readonly MetadataDefinition[] = [
   { code: 'MASQUE_PS', label: 'Masqué aux professionnels de Santé', flag: 'hiddenFromProfessionals', presence: 'required' },
   { code: 'INVISIBLE_PATIENT', label: 'Document Non Visible par le patient', flag: 'hiddenFromPatient', presence: 'required' },
-  { code: 'INVISIBLE_REP_LEGAUX', label: 'Non visible par les représentants Légaux du patient', flag: 'hiddenFromLegalRepresentatives', presence: 'required' },
+  {
+    code: 'INVISIBLE_REP_LEGAUX',
+    label: 'Non visible par les représentants Légaux du patient',
+    flag: 'hiddenFromLegalRepresentatives',
+    presence: 'required',
+  },
   { code: 'CONNEXION_SECRETE', label: 'Connexion Secrete', flag: 'secretConnection', presence: 'required' },
   { code: 'MODIF_CONF_CODE', label: 'Modification Confidentiality Code', flag: 'confidentialityChange', presence: 'required' },
   { code: 'DESTDMP', label: 'Destinataire DMP', flag: 'sendToDmp', presence: 'required' },
-  { code: 'DESTMSSANTEPS', label: 'Destinataire (Professionnel de Santé, organisation ou BAL applicative)', flag: 'sendToProfessionals', presence: 'required' },
+  {
+    code: 'DESTMSSANTEPS',
+    label: 'Destinataire (Professionnel de Santé, organisation ou BAL applicative)',
+    flag: 'sendToProfessionals',
+    presence: 'required',
+  },
   { code: 'DESTMSSANTEPAT', label: 'Destinataire Patient', flag: 'sendToPatient', presence: 'required' },
   { code: 'ACK_RECEPTION', label: 'Accusé de réception', flag: 'receptionReceipt', presence: 'expected' },
   { code: 'ACK_LECTURE_MSS', label: 'Accusé de lecture', flag: 'readReceipt', presence: 'expected' },

@@ -69,9 +69,16 @@ export function detectCdaProfile(document: SaxonDomDocument | null): CdaProfileD
   const templateIds = children(root, 'templateId').map((element) => element.getAttribute('root') ?? '');
   const code = children(root, 'code')[0]?.getAttribute('code') ?? null;
   const component = children(root, 'component')[0];
-  const level = component && children(component, 'structuredBody').length > 0 ? 3 : component && children(component, 'nonXMLBody').length > 0 ? 1 : null;
+  const level =
+    component && children(component, 'structuredBody').length > 0
+      ? 3
+      : component && children(component, 'nonXMLBody').length > 0
+        ? 1
+        : null;
 
-  const isCr = templateIds.includes(CDA_IDENTIFIERS.crImgTemplate) || (!templateIds.includes(CDA_IDENTIFIERS.daImgTemplate) && code === CDA_IDENTIFIERS.crImgCode);
+  const isCr =
+    templateIds.includes(CDA_IDENTIFIERS.crImgTemplate) ||
+    (!templateIds.includes(CDA_IDENTIFIERS.daImgTemplate) && code === CDA_IDENTIFIERS.crImgCode);
   const isDa = !isCr && (templateIds.includes(CDA_IDENTIFIERS.daImgTemplate) || code === CDA_IDENTIFIERS.daImgCode);
   const structured = level !== 1;
 

@@ -183,7 +183,9 @@ export async function validateCda(xml: string | Uint8Array, options: CdaValidati
  * when a rule set starts compiling (minutes for the larger ones) and when each is ready.
  */
 export async function warmUpCdaValidation(
-  options: Pick<CdaValidationOptions, 'kitDir' | 'cacheDir' | 'ruleSets' | 'precompiledDirs'> & { readonly onProgress?: (progress: CdaWarmUpProgress) => void } = {},
+  options: Pick<CdaValidationOptions, 'kitDir' | 'cacheDir' | 'ruleSets' | 'precompiledDirs'> & {
+    readonly onProgress?: (progress: CdaWarmUpProgress) => void;
+  } = {},
 ): Promise<Partial<Record<CdaIssueSource, number>>> {
   const kitDir = resolveCdaKitDir(options.kitDir);
   const cacheDir = options.cacheDir ?? defaultSchematronCacheDir();
@@ -199,7 +201,9 @@ export async function warmUpCdaValidation(
   for (const name of names) {
     const ruleSetStart = performance.now();
     const file = path.join(kitDir, CDA_RULE_SETS[name]);
-    await loadRuleSet(file, cacheDir, options.precompiledDirs, () => options.onProgress?.({ ruleSet: name, step: 'compiling', done, total, elapsedMillis: elapsed() }));
+    await loadRuleSet(file, cacheDir, options.precompiledDirs, () =>
+      options.onProgress?.({ ruleSet: name, step: 'compiling', done, total, elapsedMillis: elapsed() }),
+    );
     timings[name] = Math.round(performance.now() - ruleSetStart);
     done += 1;
     options.onProgress?.({ ruleSet: name, step: 'ready', done, total, elapsedMillis: elapsed() });
@@ -208,7 +212,12 @@ export async function warmUpCdaValidation(
 }
 
 /** A rule set's validator, loaded once per process (shipped compiled form, then cache, then compilation). */
-function loadRuleSet(file: string, cacheDir: string, precompiledDirs: readonly string[] | undefined, onCompileStart?: () => void): Promise<SchematronValidator> {
+function loadRuleSet(
+  file: string,
+  cacheDir: string,
+  precompiledDirs: readonly string[] | undefined,
+  onCompileStart?: () => void,
+): Promise<SchematronValidator> {
   const dirs = precompiledDirs ?? [BUNDLED_COMPILED_DIR];
   return cached(loadedSchematrons, `${file}\n${cacheDir}\n${dirs.join('\n')}`, () =>
     SchematronValidator.load(file, {

@@ -26,7 +26,10 @@ const CLOSE_GRACE_MILLIS = 5_000;
 export class CdaValidationWorker {
   #worker: Worker | undefined;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void; progress?: (p: CdaWarmUpProgress) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (r: never) => void; reject: (e: Error) => void; progress?: (p: CdaWarmUpProgress) => void }
+  >();
   #ready: Promise<void> | undefined;
   #isReady = false;
   #closing = false;
@@ -152,7 +155,8 @@ if (!isMainThread && parentPort) {
         : validateCda(req.xml, req.options);
     work.then(
       (report) => port.postMessage({ id: req.id, report: JSON.parse(JSON.stringify(report ?? null)) as unknown } satisfies Reply),
-      (e: unknown) => port.postMessage({ id: req.id, error: { message: (e as Error).message, code: (e as { code?: string }).code } } satisfies Reply),
+      (e: unknown) =>
+        port.postMessage({ id: req.id, error: { message: (e as Error).message, code: (e as { code?: string }).code } } satisfies Reply),
     );
   });
 }

@@ -79,10 +79,17 @@ export class CdaValidation {
     }
     return w.warmUp().then(
       () => {
-        if (this.#worker === w) this.#status = { state: 'ready', done: this.#status.total, total: this.#status.total, elapsedMillis: Date.now() - this.#preparationStarted };
+        if (this.#worker === w)
+          this.#status = {
+            state: 'ready',
+            done: this.#status.total,
+            total: this.#status.total,
+            elapsedMillis: Date.now() - this.#preparationStarted,
+          };
       },
       (e: unknown) => {
-        if (this.#worker === w) this.#status = { state: 'failed', done: this.#status.done, total: this.#status.total, reason: (e as Error).message };
+        if (this.#worker === w)
+          this.#status = { state: 'failed', done: this.#status.done, total: this.#status.total, reason: (e as Error).message };
         throw e;
       },
     );
@@ -109,7 +116,9 @@ export class CdaValidation {
       clearTimeout(timer);
       if (outcome instanceof Error) throw new CdaRulesNotReadyError(`CDA validation unavailable: ${outcome.message}`);
       if (outcome === 'late') {
-        throw new CdaRulesNotReadyError(`The CDA rule sets are not ready (reports: ${describeCdaValidationStatus(this.status())}); retry later`);
+        throw new CdaRulesNotReadyError(
+          `The CDA rule sets are not ready (reports: ${describeCdaValidationStatus(this.status())}); retry later`,
+        );
       }
     }
     return w.validate(xml);

@@ -20,7 +20,9 @@ const REPORT_CODE = '18748-4';
 
 /** The webhook event of each change of a report set. */
 const EVENT_OF_KIND: Readonly<Record<ReportSetEvent['kind'], GatewayEventType>> = {
-  initial: 'report.received', replace: 'report.replaced', delete: 'report.deleted',
+  initial: 'report.received',
+  replace: 'report.replaced',
+  delete: 'report.deleted',
 };
 
 /** ERR-8 of the AR 204 refusing a replacement or a deletion, naming the field of the message at fault. */
@@ -31,7 +33,11 @@ const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
 
 function toAckError(f: Finding): AckError {
   let location;
-  try { location = parseLocation(f.location); } catch { location = undefined; }
+  try {
+    location = parseLocation(f.location);
+  } catch {
+    location = undefined;
+  }
   return { condition: f.condition, severity: f.severity === 'error' ? 'E' : 'W', location, message: f.message, applicationCode: f.rule };
 }
 
@@ -65,8 +71,11 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
         for (const i of verdict.issues) {
           if (i.severity === 'info') continue;
           issues.push({
-            severity: i.severity === 'error' ? 'error' : 'warning', rule: `CDA:${i.source}:${i.rule}`, location: 'OBX-5.5',
-            message: `${i.message} (${i.location})`, condition: '207',
+            severity: i.severity === 'error' ? 'error' : 'warning',
+            rule: `CDA:${i.source}:${i.rule}`,
+            location: 'OBX-5.5',
+            message: `${i.message} (${i.location})`,
+            condition: '207',
           });
         }
       }
@@ -84,7 +93,9 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
       const value = read.get(message) ?? readDocumentMessage(message).value;
       const placer = value?.order?.placerOrderNumber;
       const reject = (condition: '204' | '207', text: string) => ({
-        ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition, severity: 'E', message: text }] }), findings: [], events: [] as GatewayEvent[],
+        ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition, severity: 'E', message: text }] }),
+        findings: [],
+        events: [] as GatewayEvent[],
       });
       if (!value || !value.document) return reject('207', 'The message carries no document');
       if (!placer) return reject('204', 'The document message does not name its order (ORC-2 / OBR-2 / TXA-14)');
@@ -95,28 +106,61 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
       const isReport = doc.type.code === REPORT_CODE;
       if (config.role === 'platform' || !isReport) {
         // An order document (DA-IMG) or another companion document: attached, no state change.
-        const event: GatewayEvent = { type: 'order.document.received', orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, messageId, at: new Date().toISOString(), data: { type: doc.type, documentId: doc.id } };
+        const event: GatewayEvent = {
+          type: 'order.document.received',
+          orderKey: formatOrderKey(key),
+          placerOrderNumber: key.placerNumber,
+          messageId,
+          at: new Date().toISOString(),
+          data: { type: doc.type, documentId: doc.id },
+        };
         return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [event] };
       }
       const cda = doc.cda;
       const record: ReportRecord = {
-        documentId: doc.id ?? cda?.id ?? { root: 'unknown' }, setId: cda?.setId ?? doc.id ?? { root: 'unknown' }, version: cda?.versionNumber ?? 1,
-        title: cda?.title ?? doc.type.display ?? '', status: 'current', messageId, at: new Date().toISOString(),
+        documentId: doc.id ?? cda?.id ?? { root: 'unknown' },
+        setId: cda?.setId ?? doc.id ?? { root: 'unknown' },
+        version: cda?.versionNumber ?? 1,
+        title: cda?.title ?? doc.type.display ?? '',
+        status: 'current',
+        messageId,
+        at: new Date().toISOString(),
         // Level 1 carries the report as a PDF in nonXMLBody; level 3 has a structuredBody.
-        ...(doc.bytes ? { level: doc.bytes.includes('<nonXMLBody') ? 1 as const : 3 as const } : {}),
+        ...(doc.bytes ? { level: doc.bytes.includes('<nonXMLBody') ? (1 as const) : (3 as const) } : {}),
       };
-      const change: ReportSetEvent = value.kind === 'initial' ? { kind: 'initial', report: record }
-        : value.kind === 'replace' ? { kind: 'replace', replaced: value.replacedDocumentId, report: record }
-          : { kind: 'delete', deleted: record.documentId };
+      const change: ReportSetEvent =
+        value.kind === 'initial'
+          ? { kind: 'initial', report: record }
+          : value.kind === 'replace'
+            ? { kind: 'replace', replaced: value.replacedDocumentId, report: record }
+            : { kind: 'delete', deleted: record.documentId };
       const decision = applyReportSetEvent(orderDataOf(order).reports ?? [], change);
       if (!decision.accept) return reject(decision.errorCode, REFUSAL_TEXT[decision.refusal]);
-      const outcome = await tx.applyOrderEvent({ role: config.role, key, event: decision.event, messageId, data: { reports: decision.reports } });
+      const outcome = await tx.applyOrderEvent({
+        role: config.role,
+        key,
+        event: decision.event,
+        messageId,
+        data: { reports: decision.reports },
+      });
       if (!outcome.transition.accept) {
         const t = outcome.transition;
-        return { ack: buildDocumentAck(message, { code: 'AR', errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }] }), findings: [], events: [] };
+        return {
+          ack: buildDocumentAck(message, {
+            code: 'AR',
+            errors: [{ condition: t.errorCode, severity: 'E', message: t.message, applicationCode: t.rule }],
+          }),
+          findings: [],
+          events: [],
+        };
       }
       const ev: GatewayEvent = {
-        type: EVENT_OF_KIND[change.kind], orderKey: formatOrderKey(key), placerOrderNumber: key.placerNumber, state: outcome.order?.state, messageId, at: new Date().toISOString(),
+        type: EVENT_OF_KIND[change.kind],
+        orderKey: formatOrderKey(key),
+        placerOrderNumber: key.placerNumber,
+        state: outcome.order?.state,
+        messageId,
+        at: new Date().toISOString(),
         data: { documentId: record.documentId, setId: record.setId, version: record.version, title: record.title },
       };
       return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev] };

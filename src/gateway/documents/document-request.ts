@@ -11,7 +11,11 @@ export const IMAGING_REPORT_TYPE = { code: '18748-4', display: "CR d'imagerie m�
 /** PID of the document message: the same identifiers as the CDA `recordTarget` (INS first, then local ids). */
 export function documentPatient(order: ImagingOrder, input: ImagingReportInput): Patient {
   const p = order.patient;
-  const cx = (value: string, oid: string, type: string): Identifier => ({ value, assigningAuthority: { universalId: oid, universalIdType: 'ISO' }, type });
+  const cx = (value: string, oid: string, type: string): Identifier => ({
+    value,
+    assigningAuthority: { universalId: oid, universalIdType: 'ISO' },
+    type,
+  });
   return {
     identifiers: [
       cx(input.patient.ins!.value, input.patient.ins!.authorityOid, 'INS'),
@@ -29,15 +33,26 @@ export function documentPatient(order: ImagingOrder, input: ImagingReportInput):
 
 /** The MDM request (T02 initial, T10 replacement, T04 deletion) carrying a generated report to the RIS. */
 export function documentRequestFor(
-  config: GatewayConfig, order: ImagingOrder, input: ImagingReportInput, generated: GeneratedImagingReport,
-  kind: 'initial' | 'replace' | 'delete', replaced?: { root: string; extension?: string },
+  config: GatewayConfig,
+  order: ImagingOrder,
+  input: ImagingReportInput,
+  generated: GeneratedImagingReport,
+  kind: 'initial' | 'replace' | 'delete',
+  replaced?: { root: string; extension?: string },
 ): DocumentRequest {
   const author: HealthProfessional = {
-    idNat: input.radiologist.idNat, familyName: input.radiologist.familyName, givenName: input.radiologist.givenName,
-    assigningAuthority: { universalId: PS_AUTHORITY, universalIdType: 'ISO' }, identifierType: 'IDNPS', nameType: 'D',
+    idNat: input.radiologist.idNat,
+    familyName: input.radiologist.familyName,
+    givenName: input.radiologist.givenName,
+    assigningAuthority: { universalId: PS_AUTHORITY, universalIdType: 'ISO' },
+    identifierType: 'IDNPS',
+    nameType: 'D',
   };
   const custodian: Organisation = {
-    name: input.facility.name, identifier: input.facility.identifier, identifierType: 'IDNST', assigningAuthority: { universalId: STRUCTURE_AUTHORITY, universalIdType: 'ISO' },
+    name: input.facility.name,
+    identifier: input.facility.identifier,
+    identifierType: 'IDNST',
+    assigningAuthority: { universalId: STRUCTURE_AUTHORITY, universalIdType: 'ISO' },
   };
   const base = {
     patient: documentPatient(order, input),
@@ -58,9 +73,12 @@ export function documentRequestFor(
     // The RIS publishes the report to the DMP unchanged (Téléradiologie volet §1): ask for it.
     metadata: { sendToDmp: true },
     context: {
-      sendingApplication: config.identity.application, sendingFacility: config.identity.facility,
-      receivingApplication: config.partner.application, receivingFacility: config.partner.facility,
-      processingId: config.processingId, charset: config.charset,
+      sendingApplication: config.identity.application,
+      sendingFacility: config.identity.facility,
+      receivingApplication: config.partner.application,
+      receivingFacility: config.partner.facility,
+      processingId: config.processingId,
+      charset: config.charset,
     },
   };
   if (kind === 'replace') return { ...base, kind, replacedDocumentId: replaced! };
@@ -69,5 +87,12 @@ export function documentRequestFor(
 
 function titleOf(xml: string): string {
   const m = /<title>([^<]*)<\/title>/.exec(xml);
-  return m ? m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&quot;/g, '"') : "CR d'imagerie médicale";
+  return m
+    ? m[1]!
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&apos;/g, "'")
+        .replace(/&quot;/g, '"')
+    : "CR d'imagerie médicale";
 }

@@ -62,7 +62,11 @@ export class DocumentsPlugin implements GatewayPlugin {
     const s = this.validation.status();
     // `ready` only when reports can be validated too; `starting` while their rule sets load or compile (orders
     // are handled meanwhile), `degraded` when they cannot be prepared.
-    return { status: s.state === 'ready' ? 'ready' : s.state === 'failed' ? 'degraded' : 'starting', field: 'reports', detail: describeCdaValidationStatus(s) };
+    return {
+      status: s.state === 'ready' ? 'ready' : s.state === 'failed' ? 'degraded' : 'starting',
+      field: 'reports',
+      detail: describeCdaValidationStatus(s),
+    };
   }
 
   async validateDocument(xml: Uint8Array): Promise<DocumentVerdict> {
@@ -89,12 +93,18 @@ export class DocumentsPlugin implements GatewayPlugin {
    */
   #warmUpInBackground(logger: Logger): void {
     const started = Date.now();
-    const progress = setInterval(() => logger.info({ reports: describeCdaValidationStatus(this.validation.status()) }, 'CDA rule sets not ready yet'), 30_000);
+    const progress = setInterval(
+      () => logger.info({ reports: describeCdaValidationStatus(this.validation.status()) }, 'CDA rule sets not ready yet'),
+      30_000,
+    );
     progress.unref();
-    this.validation.warmUp().then(
-      () => logger.info({ ms: Date.now() - started }, 'CDA rule sets ready'),
-      (e: unknown) => logger.error({ err: e }, 'CDA rule sets could not be prepared; reports will be refused until they are'),
-    ).finally(() => clearInterval(progress));
+    this.validation
+      .warmUp()
+      .then(
+        () => logger.info({ ms: Date.now() - started }, 'CDA rule sets ready'),
+        (e: unknown) => logger.error({ err: e }, 'CDA rule sets could not be prepared; reports will be refused until they are'),
+      )
+      .finally(() => clearInterval(progress));
   }
 }
 

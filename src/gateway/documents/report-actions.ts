@@ -26,7 +26,10 @@ export interface SentReport extends SentMessage {
  * it for the RIS in the same transaction as the order's state change.
  */
 export class ReportActions {
-  constructor(private readonly ctx: ActionContext, private readonly validation: CdaValidation) {}
+  constructor(
+    private readonly ctx: ActionContext,
+    private readonly validation: CdaValidation,
+  ) {}
 
   /** A new report (MDM^T02). */
   async submit(key: OrderKey, request: ReportRequest): Promise<SentReport> {
@@ -65,8 +68,15 @@ export class ReportActions {
   #current(data: OrderData, setId: string | undefined): ReportRecord {
     const current = currentReportOf(data.reports ?? [], setId);
     if (current.found) return current.report;
-    if (current.reason === 'none') throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', setId ? `No current report with setId ${setId}` : 'The order has no current report', 404);
-    throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has several current reports; give setId', 409, { setIds: current.setIds });
+    if (current.reason === 'none')
+      throw new GatewayError(
+        'TLR_ERR_GATEWAY_NOT_FOUND',
+        setId ? `No current report with setId ${setId}` : 'The order has no current report',
+        404,
+      );
+    throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has several current reports; give setId', 409, {
+      setIds: current.setIds,
+    });
   }
 
   #input(data: OrderData, request: ReportRequest): ImagingReportInput {
@@ -78,7 +88,8 @@ export class ReportActions {
     try {
       generated = await generateImagingReport(input, { level });
     } catch (e) {
-      if (e instanceof ImagingReportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', e.message, 422, { problems: (e as { problems?: unknown }).problems });
+      if (e instanceof ImagingReportError)
+        throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', e.message, 422, { problems: (e as { problems?: unknown }).problems });
       throw e;
     }
     let cda;
@@ -89,16 +100,26 @@ export class ReportActions {
       throw e;
     }
     if (!cda.valid) {
-      throw new GatewayError('TLR_ERR_GATEWAY_INVALID_MESSAGE', 'The generated CDA report does not pass the XSD and ANS schematrons; it was not sent', 422, {
-        findings: cda.issues.filter((i) => i.severity === 'error').slice(0, 50),
-      });
+      throw new GatewayError(
+        'TLR_ERR_GATEWAY_INVALID_MESSAGE',
+        'The generated CDA report does not pass the XSD and ANS schematrons; it was not sent',
+        422,
+        {
+          findings: cda.issues.filter((i) => i.severity === 'error').slice(0, 50),
+        },
+      );
     }
     return generated;
   }
 
   async #send(
-    key: OrderKey, data: OrderData, input: ImagingReportInput, generated: GeneratedImagingReport, kind: 'initial' | 'replace' | 'delete',
-    request: ReportRequest, current?: ReportRecord,
+    key: OrderKey,
+    data: OrderData,
+    input: ImagingReportInput,
+    generated: GeneratedImagingReport,
+    kind: 'initial' | 'replace' | 'delete',
+    request: ReportRequest,
+    current?: ReportRecord,
   ): Promise<SentReport> {
     let request2: DocumentRequest;
     try {
@@ -107,14 +128,23 @@ export class ReportActions {
       throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', (e as Error).message, 422);
     }
     const record: ReportRecord = {
-      documentId: generated.documentId, setId: generated.setId, version: generated.versionNumber,
-      title: request2.document.title, status: kind === 'delete' ? 'deleted' : 'current', messageId: 0,
-      accessionNumber: input.exam.accessionNumber.value, level: request.level ?? current?.level ?? 1, at: new Date().toISOString(),
+      documentId: generated.documentId,
+      setId: generated.setId,
+      version: generated.versionNumber,
+      title: request2.document.title,
+      status: kind === 'delete' ? 'deleted' : 'current',
+      messageId: 0,
+      accessionNumber: input.exam.accessionNumber.value,
+      level: request.level ?? current?.level ?? 1,
+      at: new Date().toISOString(),
       ...(generated.viewerUrl ? { viewerUrl: generated.viewerUrl } : {}),
     };
-    const change = (messageId: number): ReportSetEvent => (kind === 'initial' ? { kind, report: { ...record, messageId } }
-      : kind === 'replace' ? { kind, replaced: current!.documentId, report: { ...record, messageId } }
-        : { kind, deleted: current!.documentId });
+    const change = (messageId: number): ReportSetEvent =>
+      kind === 'initial'
+        ? { kind, report: { ...record, messageId } }
+        : kind === 'replace'
+          ? { kind, replaced: current!.documentId, report: { ...record, messageId } }
+          : { kind, deleted: current!.documentId };
     // The event the order workflow is told, from the reports as read; the reports written are those of
     // the order as locked in the transaction.
     const planned = applyReportSetEvent(data.reports ?? [], change(0));
@@ -127,7 +157,8 @@ export class ReportActions {
         try {
           return buildDocumentMessage(request2);
         } catch (e) {
-          if (e instanceof DocumentTransportError) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
+          if (e instanceof DocumentTransportError)
+            throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);
           throw e;
         }
       },

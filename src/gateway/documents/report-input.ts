@@ -10,11 +10,23 @@ const SNOMED = '2.16.840.1.113883.6.96';
 const DICOM = '1.2.840.10008.2.16.4';
 
 /** JDV_J01 specialty of a radiologist (`G15_10/SM44`, "Médecin - Radio-diagnostic (SM)"), the default author specialty. */
-export const RADIO_DIAGNOSTIC: CodedValue = { code: 'G15_10/SM44', display: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
+export const RADIO_DIAGNOSTIC: CodedValue = {
+  code: 'G15_10/SM44',
+  display: 'Médecin - Radio-diagnostic (SM)',
+  codeSystem: '1.2.250.1.213.1.1.4.5',
+};
 /** JDV_J02 facility type used when the request does not say (`SA01`, public health establishment). */
-export const DEFAULT_FACILITY_TYPE = { code: 'SA01', display: 'Etablissement Public de santé', codeSystem: '1.2.250.1.71.4.2.4' } as const satisfies CodedValue;
+export const DEFAULT_FACILITY_TYPE = {
+  code: 'SA01',
+  display: 'Etablissement Public de santé',
+  codeSystem: '1.2.250.1.71.4.2.4',
+} as const satisfies CodedValue;
 /** JDV_J04 practice setting used when the request does not say. */
-export const DEFAULT_PRACTICE_SETTING = { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' } as const satisfies CodedValue;
+export const DEFAULT_PRACTICE_SETTING = {
+  code: 'AMBULATOIRE',
+  display: 'Ambulatoire',
+  codeSystem: '1.2.250.1.213.1.1.4.9',
+} as const satisfies CodedValue;
 
 /** What the host platform sends to write a report (`POST /api/orders/{placer}/reports`). */
 export interface ReportRequest {
@@ -37,12 +49,19 @@ export function structIdNat(o: Organisation): string {
   if (o.identifierType === 'FINEJ' || o.identifierType === 'FINEG') return `1${o.identifier}`;
   if (o.identifierType === 'IDNST') return o.identifier;
   if (o.establishmentFiness) return `1${o.establishmentFiness}`;
-  throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `Organisation ${o.name} has no national identifier (UF/SVR without establishment FINESS)`, 422);
+  throw new GatewayError(
+    'TLR_ERR_GATEWAY_INVALID_REQUEST',
+    `Organisation ${o.name} has no national identifier (UF/SVR without establishment FINESS)`,
+    422,
+  );
 }
 
 function professional(p: HealthProfessional): HealthProfessional {
   return {
-    idNat: p.idNat, familyName: p.familyName, givenName: p.givenName, identifierType: p.identifierType,
+    idNat: p.idNat,
+    familyName: p.familyName,
+    givenName: p.givenName,
+    identifierType: p.identifierType,
     ...(p.prefix && ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'].includes(p.prefix) ? { prefix: p.prefix } : {}),
     specialty: RADIO_DIAGNOSTIC,
   };
@@ -68,7 +87,8 @@ export function examFor(data: OrderData, accessionNumber: string | undefined): P
 export function reportInputFor(config: GatewayConfig, data: OrderData, request: ReportRequest, now: Date): ImagingReportInput {
   const order = data.order ?? missing('the order (flow 1) is unknown');
   const exam = examFor(data, request.accessionNumber);
-  const radiologist = request.radiologist ?? data.decision?.remoteRadiologist ?? missing('no radiologist given and no decision (flow 3) recorded');
+  const radiologist =
+    request.radiologist ?? data.decision?.remoteRadiologist ?? missing('no radiologist given and no decision (flow 3) recorded');
   const p = order.patient;
   if (!p.ins) missing('the patient has no INS; a report for the DMP needs a qualified INS');
   if (!p.birthplaceCode) missing('the patient has no birthplace code (PID-11 BDL); the CDA header requires it');
@@ -82,7 +102,9 @@ export function reportInputFor(config: GatewayConfig, data: OrderData, request: 
     document: { effectiveTime: now, confidentiality: request.confidentiality ?? 'N' },
     patient: {
       ins: { value: p.ins.value, authorityOid: p.ins.authorityOid },
-      identifiers: (p.identifiers ?? []).filter((i) => i.assigningAuthority?.universalId && /^[0-2](\.\d+)+$/.test(i.assigningAuthority.universalId)),
+      identifiers: (p.identifiers ?? []).filter(
+        (i) => i.assigningAuthority?.universalId && /^[0-2](\.\d+)+$/.test(i.assigningAuthority.universalId),
+      ),
       birthName: p.birthName,
       birthGivenNames: p.birthGivenNames ?? p.firstGivenName ?? '',
       firstGivenName: p.firstGivenName ?? p.birthGivenNames?.split(' ')[0] ?? '',
@@ -91,25 +113,67 @@ export function reportInputFor(config: GatewayConfig, data: OrderData, request: 
       sex: p.sex === 'F' || p.sex === 'M' ? p.sex : 'U',
       birthDate: p.birthDate.slice(0, 10),
       birthplaceCode: p.birthplaceCode,
-      ...(p.address ? { address: { ...(p.address.street ? { street: p.address.street } : {}), ...(p.address.postalCode ? { postalCode: p.address.postalCode } : {}), ...(p.address.city ? { city: p.address.city } : {}), use: 'H' as const } } : {}),
+      ...(p.address
+        ? {
+            address: {
+              ...(p.address.street ? { street: p.address.street } : {}),
+              ...(p.address.postalCode ? { postalCode: p.address.postalCode } : {}),
+              ...(p.address.city ? { city: p.address.city } : {}),
+              use: 'H' as const,
+            },
+          }
+        : {}),
     },
     radiologist: professional(radiologist),
-    platform: { name: config.organisation.name, identifierType: 'IDNST', identifier: structIdNat(config.organisation as Organisation), practiceSetting: DEFAULT_PRACTICE_SETTING },
+    platform: {
+      name: config.organisation.name,
+      identifierType: 'IDNST',
+      identifier: structIdNat(config.organisation as Organisation),
+      practiceSetting: DEFAULT_PRACTICE_SETTING,
+    },
     facility: {
-      identifierType: 'IDNST', identifier: structIdNat(facility),
+      identifierType: 'IDNST',
+      identifier: structIdNat(facility),
       name: facility.name,
-      facilityType: request.facilityType ? { code: request.facilityType.code, display: request.facilityType.displayName, codeSystem: DEFAULT_FACILITY_TYPE.codeSystem } : DEFAULT_FACILITY_TYPE,
-      practiceSetting: request.practiceSetting ? { code: request.practiceSetting.code, display: request.practiceSetting.displayName, codeSystem: DEFAULT_PRACTICE_SETTING.codeSystem } : DEFAULT_PRACTICE_SETTING,
+      facilityType: request.facilityType
+        ? { code: request.facilityType.code, display: request.facilityType.displayName, codeSystem: DEFAULT_FACILITY_TYPE.codeSystem }
+        : DEFAULT_FACILITY_TYPE,
+      practiceSetting: request.practiceSetting
+        ? {
+            code: request.practiceSetting.code,
+            display: request.practiceSetting.displayName,
+            codeSystem: DEFAULT_PRACTICE_SETTING.codeSystem,
+          }
+        : DEFAULT_PRACTICE_SETTING,
     },
     ...(order.responsibleProfessional ? { orderingProvider: professional(order.responsibleProfessional) } : {}),
     order: { placerOrderNumber: order.placerOrderNumber },
     exam: {
       accessionNumber: exam.accessionNumber,
       studyInstanceUid: exam.studyInstanceUid,
-      actCode: { code: exam.procedure.code, display: exam.procedure.display ?? exam.procedure.code, codeSystem: LOINC, codeSystemName: 'LOINC' },
+      actCode: {
+        code: exam.procedure.code,
+        display: exam.procedure.display ?? exam.procedure.code,
+        codeSystem: LOINC,
+        codeSystemName: 'LOINC',
+      },
       modality: { code: modality.code, display: modality.display ?? modality.code, codeSystem: DICOM, codeSystemName: 'DCM' },
-      regions: regions.map((r) => ({ code: r.region.code, display: r.region.display ?? r.region.code, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' })),
-      ...(request.anatomicalLocation ? { anatomicalLocation: { code: request.anatomicalLocation.code, display: request.anatomicalLocation.displayName, codeSystem: SNOMED, codeSystemName: 'SNOMED CT' } } : {}),
+      regions: regions.map((r) => ({
+        code: r.region.code,
+        display: r.region.display ?? r.region.code,
+        codeSystem: SNOMED,
+        codeSystemName: 'SNOMED CT',
+      })),
+      ...(request.anatomicalLocation
+        ? {
+            anatomicalLocation: {
+              code: request.anatomicalLocation.code,
+              display: request.anatomicalLocation.displayName,
+              codeSystem: SNOMED,
+              codeSystemName: 'SNOMED CT',
+            },
+          }
+        : {}),
       startedAt,
     },
     viewer: { partialUrl: exam.viewerUrl, imageRetentionDays: exam.imageRetentionDays },

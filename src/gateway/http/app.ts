@@ -52,7 +52,11 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
   idempotencyHooks(app, gw.store);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, `No route ${req.method} ${req.url.split('?')[0]}`));
-  app.addContentTypeParser(['text/plain', 'application/hl7-v2', 'x-application/hl7-v2+er7', 'application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/plain', 'application/hl7-v2', 'x-application/hl7-v2+er7', 'application/xml', 'text/xml'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -60,7 +64,8 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
       info: {
         title: `cisis-tlr gateway API (${gw.config.role === 'ris' ? 'RIS' : 'teleradiology platform'} half-connector)`,
         version: '0.1.0',
-        description: 'JSON API of a cisis-tlr half-connector: the gateway speaks HL7 v2.5.1 (ANS CI-SIS Téléradiologie) over MLLP to the partner.',
+        description:
+          'JSON API of a cisis-tlr half-connector: the gateway speaks HL7 v2.5.1 (ANS CI-SIS Téléradiologie) over MLLP to the partner.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
@@ -77,7 +82,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const pluggedRoutes = gw.plugins.flatMap((p) => (p.routes ? [p.routes] : []));
-  for (const routes of [...API_ROUTES, ...pluggedRoutes, ...options.routes ?? []]) await app.register(routes, { gateway: gw });
+  for (const routes of [...API_ROUTES, ...pluggedRoutes, ...(options.routes ?? [])]) await app.register(routes, { gateway: gw });
   await app.ready();
   return app;
 }

@@ -24,19 +24,27 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * used them and are kept 24 hours. A 5xx answer is not stored: the retry runs again.
  */
 export function idempotencyHooks(app: FastifyInstance, store: Store): void {
-  const prune = setInterval(() => void store.pruneIdempotencyKeys(new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
-    .catch((e: unknown) => app.log.error({ err: e }, 'idempotency key retention failed')), 60 * 60_000).unref();
+  const prune = setInterval(
+    () =>
+      void store
+        .pruneIdempotencyKeys(new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
+        .catch((e: unknown) => app.log.error({ err: e }, 'idempotency key retention failed')),
+    60 * 60_000,
+  ).unref();
   app.addHook('onClose', async () => clearInterval(prune));
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method !== 'POST') return;
     const header = req.headers['idempotency-key'];
     if (header === undefined) return;
-    const key = Array.isArray(header) ? header[0] ?? '' : header;
+    const key = Array.isArray(header) ? (header[0] ?? '') : header;
     if (!KEY.test(key)) {
       return sendProblem(reply, req, 400, 'Idempotency-Key must be 1 to 255 visible ASCII characters', 'TLR_ERR_GATEWAY_INVALID_REQUEST');
     }
-    const scope = createHash('sha256').update(req.headers.authorization ?? '').digest('hex').slice(0, 32);
+    const scope = createHash('sha256')
+      .update(req.headers.authorization ?? '')
+      .digest('hex')
+      .slice(0, 32);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(JSON.stringify(req.body ?? null));
     const fingerprint = createHash('sha256').update(`${req.method} ${req.url}\n`).update(body).digest('hex');
     const claim = await store.claimIdempotencyKey(scope, key, fingerprint);
@@ -45,13 +53,29 @@ export function idempotencyHooks(app: FastifyInstance, store: Store): void {
       return;
     }
     if (!claim.sameRequest) {
-      return sendProblem(reply, req, 422, 'This Idempotency-Key was used for another request; use a new key for a new request', 'TLR_ERR_GATEWAY_IDEMPOTENCY_KEY_REUSED');
+      return sendProblem(
+        reply,
+        req,
+        422,
+        'This Idempotency-Key was used for another request; use a new key for a new request',
+        'TLR_ERR_GATEWAY_IDEMPOTENCY_KEY_REUSED',
+      );
     }
     if (claim.state === 'in_progress') {
       reply.header('retry-after', '1');
-      return sendProblem(reply, req, 409, 'A request with this Idempotency-Key is still being processed; retry shortly', 'TLR_ERR_GATEWAY_IDEMPOTENCY_IN_PROGRESS');
+      return sendProblem(
+        reply,
+        req,
+        409,
+        'A request with this Idempotency-Key is still being processed; retry shortly',
+        'TLR_ERR_GATEWAY_IDEMPOTENCY_IN_PROGRESS',
+      );
     }
-    return reply.code(claim.response.status).header('content-type', claim.response.contentType).header('idempotency-replayed', 'true').send(claim.response.body);
+    return reply
+      .code(claim.response.status)
+      .header('content-type', claim.response.contentType)
+      .header('idempotency-replayed', 'true')
+      .send(claim.response.body);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -62,7 +86,11 @@ export function idempotencyHooks(app: FastifyInstance, store: Store): void {
     if (reply.statusCode >= 500 || text === undefined) {
       await store.releaseIdempotencyKey(held.scope, held.key);
     } else {
-      await store.completeIdempotencyKey(held.scope, held.key, { status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? 'application/json'), body: text });
+      await store.completeIdempotencyKey(held.scope, held.key, {
+        status: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json'),
+        body: text,
+      });
     }
     return payload;
   });

@@ -12,7 +12,12 @@ const CONFLICT_LISTED = 20;
  * index lookups (the orders' unique key starts with role and placer number), whatever the age of the
  * order.
  */
-export async function findOrderByPlacer(store: Store, role: WorkflowRole, placer: string, authority: string | undefined): Promise<OrderRecord> {
+export async function findOrderByPlacer(
+  store: Store,
+  role: WorkflowRole,
+  placer: string,
+  authority: string | undefined,
+): Promise<OrderRecord> {
   if (authority !== undefined) {
     const o = await store.getOrder(role, { placerNumber: placer, assigningAuthority: authority });
     if (o) return o;
@@ -20,7 +25,9 @@ export async function findOrderByPlacer(store: Store, role: WorkflowRole, placer
     const { items } = await store.listOrders({ role, placerNumber: placer, limit: CONFLICT_LISTED, count: false });
     if (items.length === 1) return items[0]!;
     if (items.length > 1) {
-      throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409, { authorities: items.map((o) => o.key.assigningAuthority) });
+      throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Several orders have the placer number ${placer}; add ?authority=<OID>`, 409, {
+        authorities: items.map((o) => o.key.assigningAuthority),
+      });
     }
   }
   throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order with placer number ${placer}`, 404);

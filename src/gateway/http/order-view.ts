@@ -28,7 +28,9 @@ export function orderSummary(o: OrderRecord): OrderSummaryView {
     partner: o.partner,
     patientId: o.patientId,
     patientName: patientDisplayName(data),
-    modality: order?.requestedModality ? `${order.requestedModality.code}${order.requestedModality.display ? ` (${order.requestedModality.display})` : ''}` : null,
+    modality: order?.requestedModality
+      ? `${order.requestedModality.code}${order.requestedModality.display ? ` (${order.requestedModality.display})` : ''}`
+      : null,
     region: order?.anatomicalRegions?.[0]?.region.display ?? order?.anatomicalRegions?.[0]?.region.code ?? null,
     requestedAt: order?.requestedAt ?? null,
     createdAt: o.createdAt.toISOString(),

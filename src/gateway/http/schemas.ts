@@ -15,30 +15,41 @@ const dateTime = {
 const oid = { type: 'string', pattern: '^[0-2](\\.(0|[1-9][0-9]*))+$', description: 'An OID' } as const;
 
 export const oidIdentifier = {
-  type: 'object', additionalProperties: false, required: ['value', 'authorityOid'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['value', 'authorityOid'],
   properties: { value: text, authorityOid: oid },
 } as const;
 
 const assigningAuthority = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: { namespaceId: optionalText, universalId: optionalText, universalIdType: optionalText },
 } as const;
 
 const identifier = {
-  type: 'object', additionalProperties: false, required: ['value'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['value'],
   properties: { value: text, assigningAuthority, type: optionalText, effectiveDate: dateTime },
 } as const;
 
 const coded = {
-  type: 'object', additionalProperties: false, required: ['code'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
   properties: { code: text, display: optionalText },
 } as const;
 
 export const patient = {
-  type: 'object', additionalProperties: false, required: ['birthName'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['birthName'],
   properties: {
     ins: {
-      type: 'object', additionalProperties: false, required: ['value', 'authorityOid'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['value', 'authorityOid'],
       properties: { value: { type: 'string', pattern: '^[0-9A-Z]{15}$' }, authorityOid: oid, effectiveDate: dateTime },
     },
     identifiers: { type: 'array', items: identifier },
@@ -51,8 +62,15 @@ export const patient = {
     sex: { enum: ['F', 'M', 'U', 'O', 'A', 'N'] },
     birthplaceCode: optionalText,
     address: {
-      type: 'object', additionalProperties: false,
-      properties: { street: optionalText, otherDesignation: optionalText, city: optionalText, postalCode: optionalText, country: optionalText },
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        street: optionalText,
+        otherDesignation: optionalText,
+        city: optionalText,
+        postalCode: optionalText,
+        country: optionalText,
+      },
     },
     accountNumber: identifier,
     identityStatus: { type: 'string', pattern: '^[A-Z]{4,5}$' },
@@ -60,40 +78,65 @@ export const patient = {
 } as const;
 
 export const healthProfessional = {
-  type: 'object', additionalProperties: false, required: ['idNat', 'familyName', 'givenName', 'identifierType'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['idNat', 'familyName', 'givenName', 'identifierType'],
   properties: { idNat: text, familyName: text, givenName: text, prefix: optionalText, identifierType: text },
 } as const;
 
 export const organisation = {
-  type: 'object', additionalProperties: false, required: ['name', 'identifierType', 'identifier'],
-  properties: { name: text, identifierType: { enum: ['FINEJ', 'FINEG', 'IDNST', 'UF', 'SVR'] }, identifier: text, establishmentFiness: optionalText },
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'identifierType', 'identifier'],
+  properties: {
+    name: text,
+    identifierType: { enum: ['FINEJ', 'FINEG', 'IDNST', 'UF', 'SVR'] },
+    identifier: text,
+    establishmentFiness: optionalText,
+  },
 } as const;
 
 const visit = {
-  type: 'object', additionalProperties: false, required: ['patientClass'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['patientClass'],
   properties: {
     patientClass: { enum: ['B', 'C', 'E', 'I', 'N', 'O', 'P', 'R', 'U'] },
-    visitNumber: identifier, admittedAt: dateTime, dischargedAt: dateTime,
+    visitNumber: identifier,
+    admittedAt: dateTime,
+    dischargedAt: dateTime,
   },
 } as const;
 
 const modality = {
-  type: 'object', additionalProperties: false, required: ['code', 'codingSystem'],
-  properties: { code: text, codingSystem: { enum: ['DCM', 'terminologie-cisis-fr'] }, display: optionalText, notes: { type: 'array', items: text } },
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'codingSystem'],
+  properties: {
+    code: text,
+    codingSystem: { enum: ['DCM', 'terminologie-cisis-fr'] },
+    display: optionalText,
+    notes: { type: 'array', items: text },
+  },
 } as const;
 
 const anatomicalRegion = {
-  type: 'object', additionalProperties: false, required: ['region'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['region'],
   properties: { region: coded, qualifier: coded },
 } as const;
 
 const quantity = {
-  type: 'object', additionalProperties: false, required: ['value', 'unit'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['value', 'unit'],
   properties: { value: { type: 'number' }, unit: text },
 } as const;
 
 const reason = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: { code: optionalText, codingSystem: optionalText, text: optionalText },
   anyOf: [{ required: ['text'] }, { required: ['code', 'codingSystem'] }],
 } as const;
@@ -101,8 +144,19 @@ const reason = {
 /** Body of `POST /api/orders` (flow 1). */
 export const imagingOrder = {
   $id: 'ImagingOrder',
-  type: 'object', additionalProperties: false,
-  required: ['placerOrderNumber', 'patient', 'visit', 'requestedAt', 'responsibleProfessional', 'imagingFacility', 'justification', 'requestedModality', 'anatomicalRegions'],
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'placerOrderNumber',
+    'patient',
+    'visit',
+    'requestedAt',
+    'responsibleProfessional',
+    'imagingFacility',
+    'justification',
+    'requestedModality',
+    'anatomicalRegions',
+  ],
   properties: {
     placerOrderNumber: oidIdentifier,
     patient,
@@ -119,7 +173,9 @@ export const imagingOrder = {
     medicalHistory: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false, required: ['text'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['text'],
         properties: { text, relevance: { enum: ['SANS_IMPACT', 'PERTINENT', 'MAJEUR'] } },
       },
     },
@@ -131,12 +187,14 @@ export const imagingOrder = {
 
 /** Body of `POST /api/orders/{placer}/cancel` (flow 2). */
 export const cancelRequest = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: { reason, cancelledAt: dateTime, responsibleProfessional: healthProfessional },
 } as const;
 
 const performedExam = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   required: ['accessionNumber', 'studyInstanceUid', 'procedure', 'performedAt', 'imageRetentionDays', 'viewerUrl'],
   properties: {
     accessionNumber: oidIdentifier,
@@ -150,7 +208,9 @@ const performedExam = {
     administeredProducts: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false, required: ['atc', 'lotNumber'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['atc', 'lotNumber'],
         properties: { atc: coded, lotNumber: text, quantity },
       },
     },
@@ -160,7 +220,9 @@ const performedExam = {
 
 /** Body of `POST /api/orders/{placer}/post-exam` (flow 4). */
 export const postExamRequest = {
-  type: 'object', additionalProperties: false, required: ['exams'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['exams'],
   properties: { exams: { type: 'array', minItems: 1, items: performedExam } },
 } as const;
 
@@ -168,7 +230,9 @@ const protocol = {
   oneOf: [
     { type: 'object', additionalProperties: false, required: ['kind', 'text'], properties: { kind: { const: 'text' }, text } },
     {
-      type: 'object', additionalProperties: false, required: ['kind', 'mediaType', 'base64'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'mediaType', 'base64'],
       properties: {
         kind: { const: 'document' },
         mediaType: { enum: ['application/pdf', 'application/xml', 'application/octet-stream'] },
@@ -180,23 +244,29 @@ const protocol = {
 
 /** Body of `POST /api/orders/{placer}/accept` (flow 3, OK). */
 export const acceptRequest = {
-  type: 'object', additionalProperties: false, required: ['remoteRadiologist', 'protocols'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['remoteRadiologist', 'protocols'],
   properties: { remoteRadiologist: healthProfessional, protocols: { type: 'array', minItems: 1, items: protocol }, platform: organisation },
 } as const;
 
 /** Body of `POST /api/orders/{placer}/refuse` (flow 3, OC). */
 export const refuseRequest = {
-  type: 'object', additionalProperties: false, required: ['remoteRadiologist'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['remoteRadiologist'],
   properties: { remoteRadiologist: healthProfessional, reason, platform: organisation },
 } as const;
 
 export const orderParams = {
-  type: 'object', required: ['placer'],
+  type: 'object',
+  required: ['placer'],
   properties: { placer: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
 export const authorityQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: { authority: { type: 'string' } },
 } as const;
 
@@ -213,7 +283,8 @@ export const listQuery = {
  */
 export function pageResponse(description: string) {
   return {
-    type: 'object', required: ['items', 'next'],
+    type: 'object',
+    required: ['items', 'next'],
     properties: {
       total: { type: 'integer', minimum: 0, description: 'Matches of the filter; first page only' },
       next: { type: ['string', 'null'], description: 'Cursor of the following page; null on the last page' },

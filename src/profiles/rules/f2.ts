@@ -13,20 +13,34 @@ import { FLOW_OBSERVATIONS } from './obx.js';
 const F2: readonly Profile[] = ['flux2'];
 
 export const F2_002 = defineRule({
-  id: 'TLR-F2-002', severity: 'warning', condition: '100', profiles: F2, scope: 'message',
+  id: 'TLR-F2-002',
+  severity: 'warning',
+  condition: '100',
+  profiles: F2,
+  scope: 'message',
   summary: 'No RQD, RQ1, RXO, ODS or ODT segment.',
-  evaluate(ctx) { reportOrderAlternatives(ctx, F2_002); },
+  evaluate(ctx) {
+    reportOrderAlternatives(ctx, F2_002);
+  },
 });
 
 export const F2_003 = defineRule({
-  id: 'TLR-F2-003', severity: 'warning', condition: '103', profiles: F2, scope: 'observation',
+  id: 'TLR-F2-003',
+  severity: 'warning',
+  condition: '103',
+  profiles: F2,
+  scope: 'observation',
   summary: 'An OBX present in F2 whose OBX-3 is not a flow-1 observation.',
   evaluate(ctx) {
     for (const g of ctx.orders) {
       for (const obx of g.observations) {
         const code = observationCode(obx);
         if (!FLOW_OBSERVATIONS.flux1.includes(code)) {
-          ctx.report(F2_003, ctx.at(obx, '3'), `Observation "${code}" in a cancellation is not one of the flow-1 observations (${FLOW_OBSERVATIONS.flux1.join(', ')}); the guide defines no OBX for flow 2`);
+          ctx.report(
+            F2_003,
+            ctx.at(obx, '3'),
+            `Observation "${code}" in a cancellation is not one of the flow-1 observations (${FLOW_OBSERVATIONS.flux1.join(', ')}); the guide defines no OBX for flow 2`,
+          );
         }
       }
     }
@@ -34,7 +48,11 @@ export const F2_003 = defineRule({
 });
 
 export const F2_004 = defineRule({
-  id: 'TLR-F2-004', severity: 'warning', condition: '103', profiles: F2, scope: 'observation',
+  id: 'TLR-F2-004',
+  severity: 'warning',
+  condition: '103',
+  profiles: F2,
+  scope: 'observation',
   summary: 'An OBX present in F2 with a flow-1 observation code that violates the corresponding F1 rule (F1-009…F1-030).',
   evaluate(ctx) {
     // Re-run the flow-1 observation rules on the same groups; each of their findings becomes a F2-004 warning naming the flow-1 rule.
@@ -42,7 +60,8 @@ export const F2_004 = defineRule({
       ...ctx,
       profile: 'flux1',
       at: ctx.at,
-      report: (rule, location, message, overrides) => ctx.report(F2_004, location, `${message} (flow-1 rule ${rule.id})`, { condition: overrides?.condition ?? rule.condition }),
+      report: (rule, location, message, overrides) =>
+        ctx.report(F2_004, location, `${message} (flow-1 rule ${rule.id})`, { condition: overrides?.condition ?? rule.condition }),
     };
     for (const rule of F1_OBSERVATION_RULES) rule.evaluate(asFlow1);
   },

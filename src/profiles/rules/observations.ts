@@ -63,6 +63,10 @@ export function checkMembership(ctx: RuleContext, rule: RuleDefinition, obx: Seg
   const system = vs.systemOf(code)!;
   const declared = valueOf(obx, '5.3');
   if (Object.keys(vs.release.codes).length > 1 && declared !== '' && declared !== system) {
-    ctx.report(rule, ctx.at(obx, '5.3'), `${label} code "${code}" belongs to code system ${system} in ${vs.label}, but OBX-5.3 says "${declared}"`);
+    ctx.report(
+      rule,
+      ctx.at(obx, '5.3'),
+      `${label} code "${code}" belongs to code system ${system} in ${vs.label}, but OBX-5.3 says "${declared}"`,
+    );
   }
 }

@@ -85,20 +85,31 @@ function problem(check: FieldCheck, value: string, usage: Usage, nullValue: bool
     if (check.kind !== 'required' && usage !== 'R' && usage !== 'C') return undefined;
     const empty = nullValue ? 'holds the HL7 null "" (no value)' : 'is empty';
     switch (check.kind) {
-      case 'required': return `${empty}; it is required`;
-      case 'fixed': return `${empty}; expected ${quote(check.value)}`;
-      case 'oneOf': return `${empty}; expected one of ${check.values.join(', ')}`;
-      case 'pattern': return `${empty}; expected ${PATTERNS[check.pattern].text}`;
-      case 'timestamp': return `${empty}; expected ${PATTERNS.RE_TS.text}`;
-      case 'valueSet': return `${empty}; expected a code of ${valueSet(check.valueSet).label}`;
+      case 'required':
+        return `${empty}; it is required`;
+      case 'fixed':
+        return `${empty}; expected ${quote(check.value)}`;
+      case 'oneOf':
+        return `${empty}; expected one of ${check.values.join(', ')}`;
+      case 'pattern':
+        return `${empty}; expected ${PATTERNS[check.pattern].text}`;
+      case 'timestamp':
+        return `${empty}; expected ${PATTERNS.RE_TS.text}`;
+      case 'valueSet':
+        return `${empty}; expected a code of ${valueSet(check.valueSet).label}`;
     }
   }
   switch (check.kind) {
-    case 'required': return undefined;
-    case 'fixed': return value === check.value ? undefined : `is ${quote(value)}; expected ${quote(check.value)}`;
-    case 'oneOf': return check.values.includes(value) ? undefined : `is ${quote(value)}; expected one of ${check.values.join(', ')}`;
-    case 'pattern': return matchesPattern(check.pattern, value) ? undefined : `is ${quote(value)}, which is not ${PATTERNS[check.pattern].text}`;
-    case 'timestamp': return readTS(value) ? undefined : `is ${quote(value)}, which is not ${PATTERNS.RE_TS.text} with a real calendar date and time`;
+    case 'required':
+      return undefined;
+    case 'fixed':
+      return value === check.value ? undefined : `is ${quote(value)}; expected ${quote(check.value)}`;
+    case 'oneOf':
+      return check.values.includes(value) ? undefined : `is ${quote(value)}; expected one of ${check.values.join(', ')}`;
+    case 'pattern':
+      return matchesPattern(check.pattern, value) ? undefined : `is ${quote(value)}, which is not ${PATTERNS[check.pattern].text}`;
+    case 'timestamp':
+      return readTS(value) ? undefined : `is ${quote(value)}, which is not ${PATTERNS.RE_TS.text} with a real calendar date and time`;
     case 'valueSet': {
       const vs = valueSet(check.valueSet);
       return vs.has(value) ? undefined : `code ${quote(value)} is not in ${vs.label}`;
@@ -128,7 +139,10 @@ function checkField(ctx: Context, rule: RuleRef, row: RowBase<string>, field: st
   if (!firstProblem) return;
   const cond = row.when ? ` (applies because ${segment.name}-${row.when.field} is "${valueOf(segment, row.when.field)}")` : '';
   const label = typeof row.field === 'string' ? row.label : `${row.label} (${segment.name}-${field})`;
-  const what = reps > 1 ? `No repetition of ${segment.name}-${parseFieldPath(field).field} has a valid ${label}: the first` : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
+  const what =
+    reps > 1
+      ? `No repetition of ${segment.name}-${parseFieldPath(field).field} has a valid ${label}: the first`
+      : `${prefix}${label[0]!.toUpperCase()}${label.slice(1)}`;
   ctx.report(rule, ctx.at(segment, firstProblem.path), `${what} ${firstProblem.text}${cond}`);
 }
 
@@ -148,7 +162,8 @@ function checkTransportField(ctx: Context, rule: RuleRef, row: RowBase<string>, 
     return;
   }
   const allowed = row.check.kind === 'fixed' ? [row.check.value] : row.check.kind === 'oneOf' ? row.check.values : undefined;
-  if (allowed && !allowed.includes(value)) ctx.report(rule, location, `${what} is ${quote(value)}; expected ${allowed.map(quote).join(' or ')}`);
+  if (allowed && !allowed.includes(value))
+    ctx.report(rule, location, `${what} is ${quote(value)}; expected ${allowed.map(quote).join(' or ')}`);
 }
 
 /**

@@ -21,10 +21,22 @@ import { STRUCTURE_RULES } from './structure-rules.js';
  * run in `validate.ts` and in the grammar matcher. Every pack's rules: `packs/registry.ts`.
  */
 export const RULES: readonly RuleDefinition[] = [
-  GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES, ...GEN_RULES,
-  ...MSH_RULES, ...PID_RULES, ...PV1_RULES, ...ORD_RULES,
-  ...F1_RULES, ...F2_RULES, ...F3_RULES, ...F4_RULES,
-  ...OBX_RULES, ...ACK_RULES,
+  GEN_001,
+  GEN_002,
+  GEN_003,
+  GEN_004,
+  ...STRUCTURE_RULES,
+  ...GEN_RULES,
+  ...MSH_RULES,
+  ...PID_RULES,
+  ...PV1_RULES,
+  ...ORD_RULES,
+  ...F1_RULES,
+  ...F2_RULES,
+  ...F3_RULES,
+  ...F4_RULES,
+  ...OBX_RULES,
+  ...ACK_RULES,
 ];
 
 const INDEX = new RuleIndex(RULES, [GEN_001, GEN_002, GEN_003, GEN_004, ...STRUCTURE_RULES]);

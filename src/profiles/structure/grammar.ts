@@ -60,7 +60,13 @@ export function seg(id: string, min = 1, max: number | '*' = 1, rules: ElementRu
   return { kind: 'segment', id, min, max: max === '*' ? UNBOUNDED : max, ...rules };
 }
 
-export function group(name: string, min: number, max: number | '*', children: readonly StructureElement[], rules: ElementRules = {}): GroupElement {
+export function group(
+  name: string,
+  min: number,
+  max: number | '*',
+  children: readonly StructureElement[],
+  rules: ElementRules = {},
+): GroupElement {
   return { kind: 'group', name, min, max: max === '*' ? UNBOUNDED : max, children, ...rules };
 }
 
@@ -78,7 +84,9 @@ export function isGroupNode(item: Segment | GroupNode): item is GroupNode {
 export function segmentsOf(node: GroupNode): Segment[] {
   const out: Segment[] = [];
   const walk = (n: GroupNode): void => {
-    for (const item of n.items) if (isGroupNode(item)) walk(item); else out.push(item);
+    for (const item of n.items)
+      if (isGroupNode(item)) walk(item);
+      else out.push(item);
   };
   walk(node);
   return out;

@@ -10,15 +10,21 @@ import { group, seg } from './grammar.js';
  */
 
 function patientGroup(visitRule: string, insurance: boolean): GroupElement {
-  return group('PATIENT', 1, 1, [
-    seg('PID', 1, 1, { rule: 'TLR-PID-001' }),
-    seg('PD1', 0, 1),
-    seg('NTE', 0, '*'),
-    group('PATIENT_VISIT', 1, 1, [seg('PV1', 1, 1, { rule: visitRule }), seg('PV2', 0, 1)], { rule: visitRule, maxRule: visitRule }),
-    ...(insurance ? [group('INSURANCE', 0, '*', [seg('IN1'), seg('IN2', 0, 1), seg('IN3', 0, 1)])] : []),
-    seg('GT1', 0, 1),
-    seg('AL1', 0, '*'),
-  ], { rule: 'TLR-PID-001', maxRule: 'TLR-PID-001' });
+  return group(
+    'PATIENT',
+    1,
+    1,
+    [
+      seg('PID', 1, 1, { rule: 'TLR-PID-001' }),
+      seg('PD1', 0, 1),
+      seg('NTE', 0, '*'),
+      group('PATIENT_VISIT', 1, 1, [seg('PV1', 1, 1, { rule: visitRule }), seg('PV2', 0, 1)], { rule: visitRule, maxRule: visitRule }),
+      ...(insurance ? [group('INSURANCE', 0, '*', [seg('IN1'), seg('IN2', 0, 1), seg('IN3', 0, 1)])] : []),
+      seg('GT1', 0, 1),
+      seg('AL1', 0, '*'),
+    ],
+    { rule: 'TLR-PID-001', maxRule: 'TLR-PID-001' },
+  );
 }
 
 /** ORM_O01 as constrained by flows 1 and 2; they differ in the OBSERVATION cardinality. */
@@ -32,15 +38,27 @@ function ormO01(detailRule: string, observationMin: number): MessageGrammar {
       patientGroup('TLR-PV1-001', true),
       group('ORDER', 1, '*', [
         seg('ORC'),
-        group('ORDER_DETAIL', 1, 1, [
-          seg('OBR', 1, 1, { rule: detailRule }),
-          // HL7 makes RQD…ODT alternatives to OBR; the guide lists them as optional siblings (flux1 I-2).
-          seg('RQD', 0, 1), seg('RQ1', 0, 1), seg('RXO', 0, 1), seg('ODS', 0, 1), seg('ODT', 0, 1),
-          seg('NTE', 0, '*'),
-          seg('CTD', 0, 1),
-          seg('DG1', 0, '*'),
-          group('OBSERVATION', observationMin, '*', [seg('OBX'), seg('NTE', 0, '*')], { rule: observationMin > 0 ? 'TLR-F1-002' : 'TLR-GEN-004' }),
-        ], { rule: detailRule, maxRule: detailRule }),
+        group(
+          'ORDER_DETAIL',
+          1,
+          1,
+          [
+            seg('OBR', 1, 1, { rule: detailRule }),
+            // HL7 makes RQD…ODT alternatives to OBR; the guide lists them as optional siblings (flux1 I-2).
+            seg('RQD', 0, 1),
+            seg('RQ1', 0, 1),
+            seg('RXO', 0, 1),
+            seg('ODS', 0, 1),
+            seg('ODT', 0, 1),
+            seg('NTE', 0, '*'),
+            seg('CTD', 0, 1),
+            seg('DG1', 0, '*'),
+            group('OBSERVATION', observationMin, '*', [seg('OBX'), seg('NTE', 0, '*')], {
+              rule: observationMin > 0 ? 'TLR-F1-002' : 'TLR-GEN-004',
+            }),
+          ],
+          { rule: detailRule, maxRule: detailRule },
+        ),
         seg('FT1', 0, '*'),
         seg('CTI', 0, '*'),
         seg('BLG', 0, 1),
@@ -55,27 +73,39 @@ const ORU_R01: MessageGrammar = {
   root: group('ORU_R01', 1, 1, [
     seg('MSH'),
     seg('SFT', 0, '*'),
-    group('PATIENT_RESULT', 1, 1, [
-      group('PATIENT', 1, 1, [
-        seg('PID', 1, 1, { rule: 'TLR-PID-001' }),
-        seg('PD1', 0, 1),
-        seg('NTE', 0, '*'),
-        seg('NK1', 0, '*'),
-        // VISIT is O [0..1] in the ORU structure table (common.md C-1).
-        group('VISIT', 0, 1, [seg('PV1', 1, 1, { rule: 'TLR-PV1-002' }), seg('PV2', 0, 1)], { maxRule: 'TLR-PV1-002' }),
-      ], { rule: 'TLR-F3-001', maxRule: 'TLR-F3-001' }),
-      group('ORDER_OBSERVATION', 1, '*', [
-        seg('ORC', 1, 1, { rule: 'TLR-F3-002' }),
-        seg('OBR', 1, 1, { rule: 'TLR-F3-002' }),
-        seg('NTE', 0, '*'),
-        group('TIMING_QTY', 0, '*', [seg('TQ1'), seg('TQ2', 0, '*')]),
-        seg('CTD', 0, 1),
-        group('OBSERVATION', 0, '*', [seg('OBX'), seg('NTE', 0, '*')]),
-        seg('FT1', 0, '*'),
-        seg('CTI', 0, '*'),
-        group('SPECIMEN', 0, '*', [seg('SPM'), seg('OBX', 0, '*')]),
-      ]),
-    ], { rule: 'TLR-F3-001', maxRule: 'TLR-F3-001' }),
+    group(
+      'PATIENT_RESULT',
+      1,
+      1,
+      [
+        group(
+          'PATIENT',
+          1,
+          1,
+          [
+            seg('PID', 1, 1, { rule: 'TLR-PID-001' }),
+            seg('PD1', 0, 1),
+            seg('NTE', 0, '*'),
+            seg('NK1', 0, '*'),
+            // VISIT is O [0..1] in the ORU structure table (common.md C-1).
+            group('VISIT', 0, 1, [seg('PV1', 1, 1, { rule: 'TLR-PV1-002' }), seg('PV2', 0, 1)], { maxRule: 'TLR-PV1-002' }),
+          ],
+          { rule: 'TLR-F3-001', maxRule: 'TLR-F3-001' },
+        ),
+        group('ORDER_OBSERVATION', 1, '*', [
+          seg('ORC', 1, 1, { rule: 'TLR-F3-002' }),
+          seg('OBR', 1, 1, { rule: 'TLR-F3-002' }),
+          seg('NTE', 0, '*'),
+          group('TIMING_QTY', 0, '*', [seg('TQ1'), seg('TQ2', 0, '*')]),
+          seg('CTD', 0, 1),
+          group('OBSERVATION', 0, '*', [seg('OBX'), seg('NTE', 0, '*')]),
+          seg('FT1', 0, '*'),
+          seg('CTI', 0, '*'),
+          group('SPECIMEN', 0, '*', [seg('SPM'), seg('OBX', 0, '*')]),
+        ]),
+      ],
+      { rule: 'TLR-F3-001', maxRule: 'TLR-F3-001' },
+    ),
     seg('DSC', 0, 1),
   ]),
 };
@@ -105,13 +135,7 @@ const OMI_O23: MessageGrammar = {
 const ACK: MessageGrammar = {
   structure: 'ACK',
   rule: 'TLR-ACK-001',
-  root: group('ACK', 1, 1, [
-    seg('MSH'),
-    seg('SFT', 0, '*'),
-    seg('UAC', 0, 1),
-    seg('MSA'),
-    seg('ERR', 0, '*'),
-  ]),
+  root: group('ACK', 1, 1, [seg('MSH'), seg('SFT', 0, '*'), seg('UAC', 0, 1), seg('MSA'), seg('ERR', 0, '*')]),
 };
 
 /** The grammar each profile is matched against. */

@@ -1,6 +1,9 @@
 import { ValueSet } from './value-set.js';
 import {
-  jdvCodeDocumentImagerie, jdvModaliteDemandeActeImagerie, jdvModificateurTopographique, jdvRegionAnatomique,
+  jdvCodeDocumentImagerie,
+  jdvModaliteDemandeActeImagerie,
+  jdvModificateurTopographique,
+  jdvRegionAnatomique,
 } from './generated/index.js';
 
 /**
@@ -21,7 +24,14 @@ export function valueSet(id: ValueSetId): ValueSet {
 }
 
 /** Name, OID and release of every pinned value set (for reports and documentation). */
-export function pinnedValueSets(): Array<{ id: ValueSetId; name: string; oid: string | null; version: string | null; sourceFile: string; generatedAt: string }> {
+export function pinnedValueSets(): Array<{
+  id: ValueSetId;
+  name: string;
+  oid: string | null;
+  version: string | null;
+  sourceFile: string;
+  generatedAt: string;
+}> {
   return (Object.keys(VALUE_SETS) as ValueSetId[]).map((id) => {
     const r = VALUE_SETS[id].release;
     return { id, name: r.name, oid: r.oid, version: r.version, sourceFile: r.sourceFile, generatedAt: r.generatedAt };

@@ -131,7 +131,10 @@ export async function markItemDelivered(
   if (item.state !== 'in_flight' && item.state !== 'pending') {
     throw new StoreError('TLR_ERR_STORE_INVALID_STATE', `${queue.kind} item ${id} is ${item.state}, not in flight`);
   }
-  await runner.run(`UPDATE ${queue.table} SET state = 'delivered', delivered_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`, [now, id]);
+  await runner.run(`UPDATE ${queue.table} SET state = 'delivered', delivered_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`, [
+    now,
+    id,
+  ]);
   await logAttempt(runner, queue, id, item.attempts, 'delivered', detail, httpStatus, now);
   return 'delivered';
 }
@@ -165,7 +168,10 @@ export async function markItemFailed(
     return { state: 'pending', attempts: item.attempts, nextAttemptAt: new Date(nextAttemptAt) };
   }
   const reason = failure.retryable ? `${failure.reason} (gave up after ${item.attempts} attempts)` : failure.reason;
-  await runner.run(`UPDATE ${queue.table} SET state = 'parked', locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?`, [reason, id]);
+  await runner.run(`UPDATE ${queue.table} SET state = 'parked', locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?`, [
+    reason,
+    id,
+  ]);
   await logAttempt(runner, queue, id, item.attempts, 'parked', reason, httpStatus, now);
   return { state: 'parked', attempts: item.attempts, reason };
 }

@@ -20,6 +20,4 @@ export interface CodedValue {
  * The reason of a cancellation or a refusal (ORC-16, HL7 CE): a code with its coding system, or
  * free text alone when no code exists (`^Motif d'annulation de la demande`), or both.
  */
-export type Reason =
-  | { code: string; codingSystem: string; text?: string }
-  | { code?: undefined; codingSystem?: undefined; text: string };
+export type Reason = { code: string; codingSystem: string; text?: string } | { code?: undefined; codingSystem?: undefined; text: string };

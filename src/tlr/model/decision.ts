@@ -34,9 +34,7 @@ export interface DocumentProtocol {
 export type Protocol = TextProtocol | DocumentProtocol;
 
 /** The radiologist's verdict: accepted with one or more protocols (ORC-1 `OK`), or refused (`OC`) with an optional reason. */
-export type DecisionOutcome =
-  | { accepted: true; protocols: Protocol[] }
-  | { accepted: false; reason?: Reason };
+export type DecisionOutcome = { accepted: true; protocols: Protocol[] } | { accepted: false; reason?: Reason };
 
 /**
  * The response to an imaging request (*réponse à la demande*), sent by the teleradiology platform

@@ -28,6 +28,8 @@ export interface MessageContext {
  * What a builder needs to write MSH: the four routing names, the rest defaulting to a new control
  * id, the current time in Europe/Paris, `P` and `UNICODE UTF-8`.
  */
-export type MessageContextInput =
-  Pick<MessageContext, 'sendingApplication' | 'sendingFacility' | 'receivingApplication' | 'receivingFacility'>
-  & Partial<Pick<MessageContext, 'controlId' | 'timestamp' | 'processingId' | 'charset'>>;
+export type MessageContextInput = Pick<
+  MessageContext,
+  'sendingApplication' | 'sendingFacility' | 'receivingApplication' | 'receivingFacility'
+> &
+  Partial<Pick<MessageContext, 'controlId' | 'timestamp' | 'processingId' | 'charset'>>;

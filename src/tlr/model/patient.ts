@@ -23,8 +23,27 @@ export type AdministrativeSex = 'F' | 'M' | 'U' | 'O' | 'A' | 'N';
  * `VALI` (validated identity) is required to share an INS.
  */
 export const IDENTITY_RELIABILITY_CODES = [
-  'VIDE', 'PROV', 'VALI', 'DOUB', 'DESA', 'DPOT', 'DOUA', 'COLP', 'COLV', 'FILI', 'CACH', 'ANOM', 'IDVER', 'RECD',
-  'IDRA', 'USUR', 'HOMD', 'HOMA', 'INVA', 'FICT', 'DOUT',
+  'VIDE',
+  'PROV',
+  'VALI',
+  'DOUB',
+  'DESA',
+  'DPOT',
+  'DOUA',
+  'COLP',
+  'COLV',
+  'FILI',
+  'CACH',
+  'ANOM',
+  'IDVER',
+  'RECD',
+  'IDRA',
+  'USUR',
+  'HOMD',
+  'HOMA',
+  'INVA',
+  'FICT',
+  'DOUT',
 ] as const;
 
 export type IdentityReliabilityCode = (typeof IDENTITY_RELIABILITY_CODES)[number];

@@ -6,15 +6,35 @@ import type { MessageContext } from './message-context.js';
 import type { PostExamInfo } from './post-exam-info.js';
 
 /** Flow 1, ORM^O01 `NW`. */
-export interface OrderMessage { kind: 'order'; context: MessageContext; order: ImagingOrder }
+export interface OrderMessage {
+  kind: 'order';
+  context: MessageContext;
+  order: ImagingOrder;
+}
 /** Flow 2, ORM^O01 `CA`. */
-export interface CancellationMessage { kind: 'cancellation'; context: MessageContext; cancellation: Cancellation }
+export interface CancellationMessage {
+  kind: 'cancellation';
+  context: MessageContext;
+  cancellation: Cancellation;
+}
 /** Flow 3, ORU^R01 `OK`/`OC`. */
-export interface DecisionMessage { kind: 'decision'; context: MessageContext; decision: Decision }
+export interface DecisionMessage {
+  kind: 'decision';
+  context: MessageContext;
+  decision: Decision;
+}
 /** Flow 4, OMI^O23 `SR`. */
-export interface PostExamMessage { kind: 'postExamInfo'; context: MessageContext; postExamInfo: PostExamInfo }
+export interface PostExamMessage {
+  kind: 'postExamInfo';
+  context: MessageContext;
+  postExamInfo: PostExamInfo;
+}
 /** ACK of any of the four flows. */
-export interface AcknowledgementMessage { kind: 'acknowledgement'; context: MessageContext; acknowledgement: Acknowledgement }
+export interface AcknowledgementMessage {
+  kind: 'acknowledgement';
+  context: MessageContext;
+  acknowledgement: Acknowledgement;
+}
 
 /**
  * Any message of the volet with its header, discriminated by `kind` — named after the workflow

@@ -11,7 +11,12 @@ export function acknowledgementFromMessage(message: Message): AcknowledgementMes
   const event = message.header.triggerEvent;
   if (message.segment('MSA')) {
     const summary = readAck(message);
-    acknowledgement = { code: summary.code as AckCode, acknowledgedControlId: summary.acknowledgedControlId, acknowledgedEvent: event, errors: summary.errors };
+    acknowledgement = {
+      code: summary.code as AckCode,
+      acknowledgedControlId: summary.acknowledgedControlId,
+      acknowledgedEvent: event,
+      errors: summary.errors,
+    };
   } else {
     acknowledgement = { code: '' as AckCode, acknowledgedControlId: '', acknowledgedEvent: event, errors: [] };
   }

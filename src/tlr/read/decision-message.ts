@@ -17,9 +17,13 @@ export function decisionFromMessage(message: Message): DecisionMessage {
   const groups = groupSegments(message);
   const group = groups.orders[0];
   const orc = group?.orc;
-  const outcome: DecisionOutcome = orc?.get(1) === ORDER_CONTROL.refused
-    ? compact({ accepted: false as const, reason: readReason(fieldOf(orc, 16)) })
-    : { accepted: true, protocols: observationsOf(group?.observations ?? [], OBSERVATION.protocol.code).map((g) => readProtocol(message, g)) };
+  const outcome: DecisionOutcome =
+    orc?.get(1) === ORDER_CONTROL.refused
+      ? compact({ accepted: false as const, reason: readReason(fieldOf(orc, 16)) })
+      : {
+          accepted: true,
+          protocols: observationsOf(group?.observations ?? [], OBSERVATION.protocol.code).map((g) => readProtocol(message, g)),
+        };
   const decision: Decision = compact({
     placerOrderNumber: readOidIdentifier(fieldOf(orc, 2)),
     patient: readPatient(groups.pid),

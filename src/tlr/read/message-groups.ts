@@ -33,16 +33,28 @@ export function groupSegments(message: Message): MessageGroups {
   let order: OrderGroup | undefined;
   for (const s of message.segments) {
     switch (s.name) {
-      case 'PID': groups.pid ??= s; break;
-      case 'PV1': groups.pv1 ??= s; break;
+      case 'PID':
+        groups.pid ??= s;
+        break;
+      case 'PV1':
+        groups.pv1 ??= s;
+        break;
       case 'ORC':
         order = { orc: s, obr: undefined, tq1: undefined, ipc: undefined, orderNotes: [], observations: [] };
         groups.orders.push(order);
         break;
-      case 'OBR': if (order) order.obr ??= s; break;
-      case 'TQ1': if (order) order.tq1 ??= s; break;
-      case 'IPC': if (order) order.ipc ??= s; break;
-      case 'OBX': if (order) order.observations.push({ obx: s, notes: [] }); break;
+      case 'OBR':
+        if (order) order.obr ??= s;
+        break;
+      case 'TQ1':
+        if (order) order.tq1 ??= s;
+        break;
+      case 'IPC':
+        if (order) order.ipc ??= s;
+        break;
+      case 'OBX':
+        if (order) order.observations.push({ obx: s, notes: [] });
+        break;
       case 'NTE':
         if (order) {
           const last = order.observations[order.observations.length - 1];
@@ -50,7 +62,8 @@ export function groupSegments(message: Message): MessageGroups {
           else if (order.obr) order.orderNotes.push(s);
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return groups;

@@ -69,10 +69,12 @@ export function readAnatomicalRegions(groups: readonly ObservationGroup[], code:
   for (const items of byOccurrence(observationsOf(groups, code))) {
     const region = items.get(1);
     const qualifier = items.get(2);
-    regions.push(compact({
-      region: region ? codedValue(region) : { code: '' },
-      qualifier: qualifier ? codedValue(qualifier) : undefined,
-    }));
+    regions.push(
+      compact({
+        region: region ? codedValue(region) : { code: '' },
+        qualifier: qualifier ? codedValue(qualifier) : undefined,
+      }),
+    );
   }
   return regions;
 }

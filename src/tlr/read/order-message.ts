@@ -17,10 +17,12 @@ export function orderFromMessage(message: Message): OrderMessage {
   const orc = group?.orc;
   const obr = group?.obr;
   const obs = group?.observations ?? [];
-  const history: MedicalHistoryEntry[] = observationsOf(obs, OBSERVATION.medicalHistory.code).map((g) => compact({
-    text: textValue(message, g),
-    relevance: nonEmpty(g.obx.get(8)) as HistoryRelevance | undefined,
-  }));
+  const history: MedicalHistoryEntry[] = observationsOf(obs, OBSERVATION.medicalHistory.code).map((g) =>
+    compact({
+      text: textValue(message, g),
+      relevance: nonEmpty(g.obx.get(8)) as HistoryRelevance | undefined,
+    }),
+  );
   const height = observationsOf(obs, OBSERVATION.bodyHeight.code)[0];
   const weight = observationsOf(obs, OBSERVATION.bodyWeight.code)[0];
   const pregnancy = observationsOf(obs, OBSERVATION.pregnancyStatus.code)[0]?.obx.get('5.1');

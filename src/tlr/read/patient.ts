@@ -23,7 +23,9 @@ function optionalDateTime(text: string): string | undefined {
 export function readAuthority(rep: Composite, component: number): AssigningAuthority | undefined {
   const [namespaceId = '', universalId = '', universalIdType = ''] = rep.subs(component);
   return nonEmptyObject({
-    namespaceId: nonEmpty(namespaceId), universalId: nonEmpty(universalId.trim()), universalIdType: nonEmpty(universalIdType),
+    namespaceId: nonEmpty(namespaceId),
+    universalId: nonEmpty(universalId.trim()),
+    universalIdType: nonEmpty(universalIdType),
   });
 }
 
@@ -76,13 +78,15 @@ export function readPatient(pid: Segment | undefined): Patient {
     birthDate: optionalDateTime(pid.get('7.1')),
     sex: nonEmpty(pid.get(8).trim()) as AdministrativeSex | undefined,
     birthplaceCode: nonEmpty(birthplace?.get(9).trim() ?? ''),
-    address: home ? nonEmptyObject({
-      street: nonEmpty(home.get(1)),
-      otherDesignation: nonEmpty(home.get(2)),
-      city: nonEmpty(home.get(3)),
-      postalCode: nonEmpty(home.get(5)),
-      country: nonEmpty(home.get(6)),
-    }) : undefined,
+    address: home
+      ? nonEmptyObject({
+          street: nonEmpty(home.get(1)),
+          otherDesignation: nonEmpty(home.get(2)),
+          city: nonEmpty(home.get(3)),
+          postalCode: nonEmpty(home.get(5)),
+          country: nonEmpty(home.get(6)),
+        })
+      : undefined,
     accountNumber: readOptionalIdentifier(pid.field(18)),
     identityStatus: nonEmpty(pid.get(32).trim()) as IdentityReliabilityCode | undefined,
   });

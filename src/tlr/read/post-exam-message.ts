@@ -41,10 +41,12 @@ function readExam(message: Message, group: OrderGroup): PerformedExam {
     });
   });
   const deviceItems = byOccurrence(observationsOf(obs, OBSERVATION.imagingDevice.code))[0];
-  const device: ImagingDevice | undefined = deviceItems ? nonEmptyObject({
-    identifier: nonEmpty(deviceItems.get(1) ? textValue(message, deviceItems.get(1)!) : ''),
-    model: nonEmpty(deviceItems.get(2) ? textValue(message, deviceItems.get(2)!) : ''),
-  }) : undefined;
+  const device: ImagingDevice | undefined = deviceItems
+    ? nonEmptyObject({
+        identifier: nonEmpty(deviceItems.get(1) ? textValue(message, deviceItems.get(1)!) : ''),
+        model: nonEmpty(deviceItems.get(2) ? textValue(message, deviceItems.get(2)!) : ''),
+      })
+    : undefined;
   const modality = readModality(message, obs, OBSERVATION.modality.code);
   const ipc = group.ipc;
   return compact({

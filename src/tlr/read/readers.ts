@@ -2,7 +2,13 @@ import type { Message } from '../../hl7/index.js';
 import { validateMessage } from '../../profiles/index.js';
 import type { Profile } from '../../profiles/index.js';
 import type {
-  AcknowledgementMessage, CancellationMessage, DecisionMessage, OrderMessage, PostExamMessage, TlrMessage, TlrMessageKind,
+  AcknowledgementMessage,
+  CancellationMessage,
+  DecisionMessage,
+  OrderMessage,
+  PostExamMessage,
+  TlrMessage,
+  TlrMessageKind,
 } from '../model/tlr-message.js';
 import { acknowledgementFromMessage } from './acknowledgement.js';
 import { cancellationFromMessage } from './cancellation-message.js';
@@ -22,8 +28,13 @@ export type ReaderInput = Uint8Array | string | Message;
  * the expected kind of message, so a flow-4 message given to the flow-1 reader yields the
  * validator's errors and no value.
  */
-function readAs<T>(input: ReaderInput, options: ReadOptions, profile: Profile, kind: TlrMessageKind,
-  map: (message: Message) => T): ReadResult<T> {
+function readAs<T>(
+  input: ReaderInput,
+  options: ReadOptions,
+  profile: Profile,
+  kind: TlrMessageKind,
+  map: (message: Message) => T,
+): ReadResult<T> {
   const report = validateMessage(input, { ...options, profile });
   const message = report.message;
   return { value: message && detectMessageKind(message) === kind ? map(message) : undefined, report };

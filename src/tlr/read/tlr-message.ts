@@ -10,12 +10,17 @@ import { postExamInfoFromMessage } from './post-exam-message.js';
 /** Maps a parsed message of any kind to the domain, without validating it; undefined when it is not a message of the volet. */
 export function tlrMessageFromMessage(message: Message): TlrMessage | undefined {
   switch (detectMessageKind(message)) {
-    case 'order': return orderFromMessage(message);
-    case 'cancellation': return cancellationFromMessage(message);
-    case 'decision': return decisionFromMessage(message);
-    case 'postExamInfo': return postExamInfoFromMessage(message);
-    case 'acknowledgement': return acknowledgementFromMessage(message);
-    default: return undefined;
+    case 'order':
+      return orderFromMessage(message);
+    case 'cancellation':
+      return cancellationFromMessage(message);
+    case 'decision':
+      return decisionFromMessage(message);
+    case 'postExamInfo':
+      return postExamInfoFromMessage(message);
+    case 'acknowledgement':
+      return acknowledgementFromMessage(message);
+    default:
+      return undefined;
   }
 }
-

@@ -19,14 +19,20 @@ export function buildCancellationMessage(cancellation: Cancellation, context: Me
   writePatient(message, c.patient, 'cancellation.patient');
   writeVisit(message, c.visit, 'cancellation.visit');
 
-  writeFacilityOrder(message, ORDER_CONTROL.cancel, OBR_PROCEDURE.cancellation, {
-    placerOrderNumber: c.placerOrderNumber,
-    at: requireDateTime(c.cancelledAt, 'cancellation.cancelledAt'),
-    responsibleProfessional: c.responsibleProfessional,
-    remoteRadiologist: c.remoteRadiologist,
-    callbackPhone: c.callbackPhone,
-    reason: c.reason,
-    imagingFacility: c.imagingFacility,
-  }, 'cancellation');
+  writeFacilityOrder(
+    message,
+    ORDER_CONTROL.cancel,
+    OBR_PROCEDURE.cancellation,
+    {
+      placerOrderNumber: c.placerOrderNumber,
+      at: requireDateTime(c.cancelledAt, 'cancellation.cancelledAt'),
+      responsibleProfessional: c.responsibleProfessional,
+      remoteRadiologist: c.remoteRadiologist,
+      callbackPhone: c.callbackPhone,
+      reason: c.reason,
+      imagingFacility: c.imagingFacility,
+    },
+    'cancellation',
+  );
   return finishMessage(message);
 }

@@ -7,7 +7,14 @@ import { finishMessage } from './finish.js';
 import { createBusinessMessage } from './header.js';
 import { requireNonEmpty, requireText } from './input-checks.js';
 import { ObservationWriter, repeatedSubId } from './observations.js';
-import { addObr, addOrc, organisationComponents, professionalComponents, reasonComponents, setEnteringOrganisationType } from './order-segments.js';
+import {
+  addObr,
+  addOrc,
+  organisationComponents,
+  professionalComponents,
+  reasonComponents,
+  setEnteringOrganisationType,
+} from './order-segments.js';
 import { writePatient, writeVisit } from './patient-segments.js';
 import { sniffBase64MediaType } from '../protocol-content.js';
 
@@ -41,7 +48,8 @@ export function buildDecisionMessage(decision: Decision, context: MessageContext
       const subId = repeatedSubId(i, protocols.length);
       obx.add({
         ...protocolValue(p, `decision.outcome.protocols[${i}]`),
-        identifier: OBSERVATION.protocol, codingSystem: OBSERVATION.localCodingSystem,
+        identifier: OBSERVATION.protocol,
+        codingSystem: OBSERVATION.localCodingSystem,
         ...(subId ? { subId } : {}),
       });
     });
@@ -56,10 +64,14 @@ function protocolValue(p: Protocol, path: string): { valueType: 'FT' | 'ED'; val
   }
   const base64 = requireText(p.base64, `${path}.base64`);
   const found = sniffBase64MediaType(base64);
-  if (found === undefined) throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', `${path}.base64`, 'is not canonical base64 (RFC 4648, padded, no line breaks)');
+  if (found === undefined)
+    throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', `${path}.base64`, 'is not canonical base64 (RFC 4648, padded, no line breaks)');
   if (found !== p.mediaType) {
-    throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', `${path}.mediaType`,
-      `declared ${p.mediaType} but the content is ${found}; the receiver can only tell the type from the content`);
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      `${path}.mediaType`,
+      `declared ${p.mediaType} but the content is ${found}; the receiver can only tell the type from the content`,
+    );
   }
   return { valueType: 'ED', value: ['', 'TEXT', '', 'Base64', base64] };
 }

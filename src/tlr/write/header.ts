@@ -35,11 +35,17 @@ export const TLR_HEADER_VALUES: MessageHeaderValues = { version: HL7_VERSION, pr
  * own version and profile.
  */
 export function createBusinessMessage(
-  input: MessageContextInput, messageType: readonly [string, string, string], header: MessageHeaderValues = TLR_HEADER_VALUES,
+  input: MessageContextInput,
+  messageType: readonly [string, string, string],
+  header: MessageHeaderValues = TLR_HEADER_VALUES,
 ): Message {
   const ctx = completeContext(input);
   if (ctx.charset !== 'UNICODE UTF-8' && ctx.charset !== '8859/15') {
-    throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', 'context.charset', `"${String(ctx.charset)}" is not allowed by the volet (UNICODE UTF-8 or 8859/15)`);
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      'context.charset',
+      `"${String(ctx.charset)}" is not allowed by the volet (UNICODE UTF-8 or 8859/15)`,
+    );
   }
   if (!['P', 'T', 'D'].includes(ctx.processingId)) {
     throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', 'context.processingId', `"${String(ctx.processingId)}" is not P, T or D`);

@@ -19,12 +19,39 @@ export function isLatin9(ch: string): boolean {
  * that one (`common.md` C-8).
  */
 const SUBSTITUTES: Readonly<Record<string, string>> = {
-  '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'", '´': "'",
-  '“': '"', '”': '"', '„': '"', '‟': '"', '″': '"', '¨': '"',
-  '‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-',
-  '…': '...', '•': '-', '‹': '<', '›': '>', '¸': ',',
-  '\u2009': ' ', '\u200a': ' ', '\u202f': ' ', '\u2007': ' ', '\u2002': ' ', '\u2003': ' ',
-  '¼': '1/4', '½': '1/2', '¾': '3/4',
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '‛': "'",
+  '′': "'",
+  '´': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '‟': '"',
+  '″': '"',
+  '¨': '"',
+  '‐': '-',
+  '‑': '-',
+  '‒': '-',
+  '–': '-',
+  '—': '-',
+  '―': '-',
+  '−': '-',
+  '…': '...',
+  '•': '-',
+  '‹': '<',
+  '›': '>',
+  '¸': ',',
+  '\u2009': ' ',
+  '\u200a': ' ',
+  '\u202f': ' ',
+  '\u2007': ' ',
+  '\u2002': ' ',
+  '\u2003': ' ',
+  '¼': '1/4',
+  '½': '1/2',
+  '¾': '3/4',
 };
 
 /**
@@ -58,8 +85,11 @@ export function fitToLatin9(message: Message): void {
         const sub = latin9Substitute(ch);
         if (sub === undefined) {
           const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-          throw new TlrBuildError('TLR_ERR_BUILD_UNREPRESENTABLE', `${segment.name}-${n}`,
-            `character "${ch}" (U+${code}) has no ISO 8859-15 equivalent; send the message as UNICODE UTF-8`);
+          throw new TlrBuildError(
+            'TLR_ERR_BUILD_UNREPRESENTABLE',
+            `${segment.name}-${n}`,
+            `character "${ch}" (U+${code}) has no ISO 8859-15 equivalent; send the message as UNICODE UTF-8`,
+          );
         }
         out += sub === ch ? ch : escapeValue(sub, message.delimiters);
       }

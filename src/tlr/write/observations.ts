@@ -59,7 +59,9 @@ export class ObservationWriter {
   /** `MODALITE_IMAGERIE` OBX (CE, `DCM` or `terminologie-cisis-fr`) and its comments. */
   modality(m: Modality, path: string): void {
     this.add({
-      valueType: 'CE', identifier: OBSERVATION.modality, codingSystem: OBSERVATION.localCodingSystem,
+      valueType: 'CE',
+      identifier: OBSERVATION.modality,
+      codingSystem: OBSERVATION.localCodingSystem,
       value: [requireText(m.code, `${path}.code`), optionalText(m.display), requireText(m.codingSystem, `${path}.codingSystem`)],
     });
     (m.notes ?? []).forEach((n, i) => this.note(requireText(n, `${path}.notes[${i}]`), COMMENT_TYPE.modality));
@@ -70,12 +72,18 @@ export class ObservationWriter {
     regions.forEach((r, i) => {
       const n = i + 1;
       this.add({
-        valueType: 'CE', identifier: OBSERVATION.anatomicalRegion, codingSystem: OBSERVATION.localCodingSystem, subId: `${n}.1`,
+        valueType: 'CE',
+        identifier: OBSERVATION.anatomicalRegion,
+        codingSystem: OBSERVATION.localCodingSystem,
+        subId: `${n}.1`,
         value: codedSnomed(r.region, `${path}[${i}].region`),
       });
       if (r.qualifier) {
         this.add({
-          valueType: 'CE', identifier: OBSERVATION.anatomicalRegion, codingSystem: OBSERVATION.localCodingSystem, subId: `${n}.2`,
+          valueType: 'CE',
+          identifier: OBSERVATION.anatomicalRegion,
+          codingSystem: OBSERVATION.localCodingSystem,
+          subId: `${n}.2`,
           value: codedSnomed(r.qualifier, `${path}[${i}].qualifier`),
         });
       }

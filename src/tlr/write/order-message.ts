@@ -26,14 +26,20 @@ export function buildOrderMessage(order: ImagingOrder, context: MessageContextIn
   writePatient(message, order.patient, 'order.patient');
   writeVisit(message, order.visit, 'order.visit');
 
-  const { obr } = writeFacilityOrder(message, ORDER_CONTROL.newOrder, OBR_PROCEDURE.order, {
-    placerOrderNumber: order.placerOrderNumber,
-    at: requireDateTime(order.requestedAt, 'order.requestedAt'),
-    responsibleProfessional: order.responsibleProfessional,
-    remoteRadiologist: order.remoteRadiologist,
-    callbackPhone: order.callbackPhone,
-    imagingFacility: order.imagingFacility,
-  }, 'order');
+  const { obr } = writeFacilityOrder(
+    message,
+    ORDER_CONTROL.newOrder,
+    OBR_PROCEDURE.order,
+    {
+      placerOrderNumber: order.placerOrderNumber,
+      at: requireDateTime(order.requestedAt, 'order.requestedAt'),
+      responsibleProfessional: order.responsibleProfessional,
+      remoteRadiologist: order.remoteRadiologist,
+      callbackPhone: order.callbackPhone,
+      imagingFacility: order.imagingFacility,
+    },
+    'order',
+  );
   obr.set(13, requireText(order.justification, 'order.justification'));
   (order.purposeNotes ?? []).forEach((n, i) => {
     const nte = message.addSegment('NTE');
@@ -48,7 +54,9 @@ export function buildOrderMessage(order: ImagingOrder, context: MessageContextIn
   history.forEach((h, i) => {
     const subId = repeatedSubId(i, history.length);
     obx.add({
-      valueType: 'FT', identifier: OBSERVATION.medicalHistory, codingSystem: OBSERVATION.loincCodingSystem,
+      valueType: 'FT',
+      identifier: OBSERVATION.medicalHistory,
+      codingSystem: OBSERVATION.loincCodingSystem,
       ...(subId ? { subId } : {}),
       value: [requireText(h.text, `order.medicalHistory[${i}].text`)],
       ...(h.relevance ? { abnormalFlag: h.relevance } : {}),
@@ -56,14 +64,20 @@ export function buildOrderMessage(order: ImagingOrder, context: MessageContextIn
   });
   if (order.height) {
     obx.add({
-      valueType: 'NM', identifier: OBSERVATION.bodyHeight, codingSystem: OBSERVATION.loincCodingSystem,
-      value: [decimal(order.height.value, 'order.height.value')], unit: requireText(order.height.unit, 'order.height.unit'),
+      valueType: 'NM',
+      identifier: OBSERVATION.bodyHeight,
+      codingSystem: OBSERVATION.loincCodingSystem,
+      value: [decimal(order.height.value, 'order.height.value')],
+      unit: requireText(order.height.unit, 'order.height.unit'),
     });
   }
   if (order.weight) {
     obx.add({
-      valueType: 'NM', identifier: OBSERVATION.bodyWeight, codingSystem: OBSERVATION.loincCodingSystem,
-      value: [decimal(order.weight.value, 'order.weight.value')], unit: requireText(order.weight.unit, 'order.weight.unit'),
+      valueType: 'NM',
+      identifier: OBSERVATION.bodyWeight,
+      codingSystem: OBSERVATION.loincCodingSystem,
+      value: [decimal(order.weight.value, 'order.weight.value')],
+      unit: requireText(order.weight.unit, 'order.weight.unit'),
     });
   }
   if (order.pregnant !== undefined) {
@@ -71,7 +85,9 @@ export function buildOrderMessage(order: ImagingOrder, context: MessageContextIn
       throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', 'order.pregnant', 'must be true, false or absent');
     }
     obx.add({
-      valueType: 'CE', identifier: OBSERVATION.pregnancyStatus, codingSystem: OBSERVATION.loincCodingSystem,
+      valueType: 'CE',
+      identifier: OBSERVATION.pregnancyStatus,
+      codingSystem: OBSERVATION.loincCodingSystem,
       value: [order.pregnant ? 'Y' : 'N', '', CODING_SYSTEM.pregnancyStatus],
     });
   }

@@ -30,14 +30,27 @@ export interface ProfessionalComponentsOptions {
  * the document messages are the same XCN.
  */
 export function professionalComponents(
-  ps: HealthProfessional, path: string, options: ProfessionalComponentsOptions = {},
+  ps: HealthProfessional,
+  path: string,
+  options: ProfessionalComponentsOptions = {},
 ): ComponentInput[] {
   const name = (value: string | undefined, at: string): string =>
-    (options.namesRequired === false ? optionalText(value) : requireText(value, at));
-  return [requireText(ps.idNat, `${path}.idNat`), name(ps.familyName, `${path}.familyName`),
-    name(ps.givenName, `${path}.givenName`), '', '', optionalText(ps.prefix), '', '',
-    authorityComponents(ps.assigningAuthority ?? AUTHORITY.healthProfessional), ps.nameType ?? 'D', '', '',
-    requireText(ps.identifierType, `${path}.identifierType`)];
+    options.namesRequired === false ? optionalText(value) : requireText(value, at);
+  return [
+    requireText(ps.idNat, `${path}.idNat`),
+    name(ps.familyName, `${path}.familyName`),
+    name(ps.givenName, `${path}.givenName`),
+    '',
+    '',
+    optionalText(ps.prefix),
+    '',
+    '',
+    authorityComponents(ps.assigningAuthority ?? AUTHORITY.healthProfessional),
+    ps.nameType ?? 'D',
+    '',
+    '',
+    requireText(ps.identifierType, `${path}.identifierType`),
+  ];
 }
 
 /**
@@ -47,13 +60,26 @@ export function professionalComponents(
  */
 export function organisationComponents(org: Organisation, path: string): ComponentInput[] {
   if (!ORGANISATION_IDENTIFIER_TYPES.includes(org.identifierType)) {
-    throw new TlrBuildError('TLR_ERR_BUILD_INVALID_VALUE', `${path}.identifierType`,
-      `"${String(org.identifierType)}" is not one of ${ORGANISATION_IDENTIFIER_TYPES.join(', ')}`);
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_INVALID_VALUE',
+      `${path}.identifierType`,
+      `"${String(org.identifierType)}" is not one of ${ORGANISATION_IDENTIFIER_TYPES.join(', ')}`,
+    );
   }
   const authority = org.assigningAuthority ?? impliedOrganisationAuthority(org);
   if (!authority) requireText(org.establishmentFiness, `${path}.establishmentFiness`);
-  return [requireText(org.name, `${path}.name`), '', '', '', '', authorityComponents(authority), org.identifierType, '', '',
-    requireText(org.identifier, `${path}.identifier`)];
+  return [
+    requireText(org.name, `${path}.name`),
+    '',
+    '',
+    '',
+    '',
+    authorityComponents(authority),
+    org.identifierType,
+    '',
+    '',
+    requireText(org.identifier, `${path}.identifier`),
+  ];
 }
 
 /** CE of a cancellation or refusal reason (`common.md` §4.6): code and coding system, and/or text in CE.2. */
@@ -78,7 +104,10 @@ export function addOrc(message: Message, orderControl: string, placer: OidIdenti
 }
 
 /** ORC-17 (`common.md` §4.3). */
-export function setEnteringOrganisationType(orc: Segment, type: typeof ORGANISATION_TYPE.imagingFacility | typeof ORGANISATION_TYPE.platform): void {
+export function setEnteringOrganisationType(
+  orc: Segment,
+  type: typeof ORGANISATION_TYPE.imagingFacility | typeof ORGANISATION_TYPE.platform,
+): void {
   orc.setComponents(17, [type, '', ORGANISATION_TYPE.codingSystem]);
 }
 
@@ -87,7 +116,10 @@ export function setEnteringOrganisationType(orc: Segment, type: typeof ORGANISAT
  * procedure, coding system `TLR_OBR_PROCEDURE` unless another is given) and returns the OBR.
  */
 export function addObr(
-  message: Message, placer: OidIdentifier | undefined, placerPath: string, procedure: { code: string; display?: string; codingSystem?: string },
+  message: Message,
+  placer: OidIdentifier | undefined,
+  placerPath: string,
+  procedure: { code: string; display?: string; codingSystem?: string },
 ): Segment {
   const obr = message.addSegment('OBR');
   if (placer) obr.setComponents(2, oidIdentifierComponents(placer, placerPath));
@@ -113,7 +145,11 @@ export interface FacilityOrderFields {
  * OBR-2/4. `path` names the domain object in errors (`order`, `cancellation`).
  */
 export function writeFacilityOrder(
-  message: Message, orderControl: string, procedure: { code: string; display: string }, f: FacilityOrderFields, path: string,
+  message: Message,
+  orderControl: string,
+  procedure: { code: string; display: string },
+  f: FacilityOrderFields,
+  path: string,
 ): { orc: Segment; obr: Segment } {
   const orc = addOrc(message, orderControl, f.placerOrderNumber, `${path}.placerOrderNumber`);
   orc.setRaw(9, f.at);

@@ -13,8 +13,15 @@ export function authorityComponents(a: AssigningAuthority | undefined): string[]
 
 /** CX components of an identifier (PID-3, PID-18, PV1-19 of both volets). */
 export function identifierComponents(id: Identifier, path: string): ComponentInput[] {
-  return [requireText(id.value, `${path}.value`), '', '', authorityComponents(id.assigningAuthority), optionalText(id.type), '',
-    optionalDateTime(id.effectiveDate, `${path}.effectiveDate`)];
+  return [
+    requireText(id.value, `${path}.value`),
+    '',
+    '',
+    authorityComponents(id.assigningAuthority),
+    optionalText(id.type),
+    '',
+    optionalDateTime(id.effectiveDate, `${path}.effectiveDate`),
+  ];
 }
 
 /**
@@ -31,17 +38,35 @@ export function writePatient(message: Message, patient: Patient, path: string): 
     const ins = patient.ins;
     const oid = requireText(ins.authorityOid, `${path}.ins.authorityOid`);
     const namespace = oid === INS_OID.nia ? 'ASIP-SANTE-INS-NIA' : 'ASIP-SANTE-INS-NIR';
-    ids.push([requireText(ins.value, `${path}.ins.value`), '', '', [namespace, oid, 'ISO'], INS_IDENTIFIER_TYPE, '',
-      optionalDateTime(ins.effectiveDate, `${path}.ins.effectiveDate`)]);
+    ids.push([
+      requireText(ins.value, `${path}.ins.value`),
+      '',
+      '',
+      [namespace, oid, 'ISO'],
+      INS_IDENTIFIER_TYPE,
+      '',
+      optionalDateTime(ins.effectiveDate, `${path}.ins.effectiveDate`),
+    ]);
   }
   (patient.identifiers ?? []).forEach((id, i) => ids.push(identifierComponents(id, `${path}.identifiers[${i}]`)));
   if (ids.length === 0) {
-    throw new TlrBuildError('TLR_ERR_BUILD_MISSING_VALUE', `${path}.ins`, 'the patient needs an INS or at least one other identifier (PID-3)');
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      `${path}.ins`,
+      'the patient needs an INS or at least one other identifier (PID-3)',
+    );
   }
   ids.forEach((c, i) => pid.setComponents(`3[${i + 1}]`, c));
 
-  pid.setComponents('5[1]', [requireText(patient.birthName, `${path}.birthName`), optionalText(patient.firstGivenName),
-    optionalText(patient.birthGivenNames), '', '', '', 'L']);
+  pid.setComponents('5[1]', [
+    requireText(patient.birthName, `${path}.birthName`),
+    optionalText(patient.firstGivenName),
+    optionalText(patient.birthGivenNames),
+    '',
+    '',
+    '',
+    'L',
+  ]);
   if (patient.usedName !== undefined || patient.usedGivenName !== undefined) {
     pid.setComponents('5[2]', [optionalText(patient.usedName), optionalText(patient.usedGivenName), '', '', '', '', 'D']);
   }
@@ -50,8 +75,15 @@ export function writePatient(message: Message, patient: Patient, path: string): 
   const addresses: ComponentInput[][] = [];
   if (patient.address) {
     const a = patient.address;
-    addresses.push([optionalText(a.street), optionalText(a.otherDesignation), optionalText(a.city), '', optionalText(a.postalCode),
-      optionalText(a.country), 'H']);
+    addresses.push([
+      optionalText(a.street),
+      optionalText(a.otherDesignation),
+      optionalText(a.city),
+      '',
+      optionalText(a.postalCode),
+      optionalText(a.country),
+      'H',
+    ]);
   }
   if (patient.birthplaceCode !== undefined) {
     addresses.push(['', '', '', '', '', '', 'BDL', '', requireText(patient.birthplaceCode, `${path}.birthplaceCode`)]);
@@ -71,8 +103,11 @@ export function writeVisit(message: Message, visit: Visit, path: string): Segmen
   pv1.set(2, requireText(visit.patientClass, `${path}.patientClass`));
   if (visit.visitNumber) pv1.setComponents(19, identifierComponents(visit.visitNumber, `${path}.visitNumber`));
   else if (['E', 'I', 'O', 'R'].includes(visit.patientClass)) {
-    throw new TlrBuildError('TLR_ERR_BUILD_MISSING_VALUE', `${path}.visitNumber`,
-      `a visit number (appointment id) is required for patient class ${visit.patientClass} (PV1-19)`);
+    throw new TlrBuildError(
+      'TLR_ERR_BUILD_MISSING_VALUE',
+      `${path}.visitNumber`,
+      `a visit number (appointment id) is required for patient class ${visit.patientClass} (PV1-19)`,
+    );
   }
   if (visit.admittedAt !== undefined) pv1.setRaw(44, optionalDateTime(visit.admittedAt, `${path}.admittedAt`));
   if (visit.dischargedAt !== undefined) pv1.setRaw(45, optionalDateTime(visit.dischargedAt, `${path}.dischargedAt`));

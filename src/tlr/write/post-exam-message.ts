@@ -40,33 +40,49 @@ function writeExam(message: Message, info: PostExamInfo, exam: PerformedExam, pa
   const obx = new ObservationWriter(message, 'F');
   const url = requireText(exam.viewerUrl, `${path}.viewerUrl`);
   obx.add({
-    valueType: 'ED', identifier: OBSERVATION.viewerUrl, codingSystem: OBSERVATION.localCodingSystem,
+    valueType: 'ED',
+    identifier: OBSERVATION.viewerUrl,
+    codingSystem: OBSERVATION.localCodingSystem,
     // Base64 because the partial URL carries characters (&, ?, %) that collide with ER7 delimiters and escapes.
     value: ['', 'TEXT', '', 'Base64', Buffer.from(url, 'utf8').toString('base64')],
   });
   const procedureCode = requireText(exam.procedure.code, `${path}.procedure.code`);
   obx.add({
-    valueType: 'CE', identifier: OBSERVATION.performedProcedure, codingSystem: OBSERVATION.localCodingSystem,
+    valueType: 'CE',
+    identifier: OBSERVATION.performedProcedure,
+    codingSystem: OBSERVATION.localCodingSystem,
     value: [procedureCode, optionalText(exam.procedure.display), CODING_SYSTEM.loinc],
   });
-  if (exam.anatomicalRegions && exam.anatomicalRegions.length > 0) obx.anatomicalRegions(exam.anatomicalRegions, `${path}.anatomicalRegions`);
+  if (exam.anatomicalRegions && exam.anatomicalRegions.length > 0)
+    obx.anatomicalRegions(exam.anatomicalRegions, `${path}.anatomicalRegions`);
   if (exam.modality) obx.modality(exam.modality, `${path}.modality`);
   (exam.administeredProducts ?? []).forEach((p, i) => {
     const n = i + 1;
     const at = `${path}.administeredProducts[${i}]`;
     const id = { identifier: OBSERVATION.administeredProduct, codingSystem: OBSERVATION.localCodingSystem };
-    obx.add({ ...id, valueType: 'CE', subId: `${n}.1`, value: [requireText(p.atc.code, `${at}.atc.code`), optionalText(p.atc.display), CODING_SYSTEM.atc] });
+    obx.add({
+      ...id,
+      valueType: 'CE',
+      subId: `${n}.1`,
+      value: [requireText(p.atc.code, `${at}.atc.code`), optionalText(p.atc.display), CODING_SYSTEM.atc],
+    });
     const lot = requireText(p.lotNumber, `${at}.lotNumber`);
     // The table types the lot NM; real lots are often alphanumeric, which only TX can carry (flux4 I-1).
     obx.add({ ...id, valueType: /^[0-9]+$/.test(lot) ? 'NM' : 'TX', subId: `${n}.2`, value: [lot] });
     if (p.quantity) {
-      obx.add({ ...id, valueType: 'NM', subId: `${n}.3`, value: [decimal(p.quantity.value, `${at}.quantity.value`)],
-        unit: requireText(p.quantity.unit, `${at}.quantity.unit`) });
+      obx.add({
+        ...id,
+        valueType: 'NM',
+        subId: `${n}.3`,
+        value: [decimal(p.quantity.value, `${at}.quantity.value`)],
+        unit: requireText(p.quantity.unit, `${at}.quantity.unit`),
+      });
     }
   });
   if (exam.device && (exam.device.identifier !== undefined || exam.device.model !== undefined)) {
     const id = { identifier: OBSERVATION.imagingDevice, codingSystem: OBSERVATION.localCodingSystem, valueType: 'TX' as const };
-    if (exam.device.identifier !== undefined) obx.add({ ...id, subId: '1.1', value: [requireText(exam.device.identifier, `${path}.device.identifier`)] });
+    if (exam.device.identifier !== undefined)
+      obx.add({ ...id, subId: '1.1', value: [requireText(exam.device.identifier, `${path}.device.identifier`)] });
     if (exam.device.model !== undefined) obx.add({ ...id, subId: '1.2', value: [requireText(exam.device.model, `${path}.device.model`)] });
   }
 

@@ -15,7 +15,9 @@ import { reportVariation, sampleReportInput } from './report-fixtures.js';
 const VARIATIONS = 16;
 
 function errorsOf(report: CdaValidationReport): string[] {
-  return report.issues.filter((i) => i.severity === 'error').map((i) => `${i.source} ${i.rule} ${i.location}: ${i.message.replace(/\s+/g, ' ').trim()}`);
+  return report.issues
+    .filter((i) => i.severity === 'error')
+    .map((i) => `${i.source} ${i.rule} ${i.location}: ${i.message.replace(/\s+/g, ' ').trim()}`);
 }
 
 describe('imaging report conformance (XSD + official ANS schematrons)', { timeout: 900_000 }, () => {

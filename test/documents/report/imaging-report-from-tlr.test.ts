@@ -19,9 +19,16 @@ function context(): PlatformReportContext {
   const sample = sampleReportInput();
   return {
     document: sample.document,
-    radiologist: { professional: { idNat: '801234560801', familyName: 'BIDEAULT', givenName: 'Jacques', prefix: 'DR', identifierType: 'IDNPS' }, specialty: sample.radiologist.specialty! },
+    radiologist: {
+      professional: { idNat: '801234560801', familyName: 'BIDEAULT', givenName: 'Jacques', prefix: 'DR', identifierType: 'IDNPS' },
+      specialty: sample.radiologist.specialty!,
+    },
     platform: { organisation: { name: 'Plateforme TLR', identifierType: 'IDNST', identifier: '1920008059' } },
-    facility: { organisation: { name: 'Centre de radiologie', identifierType: 'FINEG', identifier: '750000001' }, facilityType: sample.facility.facilityType, practiceSetting: sample.facility.practiceSetting },
+    facility: {
+      organisation: { name: 'Centre de radiologie', identifierType: 'FINEG', identifier: '750000001' },
+      facilityType: sample.facility.facilityType,
+      practiceSetting: sample.facility.practiceSetting,
+    },
     anatomicalLocation: sample.exam.anatomicalLocation!,
     content: sample.content,
   };
@@ -33,7 +40,8 @@ describe('imaging report input from the flow-4 post-exam information', () => {
     const exam = postExam.exams[0];
     assert.ok(exam);
     // The guide's example carries a placeholder instead of a base64 URL: use the drimbox.md test vector.
-    exam.viewerUrl = 'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
+    exam.viewerUrl =
+      'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
     const input = imagingReportInputFromPostExam(postExam, context());
     const report = await generateImagingReport(input, { level: 3 });
     const doc = parseXml(report.xml);
@@ -46,7 +54,11 @@ describe('imaging report input from the flow-4 post-exam information', () => {
     assert.equal(attr(doc, `${CD}/documentationOf/serviceEvent/id`, 'root'), '1.2.250.1.213.4.5.2.1.101');
     assert.equal(attr(doc, `${CD}/documentationOf/serviceEvent/code`, 'code'), '24590-2');
     assert.equal(attr(doc, `${CD}/documentationOf/serviceEvent/code/translation`, 'code'), 'MR');
-    assert.equal(attr(doc, `${CD}/componentOf/encompassingEncounter/location/healthCareFacility/id`, 'extension'), '1750000001', 'FINESS → 1 + FINESS');
+    assert.equal(
+      attr(doc, `${CD}/componentOf/encompassingEncounter/location/healthCareFacility/id`, 'extension'),
+      '1750000001',
+      'FINESS → 1 + FINESS',
+    );
     assert.equal(input.viewer?.imageRetentionDays, 730);
     assert.ok(report.viewerUrl?.endsWith(`idCDA=${report.documentId.root}`));
   });
@@ -54,6 +66,9 @@ describe('imaging report input from the flow-4 post-exam information', () => {
   it('refuses a post-exam information whose patient has no qualified INS', () => {
     const postExam = flow4();
     delete postExam.patient.ins;
-    assert.throws(() => imagingReportInputFromPostExam(postExam, context()), (e: unknown) => e instanceof ImagingReportError && e.problems.some((p) => p.path === 'patient.ins'));
+    assert.throws(
+      () => imagingReportInputFromPostExam(postExam, context()),
+      (e: unknown) => e instanceof ImagingReportError && e.problems.some((p) => p.path === 'patient.ins'),
+    );
   });
 });

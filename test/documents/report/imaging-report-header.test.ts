@@ -18,7 +18,27 @@ describe('imaging report header', () => {
       assert.equal(root['@xmlns:ps3-20'], 'urn:dicom-org:ps3-20');
 
       const order = Object.keys(root).filter((k) => !k.startsWith('@') && k !== '#text');
-      const expectedOrder = ['realmCode', 'typeId', 'templateId', 'id', 'code', 'title', 'effectiveTime', 'confidentialityCode', 'languageCode', 'setId', 'versionNumber', 'recordTarget', 'author', 'custodian', 'legalAuthenticator', 'inFulfillmentOf', 'documentationOf', 'componentOf', 'component'];
+      const expectedOrder = [
+        'realmCode',
+        'typeId',
+        'templateId',
+        'id',
+        'code',
+        'title',
+        'effectiveTime',
+        'confidentialityCode',
+        'languageCode',
+        'setId',
+        'versionNumber',
+        'recordTarget',
+        'author',
+        'custodian',
+        'legalAuthenticator',
+        'inFulfillmentOf',
+        'documentationOf',
+        'componentOf',
+        'component',
+      ];
       assert.deepEqual(order, expectedOrder);
 
       assert.equal(attr(doc, `${CD}/realmCode`, 'code'), 'FR');
@@ -26,7 +46,14 @@ describe('imaging report header', () => {
       const templateIds = select(doc, `${CD}/templateId`).map((t) => t['@root']);
       if (level === 1) assert.deepEqual(templateIds, ['2.16.840.1.113883.2.8.2.1', '1.2.250.1.213.1.1.1.1', '1.3.6.1.4.1.19376.1.2.20']);
       else {
-        assert.deepEqual(templateIds, ['2.16.840.1.113883.2.8.2.1', '1.2.250.1.213.1.1.1.1', '1.2.840.10008.9.1', '1.2.840.10008.9.20', '1.2.840.10008.9.21', '1.2.250.1.213.1.1.1.45']);
+        assert.deepEqual(templateIds, [
+          '2.16.840.1.113883.2.8.2.1',
+          '1.2.250.1.213.1.1.1.1',
+          '1.2.840.10008.9.1',
+          '1.2.840.10008.9.20',
+          '1.2.840.10008.9.21',
+          '1.2.250.1.213.1.1.1.45',
+        ]);
         assert.equal(select(doc, `${CD}/templateId`)[5]?.['@extension'], '2024.01');
       }
 
@@ -46,15 +73,22 @@ describe('imaging report header', () => {
       assert.equal(attr(doc, `${CD}/versionNumber`, 'value'), '1');
 
       const ids = select(doc, `${CD}/recordTarget/patientRole/id`);
-      assert.deepEqual(ids.map((i) => [i['@root'], i['@extension']]), [
-        ['1.2.250.1.213.1.4.10', '279035121518989'],
-        ['1.2.250.1.213.4.5.2.4', 'IPP101'],
-      ]);
+      assert.deepEqual(
+        ids.map((i) => [i['@root'], i['@extension']]),
+        [
+          ['1.2.250.1.213.1.4.10', '279035121518989'],
+          ['1.2.250.1.213.4.5.2.4', 'IPP101'],
+        ],
+      );
       const name = select(doc, `${CD}/recordTarget/patientRole/patient/name`)[0] ?? {};
       const families = select(name, 'family').map((f) => [f['@qualifier'], text(f)]);
       const givens = select(name, 'given').map((g) => [g['@qualifier'], text(g)]);
       assert.deepEqual(families, [['BR', 'PAT-TROIS']]);
-      assert.deepEqual(givens, [[undefined, 'DOMINIQUE MARIE-LOUISE'], ['BR', 'DOMINIQUE'], ['CL', 'DOMINIQUE']]);
+      assert.deepEqual(givens, [
+        [undefined, 'DOMINIQUE MARIE-LOUISE'],
+        ['BR', 'DOMINIQUE'],
+        ['CL', 'DOMINIQUE'],
+      ]);
       assert.equal(attr(doc, `${CD}/recordTarget/patientRole/patient/administrativeGenderCode`, 'code'), 'F');
       assert.equal(attr(doc, `${CD}/recordTarget/patientRole/patient/birthTime`, 'value'), '19790328');
       assert.equal(text(select(doc, `${CD}/recordTarget/patientRole/patient/birthplace/place/addr/county`)[0]), '63220');
@@ -80,7 +114,10 @@ describe('imaging report header', () => {
       assert.equal(attr(doc, `${event}/id`, 'extension'), undefined);
       assert.equal(attr(doc, `${event}/code`, 'code'), '24590-2');
       const translations = select(doc, `${event}/code/translation`);
-      assert.deepEqual(translations.map((t) => t['@code']), ['MR', '774007']);
+      assert.deepEqual(
+        translations.map((t) => t['@code']),
+        ['MR', '774007'],
+      );
       assert.equal(attr(translations[0] ?? {}, 'qualifier/name', 'code'), '121139');
       assert.equal(attr(translations[1] ?? {}, 'qualifier/name', 'code'), '39111-0');
       assert.equal(attr(doc, `${event}/effectiveTime/low`, 'value'), '20260106184418+0100');
@@ -110,7 +147,12 @@ describe('imaging report header', () => {
     const doc = parseXml(report.xml);
     const sections = select(doc, `${CD}/component/structuredBody/component/section`);
     const ciSisTemplate = (s: Record<string, unknown>): unknown => select(s, 'templateId')[1]?.['@root'];
-    assert.deepEqual(sections.map(ciSisTemplate), ['1.2.250.1.213.1.1.2.205', '1.2.250.1.213.1.1.2.206', '1.2.250.1.213.1.1.2.208', '1.2.250.1.213.1.1.2.209']);
+    assert.deepEqual(sections.map(ciSisTemplate), [
+      '1.2.250.1.213.1.1.2.205',
+      '1.2.250.1.213.1.1.2.206',
+      '1.2.250.1.213.1.1.2.208',
+      '1.2.250.1.213.1.1.2.209',
+    ]);
     const acte = sections[1] ?? {};
     assert.equal(attr(acte, 'entry/procedure/targetSiteCode', 'code'), '302548004');
     const study = select(acte, 'component/section/entry/act')[0] ?? {};
@@ -128,7 +170,13 @@ describe('imaging report header', () => {
 
   it('puts the facility responsible physician as second author and legal authenticator when asked, the radiologist as authenticator', async () => {
     const input = sampleReportInput();
-    input.facility.responsiblePhysician = { idNat: '801234560804', familyName: 'DART', givenName: 'Thierry', identifierType: 'IDNPS', prefix: 'DR' };
+    input.facility.responsiblePhysician = {
+      idNat: '801234560804',
+      familyName: 'DART',
+      givenName: 'Thierry',
+      identifierType: 'IDNPS',
+      prefix: 'DR',
+    };
     input.legalAuthenticator = 'facility-responsible-physician';
     const doc = parseXml((await generateImagingReport(input, { level: 1 })).xml);
     const authors = select(doc, `${CD}/author`);

@@ -37,12 +37,18 @@ describe('imaging report input checks', () => {
     const input = sampleReportInput();
     delete input.exam.anatomicalLocation;
     assert.deepEqual(checkImagingReportInput(input, 1), []);
-    assert.deepEqual(checkImagingReportInput(input, 3).map((p) => p.path), ['exam.anatomicalLocation']);
+    assert.deepEqual(
+      checkImagingReportInput(input, 3).map((p) => p.path),
+      ['exam.anatomicalLocation'],
+    );
   });
 
   it('requires the facility responsible physician when they are the legal authenticator', () => {
     const input = sampleReportInput();
     input.legalAuthenticator = 'facility-responsible-physician';
-    assert.deepEqual(checkImagingReportInput(input, 1).map((p) => p.path), ['facility.responsiblePhysician']);
+    assert.deepEqual(
+      checkImagingReportInput(input, 1).map((p) => p.path),
+      ['facility.responsiblePhysician'],
+    );
   });
 });

@@ -22,7 +22,10 @@ describe('imaging report PDF (level 1)', () => {
   it('does not crash on characters outside WinAnsi and paginates long reports', async () => {
     const input = sampleReportInput();
     input.patient.birthName = 'ŁUKASIEWICZ-NGUYỄN';
-    input.content.findings = Array.from({ length: 120 }, (_, i) => `Ligne ${i} : lésion de 5 mm ≥ 3 mm → contrôle; 𝛼-synucléine; 中文; ${'x'.repeat(i % 3 === 0 ? 200 : 5)}`).join('\n');
+    input.content.findings = Array.from(
+      { length: 120 },
+      (_, i) => `Ligne ${i} : lésion de 5 mm ≥ 3 mm → contrôle; 𝛼-synucléine; 中文; ${'x'.repeat(i % 3 === 0 ? 200 : 5)}`,
+    ).join('\n');
     const report = await generateImagingReport(input, { level: 1 });
     const loaded = await PDFDocument.load(report.pdf as Uint8Array);
     assert.ok(loaded.getPageCount() >= 3, `expected several pages, got ${loaded.getPageCount()}`);
@@ -46,7 +49,10 @@ describe('imaging report PDF (level 1)', () => {
     assert.deepEqual(report.pdf, bytes);
 
     input.content.pdf = new TextEncoder().encode('<html>not a pdf</html>');
-    await assert.rejects(generateImagingReport(input, { level: 1 }), (e: unknown) => e instanceof ImagingReportError && e.code === 'TLR_ERR_REPORT_PDF_INVALID');
+    await assert.rejects(
+      generateImagingReport(input, { level: 1 }),
+      (e: unknown) => e instanceof ImagingReportError && e.code === 'TLR_ERR_REPORT_PDF_INVALID',
+    );
   });
 
   it('keeps French text intact and spells or approximates the characters a standard font lacks', async () => {

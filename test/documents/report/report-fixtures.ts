@@ -48,7 +48,10 @@ export const valueSets = (() => {
   return {
     acts,
     modalities: jsonValueSet('jdv-modalite-acquisition-cisis.json').map((c) => ({ ...c, codeSystemName: 'DCM' })),
-    regions: fhirValueSet('ValueSet-jdv-region-anatomique-cisis.json', '2.16.840.1.113883.6.96').map((c) => ({ ...c, codeSystemName: 'SNOMED CT' })),
+    regions: fhirValueSet('ValueSet-jdv-region-anatomique-cisis.json', '2.16.840.1.113883.6.96').map((c) => ({
+      ...c,
+      codeSystemName: 'SNOMED CT',
+    })),
     locations: jsonValueSet('jdv-localisation-anatomique-cisis.json').map((c) => ({ ...c, codeSystemName: 'SNOMED CT' })),
     lateralities: jsonValueSet('jdv-lateralite-technique-imagerie-cisis.json'),
     contraIndications: svsValueSet('jdv-contre-indication-cisis.xml'),
@@ -59,7 +62,11 @@ export const valueSets = (() => {
   };
 })();
 
-const RADIO_DIAGNOSTIC: CodedValue = { code: 'G15_10/SM44', display: 'Médecin - Radio-diagnostic (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' };
+const RADIO_DIAGNOSTIC: CodedValue = {
+  code: 'G15_10/SM44',
+  display: 'Médecin - Radio-diagnostic (SM)',
+  codeSystem: '1.2.250.1.213.1.1.4.5',
+};
 
 /** A realistic report (ids of the ANS teleradiology flow 4 example, MRI of the brain). */
 export function sampleReportInput(): ImagingReportInput {
@@ -87,7 +94,12 @@ export function sampleReportInput(): ImagingReportInput {
       specialty: RADIO_DIAGNOSTIC,
       telecoms: [{ value: 'tel:0146000000', use: 'WP' }],
     },
-    platform: { identifierType: 'IDNST', identifier: '1920008059', name: 'Plateforme de téléradiologie Île-de-France', practiceSetting: { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' } },
+    platform: {
+      identifierType: 'IDNST',
+      identifier: '1920008059',
+      name: 'Plateforme de téléradiologie Île-de-France',
+      practiceSetting: { code: 'AMBULATOIRE', display: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' },
+    },
     facility: {
       identifierType: 'IDNST',
       identifier: '101235555',
@@ -109,13 +121,15 @@ export function sampleReportInput(): ImagingReportInput {
       endedAt: new Date('2026-01-06T18:05:00Z'),
     },
     viewer: {
-      partialUrl: 'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101',
+      partialUrl:
+        'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101',
       imageRetentionDays: 730,
     },
     content: {
       clinicalContext: 'Céphalées inhabituelles depuis 3 semaines.\nRecherche de processus expansif.',
       technique: 'IRM encéphalique 1,5 T : séquences T1, T2 FLAIR, diffusion, T1 après injection de gadolinium.',
-      findings: "Pas d'anomalie de signal du parenchyme cérébral.\nSystème ventriculaire de taille normale, centré.\nPas de prise de contraste anormale.",
+      findings:
+        "Pas d'anomalie de signal du parenchyme cérébral.\nSystème ventriculaire de taille normale, centré.\nPas de prise de contraste anormale.",
       conclusion: 'IRM encéphalique normale. Pas de processus expansif intracrânien.',
       medicalHistory: 'Migraine sans aura.',
     },
@@ -135,9 +149,45 @@ export function seededRandom(seed: number): () => number {
 }
 
 const WORDS = [
-  'œdème', 'lésion', 'hyperintensité', 'cœur', 'épanchement', 'fracture', 'déplacée', 'à', 'gauche', 'droite', 'très', 'légère',
-  'aspect', 'régulier', 'hétérogène', 'ganglion', 'infra-centimétrique', 'Noël', 'ça', 'naïf', 'contrôle', 'à 3 mois', '€', '«', '»',
-  'A < B', 'R&D', '"guillemets"', "l'apostrophe", 'x ≥ 5 mm', 'flèche →', 'µSv', 'Łódź', 'Ştefan', 'α', '½', ']]>', '<b>pas du HTML</b>', '&amp;',
+  'œdème',
+  'lésion',
+  'hyperintensité',
+  'cœur',
+  'épanchement',
+  'fracture',
+  'déplacée',
+  'à',
+  'gauche',
+  'droite',
+  'très',
+  'légère',
+  'aspect',
+  'régulier',
+  'hétérogène',
+  'ganglion',
+  'infra-centimétrique',
+  'Noël',
+  'ça',
+  'naïf',
+  'contrôle',
+  'à 3 mois',
+  '€',
+  '«',
+  '»',
+  'A < B',
+  'R&D',
+  '"guillemets"',
+  "l'apostrophe",
+  'x ≥ 5 mm',
+  'flèche →',
+  'µSv',
+  'Łódź',
+  'Ştefan',
+  'α',
+  '½',
+  ']]>',
+  '<b>pas du HTML</b>',
+  '&amp;',
 ];
 
 function pick<T>(random: () => number, list: readonly T[]): T {
@@ -170,7 +220,15 @@ export function reportVariation(seed: number): ImagingReportInput {
   const base = sampleReportInput();
   const maybe = (p: number): boolean => random() < p;
   const vs = valueSets;
-  const start = new Date(Date.UTC(2020 + Math.floor(random() * 7), Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24), Math.floor(random() * 60)));
+  const start = new Date(
+    Date.UTC(
+      2020 + Math.floor(random() * 7),
+      Math.floor(random() * 12),
+      1 + Math.floor(random() * 28),
+      Math.floor(random() * 24),
+      Math.floor(random() * 60),
+    ),
+  );
   const studyUid = `1.2.250.1.213.4.5.2.1.${1 + Math.floor(random() * 99999)}`;
   const input: ImagingReportInput = {
     ...base,
@@ -180,7 +238,10 @@ export function reportVariation(seed: number): ImagingReportInput {
     },
     patient: {
       ...base.patient,
-      ins: { value: `${1 + Math.floor(random() * 2)}${digits(random, 14)}`, authorityOid: pick(random, ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.9'] as const) },
+      ins: {
+        value: `${1 + Math.floor(random() * 2)}${digits(random, 14)}`,
+        authorityOid: pick(random, ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.9'] as const),
+      },
       birthName: pick(random, FAMILY),
       birthGivenNames: `${pick(random, GIVEN)} ${pick(random, GIVEN)}`,
       firstGivenName: pick(random, GIVEN),
@@ -207,9 +268,19 @@ export function reportVariation(seed: number): ImagingReportInput {
     },
   };
   if (maybe(0.5)) input.exam.laterality = pick(random, vs.lateralities);
-  if (maybe(0.3)) input.exam.ccamCode = { code: 'ACQH003', display: 'Scanographie du crâne et de son contenu, sans injection de produit de contraste', codeSystem: '1.2.250.1.213.2.5', codeSystemName: 'CCAM' };
+  if (maybe(0.3))
+    input.exam.ccamCode = {
+      code: 'ACQH003',
+      display: 'Scanographie du crâne et de son contenu, sans injection de produit de contraste',
+      codeSystem: '1.2.250.1.213.2.5',
+      codeSystemName: 'CCAM',
+    };
   if (!maybe(0.85)) delete input.viewer;
-  else input.viewer = { partialUrl: `https://drimbox-${digits(random, 2)}.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyUid}&Accessionnumber=1.2.250.1.925.994044.27.${input.exam.accessionNumber.value}${maybe(0.2) ? '&' : ''}`, imageRetentionDays: 365 + Math.floor(random() * 730) };
+  else
+    input.viewer = {
+      partialUrl: `https://drimbox-${digits(random, 2)}.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyUid}&Accessionnumber=1.2.250.1.925.994044.27.${input.exam.accessionNumber.value}${maybe(0.2) ? '&' : ''}`,
+      imageRetentionDays: 365 + Math.floor(random() * 730),
+    };
   if (maybe(0.4)) input.content.comparison = text(random);
   if (maybe(0.5)) input.content.medicalHistory = text(random);
   if (maybe(0.5)) input.content.surgicalHistory = text(random);
@@ -217,14 +288,38 @@ export function reportVariation(seed: number): ImagingReportInput {
   if (maybe(0.4)) input.patient.usedName = pick(random, FAMILY);
   if (maybe(0.3)) input.encounterCode = pick(random, vs.encounters);
   input.facility = { ...base.facility, facilityType: pick(random, vs.facilityTypes), practiceSetting: pick(random, vs.practiceSettings) };
-  input.radiologist = { ...base.radiologist, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), specialty: pick(random, vs.specialties) };
+  input.radiologist = {
+    ...base.radiologist,
+    familyName: pick(random, FAMILY),
+    givenName: pick(random, GIVEN),
+    specialty: pick(random, vs.specialties),
+  };
   if (maybe(0.4)) {
-    input.facility.responsiblePhysician = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), identifierType: 'IDNPS', prefix: 'DR', specialty: RADIO_DIAGNOSTIC };
+    input.facility.responsiblePhysician = {
+      idNat: `8${digits(random, 11)}`,
+      familyName: pick(random, FAMILY),
+      givenName: pick(random, GIVEN),
+      identifierType: 'IDNPS',
+      prefix: 'DR',
+      specialty: RADIO_DIAGNOSTIC,
+    };
     if (maybe(0.5)) input.legalAuthenticator = 'facility-responsible-physician';
   }
-  if (maybe(0.3)) input.orderingProvider = { idNat: `8${digits(random, 11)}`, familyName: pick(random, FAMILY), givenName: pick(random, GIVEN), identifierType: 'IDNPS', civility: 'MME', prefix: 'DR' };
+  if (maybe(0.3))
+    input.orderingProvider = {
+      idNat: `8${digits(random, 11)}`,
+      familyName: pick(random, FAMILY),
+      givenName: pick(random, GIVEN),
+      identifierType: 'IDNPS',
+      civility: 'MME',
+      prefix: 'DR',
+    };
   if (maybe(0.25)) {
-    input.document.replaces = { documentId: { root: `2.25.1${digits(random, 30)}` }, setId: { root: `2.25.1${digits(random, 30)}` }, versionNumber: 1 + Math.floor(random() * 4) };
+    input.document.replaces = {
+      documentId: { root: `2.25.1${digits(random, 30)}` },
+      setId: { root: `2.25.1${digits(random, 30)}` },
+      versionNumber: 1 + Math.floor(random() * 4),
+    };
   }
   return input;
 }

@@ -29,7 +29,11 @@ export function select(root: XmlObject, path: string): XmlObject[] {
   let nodes: XmlObject[] = [root];
   for (const step of path.split('/')) {
     // An element with text only is parsed as a plain string: wrap it so that every node is an object.
-    nodes = nodes.flatMap((n) => (Array.isArray(n[step]) ? (n[step] as unknown[]).map((c) => (typeof c === 'object' && c !== null ? (c as XmlObject) : { '#text': String(c) })) : []));
+    nodes = nodes.flatMap((n) =>
+      Array.isArray(n[step])
+        ? (n[step] as unknown[]).map((c) => (typeof c === 'object' && c !== null ? (c as XmlObject) : { '#text': String(c) }))
+        : [],
+    );
   }
   return nodes;
 }

@@ -38,7 +38,10 @@ describe('official ANS examples of the volet', () => {
     assert.equal(value.metadata.sendToDmp, true);
     assert.equal(value.metadata.readReceipt, true);
     assert.equal(value.participants.sender?.organisation?.identifier, '1120459876');
-    assert.deepEqual(value.participants.recipients.map((r) => r.address), ['adam.hoda@test-ci-sis.mssante.fr', '27707279035121518989@patient.mssante.fr']);
+    assert.deepEqual(
+      value.participants.recipients.map((r) => r.address),
+      ['adam.hoda@test-ci-sis.mssante.fr', '27707279035121518989@patient.mssante.fr'],
+    );
     assert.equal(value.participants.recipients[1]!.person?.assigningAuthority?.universalId, '1.2.250.1.213.1.4.10');
     assert.equal(value.participants.replyTo, 'adam.hoda@test-ci-sis.mssante.fr');
     assert.deepEqual(value.order, { placerOrderNumber: { value: '98765431', authorityOid: '' } });
@@ -67,8 +70,12 @@ describe('official ANS examples of the volet', () => {
     assert.equal(report.profile, 'oru-document');
     assert.equal(report.valid, false);
     const rules = new Set(report.issues.map((i) => i.rule));
-    for (const rule of ['TDOC-MSH-008', 'TDOC-ORC-001', 'TDOC-META-001', 'TDOC-META-005', 'TDOC-CWE-001', 'TDOC-DOC-007']) assert.ok(rules.has(rule), rule);
-    assert.deepEqual(report.issues.filter((i) => i.rule === 'TDOC-META-001').map((i) => i.message.split(' ')[2]), ['INVISIBLE_REP_LEGAUX', 'MODIF_CONF_CODE']);
+    for (const rule of ['TDOC-MSH-008', 'TDOC-ORC-001', 'TDOC-META-001', 'TDOC-META-005', 'TDOC-CWE-001', 'TDOC-DOC-007'])
+      assert.ok(rules.has(rule), rule);
+    assert.deepEqual(
+      report.issues.filter((i) => i.rule === 'TDOC-META-001').map((i) => i.message.split(' ')[2]),
+      ['INVISIBLE_REP_LEGAUX', 'MODIF_CONF_CODE'],
+    );
   });
 
   it('reads the MDM^T02 imaging report example: only its placeholder document is an error, its MSSanté combination a warning', () => {
@@ -86,7 +93,9 @@ describe('official ANS examples of the volet', () => {
   });
 
   it('trims the blanks that pad PRT-8.10 in the official MDM examples', () => {
-    const padded = fixture('ans_MDM_T02_CR_Radio_INIT_N1.er7').toString('latin1').replace('^FINEG^^^300017985', '^FINEG^^^300017985                  ');
+    const padded = fixture('ans_MDM_T02_CR_Radio_INIT_N1.er7')
+      .toString('latin1')
+      .replace('^FINEG^^^300017985', '^FINEG^^^300017985                  ');
     assert.match(padded, /300017985 {18}/);
     const { value } = readDocumentMessage(Buffer.from(padded, 'latin1'));
     assert.equal(value?.participants.sender?.organisation?.identifier, '300017985');

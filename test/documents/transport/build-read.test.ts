@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { parseMessage } from '../../../src/hl7/index.js';
 import type { DocumentRequest } from '../../../src/documents/transport/index.js';
 import {
-  DocumentTransportError, buildDocumentAck, buildDocumentMessage, completeMetadata, readDocumentMessage, validateDocumentMessage,
+  DocumentTransportError,
+  buildDocumentAck,
+  buildDocumentMessage,
+  completeMetadata,
+  readDocumentMessage,
+  validateDocumentMessage,
 } from '../../../src/documents/transport/index.js';
 import { PLATFORM, RADIOLOGIST, REPORT_V1, REPORT_V2, cdaXml, orderDocumentRequest, reportRequest } from './cda-fixtures.js';
 
@@ -17,7 +22,9 @@ function xmlBytes(request: DocumentRequest): Buffer {
 
 describe('buildDocumentMessage', () => {
   for (const [kind, event, orc, status, profile] of [
-    ['initial', 'T02', 'NW', 'F', 'mdm-t02'], ['replace', 'T10', 'RO', 'C', 'mdm-t10'], ['delete', 'T04', 'CA', 'D', 'mdm-t04'],
+    ['initial', 'T02', 'NW', 'F', 'mdm-t02'],
+    ['replace', 'T10', 'RO', 'C', 'mdm-t10'],
+    ['delete', 'T04', 'CA', 'D', 'mdm-t04'],
   ] as const) {
     it(`builds MDM^${event}^MDM_T02 for a ${kind} request that validates with no error and no warning`, () => {
       const msg = buildDocumentMessage(reportRequest(kind));
@@ -37,15 +44,35 @@ describe('buildDocumentMessage', () => {
 
   it('writes the segments in the MDM_T02 order, the document OBX first and the ten metadata in the IG order', () => {
     const msg = buildDocumentMessage(reportRequest('initial'));
-    assert.deepEqual(msg.segments.map((s) => s.name), [
-      'MSH', 'EVN', 'PID', 'PV1', 'ORC', 'OBR', 'TXA', 'OBX', 'PRT', 'PRT', 'PRT', ...Array(11).fill('OBX'),
-    ]);
-    assert.deepEqual(msg.all('OBX').map((o) => o.get('3.1')), [
-      '18748-4', 'MASQUE_PS', 'INVISIBLE_PATIENT', 'INVISIBLE_REP_LEGAUX', 'CONNEXION_SECRETE', 'MODIF_CONF_CODE', 'DESTDMP',
-      'DESTMSSANTEPS', 'DESTMSSANTEPAT', 'ACK_RECEPTION', 'ACK_LECTURE_MSS', 'CORPSMAIL_PS',
-    ]);
-    assert.deepEqual(msg.all('OBX').map((o) => o.get(1)), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
-    assert.deepEqual(msg.all('PRT').map((p) => p.raw(4)), ['SB^Send by^participation', 'RCT^Result Copies To^participation', 'REPLY^Reply To^participation']);
+    assert.deepEqual(
+      msg.segments.map((s) => s.name),
+      ['MSH', 'EVN', 'PID', 'PV1', 'ORC', 'OBR', 'TXA', 'OBX', 'PRT', 'PRT', 'PRT', ...Array(11).fill('OBX')],
+    );
+    assert.deepEqual(
+      msg.all('OBX').map((o) => o.get('3.1')),
+      [
+        '18748-4',
+        'MASQUE_PS',
+        'INVISIBLE_PATIENT',
+        'INVISIBLE_REP_LEGAUX',
+        'CONNEXION_SECRETE',
+        'MODIF_CONF_CODE',
+        'DESTDMP',
+        'DESTMSSANTEPS',
+        'DESTMSSANTEPAT',
+        'ACK_RECEPTION',
+        'ACK_LECTURE_MSS',
+        'CORPSMAIL_PS',
+      ],
+    );
+    assert.deepEqual(
+      msg.all('OBX').map((o) => o.get(1)),
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
+    );
+    assert.deepEqual(
+      msg.all('PRT').map((p) => p.raw(4)),
+      ['SB^Send by^participation', 'RCT^Result Copies To^participation', 'REPLY^Reply To^participation'],
+    );
   });
 
   it('fills TXA as the volet says: TXA-12 the CDA id, TXA-13 the replaced id on T10, TXA-17 AU', () => {
@@ -83,7 +110,21 @@ describe('buildDocumentMessage', () => {
     const msg = buildDocumentMessage({
       ...request,
       metadata: { sendToDmp: true, sendToPatient: true, patientMayNotReply: true },
-      participants: { recipients: [{ person: { idNat: '279035121518989', familyName: 'PAT-TROIS', givenName: '', assigningAuthority: { universalId: '1.2.250.1.213.1.4.10', universalIdType: 'ISO' }, identifierType: 'INS', nameType: 'L' }, address: '279035121518989@patient.mssante.fr' }] },
+      participants: {
+        recipients: [
+          {
+            person: {
+              idNat: '279035121518989',
+              familyName: 'PAT-TROIS',
+              givenName: '',
+              assigningAuthority: { universalId: '1.2.250.1.213.1.4.10', universalIdType: 'ISO' },
+              identifierType: 'INS',
+              nameType: 'L',
+            },
+            address: '279035121518989@patient.mssante.fr',
+          },
+        ],
+      },
     });
     const names = msg.segments.map((s) => (s.name === 'OBX' ? s.get('3.1') : s.name));
     assert.equal(names[names.indexOf('DESTMSSANTEPAT') + 1], 'NTE');
@@ -111,26 +152,42 @@ describe('buildDocumentMessage', () => {
     const cases: Array<[string, DocumentRequest]> = [
       ['document.id', { ...request, document: { ...request.document, id: { root: '1.2.250.1.213.4.5.2.7.9999' } } }],
       ['document.version', { ...request, document: { ...request.document, version: 2 } }],
-      ['document.type.code', { ...request, document: { ...request.document, type: { code: '11502-2', display: 'CR bio', codingSystem: 'LN' } } }],
+      [
+        'document.type.code',
+        { ...request, document: { ...request.document, type: { code: '11502-2', display: 'CR bio', codingSystem: 'LN' } } },
+      ],
       ['document.confidentiality', { ...request, document: { ...request.document, confidentiality: 'R' } }],
       ['patient.identifiers', { ...request, patient: { ...request.patient, identifiers: [] } }],
     ];
     for (const [path, bad] of cases) {
-      assert.throws(() => buildDocumentMessage(bad), (e: unknown) => e instanceof DocumentTransportError && e.code === 'TLR_ERR_DOC_TRANSPORT_CDA_MISMATCH' && e.path === path, path);
+      assert.throws(
+        () => buildDocumentMessage(bad),
+        (e: unknown) => e instanceof DocumentTransportError && e.code === 'TLR_ERR_DOC_TRANSPORT_CDA_MISMATCH' && e.path === path,
+        path,
+      );
     }
   });
 
   it('refuses a replacement whose CDA does not declare the replaced document as RPLC parent', () => {
     const request = reportRequest('replace');
-    assert.throws(() => buildDocumentMessage({ ...request, replacedDocumentId: { root: '1.2.250.1.213.4.5.2.7.1000' } } as DocumentRequest),
-      (e: unknown) => e instanceof DocumentTransportError && e.path === 'replacedDocumentId');
+    assert.throws(
+      () => buildDocumentMessage({ ...request, replacedDocumentId: { root: '1.2.250.1.213.4.5.2.7.1000' } } as DocumentRequest),
+      (e: unknown) => e instanceof DocumentTransportError && e.path === 'replacedDocumentId',
+    );
   });
 
   it('refuses bytes that are not a CDA document', () => {
     const request = reportRequest('initial');
-    for (const xml of ['Document medical au format CDA', '<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2"/>', '<Document xmlns="urn:other"/>']) {
-      assert.throws(() => buildDocumentMessage({ ...request, document: { ...request.document, xml } }),
-        (e: unknown) => e instanceof DocumentTransportError && e.code === 'TLR_ERR_DOC_TRANSPORT_NOT_CDA', xml);
+    for (const xml of [
+      'Document medical au format CDA',
+      '<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2"/>',
+      '<Document xmlns="urn:other"/>',
+    ]) {
+      assert.throws(
+        () => buildDocumentMessage({ ...request, document: { ...request.document, xml } }),
+        (e: unknown) => e instanceof DocumentTransportError && e.code === 'TLR_ERR_DOC_TRANSPORT_NOT_CDA',
+        xml,
+      );
     }
   });
 
@@ -138,15 +195,36 @@ describe('buildDocumentMessage', () => {
     const request = reportRequest('initial');
     const { ins: _ins, ...withoutIns } = request.patient;
     const cases: Array<[string, DocumentRequest]> = [
-      ['metadata.sendToPatient', { ...request, metadata: { hiddenFromPatient: true, sendToPatient: true }, participants: { recipients: [{ address: 'p@patient.mssante.fr' }] } }],
-      ['patient.identifiers', { ...request, patient: withoutIns, document: { ...request.document, xml: cdaXml({ id: REPORT_V1, patientIds: [{ root: '1.2.250.1.213.4.5.2.4', extension: 'IPP101' }] }) } }],
+      [
+        'metadata.sendToPatient',
+        {
+          ...request,
+          metadata: { hiddenFromPatient: true, sendToPatient: true },
+          participants: { recipients: [{ address: 'p@patient.mssante.fr' }] },
+        },
+      ],
+      [
+        'patient.identifiers',
+        {
+          ...request,
+          patient: withoutIns,
+          document: {
+            ...request.document,
+            xml: cdaXml({ id: REPORT_V1, patientIds: [{ root: '1.2.250.1.213.4.5.2.4', extension: 'IPP101' }] }),
+          },
+        },
+      ],
       ['participants.sender', { ...request, participants: { ...request.participants, sender: { organisation: PLATFORM } } }],
       ['participants.recipients', { ...request, participants: { recipients: [] } }],
       ['visit.visitNumber', { ...request, visit: { patientClass: 'I' } }],
       ['document.mimeType', { ...request, document: { ...request.document, mimeType: 'application/pdf' as 'text/xml' } }],
     ];
     for (const [path, bad] of cases) {
-      assert.throws(() => buildDocumentMessage(bad), (e: unknown) => e instanceof DocumentTransportError && e.path === path, path);
+      assert.throws(
+        () => buildDocumentMessage(bad),
+        (e: unknown) => e instanceof DocumentTransportError && e.path === path,
+        path,
+      );
     }
   });
 });

@@ -1,16 +1,55 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BusinessReceipt } from '../../../src/documents/transport/index.js';
-import { DocumentTransportError, buildBusinessReceipt, buildDocumentAck, readBusinessReceipt } from '../../../src/documents/transport/index.js';
+import {
+  DocumentTransportError,
+  buildBusinessReceipt,
+  buildDocumentAck,
+  readBusinessReceipt,
+} from '../../../src/documents/transport/index.js';
 
-const CONTEXT = { sendingApplication: 'RIS', sendingFacility: 'CHU_X', receivingApplication: 'SI-TLR', receivingFacility: 'PLAT-TLR', controlId: 'ZAM-1' };
+const CONTEXT = {
+  sendingApplication: 'RIS',
+  sendingFacility: 'CHU_X',
+  receivingApplication: 'SI-TLR',
+  receivingFacility: 'PLAT-TLR',
+  controlId: 'ZAM-1',
+};
 
 describe('business receipts (ZAM)', () => {
   const receipts: Array<[string, BusinessReceipt]> = [
     ['Z01', { kind: 'dmp', acknowledgedControlId: 'CR-initial', success: true, eventTime: '20260312114500+0100' }],
-    ['Z01', { kind: 'dmp', acknowledgedControlId: 'CR-initial', success: false, eventTime: '20260312114500+0100', error: { severity: 'E', code: 'DMPClosed', label: 'DMP fermé' } }],
-    ['Z02', { kind: 'mss-delivery', acknowledgedControlId: 'CR-initial', success: false, eventTime: '20260312114500+0100', mailbox: { address: 'adam.hoda@test-ci-sis.mssante.fr' }, error: { severity: 'E', code: '550', label: 'Mailbox unavailable' } }],
-    ['Z03', { kind: 'mss-read', acknowledgedControlId: 'CR-initial', success: true, eventTime: '20260312114500+0100', mailbox: { address: 'adam.hoda@test-ci-sis.mssante.fr', recipientId: '801234567897' } }],
+    [
+      'Z01',
+      {
+        kind: 'dmp',
+        acknowledgedControlId: 'CR-initial',
+        success: false,
+        eventTime: '20260312114500+0100',
+        error: { severity: 'E', code: 'DMPClosed', label: 'DMP fermé' },
+      },
+    ],
+    [
+      'Z02',
+      {
+        kind: 'mss-delivery',
+        acknowledgedControlId: 'CR-initial',
+        success: false,
+        eventTime: '20260312114500+0100',
+        mailbox: { address: 'adam.hoda@test-ci-sis.mssante.fr' },
+        error: { severity: 'E', code: '550', label: 'Mailbox unavailable' },
+      },
+    ],
+    [
+      'Z03',
+      {
+        kind: 'mss-read',
+        acknowledgedControlId: 'CR-initial',
+        success: true,
+        eventTime: '20260312114500+0100',
+        mailbox: { address: 'adam.hoda@test-ci-sis.mssante.fr', recipientId: '801234567897' },
+      },
+    ],
   ];
   for (const [event, receipt] of receipts) {
     it(`builds ZAM^${event} (${receipt.success ? 'success' : 'failure'}) that validates and reads back equal`, () => {
@@ -42,7 +81,11 @@ describe('business receipts (ZAM)', () => {
       ['acknowledgedControlId', { kind: 'dmp', acknowledgedControlId: ' ', success: true }],
     ];
     for (const [path, bad] of cases) {
-      assert.throws(() => buildBusinessReceipt(bad, CONTEXT), (e: unknown) => e instanceof DocumentTransportError && e.path === path, path);
+      assert.throws(
+        () => buildBusinessReceipt(bad, CONTEXT),
+        (e: unknown) => e instanceof DocumentTransportError && e.path === path,
+        path,
+      );
     }
   });
 

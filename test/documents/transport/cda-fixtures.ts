@@ -8,23 +8,45 @@ import type { HealthProfessional, Identifier, NationalHealthIdentifier, Organisa
  */
 
 /** The INS (test INS-NIR OID), written `ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS`. */
-export const INS: NationalHealthIdentifier = { value: '279035121518989', authorityOid: '1.2.250.1.213.1.4.10', effectiveDate: '2010-12-07' };
-export const IPP: Identifier = { value: 'IPP101', assigningAuthority: { namespaceId: 'AUT-AFFECTATION', universalId: '1.2.250.1.213.4.5.2.4', universalIdType: 'ISO' }, type: 'PI' };
+export const INS: NationalHealthIdentifier = {
+  value: '279035121518989',
+  authorityOid: '1.2.250.1.213.1.4.10',
+  effectiveDate: '2010-12-07',
+};
+export const IPP: Identifier = {
+  value: 'IPP101',
+  assigningAuthority: { namespaceId: 'AUT-AFFECTATION', universalId: '1.2.250.1.213.4.5.2.4', universalIdType: 'ISO' },
+  type: 'PI',
+};
 
 /** Under the national PS directory `ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO`, name type `D` (the defaults). */
 export const RADIOLOGIST: HealthProfessional = { idNat: '801234564895', familyName: 'THOMAS', givenName: 'Eric', identifierType: 'IDNPS' };
 /** The directory's OID without its namespace. */
 export const REQUESTING_PHYSICIAN: HealthProfessional = {
-  idNat: '801234567897', familyName: 'HODA', givenName: 'Adam', identifierType: 'IDNPS', assigningAuthority: { universalId: '1.2.250.1.71.4.2.1', universalIdType: 'ISO' },
+  idNat: '801234567897',
+  familyName: 'HODA',
+  givenName: 'Adam',
+  identifierType: 'IDNPS',
+  assigningAuthority: { universalId: '1.2.250.1.71.4.2.1', universalIdType: 'ISO' },
 };
 export const PLATFORM: Organisation = { name: 'Plateforme TLR', identifier: '1300017985', identifierType: 'IDNST' };
 export const IMAGING_FACILITY: Organisation = {
-  name: 'Centre hospitalier X', identifier: '300017985', identifierType: 'FINEG', assigningAuthority: { universalId: '1.2.250.1.71.4.2.2', universalIdType: 'ISO' },
+  name: 'Centre hospitalier X',
+  identifier: '300017985',
+  identifierType: 'FINEG',
+  assigningAuthority: { universalId: '1.2.250.1.71.4.2.2', universalIdType: 'ISO' },
 };
 
 export const PATIENT: Patient = {
-  ins: INS, identifiers: [IPP], birthName: 'PAT-TROIS', firstGivenName: 'DOMINIQUE', birthGivenNames: 'DOMINIQUE', birthDate: '1979-03-28', sex: 'F',
-  birthplaceCode: '63220', identityStatus: 'VALI',
+  ins: INS,
+  identifiers: [IPP],
+  birthName: 'PAT-TROIS',
+  firstGivenName: 'DOMINIQUE',
+  birthGivenNames: 'DOMINIQUE',
+  birthDate: '1979-03-28',
+  sex: 'F',
+  birthplaceCode: '63220',
+  identityStatus: 'VALI',
 };
 
 export interface CdaOptions {
@@ -44,7 +66,10 @@ const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 
 /** A CDA R2 level-1 document (header + a small PDF body) with the given header values. */
 export function cdaXml(o: CdaOptions): string {
-  const ids = o.patientIds ?? [{ root: INS.authorityOid, extension: INS.value }, { root: IPP.assigningAuthority!.universalId!, extension: IPP.value }];
+  const ids = o.patientIds ?? [
+    { root: INS.authorityOid, extension: INS.value },
+    { root: IPP.assigningAuthority!.universalId!, extension: IPP.value },
+  ];
   return `<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <realmCode code="FR"/>
@@ -79,16 +104,30 @@ export const REPORT_V2 = '1.2.250.1.213.4.5.2.7.1002';
 export const ORDER_DOCUMENT = '1.2.250.1.213.4.5.2.8.501';
 
 const CONTEXT = {
-  sendingApplication: 'SI-TLR', sendingFacility: 'PLAT-TLR', receivingApplication: 'RIS', receivingFacility: 'CHU_X',
-  controlId: 'CR0001', timestamp: new Date('2026-03-12T10:45:00Z'),
+  sendingApplication: 'SI-TLR',
+  sendingFacility: 'PLAT-TLR',
+  receivingApplication: 'RIS',
+  receivingFacility: 'CHU_X',
+  controlId: 'CR0001',
+  timestamp: new Date('2026-03-12T10:45:00Z'),
 };
 
-const VISIT: Visit = { patientClass: 'O', visitNumber: { value: '000897406', assigningAuthority: { universalId: '1.2.250.1.213.4.5.2.9', universalIdType: 'ISO' }, type: 'VN' } };
+const VISIT: Visit = {
+  patientClass: 'O',
+  visitNumber: { value: '000897406', assigningAuthority: { universalId: '1.2.250.1.213.4.5.2.9', universalIdType: 'ISO' }, type: 'VN' },
+};
 
 const REPORT_DOCUMENT = {
-  id: { root: REPORT_V1 }, setId: { root: REPORT_V1 }, version: 1, title: 'CR d’imagerie médicale - IRM du genou droit',
-  type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' }, creationTime: '20260312113000+0100',
-  confidentiality: 'N' as const, mimeType: 'text/xml' as const, author: RADIOLOGIST, custodian: PLATFORM,
+  id: { root: REPORT_V1 },
+  setId: { root: REPORT_V1 },
+  version: 1,
+  title: 'CR d’imagerie médicale - IRM du genou droit',
+  type: { code: '18748-4', display: "CR d'imagerie médicale", codingSystem: 'LN' },
+  creationTime: '20260312113000+0100',
+  confidentiality: 'N' as const,
+  mimeType: 'text/xml' as const,
+  author: RADIOLOGIST,
+  custodian: PLATFORM,
 };
 
 /** The platform returns the imaging report to the RIS: DMP publication and a mail to the requesting physician. */
@@ -104,8 +143,12 @@ export function reportRequest(kind: 'initial' | 'replace' | 'delete' = 'initial'
       ...(v2 ? { id: { root: REPORT_V2 }, version: 2 } : {}),
     },
     metadata: {
-      sendToDmp: true, sendToProfessionals: true, hiddenFromPatient: true, receptionReceipt: true,
-      confidentialityChange: kind === 'replace', mailBodyForProfessionals: 'Cher confrère, vous trouverez ci-joint le CR d’imagerie.',
+      sendToDmp: true,
+      sendToProfessionals: true,
+      hiddenFromPatient: true,
+      receptionReceipt: true,
+      confidentialityChange: kind === 'replace',
+      mailBodyForProfessionals: 'Cher confrère, vous trouverez ci-joint le CR d’imagerie.',
     },
     participants: {
       recipients: [{ person: REQUESTING_PHYSICIAN, address: 'adam.hoda@test-ci-sis.mssante.fr' }],
@@ -124,12 +167,30 @@ export function orderDocumentRequest(): DocumentRequest {
     visit: VISIT,
     order: { placerOrderNumber: { value: 'OPN101', authorityOid: '1.2.250.1.748.12345678.12' } },
     document: {
-      xml: Buffer.from(cdaXml({ id: ORDER_DOCUMENT, code: '55115-0', codeDisplay: "Demande d'acte d'imagerie", title: "Demande d'acte d'imagerie" }), 'utf8'),
-      id: { root: ORDER_DOCUMENT }, setId: { root: ORDER_DOCUMENT }, version: 1, title: "Demande d'acte d'imagerie",
-      type: { code: '55115-0', display: "Demande d'acte d'imagerie", codingSystem: 'LN' }, creationTime: '20260310090000+0100',
-      confidentiality: 'N', mimeType: 'text/xml', author: REQUESTING_PHYSICIAN, custodian: IMAGING_FACILITY,
+      xml: Buffer.from(
+        cdaXml({ id: ORDER_DOCUMENT, code: '55115-0', codeDisplay: "Demande d'acte d'imagerie", title: "Demande d'acte d'imagerie" }),
+        'utf8',
+      ),
+      id: { root: ORDER_DOCUMENT },
+      setId: { root: ORDER_DOCUMENT },
+      version: 1,
+      title: "Demande d'acte d'imagerie",
+      type: { code: '55115-0', display: "Demande d'acte d'imagerie", codingSystem: 'LN' },
+      creationTime: '20260310090000+0100',
+      confidentiality: 'N',
+      mimeType: 'text/xml',
+      author: REQUESTING_PHYSICIAN,
+      custodian: IMAGING_FACILITY,
     },
     metadata: {},
-    context: { sendingApplication: 'RIS', sendingFacility: 'CHU_X', receivingApplication: 'SI-TLR', receivingFacility: 'PLAT-TLR', controlId: 'DA0001', processingId: 'T', charset: '8859/15' },
+    context: {
+      sendingApplication: 'RIS',
+      sendingFacility: 'CHU_X',
+      receivingApplication: 'SI-TLR',
+      receivingFacility: 'PLAT-TLR',
+      controlId: 'DA0001',
+      processingId: 'T',
+      charset: '8859/15',
+    },
   };
 }

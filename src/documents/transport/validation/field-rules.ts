@@ -31,7 +31,14 @@ function row(path: string, r: Row): FieldRow<DocumentProfile> {
   const check = r.check ?? { kind: 'required' };
   const allowed = check.kind === 'fixed' ? [check.value] : check.kind === 'oneOf' ? check.values : [];
   return {
-    ...r, segment, field, usage: 'R', check, severity: 'error', condition: r.condition ?? (check.kind === 'required' ? '101' : '103'), dialect: 'transport',
+    ...r,
+    segment,
+    field,
+    usage: 'R',
+    check,
+    severity: 'error',
+    condition: r.condition ?? (check.kind === 'required' ? '101' : '103'),
+    dialect: 'transport',
     summary: `${path} (${r.label}) is required${allowed.length ? ` and is ${allowed.map((v) => `"${v}"`).join(' or ')}` : ''}`,
   };
 }
@@ -48,23 +55,77 @@ export const FIELD_ROWS: readonly FieldRow<DocumentProfile>[] = [
   row('MSH-5', { id: 'TDOC-MSH-001', profiles: ALL, label: 'receiving application' }),
   row('MSH-6', { id: 'TDOC-MSH-001', profiles: ALL, label: 'receiving facility' }),
   row('MSH-10', { id: 'TDOC-MSH-003', profiles: ALL, label: 'message control id' }),
-  row('MSH-11', { id: 'TDOC-MSH-004', profiles: ALL, check: { kind: 'oneOf', values: ['P', 'T', 'D'] }, condition: '202', label: 'processing id' }),
-  row('MSH-12', { id: 'TDOC-MSH-005', profiles: V26, check: { kind: 'fixed', value: MESSAGE_VERSION.MDM }, condition: '203', label: 'version id (MDM and ZAM: 2.6)' }),
-  row('MSH-12', { id: 'TDOC-MSH-005', profiles: ORU, check: { kind: 'fixed', value: MESSAGE_VERSION.ORU }, condition: '203', label: 'version id (ORU: 2.5)' }),
+  row('MSH-11', {
+    id: 'TDOC-MSH-004',
+    profiles: ALL,
+    check: { kind: 'oneOf', values: ['P', 'T', 'D'] },
+    condition: '202',
+    label: 'processing id',
+  }),
+  row('MSH-12', {
+    id: 'TDOC-MSH-005',
+    profiles: V26,
+    check: { kind: 'fixed', value: MESSAGE_VERSION.MDM },
+    condition: '203',
+    label: 'version id (MDM and ZAM: 2.6)',
+  }),
+  row('MSH-12', {
+    id: 'TDOC-MSH-005',
+    profiles: ORU,
+    check: { kind: 'fixed', value: MESSAGE_VERSION.ORU },
+    condition: '203',
+    label: 'version id (ORU: 2.5)',
+  }),
   row('MSH-17', { id: 'TDOC-MSH-006', profiles: ALL, check: { kind: 'fixed', value: 'FRA' }, label: 'country code' }),
-  row('MSH-18', { id: 'TDOC-MSH-007', profiles: ALL, check: { kind: 'oneOf', values: ['UNICODE UTF-8', '8859/15'] }, label: 'character set' }),
-  row('MSH-21.1', { id: 'TDOC-MSH-008', profiles: ALL, check: { kind: 'fixed', value: TRANS_CDA_PROFILE.entityIdentifier }, label: 'message profile: volet version' }),
-  row('MSH-21.2', { id: 'TDOC-MSH-008', profiles: ALL, check: { kind: 'fixed', value: TRANS_CDA_PROFILE.namespaceId }, label: 'message profile: volet name' }),
+  row('MSH-18', {
+    id: 'TDOC-MSH-007',
+    profiles: ALL,
+    check: { kind: 'oneOf', values: ['UNICODE UTF-8', '8859/15'] },
+    label: 'character set',
+  }),
+  row('MSH-21.1', {
+    id: 'TDOC-MSH-008',
+    profiles: ALL,
+    check: { kind: 'fixed', value: TRANS_CDA_PROFILE.entityIdentifier },
+    label: 'message profile: volet version',
+  }),
+  row('MSH-21.2', {
+    id: 'TDOC-MSH-008',
+    profiles: ALL,
+    check: { kind: 'fixed', value: TRANS_CDA_PROFILE.namespaceId },
+    label: 'message profile: volet name',
+  }),
   row('PID-3', { id: 'TDOC-PID-001', profiles: DOCS, label: 'patient identifier list' }),
   row('PID-5', { id: 'TDOC-PID-002', profiles: DOCS, label: 'patient name' }),
-  row('ORC-1', { id: 'TDOC-ORC-001', profiles: DOCS, check: { kind: 'oneOf', values: ['NW', 'RO', 'CA'] }, condition: '207', label: 'order control (NW initial, RO replacement, CA deletion)' }),
+  row('ORC-1', {
+    id: 'TDOC-ORC-001',
+    profiles: DOCS,
+    check: { kind: 'oneOf', values: ['NW', 'RO', 'CA'] },
+    condition: '207',
+    label: 'order control (NW initial, RO replacement, CA deletion)',
+  }),
   row('OBR-4.1', { id: 'TDOC-OBR-001', profiles: DOCS, label: 'document type code' }),
-  row('OBR-4.3', { id: 'TDOC-OBR-002', profiles: DOCS, check: { kind: 'oneOf', values: ['LN', 'TRE_A05'] }, label: 'document type coding system' }),
+  row('OBR-4.3', {
+    id: 'TDOC-OBR-002',
+    profiles: DOCS,
+    check: { kind: 'oneOf', values: ['LN', 'TRE_A05'] },
+    label: 'document type coding system',
+  }),
   row('TXA-1', { id: 'TDOC-TXA-001', profiles: MDM, check: { kind: 'fixed', value: '1' }, label: 'TXA set id' }),
   row('TXA-2', { id: 'TDOC-TXA-002', profiles: MDM, label: 'document type' }),
-  row('TXA-3', { id: 'TDOC-TXA-003', profiles: MDM, check: { kind: 'fixed', value: TXA_CONTENT_PRESENTATION }, label: 'document content presentation' }),
+  row('TXA-3', {
+    id: 'TDOC-TXA-003',
+    profiles: MDM,
+    check: { kind: 'fixed', value: TXA_CONTENT_PRESENTATION },
+    label: 'document content presentation',
+  }),
   row('TXA-12', { id: 'TDOC-TXA-004', profiles: MDM, label: 'unique document number' }),
-  row('TXA-17', { id: 'TDOC-TXA-005', profiles: MDM, check: { kind: 'fixed', value: TXA_COMPLETION_STATUS }, label: 'document completion status' }),
+  row('TXA-17', {
+    id: 'TDOC-TXA-005',
+    profiles: MDM,
+    check: { kind: 'fixed', value: TXA_COMPLETION_STATUS },
+    label: 'document completion status',
+  }),
 ];
 
 /** One rule per row, evaluated by the validator's engine. */

@@ -5,7 +5,14 @@ import { inspectBase64 } from '../base64.js';
 import type { CdaReadResult } from '../cda-header.js';
 import { readCdaHeader } from '../cda-header.js';
 import type { DocumentAction, MetadataFlag } from '../vocabulary.js';
-import { DOCUMENT_ACTIONS, MAIL_BODY_DEFINITIONS, METADATA_ALIASES, METADATA_CODING_SYSTEM, METADATA_DEFINITIONS, PARTICIPATION } from '../vocabulary.js';
+import {
+  DOCUMENT_ACTIONS,
+  MAIL_BODY_DEFINITIONS,
+  METADATA_ALIASES,
+  METADATA_CODING_SYSTEM,
+  METADATA_DEFINITIONS,
+  PARTICIPATION,
+} from '../vocabulary.js';
 import type { DocumentProfile } from './profile.js';
 
 /** What an OBX of a document message carries. */
@@ -94,11 +101,13 @@ export function viewDocumentMessage(message: Message, profile: DocumentProfile):
     }
   }
 
-  const documents: CarriedDocument[] = obx.filter((o) => o.role === 'document').map((o) => {
-    const ed = readED(o.segment.field(5));
-    const base64 = inspectBase64(ed.data.trim());
-    return { obx: o.segment, ed, base64, cda: base64.bytes ? readCdaHeader(base64.bytes) : undefined };
-  });
+  const documents: CarriedDocument[] = obx
+    .filter((o) => o.role === 'document')
+    .map((o) => {
+      const ed = readED(o.segment.field(5));
+      const base64 = inspectBase64(ed.data.trim());
+      return { obx: o.segment, ed, base64, cda: base64.bytes ? readCdaHeader(base64.bytes) : undefined };
+    });
 
   const metadata = new Map<string, ObxEntry>();
   const flags: Partial<Record<MetadataFlag, boolean>> = {};
@@ -114,8 +123,17 @@ export function viewDocumentMessage(message: Message, profile: DocumentProfile):
   const prts = firstDocument?.participations ?? [];
   const role = (s: Segment): string => s.get('4.1').trim();
   return {
-    message, profile, structure, eventAction, orderAction, action: eventAction ?? orderAction,
-    obx, documents, metadata, flags, participations,
+    message,
+    profile,
+    structure,
+    eventAction,
+    orderAction,
+    action: eventAction ?? orderAction,
+    obx,
+    documents,
+    metadata,
+    flags,
+    participations,
     sender: prts.find((s) => role(s) === PARTICIPATION.sender.code),
     recipients: prts.filter((s) => role(s) === PARTICIPATION.recipient.code),
     replyTo: prts.find((s) => role(s) === PARTICIPATION.replyTo.code),

@@ -8,7 +8,15 @@ import type { DocumentMessageView } from './message-view.js';
  */
 export type DocumentProfile = 'mdm-t02' | 'mdm-t10' | 'mdm-t04' | 'oru-document' | 'zam-z01' | 'zam-z02' | 'zam-z03';
 
-export const DOCUMENT_PROFILES: readonly DocumentProfile[] = ['mdm-t02', 'mdm-t10', 'mdm-t04', 'oru-document', 'zam-z01', 'zam-z02', 'zam-z03'];
+export const DOCUMENT_PROFILES: readonly DocumentProfile[] = [
+  'mdm-t02',
+  'mdm-t10',
+  'mdm-t04',
+  'oru-document',
+  'zam-z01',
+  'zam-z02',
+  'zam-z03',
+];
 
 /** The profiles that carry a document. */
 export const DOCUMENT_CARRYING_PROFILES: readonly DocumentProfile[] = ['mdm-t02', 'mdm-t10', 'mdm-t04', 'oru-document'];
@@ -31,13 +39,21 @@ export const defineDocumentRule = defineRule<DocumentProfile, DocumentMessageVie
 export function profileOf(messageCode: string, triggerEvent: string): DocumentProfile | null {
   const key = `${messageCode.trim()}^${triggerEvent.trim()}`;
   switch (key) {
-    case 'MDM^T02': return 'mdm-t02';
-    case 'MDM^T10': return 'mdm-t10';
-    case 'MDM^T04': return 'mdm-t04';
-    case 'ORU^R01': return 'oru-document';
-    case 'ZAM^Z01': return 'zam-z01';
-    case 'ZAM^Z02': return 'zam-z02';
-    case 'ZAM^Z03': return 'zam-z03';
-    default: return null;
+    case 'MDM^T02':
+      return 'mdm-t02';
+    case 'MDM^T10':
+      return 'mdm-t10';
+    case 'MDM^T04':
+      return 'mdm-t04';
+    case 'ORU^R01':
+      return 'oru-document';
+    case 'ZAM^Z01':
+      return 'zam-z01';
+    case 'ZAM^Z02':
+      return 'zam-z02';
+    case 'ZAM^Z03':
+      return 'zam-z03';
+    default:
+      return null;
   }
 }

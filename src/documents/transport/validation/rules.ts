@@ -16,24 +16,50 @@ import { RECEIPT_RULES } from './rules-receipt.js';
 const byPipeline = (): void => undefined;
 
 export const TDOC_GEN_001 = defineDocumentRule({
-  id: 'TDOC-GEN-001', severity: 'error', condition: '100', profiles: DOCUMENT_PROFILES, scope: 'message',
-  summary: 'the message is ER7-parseable (the parser\'s error code and condition, its warnings as warnings)', evaluate: byPipeline,
+  id: 'TDOC-GEN-001',
+  severity: 'error',
+  condition: '100',
+  profiles: DOCUMENT_PROFILES,
+  scope: 'message',
+  summary: "the message is ER7-parseable (the parser's error code and condition, its warnings as warnings)",
+  evaluate: byPipeline,
 });
 
 export const TDOC_GEN_002 = defineDocumentRule({
-  id: 'TDOC-GEN-002', severity: 'warning', condition: '100', profiles: DOCUMENT_PROFILES, scope: 'message',
-  summary: 'segments are separated by CR (LF or CRLF tolerated, reported)', evaluate: byPipeline,
+  id: 'TDOC-GEN-002',
+  severity: 'warning',
+  condition: '100',
+  profiles: DOCUMENT_PROFILES,
+  scope: 'message',
+  summary: 'segments are separated by CR (LF or CRLF tolerated, reported)',
+  evaluate: byPipeline,
 });
 
 export const TDOC_STR_001 = defineDocumentRule({
-  id: 'TDOC-STR-001', severity: 'error', condition: '100', profiles: DOCUMENT_PROFILES, scope: 'message',
-  summary: 'segment order and cardinality of MDM_T02, ORU_R01 or ZAM_Z01 as the volet profiles them', evaluate: byPipeline,
+  id: 'TDOC-STR-001',
+  severity: 'error',
+  condition: '100',
+  profiles: DOCUMENT_PROFILES,
+  scope: 'message',
+  summary: 'segment order and cardinality of MDM_T02, ORU_R01 or ZAM_Z01 as the volet profiles them',
+  evaluate: byPipeline,
 });
 
 /** Every rule of the pack, in report order: pipeline, field table, then the function rules. */
 export const DOCUMENT_TRANSPORT_RULES: readonly DocumentRuleDefinition[] = [
-  TDOC_GEN_001, TDOC_GEN_002, TDOC_STR_001,
-  ...FIELD_RULES, ...MESSAGE_RULES, ...DOCUMENT_RULES, ...PARTICIPANT_RULES, ...METADATA_RULES, ...RECEIPT_RULES,
+  TDOC_GEN_001,
+  TDOC_GEN_002,
+  TDOC_STR_001,
+  ...FIELD_RULES,
+  ...MESSAGE_RULES,
+  ...DOCUMENT_RULES,
+  ...PARTICIPANT_RULES,
+  ...METADATA_RULES,
+  ...RECEIPT_RULES,
 ];
 
-export const DOCUMENT_TRANSPORT_INDEX = new RuleIndex<DocumentProfile, DocumentMessageView>(DOCUMENT_TRANSPORT_RULES, [TDOC_GEN_001, TDOC_GEN_002, TDOC_STR_001]);
+export const DOCUMENT_TRANSPORT_INDEX = new RuleIndex<DocumentProfile, DocumentMessageView>(DOCUMENT_TRANSPORT_RULES, [
+  TDOC_GEN_001,
+  TDOC_GEN_002,
+  TDOC_STR_001,
+]);

@@ -11,7 +11,11 @@ import { group, seg } from '../../../profiles/index.js';
  * place in the structure (located at that segment) is a TDOC-STR-001 error with condition 100.
  */
 const doc = (structure: string, children: Parameters<typeof group>[3]): MessageGrammar => ({
-  structure, rule: 'TDOC-STR-001', recoverMissingLead: false, afterUnexpected: 'stop', root: group(structure, 1, 1, children),
+  structure,
+  rule: 'TDOC-STR-001',
+  recoverMissingLead: false,
+  afterUnexpected: 'stop',
+  root: group(structure, 1, 1, children),
 });
 
 /**
@@ -19,7 +23,12 @@ const doc = (structure: string, children: Parameters<typeof group>[3]): MessageG
  * IG's figure 18 shows (accepted, never generated).
  */
 export const MDM_GRAMMAR: MessageGrammar = doc('MDM_T02', [
-  seg('MSH'), seg('SFT', 0, '*'), seg('UAC', 0, 1), seg('EVN'), seg('PID'), seg('PV1'),
+  seg('MSH'),
+  seg('SFT', 0, '*'),
+  seg('UAC', 0, 1),
+  seg('EVN'),
+  seg('PID'),
+  seg('PV1'),
   group('COMMON_ORDER', 1, 1, [seg('ORC'), group('TIMING', 0, '*', [seg('TQ1'), seg('TQ2', 0, '*')]), seg('OBR'), seg('NTE', 0, '*')]),
   seg('TXA'),
   group('OBXNTE', 1, '*', [seg('OBX'), seg('PRT', 0, '*'), seg('NTE', 0, '*')]),
@@ -31,11 +40,22 @@ export const MDM_GRAMMAR: MessageGrammar = doc('MDM_T02', [
  * [1..*] in the table and [1..1] in the figure; the matcher accepts several (a separate rule warns).
  */
 export const ORU_GRAMMAR: MessageGrammar = doc('ORU_R01', [
-  seg('MSH'), seg('SFT', 0, '*'),
+  seg('MSH'),
+  seg('SFT', 0, '*'),
   group('PATIENT_RESULT', 1, 1, [
-    group('PATIENT', 1, 1, [seg('PID'), seg('PD1', 0, 1), seg('NTE', 0, '*'), seg('NK1', 0, '*'), group('PATIENT_VISIT', 0, 1, [seg('PV1'), seg('PV2', 0, 1)])]),
+    group('PATIENT', 1, 1, [
+      seg('PID'),
+      seg('PD1', 0, 1),
+      seg('NTE', 0, '*'),
+      seg('NK1', 0, '*'),
+      group('PATIENT_VISIT', 0, 1, [seg('PV1'), seg('PV2', 0, 1)]),
+    ]),
     group('ORDER_OBSERVATION', 1, '*', [
-      seg('ORC'), seg('OBR'), seg('NTE', 0, '*'), group('TIMING', 0, '*', [seg('TQ1'), seg('TQ2', 0, '*')]), seg('CTD', 0, 1),
+      seg('ORC'),
+      seg('OBR'),
+      seg('NTE', 0, '*'),
+      group('TIMING', 0, '*', [seg('TQ1'), seg('TQ2', 0, '*')]),
+      seg('CTD', 0, 1),
       group('OBSERVATION', 1, '*', [seg('OBX'), seg('PRT', 0, '*'), seg('NTE', 0, '*')]),
     ]),
   ]),
@@ -43,7 +63,12 @@ export const ORU_GRAMMAR: MessageGrammar = doc('ORU_R01', [
 
 /** ZAM_Z01 (v2.6), IG figure 20: status OBX, address OBX (Z02/Z03), ERR when the status is N. */
 export const ZAM_GRAMMAR: MessageGrammar = doc('ZAM_Z01', [
-  seg('MSH'), seg('SFT', 0, '*'), seg('EVN'), seg('OBX'), seg('OBX', 0, 1), seg('ERR', 0, 1),
+  seg('MSH'),
+  seg('SFT', 0, '*'),
+  seg('EVN'),
+  seg('OBX'),
+  seg('OBX', 0, 1),
+  seg('ERR', 0, 1),
 ]);
 
 /** The grammar of a message structure. */

@@ -181,7 +181,8 @@ class Compiler {
       const key = value ?? serializeContent(let_.children);
       const previous = globals.get(name);
       if (previous !== undefined) {
-        if (previous !== key) this.warnings.push(`global let "${name}" declared again with another value (${origin}); the first one is kept`);
+        if (previous !== key)
+          this.warnings.push(`global let "${name}" declared again with another value (${origin}); the first one is kept`);
         return;
       }
       globals.set(name, key);
@@ -234,7 +235,10 @@ class Compiler {
     if (!isA) return { element: pattern, name, children: pattern.children };
     const abstract = this.abstractPatterns.get(isA);
     if (!abstract) {
-      throw new CdaValidationError('TLR_ERR_SCHEMATRON_UNSUPPORTED', `${pattern.file}: pattern "${name}" is-a unknown abstract pattern "${isA}"`);
+      throw new CdaValidationError(
+        'TLR_ERR_SCHEMATRON_UNSUPPORTED',
+        `${pattern.file}: pattern "${name}" is-a unknown abstract pattern "${isA}"`,
+      );
     }
     const params = schChildren(pattern, 'param').map((param) => [requireAttr(param, 'name'), requireAttr(param, 'value')] as const);
     // Longest names first, so that $path_jdv1 is not replaced as $path_jdv followed by "1".
@@ -374,7 +378,13 @@ class Compiler {
    * `ruleExpression` is the XPath giving the index of the concrete rule: a constant in a rule template,
    * the parameter `$tlrsch:rule` in an abstract rule's template.
    */
-  private emitRuleBody(rule: SchElement, ruleExpression: string, extending: readonly string[], out: string[], concreteNames: ReadonlySet<string>): void {
+  private emitRuleBody(
+    rule: SchElement,
+    ruleExpression: string,
+    extending: readonly string[],
+    out: string[],
+    concreteNames: ReadonlySet<string>,
+  ): void {
     for (const child of schChildren(rule)) {
       switch (child.name) {
         case 'let': {
@@ -390,16 +400,25 @@ class Compiler {
         case 'extends': {
           const target = child.attrs['rule'];
           if (!target) {
-            throw new CdaValidationError('TLR_ERR_SCHEMATRON_UNSUPPORTED', `${child.file}: sch:extends without @rule (external rules are not supported)`);
+            throw new CdaValidationError(
+              'TLR_ERR_SCHEMATRON_UNSUPPORTED',
+              `${child.file}: sch:extends without @rule (external rules are not supported)`,
+            );
           }
           const abstract = this.abstractRules.get(target);
-          if (!abstract) throw new CdaValidationError('TLR_ERR_SCHEMATRON_UNSUPPORTED', `${child.file}: sch:extends names unknown abstract rule "${target}"`);
+          if (!abstract)
+            throw new CdaValidationError(
+              'TLR_ERR_SCHEMATRON_UNSUPPORTED',
+              `${child.file}: sch:extends names unknown abstract rule "${target}"`,
+            );
           if (extending.includes(target)) {
             throw new CdaValidationError('TLR_ERR_SCHEMATRON_UNSUPPORTED', `${child.file}: sch:extends cycle through "${target}"`);
           }
           const template = this.callableTemplate(target, abstract, concreteNames, [...extending, target]);
           if (template) {
-            out.push(`<xsl:call-template name="${template}"><xsl:with-param name="${GENERATED_PREFIX}:rule" select="${ruleExpression}"/></xsl:call-template>`);
+            out.push(
+              `<xsl:call-template name="${template}"><xsl:with-param name="${GENERATED_PREFIX}:rule" select="${ruleExpression}"/></xsl:call-template>`,
+            );
           } else {
             this.emitRuleBody(abstract, ruleExpression, [...extending, target], out, concreteNames);
           }
@@ -586,7 +605,9 @@ function serializeContent(nodes: readonly SchNode[]): string {
     .map((node) => {
       if (node.kind === 'text') return escapeXml(node.value);
       const ns = node.ns ? ` xmlns="${escapeXml(node.ns)}"` : ' xmlns=""';
-      const attributes = Object.entries(node.attrs).map(([key, value]) => ` ${key}="${escapeXml(value)}"`).join('');
+      const attributes = Object.entries(node.attrs)
+        .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
+        .join('');
       return `<${node.name}${ns}${attributes}>${serializeContent(node.children)}</${node.name}>`;
     })
     .join('');
@@ -611,4 +632,3 @@ export function mayMatchAttributes(context: string): boolean {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-

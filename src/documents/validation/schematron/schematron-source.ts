@@ -107,7 +107,12 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function loadFile(requested: string, files: Map<string, SchematronSourceFile>, stack: readonly string[], warnings: string[]): Promise<SchElement> {
+async function loadFile(
+  requested: string,
+  files: Map<string, SchematronSourceFile>,
+  stack: readonly string[],
+  warnings: string[],
+): Promise<SchElement> {
   let file = requested;
   if (stack.length > 0 && !(await exists(file))) {
     const other = await resolveIgnoringCase(file);

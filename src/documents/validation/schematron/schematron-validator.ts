@@ -109,7 +109,10 @@ export class SchematronValidator {
     const assertion = this.manifest.assertions[finding.a];
     const rule = this.manifest.rules[finding.r];
     if (!assertion || !rule) {
-      throw new CdaValidationError('TLR_ERR_SCHEMATRON_RUNTIME', `${this.schematronFile}: finding refers to unknown assertion ${finding.a}`);
+      throw new CdaValidationError(
+        'TLR_ERR_SCHEMATRON_RUNTIME',
+        `${this.schematronFile}: finding refers to unknown assertion ${finding.a}`,
+      );
     }
     const role = assertion.role ?? rule.role;
     const flag = assertion.flag ?? rule.flag;

@@ -151,7 +151,9 @@ export async function loadCompiledSchematron(schematronFile: string, options: Se
  */
 export function compiledEntryName(rootContent: Uint8Array, phase: string | undefined, saxonVersion: string, name: string): string {
   const key = createHash('sha256')
-    .update([createHash('sha256').update(rootContent).digest('hex'), phase ?? '(default)', SCHEMATRON_COMPILER_VERSION, saxonVersion].join('\n'))
+    .update(
+      [createHash('sha256').update(rootContent).digest('hex'), phase ?? '(default)', SCHEMATRON_COMPILER_VERSION, saxonVersion].join('\n'),
+    )
     .digest('hex')
     .slice(0, 16);
   return `${name}-${key}`;
@@ -171,7 +173,10 @@ async function tryLock(lockPath: string): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const age = await stat(lockPath).then((info) => Date.now() - info.mtimeMs, () => 0);
+    const age = await stat(lockPath).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
     if (age > STALE_LOCK_MILLIS) await rm(lockPath, { force: true });
     return false;
   }
@@ -236,7 +241,11 @@ async function compileIntoCache(
   return { manifest, sef, sefPath, schematronFile: file, fromCache: false };
 }
 
-async function readCached(file: string, manifestPath: string, sefPath: string): Promise<{ manifest: SchematronManifest; sef: unknown; sefPath: string } | null> {
+async function readCached(
+  file: string,
+  manifestPath: string,
+  sefPath: string,
+): Promise<{ manifest: SchematronManifest; sef: unknown; sefPath: string } | null> {
   let manifest: SchematronManifest;
   try {
     manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as SchematronManifest;
@@ -246,7 +255,9 @@ async function readCached(file: string, manifestPath: string, sefPath: string): 
   if (manifest.compilerVersion !== SCHEMATRON_COMPILER_VERSION || typeof manifest.sefSha256 !== 'string') return null;
   for (const source of manifest.sources) {
     try {
-      const digest = createHash('sha256').update(await readFile(path.resolve(path.dirname(file), source.path))).digest('hex');
+      const digest = createHash('sha256')
+        .update(await readFile(path.resolve(path.dirname(file), source.path)))
+        .digest('hex');
       if (digest !== source.sha256) return null;
     } catch {
       return null;

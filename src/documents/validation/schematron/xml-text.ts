@@ -2,13 +2,20 @@
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"\r\n\t]/g, (character) => {
     switch (character) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      case '\r': return '&#13;';
-      case '\n': return '&#10;';
-      default: return '&#9;';
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case '\r':
+        return '&#13;';
+      case '\n':
+        return '&#10;';
+      default:
+        return '&#9;';
     }
   });
 }

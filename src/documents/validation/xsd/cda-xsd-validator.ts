@@ -68,7 +68,12 @@ export class CdaXsdValidator {
     const main = await read(mainName).catch((cause: unknown) => {
       throw new CdaValidationError('TLR_ERR_CDA_KIT_NOT_FOUND', `cannot read ${mainXsd}`, { cause });
     });
-    const preload = await Promise.all(files.filter((file) => file !== mainName).sort().map(read));
+    const preload = await Promise.all(
+      files
+        .filter((file) => file !== mainName)
+        .sort()
+        .map(read),
+    );
     const mainPath = path.join(root, mainName);
     for (const file of [main, ...preload]) schemaFiles.set(path.join(root, file.fileName), file.bytes);
     registerSchemaFiles();
@@ -146,7 +151,9 @@ export class CdaXsdValidator {
       .filter((error) => error.loc === null || error.loc.fileName === DOCUMENT_NAME)
       .map((error) => ({ line: error.loc?.lineNumber ?? null, message: error.message.trim() }));
     // An invalid result always carries at least one finding, even if xmllint's output could not be parsed.
-    return findings.length > 0 ? findings : [{ line: null, message: result.rawOutput.trim() || 'the document does not validate against the XML Schema' }];
+    return findings.length > 0
+      ? findings
+      : [{ line: null, message: result.rawOutput.trim() || 'the document does not validate against the XML Schema' }];
   }
 }
 

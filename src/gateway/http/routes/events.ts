@@ -16,7 +16,12 @@ export async function eventRoutes(app: FastifyInstance, { gateway: gw }: Gateway
   app.get('/api/events', { schema: { tags: ['system'], summary: 'Live gateway events (text/event-stream)' } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 2000\n: connected ${new Date().toISOString()}\n\n`);
     const onEvent = (e: GatewayEvent): void => {
       // Events carry keys and states for refreshing screens; the domain data stays behind the API.
