@@ -142,7 +142,7 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       build: () =>
         replaceOnce(
           level3,
-          /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/,
+          / {6}<component>\n {8}<section>\n {10}<templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n {6}<\/component>\n/,
           '',
         ),
       source: 'CI-SIS_IMG-CR-IMG_2024.01',

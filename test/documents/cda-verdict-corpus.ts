@@ -73,7 +73,7 @@ export async function buildVerdictCorpus(): Promise<CorpusDocument[]> {
     [
       'level 3 without the conclusion section',
       level3,
-      /      <component>\n        <section>\n          <templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n      <\/component>\n/,
+      / {6}<component>\n {8}<section>\n {10}<templateId root="1\.2\.840\.10008\.9\.5"\/>[\s\S]*?<\/section>\n {6}<\/component>\n/,
       '',
     ],
     [

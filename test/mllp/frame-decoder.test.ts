@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MllpFrameDecoder, MllpFrameTooLargeError, encodeFrame } from '../../src/mllp/index.js';
+import { MllpFrameDecoder, type MllpFrameTooLargeError, encodeFrame } from '../../src/mllp/index.js';
 import { frame, sampleMessage } from './helpers.js';
 
 function collect(decoder: MllpFrameDecoder): { frames: string[]; skipped: number[]; errors: MllpFrameTooLargeError[] } {

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { backupSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
 import { addStoreLocationOptions, maskedUrl, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { restoreSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
 import { postgresBackupAdvice } from './backup.js';

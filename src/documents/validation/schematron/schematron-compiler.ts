@@ -574,10 +574,10 @@ export function freeVariables(element: SchElement): Set<string> {
   const visit = (node: SchElement): void => {
     for (const value of Object.values(node.attrs)) {
       const bound = new Set<string>();
-      for (const match of value.matchAll(/\b(?:for|some|every|let)\s+\$([\p{L}_][\p{L}\p{N}_.\-]*)/gu)) bound.add(match[1] ?? '');
-      for (const match of value.matchAll(/,\s*\$([\p{L}_][\p{L}\p{N}_.\-]*)\s+(?:in|:=)/gu)) bound.add(match[1] ?? '');
-      for (const match of value.matchAll(/\$([\p{L}_][\p{L}\p{N}_.\-]*)/gu)) {
-        const name = (match[1] ?? '').replace(/[.\-]+$/, '');
+      for (const match of value.matchAll(/\b(?:for|some|every|let)\s+\$([\p{L}_][\p{L}\p{N}_.-]*)/gu)) bound.add(match[1] ?? '');
+      for (const match of value.matchAll(/,\s*\$([\p{L}_][\p{L}\p{N}_.-]*)\s+(?:in|:=)/gu)) bound.add(match[1] ?? '');
+      for (const match of value.matchAll(/\$([\p{L}_][\p{L}\p{N}_.-]*)/gu)) {
+        const name = (match[1] ?? '').replace(/[.-]+$/, '');
         if (!bound.has(name)) free.add(name);
       }
     }

@@ -275,7 +275,6 @@ async function readCached(
     try {
       return { manifest, sef: JSON.parse(text) as unknown, sefPath: candidate };
     } catch {
-      continue;
     }
   }
   return null;
