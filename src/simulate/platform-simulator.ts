@@ -185,7 +185,8 @@ export class PlatformSimulator {
       work()
         .catch((err: unknown) => {
           this.stats.failures += 1;
-          this.#print(`${what} failed`.padEnd(21) + `${placer}  ${(err as Error).message}`);
+          const label = `${what} failed`.padEnd(21);
+          this.#print(`${label}${placer}  ${(err as Error).message}`);
         })
         .finally(() => {
           this.#pending.delete(done);

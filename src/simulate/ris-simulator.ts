@@ -110,7 +110,8 @@ export class RisSimulator {
       action()
         .catch((e: unknown) => {
           outcome.problems.push(`${what} failed: ${(e as Error).message}`);
-          this.#print(`${what} failed`.padEnd(21) + `${outcome.key.placerNumber}  ${(e as Error).message}`);
+          const label = `${what} failed`.padEnd(21);
+          this.#print(`${label}${outcome.key.placerNumber}  ${(e as Error).message}`);
         })
         .finally(() => {
           this.#actions.delete(done);
@@ -154,9 +155,9 @@ export class RisSimulator {
     } else if (e.type === 'message.rejected' || e.type === 'message.parked') {
       const reason = String(e.data?.['reason'] ?? e.type);
       outcome.problems.push(`${e.type}: ${reason}`);
-      this.#print(`${e.type}`.padEnd(21) + `${outcome.key.placerNumber}  ${reason}`);
+      this.#print(`${e.type.padEnd(21)}${outcome.key.placerNumber}  ${reason}`);
     } else if (e.type === 'report.received' || e.type === 'report.replaced' || e.type === 'report.deleted') {
-      this.#print(`${e.type}`.padEnd(21) + `${outcome.key.placerNumber}  (state ${e.state ?? '?'})`);
+      this.#print(`${e.type.padEnd(21)}${outcome.key.placerNumber}  (state ${e.state ?? '?'})`);
       this.#o.onProgress?.(this.#outcomes);
     }
   }

@@ -44,7 +44,7 @@ export function registerParseCommand(program: Command): void {
         });
         if (!opts.json) printText(file, r);
       }
-      if (opts.json) await writeOut(JSON.stringify(results, null, 2) + '\n');
+      if (opts.json) await writeOut(`${JSON.stringify(results, null, 2)}\n`);
       process.exitCode = ioError ? 2 : results.every((r) => r.ok) ? 0 : 1;
     });
 }
@@ -83,5 +83,5 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
       }
     }
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -53,7 +53,7 @@ function textReport(file: string, report: ValidationReport): string {
     for (const i of list) lines.push(`    ${i.location.padEnd(14)} ${i.rule.padEnd(12)} ${i.message}`);
   }
   if (report.issues.length === 0) lines.push('  no finding');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -154,7 +154,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
             );
         }
       }
-      if (options.json) io.stdout(JSON.stringify(results, null, 2) + '\n');
+      if (options.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
       io.setExitCode(exit === 2 ? 2 : exit);
     });
 }
