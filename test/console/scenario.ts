@@ -113,7 +113,9 @@ export async function protocolPdf(): Promise<Buffer> {
     'Coupes : 3 mm, axiales et coronales',
     'Radiologue : Dr Thomas Eric (IDNPS 801234564895)',
   ];
-  lines.forEach((l, i) => page.drawText(l, { x: 50, y: 740 - i * 22, size: 12, font }));
+  lines.forEach((l, i) => {
+    page.drawText(l, { x: 50, y: 740 - i * 22, size: 12, font });
+  });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 

@@ -131,7 +131,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     coded('exam.actCode', exam.actCode, true, OID.loinc);
     coded('exam.ccamCode', exam.ccamCode, false);
     coded('exam.modality', exam.modality, true, OID.dicomDcm);
-    (exam.regions ?? []).forEach((r, i) => coded(`exam.regions[${i}]`, r, true, OID.snomedCt));
+    (exam.regions ?? []).forEach((r, i) => {
+      coded(`exam.regions[${i}]`, r, true, OID.snomedCt);
+    });
     coded('exam.anatomicalLocation', exam.anatomicalLocation, level === 3, OID.snomedCt);
     coded('exam.laterality', exam.laterality, false, OID.snomedCt);
     date('exam.startedAt', exam.startedAt);
@@ -156,7 +158,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   else {
     const needsText = level === 3 || content.pdf === undefined;
     if (needsText) text('content.conclusion', content.conclusion);
-    (content.contraIndications ?? []).forEach((c, i) => coded(`content.contraIndications[${i}]`, c));
+    (content.contraIndications ?? []).forEach((c, i) => {
+      coded(`content.contraIndications[${i}]`, c);
+    });
   }
   return problems;
 }

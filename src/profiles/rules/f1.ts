@@ -283,7 +283,9 @@ export const F1_011 = defineRule({
   summary: 'Modality OBX-5.1 ∈ JDV_modalitedemandeActeImagerie-CISIS.',
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
-      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => checkMembership(ctx, F1_011, obx, 'modaliteDemandeActeImagerie')),
+      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => {
+        checkMembership(ctx, F1_011, obx, 'modaliteDemandeActeImagerie');
+      }),
     );
   },
 });
@@ -377,7 +379,9 @@ export const F1_017 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'REGION_ANATOMIQUE')
         .filter((o) => subId(o)?.m === 1)
-        .forEach((obx) => checkMembership(ctx, F1_017, obx, 'regionAnatomique')),
+        .forEach((obx) => {
+          checkMembership(ctx, F1_017, obx, 'regionAnatomique');
+        }),
     );
   },
 });
@@ -393,7 +397,9 @@ export const F1_018 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'REGION_ANATOMIQUE')
         .filter((o) => subId(o)?.m === 2)
-        .forEach((obx) => checkMembership(ctx, F1_018, obx, 'modificateurTopographique')),
+        .forEach((obx) => {
+          checkMembership(ctx, F1_018, obx, 'modificateurTopographique');
+        }),
     );
   },
 });
@@ -410,9 +416,9 @@ function atMostOne(id: string, code: string, what: string): RuleDefinition {
       eachGroup(ctx, (g) =>
         withCode(g, code)
           .slice(1)
-          .forEach((extra) =>
-            ctx.report(rule, ctx.at(extra), `ORDER group ${g.index} has more than one ${code} OBX (${what}); at most one is allowed`),
-          ),
+          .forEach((extra) => {
+            ctx.report(rule, ctx.at(extra), `ORDER group ${g.index} has more than one ${code} OBX (${what}); at most one is allowed`);
+          }),
       );
     },
   });

@@ -527,13 +527,13 @@ export const F4_030 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'CODE_ACTE_IMAGERIE')
         .slice(1)
-        .forEach((extra) =>
+        .forEach((extra) => {
           ctx.report(
             F4_030,
             ctx.at(extra),
             `ORDER group ${g.index} has more than one CODE_ACTE_IMAGERIE OBX; the guide expects one procedure code per exam (a CCAM code cannot be sent here)`,
-          ),
-        ),
+          );
+        }),
     );
   },
 });
@@ -604,13 +604,13 @@ export const F4_039 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'MODALITE_IMAGERIE')
         .slice(1)
-        .forEach((extra) =>
+        .forEach((extra) => {
           ctx.report(
             F4_039,
             ctx.at(extra),
             `ORDER group ${g.index} has more than one MODALITE_IMAGERIE OBX; the guide expects one modality per exam`,
-          ),
-        ),
+          );
+        }),
     );
   },
 });
@@ -830,7 +830,9 @@ export const F4_056 = defineRule({
   summary: 'MODALITE_IMAGERIE OBX-5.1 ∈ JDV_modalitedemandeActeImagerie-CISIS.',
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
-      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => checkMembership(ctx, F4_056, obx, 'modaliteDemandeActeImagerie')),
+      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => {
+        checkMembership(ctx, F4_056, obx, 'modaliteDemandeActeImagerie');
+      }),
     );
   },
 });

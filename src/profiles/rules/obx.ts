@@ -246,7 +246,11 @@ export const OBX_008 = defineRule({
   scope: 'observation',
   summary: 'OBX-5 matches OBX-2: NM → RE_NM; CE → CE.1 non-empty; ED → ED.2, ED.4 and ED.5 non-empty.',
   evaluate(ctx) {
-    eachGroup(ctx, (g) => g.observations.forEach((obx) => checkValueType(ctx, obx)));
+    eachGroup(ctx, (g) =>
+      g.observations.forEach((obx) => {
+        checkValueType(ctx, obx);
+      }),
+    );
   },
 });
 

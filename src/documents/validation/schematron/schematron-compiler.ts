@@ -211,7 +211,9 @@ class Compiler {
     this.out.push('</xsl:template>');
 
     this.globalNames = new Set(globals.keys());
-    resolved.forEach((pattern, index) => this.emitPattern(pattern, index));
+    resolved.forEach((pattern, index) => {
+      this.emitPattern(pattern, index);
+    });
     this.out.push(...this.abstractOut);
     this.out.push('</xsl:stylesheet>');
 
