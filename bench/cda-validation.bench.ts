@@ -83,7 +83,11 @@ async function main(): Promise<void> {
       const start = performance.now();
       const report = await validateCda(xml);
       totals.push(performance.now() - start);
-      for (const [step, ms] of Object.entries(report.timings) as [CdaIssueSource, number][]) (steps[step] ??= []).push(ms);
+      for (const [step, ms] of Object.entries(report.timings) as [CdaIssueSource, number][]) {
+        const list = steps[step] ?? [];
+        steps[step] = list;
+        list.push(ms);
+      }
     }
     const ruleSets = first.ruleSets.filter((set): set is CdaRuleSetName => set !== 'xsd');
     const findings: Partial<Record<CdaIssueSource, number>> = {};

@@ -109,7 +109,9 @@ function addCode(codes: Record<string, string[]>, system: string, code: string, 
   if (!HL7V2_CODING_SYSTEM[system] && !/^[A-Za-z0-9_-]+$/.test(system)) {
     throw new Error(`${file}: code system ${system} has no HL7 v2 coding-system name; add it to HL7V2_CODING_SYSTEM`);
   }
-  (codes[name] ??= []).push(code);
+  const list = codes[name] ?? [];
+  codes[name] = list;
+  list.push(code);
 }
 
 function read(target: Target, terminologyDir: string, generatedAt: string): Generated {

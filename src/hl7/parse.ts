@@ -58,7 +58,8 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   let text: string;
   let hadBom = false;
   if (typeof input === 'string') {
-    text = input.charCodeAt(0) === 0xfeff ? ((hadBom = true), input.slice(1)) : input;
+    hadBom = input.charCodeAt(0) === 0xfeff;
+    text = hadBom ? input.slice(1) : input;
   } else {
     bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     if (hasUtf8Bom(bytes)) {
@@ -236,7 +237,8 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   return {
     message,
     get header() {
-      return (header ??= headerOf(msh));
+      header ??= headerOf(msh);
+      return header;
     },
     errors,
     warnings,

@@ -79,7 +79,10 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
         };
         receipts.push(r);
         let ack = acks.get(r.controlId);
-        if (!ack) acks.set(r.controlId, (ack = buildAck(m, { code: 'AA' }).toBytes()));
+        if (!ack) {
+          ack = buildAck(m, { code: 'AA' }).toBytes();
+          acks.set(r.controlId, ack);
+        }
         r.answered = true;
         return ack;
       },

@@ -19,7 +19,10 @@ export function occurrences(obxs: readonly Segment[]): Map<number, Map<number, S
     const s = subId(obx);
     if (!s || s.m === undefined) continue;
     let parts = out.get(s.n);
-    if (!parts) out.set(s.n, (parts = new Map()));
+    if (!parts) {
+      parts = new Map();
+      out.set(s.n, parts);
+    }
     if (!parts.has(s.m)) parts.set(s.m, obx);
   }
   return out;

@@ -151,11 +151,22 @@ const SPLIT_CACHE = new WeakMap<Segment, Map<number, { raw: string; reps: Compos
 
 export function repetition(segment: Segment, field: number, r = 1): Composite {
   let fields = SPLIT_CACHE.get(segment);
-  if (!fields) SPLIT_CACHE.set(segment, (fields = new Map()));
+  if (!fields) {
+    fields = new Map();
+    SPLIT_CACHE.set(segment, fields);
+  }
   const raw = segment.rawField(field);
   let entry = fields.get(field);
-  if (!entry || entry.raw !== raw) fields.set(field, (entry = { raw, reps: [] }));
-  return (entry.reps[r - 1] ??= segment.field(field, r));
+  if (!entry || entry.raw !== raw) {
+    entry = { raw, reps: [] };
+    fields.set(field, entry);
+  }
+  let rep = entry.reps[r - 1];
+  if (rep === undefined) {
+    rep = segment.field(field, r);
+    entry.reps[r - 1] = rep;
+  }
+  return rep;
 }
 
 function wholeText(raw: string, components: number, subs: (c: number) => string[]): string {

@@ -189,7 +189,10 @@ export function fieldRule<P extends string = Profile, X = TeleradiologieFacts>(r
 /** The OBX segments a rule sees: those of every ORDER group (or of the fragment). */
 export function allObservations(ctx: RuleContext): Segment[] {
   let all = OBSERVATIONS.get(ctx.orders);
-  if (!all) OBSERVATIONS.set(ctx.orders, (all = ctx.orders.flatMap((o) => o.observations)));
+  if (!all) {
+    all = ctx.orders.flatMap((o) => o.observations);
+    OBSERVATIONS.set(ctx.orders, all);
+  }
   return all;
 }
 
