@@ -3,7 +3,7 @@ import { readED } from '../../hl7/index.js';
 import { matchesPattern } from '../patterns.js';
 import type { Profile } from '../types.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rule.js';
-import { defineRule, subId, valueOf } from './rule.js';
+import { defineRule, subId, valueAt } from './rule.js';
 import type { FieldRow, ObservationRow } from './table.js';
 import { fieldRule, observationRule } from './table.js';
 import { checkMembership, groupLocation, occurrences, withCode } from './observations.js';
@@ -326,7 +326,7 @@ export const F4_004 = defineRule({
   evaluate(ctx) {
     const first = ctx.orders.find((g) => g.orc)?.orc;
     if (!first) return;
-    const key = (orc: Segment): string => `${valueOf(orc, '2.1')}^${valueOf(orc, '2.3')}`;
+    const key = (orc: Segment): string => `${valueAt(orc, '2.1')}^${valueAt(orc, '2.3')}`;
     for (const g of ctx.orders) {
       if (g.orc && key(g.orc) !== key(first))
         ctx.report(
@@ -347,7 +347,7 @@ export const F4_006 = defineRule({
   summary: 'TQ1-6.1 is a positive integer (days).',
   evaluate(ctx) {
     for (const tq1 of ctx.message.all('TQ1')) {
-      const v = valueOf(tq1, '6.1');
+      const v = valueAt(tq1, '6.1');
       if (v !== '' && matchesPattern('RE_NM', v) && !/^\+?0*[1-9][0-9]*$/.test(v))
         ctx.report(F4_006, ctx.at(tq1, '6.1'), `TQ1-6.1 (image retention duration) is ${v}; expected a positive whole number of days`);
     }
@@ -364,11 +364,11 @@ export const F4_017 = defineRule({
   evaluate(ctx) {
     for (const ipc of ctx.message.all('IPC')) {
       for (const c of [2, 3, 4]) {
-        if (valueOf(ipc, `3.${c}`) !== '')
+        if (valueAt(ipc, `3.${c}`) !== '')
           ctx.report(
             F4_017,
             ctx.at(ipc, `3.${c}`),
-            `IPC-3.${c} is "${valueOf(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent in IPC-3.1 alone (guide note 5)`,
+            `IPC-3.${c} is "${valueAt(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent in IPC-3.1 alone (guide note 5)`,
           );
       }
     }
@@ -385,7 +385,7 @@ export const F4_022 = defineRule({
   evaluate(ctx) {
     const seen = new Set<string>();
     for (const ipc of ctx.message.all('IPC')) {
-      const uid = valueOf(ipc, '3.1');
+      const uid = valueAt(ipc, '3.1');
       if (uid === '') continue;
       if (seen.has(uid))
         ctx.report(
@@ -482,8 +482,8 @@ export const F4_028 = defineRule({
         if (!bytes) return;
         const text = bytes.toString('latin1');
         const missing: string[] = [];
-        const uid = ipc ? valueOf(ipc, '3.1') : '';
-        const accession = ipc ? valueOf(ipc, '1.1') : '';
+        const uid = ipc ? valueAt(ipc, '3.1') : '';
+        const accession = ipc ? valueAt(ipc, '1.1') : '';
         if (uid !== '' && !text.includes(uid)) missing.push(`StudyInstanceUID ${uid}`);
         if (accession !== '' && !text.includes(accession)) missing.push(`Accession Number ${accession}`);
         if (missing.length > 0)
@@ -550,9 +550,9 @@ export const F4_034 = defineRule({
       const ipc = ipcOf(g);
       const obx = withCode(g, 'CODE_ACTE_IMAGERIE')[0];
       if (!ipc || !obx) return;
-      const code = valueOf(obx, '5.1');
-      const requested = valueOf(ipc, '2.1');
-      const scheduled = valueOf(ipc, '4.1');
+      const code = valueAt(obx, '5.1');
+      const requested = valueAt(ipc, '2.1');
+      const scheduled = valueAt(ipc, '4.1');
       if (code === requested && code === scheduled) return;
       ctx.report(
         F4_034,
@@ -714,7 +714,7 @@ export const F4_046 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       productTypes(g).forEach((obx) => {
-        const code = valueOf(obx, '5.1');
+        const code = valueAt(obx, '5.1');
         if (code !== '' && !/^V(09|10)/.test(code))
           ctx.report(
             F4_046,
@@ -736,7 +736,7 @@ export const F4_047 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       productTypes(g).forEach((obx) => {
-        const code = valueOf(obx, '5.1');
+        const code = valueAt(obx, '5.1');
         if (/^V(09|10)./.test(code))
           ctx.report(
             F4_047,
@@ -760,7 +760,7 @@ export const F4_048 = defineRule({
       withCode(g, 'PRODUIT_ADMINISTRE')
         .filter((o) => subId(o)?.m === 2)
         .forEach((obx) => {
-          const type = valueOf(obx, '2');
+          const type = valueAt(obx, '2');
           if (type === 'TX' || type === 'ST')
             ctx.report(
               F4_048,

@@ -123,7 +123,7 @@ function fieldPath(path: string): FieldPath {
  * `^1.2.3^ISO`, `ORC-21.6` holding `NS&1.2.3&ISO`) yields the element's ER7 text when any part has
  * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
  */
-export function valueOf(segment: Segment, path: string): string {
+export function valueAt(segment: Segment, path: string): string {
   const p = fieldPath(path);
   const field = p.field;
   if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);

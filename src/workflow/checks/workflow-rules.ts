@@ -1,7 +1,7 @@
 import type { Message } from '../../hl7/index.js';
 import { formatLocation } from '../../hl7/index.js';
 import type { Finding, FlowProfile, RuleDefinition } from '../../profiles/index.js';
-import { FindingCollector, defineRule, locationOf, valueOf } from '../../profiles/index.js';
+import { FindingCollector, defineRule, locationOf, valueAt } from '../../profiles/index.js';
 import { applyEvent, type TransitionResult } from '../apply-event.js';
 import type { OrderEvent } from '../order-event.js';
 import type { OrderState, WorkflowRole } from '../order-state.js';
@@ -179,7 +179,7 @@ export function historyFindings(message: Message, profile: FlowProfile, facts: H
   }
   if (profile === 'flux4' && facts.studyInstanceUids && key !== undefined) {
     for (const ipc of message.all('IPC')) {
-      const uid = valueOf(ipc, '3.1');
+      const uid = valueAt(ipc, '3.1');
       const other = facts.studyInstanceUids.get(uid);
       if (uid !== '' && other !== undefined && other !== key) {
         out.add(
