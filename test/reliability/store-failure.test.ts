@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/gateway/config.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { startGateway } from '../../src/gateway/start.js';
-import { MllpClient } from '../../src/mllp/index.js';
+import { MllpClient, type MllpSendResult } from '../../src/mllp/index.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import { buildOrderMessage } from '../../src/tlr/index.js';
 import type { ImagingOrder } from '../../src/tlr/index.js';
@@ -163,7 +163,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const order = orderNamed('DISPONIBLE');
       const message = buildOrderMessage(order, CONTEXT);
       await saboteur.makeUnavailable();
-      let refused;
+      let refused: MllpSendResult;
       try {
         refused = await client.send(message);
       } finally {

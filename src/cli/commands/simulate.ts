@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
-import type { ConformanceSummary, RisOrderOutcome } from '../../simulate/index.js';
+import type { ConformanceSummary, RisOrderOutcome, RisRunResult } from '../../simulate/index.js';
 import { formatDuration, parseDuration } from '../../simulate/duration.js';
 import type { Protocol } from '../../tlr/index.js';
 import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
@@ -278,7 +278,7 @@ export function registerSimulateCommand(program: Command): void {
         print,
       );
       print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
-      let result;
+      let result: RisRunResult;
       try {
         const sim = new RisSimulator({
           gateway: gw,

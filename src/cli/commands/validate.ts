@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
+import type { DocumentMessageValidation } from './validate-documents.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -107,7 +108,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA. The CDA
           // validator is loaded only here: validating the flows of the volet must not pay for it.
           const { validateDocumentMessageWithCda } = await import('./validate-documents.js');
-          let documentReport;
+          let documentReport: DocumentMessageValidation;
           try {
             documentReport = await validateDocumentMessageWithCda(bytes, options.kit === undefined ? {} : { kitDir: options.kit });
           } catch (e) {

@@ -1,9 +1,10 @@
 import type { Message } from '../../hl7/index.js';
-import type { AckError } from '../../hl7/index.js';
+import type { AckError, Location } from '../../hl7/index.js';
 import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
+import type { CdaValidationReport } from '../../documents/validation/index.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
@@ -32,7 +33,7 @@ const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
 };
 
 function toAckError(f: Finding): AckError {
-  let location;
+  let location: Location | undefined;
   try {
     location = parseLocation(f.location);
   } catch {
@@ -59,7 +60,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
       const issues: Finding[] = [...r.report.issues];
       const doc = r.value?.document;
       if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
-        let verdict;
+        let verdict: CdaValidationReport;
         try {
           verdict = await validation.validate(doc.bytes);
         } catch (e) {

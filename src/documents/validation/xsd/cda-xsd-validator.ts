@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ParseOption, XmlDocument, XmlParseError, xmlRegisterInputProvider, XmlValidateError, XsdValidator } from 'libxml2-wasm';
 import type { ErrorDetail } from 'libxml2-wasm';
 import { validateXML } from 'xmllint-wasm';
-import type { XMLFileInfo } from 'xmllint-wasm';
+import type { XMLFileInfo, XMLValidationResult } from 'xmllint-wasm';
 import { CdaValidationError } from '../errors.js';
 
 /** One XML Schema violation (or well-formedness error), with the line xmllint reports. */
@@ -131,7 +131,7 @@ export class CdaXsdValidator {
    * reference {@link CdaXsdValidator.validate} agrees with, and its fallback.
    */
   async validateWithXmllint(xml: string | Uint8Array): Promise<XsdFinding[]> {
-    let result;
+    let result: XMLValidationResult;
     try {
       result = await validateXML({
         xml: [{ fileName: DOCUMENT_NAME, contents: xml }],
