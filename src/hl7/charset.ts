@@ -36,7 +36,7 @@ const ICONV_NAMES: Readonly<Record<Charset, string>> = {
 };
 
 export function isSupportedCharset(value: string): value is Charset {
-  return  Object.hasOwn(ICONV_NAMES, value);
+  return Object.hasOwn(ICONV_NAMES, value);
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
