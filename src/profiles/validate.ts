@@ -57,7 +57,7 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
   if (!message || (parsed && parsed.errors.length > 0)) return done(forced ?? null, message);
 
   const msh = message.segments[0];
-  if (!msh || msh.name !== 'MSH') {
+  if (msh?.name !== 'MSH') {
     collector.add(GEN_001, 'MSH', 'The message must start with an MSH segment');
     return done(forced ?? null, message);
   }

@@ -49,7 +49,10 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     });
   };
   const professional = (path: string, p: HealthProfessional | undefined): void => {
-    if (!p) return add(path, 'required');
+    if (!p) {
+      add(path, 'required');
+      return;
+    }
     text(`${path}.idNat`, p.idNat);
     text(`${path}.familyName`, p.familyName);
     if (p.prefix !== undefined && !(PROFESSIONAL_TITLES as readonly string[]).includes(p.prefix)) {
@@ -59,7 +62,10 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     telecoms(`${path}.telecoms`, p.telecoms);
   };
   const organisation = (path: string, o: Organisation | undefined): void => {
-    if (!o) return add(path, 'required');
+    if (!o) {
+      add(path, 'required');
+      return;
+    }
     text(`${path}.identifier`, o.identifier);
     const notNational = o.identifier?.trim() ? nationalIdentifierProblem(o) : undefined;
     if (notNational) add(`${path}.identifierType`, notNational);

@@ -98,7 +98,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
         findings: [],
         events: [] as GatewayEvent[],
       });
-      if (!value || !value.document) return reject('207', 'The message carries no document');
+      if (!value?.document) return reject('207', 'The message carries no document');
       if (!placer) return reject('204', 'The document message does not name its order (ORC-2 / OBR-2 / TXA-14)');
       const key = { placerNumber: placer.value, assigningAuthority: placer.authorityOid };
       const order = await tx.lockOrder(config.role, key);
