@@ -269,7 +269,9 @@ async function cdaReadiness(halves: DemoHalves, mode: 'auto' | 'on' | 'off', wit
       () =>
         resolve({
           included: false,
-          reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, in minutes, and cached; run with --reports on to wait for it once)`,
+          reason:
+            `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, ` +
+            `in minutes, and cached; run with --reports on to wait for it once)`,
         }),
       withinMs,
     );

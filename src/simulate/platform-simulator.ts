@@ -149,7 +149,8 @@ export class PlatformSimulator {
         this.stats.ordersReceived += 1;
         if (!order) return;
         this.#print(
-          `order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ${order.anatomicalRegions[0]?.region.display ?? ''}`,
+          `order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ` +
+            `${order.anatomicalRegions[0]?.region.display ?? ''}`,
         );
         this.#schedule(order);
         return;

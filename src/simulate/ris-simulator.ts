@@ -139,12 +139,14 @@ export class RisSimulator {
       outcome.decision = accepted ? 'accepted' : 'refused';
       const verdict = decision?.outcome;
       let detail = 'no reason given';
-      if (verdict?.accepted)
-        detail = `${verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType)).join(' + ')} protocol`;
-      else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
+      if (verdict?.accepted) {
+        const kinds = verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType));
+        detail = `${kinds.join(' + ')} protocol`;
+      } else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
       this.#print(
         `${accepted ? 'accepted' : 'refused'}`.padEnd(21) +
-          `${outcome.key.placerNumber}  ${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`,
+          `${outcome.key.placerNumber}  ` +
+          `${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`,
       );
       // A request planned for cancellation before the decision is cancelled even when the acceptance overtook the cancellation.
       if (accepted && e.state === 'ACCEPTED' && outcome.plan.cancel !== 'before-decision') {
@@ -171,7 +173,8 @@ export class RisSimulator {
       await this.#o.gateway.ris.sendPostExamInfo(outcome.key, exams);
       outcome.postExamSent = true;
       this.#print(
-        `post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`,
+        `post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ` +
+          `${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`,
       );
     });
   }

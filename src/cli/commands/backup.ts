@@ -70,7 +70,8 @@ Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed
         await writeOut(
           o.json
             ? `${JSON.stringify(result)}\n`
-            : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ${result.messages} messages, ${result.orders} orders, ` +
+            : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ` +
+                `${result.messages} messages, ${result.orders} orders, ` +
                 `schema version ${result.schemaVersions.at(-1) ?? 0}, in ${result.ms} ms\n`,
         );
         process.exitCode = 0;

@@ -56,7 +56,8 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
   if (r.message) {
     const h = r.message.header;
     lines.push(
-      `  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} (${r.message.segments.length} segments)`,
+      `  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} ` +
+        `(${r.message.segments.length} segments)`,
     );
     const counts = new Map<string, number>();
     for (const seg of r.message.segments) {

@@ -76,7 +76,9 @@ export function registerServeCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`,
+        `cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, ` +
+          `API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), ` +
+          `partner ${config.partner.host}:${config.partner.port}\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {

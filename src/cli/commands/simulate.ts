@@ -84,7 +84,9 @@ async function startGatewayFor(
     ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
   });
   print(
-    `${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`,
+    `${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, ` +
+      `partner ${o.partner.host}:${o.partner.port}, ` +
+      `API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`,
   );
   return { gw, apiKey };
 }
@@ -188,7 +190,8 @@ export function registerSimulateCommand(program: Command): void {
       const waiting = await sim.catchUp();
       if (waiting) print(`${waiting} request(s) already waiting: decisions scheduled`);
       print(
-        `seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`,
+        `seed ${generator.random.seed}; ` +
+          `waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -220,8 +223,10 @@ export function registerSimulateCommand(program: Command): void {
         conformance.acks.AE === 0 &&
         conformance.acks.AR === 0;
       print('');
+      const reports = o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : '';
       print(
-        `Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : ''}, failures ${sim.stats.failures}`,
+        `Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, ` +
+          `cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${reports}, failures ${sim.stats.failures}`,
       );
       for (const l of formatConformance(conformance)) print(l);
       print(ok ? 'Result: conformant' : 'Result: NOT conformant');

@@ -119,7 +119,8 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           report = { profile: documentReport.profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
           for (const missing of documentReport.notEvaluable) {
             io.stderr(
-              `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
+              `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) ` +
+                `of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
             );
           }
         } else if (selection) {

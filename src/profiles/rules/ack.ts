@@ -223,7 +223,8 @@ export const ACK_014 = defineRule({
           ctx.report(
             ACK_014,
             ctx.at(ctx.message.msh, String(mine)),
-            `MSH-${mine} is "${a}" but must repeat MSH-${theirs} of the acknowledged message ("${b}"): sender and receiver are swapped in an ACK`,
+            `MSH-${mine} is "${a}" but must repeat MSH-${theirs} of the acknowledged message ("${b}"): ` +
+              `sender and receiver are swapped in an ACK`,
           );
       }
     });
@@ -302,7 +303,8 @@ export const ACK_023 = defineRule({
         ctx.report(
           ACK_023,
           ctx.at(err, '4'),
-          'The message is accepted (MSA-1 = AA) but this ERR has severity E (error): with AA only warnings (W) or information (I) make sense',
+          'The message is accepted (MSA-1 = AA) but this ERR has severity E (error): with AA only warnings (W) ' +
+            'or information (I) make sense',
         );
     }
   },

@@ -443,7 +443,8 @@ export const F1_031 = defineRule({
         ctx.report(
           F1_031,
           ctx.at(withCode(g, 'REGION_ANATOMIQUE').find((o) => subId(o)?.n !== [...ns.keys()][0])!, '4'),
-          `ORDER group ${g.index} has ${ns.size} anatomical locations (n = ${[...ns.keys()].join(', ')}); the flow-1 table allows one (Volume 1 allows several)`,
+          `ORDER group ${g.index} has ${ns.size} anatomical locations (n = ${[...ns.keys()].join(', ')}); ` +
+            `the flow-1 table allows one (Volume 1 allows several)`,
         );
     });
   },

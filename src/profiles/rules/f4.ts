@@ -332,7 +332,8 @@ export const F4_004 = defineRule({
         ctx.report(
           F4_004,
           ctx.at(g.orc, '2'),
-          `ORDER group ${g.index} has placer number ${key(g.orc)} but the first has ${key(first)}: every exam of a flow-4 message belongs to the same request`,
+          `ORDER group ${g.index} has placer number ${key(g.orc)} but the first has ${key(first)}: ` +
+            `every exam of a flow-4 message belongs to the same request`,
         );
     }
   },
@@ -368,7 +369,8 @@ export const F4_017 = defineRule({
           ctx.report(
             F4_017,
             ctx.at(ipc, `3.${c}`),
-            `IPC-3.${c} is "${valueAt(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent in IPC-3.1 alone (guide note 5)`,
+            `IPC-3.${c} is "${valueAt(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent ` +
+              `in IPC-3.1 alone (guide note 5)`,
           );
       }
     }
@@ -453,7 +455,8 @@ export const F4_027 = defineRule({
           ctx.report(
             F4_027,
             ctx.at(obx, '5.5'),
-            `The viewer URL decodes to ${bytes.length} bytes of binary data, not to text: OBX-5.5 must be the base64 of the partial URL (FQDN, service, StudyInstanceUID and AccessionNumber)`,
+            `The viewer URL decodes to ${bytes.length} bytes of binary data, not to text: OBX-5.5 must be the base64 of the partial URL ` +
+              `(FQDN, service, StudyInstanceUID and AccessionNumber)`,
           );
         } else if (!/(^|[/@])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?([/?#]|$)/.test(text)) {
           ctx.report(
@@ -531,7 +534,8 @@ export const F4_030 = defineRule({
           ctx.report(
             F4_030,
             ctx.at(extra),
-            `ORDER group ${g.index} has more than one CODE_ACTE_IMAGERIE OBX; the guide expects one procedure code per exam (a CCAM code cannot be sent here)`,
+            `ORDER group ${g.index} has more than one CODE_ACTE_IMAGERIE OBX; ` +
+              `the guide expects one procedure code per exam (a CCAM code cannot be sent here)`,
           );
         }),
     );
@@ -557,7 +561,8 @@ export const F4_034 = defineRule({
       ctx.report(
         F4_034,
         ctx.at(obx, '5.1'),
-        `The performed procedure code differs between CODE_ACTE_IMAGERIE OBX-5.1 (${code}), IPC-2.1 (${requested}) and IPC-4.1 (${scheduled}); they carry the same LOINC code`,
+        `The performed procedure code differs between CODE_ACTE_IMAGERIE OBX-5.1 (${code}), IPC-2.1 (${requested}) ` +
+          `and IPC-4.1 (${scheduled}); they carry the same LOINC code`,
       );
     });
   },
@@ -719,7 +724,8 @@ export const F4_046 = defineRule({
           ctx.report(
             F4_046,
             ctx.at(obx, '5.1'),
-            `Administered product type "${code}" is not an ATC code under V09 (diagnostic radiopharmaceuticals) or V10 (therapeutic radiopharmaceuticals)`,
+            `Administered product type "${code}" is not an ATC code under V09 (diagnostic radiopharmaceuticals) ` +
+              `or V10 (therapeutic radiopharmaceuticals)`,
           );
       }),
     );

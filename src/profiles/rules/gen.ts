@@ -129,7 +129,8 @@ export const GEN_006 = defineRule({
     ctx.report(
       GEN_006,
       ctx.at(bad.segment, String(bad.field)),
-      `MSH-18 declares 8859/15 but the message contains "${bad.char}" (U+${code}), which ISO 8859-15 cannot represent: substitute it (e.g. ' for ’) or declare UNICODE UTF-8`,
+      `MSH-18 declares 8859/15 but the message contains "${bad.char}" (U+${code}), which ISO 8859-15 cannot represent: ` +
+        `substitute it (e.g. ' for ’) or declare UNICODE UTF-8`,
     );
   },
 });

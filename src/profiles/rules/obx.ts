@@ -231,7 +231,8 @@ export const OBX_005 = defineRule({
           ctx.report(
             OBX_005,
             ctx.at(obx, '3'),
-            `Observation "${code}" is not defined for flow ${ctx.profile.slice(-1)} (expected one of ${known.join(', ')}); receivers may ignore it`,
+            `Observation "${code}" is not defined for flow ${ctx.profile.slice(-1)} (expected one of ` +
+              `${known.join(', ')}); receivers may ignore it`,
           );
       }),
     );
@@ -344,10 +345,17 @@ export const OBX_015 = defineRule({
         const allowed = SUBID_M[observationCode(obx)];
         const s = subId(obx);
         if (!allowed || !s || s.m === undefined || allowed.includes(s.m)) return;
+        const code = observationCode(obx);
+        const parts =
+          code === 'PRODUIT_ADMINISTRE'
+            ? '1 type, 2 lot, 3 quantity'
+            : code === 'REGION_ANATOMIQUE'
+              ? '1 location, 2 topographic qualifier'
+              : '1 identifier, 2 model';
         ctx.report(
           OBX_015,
           ctx.at(obx, '4'),
-          `${observationCode(obx)} Sub-ID ${s.text}: the part after the dot must be ${allowed.join(' or ')} (${observationCode(obx) === 'PRODUIT_ADMINISTRE' ? '1 type, 2 lot, 3 quantity' : observationCode(obx) === 'REGION_ANATOMIQUE' ? '1 location, 2 topographic qualifier' : '1 identifier, 2 model'})`,
+          `${code} Sub-ID ${s.text}: the part after the dot must be ${allowed.join(' or ')} (${parts})`,
         );
       }),
     );

@@ -442,7 +442,8 @@ export const ORD_026 = defineRule({
       ctx.report(
         ORD_026,
         ctx.at(orc, '21.10'),
-        `ORC-21.10 "${id}" looks like a bare FINESS number while ORC-21.7 is IDNST: a Struct_IdNat carries its type prefix (e.g. "1" + FINESS), or use FINEJ/FINEG`,
+        `ORC-21.10 "${id}" looks like a bare FINESS number while ORC-21.7 is IDNST: ` +
+          `a Struct_IdNat carries its type prefix (e.g. "1" + FINESS), or use FINEJ/FINEG`,
       );
     }
   },

@@ -229,7 +229,8 @@ export const PID_009 = defineRule({
       ctx.report(
         PID_009,
         ctx.at(pid, '32'),
-        `PID-3 carries an INS but PID-32 (identity reliability) does not contain VALI (validated identity); an INS may only be shared for a qualified identity`,
+        `PID-3 carries an INS but PID-32 (identity reliability) does not contain VALI (validated identity); ` +
+          `an INS may only be shared for a qualified identity`,
       );
     });
   },

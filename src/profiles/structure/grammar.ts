@@ -245,7 +245,9 @@ class Matcher {
           rule: child.maxRule,
           severity: child.maxSeverity ?? 'error',
           location: this.#name(at),
-          message: `${capitalise(describe(child))} occurs more than ${child.max === 1 ? 'once' : `${child.max} times`} in ${g.name} (extra occurrence starting at ${this.#name(at)})`,
+          message:
+            `${capitalise(describe(child))} occurs more than ${child.max === 1 ? 'once' : `${child.max} times`} in ${g.name} ` +
+            `(extra occurrence starting at ${this.#name(at)})`,
         });
         this.#consume(child, node);
         count++;

@@ -173,7 +173,8 @@ export function historyFindings(message: Message, profile: FlowProfile, facts: H
       out.add(
         WF_011,
         pid ? locationOf(message, pid, '3') : 'PID',
-        `None of the patient identifiers of PID-3 is one sent with order ${order} in flow 1: check that the message designates the same patient`,
+        `None of the patient identifiers of PID-3 is one sent with order ${order} in flow 1: ` +
+          `check that the message designates the same patient`,
       );
     }
   }
@@ -208,14 +209,16 @@ export function evaluateWorkflow(message: Message, profile: FlowProfile, view: O
       out.add(
         WF_001,
         locationOf(message, message.msh, '10'),
-        `Message ${header.controlId} from ${header.sendingApplication}/${header.sendingFacility} was already processed: do not process it again, answer with the original ACK`,
+        `Message ${header.controlId} from ${header.sendingApplication}/${header.sendingFacility} was already processed: ` +
+          `do not process it again, answer with the original ACK`,
       );
       return out.findings;
     }
     out.add(
       MSH_016,
       locationOf(message, message.msh, '10'),
-      `Control id ${header.controlId} was already used by ${header.sendingApplication}/${header.sendingFacility} for a different message: MSH-10 must be unique per sender`,
+      `Control id ${header.controlId} was already used by ${header.sendingApplication}/${header.sendingFacility} ` +
+        `for a different message: MSH-10 must be unique per sender`,
     );
   }
 

@@ -10,7 +10,10 @@ import { CdaValidationError } from '../errors.js';
 export interface XsdFinding {
   /** 1-based line in the validated document, or `null` when xmllint gave none. */
   readonly line: number | null;
-  /** The xmllint message without the file name and line prefix, e.g. `Schemas validity error : Element '{urn:hl7-org:v3}titl': This element is not expected. …`. */
+  /**
+   * The xmllint message without the file name and line prefix,
+   * e.g. `Schemas validity error : Element '{urn:hl7-org:v3}titl': This element is not expected. …`.
+   */
   readonly message: string;
 }
 
