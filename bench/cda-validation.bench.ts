@@ -53,7 +53,8 @@ const load = (): string =>
 
 async function main(): Promise<void> {
   console.log(
-    `${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
+    `${new Date().toISOString()} node ${process.version}, ` +
+      `${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
   );
   const documents: Record<string, string> = {
     'CR-IMG level 1': readFixture(crImgLevel1File),
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
     '-xsl:none',
   ]).catch((error: { stderr?: string }) => ({ stdout: error.stderr ?? '' }));
   console.log(
-    `\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`,
+    `\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ` +
+      `${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`,
   );
   const work = mkdtempSync(path.join(os.tmpdir(), 'cisis-tlr-bench-saxon-'));
   try {
@@ -182,10 +184,14 @@ async function main(): Promise<void> {
         javaSum += average;
         oursSum += mine;
         console.log(
-          `  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings)   Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`,
+          `  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings) ` +
+            `  Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`,
         );
       }
-      const line = `${name}: rule sets saxon-js ${oursSum.toFixed(0)} ms, Java ${javaSum.toFixed(0)} ms, ratio ${(oursSum / javaSum).toFixed(2)}; validateCda (XSD + rule sets) ${entry.total.toFixed(0)} ms, ratio to Java's rule sets ${(entry.total / javaSum).toFixed(2)}`;
+      const line =
+        `${name}: rule sets saxon-js ${oursSum.toFixed(0)} ms, Java ${javaSum.toFixed(0)} ms, ` +
+        `ratio ${(oursSum / javaSum).toFixed(2)}; validateCda (XSD + rule sets) ${entry.total.toFixed(0)} ms, ` +
+        `ratio to Java's rule sets ${(entry.total / javaSum).toFixed(2)}`;
       rows.push(line);
     }
     console.log(`\nsummary (load average ${load()}):`);

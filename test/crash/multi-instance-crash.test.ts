@@ -198,8 +198,10 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
         }
         const duplicates = receipts.length - receivedIds.size;
         console.log(
-          `[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ${requests.length} creation requests, ` +
-            `${confirmed} confirmed actions, ${journal.length} messages delivered, ${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`,
+          `[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ` +
+            `${requests.length} creation requests, ` +
+            `${confirmed} confirmed actions, ${journal.length} messages delivered, ` +
+            `${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`,
         );
       } finally {
         await store.close();

@@ -68,7 +68,8 @@ describe('message structure and paths', () => {
     pid.set(7, '""');
     assert.equal(
       m.toString(),
-      'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r',
+      'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||' +
+        'UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r',
     );
     const back = parseMessage(m.toBytes());
     assert.equal(back.get('PID-5.1'), 'D’Arc|Jeanne');

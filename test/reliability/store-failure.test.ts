@@ -39,7 +39,8 @@ async function sqliteSaboteur(file: string): Promise<Saboteur> {
   return {
     async refuseOrdersWith(marker) {
       db.exec(
-        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, 'order refused by the database'); END`,
+        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, ` +
+          `'order refused by the database'); END`,
       );
     },
     // Another process holding the write lock past the busy timeout: SQLITE_BUSY.
@@ -60,10 +61,14 @@ async function postgresSaboteur(schema: string): Promise<Saboteur> {
   await client.connect();
   return {
     async refuseOrdersWith(marker) {
-      await client.query(`CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
       await client.query(
-        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_${marker.toLowerCase()}()`,
+        `CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = ` +
+          `'22023'; END IF; RETURN NEW; END $$`,
+      );
+      await client.query(
+        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ` +
+          `${schema}.refuse_${marker.toLowerCase()}()`,
       );
     },
     // SQLSTATE 53100 disk_full, as PostgreSQL raises it when it cannot extend a file.
