@@ -53,7 +53,8 @@ const load = (): string =>
 
 async function main(): Promise<void> {
   console.log(
-    `${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
+    `${new Date().toISOString()} node ${process.version}, ` +
+      `${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
   );
   const documents: Record<string, string> = {
     'CR-IMG level 1': readFixture(crImgLevel1File),
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
       const start = performance.now();
       const report = await validateCda(xml);
       totals.push(performance.now() - start);
-      for (const [step, ms] of Object.entries(report.timings) as [CdaIssueSource, number][]) (steps[step] ??= []).push(ms);
+      for (const [step, ms] of Object.entries(report.timings) as [CdaIssueSource, number][]) {
+        const list = steps[step] ?? [];
+        steps[step] = list;
+        list.push(ms);
+      }
     }
     const ruleSets = first.ruleSets.filter((set): set is CdaRuleSetName => set !== 'xsd');
     const findings: Partial<Record<CdaIssueSource, number>> = {};
@@ -122,7 +127,8 @@ async function main(): Promise<void> {
     '-xsl:none',
   ]).catch((error: { stderr?: string }) => ({ stdout: error.stderr ?? '' }));
   console.log(
-    `\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`,
+    `\nJava Saxon-HE (${/Saxon-HE [\d.]+/.exec(versionText)?.[0] ?? SAXON_JAR}), the same XSLT, ` +
+      `${javaRuns} runs per rule set and document (-repeat; Saxon averages the last ones)`,
   );
   const work = mkdtempSync(path.join(os.tmpdir(), 'cisis-tlr-bench-saxon-'));
   try {
@@ -178,10 +184,14 @@ async function main(): Promise<void> {
         javaSum += average;
         oursSum += mine;
         console.log(
-          `  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings)   Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`,
+          `  ${set.padEnd(30)} saxon-js ${mine.toFixed(1).padStart(6)} ms (${ourFindings} findings) ` +
+            `  Java Saxon-HE ${average.toFixed(1).padStart(6)} ms (${javaFindings} findings)`,
         );
       }
-      const line = `${name}: rule sets saxon-js ${oursSum.toFixed(0)} ms, Java ${javaSum.toFixed(0)} ms, ratio ${(oursSum / javaSum).toFixed(2)}; validateCda (XSD + rule sets) ${entry.total.toFixed(0)} ms, ratio to Java's rule sets ${(entry.total / javaSum).toFixed(2)}`;
+      const line =
+        `${name}: rule sets saxon-js ${oursSum.toFixed(0)} ms, Java ${javaSum.toFixed(0)} ms, ` +
+        `ratio ${(oursSum / javaSum).toFixed(2)}; validateCda (XSD + rule sets) ${entry.total.toFixed(0)} ms, ` +
+        `ratio to Java's rule sets ${(entry.total / javaSum).toFixed(2)}`;
       rows.push(line);
     }
     console.log(`\nsummary (load average ${load()}):`);

@@ -24,16 +24,21 @@ function stats(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
   const p = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return `n=${samples.length} mean=${mean.toFixed(1)} ms median=${p(0.5).toFixed(1)} ms p95=${p(0.95).toFixed(1)} ms max=${(sorted.at(-1) ?? NaN).toFixed(1)} ms`;
+  return (
+    `n=${samples.length} mean=${mean.toFixed(1)} ms median=${p(0.5).toFixed(1)} ms p95=${p(0.95).toFixed(1)} ms ` +
+    `max=${(sorted.at(-1) ?? NaN).toFixed(1)} ms`
+  );
 }
 
 async function main(): Promise<void> {
   console.log(
-    `node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), ${variations} variations from seed ${firstSeed}`,
+    `node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? 'unknown'}), ` +
+      `${variations} variations from seed ${firstSeed}`,
   );
 
   const generation: Record<1 | 3, number[]> = { 1: [], 3: [] };
-  for (let i = 0; i < 10; i++) await generateImagingReport(reportVariation(firstSeed + i), { level: (i % 2 === 0 ? 1 : 3) as 1 | 3 }); // JIT warm-up
+  // JIT warm-up
+  for (let i = 0; i < 10; i++) await generateImagingReport(reportVariation(firstSeed + i), { level: (i % 2 === 0 ? 1 : 3) as 1 | 3 });
   for (let seed = firstSeed; seed < firstSeed + variations; seed++) {
     for (const level of [1, 3] as const) {
       const input = reportVariation(seed);

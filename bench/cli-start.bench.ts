@@ -69,7 +69,8 @@ function main(): void {
     return [c.name, (m * 1000).toFixed(0), (Math.min(...samples[i]!) * 1000).toFixed(0), ratio, target];
   });
   process.stdout.write(
-    `CLI start, Node ${process.version}, ${runs} runs per command (median), load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after\n\n`,
+    `CLI start, Node ${process.version}, ${runs} runs per command (median), load average ${before.map((l) => l.toFixed(2)).join(' ')} ` +
+      `before, ${after.map((l) => l.toFixed(2)).join(' ')} after\n\n`,
   );
   if (before[0]! > availableParallelism())
     process.stdout.write(`(load average above the ${availableParallelism()} cores: the target is for an idle machine)\n\n`);

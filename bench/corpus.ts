@@ -59,7 +59,10 @@ function msh(type: string, controlId: string, charset: string): string {
 }
 
 function pid(family: string, given: string): string {
-  return `PID|||279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS^^20101207||${family}^${given}^${given}^^^^L||19790328|F|||28 Av de Breteuil^^PARIS^^75007^FRA^H`;
+  return (
+    `PID|||279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS^^20101207||${family}^${given}^${given}^^^^L||` +
+    `19790328|F|||28 Av de Breteuil^^PARIS^^75007^FRA^H`
+  );
 }
 
 const OBX_KINDS: ReadonlyArray<(i: number) => string> = [
@@ -67,7 +70,8 @@ const OBX_KINDS: ReadonlyArray<(i: number) => string> = [
   (i) => `OBX|${i}|CE|REGION_ANATOMIQUE^Localisation anatomique^TLR_OBSERVATION|1.${i}|774007^tête et/ou cou^SCT||||||F`,
   (i) => `OBX|${i}|ST|11322-5^History of General health Narrative^LN||Valeur textuelle numéro ${i} pour la mesure|||N|||F`,
   (i) =>
-    `OBX|${i}|NM|29463-7^Body weight^LN||${60 + (i % 40)}.${i % 10}|kg^kg^UCUM|50-100|N|||F|||20260106134418||801234567897^Hoda^Adam^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS`,
+    `OBX|${i}|NM|29463-7^Body weight^LN||${60 + (i % 40)}.${i % 10}|kg^kg^UCUM|50-100|N|||F|||20260106134418||` +
+    `801234567897^Hoda^Adam^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS`,
 ];
 
 /** An ORU^R01 with `count` OBX of four kinds (NM, CE, ST, NM with responsible observer). */
@@ -157,7 +161,8 @@ export function loadParseCorpus(): CorpusClass[] {
 export function smallAcks(count: number): Buffer[] {
   return Array.from({ length: count }, (_, i) =>
     Buffer.from(
-      `${msh('ACK^O01^ACK', `ACK${i.toString().padStart(8, '0')}`, 'UNICODE UTF-8')}${SEGMENT_END}MSA|AA|${(100000 + i).toString()}${SEGMENT_END}`,
+      `${msh('ACK^O01^ACK', `ACK${i.toString().padStart(8, '0')}`, 'UNICODE UTF-8')}${SEGMENT_END}` +
+        `MSA|AA|${(100000 + i).toString()}${SEGMENT_END}`,
       'utf8',
     ),
   );

@@ -174,7 +174,8 @@ for (const connections of [1, 8]) {
   results.push(await benchNodeHl7Client('cisis-tlr MllpServer + node-hl7-client', connections, await startOurServer()));
 }
 console.log(
-  `MLLP round trip, flow 1 example (${Buffer.byteLength(example, 'latin1')} bytes), ${MESSAGES} messages per run after ${WARMUP} warm-up, Node ${process.version}`,
+  `MLLP round trip, flow 1 example (${Buffer.byteLength(example, 'latin1')} bytes), ` +
+    `${MESSAGES} messages per run after ${WARMUP} warm-up, Node ${process.version}`,
 );
 console.log(table(results));
 console.log('\nRatios, cisis-tlr server + client over node-hl7-server + node-hl7-client:');

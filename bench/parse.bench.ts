@@ -116,13 +116,15 @@ function main(): void {
   const cpu = cpus();
   console.log('## ER7 parse benchmark\n');
   console.log(
-    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem())} MiB RAM, Node ${process.version}, ${new Date().toISOString()}, ` +
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mebibytes(totalmem())} MiB RAM, Node ${process.version}, ` +
+      `${new Date().toISOString()}, ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' / ')} at start.`,
   );
   console.log(
-    `Method: ${options.rounds} interleaved rounds of ~${options.roundMs} ms per parser and class after ${options.warmupMs} ms warm-up; median reported.\n`,
+    `Method: ${options.rounds} interleaved rounds of ~${options.roundMs} ms per parser and class after ${options.warmupMs} ` +
+      `ms warm-up; median reported.\n`,
   );
 
   console.log(
@@ -224,8 +226,10 @@ function main(): void {
   console.log();
   console.log(
     `${(options.memoryMessages / memory.seconds).toFixed(0)} messages/s including the samples' full GCs. ` +
-      `Heap growth from the sample at ${memory.baseline.parsed.toLocaleString('en-US')} to the last: ${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
-      `peak RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): memory ${memory.flat ? 'stays flat' : 'GROWS'}.`,
+      `Heap growth from the sample at ${memory.baseline.parsed.toLocaleString('en-US')} to the last: ` +
+      `${(memory.heapGrowth / 1024).toFixed(0)} KiB (tolerance ${HEAP_TOLERANCE / 1024} KiB); ` +
+      `peak RSS growth ${mebibytes(memory.rssGrowth)} MiB (tolerance ${mebibytes(RSS_TOLERANCE)} MiB): ` +
+      `memory ${memory.flat ? 'stays flat' : 'GROWS'}.`,
   );
   console.log(
     `\nLoad average at the end: ${loadavg()

@@ -337,7 +337,8 @@ try {
     return runs.reduce((a, b) => (Math.abs(rate(a) - m) <= Math.abs(rate(b) - m) ? a : b));
   };
   console.log(
-    `Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+    `Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; ` +
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log(`Message: ${nextMessage().length} bytes (flow 1, distinct placer number and MSH-10 each)\n`);
   console.log('| contender | connections | msg/s | p50 ms | p99 ms | rounds (msg/s) |');
@@ -366,14 +367,17 @@ try {
 
   console.log('\nWhere the time goes:\n');
   console.log(
-    `- SQLite raw commits on this disk (WAL, 3 kB row): synchronous=FULL ${sqliteCommitRate('FULL').toFixed(0)}/s, OFF ${sqliteCommitRate('OFF').toFixed(0)}/s`,
+    `- SQLite raw commits on this disk (WAL, 3 kB row): synchronous=FULL ${sqliteCommitRate('FULL').toFixed(0)}/s, ` +
+      `OFF ${sqliteCommitRate('OFF').toFixed(0)}/s`,
   );
   console.log(
-    `- store alone, SQLite (recordInbound + workflow, no MLLP, no validation): 1 caller ${(await storeAlone(sqliteUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(sqliteUrl(), 8)).toFixed(0)}/s`,
+    `- store alone, SQLite (recordInbound + workflow, no MLLP, no validation): ` +
+      `1 caller ${(await storeAlone(sqliteUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(sqliteUrl(), 8)).toFixed(0)}/s`,
   );
   if (PG_URL)
     console.log(
-      `- store alone, PostgreSQL: 1 caller ${(await storeAlone(pgUrl(), 1)).toFixed(0)}/s, 8 callers ${(await storeAlone(pgUrl(), 8)).toFixed(0)}/s`,
+      `- store alone, PostgreSQL: 1 caller ${(await storeAlone(pgUrl(), 1)).toFixed(0)}/s, ` +
+        `8 callers ${(await storeAlone(pgUrl(), 8)).toFixed(0)}/s`,
     );
 
   if (MEMORY_SECONDS > 0) {
@@ -382,7 +386,8 @@ try {
     console.log(
       `\nMemory, SQLite gateway, 8 connections: ${last.messages} messages in ${last.seconds.toFixed(0)} s ` +
         `(${mem.completed ? `${MEMORY_MESSAGES} reached` : `${MEMORY_MESSAGES} not reached within ${MEMORY_SECONDS} s`}); ` +
-        `database ${mem.dbMb.toFixed(0)} MB (${((mem.dbMb * 2 ** 20) / mem.stored).toFixed(0)} bytes per stored message), WAL ${mem.walMb.toFixed(0)} MB\n`,
+        `database ${mem.dbMb.toFixed(0)} MB (${((mem.dbMb * 2 ** 20) / mem.stored).toFixed(0)} bytes per stored message), ` +
+        `WAL ${mem.walMb.toFixed(0)} MB\n`,
     );
     console.log('| messages | s | RSS MB | heap used MB |');
     console.log('|---:|---:|---:|---:|');

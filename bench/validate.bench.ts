@@ -17,7 +17,8 @@ const examples = resolve(root, '..', 'shared', 'data', 'examples', 'teleradiolog
 const seconds = Number(process.argv[2] ?? '2');
 
 const header = parseMessage(
-  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r',
+  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|' +
+    'UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r',
 );
 const CASES = [
   { flow: 'flux1', file: 'flux1_ORM_O01_transmission_demande.hl7' },

@@ -39,7 +39,11 @@ for (const [name, xml] of Object.entries(documents)) {
     const start = performance.now();
     report = await validateCda(xml);
     totals.push(performance.now() - start);
-    for (const [set, ms] of Object.entries(report.timings)) (perSet[set] ??= []).push(ms);
+    for (const [set, ms] of Object.entries(report.timings)) {
+      const list = perSet[set] ?? [];
+      perSet[set] = list;
+      list.push(ms);
+    }
   }
   console.log(
     `\n${name} (${Math.round(xml.length / 1024)} KiB): profile ${report.profile}, valid ${report.valid}, ${report.issues.length} issues`,

@@ -28,5 +28,6 @@ for (const { name, xml } of corpus.readVerdictCorpus()) {
 writeFileSync(corpus.VERDICTS_FILE, `${JSON.stringify(verdicts, null, 1)}\n`);
 const issues = verdicts.reduce((sum, v) => sum + v.issues.length, 0);
 console.log(
-  `verdicts: ${verdicts.length} documents, ${issues} issues, ${verdicts.filter((v) => !v.valid).length} invalid, written to ${path.relative(root, corpus.VERDICTS_FILE)}`,
+  `verdicts: ${verdicts.length} documents, ${issues} issues, ${verdicts.filter((v) => !v.valid).length} invalid, ` +
+    `written to ${path.relative(root, corpus.VERDICTS_FILE)}`,
 );

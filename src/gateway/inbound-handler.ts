@@ -127,7 +127,8 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     if (report.valid && !RECEIVED_FLOWS[role].has(facts.flow)) {
       report = unsupported(
         message,
-        `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`,
+        `A ${role === 'ris' ? 'RIS' : 'teleradiology platform'} does not receive ${type} ` +
+          `${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`,
       );
     }
     const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
@@ -295,7 +296,8 @@ async function storeFailed(
     { peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason },
     'message could not be processed: journaled and answered AE 207',
   );
-  const text = `The message could not be processed${typeof code === 'string' ? ` (${code})` : ''}; it is kept in the journal for an operator`;
+  const why = typeof code === 'string' ? ` (${code})` : '';
+  const text = `The message could not be processed${why}; it is kept in the journal for an operator`;
   const ack = buildAck(message, {
     code: 'AE',
     errors: [{ condition: '207', severity: 'E', message: text, applicationCode: 'TLR-GW-001' }],
@@ -328,7 +330,9 @@ async function refuseReusedControlId(
   facts: ReturnType<typeof factsOf>,
 ): Promise<Decision> {
   const controlId = message.header.controlId;
-  const text = `MSH-10 ${controlId} already names message #${originalMessageId}, accepted from this sender with other content; send this message under a new control id`;
+  const text =
+    `MSH-10 ${controlId} already names message #${originalMessageId}, accepted from this sender with other content; ` +
+    `send this message under a new control id`;
   const ack = buildAck(message, {
     code: 'AR',
     errors: [

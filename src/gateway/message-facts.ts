@@ -40,7 +40,7 @@ function hasCdaObx(message: Message): boolean {
 export function orderKeyOf(message: Message): OrderKey | undefined {
   const orc = message.segment('ORC');
   const obr = message.segment('OBR');
-  const placer = orc && orc.get('2.1') ? orc.field(2) : obr && obr.get('2.1') ? obr.field(2) : undefined;
+  const placer = orc?.get('2.1') ? orc.field(2) : obr?.get('2.1') ? obr.field(2) : undefined;
   if (!placer) return undefined;
   return { placerNumber: placer.get(1), assigningAuthority: placer.get(3) };
 }

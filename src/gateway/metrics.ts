@@ -85,7 +85,9 @@ export class GatewayMetrics {
     });
     this.mllpConnectionsRefused = new Counter({
       name: 'cisis_tlr_mllp_connections_refused_total',
-      help: 'MLLP connections closed on accept, by reason (not-allowed, closing, max-connections, max-connections-per-peer: every connection busy)',
+      help:
+        'MLLP connections closed on accept, by reason (not-allowed, closing, max-connections, ' +
+        'max-connections-per-peer: every connection busy)',
       labelNames: ['reason'],
       registers: [this.registry],
     });

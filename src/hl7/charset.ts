@@ -36,7 +36,7 @@ const ICONV_NAMES: Readonly<Record<Charset, string>> = {
 };
 
 export function isSupportedCharset(value: string): value is Charset {
-  return  Object.hasOwn(ICONV_NAMES, value);
+  return Object.hasOwn(ICONV_NAMES, value);
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -133,7 +133,8 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
     errors.push(
       new Hl7Error(
         'TLR_ERR_CHARSET_MISMATCH',
-        `MSH-18 declares ${declared} but the bytes are UTF-8 (multi-byte sequences found); the message was read as UTF-8. Declare UNICODE UTF-8 or re-encode`,
+        `MSH-18 declares ${declared} but the bytes are UTF-8 (multi-byte sequences found); ` +
+          `the message was read as UTF-8. Declare UNICODE UTF-8 or re-encode`,
         { location: where, condition: '102' },
       ),
     );

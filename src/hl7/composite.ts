@@ -15,7 +15,8 @@ export class Composite {
   }
 
   #split(): string[] {
-    return (this.#components ??= this.raw.split(this.#codec.delimiters.component));
+    this.#components ??= this.raw.split(this.#codec.delimiters.component);
+    return this.#components;
   }
 
   /** Number of components present (trailing empty components included as written). */

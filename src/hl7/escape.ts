@@ -95,7 +95,7 @@ function decodeSequence(body: string, d: Delimiters, charset: Charset, raw: stri
   report?.({
     code: 'TLR_ERR_HL7_UNKNOWN_ESCAPE',
     severity: 'W',
-    message: `Unknown escape sequence \\${body}\\ kept as written in "${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}"`,
+    message: `Unknown escape sequence \\${body}\\ kept as written in "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`,
   });
   return d.escape + body + d.escape;
 }

@@ -77,7 +77,7 @@ export class Message {
   /** The MSH segment (always first in a parsed message). */
   get msh(): Segment {
     const msh = this.segments[0];
-    if (!msh || msh.name !== 'MSH') throw new Hl7Error('TLR_ERR_HL7_NO_MSH', 'The message has no MSH segment');
+    if (msh?.name !== 'MSH') throw new Hl7Error('TLR_ERR_HL7_NO_MSH', 'The message has no MSH segment');
     return msh;
   }
 

@@ -58,7 +58,8 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   let text: string;
   let hadBom = false;
   if (typeof input === 'string') {
-    text = input.charCodeAt(0) === 0xfeff ? ((hadBom = true), input.slice(1)) : input;
+    hadBom = input.charCodeAt(0) === 0xfeff;
+    text = hadBom ? input.slice(1) : input;
   } else {
     bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     if (hasUtf8Bom(bytes)) {
@@ -179,7 +180,8 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       errors.push(
         new Hl7Error(
           'TLR_ERR_HL7_BAD_SEGMENT_ID',
-          `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: a segment id is three upper-case letters or digits followed by "${d.field}"`,
+          `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: ` +
+            `a segment id is three upper-case letters or digits followed by "${d.field}"`,
           { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence } },
         ),
       );
@@ -236,7 +238,8 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   return {
     message,
     get header() {
-      return (header ??= headerOf(msh));
+      header ??= headerOf(msh);
+      return header;
     },
     errors,
     warnings,
@@ -258,7 +261,8 @@ function checkDelimiters(head: string): Hl7Error | undefined {
   if (enc.length !== 4) {
     return new Hl7Error(
       'TLR_ERR_HL7_BAD_ENCODING_CHARACTERS',
-      `MSH-2 (encoding characters) must hold exactly 4 characters (component, repetition, escape, sub-component), found ${JSON.stringify(enc)}`,
+      `MSH-2 (encoding characters) must hold exactly 4 characters (component, repetition, escape, ` +
+        `sub-component), found ${JSON.stringify(enc)}`,
       { condition: '100', location: at(2) },
     );
   }

@@ -147,7 +147,7 @@ export class Segment {
   toString(): string {
     if (this.#line !== undefined) return this.#line;
     const fs = this.#codec.delimiters.field;
-    this.#line = this.name === 'MSH' ? 'MSH' + fs + this.#fields.slice(2).join(fs) : this.#fields.join(fs);
+    this.#line = this.name === 'MSH' ? `MSH${fs}${this.#fields.slice(2).join(fs)}` : this.#fields.join(fs);
     return this.#line;
   }
 

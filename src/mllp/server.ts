@@ -311,7 +311,10 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
     });
     this.connections.add(connection);
     let peerSet = this.byPeer.get(peerAddress);
-    if (!peerSet) this.byPeer.set(peerAddress, (peerSet = new Set()));
+    if (!peerSet) {
+      peerSet = new Set();
+      this.byPeer.set(peerAddress, peerSet);
+    }
     peerSet.add(connection);
     this.counters.connectionsOpened++;
     this.emit('connection', context);

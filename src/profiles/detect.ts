@@ -16,7 +16,7 @@ const ORDER_CONTROL: ReadonlyArray<{ type: string; controls: readonly string[]; 
  */
 export function detectProfile(message: Message): Profile | null {
   const msh = message.segments[0];
-  if (!msh || msh.name !== 'MSH') return null;
+  if (msh?.name !== 'MSH') return null;
   const code = msh.get('9.1').trim();
   const event = msh.get('9.2').trim();
   if (code === 'ACK') return 'ack';

@@ -19,7 +19,8 @@ export type { RulePack, RulePackSelection } from './packs/pack.js';
 export { RULE_ID, registerRulePack, registeredRules, rulePacks, selectRulePack } from './packs/registry.js';
 export { TELERADIOLOGIE_PACK } from './packs/teleradiologie.js';
 // The engine's building blocks, for rule packs declared outside this layer (the document transport, the workflow rules).
-export { FindingCollector, defineRule, locationOf, valueOf } from './rules/rule.js';
+// `valueOf` is the former name of `valueAt` (it shadowed the global `valueOf`), kept for the package's callers.
+export { FindingCollector, defineRule, locationOf, valueAt, valueAt as valueOf } from './rules/rule.js';
 export { RuleIndex, evaluateRules, matchMessage, readInput, reportOf, type ValidationInput } from './rules/evaluate.js';
 export { fieldRule, type FieldCheck, type FieldRow, type Usage } from './rules/table.js';
 // One structure matcher for every rule pack: grammars are data, declared by each volet.

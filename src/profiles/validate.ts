@@ -57,7 +57,7 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
   if (!message || (parsed && parsed.errors.length > 0)) return done(forced ?? null, message);
 
   const msh = message.segments[0];
-  if (!msh || msh.name !== 'MSH') {
+  if (msh?.name !== 'MSH') {
     collector.add(GEN_001, 'MSH', 'The message must start with an MSH segment');
     return done(forced ?? null, message);
   }
@@ -82,7 +82,8 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
       collector.add(
         GEN_003,
         flowLocation(message),
-        `The message was validated as ${FLOW_NAMES[forced]} as requested, but its MSH-9 and ORC-1 ${detected ? `identify ${FLOW_NAMES[detected]}` : 'identify no flow of the volet'}`,
+        `The message was validated as ${FLOW_NAMES[forced]} as requested, ` +
+          `but its MSH-9 and ORC-1 ${detected ? `identify ${FLOW_NAMES[detected]}` : 'identify no flow of the volet'}`,
       );
     }
   } else if (detected) {
@@ -93,7 +94,8 @@ export function validateMessage(input: ValidationInput, options: ValidateOptions
     collector.add(
       GEN_003,
       flowLocation(message),
-      `The flow cannot be identified: MSH-9 is ${type} and ${why} (flow 1: ORM^O01 + NW, flow 2: ORM^O01 + CA, flow 3: ORU^R01 + OK/OC, flow 4: OMI^O23 + SR)`,
+      `The flow cannot be identified: MSH-9 is ${type} and ${why} (flow 1: ORM^O01 + NW, flow 2: ORM^O01 + CA, flow 3: ` +
+        `ORU^R01 + OK/OC, flow 4: OMI^O23 + SR)`,
     );
     return done(null, message);
   }

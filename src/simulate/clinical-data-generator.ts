@@ -398,7 +398,10 @@ export class ClinicalDataGenerator {
  * number as `root.extension`; the platform appends `&idCDA=<report id>`.
  */
 export function drimboxPartialUrl(host: string, studyInstanceUid: string, accessionAuthorityOid: string, accession: string): string {
-  return `https://${host}/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyInstanceUid}&Accessionnumber=${accessionAuthorityOid}.${accession}`;
+  return (
+    `https://${host}/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyInstanceUid}` +
+    `&Accessionnumber=${accessionAuthorityOid}.${accession}`
+  );
 }
 
 /** A name as the INS referential writes reference traits: upper case, no diacritics, ligatures spelt out. */

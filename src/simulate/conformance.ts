@@ -116,7 +116,8 @@ export function formatConformance(s: ConformanceSummary): string[] {
     .join(', ');
   lines.push(`  messages received    ${types || 'none'}`);
   lines.push(
-    `  ACKs received        AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}${s.unacknowledged ? ` (${s.unacknowledged} sent message(s) without ACK)` : ''}`,
+    `  ACKs received        AA ${s.acks.AA}, AE ${s.acks.AE}, ` +
+      `AR ${s.acks.AR}${s.unacknowledged ? ` (${s.unacknowledged} sent message(s) without ACK)` : ''}`,
   );
   if (s.findingsByRule.length === 0) lines.push('  findings             none');
   for (const f of s.findingsByRule)

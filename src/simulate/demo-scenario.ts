@@ -9,7 +9,7 @@ import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
 import { freshDataDir, generateApiKey, startSimulatorGateway } from './gateway-pair.js';
 import { PlatformSimulator } from './platform-simulator.js';
-import { RisSimulator } from './ris-simulator.js';
+import { type RisRunResult, RisSimulator } from './ris-simulator.js';
 import type { DemoStory } from './demo-stories.js';
 import { OTHER_STORIES, PERFORMED_STORIES, demoStories } from './demo-stories.js';
 
@@ -166,7 +166,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       return story.ris;
     },
   });
-  let result;
+  let result: RisRunResult;
   try {
     result = await risSim.run();
     await decided;
@@ -269,7 +269,9 @@ async function cdaReadiness(halves: DemoHalves, mode: 'auto' | 'on' | 'off', wit
       () =>
         resolve({
           included: false,
-          reason: `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, in minutes, and cached; run with --reports on to wait for it once)`,
+          reason:
+            `the CDA rule sets were not ready within ${Math.round(withinMs / 1000)} s (a user-supplied kit is compiled once, ` +
+            `in minutes, and cached; run with --reports on to wait for it once)`,
         }),
       withinMs,
     );

@@ -33,7 +33,8 @@ export function generateNir(random: SeededRandom, traits: { sex: 'F' | 'M'; birt
   const [year, month] = traits.birthDate.split('-');
   if (!year || !month || !/^(?:[0-9]{2}|2A|2B)[0-9]{3}$/.test(traits.birthplaceCode))
     throw new RangeError('birth date YYYY-MM-DD and a 5-character INSEE birthplace code are needed');
-  const body = `${traits.sex === 'M' ? '1' : '2'}${year.slice(2)}${month}${traits.birthplaceCode}${String(random.int(1, 999)).padStart(3, '0')}`;
+  const serial = String(random.int(1, 999)).padStart(3, '0');
+  const body = `${traits.sex === 'M' ? '1' : '2'}${year.slice(2)}${month}${traits.birthplaceCode}${serial}`;
   return body + nirKey(body);
 }
 

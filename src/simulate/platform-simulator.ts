@@ -149,7 +149,8 @@ export class PlatformSimulator {
         this.stats.ordersReceived += 1;
         if (!order) return;
         this.#print(
-          `order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ${order.anatomicalRegions[0]?.region.display ?? ''}`,
+          `order received       ${placer}  ${order.requestedModality.display ?? order.requestedModality.code}, ` +
+            `${order.anatomicalRegions[0]?.region.display ?? ''}`,
         );
         this.#schedule(order);
         return;
@@ -185,7 +186,8 @@ export class PlatformSimulator {
       work()
         .catch((err: unknown) => {
           this.stats.failures += 1;
-          this.#print(`${what} failed`.padEnd(21) + `${placer}  ${(err as Error).message}`);
+          const label = `${what} failed`.padEnd(21);
+          this.#print(`${label}${placer}  ${(err as Error).message}`);
         })
         .finally(() => {
           this.#pending.delete(done);

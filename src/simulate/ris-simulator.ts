@@ -110,7 +110,8 @@ export class RisSimulator {
       action()
         .catch((e: unknown) => {
           outcome.problems.push(`${what} failed: ${(e as Error).message}`);
-          this.#print(`${what} failed`.padEnd(21) + `${outcome.key.placerNumber}  ${(e as Error).message}`);
+          const label = `${what} failed`.padEnd(21);
+          this.#print(`${label}${outcome.key.placerNumber}  ${(e as Error).message}`);
         })
         .finally(() => {
           this.#actions.delete(done);
@@ -138,12 +139,14 @@ export class RisSimulator {
       outcome.decision = accepted ? 'accepted' : 'refused';
       const verdict = decision?.outcome;
       let detail = 'no reason given';
-      if (verdict?.accepted)
-        detail = `${verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType)).join(' + ')} protocol`;
-      else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
+      if (verdict?.accepted) {
+        const kinds = verdict.protocols.map((p) => (p.kind === 'text' ? 'text' : p.mediaType === 'application/pdf' ? 'PDF' : p.mediaType));
+        detail = `${kinds.join(' + ')} protocol`;
+      } else if (verdict?.reason) detail = verdict.reason.text ?? verdict.reason.code ?? detail;
       this.#print(
         `${accepted ? 'accepted' : 'refused'}`.padEnd(21) +
-          `${outcome.key.placerNumber}  ${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`,
+          `${outcome.key.placerNumber}  ` +
+          `${detail}${e.state && e.state !== (accepted ? 'ACCEPTED' : 'REJECTED') ? ` (order stays ${e.state})` : ''}`,
       );
       // A request planned for cancellation before the decision is cancelled even when the acceptance overtook the cancellation.
       if (accepted && e.state === 'ACCEPTED' && outcome.plan.cancel !== 'before-decision') {
@@ -154,9 +157,9 @@ export class RisSimulator {
     } else if (e.type === 'message.rejected' || e.type === 'message.parked') {
       const reason = String(e.data?.['reason'] ?? e.type);
       outcome.problems.push(`${e.type}: ${reason}`);
-      this.#print(`${e.type}`.padEnd(21) + `${outcome.key.placerNumber}  ${reason}`);
+      this.#print(`${e.type.padEnd(21)}${outcome.key.placerNumber}  ${reason}`);
     } else if (e.type === 'report.received' || e.type === 'report.replaced' || e.type === 'report.deleted') {
-      this.#print(`${e.type}`.padEnd(21) + `${outcome.key.placerNumber}  (state ${e.state ?? '?'})`);
+      this.#print(`${e.type.padEnd(21)}${outcome.key.placerNumber}  (state ${e.state ?? '?'})`);
       this.#o.onProgress?.(this.#outcomes);
     }
   }
@@ -170,7 +173,8 @@ export class RisSimulator {
       await this.#o.gateway.ris.sendPostExamInfo(outcome.key, exams);
       outcome.postExamSent = true;
       this.#print(
-        `post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`,
+        `post-exam sent       ${outcome.key.placerNumber}  ${exams.length} exam(s): ` +
+          `${exams.map((x) => x.procedure.display ?? x.procedure.code).join(', ')}`,
       );
     });
   }

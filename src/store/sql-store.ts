@@ -400,7 +400,8 @@ export abstract class SqlStore implements Store {
     let orderId: number;
     if (current === null) {
       const rows = await runner.all<{ id: number }>(
-        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
+        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, ` +
+          `created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         [
           input.role,

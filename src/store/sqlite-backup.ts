@@ -170,7 +170,8 @@ export function restoreSqliteDatabase(
       if (options.force !== true) {
         throw new StoreError(
           'TLR_ERR_STORE_FILE_EXISTS',
-          `a database exists at ${targetPath}; replacing it must be asked for (cisis-tlr restore --force), which keeps it aside as ${basename(targetPath)}.before-restore-<time>`,
+          `a database exists at ${targetPath}; replacing it must be asked for (cisis-tlr restore --force), ` +
+            `which keeps it aside as ${basename(targetPath)}.before-restore-<time>`,
         );
       }
       const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
@@ -221,7 +222,8 @@ export function inspectSqliteDatabase(path: string, options: { integrity?: boole
     if (unknown.length > 0) {
       throw new StoreError(
         'TLR_ERR_STORE_SCHEMA_TOO_NEW',
-        `${absolute} has schema versions ${unknown.join(', ')} unknown to this release (it knows up to ${knownSchemaVersion}): use the release that wrote it`,
+        `${absolute} has schema versions ${unknown.join(', ')} unknown to this release (it knows up to ${knownSchemaVersion}): ` +
+          `use the release that wrote it`,
       );
     }
     return {

@@ -138,7 +138,7 @@ describe('console HL7 reader', () => {
     assert.deepEqual(
       Buffer.from(encodeMessage(latin9)),
       Buffer.concat([
-        Buffer.from(latin9.split('\n')[0]! + '\rNTE|||H', 'latin1'),
+        Buffer.from(`${latin9.split('\n')[0]!}\rNTE|||H`, 'latin1'),
         Buffer.from([0xe9]),
         Buffer.from('morragie 5 ', 'latin1'),
         Buffer.from([0xa4]),

@@ -247,7 +247,10 @@ describe('web console', { timeout: 120_000 }, () => {
     await screenshot('console-order', { fullPage: true });
   });
 
-  it('follows the order to its imaging report: version 1 with its PDF, then a replacement current and version 1 replaced, MDM messages acknowledged on the timeline', async () => {
+  const reportTest =
+    'follows the order to its imaging report: version 1 with its PDF, then a replacement current and version 1 replaced, ' +
+    'MDM messages acknowledged on the timeline';
+  it(reportTest, async () => {
     // Still on the RIS console's page of OPN101, post-exam information sent: the report arrives live.
     assert.match(page.url(), /#\/orders\/OPN101/);
     await page.evaluate(() => {

@@ -109,7 +109,7 @@ export const dictionaryPath = join(repoRoot, 'assets', 'console', 'data', 'hl7-f
 
 /** The file as written: JSON indented by one space (readable in a diff, half the size of two) and a final newline. */
 export function serialiseDictionary(d: FieldDictionary): string {
-  return JSON.stringify(d, null, 1) + '\n';
+  return `${JSON.stringify(d, null, 1)}\n`;
 }
 
 if (process.argv.includes('--write')) {

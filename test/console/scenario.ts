@@ -113,7 +113,9 @@ export async function protocolPdf(): Promise<Buffer> {
     'Coupes : 3 mm, axiales et coronales',
     'Radiologue : Dr Thomas Eric (IDNPS 801234564895)',
   ];
-  lines.forEach((l, i) => page.drawText(l, { x: 50, y: 740 - i * 22, size: 12, font }));
+  lines.forEach((l, i) => {
+    page.drawText(l, { x: 50, y: 740 - i * 22, size: 12, font });
+  });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
@@ -142,6 +144,7 @@ export const reportContent = {
   clinicalContext: "Céphalées brutales depuis 48 h, vomissements, flou visuel. Recherche d'hémorragie méningée.",
   technique: 'IRM encéphalique 1,5 T : T1, T2 FLAIR, diffusion, T2*, T1 après injection de gadolinium (0,1 mmol/kg).',
   findings:
-    "Pas d'anomalie de signal du parenchyme cérébral.\nPas de saignement intra- ni extra-axial.\nPas de prise de contraste anormale. Sinus veineux perméables.",
+    "Pas d'anomalie de signal du parenchyme cérébral.\nPas de saignement intra- ni extra-axial.\nPas de prise de contraste " +
+    'anormale. Sinus veineux perméables.',
   conclusion: "IRM encéphalique normale. Pas d'argument pour une hémorragie méningée ni une thrombophlébite.",
 };

@@ -218,7 +218,8 @@ async function inboundCrashRun(target: StorageTarget, launcher: ChildLauncher): 
     }
 
     console.log(
-      `[crash inbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} right after a commit), ` +
+      `[crash inbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ` +
+        `${commitKilled.length} right after a commit), ` +
         `${sender.all.length} messages, ${sender.all.filter((m) => m.failedSends > 0).length} re-sent after a crash ` +
         `(${crashDuplicates} of them already committed → answered from the journal), ${resentAfterCrash} pending at the last restart, ` +
         `${deliberate.length} deliberate re-deliveries, ${seconds.toFixed(1)} s`,

@@ -79,7 +79,10 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
         };
         receipts.push(r);
         let ack = acks.get(r.controlId);
-        if (!ack) acks.set(r.controlId, (ack = buildAck(m, { code: 'AA' }).toBytes()));
+        if (!ack) {
+          ack = buildAck(m, { code: 'AA' }).toBytes();
+          acks.set(r.controlId, ack);
+        }
         r.answered = true;
         return ack;
       },
@@ -195,8 +198,10 @@ describe('three instances on one PostgreSQL database, killed while sending', () 
         }
         const duplicates = receipts.length - receivedIds.size;
         console.log(
-          `[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ${requests.length} creation requests, ` +
-            `${confirmed} confirmed actions, ${journal.length} messages delivered, ${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`,
+          `[crash multi-instance PostgreSQL] ${INSTANCES} instances, ${KILLS} SIGKILLs while sending, ` +
+            `${requests.length} creation requests, ` +
+            `${confirmed} confirmed actions, ${journal.length} messages delivered, ` +
+            `${receipts.length} receipts (${duplicates} re-deliveries with the same MSH-10), ${seconds.toFixed(1)} s`,
         );
       } finally {
         await store.close();

@@ -349,9 +349,12 @@ async function crashAndCheck(
 
     const cancelled = orders.filter((o) => o.state === 'CANCELLED').length;
     console.log(
-      `[crash outbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ${commitKilled.length} after a commit before the HTTP answer, ` +
-        `${held.length} while the platform held a message), ${desk.requests.length} creation requests → ${orders.length} orders (${cancelled} cancelled), ` +
-        `${journal.length} messages delivered, ${platform.receipts.length} receipts (${platform.receipts.length - distinct.size} duplicates absorbed by MSH-10), ` +
+      `[crash outbound ${target.engine}] ${KILL_CYCLES} SIGKILL cycles (${timerKills} at random times, ` +
+        `${commitKilled.length} after a commit before the HTTP answer, ` +
+        `${held.length} while the platform held a message), ${desk.requests.length} creation requests → ${orders.length} ` +
+        `orders (${cancelled} cancelled), ` +
+        `${journal.length} messages delivered, ${platform.receipts.length} receipts (${platform.receipts.length - distinct.size} ` +
+        `duplicates absorbed by MSH-10), ` +
         `unanswered requests: ${unknownStored} committed and delivered, ${unknownAbsent} left no trace; ${seconds.toFixed(1)} s`,
     );
   } finally {

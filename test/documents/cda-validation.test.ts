@@ -157,9 +157,12 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'JDV_ModaliteAcquisition-CISIS',
       location:
-        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/component[1]/section[1]/entry[1]/act[1]/entryRelationship[1]/act[1]/code[1]/qualifier[1]/value[1]',
-      message:
-        /\[RM:Résonance magnétique:1\.2\.840\.10008\.2\.16\.4\] doit faire partie du jeu de valeurs \.\.\/jeuxDeValeurs\/jdv-modalite-acquisition-cisis\.xml/,
+        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/component[1]/section[1]/entry[1]/act[1]' +
+        '/entryRelationship[1]/act[1]/code[1]/qualifier[1]/value[1]',
+      message: new RegExp(
+        String.raw`\[RM:Résonance magnétique:1\.2\.840\.10008\.2\.16\.4\] doit faire partie du jeu de valeurs ` +
+          String.raw`\.\.\/jeuxDeValeurs\/jdv-modalite-acquisition-cisis\.xml`,
+      ),
     },
     {
       name: 'level 3 with an order but no accession number',
@@ -175,7 +178,8 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'JDV_LateraliteTechniqueImagerie-CISIS',
       location:
-        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/entry[1]/procedure[1]/targetSiteCode[1]/qualifier[1]/value[1]',
+        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/entry[1]/procedure[1]' +
+        '/targetSiteCode[1]/qualifier[1]/value[1]',
       message: /jdv-lateralite-technique-imagerie-cisis/,
     },
     {
@@ -184,7 +188,8 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       source: 'CI-SIS_IMG-CR-IMG_2024.01',
       rule: 'E_ExamenImagerie_IMG-CR-IMG',
       location:
-        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/component[1]/section[1]/entry[1]/act[1]/entryRelationship[1]/act[1]/entryRelationship[1]/observation[1]/text[1]',
+        '/ClinicalDocument/component[1]/structuredBody[1]/component[1]/section[1]/component[1]/section[1]/entry[1]/act[1]' +
+        '/entryRelationship[1]/act[1]/entryRelationship[1]/observation[1]/text[1]',
       message: /FR-DICOM-SOP-instance-observation/,
     },
   ];
@@ -204,7 +209,8 @@ describe('validateCda on the imaging report fixtures', { timeout: COMPILE_TIMEOU
       );
       assert.ok(
         match,
-        `expected error not found; got:\n${found.map((issue) => `${issue.source} ${issue.rule} ${issue.location} ${issue.message}`).join('\n')}`,
+        `expected error not found; ` +
+          `got:\n${found.map((issue) => `${issue.source} ${issue.rule} ${issue.location} ${issue.message}`).join('\n')}`,
       );
       // The edit breaks one requirement: nothing else may be reported as an error.
       assert.equal(found.length, 1, found.map((issue) => issue.message).join('\n'));

@@ -41,7 +41,8 @@ describe('gateway whose CDA validation kit is unusable', { timeout: 120_000 }, (
 
   it('answers the report API with 503 naming the reason, not 500', async () => {
     const res = await fetch(
-      `http://127.0.0.1:${pair.platform.apiPort}/api/orders/${encodeURIComponent(key.placerNumber)}/reports?authority=${encodeURIComponent(key.assigningAuthority)}`,
+      `http://127.0.0.1:${pair.platform.apiPort}/api/orders/${encodeURIComponent(key.placerNumber)}/reports` +
+        `?authority=${encodeURIComponent(key.assigningAuthority)}`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },

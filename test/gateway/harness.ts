@@ -161,7 +161,7 @@ export async function serve(o: ServeOptions): Promise<ServedGateway> {
  * A parsed JSON response body. Typed loosely on purpose: each test reads the shape it asserts, and
  * `assert` fails on anything unexpected.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a response body read by each test in the shape it asserts (above).
 export type Json = any;
 
 /** Minimal JSON client of a gateway's REST API, authenticated with {@link API_KEY} unless told otherwise. */

@@ -58,7 +58,8 @@ describe('a half-connector receiving what is not a readable message', () => {
       await sendFrame(
         pair.platform.mllpPort,
         Buffer.from(
-          'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ADT^A01^ADT_A01|ADT-1|P|2.5.1|||||FRA|UNICODE UTF-8\rEVN|A01|20260106\rPID|1||123^^^HOP^PI||DUPONT^JEAN\rPV1|1|O\r',
+          'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ADT^A01^ADT_A01|ADT-1|P|2.5.1|||||FRA|' +
+            'UNICODE UTF-8\rEVN|A01|20260106\rPID|1||123^^^HOP^PI||DUPONT^JEAN\rPV1|1|O\r',
         ),
       ),
     );

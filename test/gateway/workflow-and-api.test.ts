@@ -97,7 +97,9 @@ describe('out-of-order flows and the REST API contract', () => {
     assert.equal(await stateOf(platform, placer), 'REJECTED', 'the order state did not move');
   });
 
-  it('answers 409 to a decision contradicting the first on the platform API, 200 (nothing sent) to the same decision repeated', async () => {
+  const contradictionTest =
+    'answers 409 to a decision contradicting the first on the platform API, 200 (nothing sent) to the same decision repeated';
+  it(contradictionTest, async () => {
     const order = await accepted();
     const placer = order.placerOrderNumber.value;
     const again = await platform.api.post(`/api/orders/${placer}/refuse`, { remoteRadiologist: radiologist });

@@ -4,7 +4,8 @@ import { buildAck, parseMessage, readAck, tryParseMessage } from '../../src/hl7/
 
 const original = parseMessage(
   Buffer.from(
-    'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r',
+    'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|' +
+      'UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r',
     'utf8',
   ),
 );
@@ -14,7 +15,8 @@ describe('acknowledgement builder', () => {
     const ack = buildAck(original, { code: 'AA', controlId: 'ACK1', timestamp: new Date('2026-01-06T12:44:19Z') });
     assert.equal(
       ack.toString(),
-      'MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419+0100||ACK^O01^ACK|ACK1|P|2.5.1|||||FRA|UNICODE UTF-8\rMSA|AA|12345\r',
+      'MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419+0100||ACK^O01^ACK|ACK1|P|2.5.1|||||FRA|' +
+        'UNICODE UTF-8\rMSA|AA|12345\r',
     );
   });
 

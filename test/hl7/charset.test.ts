@@ -9,13 +9,13 @@ const body = 'NTE|1||Hématome à l’épaule, coût 5 €\r';
 
 describe('character sets (MSH-18)', () => {
   it('reads UNICODE UTF-8 with é and €', () => {
-    const msg = parseMessage(Buffer.from(header('UNICODE UTF-8') + 'NTE|1||Hématome 5 €\r', 'utf8'));
+    const msg = parseMessage(Buffer.from(`${header('UNICODE UTF-8')}NTE|1||Hématome 5 €\r`, 'utf8'));
     assert.equal(msg.get('NTE-3'), 'Hématome 5 €');
     assert.equal(msg.charset, 'UNICODE UTF-8');
   });
 
   it('reads ISO 8859-15 with é (0xE9) and € (0xA4)', () => {
-    const bytes = iconv.encode(header('8859/15') + 'NTE|1||Hématome 5 €\r', 'iso-8859-15');
+    const bytes = iconv.encode(`${header('8859/15')}NTE|1||Hématome 5 €\r`, 'iso-8859-15');
     assert.ok(bytes.includes(0xa4) && bytes.includes(0xe9));
     const msg = parseMessage(bytes);
     assert.equal(msg.get('NTE-3'), 'Hématome 5 €');
@@ -39,7 +39,7 @@ describe('character sets (MSH-18)', () => {
   });
 
   it('reports UTF-8 declared over ISO 8859-15 bytes as a mismatch', () => {
-    const r = tryParseMessage(iconv.encode(header('UNICODE UTF-8') + 'NTE|1||Hématome 5 €\r', 'iso-8859-15'));
+    const r = tryParseMessage(iconv.encode(`${header('UNICODE UTF-8')}NTE|1||Hématome 5 €\r`, 'iso-8859-15'));
     assert.equal(r.errors[0]?.code, 'TLR_ERR_CHARSET_MISMATCH');
     assert.equal(r.message?.get('NTE-3'), 'Hématome 5 €');
   });

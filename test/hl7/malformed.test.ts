@@ -21,7 +21,7 @@ const cases: Case[] = [
   { name: 'empty input', input: Buffer.alloc(0), code: 'TLR_ERR_HL7_EMPTY', at: 'MSH' },
   { name: 'only blank lines', input: utf8('\r\n\r\n  '), code: 'TLR_ERR_HL7_EMPTY', at: 'MSH' },
   { name: 'no MSH (starts with PID)', input: utf8('PID|1||123\r'), code: 'TLR_ERR_HL7_NO_MSH', at: 'MSH' },
-  { name: 'bytes before MSH', input: utf8('xx' + MSH), code: 'TLR_ERR_HL7_NO_MSH', at: 'MSH' },
+  { name: 'bytes before MSH', input: utf8(`xx${MSH}`), code: 'TLR_ERR_HL7_NO_MSH', at: 'MSH' },
   {
     name: 'binary garbage',
     input: Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0b, 0x1c, 0x0d, 0x80, 0x81]),
@@ -55,40 +55,40 @@ const cases: Case[] = [
     code: 'TLR_ERR_HL7_MISSING_CONTROL_ID',
     at: 'MSH-10',
   },
-  { name: 'NUL byte inside a field', input: utf8(MSH + 'PID|1||123||DUP\u0000ONT\r'), code: 'TLR_ERR_HL7_CONTROL_CHARACTER', at: 'PID-5' },
+  { name: 'NUL byte inside a field', input: utf8(`${MSH}PID|1||123||DUP\u0000ONT\r`), code: 'TLR_ERR_HL7_CONTROL_CHARACTER', at: 'PID-5' },
   {
     name: 'MLLP end-block byte inside a message',
-    input: utf8(MSH + 'PID|1||123\rOBX|1|TX|X||a\u001cb\r'),
+    input: utf8(`${MSH}PID|1||123\rOBX|1|TX|X||a\u001cb\r`),
     code: 'TLR_ERR_HL7_CONTROL_CHARACTER',
     at: 'OBX-5',
   },
-  { name: 'lower-case segment id', input: utf8(MSH + 'pid|1||123\r'), code: 'TLR_ERR_HL7_BAD_SEGMENT_ID', at: 'pid' },
-  { name: 'segment id of two characters', input: utf8(MSH + 'PI|1\r'), code: 'TLR_ERR_HL7_BAD_SEGMENT_ID', at: 'PI|' },
-  { name: 'second MSH (two messages in one)', input: utf8(MSH + 'PID|1\r' + MSH), code: 'TLR_ERR_HL7_SECOND_MSH', at: 'MSH[2]' },
-  { name: 'unterminated escape sequence', input: utf8(MSH + 'NTE|1||texte \\F\r'), code: 'TLR_ERR_HL7_BAD_ESCAPE', at: 'NTE-3.1.1' },
-  { name: 'invalid hexadecimal escape', input: utf8(MSH + 'OBX|1|TX|X|1|a^b&\\XG1\\\r'), code: 'TLR_ERR_HL7_BAD_ESCAPE', at: 'OBX-5.2.2' },
+  { name: 'lower-case segment id', input: utf8(`${MSH}pid|1||123\r`), code: 'TLR_ERR_HL7_BAD_SEGMENT_ID', at: 'pid' },
+  { name: 'segment id of two characters', input: utf8(`${MSH}PI|1\r`), code: 'TLR_ERR_HL7_BAD_SEGMENT_ID', at: 'PI|' },
+  { name: 'second MSH (two messages in one)', input: utf8(`${MSH}PID|1\r${MSH}`), code: 'TLR_ERR_HL7_SECOND_MSH', at: 'MSH[2]' },
+  { name: 'unterminated escape sequence', input: utf8(`${MSH}NTE|1||texte \\F\r`), code: 'TLR_ERR_HL7_BAD_ESCAPE', at: 'NTE-3.1.1' },
+  { name: 'invalid hexadecimal escape', input: utf8(`${MSH}OBX|1|TX|X|1|a^b&\\XG1\\\r`), code: 'TLR_ERR_HL7_BAD_ESCAPE', at: 'OBX-5.2.2' },
   {
     name: 'wrong charset: 8859/15 declared, UTF-8 bytes',
-    input: utf8(MSH.replace('UNICODE UTF-8', '8859/15') + 'NTE|1||Hématome\r'),
+    input: utf8(`${MSH.replace('UNICODE UTF-8', '8859/15')}NTE|1||Hématome\r`),
     code: 'TLR_ERR_CHARSET_MISMATCH',
     at: 'MSH-18',
   },
   {
     name: 'wrong charset: UTF-8 declared, Latin-1 bytes',
-    input: Buffer.concat([utf8(MSH + 'NTE|1||H'), Buffer.from([0xe9]), utf8('matome\r')]),
+    input: Buffer.concat([utf8(`${MSH}NTE|1||H`), Buffer.from([0xe9]), utf8('matome\r')]),
     code: 'TLR_ERR_CHARSET_MISMATCH',
     at: 'MSH-18',
   },
   {
     name: 'UTF-8 cut in the middle of a character',
-    input: utf8(MSH + 'NTE|1||€').subarray(0, Buffer.byteLength(MSH + 'NTE|1||€') - 1),
+    input: utf8(`${MSH}NTE|1||€`).subarray(0, Buffer.byteLength(`${MSH}NTE|1||€`) - 1),
     code: 'TLR_ERR_CHARSET_MISMATCH',
     at: 'MSH-18',
   },
   { name: 'unsupported charset', input: utf8(MSH.replace('UNICODE UTF-8', 'EBCDIC')), code: 'TLR_ERR_CHARSET_UNSUPPORTED', at: 'MSH-18' },
   {
     name: 'message over the size limit',
-    input: utf8(MSH + 'NTE|1||' + 'x'.repeat(2000) + '\r'),
+    input: utf8(`${MSH}NTE|1||${'x'.repeat(2000)}\r`),
     code: 'TLR_ERR_HL7_MESSAGE_TOO_LARGE',
     at: 'MSH',
     options: { maxMessageBytes: 1024 },
@@ -115,7 +115,7 @@ describe('malformed input gives a typed, located error', () => {
 
   it('reports a 50 MB single field as too long, located at the field', () => {
     const big = Buffer.alloc(50 * 1024 * 1024, 0x41);
-    const input = Buffer.concat([utf8(MSH + 'OBX|1|ED|X||^TEXT^^Base64^'), big, utf8('\r')]);
+    const input = Buffer.concat([utf8(`${MSH}OBX|1|ED|X||^TEXT^^Base64^`), big, utf8('\r')]);
     const r = tryParseMessage(input);
     assert.equal(r.errors[0]?.code, 'TLR_ERR_HL7_FIELD_TOO_LONG');
     assert.equal(formatLocation(r.errors[0]!.location!), 'OBX-5');
@@ -123,7 +123,7 @@ describe('malformed input gives a typed, located error', () => {
   });
 
   it('keeps the header of a message whose body is broken, for the NACK', () => {
-    const r = tryParseMessage(utf8(MSH + 'pid|1\r'));
+    const r = tryParseMessage(utf8(`${MSH}pid|1\r`));
     assert.equal(r.header?.controlId, '42');
     assert.equal(r.header?.sendingApplication, 'RIS');
   });

@@ -68,7 +68,8 @@ describe('message structure and paths', () => {
     pid.set(7, '""');
     assert.equal(
       m.toString(),
-      'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r',
+      'MSH|^~\\&|||||||ORM^O01^ORM_O01|X1||||||||' +
+        'UNICODE UTF-8\rPID|||123^^^&1.2.250.1.213.1.4.8&ISO^INS~IPP1^^^HOP^PI||D’Arc\\F\\Jeanne||""\r',
     );
     const back = parseMessage(m.toBytes());
     assert.equal(back.get('PID-5.1'), 'D’Arc|Jeanne');
@@ -76,7 +77,7 @@ describe('message structure and paths', () => {
   });
 
   it('sets a sub-component inside an existing field without disturbing its neighbours', () => {
-    const m = parseMessage(MSH + 'PID|1||A^B^C^D&E&F^G\r');
+    const m = parseMessage(`${MSH}PID|1||A^B^C^D&E&F^G\r`);
     m.segment('PID')!.set('3.4.2', 'X');
     assert.equal(m.raw('PID-3'), 'A^B^C^D&X&F^G');
     m.segment('PID')!.set('3[2].2', 'R2');
@@ -103,11 +104,11 @@ describe('message structure and paths', () => {
       ['\n', 'LF'],
       ['\r\n', 'CRLF'],
     ] as const) {
-      const text = (MSH + 'PID|1||X\r').replace(/\r/g, sep);
+      const text = `${MSH}PID|1||X\r`.replace(/\r/g, sep);
       const m = parseMessage(Buffer.from(text));
       assert.equal(m.lineEnding, kind);
       assert.equal(m.get('PID-3'), 'X');
-      assert.equal(m.toString(), MSH + 'PID|1||X\r');
+      assert.equal(m.toString(), `${MSH}PID|1||X\r`);
     }
   });
 });

@@ -143,7 +143,8 @@ async function checkRestored(storageUrl: string, ris: LoadedRis, backupStarted: 
     assert.equal(orders.total, journal.length, 'one order restored per restored message');
     console.log(
       `[backup ${label}] ${ris.ackedCount} messages acknowledged, ${ackedBefore} before the backup and ${ackedDuring} while it ran; ` +
-        `${journal.length} in the restored journal, all ${ackedBefore} acknowledged before it found, ${(backupEnded - backupStarted).toFixed(0)} ms backup`,
+        `${journal.length} in the restored journal, all ${ackedBefore} acknowledged before it found, ` +
+        `${(backupEnded - backupStarted).toFixed(0)} ms backup`,
     );
   } finally {
     await store.close();

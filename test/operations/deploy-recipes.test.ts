@@ -113,6 +113,7 @@ describe('deploy/Containerfile', () => {
   it('builds in two stages from the official Node.js image and runs as a non-root user with a data volume', async () => {
     const text = await readFile(CONTAINERFILE, 'utf8');
     const from = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Containerfile's own ARG reference, read as text.
     assert.deepEqual(from, ['node:${NODE_VERSION}-bookworm-slim', 'node:${NODE_VERSION}-bookworm-slim']);
     assert.match(text, /^ARG NODE_VERSION=(22|24)$/m);
     assert.match(text, /apt-get install -y --no-install-recommends python3 make g\+\+/, 'the native build tools, in the build stage');

@@ -100,7 +100,8 @@ describe('cisis-tlr validate', () => {
   it('sets the process exit code when run as a real process', () => {
     const code = [
       "import { Command } from 'commander';",
-      `import { registerValidateCommand } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'cli', 'commands', 'validate.js')).href)};`,
+      `import { registerValidateCommand } from ` +
+        `${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'cli', 'commands', 'validate.js')).href)};`,
       "const program = new Command('cisis-tlr');",
       'registerValidateCommand(program);',
       "await program.parseAsync(process.argv.slice(process.argv.indexOf('validate')), { from: 'user' });",

@@ -52,16 +52,16 @@ describe('guide examples give exactly the findings of checklist section 13', () 
 
   it('Sub-ID fragment read as the OBX part of a flow-4 ORDER group: OBX-004 ×5, OBX-006 ×5, OBX-009 ×6, OBX-010 ×6, F4-048 ×2', () => {
     // common.md §5.1, verbatim from page sub-id, behind an MSH so the ER7 parser can read it.
-    const fragment =
-      [
-        'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106184518||OMI^O23^OMI_O23|000004|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2',
-        'OBX|1|CE|PRODUIT_ADMINISTRE^Produit administré^TLR_OBSERVATION|1.1|V09^Produits de diagnostic^ATC||||',
-        'OBX|2|TX|PRODUIT_ADMINISTRE^Produit administré|1.2|LOT123456||||',
-        'OBX|3|NM|PRODUIT_ADMINISTRE^Produit administré|1.3|120|mL|||',
-        'OBX|4|CE|PRODUIT_ADMINISTRE^Produit administré|2.1|V10^Produits thérapeutiques^ATC||||',
-        'OBX|5|TX|PRODUIT_ADMINISTRE^Produit administré|2.2|LOT789012||||',
-        'OBX|6|NM|PRODUIT_ADMINISTRE^Produit administré|2.3|80|mL|||',
-      ].join('\r') + '\r';
+    const fragment = `${[
+      'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106184518||OMI^O23^OMI_O23|000004|P|2.5.1|||||FRA|' +
+        'UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2',
+      'OBX|1|CE|PRODUIT_ADMINISTRE^Produit administré^TLR_OBSERVATION|1.1|V09^Produits de diagnostic^ATC||||',
+      'OBX|2|TX|PRODUIT_ADMINISTRE^Produit administré|1.2|LOT123456||||',
+      'OBX|3|NM|PRODUIT_ADMINISTRE^Produit administré|1.3|120|mL|||',
+      'OBX|4|CE|PRODUIT_ADMINISTRE^Produit administré|2.1|V10^Produits thérapeutiques^ATC||||',
+      'OBX|5|TX|PRODUIT_ADMINISTRE^Produit administré|2.2|LOT789012||||',
+      'OBX|6|NM|PRODUIT_ADMINISTRE^Produit administré|2.3|80|mL|||',
+    ].join('\r')}\r`;
     const r = validateObservations(parseMessage(fragment), 'flux4');
     const count = (rule: string): number => r.issues.filter((i) => i.rule === rule).length;
     assert.equal(count('TLR-OBX-004'), 5);

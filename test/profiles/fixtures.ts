@@ -38,7 +38,8 @@ export function example(name: ExampleName): Message {
 
 /** Header of the flow-1 message the guide's ACK examples acknowledge (ack.md §6). */
 export const ACKNOWLEDGED_HEADER =
-  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r';
+  'MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||ORM^O01^ORM_O01|12345|P|2.5.1|||||FRA|' +
+  'UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r';
 
 export function acknowledgedHeader(): Message {
   return parseMessage(ACKNOWLEDGED_HEADER);

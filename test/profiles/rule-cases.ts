@@ -17,9 +17,9 @@ export interface RuleCase {
   base: ExampleName;
   /** What the edit does, for the test name ("PV1-2 is empty"). */
   breaks: string;
-  edit: (m: Message) => Message | string | void;
+  edit: (m: Message) => Message | string | undefined;
   /** Edit making the base conform to the rule when the example itself does not. */
-  satisfied?: (m: Message) => Message | string | void;
+  satisfied?: (m: Message) => Message | string | undefined;
   options?: ValidateOptions;
   /** Validate the edited Message object itself (bypassing the parser, for rules the parser would pre-empt). */
   asMessage?: boolean;
@@ -29,7 +29,7 @@ export interface RuleCase {
 
 const SEVERITY = new Map([...RULES, ...WORKFLOW_RULES].map((r) => [r.id, r.severity]));
 
-function apply(c: RuleCase, f: (m: Message) => Message | string | void): Message | string {
+function apply(c: RuleCase, f: (m: Message) => Message | string | undefined): Message | string {
   const m = example(c.base);
   const out = f(m);
   return out === undefined ? m : out;

@@ -91,7 +91,7 @@ ruleCases('GEN — message level (checklist §1)', [
     rule: 'TLR-GEN-007',
     base: 'flux2',
     breaks: 'the cancellation carries two ORDER groups',
-    edit: (m) => text(m) + m.segment('ORC')!.toString() + '\r' + m.segment('OBR')!.toString() + '\r',
+    edit: (m) => `${text(m)}${m.segment('ORC')!.toString()}\r${m.segment('OBR')!.toString()}\r`,
   },
   { rule: 'TLR-GEN-008', base: 'flux1', breaks: 'segments are separated by LF', edit: (m) => text(m).replace(/\r/g, '\n') },
   { rule: 'TLR-GEN-008', base: 'flux4', breaks: 'segments are separated by CRLF', edit: (m) => text(m).replace(/\r/g, '\r\n') },

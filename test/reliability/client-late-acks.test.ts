@@ -46,7 +46,10 @@ async function scriptedPartner(
 }
 
 describe('MllpClient and acknowledgements after the timeout', () => {
-  it('reports the late ACK of a timed-out message as lateAck while the next message is in flight, and gives each ACK to its own message', async (t) => {
+  const lateAckTest =
+    'reports the late ACK of a timed-out message as lateAck while the next message is in flight, ' +
+    'and gives each ACK to its own message';
+  it(lateAckTest, async (t) => {
     const partner = await scriptedPartner((controlId) => ({ FIRST: 300, SECOND: 0, THIRD: 400 })[controlId] ?? 0);
     t.after(() => partner.close());
     const client = new MllpClient({ host: '127.0.0.1', port: partner.port });

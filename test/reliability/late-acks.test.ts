@@ -61,7 +61,8 @@ async function startSlowPartner(
 
 function reportMessage(controlId: string): Buffer {
   return Buffer.from(
-    `MSH|^~\\&|TLR_CISIS_TLR|PLATEFORME_TLR|RIS_CISIS_TLR|STRUCTURE_IMAGERIE|20250101120000||MDM^T02^MDM_T02|${controlId}|T|2.5.1|||||FRA|UNICODE UTF-8\r` +
+    `MSH|^~\\&|TLR_CISIS_TLR|PLATEFORME_TLR|RIS_CISIS_TLR|STRUCTURE_IMAGERIE|20250101120000||` +
+      `MDM^T02^MDM_T02|${controlId}|T|2.5.1|||||FRA|UNICODE UTF-8\r` +
       'EVN||20250101120000\rPID|1||123456^^^HOSP^PI||DUPONT^JEAN\r',
     'utf8',
   );

@@ -45,11 +45,13 @@ const TARGETS: Target[] = [
           try {
             db.prepare(
               `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-             INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
+             INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, ` +
+                `created_at, updated_at)
              SELECT 'ris', 'BULK-' || printf('%06d', i), ?, CASE WHEN i % 3 = 0 THEN 'ACCEPTED' ELSE 'REQUESTED' END, 'platform',
                'PAT' || printf('%06d', i), NULL,
                json_object('order', json_object('patient', json_object('birthName', 'Bulk' || i, 'firstGivenName', 'Jean'))),
-               lower('BULK-' || printf('%06d', i)) || char(31) || lower('PAT' || printf('%06d', i)) || char(31) || lower('Bulk' || i || ' Jean'),
+               lower('BULK-' || printf('%06d', i)) || char(31) || lower('PAT' || printf('%06d', i)) || char(31) ` +
+                `|| lower('Bulk' || i || ' Jean'),
                ? + i, ? + i
              FROM n`,
             ).run(n, AUTHORITY, from, from);
@@ -64,7 +66,8 @@ const TARGETS: Target[] = [
             db.prepare(
               `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
              INSERT INTO messages (direction, partner, message_type, flow, control_id, placer_order_number, raw_sha256, status, created_at)
-             SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN ? ELSE 'BULK-' || printf('%06d', i) END, '-', 'accepted', ? + i
+             SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN ? ELSE 'BULK-' || printf('%06d', i) ` +
+                `END, '-', 'accepted', ? + i
              FROM n`,
             ).run(n, placer, from);
           } finally {
@@ -96,11 +99,14 @@ const TARGETS: Target[] = [
         url,
         bulkInsert: (_dataDir, n, from) =>
           run(
-            `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, created_at, updated_at)
+            `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, ` +
+              `created_at, updated_at)
            SELECT 'ris', 'BULK-' || lpad(i::text, 6, '0'), $2, CASE WHEN i % 3 = 0 THEN 'ACCEPTED' ELSE 'REQUESTED' END, 'platform',
              'PAT' || lpad(i::text, 6, '0'), NULL,
-             jsonb_build_object('order', jsonb_build_object('patient', jsonb_build_object('birthName', 'Bulk' || i, 'firstGivenName', 'Jean'))),
-             lower('BULK-' || lpad(i::text, 6, '0')) || chr(31) || lower('PAT' || lpad(i::text, 6, '0')) || chr(31) || lower('Bulk' || i || ' Jean'),
+             jsonb_build_object('order', jsonb_build_object('patient', jsonb_build_object('birthName', 'Bulk' || i, 'firstGivenName', ` +
+              `'Jean'))),
+             lower('BULK-' || lpad(i::text, 6, '0')) || chr(31) || lower('PAT' || lpad(i::text, 6, '0')) || chr(31) ` +
+              `|| lower('Bulk' || i || ' Jean'),
              $3::bigint + i, $3::bigint + i
            FROM generate_series(1, $1::int) AS i`,
             [n, AUTHORITY, from],
@@ -108,7 +114,8 @@ const TARGETS: Target[] = [
         bulkMessages: (_dataDir, n, placer, from) =>
           run(
             `INSERT INTO messages (direction, partner, message_type, flow, control_id, placer_order_number, raw_sha256, status, created_at)
-           SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN $2 ELSE 'BULK-' || lpad(i::text, 6, '0') END, '-', 'accepted', $3::bigint + i
+           SELECT 'inbound', 'platform', 'ACK^O01', 'ack', 'BULK-MSG-' || i, CASE WHEN i = 1 THEN $2 ELSE 'BULK-' || lpad(i::text, 6, ` +
+              `'0') END, '-', 'accepted', $3::bigint + i
            FROM generate_series(1, $1::int) AS i`,
             [n, placer, from],
           ),

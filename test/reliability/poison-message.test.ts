@@ -83,7 +83,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       { name: 'an ESC byte in PID-5', field: ['PID', 5], edit: (v) => `${v}\u001b[0m` },
     ];
     for (const c of raw) {
-      it(`answers AE (GEN-001, ERR-2 ${c.field.join('-')}, ERR-3 102) to ${c.name}, every time, and journals the bytes as received`, async () => {
+      const fields = c.field.join('-');
+      const title = `answers AE (GEN-001, ERR-2 ${fields}, ERR-3 102) to ${c.name}, every time, and journals the bytes as received`;
+      it(title, async () => {
         const order = data.imagingOrder();
         const bytes = Buffer.from(withField(buildOrderMessage(order, CONTEXT).toString(), c.field[0], c.field[1], c.edit), 'utf8');
         for (let attempt = 1; attempt <= 2; attempt++) {

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/gateway/config.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { startGateway } from '../../src/gateway/start.js';
-import { MllpClient } from '../../src/mllp/index.js';
+import { MllpClient, type MllpSendResult } from '../../src/mllp/index.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import { buildOrderMessage } from '../../src/tlr/index.js';
 import type { ImagingOrder } from '../../src/tlr/index.js';
@@ -39,7 +39,8 @@ async function sqliteSaboteur(file: string): Promise<Saboteur> {
   return {
     async refuseOrdersWith(marker) {
       db.exec(
-        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, 'order refused by the database'); END`,
+        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, ` +
+          `'order refused by the database'); END`,
       );
     },
     // Another process holding the write lock past the busy timeout: SQLITE_BUSY.
@@ -60,10 +61,14 @@ async function postgresSaboteur(schema: string): Promise<Saboteur> {
   await client.connect();
   return {
     async refuseOrdersWith(marker) {
-      await client.query(`CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
       await client.query(
-        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_${marker.toLowerCase()}()`,
+        `CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = ` +
+          `'22023'; END IF; RETURN NEW; END $$`,
+      );
+      await client.query(
+        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ` +
+          `${schema}.refuse_${marker.toLowerCase()}()`,
       );
     },
     // SQLSTATE 53100 disk_full, as PostgreSQL raises it when it cannot extend a file.
@@ -163,7 +168,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const order = orderNamed('DISPONIBLE');
       const message = buildOrderMessage(order, CONTEXT);
       await saboteur.makeUnavailable();
-      let refused;
+      let refused: MllpSendResult;
       try {
         refused = await client.send(message);
       } finally {

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/gateway/config.js';
 import { GatewayConfigError } from '../../src/gateway/errors.js';
 import { startGateway } from '../../src/gateway/start.js';
+import type { WebhookDelivery } from '../../src/store/index.js';
 import { forbiddenWebhookAddress, guardedLookup } from '../../src/gateway/webhook-target.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -101,7 +102,7 @@ describe('webhook targets: no link-local, multicast or metadata address unless a
     try {
       await gw.store.enqueueWebhook({ eventType: 'order.updated', payload: { placerOrderNumber: 'X' }, targetUrl: hookUrl });
       const deadline = Date.now() + 10_000;
-      let parked;
+      let parked: WebhookDelivery | undefined;
       while (Date.now() < deadline) {
         parked = (await gw.store.listWebhookDeliveries({ state: 'parked' })).items[0];
         if (parked) break;

@@ -40,7 +40,8 @@ export function summaryOf(
 export function er7(flow: keyof typeof FLOW_TYPES, controlId: string, order: OrderKey = ORDER_A, extra = ''): Uint8Array {
   const [type, trigger] = FLOW_TYPES[flow].split('^');
   return Buffer.from(
-    `MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||${type}^${trigger}^${type}_${trigger}|${controlId}|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r` +
+    `MSH|^~\\&|StructureApp|StructureFacility|TLRapp|TLRfacility|20260106134418||` +
+      `${type}^${trigger}^${type}_${trigger}|${controlId}|P|2.5.1|||||FRA|UNICODE UTF-8|||1.0^CISIS_TLR_HL7_V2\r` +
       `PID|||248092A000001^^^1.2.250.1.213.1.4.8^NH\r` +
       `ORC|${ORC1[flow]}|${order.placerNumber}^^${order.assigningAuthority}^ISO${extra}\r`,
     'utf8',
@@ -56,7 +57,8 @@ export function ack(code: AckRecord['code'], acknowledged: string, ackControlId 
   const err = errorCode === undefined ? '' : `\rERR||${''}|${errorCode}^^HL70357|E`;
   return {
     raw: Buffer.from(
-      `MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419||ACK^O01^ACK|${ackControlId}|P|2.5.1|||||FRA|UNICODE UTF-8\rMSA|${code}|${acknowledged}${err}\r`,
+      `MSH|^~\\&|TLRapp|TLRfacility|StructureApp|StructureFacility|20260106134419||ACK^O01^ACK|${ackControlId}|P|2.5.1|||||FRA|` +
+        `UNICODE UTF-8\rMSA|${code}|${acknowledged}${err}\r`,
     ),
     code,
     controlId: ackControlId,

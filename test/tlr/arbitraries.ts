@@ -44,7 +44,7 @@ function text(charset: MessageCharset, options: { maxLength?: number; lineBreaks
   const pool = chars(LETTERS + FRENCH + DELIMITERS + PUNCTUATION + (charset === 'UNICODE UTF-8' ? UNICODE_ONLY : ''));
   if (options.lineBreaks) pool.push('\n');
   return fc
-    .tuple(fc.constantFrom(...chars(LETTERS + 'ÉÀ')), fc.string({ unit: fc.constantFrom(...pool), maxLength: options.maxLength ?? 40 }))
+    .tuple(fc.constantFrom(...chars(`${LETTERS}ÉÀ`)), fc.string({ unit: fc.constantFrom(...pool), maxLength: options.maxLength ?? 40 }))
     .map(([first, rest]) => first + rest);
 }
 

@@ -176,7 +176,8 @@ describe('offline workflow verdict equals the gateway verdict (every state × me
   }
 
   for (const { profile, state, variant } of cases) {
-    it(`answers ${profile} on an order in state ${state} (${variant}) as the ${RECEIVER_OF[profile] === 'ris' ? 'RIS' : 'platform'} gateway does`, async () => {
+    const receiver = RECEIVER_OF[profile] === 'ris' ? 'RIS' : 'platform';
+    it(`answers ${profile} on an order in state ${state} (${variant}) as the ${receiver} gateway does`, async () => {
       const m = variantOf(profile, variant);
       const view: OrderHistoryView = {
         state,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { backupSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
 import { addStoreLocationOptions, maskedUrl, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';
+import type { StoreLocation } from './store-location.js';
 
 interface BackupOptions extends StoreLocationOptions {
   out: string;
@@ -51,7 +52,7 @@ Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_
 Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.`,
     )
     .action(async (o: BackupOptions) => {
-      let location;
+      let location: StoreLocation;
       try {
         location = await resolveStoreLocation(o);
       } catch (e) {
@@ -69,7 +70,8 @@ Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed
         await writeOut(
           o.json
             ? `${JSON.stringify(result)}\n`
-            : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ${result.messages} messages, ${result.orders} orders, ` +
+            : `backup of ${result.source} written to ${result.path}: ${result.bytes} bytes, ` +
+                `${result.messages} messages, ${result.orders} orders, ` +
                 `schema version ${result.schemaVersions.at(-1) ?? 0}, in ${result.ms} ms\n`,
         );
         process.exitCode = 0;

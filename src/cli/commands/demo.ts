@@ -72,6 +72,10 @@ function summaryLines(s: DemoSummary): string[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
+  const reports = s.reportStage.included
+    ? `${s.reports.sent} written, ${s.reports.replaced} replaced, ${s.reports.deleted} deleted; ` +
+      `${s.reportsReceived} report message(s) received by the RIS`
+    : `skipped: ${s.reportStage.reason ?? ''}`;
   return [
     '',
     `Summary (${formatDuration(s.durationMs)})`,
@@ -80,7 +84,7 @@ function summaryLines(s: DemoSummary): string[] {
     `  messages            ${s.messages.sent} sent, ${s.messages.received} received`,
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
-    `  reports             ${s.reportStage.included ? `${s.reports.sent} written, ${s.reports.replaced} replaced, ${s.reports.deleted} deleted; ${s.reportsReceived} report message(s) received by the RIS` : `skipped: ${s.reportStage.reason ?? ''}`}`,
+    `  reports             ${reports}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
       : `  outcome             ${outcomeOf(s)}`,
@@ -144,7 +148,8 @@ export function registerDemoCommand(program: Command): void {
       let summary: DemoSummary;
       try {
         out(
-          `cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`,
+          `cisis-tlr demo: ${o.orders} requests between a RIS (MLLP ${halves.ris.mllpPort}) ` +
+            `and a teleradiology platform (MLLP ${halves.platform.mllpPort}), seed ${halves.seed}`,
         );
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {

@@ -35,7 +35,8 @@ export function createListenHandler(options: ListenHandlerOptions = {}): MllpMes
     const ackParsed = tryParseMessage(ack).message;
     const code = ackParsed ? safeAckCode(ackParsed) : '?';
     print(
-      `${new Date().toISOString()} ${context.peer} ${header?.messageType || '(no MSH)'} control id ${header?.controlId || '-'} ${message.length} bytes -> ${code}`,
+      `${new Date().toISOString()} ${context.peer} ${header?.messageType || '(no MSH)'} control id ${header?.controlId || '-'} ` +
+        `${message.length} bytes -> ${code}`,
     );
     if (options.verbose)
       print((tryParseMessage(message).message?.toString() ?? message.toString('latin1')).replace(/\r\n?|\n/g, '\n').trimEnd());

@@ -84,9 +84,8 @@ async function listen(options: ListenCliOptions): Promise<number> {
   });
   try {
     const address = await server.listen(options.port, options.host);
-    process.stdout.write(
-      `listening on ${address.address}:${address.port}${tls ? ` (TLS${options.requireClientCert ? ', client certificate required' : ''})` : ''}\n`,
-    );
+    const security = tls ? ` (TLS${options.requireClientCert ? ', client certificate required' : ''})` : '';
+    process.stdout.write(`listening on ${address.address}:${address.port}${security}\n`);
   } catch (error) {
     process.stderr.write(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`);
     return 2;

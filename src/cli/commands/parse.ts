@@ -44,7 +44,7 @@ export function registerParseCommand(program: Command): void {
         });
         if (!opts.json) printText(file, r);
       }
-      if (opts.json) await writeOut(JSON.stringify(results, null, 2) + '\n');
+      if (opts.json) await writeOut(`${JSON.stringify(results, null, 2)}\n`);
       process.exitCode = ioError ? 2 : results.every((r) => r.ok) ? 0 : 1;
     });
 }
@@ -56,7 +56,8 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
   if (r.message) {
     const h = r.message.header;
     lines.push(
-      `  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} (${r.message.segments.length} segments)`,
+      `  ${h.messageType} control id ${h.controlId} version ${h.version} charset ${r.message.charset} ` +
+        `(${r.message.segments.length} segments)`,
     );
     const counts = new Map<string, number>();
     for (const seg of r.message.segments) {
@@ -83,5 +84,5 @@ function printText(file: string, r: ReturnType<typeof tryParseMessage>): void {
       }
     }
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { restoreSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
 import { postgresBackupAdvice } from './backup.js';
-import { addStoreLocationOptions, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';
+import { addStoreLocationOptions, resolveStoreLocation, type StoreLocation, type StoreLocationOptions } from './store-location.js';
 
 interface RestoreOptions extends StoreLocationOptions {
   from: string;
@@ -39,7 +39,7 @@ Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_
 The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.`,
     )
     .action(async (o: RestoreOptions) => {
-      let location;
+      let location: StoreLocation;
       try {
         location = await resolveStoreLocation(o);
       } catch (e) {

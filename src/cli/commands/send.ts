@@ -110,7 +110,7 @@ function formatAck(file: string, result: MllpSendResult): string {
     const rule = error.applicationCode ? ` [${error.applicationCode}]` : '';
     lines.push(`  ERR ${where} ${error.condition} ${error.severity}${rule}: ${error.message ?? ''}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 async function tlsOptionsFrom(options: SendCliOptions, { readTlsFiles }: Mllp): Promise<MllpClientTlsOptions | undefined> {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import type { GatewayConfigInput, Role } from '../../gateway/config.js';
+import type { GatewayConfig, GatewayConfigInput, Role } from '../../gateway/config.js';
 import { GatewayConfigError } from '../../gateway/errors.js';
+import type { Gateway } from '../../gateway/gateway.js';
 
 interface ServeOptions {
   role?: Role;
@@ -49,7 +50,7 @@ export function registerServeCommand(program: Command): void {
       }
       // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
       const [{ loadConfig }, { startGateway }] = await Promise.all([import('../../gateway/config.js'), import('../../gateway/start.js')]);
-      let config;
+      let config: GatewayConfig;
       try {
         config = await loadConfig({ file: o.config, overrides: serveOverrides(o), defaultRole: o.role ?? 'ris' });
       } catch (e) {
@@ -62,7 +63,7 @@ export function registerServeCommand(program: Command): void {
         config.api.keys = [key];
         process.stderr.write(`No API key configured (api.keys or CISIS_TLR_API_KEYS): this run accepts the generated key\n  ${key}\n`);
       }
-      let gw;
+      let gw: Gateway;
       try {
         gw = await startGateway(config);
       } catch (e) {
@@ -75,7 +76,9 @@ export function registerServeCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), partner ${config.partner.host}:${config.partner.port}\n`,
+        `cisis-tlr ${config.role} half-connector: MLLP ${config.mllp.host}:${gw.mllpPort}, ` +
+          `API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), ` +
+          `partner ${config.partner.host}:${config.partner.port}\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {

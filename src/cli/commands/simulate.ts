@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
-import type { ConformanceSummary, RisOrderOutcome } from '../../simulate/index.js';
+import type { ConformanceSummary, RisOrderOutcome, RisRunResult } from '../../simulate/index.js';
 import { formatDuration, parseDuration } from '../../simulate/duration.js';
 import type { Protocol } from '../../tlr/index.js';
 import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
@@ -84,7 +84,9 @@ async function startGatewayFor(
     ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
   });
   print(
-    `${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, partner ${o.partner.host}:${o.partner.port}, API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`,
+    `${role === 'ris' ? 'RIS' : 'platform'} simulator: MLLP ${gw.config.mllp.host}:${gw.mllpPort}, ` +
+      `partner ${o.partner.host}:${o.partner.port}, ` +
+      `API http://${gw.config.api.host}:${gw.apiPort}/api (key ${apiKey}), data ${gw.config.dataDir}`,
   );
   return { gw, apiKey };
 }
@@ -188,7 +190,8 @@ export function registerSimulateCommand(program: Command): void {
       const waiting = await sim.catchUp();
       if (waiting) print(`${waiting} request(s) already waiting: decisions scheduled`);
       print(
-        `seed ${generator.random.seed}; waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`,
+        `seed ${generator.random.seed}; ` +
+          `waiting for requests${o.exitWhenIdle ? ` (stops after ${formatDuration(o.exitWhenIdle)} idle)` : ' (Ctrl-C to stop)'}`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -220,8 +223,10 @@ export function registerSimulateCommand(program: Command): void {
         conformance.acks.AE === 0 &&
         conformance.acks.AR === 0;
       print('');
+      const reports = o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : '';
       print(
-        `Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${o.reports ? `, reports ${sim.stats.reportsSent} (replaced ${sim.stats.reportsReplaced})` : ''}, failures ${sim.stats.failures}`,
+        `Requests received ${sim.stats.ordersReceived}: accepted ${sim.stats.accepted}, refused ${sim.stats.refused}, ` +
+          `cancelled ${sim.stats.cancellations}, post-exam ${sim.stats.postExamInfos}${reports}, failures ${sim.stats.failures}`,
       );
       for (const l of formatConformance(conformance)) print(l);
       print(ok ? 'Result: conformant' : 'Result: NOT conformant');
@@ -278,7 +283,7 @@ export function registerSimulateCommand(program: Command): void {
         print,
       );
       print(`seed ${generator.random.seed}; sending ${o.orders} request(s) at ${o.rate}/s to ${o.to.host}:${o.to.port}`);
-      let result;
+      let result: RisRunResult;
       try {
         const sim = new RisSimulator({
           gateway: gw,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
+import type { DocumentMessageValidation } from './validate-documents.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -53,7 +54,7 @@ function textReport(file: string, report: ValidationReport): string {
     for (const i of list) lines.push(`    ${i.location.padEnd(14)} ${i.rule.padEnd(12)} ${i.message}`);
   }
   if (report.issues.length === 0) lines.push('  no finding');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -107,7 +108,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA. The CDA
           // validator is loaded only here: validating the flows of the volet must not pay for it.
           const { validateDocumentMessageWithCda } = await import('./validate-documents.js');
-          let documentReport;
+          let documentReport: DocumentMessageValidation;
           try {
             documentReport = await validateDocumentMessageWithCda(bytes, options.kit === undefined ? {} : { kitDir: options.kit });
           } catch (e) {
@@ -118,7 +119,8 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           report = { profile: documentReport.profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
           for (const missing of documentReport.notEvaluable) {
             io.stderr(
-              `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
+              `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) ` +
+                `of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
             );
           }
         } else if (selection) {
@@ -154,7 +156,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
             );
         }
       }
-      if (options.json) io.stdout(JSON.stringify(results, null, 2) + '\n');
+      if (options.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
       io.setExitCode(exit === 2 ? 2 : exit);
     });
 }

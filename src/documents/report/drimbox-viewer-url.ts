@@ -30,7 +30,8 @@ export function completeViewerUrl(partialUrl: string, documentIdRoot: string): s
   const fragment = hashAt >= 0 ? trimmed.slice(hashAt) : '';
   const placeholder = /([?&])idCDA=[^&]*/.exec(base);
   if (placeholder) {
-    return `${base.slice(0, placeholder.index)}${placeholder[1]}idCDA=${value}${base.slice(placeholder.index + placeholder[0].length)}${fragment}`;
+    const after = base.slice(placeholder.index + placeholder[0].length);
+    return `${base.slice(0, placeholder.index)}${placeholder[1]}idCDA=${value}${after}${fragment}`;
   }
   const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
   return `${base}${separator}idCDA=${value}${fragment}`;

@@ -64,7 +64,7 @@ export function imagingReportInputFromPostExam(postExam: PostExamInfo, context: 
   if (!patient.birthplaceCode) problems.push({ path: 'patient.birthplaceCode', message: 'required (INS trait)' });
   const startedAt = dateTimeToDate(exam.performedAt);
   if (!startedAt) problems.push({ path: `exams[${examIndex}].performedAt`, message: 'not a date-time' });
-  if (!exam.modality || exam.modality.codingSystem !== 'DCM')
+  if (exam.modality?.codingSystem !== 'DCM')
     problems.push({ path: `exams[${examIndex}].modality`, message: 'a DICOM acquisition modality is required' });
   checkNational(context.platform.organisation, 'platform.organisation', problems);
   checkNational(context.facility.organisation, 'facility.organisation', problems);

@@ -49,7 +49,10 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     });
   };
   const professional = (path: string, p: HealthProfessional | undefined): void => {
-    if (!p) return add(path, 'required');
+    if (!p) {
+      add(path, 'required');
+      return;
+    }
     text(`${path}.idNat`, p.idNat);
     text(`${path}.familyName`, p.familyName);
     if (p.prefix !== undefined && !(PROFESSIONAL_TITLES as readonly string[]).includes(p.prefix)) {
@@ -59,7 +62,10 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     telecoms(`${path}.telecoms`, p.telecoms);
   };
   const organisation = (path: string, o: Organisation | undefined): void => {
-    if (!o) return add(path, 'required');
+    if (!o) {
+      add(path, 'required');
+      return;
+    }
     text(`${path}.identifier`, o.identifier);
     const notNational = o.identifier?.trim() ? nationalIdentifierProblem(o) : undefined;
     if (notNational) add(`${path}.identifierType`, notNational);
@@ -131,7 +137,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     coded('exam.actCode', exam.actCode, true, OID.loinc);
     coded('exam.ccamCode', exam.ccamCode, false);
     coded('exam.modality', exam.modality, true, OID.dicomDcm);
-    (exam.regions ?? []).forEach((r, i) => coded(`exam.regions[${i}]`, r, true, OID.snomedCt));
+    (exam.regions ?? []).forEach((r, i) => {
+      coded(`exam.regions[${i}]`, r, true, OID.snomedCt);
+    });
     coded('exam.anatomicalLocation', exam.anatomicalLocation, level === 3, OID.snomedCt);
     coded('exam.laterality', exam.laterality, false, OID.snomedCt);
     date('exam.startedAt', exam.startedAt);
@@ -156,7 +164,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   else {
     const needsText = level === 3 || content.pdf === undefined;
     if (needsText) text('content.conclusion', content.conclusion);
-    (content.contraIndications ?? []).forEach((c, i) => coded(`content.contraIndications[${i}]`, c));
+    (content.contraIndications ?? []).forEach((c, i) => {
+      coded(`content.contraIndications[${i}]`, c);
+    });
   }
   return problems;
 }

@@ -114,6 +114,8 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
     createdAt: input.document.effectiveTime,
     blocks,
     sections,
-    footer: `Document ${version.documentId.root}${version.documentId.extension ? ` / ${version.documentId.extension}` : ''} - version ${version.versionNumber}`,
+    footer:
+      `Document ${version.documentId.root}${version.documentId.extension ? ` / ${version.documentId.extension}` : ''} - ` +
+      `version ${version.versionNumber}`,
   };
 }

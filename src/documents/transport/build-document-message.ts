@@ -242,7 +242,9 @@ function checkRequest(request: DocumentRequest, bytes: Uint8Array, metadata: Doc
       'an MSSanté exchange is requested: at least one recipient (PRT RCT) is required',
     );
   }
-  participants.recipients.forEach((r: MailRecipient, i) => required(r.address, `participants.recipients[${i}].address`));
+  participants.recipients.forEach((r: MailRecipient, i) => {
+    required(r.address, `participants.recipients[${i}].address`);
+  });
   if (metadata.hiddenFromPatient && metadata.sendToPatient) {
     invalid('metadata.sendToPatient', 'a document hidden from the patient (INVISIBLE_PATIENT) must not be mailed to the patient');
   }

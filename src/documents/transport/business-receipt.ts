@@ -104,7 +104,7 @@ export interface ReceivedBusinessReceipt extends Omit<BusinessReceipt, 'eventTim
 /** Reads and validates a ZAM^Z01/Z02/Z03. The value is undefined when the message is not a ZAM. */
 export function readBusinessReceipt(input: Uint8Array | string | Message): DocumentReadResult<ReceivedBusinessReceipt> {
   const { report, view } = runDocumentValidation(input);
-  if (!view || view.structure !== 'ZAM') return { value: undefined, report };
+  if (view?.structure !== 'ZAM') return { value: undefined, report };
   const def = receiptDefinition(view.message.header.triggerEvent.trim())!;
   const status = view.obx[0]?.segment;
   const address = def.address ? view.obx[1]?.segment : undefined;

@@ -64,6 +64,7 @@ export function resolveCdaKitDir(explicit?: string): string {
   if (existsSync(path.join(BUNDLED_CDA_KIT_DIR, CDA_XSD))) return BUNDLED_CDA_KIT_DIR;
   throw new CdaValidationError(
     'TLR_ERR_CDA_KIT_NOT_FOUND',
-    `the CDA validation kit bundled with the package is missing (${BUNDLED_CDA_KIT_DIR}); use --kit or set CISIS_TLR_CDA_KIT to the folder holding schematrons/ and infrastructure/cda/`,
+    `the CDA validation kit bundled with the package is missing (${BUNDLED_CDA_KIT_DIR}); ` +
+      `use --kit or set CISIS_TLR_CDA_KIT to the folder holding schematrons/ and infrastructure/cda/`,
   );
 }

@@ -30,8 +30,10 @@ export function describeCdaValidationStatus(s: CdaValidationStatus): string {
       return `unavailable: ${s.reason ?? 'unknown reason'}`;
     case 'idle':
       return 'not started';
-    case 'compiling':
-      return `compiling ${s.done}/${s.total}${s.ruleSet ? ` (${s.ruleSet}${s.elapsedMillis === undefined ? '' : `, ${Math.round(s.elapsedMillis / 1000)} s`})` : ''}`;
+    case 'compiling': {
+      const elapsed = s.elapsedMillis === undefined ? '' : `, ${Math.round(s.elapsedMillis / 1000)} s`;
+      return `compiling ${s.done}/${s.total}${s.ruleSet ? ` (${s.ruleSet}${elapsed})` : ''}`;
+    }
     case 'loading':
       return s.total ? `loading ${s.done}/${s.total}` : 'loading';
   }

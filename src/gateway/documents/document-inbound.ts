@@ -1,9 +1,10 @@
 import type { Message } from '../../hl7/index.js';
-import type { AckError } from '../../hl7/index.js';
+import type { AckError, Location } from '../../hl7/index.js';
 import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
+import type { CdaValidationReport } from '../../documents/validation/index.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { StoreTransaction } from '../../store/index.js';
@@ -32,7 +33,7 @@ const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
 };
 
 function toAckError(f: Finding): AckError {
-  let location;
+  let location: Location | undefined;
   try {
     location = parseLocation(f.location);
   } catch {
@@ -59,7 +60,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
       const issues: Finding[] = [...r.report.issues];
       const doc = r.value?.document;
       if (r.value && r.value.kind !== 'delete' && doc?.bytes) {
-        let verdict;
+        let verdict: CdaValidationReport;
         try {
           verdict = await validation.validate(doc.bytes);
         } catch (e) {
@@ -97,7 +98,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
         findings: [],
         events: [] as GatewayEvent[],
       });
-      if (!value || !value.document) return reject('207', 'The message carries no document');
+      if (!value?.document) return reject('207', 'The message carries no document');
       if (!placer) return reject('204', 'The document message does not name its order (ORC-2 / OBR-2 / TXA-14)');
       const key = { placerNumber: placer.value, assigningAuthority: placer.authorityOid };
       const order = await tx.lockOrder(config.role, key);

@@ -2,6 +2,7 @@ import type { GeneratedImagingReport, ImagingReportInput } from '../../documents
 import { ImagingReportError, generateImagingReport } from '../../documents/report/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
 import { DocumentTransportError, buildDocumentMessage, validateDocumentMessage } from '../../documents/transport/index.js';
+import type { CdaValidationReport } from '../../documents/validation/index.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
 import type { OrderKey } from '../../store/index.js';
@@ -92,7 +93,7 @@ export class ReportActions {
         throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', e.message, 422, { problems: (e as { problems?: unknown }).problems });
       throw e;
     }
-    let cda;
+    let cda: CdaValidationReport;
     try {
       cda = await this.validation.validate(generated.xml);
     } catch (e) {

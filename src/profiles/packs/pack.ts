@@ -27,7 +27,10 @@ export interface RulePack<P extends string = string> {
    * MSH-9 (and ORC-1, OBX-2 where the message type is shared): cheap, and never a finding.
    */
   select(message: Message): P | null;
-  /** Validates a message against the pack; `auto` (default) identifies the profile as the pack's pipeline does. Never throws for a bad message. */
+  /**
+   * Validates a message against the pack; `auto` (default) identifies the profile as the pack's pipeline does.
+   * Never throws for a bad message.
+   */
   validate(input: ValidationInput, options?: { profile?: P | 'auto' }): ValidationReport<P>;
 }
 

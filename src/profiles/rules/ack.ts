@@ -1,6 +1,6 @@
 import type { Profile } from '../types.js';
 import type { RuleContext, RuleDefinition } from './rule.js';
-import { defineRule, valueOf } from './rule.js';
+import { defineRule, valueAt } from './rule.js';
 import type { FieldRow } from './table.js';
 import { fieldRule } from './table.js';
 
@@ -148,13 +148,13 @@ export const ACK_006 = defineRule({
   summary: '(correlated) MSH-9.2 = MSH-9.2 of the acknowledged message.',
   evaluate(ctx) {
     correlated(ctx, (original) => {
-      const mine = valueOf(ctx.message.msh, '9.2');
-      const theirs = valueOf(original.msh, '9.2');
+      const mine = valueAt(ctx.message.msh, '9.2');
+      const theirs = valueAt(original.msh, '9.2');
       if (mine !== theirs)
         ctx.report(
           ACK_006,
           ctx.at(ctx.message.msh, '9.2'),
-          `MSH-9.2 is ${mine} but the acknowledged message is ${valueOf(original.msh, '9')}: the ACK must be ACK^${theirs}^ACK`,
+          `MSH-9.2 is ${mine} but the acknowledged message is ${valueAt(original.msh, '9')}: the ACK must be ACK^${theirs}^ACK`,
         );
     });
   },
@@ -169,8 +169,8 @@ export const ACK_008 = defineRule({
   summary: '(correlated) MSH-10 differs from the acknowledged MSH-10.',
   evaluate(ctx) {
     correlated(ctx, (original) => {
-      const id = valueOf(ctx.message.msh, '10');
-      if (id !== '' && id === valueOf(original.msh, '10'))
+      const id = valueAt(ctx.message.msh, '10');
+      if (id !== '' && id === valueAt(original.msh, '10'))
         ctx.report(
           ACK_008,
           ctx.at(ctx.message.msh, '10'),
@@ -189,8 +189,8 @@ export const ACK_010 = defineRule({
   summary: '(correlated) MSH-11 = MSH-11 of the acknowledged message.',
   evaluate(ctx) {
     correlated(ctx, (original) => {
-      const mine = valueOf(ctx.message.msh, '11');
-      const theirs = valueOf(original.msh, '11');
+      const mine = valueAt(ctx.message.msh, '11');
+      const theirs = valueAt(original.msh, '11');
       if (mine !== theirs)
         ctx.report(
           ACK_010,
@@ -223,7 +223,8 @@ export const ACK_014 = defineRule({
           ctx.report(
             ACK_014,
             ctx.at(ctx.message.msh, String(mine)),
-            `MSH-${mine} is "${a}" but must repeat MSH-${theirs} of the acknowledged message ("${b}"): sender and receiver are swapped in an ACK`,
+            `MSH-${mine} is "${a}" but must repeat MSH-${theirs} of the acknowledged message ("${b}"): ` +
+              `sender and receiver are swapped in an ACK`,
           );
       }
     });
@@ -241,8 +242,8 @@ export const ACK_017 = defineRule({
     correlated(ctx, (original) => {
       const msa = ctx.message.segment('MSA');
       if (!msa) return;
-      const mine = valueOf(msa, '2');
-      const theirs = valueOf(original.msh, '10');
+      const mine = valueAt(msa, '2');
+      const theirs = valueAt(original.msh, '10');
       if (mine !== theirs)
         ctx.report(ACK_017, ctx.at(msa, '2'), `MSA-2 is "${mine}" but the acknowledged message's control id (MSH-10) is "${theirs}"`);
     });
@@ -259,7 +260,7 @@ export const ACK_018 = defineRule({
   evaluate(ctx) {
     const msa = ctx.message.segment('MSA');
     if (!msa) return;
-    const code = valueOf(msa, '1');
+    const code = valueAt(msa, '1');
     if ((code === 'AE' || code === 'AR') && ctx.message.all('ERR').length === 0)
       ctx.report(ACK_018, 'ERR', `A negative acknowledgement (MSA-1 = ${code}) must say why in at least one ERR segment`);
   },
@@ -296,13 +297,14 @@ export const ACK_023 = defineRule({
   summary: 'MSA-1 = AA and an ERR has ERR-4 = E.',
   evaluate(ctx) {
     const msa = ctx.message.segment('MSA');
-    if (!msa || valueOf(msa, '1') !== 'AA') return;
+    if (!msa || valueAt(msa, '1') !== 'AA') return;
     for (const err of ctx.message.all('ERR')) {
-      if (valueOf(err, '4') === 'E')
+      if (valueAt(err, '4') === 'E')
         ctx.report(
           ACK_023,
           ctx.at(err, '4'),
-          'The message is accepted (MSA-1 = AA) but this ERR has severity E (error): with AA only warnings (W) or information (I) make sense',
+          'The message is accepted (MSA-1 = AA) but this ERR has severity E (error): with AA only warnings (W) ' +
+            'or information (I) make sense',
         );
     }
   },
@@ -318,12 +320,12 @@ export const ACK_024 = defineRule({
   evaluate(ctx) {
     const msa = ctx.message.segment('MSA');
     const errs = ctx.message.all('ERR');
-    if (!msa || !['AE', 'AR'].includes(valueOf(msa, '1')) || errs.length === 0) return;
-    if (!errs.some((e) => valueOf(e, '4') === 'E'))
+    if (!msa || !['AE', 'AR'].includes(valueAt(msa, '1')) || errs.length === 0) return;
+    if (!errs.some((e) => valueAt(e, '4') === 'E'))
       ctx.report(
         ACK_024,
         ctx.at(msa, '1'),
-        `The message is refused (MSA-1 = ${valueOf(msa, '1')}) but no ERR has severity E: say which error caused the refusal`,
+        `The message is refused (MSA-1 = ${valueAt(msa, '1')}) but no ERR has severity E: say which error caused the refusal`,
       );
   },
 });

@@ -1,6 +1,6 @@
 import type { Profile } from '../types.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rule.js';
-import { defineRule, subId, valueOf } from './rule.js';
+import { defineRule, subId, valueAt } from './rule.js';
 import { ownSegments, groupsNamed } from '../structure/grammar.js';
 import type { FieldRow, ObservationRow } from './table.js';
 import { fieldRule, observationRule } from './table.js';
@@ -206,14 +206,14 @@ export const F1_005 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       detailNotes(g).forEach((nte) => {
-        if (valueOf(nte, '4.1') !== 'FINALITE_EXAMEN')
+        if (valueAt(nte, '4.1') !== 'FINALITE_EXAMEN')
           ctx.report(
             F1_005,
             ctx.at(nte, '4.1'),
-            `NTE-4.1 of the note after OBR is "${valueOf(nte, '4.1')}"; expected FINALITE_EXAMEN (purpose of the exam)`,
+            `NTE-4.1 of the note after OBR is "${valueAt(nte, '4.1')}"; expected FINALITE_EXAMEN (purpose of the exam)`,
           );
-        if (valueOf(nte, '4.3') !== 'HL70364')
-          ctx.report(F1_005, ctx.at(nte, '4.3'), `NTE-4.3 of the note after OBR is "${valueOf(nte, '4.3')}"; expected HL70364`);
+        if (valueAt(nte, '4.3') !== 'HL70364')
+          ctx.report(F1_005, ctx.at(nte, '4.3'), `NTE-4.3 of the note after OBR is "${valueAt(nte, '4.3')}"; expected HL70364`);
       }),
     );
   },
@@ -229,7 +229,7 @@ export const F1_006 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       detailNotes(g).forEach((nte) => {
-        if (valueOf(nte, '3') === '') ctx.report(F1_006, ctx.at(nte, '3'), 'NTE-3 (purpose of the exam) of the note after OBR is empty');
+        if (valueAt(nte, '3') === '') ctx.report(F1_006, ctx.at(nte, '3'), 'NTE-3 (purpose of the exam) of the note after OBR is empty');
       }),
     );
   },
@@ -283,7 +283,9 @@ export const F1_011 = defineRule({
   summary: 'Modality OBX-5.1 ∈ JDV_modalitedemandeActeImagerie-CISIS.',
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
-      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => checkMembership(ctx, F1_011, obx, 'modaliteDemandeActeImagerie')),
+      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => {
+        checkMembership(ctx, F1_011, obx, 'modaliteDemandeActeImagerie');
+      }),
     );
   },
 });
@@ -305,15 +307,15 @@ export function checkModalityNotes(ctx: RuleContext, rule: RuleDefinition): void
   for (const g of ctx.orders) {
     for (const obx of withCode(g, 'MODALITE_IMAGERIE')) {
       for (const nte of notesAfter(g, obx)) {
-        if (valueOf(nte, '4.1') !== 'MODALITE_IMAGERIE')
+        if (valueAt(nte, '4.1') !== 'MODALITE_IMAGERIE')
           ctx.report(
             rule,
             ctx.at(nte, '4.1'),
-            `NTE-4.1 of the note on the modality is "${valueOf(nte, '4.1')}"; expected MODALITE_IMAGERIE`,
+            `NTE-4.1 of the note on the modality is "${valueAt(nte, '4.1')}"; expected MODALITE_IMAGERIE`,
           );
-        if (valueOf(nte, '4.3') !== 'HL70364')
-          ctx.report(rule, ctx.at(nte, '4.3'), `NTE-4.3 of the note on the modality is "${valueOf(nte, '4.3')}"; expected HL70364`);
-        if (valueOf(nte, '3') === '') ctx.report(rule, ctx.at(nte, '3'), 'NTE-3 (comment on the modality) is empty', { condition: '101' });
+        if (valueAt(nte, '4.3') !== 'HL70364')
+          ctx.report(rule, ctx.at(nte, '4.3'), `NTE-4.3 of the note on the modality is "${valueAt(nte, '4.3')}"; expected HL70364`);
+        if (valueAt(nte, '3') === '') ctx.report(rule, ctx.at(nte, '3'), 'NTE-3 (comment on the modality) is empty', { condition: '101' });
       }
     }
   }
@@ -377,7 +379,9 @@ export const F1_017 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'REGION_ANATOMIQUE')
         .filter((o) => subId(o)?.m === 1)
-        .forEach((obx) => checkMembership(ctx, F1_017, obx, 'regionAnatomique')),
+        .forEach((obx) => {
+          checkMembership(ctx, F1_017, obx, 'regionAnatomique');
+        }),
     );
   },
 });
@@ -393,7 +397,9 @@ export const F1_018 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'REGION_ANATOMIQUE')
         .filter((o) => subId(o)?.m === 2)
-        .forEach((obx) => checkMembership(ctx, F1_018, obx, 'modificateurTopographique')),
+        .forEach((obx) => {
+          checkMembership(ctx, F1_018, obx, 'modificateurTopographique');
+        }),
     );
   },
 });
@@ -410,9 +416,9 @@ function atMostOne(id: string, code: string, what: string): RuleDefinition {
       eachGroup(ctx, (g) =>
         withCode(g, code)
           .slice(1)
-          .forEach((extra) =>
-            ctx.report(rule, ctx.at(extra), `ORDER group ${g.index} has more than one ${code} OBX (${what}); at most one is allowed`),
-          ),
+          .forEach((extra) => {
+            ctx.report(rule, ctx.at(extra), `ORDER group ${g.index} has more than one ${code} OBX (${what}); at most one is allowed`);
+          }),
       );
     },
   });
@@ -437,7 +443,8 @@ export const F1_031 = defineRule({
         ctx.report(
           F1_031,
           ctx.at(withCode(g, 'REGION_ANATOMIQUE').find((o) => subId(o)?.n !== [...ns.keys()][0])!, '4'),
-          `ORDER group ${g.index} has ${ns.size} anatomical locations (n = ${[...ns.keys()].join(', ')}); the flow-1 table allows one (Volume 1 allows several)`,
+          `ORDER group ${g.index} has ${ns.size} anatomical locations (n = ${[...ns.keys()].join(', ')}); ` +
+            `the flow-1 table allows one (Volume 1 allows several)`,
         );
     });
   },

@@ -39,7 +39,8 @@ export const F2_003 = defineRule({
           ctx.report(
             F2_003,
             ctx.at(obx, '3'),
-            `Observation "${code}" in a cancellation is not one of the flow-1 observations (${FLOW_OBSERVATIONS.flux1.join(', ')}); the guide defines no OBX for flow 2`,
+            `Observation "${code}" in a cancellation is not one of the flow-1 observations (${FLOW_OBSERVATIONS.flux1.join(', ')}); ` +
+              `the guide defines no OBX for flow 2`,
           );
         }
       }

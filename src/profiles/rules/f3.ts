@@ -1,6 +1,6 @@
 import type { Profile } from '../types.js';
 import type { RuleDefinition } from './rule.js';
-import { defineRule, valueOf } from './rule.js';
+import { defineRule, valueAt } from './rule.js';
 import type { ObservationRow } from './table.js';
 import { observationRule } from './table.js';
 import { groupLocation, withCode } from './observations.js';
@@ -76,7 +76,7 @@ export const F3_003 = defineRule({
   summary: 'If ORC-1 = OK, the ORDER_OBSERVATION group contains at least one PROTOCOLE_IMAGERIE OBX.',
   evaluate(ctx) {
     for (const g of ctx.orders) {
-      if (g.orc && valueOf(g.orc, '1') === 'OK' && withCode(g, PROTOCOL).length === 0) {
+      if (g.orc && valueAt(g.orc, '1') === 'OK' && withCode(g, PROTOCOL).length === 0) {
         ctx.report(
           F3_003,
           groupLocation(ctx, g),
@@ -96,7 +96,7 @@ export const F3_004 = defineRule({
   summary: 'If ORC-1 = OC, the ORDER_OBSERVATION group contains no PROTOCOLE_IMAGERIE OBX.',
   evaluate(ctx) {
     for (const g of ctx.orders) {
-      if (!g.orc || valueOf(g.orc, '1') !== 'OC') continue;
+      if (!g.orc || valueAt(g.orc, '1') !== 'OC') continue;
       for (const obx of withCode(g, PROTOCOL))
         ctx.report(
           F3_004,
@@ -116,7 +116,7 @@ export const F3_005 = defineRule({
   summary: 'If ORC-1 = OC, the group contains any OBX at all.',
   evaluate(ctx) {
     for (const g of ctx.orders) {
-      if (g.orc && valueOf(g.orc, '1') === 'OC' && g.observations.length > 0) {
+      if (g.orc && valueAt(g.orc, '1') === 'OC' && g.observations.length > 0) {
         ctx.report(
           F3_005,
           ctx.at(g.observations[0]!),
@@ -136,7 +136,7 @@ export const F3_006 = defineRule({
   summary: 'ORC-16 is present while ORC-1 = OK.',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      if (valueOf(orc, '1') === 'OK' && valueOf(orc, '16') !== '')
+      if (valueAt(orc, '1') === 'OK' && valueAt(orc, '16') !== '')
         ctx.report(F3_006, ctx.at(orc, '16'), 'ORC-16 (refusal reason) is filled although the request is accepted (ORC-1 = OK)');
     }
   },

@@ -3,7 +3,7 @@ import { readED } from '../../hl7/index.js';
 import { matchesPattern } from '../patterns.js';
 import type { Profile } from '../types.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rule.js';
-import { defineRule, subId, valueOf } from './rule.js';
+import { defineRule, subId, valueAt } from './rule.js';
 import type { FieldRow, ObservationRow } from './table.js';
 import { fieldRule, observationRule } from './table.js';
 import { checkMembership, groupLocation, occurrences, withCode } from './observations.js';
@@ -326,13 +326,14 @@ export const F4_004 = defineRule({
   evaluate(ctx) {
     const first = ctx.orders.find((g) => g.orc)?.orc;
     if (!first) return;
-    const key = (orc: Segment): string => `${valueOf(orc, '2.1')}^${valueOf(orc, '2.3')}`;
+    const key = (orc: Segment): string => `${valueAt(orc, '2.1')}^${valueAt(orc, '2.3')}`;
     for (const g of ctx.orders) {
       if (g.orc && key(g.orc) !== key(first))
         ctx.report(
           F4_004,
           ctx.at(g.orc, '2'),
-          `ORDER group ${g.index} has placer number ${key(g.orc)} but the first has ${key(first)}: every exam of a flow-4 message belongs to the same request`,
+          `ORDER group ${g.index} has placer number ${key(g.orc)} but the first has ${key(first)}: ` +
+            `every exam of a flow-4 message belongs to the same request`,
         );
     }
   },
@@ -347,7 +348,7 @@ export const F4_006 = defineRule({
   summary: 'TQ1-6.1 is a positive integer (days).',
   evaluate(ctx) {
     for (const tq1 of ctx.message.all('TQ1')) {
-      const v = valueOf(tq1, '6.1');
+      const v = valueAt(tq1, '6.1');
       if (v !== '' && matchesPattern('RE_NM', v) && !/^\+?0*[1-9][0-9]*$/.test(v))
         ctx.report(F4_006, ctx.at(tq1, '6.1'), `TQ1-6.1 (image retention duration) is ${v}; expected a positive whole number of days`);
     }
@@ -364,11 +365,12 @@ export const F4_017 = defineRule({
   evaluate(ctx) {
     for (const ipc of ctx.message.all('IPC')) {
       for (const c of [2, 3, 4]) {
-        if (valueOf(ipc, `3.${c}`) !== '')
+        if (valueAt(ipc, `3.${c}`) !== '')
           ctx.report(
             F4_017,
             ctx.at(ipc, `3.${c}`),
-            `IPC-3.${c} is "${valueOf(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent in IPC-3.1 alone (guide note 5)`,
+            `IPC-3.${c} is "${valueAt(ipc, `3.${c}`)}": the StudyInstanceUID is globally unique and is sent ` +
+              `in IPC-3.1 alone (guide note 5)`,
           );
       }
     }
@@ -385,7 +387,7 @@ export const F4_022 = defineRule({
   evaluate(ctx) {
     const seen = new Set<string>();
     for (const ipc of ctx.message.all('IPC')) {
-      const uid = valueOf(ipc, '3.1');
+      const uid = valueAt(ipc, '3.1');
       if (uid === '') continue;
       if (seen.has(uid))
         ctx.report(
@@ -453,7 +455,8 @@ export const F4_027 = defineRule({
           ctx.report(
             F4_027,
             ctx.at(obx, '5.5'),
-            `The viewer URL decodes to ${bytes.length} bytes of binary data, not to text: OBX-5.5 must be the base64 of the partial URL (FQDN, service, StudyInstanceUID and AccessionNumber)`,
+            `The viewer URL decodes to ${bytes.length} bytes of binary data, not to text: OBX-5.5 must be the base64 of the partial URL ` +
+              `(FQDN, service, StudyInstanceUID and AccessionNumber)`,
           );
         } else if (!/(^|[/@])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?([/?#]|$)/.test(text)) {
           ctx.report(
@@ -482,8 +485,8 @@ export const F4_028 = defineRule({
         if (!bytes) return;
         const text = bytes.toString('latin1');
         const missing: string[] = [];
-        const uid = ipc ? valueOf(ipc, '3.1') : '';
-        const accession = ipc ? valueOf(ipc, '1.1') : '';
+        const uid = ipc ? valueAt(ipc, '3.1') : '';
+        const accession = ipc ? valueAt(ipc, '1.1') : '';
         if (uid !== '' && !text.includes(uid)) missing.push(`StudyInstanceUID ${uid}`);
         if (accession !== '' && !text.includes(accession)) missing.push(`Accession Number ${accession}`);
         if (missing.length > 0)
@@ -527,13 +530,14 @@ export const F4_030 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'CODE_ACTE_IMAGERIE')
         .slice(1)
-        .forEach((extra) =>
+        .forEach((extra) => {
           ctx.report(
             F4_030,
             ctx.at(extra),
-            `ORDER group ${g.index} has more than one CODE_ACTE_IMAGERIE OBX; the guide expects one procedure code per exam (a CCAM code cannot be sent here)`,
-          ),
-        ),
+            `ORDER group ${g.index} has more than one CODE_ACTE_IMAGERIE OBX; ` +
+              `the guide expects one procedure code per exam (a CCAM code cannot be sent here)`,
+          );
+        }),
     );
   },
 });
@@ -550,14 +554,15 @@ export const F4_034 = defineRule({
       const ipc = ipcOf(g);
       const obx = withCode(g, 'CODE_ACTE_IMAGERIE')[0];
       if (!ipc || !obx) return;
-      const code = valueOf(obx, '5.1');
-      const requested = valueOf(ipc, '2.1');
-      const scheduled = valueOf(ipc, '4.1');
+      const code = valueAt(obx, '5.1');
+      const requested = valueAt(ipc, '2.1');
+      const scheduled = valueAt(ipc, '4.1');
       if (code === requested && code === scheduled) return;
       ctx.report(
         F4_034,
         ctx.at(obx, '5.1'),
-        `The performed procedure code differs between CODE_ACTE_IMAGERIE OBX-5.1 (${code}), IPC-2.1 (${requested}) and IPC-4.1 (${scheduled}); they carry the same LOINC code`,
+        `The performed procedure code differs between CODE_ACTE_IMAGERIE OBX-5.1 (${code}), IPC-2.1 (${requested}) ` +
+          `and IPC-4.1 (${scheduled}); they carry the same LOINC code`,
       );
     });
   },
@@ -604,13 +609,13 @@ export const F4_039 = defineRule({
     eachGroup(ctx, (g) =>
       withCode(g, 'MODALITE_IMAGERIE')
         .slice(1)
-        .forEach((extra) =>
+        .forEach((extra) => {
           ctx.report(
             F4_039,
             ctx.at(extra),
             `ORDER group ${g.index} has more than one MODALITE_IMAGERIE OBX; the guide expects one modality per exam`,
-          ),
-        ),
+          );
+        }),
     );
   },
 });
@@ -714,12 +719,13 @@ export const F4_046 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       productTypes(g).forEach((obx) => {
-        const code = valueOf(obx, '5.1');
+        const code = valueAt(obx, '5.1');
         if (code !== '' && !/^V(09|10)/.test(code))
           ctx.report(
             F4_046,
             ctx.at(obx, '5.1'),
-            `Administered product type "${code}" is not an ATC code under V09 (diagnostic radiopharmaceuticals) or V10 (therapeutic radiopharmaceuticals)`,
+            `Administered product type "${code}" is not an ATC code under V09 (diagnostic radiopharmaceuticals) ` +
+              `or V10 (therapeutic radiopharmaceuticals)`,
           );
       }),
     );
@@ -736,7 +742,7 @@ export const F4_047 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       productTypes(g).forEach((obx) => {
-        const code = valueOf(obx, '5.1');
+        const code = valueAt(obx, '5.1');
         if (/^V(09|10)./.test(code))
           ctx.report(
             F4_047,
@@ -760,7 +766,7 @@ export const F4_048 = defineRule({
       withCode(g, 'PRODUIT_ADMINISTRE')
         .filter((o) => subId(o)?.m === 2)
         .forEach((obx) => {
-          const type = valueOf(obx, '2');
+          const type = valueAt(obx, '2');
           if (type === 'TX' || type === 'ST')
             ctx.report(
               F4_048,
@@ -830,7 +836,9 @@ export const F4_056 = defineRule({
   summary: 'MODALITE_IMAGERIE OBX-5.1 ∈ JDV_modalitedemandeActeImagerie-CISIS.',
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
-      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => checkMembership(ctx, F4_056, obx, 'modaliteDemandeActeImagerie')),
+      withCode(g, 'MODALITE_IMAGERIE').forEach((obx) => {
+        checkMembership(ctx, F4_056, obx, 'modaliteDemandeActeImagerie');
+      }),
     );
   },
 });

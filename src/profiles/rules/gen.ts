@@ -3,7 +3,7 @@ import { encodeText, readTS } from '../../hl7/index.js';
 import { PATTERNS } from '../patterns.js';
 import type { Profile } from '../types.js';
 import type { RuleContext, RuleDefinition } from './rule.js';
-import { BUSINESS, defineRule, valueOf } from './rule.js';
+import { BUSINESS, defineRule, valueAt } from './rule.js';
 
 /**
  * GEN — message-level rules (conformance-checklist.md §1). GEN-001 to GEN-004 run in the
@@ -83,7 +83,7 @@ export const GEN_005 = defineRule({
     for (const f of TIMESTAMP_FIELDS) {
       if (!f.profiles.includes(ctx.profile)) continue;
       for (const seg of ctx.message.all(f.segment)) {
-        const v = valueOf(seg, `${f.field}.1`);
+        const v = valueAt(seg, `${f.field}.1`);
         if (v !== '' && !readTS(v)) {
           ctx.report(
             GEN_005,
@@ -122,14 +122,15 @@ export const GEN_006 = defineRule({
   scope: 'message',
   summary: 'When MSH-18 = 8859/15, the message contains only characters representable in ISO 8859-15.',
   evaluate(ctx) {
-    if (valueOf(ctx.message.msh, '18') !== '8859/15') return;
+    if (valueAt(ctx.message.msh, '18') !== '8859/15') return;
     const bad = firstUnrepresentable(ctx.message.segments);
     if (!bad) return;
     const code = (bad.char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
     ctx.report(
       GEN_006,
       ctx.at(bad.segment, String(bad.field)),
-      `MSH-18 declares 8859/15 but the message contains "${bad.char}" (U+${code}), which ISO 8859-15 cannot represent: substitute it (e.g. ' for ’) or declare UNICODE UTF-8`,
+      `MSH-18 declares 8859/15 but the message contains "${bad.char}" (U+${code}), which ISO 8859-15 cannot represent: ` +
+        `substitute it (e.g. ' for ’) or declare UNICODE UTF-8`,
     );
   },
 });

@@ -3,7 +3,7 @@ import { valueSet } from '../terminology/value-sets.js';
 import type { ValueSetId } from '../terminology/value-sets.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rule.js';
 import { isGroupNode, ownSegments } from '../structure/grammar.js';
-import { observationCode, subId, valueOf } from './rule.js';
+import { observationCode, subId, valueAt } from './rule.js';
 
 /** Helpers shared by the flow rules that look at the OBSERVATION groups of an ORDER group. */
 
@@ -19,7 +19,10 @@ export function occurrences(obxs: readonly Segment[]): Map<number, Map<number, S
     const s = subId(obx);
     if (!s || s.m === undefined) continue;
     let parts = out.get(s.n);
-    if (!parts) out.set(s.n, (parts = new Map()));
+    if (!parts) {
+      parts = new Map();
+      out.set(s.n, parts);
+    }
     if (!parts.has(s.m)) parts.set(s.m, obx);
   }
   return out;
@@ -52,16 +55,16 @@ export function notesAfter(group: OrderGroup, obx: Segment): Segment[] {
  * value set mixes DICOM and CI-SIS codes), OBX-5.3 must name the system the code belongs to.
  */
 export function checkMembership(ctx: RuleContext, rule: RuleDefinition, obx: Segment, id: ValueSetId): void {
-  const code = valueOf(obx, '5.1');
+  const code = valueAt(obx, '5.1');
   if (code === '') return; // OBX-007 / OBX-008
   const vs = valueSet(id);
-  const label = `${observationCode(obx)}${valueOf(obx, '4') ? ` ${valueOf(obx, '4')}` : ''}`;
+  const label = `${observationCode(obx)}${valueAt(obx, '4') ? ` ${valueAt(obx, '4')}` : ''}`;
   if (!vs.has(code)) {
     ctx.report(rule, ctx.at(obx, '5.1'), `${label} code "${code}" is not in ${vs.label}`);
     return;
   }
   const system = vs.systemOf(code)!;
-  const declared = valueOf(obx, '5.3');
+  const declared = valueAt(obx, '5.3');
   if (Object.keys(vs.release.codes).length > 1 && declared !== '' && declared !== system) {
     ctx.report(
       rule,

@@ -3,7 +3,7 @@ import { readCE, readED } from '../../hl7/index.js';
 import { matchesPattern } from '../patterns.js';
 import type { FlowProfile, Profile } from '../types.js';
 import type { OrderGroup, RuleContext, RuleDefinition } from './rule.js';
-import { BUSINESS, defineRule, observationCode, subId, valueOf } from './rule.js';
+import { BUSINESS, defineRule, observationCode, subId, valueAt } from './rule.js';
 import type { ObservationRow } from './table.js';
 import { observationRule } from './table.js';
 
@@ -180,7 +180,7 @@ export const OBX_001 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       g.observations.forEach((obx) => {
-        const v = valueOf(obx, '1');
+        const v = valueAt(obx, '1');
         if (!/^[1-9][0-9]*$/.test(v))
           ctx.report(
             OBX_001,
@@ -203,7 +203,7 @@ export const OBX_002 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       g.observations.forEach((obx, i) => {
-        const v = valueOf(obx, '1');
+        const v = valueAt(obx, '1');
         if (v !== '' && v !== String(i + 1))
           ctx.report(
             OBX_002,
@@ -231,7 +231,8 @@ export const OBX_005 = defineRule({
           ctx.report(
             OBX_005,
             ctx.at(obx, '3'),
-            `Observation "${code}" is not defined for flow ${ctx.profile.slice(-1)} (expected one of ${known.join(', ')}); receivers may ignore it`,
+            `Observation "${code}" is not defined for flow ${ctx.profile.slice(-1)} (expected one of ` +
+              `${known.join(', ')}); receivers may ignore it`,
           );
       }),
     );
@@ -246,13 +247,17 @@ export const OBX_008 = defineRule({
   scope: 'observation',
   summary: 'OBX-5 matches OBX-2: NM → RE_NM; CE → CE.1 non-empty; ED → ED.2, ED.4 and ED.5 non-empty.',
   evaluate(ctx) {
-    eachGroup(ctx, (g) => g.observations.forEach((obx) => checkValueType(ctx, obx)));
+    eachGroup(ctx, (g) =>
+      g.observations.forEach((obx) => {
+        checkValueType(ctx, obx);
+      }),
+    );
   },
 });
 
 function checkValueType(ctx: RuleContext, obx: Segment): void {
-  if (valueOf(obx, '5') === '') return; // OBX-007
-  const type = valueOf(obx, '2');
+  if (valueAt(obx, '5') === '') return; // OBX-007
+  const type = valueAt(obx, '2');
   const code = observationCode(obx);
   obx.repetitions(5).forEach((rep, i) => {
     const at = (c?: number): string => ctx.at(obx, `5${obx.repetitions(5).length > 1 ? `[${i + 1}]` : ''}${c ? `.${c}` : ''}`);
@@ -290,7 +295,7 @@ export const OBX_013 = defineRule({
       for (const obx of g.observations) counts.set(observationCode(obx), (counts.get(observationCode(obx)) ?? 0) + 1);
       for (const obx of g.observations) {
         const code = observationCode(obx);
-        if (code === '' || (counts.get(code) ?? 0) < 2 || valueOf(obx, '4') !== '') continue;
+        if (code === '' || (counts.get(code) ?? 0) < 2 || valueAt(obx, '4') !== '') continue;
         ctx.report(
           OBX_013,
           ctx.at(obx, '4'),
@@ -312,7 +317,7 @@ export const OBX_014 = defineRule({
     eachGroup(ctx, (g) => {
       const seen = new Set<string>();
       for (const obx of g.observations) {
-        const sub = valueOf(obx, '4');
+        const sub = valueAt(obx, '4');
         if (sub === '') continue; // OBX-013 reports missing Sub-IDs
         const key = `${observationCode(obx)}\u0000${sub}`;
         if (seen.has(key))
@@ -340,10 +345,17 @@ export const OBX_015 = defineRule({
         const allowed = SUBID_M[observationCode(obx)];
         const s = subId(obx);
         if (!allowed || !s || s.m === undefined || allowed.includes(s.m)) return;
+        const code = observationCode(obx);
+        const parts =
+          code === 'PRODUIT_ADMINISTRE'
+            ? '1 type, 2 lot, 3 quantity'
+            : code === 'REGION_ANATOMIQUE'
+              ? '1 location, 2 topographic qualifier'
+              : '1 identifier, 2 model';
         ctx.report(
           OBX_015,
           ctx.at(obx, '4'),
-          `${observationCode(obx)} Sub-ID ${s.text}: the part after the dot must be ${allowed.join(' or ')} (${observationCode(obx) === 'PRODUIT_ADMINISTRE' ? '1 type, 2 lot, 3 quantity' : observationCode(obx) === 'REGION_ANATOMIQUE' ? '1 location, 2 topographic qualifier' : '1 identifier, 2 model'})`,
+          `${code} Sub-ID ${s.text}: the part after the dot must be ${allowed.join(' or ')} (${parts})`,
         );
       }),
     );
@@ -360,7 +372,7 @@ export const OBX_016 = defineRule({
   evaluate(ctx) {
     eachGroup(ctx, (g) =>
       g.observations.forEach((obx) => {
-        if (valueOf(obx, '2') !== 'ED') return;
+        if (valueAt(obx, '2') !== 'ED') return;
         const data = obx.get('5.5').trim();
         if (data === '' || matchesPattern('RE_BASE64', data)) return; // empty: OBX-008 / F3-010
         const why = /^[A-Za-z0-9+/]*={0,2}$/.test(data)

@@ -2,7 +2,7 @@ import type { Segment } from '../../hl7/index.js';
 import { matchesPattern } from '../patterns.js';
 import type { Profile } from '../types.js';
 import type { RuleContext, RuleDefinition } from './rule.js';
-import { BUSINESS, defineRule, valueOf } from './rule.js';
+import { BUSINESS, defineRule, valueAt } from './rule.js';
 import type { FieldRow } from './table.js';
 import { fieldRule } from './table.js';
 
@@ -339,8 +339,8 @@ export const ORD_006 = defineRule({
     eachOrder(ctx, (orc, obr) => {
       if (!orc || !obr) return;
       for (const c of [1, 3, 4]) {
-        const a = valueOf(orc, `2.${c}`);
-        const b = valueOf(obr, `2.${c}`);
+        const a = valueAt(orc, `2.${c}`);
+        const b = valueAt(obr, `2.${c}`);
         if (a !== b)
           ctx.report(
             ORD_006,
@@ -361,8 +361,8 @@ export const ORD_016 = defineRule({
   summary: 'If ORC-12.13 = IDNPS and ORC-12.1 starts with 8, ORC-12.1 matches RE_PSIDNAT_RPPS.',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      const id = valueOf(orc, '12.1');
-      if (valueOf(orc, '12.13') !== 'IDNPS' || !id.startsWith('8') || matchesPattern('RE_PSIDNAT_RPPS', id)) continue;
+      const id = valueAt(orc, '12.1');
+      if (valueAt(orc, '12.13') !== 'IDNPS' || !id.startsWith('8') || matchesPattern('RE_PSIDNAT_RPPS', id)) continue;
       ctx.report(
         ORD_016,
         ctx.at(orc, '12.1'),
@@ -416,8 +416,8 @@ export const ORD_025 = defineRule({
   summary: 'If ORC-21.7 ∈ {FINEJ, FINEG}: ORC-21.10 is 9 alphanumeric characters (FINESS).',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      const type = valueOf(orc, '21.7');
-      const id = valueOf(orc, '21.10');
+      const type = valueAt(orc, '21.7');
+      const id = valueAt(orc, '21.10');
       if (!['FINEJ', 'FINEG'].includes(type) || id === '' || /^[0-9A-Za-z]{9}$/.test(id)) continue;
       ctx.report(
         ORD_025,
@@ -437,12 +437,13 @@ export const ORD_026 = defineRule({
   summary: 'If ORC-21.7 = IDNST: ORC-21.10 is not a bare 9-character FINESS.',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      const id = valueOf(orc, '21.10');
-      if (valueOf(orc, '21.7') !== 'IDNST' || !/^[0-9A-Za-z]{9}$/.test(id)) continue;
+      const id = valueAt(orc, '21.10');
+      if (valueAt(orc, '21.7') !== 'IDNST' || !/^[0-9A-Za-z]{9}$/.test(id)) continue;
       ctx.report(
         ORD_026,
         ctx.at(orc, '21.10'),
-        `ORC-21.10 "${id}" looks like a bare FINESS number while ORC-21.7 is IDNST: a Struct_IdNat carries its type prefix (e.g. "1" + FINESS), or use FINEJ/FINEG`,
+        `ORC-21.10 "${id}" looks like a bare FINESS number while ORC-21.7 is IDNST: ` +
+          `a Struct_IdNat carries its type prefix (e.g. "1" + FINESS), or use FINEJ/FINEG`,
       );
     }
   },
@@ -457,15 +458,15 @@ export const ORD_028 = defineRule({
   summary: 'If ORC-11 is present, it satisfies the component rules of ORC-12 (ORD-009 … ORD-014).',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      if (valueOf(orc, '11') === '') continue;
+      if (valueAt(orc, '11') === '') continue;
       const problems: string[] = [];
-      if (valueOf(orc, '11.1') === '') problems.push('identifier (11.1) is empty');
-      if (valueOf(orc, '11.2') === '') problems.push('family name (11.2) is empty');
-      if (valueOf(orc, '11.3') === '') problems.push('given name (11.3) is empty');
-      if (valueOf(orc, '11.9.2') !== PS_AUTHORITY_OID)
-        problems.push(`assigning authority (11.9.2) is "${valueOf(orc, '11.9.2')}" instead of ${PS_AUTHORITY_OID}`);
-      if (valueOf(orc, '11.9.3') !== 'ISO') problems.push(`universal id type (11.9.3) is "${valueOf(orc, '11.9.3')}" instead of ISO`);
-      if (valueOf(orc, '11.13') === '') problems.push('identifier type (11.13) is empty');
+      if (valueAt(orc, '11.1') === '') problems.push('identifier (11.1) is empty');
+      if (valueAt(orc, '11.2') === '') problems.push('family name (11.2) is empty');
+      if (valueAt(orc, '11.3') === '') problems.push('given name (11.3) is empty');
+      if (valueAt(orc, '11.9.2') !== PS_AUTHORITY_OID)
+        problems.push(`assigning authority (11.9.2) is "${valueAt(orc, '11.9.2')}" instead of ${PS_AUTHORITY_OID}`);
+      if (valueAt(orc, '11.9.3') !== 'ISO') problems.push(`universal id type (11.9.3) is "${valueAt(orc, '11.9.3')}" instead of ISO`);
+      if (valueAt(orc, '11.13') === '') problems.push('identifier type (11.13) is empty');
       if (problems.length > 0)
         ctx.report(ORD_028, ctx.at(orc, '11'), `ORC-11 (remote radiologist) does not follow the ORC-12 pattern: ${problems.join('; ')}`);
     }
@@ -503,10 +504,10 @@ export const ORD_030 = defineRule({
   summary: 'If ORC-16 is present, CE.2 is non-empty, or both CE.1 and CE.3 are non-empty.',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      if (valueOf(orc, '16') === '') continue;
-      const code = valueOf(orc, '16.1');
-      const text = valueOf(orc, '16.2');
-      const system = valueOf(orc, '16.3');
+      if (valueAt(orc, '16') === '') continue;
+      const code = valueAt(orc, '16.1');
+      const text = valueAt(orc, '16.2');
+      const system = valueAt(orc, '16.3');
       if (text !== '' || (code !== '' && system !== '')) continue;
       ctx.report(ORD_030, ctx.at(orc, '16'), 'ORC-16 (reason) has neither a text (CE.2) nor a code with its coding system (CE.1 + CE.3)');
     }
@@ -522,11 +523,11 @@ export const ORD_031 = defineRule({
   summary: 'If ORC-16.1 is non-empty, ORC-16.3 is non-empty.',
   evaluate(ctx) {
     for (const orc of ctx.message.all('ORC')) {
-      if (valueOf(orc, '16.1') === '' || valueOf(orc, '16.3') !== '') continue;
+      if (valueAt(orc, '16.1') === '' || valueAt(orc, '16.3') !== '') continue;
       ctx.report(
         ORD_031,
         ctx.at(orc, '16.3'),
-        `ORC-16.1 (reason code "${valueOf(orc, '16.1')}") is given without its coding system in ORC-16.3`,
+        `ORC-16.1 (reason code "${valueAt(orc, '16.1')}") is given without its coding system in ORC-16.3`,
       );
     }
   },

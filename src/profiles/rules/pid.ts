@@ -1,6 +1,6 @@
 import type { Composite, Segment } from '../../hl7/index.js';
 import type { RuleContext, RuleDefinition } from './rule.js';
-import { BUSINESS, defineRule, valueOf } from './rule.js';
+import { BUSINESS, defineRule, valueAt } from './rule.js';
 import type { FieldRow } from './table.js';
 import { fieldRule } from './table.js';
 
@@ -111,13 +111,13 @@ export const PID_004 = defineRule({
     eachPid(ctx, (pid) =>
       pid.repetitions(3).forEach((rep, i) => {
         const r = i + 1;
-        if (valueOf(pid, `3[${r}].4`) === '')
+        if (valueAt(pid, `3[${r}].4`) === '')
           ctx.report(
             PID_004,
             ctx.at(pid, `3[${r}].4`),
             `Patient identifier "${rep.get(1)}" has no assigning authority (CX.4), required by PAM-FR`,
           );
-        if (valueOf(pid, `3[${r}].5`) === '')
+        if (valueAt(pid, `3[${r}].5`) === '')
           ctx.report(
             PID_004,
             ctx.at(pid, `3[${r}].5`),
@@ -229,7 +229,8 @@ export const PID_009 = defineRule({
       ctx.report(
         PID_009,
         ctx.at(pid, '32'),
-        `PID-3 carries an INS but PID-32 (identity reliability) does not contain VALI (validated identity); an INS may only be shared for a qualified identity`,
+        `PID-3 carries an INS but PID-32 (identity reliability) does not contain VALI (validated identity); ` +
+          `an INS may only be shared for a qualified identity`,
       );
     });
   },
@@ -265,9 +266,9 @@ export const PID_011 = defineRule({
   evaluate(ctx) {
     eachPid(ctx, (pid) => {
       if (!hasIns(pid)) return;
-      if (valueOf(pid, '7') === '')
+      if (valueAt(pid, '7') === '')
         ctx.report(PID_011, ctx.at(pid, '7'), 'PID-3 carries an INS but PID-7 (date of birth, an INS reference trait) is empty');
-      if (valueOf(pid, '8') === '')
+      if (valueAt(pid, '8') === '')
         ctx.report(PID_011, ctx.at(pid, '8'), 'PID-3 carries an INS but PID-8 (administrative sex, an INS reference trait) is empty');
     });
   },
@@ -302,7 +303,7 @@ export const PID_013 = defineRule({
   summary: 'If PID-18 is present, its CX.1 is non-empty.',
   evaluate(ctx) {
     eachPid(ctx, (pid) => {
-      if (valueOf(pid, '18') !== '' && valueOf(pid, '18.1') === '') {
+      if (valueAt(pid, '18') !== '' && valueAt(pid, '18.1') === '') {
         ctx.report(PID_013, ctx.at(pid, '18.1'), 'PID-18 (patient account number) is present but its identifier (CX.1) is empty');
       }
     });

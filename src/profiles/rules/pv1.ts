@@ -1,6 +1,6 @@
 import { readTS, timeStampToDate } from '../../hl7/index.js';
 import type { RuleDefinition } from './rule.js';
-import { BUSINESS, defineRule, valueOf } from './rule.js';
+import { BUSINESS, defineRule, valueAt } from './rule.js';
 import type { FieldRow } from './table.js';
 import { fieldRule } from './table.js';
 
@@ -73,8 +73,8 @@ export const PV1_007 = defineRule({
   summary: 'When both are present, PV1-45 ≥ PV1-44.',
   evaluate(ctx) {
     for (const pv1 of ctx.message.all('PV1')) {
-      const admit = readTS(valueOf(pv1, '44.1'));
-      const discharge = readTS(valueOf(pv1, '45.1'));
+      const admit = readTS(valueAt(pv1, '44.1'));
+      const discharge = readTS(valueAt(pv1, '45.1'));
       if (!admit || !discharge) continue;
       // Values without offset are local times of the same sender: compare them in the same frame.
       if (timeStampToDate(discharge, admit.offsetMinutes ?? 0) < timeStampToDate(admit, discharge.offsetMinutes ?? 0)) {

@@ -123,7 +123,7 @@ function fieldPath(path: string): FieldPath {
  * `^1.2.3^ISO`, `ORC-21.6` holding `NS&1.2.3&ISO`) yields the element's ER7 text when any part has
  * content, so that "non-empty" means "has a value somewhere" and fixed values compare whole.
  */
-export function valueOf(segment: Segment, path: string): string {
+export function valueAt(segment: Segment, path: string): string {
   const p = fieldPath(path);
   const field = p.field;
   if (segment.name === 'MSH' && field <= 2) return segment.rawField(field);
@@ -151,11 +151,22 @@ const SPLIT_CACHE = new WeakMap<Segment, Map<number, { raw: string; reps: Compos
 
 export function repetition(segment: Segment, field: number, r = 1): Composite {
   let fields = SPLIT_CACHE.get(segment);
-  if (!fields) SPLIT_CACHE.set(segment, (fields = new Map()));
+  if (!fields) {
+    fields = new Map();
+    SPLIT_CACHE.set(segment, fields);
+  }
   const raw = segment.rawField(field);
   let entry = fields.get(field);
-  if (!entry || entry.raw !== raw) fields.set(field, (entry = { raw, reps: [] }));
-  return (entry.reps[r - 1] ??= segment.field(field, r));
+  if (!entry || entry.raw !== raw) {
+    entry = { raw, reps: [] };
+    fields.set(field, entry);
+  }
+  let rep = entry.reps[r - 1];
+  if (rep === undefined) {
+    rep = segment.field(field, r);
+    entry.reps[r - 1] = rep;
+  }
+  return rep;
 }
 
 function wholeText(raw: string, components: number, subs: (c: number) => string[]): string {

@@ -6,7 +6,7 @@ import type { ValueSetId } from '../terminology/value-sets.js';
 import { valueSet } from '../terminology/value-sets.js';
 import type { FindingSeverity, Profile } from '../types.js';
 import type { RuleContext, RuleContextBase, RuleDefinition, RuleRef, TeleradiologieFacts } from './rule.js';
-import { isExplicitNull, observationCode, subId, valueOf } from './rule.js';
+import { isExplicitNull, observationCode, subId, valueAt } from './rule.js';
 
 /**
  * Rules as data: one row per checklist rule that constrains a single element. The engine below
@@ -49,7 +49,7 @@ interface RowBase<P extends string = Profile> {
   summary: string;
   /**
    * How the row reads the message and words its findings. `checklist` (default, the Téléradiologie
-   * tables): every occurrence of the segment, the element read as {@link valueOf} reads it (the HL7
+   * tables): every occurrence of the segment, the element read as {@link valueAt} reads it (the HL7
    * null `""` is empty), findings worded from the label, the row's condition for every finding.
    * `transport` (the document-transport table, as it has always reported): the first occurrence only,
    * the element read as `Segment.get` reads it (its first sub-component, trimmed), findings worded
@@ -72,7 +72,7 @@ export interface ObservationRow extends RowBase {
 
 function conditionHolds(segment: Segment, when: RowCondition | undefined): boolean {
   if (!when) return true;
-  return when.in.includes(valueOf(segment, when.field));
+  return when.in.includes(valueAt(segment, when.field));
 }
 
 function quote(v: string): string {
@@ -132,12 +132,12 @@ function checkField(ctx: Context, rule: RuleRef, row: RowBase<string>, field: st
   let firstProblem: { path: string; text: string } | undefined;
   for (let r = 1; r <= reps; r++) {
     const path = reps > 1 ? withRepetition(field, r) : field;
-    const text = problem(row.check, valueOf(segment, path), row.usage, isExplicitNull(segment, path));
+    const text = problem(row.check, valueAt(segment, path), row.usage, isExplicitNull(segment, path));
     if (text === undefined) return;
     firstProblem ??= { path, text };
   }
   if (!firstProblem) return;
-  const cond = row.when ? ` (applies because ${segment.name}-${row.when.field} is "${valueOf(segment, row.when.field)}")` : '';
+  const cond = row.when ? ` (applies because ${segment.name}-${row.when.field} is "${valueAt(segment, row.when.field)}")` : '';
   const label = typeof row.field === 'string' ? row.label : `${row.label} (${segment.name}-${field})`;
   const what =
     reps > 1
@@ -189,7 +189,10 @@ export function fieldRule<P extends string = Profile, X = TeleradiologieFacts>(r
 /** The OBX segments a rule sees: those of every ORDER group (or of the fragment). */
 export function allObservations(ctx: RuleContext): Segment[] {
   let all = OBSERVATIONS.get(ctx.orders);
-  if (!all) OBSERVATIONS.set(ctx.orders, (all = ctx.orders.flatMap((o) => o.observations)));
+  if (!all) {
+    all = ctx.orders.flatMap((o) => o.observations);
+    OBSERVATIONS.set(ctx.orders, all);
+  }
   return all;
 }
 
@@ -209,7 +212,7 @@ export function observationRule(row: ObservationRow): RuleDefinition {
         const code = observationCode(obx);
         if (!row.observations.includes('*') && !row.observations.includes(code)) continue;
         if (row.subIdM !== undefined && subId(obx)?.m !== row.subIdM) continue;
-        const sub = valueOf(obx, '4');
+        const sub = valueAt(obx, '4');
         checkElement(ctx, rule, row, obx, code ? `${code}${sub ? ` ${sub}` : ''} OBX: ` : '');
       }
     },

@@ -202,13 +202,17 @@ class Matcher {
     if (id === undefined) return false;
     if (e.kind === 'segment') return e.id === id;
     let first = this.#first.get(e);
-    if (!first) this.#first.set(e, (first = firstIds(e.children)));
+    if (!first) {
+      first = firstIds(e.children);
+      this.#first.set(e, first);
+    }
     if (first.has(id)) return true;
     if (!belowMin || this.#grammar.recoverMissingLead === false) return false;
     let recovery = this.#recovery.get(e);
     if (!recovery) {
       const lead = e.children.findIndex((c) => c.min > 0);
-      this.#recovery.set(e, (recovery = lead < 0 ? new Set() : firstIds(e.children, lead + 1)));
+      recovery = lead < 0 ? new Set() : firstIds(e.children, lead + 1);
+      this.#recovery.set(e, recovery);
     }
     return recovery.has(id);
   }
@@ -241,7 +245,9 @@ class Matcher {
           rule: child.maxRule,
           severity: child.maxSeverity ?? 'error',
           location: this.#name(at),
-          message: `${capitalise(describe(child))} occurs more than ${child.max === 1 ? 'once' : `${child.max} times`} in ${g.name} (extra occurrence starting at ${this.#name(at)})`,
+          message:
+            `${capitalise(describe(child))} occurs more than ${child.max === 1 ? 'once' : `${child.max} times`} in ${g.name} ` +
+            `(extra occurrence starting at ${this.#name(at)})`,
         });
         this.#consume(child, node);
         count++;

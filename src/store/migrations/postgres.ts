@@ -25,9 +25,11 @@ CREATE INDEX messages_type ON messages (message_type, id);
 CREATE INDEX messages_status ON messages (status, id);
 
 `,
-  orderStudiesBackfill: `INSERT INTO order_studies (role, study_instance_uid, order_id)
+  orderStudiesBackfill:
+    `INSERT INTO order_studies (role, study_instance_uid, order_id)
 SELECT o.role, e.value ->> 'studyInstanceUid', o.id
-FROM orders o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.data -> 'postExamInfo' -> 'exams') = 'array' THEN o.data -> 'postExamInfo' -> 'exams' ELSE '[]'::jsonb END) AS e(value)
+FROM orders o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.data -> 'postExamInfo' -> 'exams') ` +
+    `= 'array' THEN o.data -> 'postExamInfo' -> 'exams' ELSE '[]'::jsonb END) AS e(value)
 WHERE e.value ->> 'studyInstanceUid' IS NOT NULL
 ON CONFLICT DO NOTHING;
 `,

@@ -18,7 +18,10 @@ export interface Dialect {
   readonly bytes: string;
   /** A counter that may pass 2^31 (lease tokens). */
   readonly counter: string;
-  /** Migration 2: statements that give the message indexes `id` as their last column, for cursor pages (each ending `;\n`, then a blank line). */
+  /**
+   * Migration 2: statements that give the message indexes `id` as their last column, for cursor pages
+   * (each ending `;\n`, then a blank line).
+   */
   readonly messageCursorIndexes: string;
   /** Migration 5: fills `order_studies` from the orders' last post-exam information (ending `;\n`). */
   readonly orderStudiesBackfill: string;

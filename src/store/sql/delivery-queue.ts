@@ -161,7 +161,8 @@ export async function markItemFailed(
   if (failure.retryable && item.attempts < policy.maxAttempts) {
     const nextAttemptAt = now + backoffDelay(item.attempts, policy, random);
     await runner.run(
-      `UPDATE ${queue.table} SET state = 'pending', next_attempt_at = ?, locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?`,
+      `UPDATE ${queue.table} SET state = 'pending', next_attempt_at = ?, locked_by = NULL, ` +
+        `locked_until = NULL, last_error = ? WHERE id = ?`,
       [nextAttemptAt, failure.reason, id],
     );
     await logAttempt(runner, queue, id, item.attempts, 'retry', failure.reason, httpStatus, now);

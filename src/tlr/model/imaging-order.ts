@@ -6,7 +6,10 @@ import type { Organisation } from './organisation.js';
 import type { Patient } from './patient.js';
 import type { Visit } from './visit.js';
 
-/** Coding systems of the modality value set (JDV_modalitedemandeActeImagerie-CISIS): DICOM codes (`MR`, `CT`…) or CI-SIS codes (`MED-1126`…). */
+/**
+ * Coding systems of the modality value set (JDV_modalitedemandeActeImagerie-CISIS):
+ * DICOM codes (`MR`, `CT`…) or CI-SIS codes (`MED-1126`…).
+ */
 export type ModalityCodingSystem = 'DCM' | 'terminologie-cisis-fr';
 
 /** An imaging modality, requested (flow 1) or used (flow 4), with optional comments (NTE `MODALITE_IMAGERIE`). */

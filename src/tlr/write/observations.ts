@@ -64,7 +64,9 @@ export class ObservationWriter {
       codingSystem: OBSERVATION.localCodingSystem,
       value: [requireText(m.code, `${path}.code`), optionalText(m.display), requireText(m.codingSystem, `${path}.codingSystem`)],
     });
-    (m.notes ?? []).forEach((n, i) => this.note(requireText(n, `${path}.notes[${i}]`), COMMENT_TYPE.modality));
+    (m.notes ?? []).forEach((n, i) => {
+      this.note(requireText(n, `${path}.notes[${i}]`), COMMENT_TYPE.modality);
+    });
   }
 
   /** `REGION_ANATOMIQUE` OBX pairs: `n.1` region, `n.2` topographic qualifier (SNOMED CT). */

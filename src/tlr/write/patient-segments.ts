@@ -48,7 +48,9 @@ export function writePatient(message: Message, patient: Patient, path: string): 
       optionalDateTime(ins.effectiveDate, `${path}.ins.effectiveDate`),
     ]);
   }
-  (patient.identifiers ?? []).forEach((id, i) => ids.push(identifierComponents(id, `${path}.identifiers[${i}]`)));
+  (patient.identifiers ?? []).forEach((id, i) => {
+    ids.push(identifierComponents(id, `${path}.identifiers[${i}]`));
+  });
   if (ids.length === 0) {
     throw new TlrBuildError(
       'TLR_ERR_BUILD_MISSING_VALUE',
@@ -56,7 +58,9 @@ export function writePatient(message: Message, patient: Patient, path: string): 
       'the patient needs an INS or at least one other identifier (PID-3)',
     );
   }
-  ids.forEach((c, i) => pid.setComponents(`3[${i + 1}]`, c));
+  ids.forEach((c, i) => {
+    pid.setComponents(`3[${i + 1}]`, c);
+  });
 
   pid.setComponents('5[1]', [
     requireText(patient.birthName, `${path}.birthName`),
@@ -88,7 +92,9 @@ export function writePatient(message: Message, patient: Patient, path: string): 
   if (patient.birthplaceCode !== undefined) {
     addresses.push(['', '', '', '', '', '', 'BDL', '', requireText(patient.birthplaceCode, `${path}.birthplaceCode`)]);
   }
-  addresses.forEach((c, i) => pid.setComponents(`11[${i + 1}]`, c));
+  addresses.forEach((c, i) => {
+    pid.setComponents(`11[${i + 1}]`, c);
+  });
   if (patient.accountNumber) pid.setComponents(18, identifierComponents(patient.accountNumber, `${path}.accountNumber`));
   if (patient.identityStatus !== undefined) pid.set(32, patient.identityStatus);
   return pid;

@@ -21,7 +21,9 @@ export function buildPostExamMessage(info: PostExamInfo, context: MessageContext
   const message = createBusinessMessage(context, MESSAGE_TYPES.postExamInfo);
   writePatient(message, info.patient, 'postExamInfo.patient');
   writeVisit(message, info.visit, 'postExamInfo.visit');
-  requireNonEmpty(info.exams, 'postExamInfo.exams').forEach((exam, i) => writeExam(message, info, exam, `postExamInfo.exams[${i}]`));
+  requireNonEmpty(info.exams, 'postExamInfo.exams').forEach((exam, i) => {
+    writeExam(message, info, exam, `postExamInfo.exams[${i}]`);
+  });
   return finishMessage(message);
 }
 

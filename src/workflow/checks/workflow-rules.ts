@@ -1,7 +1,7 @@
 import type { Message } from '../../hl7/index.js';
 import { formatLocation } from '../../hl7/index.js';
 import type { Finding, FlowProfile, RuleDefinition } from '../../profiles/index.js';
-import { FindingCollector, defineRule, locationOf, valueOf } from '../../profiles/index.js';
+import { FindingCollector, defineRule, locationOf, valueAt } from '../../profiles/index.js';
 import { applyEvent, type TransitionResult } from '../apply-event.js';
 import type { OrderEvent } from '../order-event.js';
 import type { OrderState, WorkflowRole } from '../order-state.js';
@@ -173,13 +173,14 @@ export function historyFindings(message: Message, profile: FlowProfile, facts: H
       out.add(
         WF_011,
         pid ? locationOf(message, pid, '3') : 'PID',
-        `None of the patient identifiers of PID-3 is one sent with order ${order} in flow 1: check that the message designates the same patient`,
+        `None of the patient identifiers of PID-3 is one sent with order ${order} in flow 1: ` +
+          `check that the message designates the same patient`,
       );
     }
   }
   if (profile === 'flux4' && facts.studyInstanceUids && key !== undefined) {
     for (const ipc of message.all('IPC')) {
-      const uid = valueOf(ipc, '3.1');
+      const uid = valueAt(ipc, '3.1');
       const other = facts.studyInstanceUids.get(uid);
       if (uid !== '' && other !== undefined && other !== key) {
         out.add(
@@ -208,14 +209,16 @@ export function evaluateWorkflow(message: Message, profile: FlowProfile, view: O
       out.add(
         WF_001,
         locationOf(message, message.msh, '10'),
-        `Message ${header.controlId} from ${header.sendingApplication}/${header.sendingFacility} was already processed: do not process it again, answer with the original ACK`,
+        `Message ${header.controlId} from ${header.sendingApplication}/${header.sendingFacility} was already processed: ` +
+          `do not process it again, answer with the original ACK`,
       );
       return out.findings;
     }
     out.add(
       MSH_016,
       locationOf(message, message.msh, '10'),
-      `Control id ${header.controlId} was already used by ${header.sendingApplication}/${header.sendingFacility} for a different message: MSH-10 must be unique per sender`,
+      `Control id ${header.controlId} was already used by ${header.sendingApplication}/${header.sendingFacility} ` +
+        `for a different message: MSH-10 must be unique per sender`,
     );
   }
 

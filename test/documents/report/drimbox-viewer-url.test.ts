@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { ImagingReportError, completeViewerUrl } from '../../../src/documents/report/index.js';
 
 const PARTIAL =
-  'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
+  'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101' +
+  '&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
 
 describe('DRIMbox viewer URL completion', () => {
   it('appends idCDA to the partial URL (drimbox.md test vector)', () => {

@@ -27,7 +27,8 @@ describe('imaging report conformance (XSD + official ANS schematrons)', { timeou
   });
 
   for (const level of [1, 3] as const) {
-    it(`level ${level}: the sample report has zero errors and is recognised as ${level === 1 ? 'IMG-CR-IMG_N1' : 'IMG-CR-IMG_2024.01'}`, async () => {
+    const expectedProfile = level === 1 ? 'IMG-CR-IMG_N1' : 'IMG-CR-IMG_2024.01';
+    it(`level ${level}: the sample report has zero errors and is recognised as ${expectedProfile}`, async () => {
       const report = await generateImagingReport(sampleReportInput(), { level });
       const validation = await validateCda(report.xml);
       assert.deepEqual(errorsOf(validation), []);

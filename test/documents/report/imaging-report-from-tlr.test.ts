@@ -35,13 +35,16 @@ function context(): PlatformReportContext {
 }
 
 describe('imaging report input from the flow-4 post-exam information', () => {
-  it('maps the ANS flow 4 example (patient INS and traits, order, accession, study, act, modality, region, viewer) into a report', async () => {
+  const flow4Test =
+    'maps the ANS flow 4 example (patient INS and traits, order, accession, study, act, modality, region, viewer) into a report';
+  it(flow4Test, async () => {
     const postExam = flow4();
     const exam = postExam.exams[0];
     assert.ok(exam);
     // The guide's example carries a placeholder instead of a base64 URL: use the drimbox.md test vector.
     exam.viewerUrl =
-      'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
+      'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101' +
+      '&Accessionnumber=1.2.250.1.925.994044.27.ACN101';
     const input = imagingReportInputFromPostExam(postExam, context());
     const report = await generateImagingReport(input, { level: 3 });
     const doc = parseXml(report.xml);

@@ -162,13 +162,16 @@ describe('imaging report header', () => {
     assert.equal(attr(sop, 'text', 'mediaType'), 'application/dicom');
     assert.equal(
       attr(sop, 'text/reference', 'value'),
-      `https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101&idCDA=${report.documentId.root}`,
+      `https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101` +
+        `&Accessionnumber=1.2.250.1.925.994044.27.ACN101&idCDA=${report.documentId.root}`,
     );
     assert.equal(report.viewerUrl, attr(sop, 'text/reference', 'value'));
     assert.equal(attr(sop, 'code', 'code'), '1.2.840.10008.5.1.4.1.1.4', 'MR Image Storage for an MR exam');
   });
 
-  it('puts the facility responsible physician as second author and legal authenticator when asked, the radiologist as authenticator', async () => {
+  const responsibleTest =
+    'puts the facility responsible physician as second author and legal authenticator when asked, the radiologist as authenticator';
+  it(responsibleTest, async () => {
     const input = sampleReportInput();
     input.facility.responsiblePhysician = {
       idNat: '801234560804',

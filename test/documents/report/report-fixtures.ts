@@ -122,14 +122,16 @@ export function sampleReportInput(): ImagingReportInput {
     },
     viewer: {
       partialUrl:
-        'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101&Accessionnumber=1.2.250.1.925.994044.27.ACN101',
+        'https://drimbox.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.213.4.5.2.1.101' +
+        '&Accessionnumber=1.2.250.1.925.994044.27.ACN101',
       imageRetentionDays: 730,
     },
     content: {
       clinicalContext: 'Céphalées inhabituelles depuis 3 semaines.\nRecherche de processus expansif.',
       technique: 'IRM encéphalique 1,5 T : séquences T1, T2 FLAIR, diffusion, T1 après injection de gadolinium.',
       findings:
-        "Pas d'anomalie de signal du parenchyme cérébral.\nSystème ventriculaire de taille normale, centré.\nPas de prise de contraste anormale.",
+        "Pas d'anomalie de signal du parenchyme cérébral.\nSystème ventriculaire de taille normale, " +
+        'centré.\nPas de prise de contraste anormale.',
       conclusion: 'IRM encéphalique normale. Pas de processus expansif intracrânien.',
       medicalHistory: 'Migraine sans aura.',
     },
@@ -278,7 +280,9 @@ export function reportVariation(seed: number): ImagingReportInput {
   if (!maybe(0.85)) delete input.viewer;
   else
     input.viewer = {
-      partialUrl: `https://drimbox-${digits(random, 2)}.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyUid}&Accessionnumber=1.2.250.1.925.994044.27.${input.exam.accessionNumber.value}${maybe(0.2) ? '&' : ''}`,
+      partialUrl:
+        `https://drimbox-${digits(random, 2)}.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=${studyUid}` +
+        `&Accessionnumber=1.2.250.1.925.994044.27.${input.exam.accessionNumber.value}${maybe(0.2) ? '&' : ''}`,
       imageRetentionDays: 365 + Math.floor(random() * 730),
     };
   if (maybe(0.4)) input.content.comparison = text(random);

@@ -191,7 +191,10 @@ describe('buildDocumentMessage', () => {
     }
   });
 
-  it('refuses what the validator would reject: mail to a patient the document is hidden from, DMP without INS or sender, MSSanté without recipient', () => {
+  const refusalsTest =
+    'refuses what the validator would reject: mail to a patient the document is hidden from, DMP without INS or sender, ' +
+    'MSSanté without recipient';
+  it(refusalsTest, () => {
     const request = reportRequest('initial');
     const { ins: _ins, ...withoutIns } = request.patient;
     const cases: Array<[string, DocumentRequest]> = [

@@ -70,14 +70,16 @@ export function cdaXml(o: CdaOptions): string {
     { root: INS.authorityOid, extension: INS.value },
     { root: IPP.assigningAuthority!.universalId!, extension: IPP.value },
   ];
-  return `<?xml version="1.0" encoding="UTF-8"?>
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <realmCode code="FR"/>
   <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
   <templateId root="2.16.840.1.113883.2.8.2.1"/>
   <templateId root="1.2.250.1.213.1.1.1.1"/>
   <id root="${o.id}"/>
-  <code code="${o.code ?? '18748-4'}" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC" displayName="${xmlEscape(o.codeDisplay ?? "CR d'imagerie médicale")}"/>
+  <code code="${o.code ?? '18748-4'}" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC" ` +
+    `displayName="${xmlEscape(o.codeDisplay ?? "CR d'imagerie médicale")}"/>
   <title>${xmlEscape(o.title ?? 'CR d’imagerie médicale - IRM du genou droit')}</title>
   <effectiveTime value="20260312113000+0100"/>
   <confidentialityCode code="${o.confidentiality ?? 'N'}" codeSystem="2.16.840.1.113883.5.25"/>
@@ -91,12 +93,18 @@ ${ids.map((i) => `      <id root="${i.root}" extension="${i.extension}"/>`).join
         <administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="19790328"/></patient>
     </patientRole>
   </recordTarget>
-  <author><time value="20260312113000+0100"/><assignedAuthor><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.idNat}"/></assignedAuthor></author>
-  <custodian><assignedCustodian><representedCustodianOrganization><id root="1.2.250.1.71.4.2.2" extension="${PLATFORM.identifier}"/></representedCustodianOrganization></assignedCustodian></custodian>
-  <legalAuthenticator><time value="20260312113000+0100"/><signatureCode code="S"/><assignedEntity><id root="1.2.250.1.71.4.2.1" extension="${RADIOLOGIST.idNat}"/></assignedEntity></legalAuthenticator>
-${o.replaces ? `  <relatedDocument typeCode="RPLC"><parentDocument><id root="${o.replaces}"/></parentDocument></relatedDocument>\n` : ''}  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">JVBERi0xLjQKJcOkw7zDtsOfCg==</text></nonXMLBody></component>
+  <author><time value="20260312113000+0100"/><assignedAuthor><id root="1.2.250.1.71.4.2.1" ` +
+    `extension="${RADIOLOGIST.idNat}"/></assignedAuthor></author>
+  <custodian><assignedCustodian><representedCustodianOrganization><id root="1.2.250.1.71.4.2.2" ` +
+    `extension="${PLATFORM.identifier}"/></representedCustodianOrganization></assignedCustodian></custodian>
+  <legalAuthenticator><time value="20260312113000+0100"/><signatureCode code="S"/><assignedEntity><id root="1.2.250.1.71.4.2.1" ` +
+    `extension="${RADIOLOGIST.idNat}"/></assignedEntity></legalAuthenticator>
+${o.replaces ? `  <relatedDocument typeCode="RPLC"><parentDocument><id root="${o.replaces}"/></parentDocument></relatedDocument>\n` : ''}` +
+    `  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">` +
+    `JVBERi0xLjQKJcOkw7zDtsOfCg==</text></nonXMLBody></component>
 </ClinicalDocument>
-`;
+`
+  );
 }
 
 export const REPORT_V1 = '1.2.250.1.213.4.5.2.7.1001';

@@ -228,7 +228,8 @@ export const TDOC_DOC_010 = defineDocumentRule({
     ctx.report(
       TDOC_DOC_010,
       'TXA-13',
-      `TXA-13 ${formatDocumentId(parent)} is not the parentDocument of a relatedDocument RPLC in the CDA${rplc.length ? ` (it names ${rplc.map((r) => formatDocumentId(r.id)).join(', ')})` : ' (the CDA has none)'}`,
+      `TXA-13 ${formatDocumentId(parent)} is not the parentDocument of a relatedDocument RPLC in the ` +
+        `CDA${rplc.length ? ` (it names ${rplc.map((r) => formatDocumentId(r.id)).join(', ')})` : ' (the CDA has none)'}`,
     );
   },
 });

@@ -71,7 +71,9 @@ export const TDOC_ACT_002 = defineDocumentRule({
       ctx.report(
         TDOC_ACT_002,
         ctx.at(d.obx, '11'),
-        `OBX-11 of the document is "${status}"; a ${action.kind} request (${ctx.structure === 'MDM' ? `event ${action.mdmEvent}` : `ORC-1 ${action.orderControl}`}) requires "${action.resultStatus}"`,
+        `OBX-11 of the document is "${status}"; ` +
+          `a ${action.kind} request (${ctx.structure === 'MDM' ? `event ${action.mdmEvent}` : `ORC-1 ${action.orderControl}`}) ` +
+          `requires "${action.resultStatus}"`,
       );
     }
   },
@@ -127,7 +129,8 @@ export const TDOC_TXA_008 = defineDocumentRule({
         ctx.report(
           TDOC_TXA_008,
           loc,
-          `TXA-${n} carries a namespace in EI.2 ("${ei.get(2)}"): the volet writes the CDA id root alone in EI.1, or extension^^root^ISO; EI.1 is read as the root`,
+          `TXA-${n} carries a namespace in EI.2 ("${ei.get(2)}"): the volet writes the CDA id root alone in EI.1, ` +
+            `or extension^^root^ISO; EI.1 is read as the root`,
         );
       } else if (ei.get(3).trim() && ei.get(4).trim() !== 'ISO') {
         ctx.report(TDOC_TXA_008, loc, `TXA-${n}.4 should be "ISO" when TXA-${n}.3 holds the root OID`);

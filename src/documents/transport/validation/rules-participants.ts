@@ -171,7 +171,8 @@ export const TDOC_PRT_009 = defineDocumentRule({
   profiles: DOCS,
   scope: 'message',
   summary:
-    'a person (PRT-5) has its assigning authority OID (5.9.2) and identifier type (5.13); an organisation (PRT-8) its authority OID (8.6.2), type (8.7) and identifier (8.10)',
+    'a person (PRT-5) has its assigning authority OID (5.9.2) and identifier type (5.13); an organisation (PRT-8) ' +
+    'its authority OID (8.6.2), type (8.7) and identifier (8.10)',
   evaluate(ctx) {
     for (const { segment: s } of ctx.participations) {
       if (s.get('5.1').trim() !== '') {
@@ -180,7 +181,8 @@ export const TDOC_PRT_009 = defineDocumentRule({
           ctx.report(
             TDOC_PRT_009,
             ctx.at(s, '5.9.1'),
-            `PRT-5.9 has the OID ${namespace} in its namespace (5.9.1) instead of its universal id (5.9.2); read as the assigning authority`,
+            `PRT-5.9 has the OID ${namespace} in its namespace (5.9.1) instead of its universal id (5.9.2); ` +
+              `read as the assigning authority`,
             { severity: 'warning', condition: '102' },
           );
         } else if (s.get('5.9.2').trim() === '') {

@@ -211,7 +211,9 @@ class Compiler {
     this.out.push('</xsl:template>');
 
     this.globalNames = new Set(globals.keys());
-    resolved.forEach((pattern, index) => this.emitPattern(pattern, index));
+    resolved.forEach((pattern, index) => {
+      this.emitPattern(pattern, index);
+    });
     this.out.push(...this.abstractOut);
     this.out.push('</xsl:stylesheet>');
 
@@ -276,19 +278,25 @@ class Compiler {
     this.out.push(CANDIDATE_KEYS);
     // Location of a node as an XPath that a human can follow: names as written in the document,
     // positions among same-named siblings from the second level down (the root is unique).
-    this.out.push(`<xsl:function name="${GENERATED_PREFIX}:location" as="xs:string">
+    this.out.push(
+      `<xsl:function name="${GENERATED_PREFIX}:location" as="xs:string">
 <xsl:param name="node" as="node()"/>
-<xsl:sequence select="if ($node instance of document-node()) then '/' else string-join(for $n in $node/ancestor-or-self::node()[not(self::document-node())] return ${GENERATED_PREFIX}:step($n), '')"/>
+<xsl:sequence select="if ($node instance of document-node()) ` +
+        `then '/' else string-join(for $n in $node/ancestor-or-self::node()[not(self::document-node())] return ` +
+        `${GENERATED_PREFIX}:step($n), '')"/>
 </xsl:function>
 <xsl:function name="${GENERATED_PREFIX}:step" as="xs:string">
 <xsl:param name="n" as="node()"/>
 <xsl:sequence select="if ($n instance of attribute()) then '/@' || name($n)
-  else if ($n instance of element()) then '/' || name($n) || (if ($n/parent::document-node() or empty($n/parent::node())) then '' else '[' || (count($n/preceding-sibling::*[node-name(.) eq node-name($n)]) + 1) || ']')
+  else if ($n instance of element()) then '/' || name($n) || (if ($n/parent::document-node() or empty($n/parent::node())) ` +
+        `then '' else '[' || (count($n/preceding-sibling::*[node-name(.) eq node-name($n)]) + 1) || ']')
   else if ($n instance of text()) then '/text()[' || (count($n/preceding-sibling::text()) + 1) || ']'
   else if ($n instance of comment()) then '/comment()[' || (count($n/preceding-sibling::comment()) + 1) || ']'
-  else if ($n instance of processing-instruction()) then '/processing-instruction()[' || (count($n/preceding-sibling::processing-instruction()) + 1) || ']'
+  else if ($n instance of processing-instruction()) ` +
+        `then '/processing-instruction()[' || (count($n/preceding-sibling::processing-instruction()) + 1) || ']'
   else ''"/>
-</xsl:function>`);
+</xsl:function>`,
+    );
   }
 
   /**
@@ -417,7 +425,8 @@ class Compiler {
           const template = this.callableTemplate(target, abstract, concreteNames, [...extending, target]);
           if (template) {
             out.push(
-              `<xsl:call-template name="${template}"><xsl:with-param name="${GENERATED_PREFIX}:rule" select="${ruleExpression}"/></xsl:call-template>`,
+              `<xsl:call-template name="${template}"><xsl:with-param name="${GENERATED_PREFIX}:rule" ` +
+                `select="${ruleExpression}"/></xsl:call-template>`,
             );
           } else {
             this.emitRuleBody(abstract, ruleExpression, [...extending, target], out, concreteNames);

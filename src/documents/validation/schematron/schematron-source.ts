@@ -117,7 +117,9 @@ async function loadFile(
   if (stack.length > 0 && !(await exists(file))) {
     const other = await resolveIgnoringCase(file);
     if (other !== null) {
-      const message = `include ${path.relative(path.dirname(stack[stack.length - 1] ?? file), requested)} of ${stack[stack.length - 1]} resolved as ${other} (letter case differs)`;
+      const message =
+        `include ${path.relative(path.dirname(stack[stack.length - 1] ?? file), requested)} of ${stack[stack.length - 1]} ` +
+        `resolved as ${other} (letter case differs)`;
       if (!warnings.includes(message)) warnings.push(message);
       file = other;
     }

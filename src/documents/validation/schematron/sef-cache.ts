@@ -275,6 +275,7 @@ async function readCached(
     try {
       return { manifest, sef: JSON.parse(text) as unknown, sefPath: candidate };
     } catch {
+      // Not JSON: the next candidate, or a cache miss.
     }
   }
   return null;

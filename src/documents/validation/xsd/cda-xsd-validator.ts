@@ -3,14 +3,17 @@ import path from 'node:path';
 import { ParseOption, XmlDocument, XmlParseError, xmlRegisterInputProvider, XmlValidateError, XsdValidator } from 'libxml2-wasm';
 import type { ErrorDetail } from 'libxml2-wasm';
 import { validateXML } from 'xmllint-wasm';
-import type { XMLFileInfo } from 'xmllint-wasm';
+import type { XMLFileInfo, XMLValidationResult } from 'xmllint-wasm';
 import { CdaValidationError } from '../errors.js';
 
 /** One XML Schema violation (or well-formedness error), with the line xmllint reports. */
 export interface XsdFinding {
   /** 1-based line in the validated document, or `null` when xmllint gave none. */
   readonly line: number | null;
-  /** The xmllint message without the file name and line prefix, e.g. `Schemas validity error : Element '{urn:hl7-org:v3}titl': This element is not expected. …`. */
+  /**
+   * The xmllint message without the file name and line prefix,
+   * e.g. `Schemas validity error : Element '{urn:hl7-org:v3}titl': This element is not expected. …`.
+   */
   readonly message: string;
 }
 
@@ -131,7 +134,7 @@ export class CdaXsdValidator {
    * reference {@link CdaXsdValidator.validate} agrees with, and its fallback.
    */
   async validateWithXmllint(xml: string | Uint8Array): Promise<XsdFinding[]> {
-    let result;
+    let result: XMLValidationResult;
     try {
       result = await validateXML({
         xml: [{ fileName: DOCUMENT_NAME, contents: xml }],

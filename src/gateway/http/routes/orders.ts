@@ -38,7 +38,8 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     if (role !== expected) {
       throw new GatewayError(
         'TLR_ERR_GATEWAY_WRONG_ROLE',
-        `${action} is done by the ${expected === 'ris' ? 'RIS' : 'teleradiology platform'} half-connector; this gateway plays the ${role === 'ris' ? 'RIS' : 'platform'}`,
+        `${action} is done by the ${expected === 'ris' ? 'RIS' : 'teleradiology platform'} half-connector; ` +
+          `this gateway plays the ${role === 'ris' ? 'RIS' : 'platform'}`,
         403,
       );
     }
@@ -75,7 +76,8 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
         summary: 'The worklist: orders with their state, newest first, filtered and paged on the gateway',
         description:
           'Every filter is evaluated by the store over all orders (indexes for state, patient, placer number and dates; ' +
-          '`q` scans the search column). Page forward with `cursor` = `next` of the previous page; `total` is given on the first page only.',
+          '`q` scans the search column). Page forward with `cursor` = `next` of the previous page; ' +
+          '`total` is given on the first page only.',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -175,12 +177,10 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
       const p = protocols[req.params.n - 1];
       if (!p) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `The order has no protocol ${req.params.n}`, 404);
       if (p.kind === 'text') return reply.type('text/plain; charset=utf-8').send(p.text);
+      const extension = p.mediaType === 'application/pdf' ? 'pdf' : p.mediaType === 'application/xml' ? 'xml' : 'bin';
       return reply
         .type(p.mediaType)
-        .header(
-          'content-disposition',
-          `inline; filename="protocole-${req.params.placer}-${req.params.n}.${p.mediaType === 'application/pdf' ? 'pdf' : p.mediaType === 'application/xml' ? 'xml' : 'bin'}"`,
-        )
+        .header('content-disposition', `inline; filename="protocole-${req.params.placer}-${req.params.n}.${extension}"`)
         .send(Buffer.from(p.base64, 'base64'));
     },
   );
