@@ -9,13 +9,13 @@ import {
   SECTION,
   TOPOGRAPHIC_MODIFIER,
 } from './cda-codes.js';
-import { cd, cdaTime } from './cda-elements.js';
-import { derivedOid, newUuid } from './identifiers.js';
+import { cd, cdaTime } from '../cda/cda-elements.js';
+import { derivedOid, newUuid } from '../cda/identifiers.js';
 import type { CodedValue } from '../../tlr/index.js';
 import type { ImagingReportInput } from './input.js';
-import { paragraphs, splitLines } from './narrative.js';
-import { el } from './xml-tree.js';
-import type { XmlChild, XmlElement } from './xml-tree.js';
+import { paragraphs, splitLines } from '../cda/narrative.js';
+import { el } from '../cda/xml-tree.js';
+import type { XmlChild, XmlElement } from '../cda/xml-tree.js';
 
 /** The DICOM object catalogue's generic series and reference object of a study (ANS model: one of each). */
 export interface CatalogObject {

@@ -1,10 +1,10 @@
 import type { HealthProfessional, Organisation } from '../../tlr/index.js';
 import { INS_OID } from '../../tlr/index.js';
-import { structureIdNat } from './cda-elements.js';
+import { structureIdNat } from '../cda/cda-elements.js';
 import { documentTitle } from './header.js';
 import type { ResolvedVersion } from './header.js';
 import type { ImagingReportInput } from './input.js';
-import type { ReportPdfContent } from './pdf/render-report-pdf.js';
+import type { ReportPdfContent } from '../cda/pdf/render-report-pdf.js';
 
 const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 
