@@ -43,7 +43,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
     check.coded('exam.actCode', exam.actCode, true, OID.loinc);
     check.coded('exam.ccamCode', exam.ccamCode, false);
     check.coded('exam.modality', exam.modality, true, OID.dicomDcm);
-    (exam.regions ?? []).forEach((r, i) => check.coded(`exam.regions[${i}]`, r, true, OID.snomedCt));
+    (exam.regions ?? []).forEach((r, i) => {
+      check.coded(`exam.regions[${i}]`, r, true, OID.snomedCt);
+    });
     check.coded('exam.anatomicalLocation', exam.anatomicalLocation, level === 3, OID.snomedCt);
     check.coded('exam.laterality', exam.laterality, false, OID.snomedCt);
     check.date('exam.startedAt', exam.startedAt);
@@ -69,7 +71,9 @@ export function checkImagingReportInput(input: ImagingReportInput, level: 1 | 3)
   else {
     const needsText = level === 3 || content.pdf === undefined;
     if (needsText) check.text('content.conclusion', content.conclusion);
-    (content.contraIndications ?? []).forEach((c, i) => check.coded(`content.contraIndications[${i}]`, c));
+    (content.contraIndications ?? []).forEach((c, i) => {
+      check.coded(`content.contraIndications[${i}]`, c);
+    });
   }
   return check.problems;
 }
