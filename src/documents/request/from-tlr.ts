@@ -32,7 +32,16 @@ function cdaProfessional(p: HealthProfessional, specialty?: CodedValue): HealthP
 export function imagingRequestInputFromOrder(order: ImagingOrder, context: RisRequestContext): ImagingRequestInput {
   const input: ImagingRequestInput = {
     document: context.document,
-    order,
+    // The CDA recordTarget carries the INS and the identifiers under an OID only.
+    order: {
+      ...order,
+      patient: {
+        ...order.patient,
+        identifiers: (order.patient.identifiers ?? []).filter(
+          (id) => id.assigningAuthority?.universalIdType === 'ISO' && !!id.assigningAuthority.universalId,
+        ),
+      },
+    },
     prescriber: cdaProfessional(order.responsibleProfessional, context.prescriberSpecialty),
     facility: { ...order.imagingFacility, facilityType: context.facilityType, practiceSetting: context.practiceSetting },
   };
