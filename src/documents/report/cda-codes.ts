@@ -6,6 +6,7 @@
 
 export { OID } from '../cda/cda-oids.js';
 import { OID } from '../cda/cda-oids.js';
+import { CODED_OBSERVATION_TEMPLATE_IDS } from '../cda/coded-observation.js';
 
 /** `ClinicalDocument/templateId` of a level-1 document: exactly these three (structuration minimale). */
 export const LEVEL1_TEMPLATE_IDS: readonly { root: string; extension?: string }[] = [
@@ -32,7 +33,7 @@ export const DOCUMENT_TYPE = {
   codeSystemName: 'LOINC',
 } as const;
 
-export const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
+export { CONFIDENTIALITY_DISPLAY } from '../cda/header-parts.js';
 
 export { GENDER_DISPLAY } from '../cda/header-parts.js';
 
@@ -104,7 +105,7 @@ export const OBJECT_CATALOG = {
 } as const;
 
 export const ENTRY = {
-  codedObservation: ['2.16.840.1.113883.10.20.6.2.13', '1.2.250.1.213.1.1.3.150'],
+  codedObservation: CODED_OBSERVATION_TEMPLATE_IDS,
   procedureTechnique: ['1.2.840.10008.9.14', '1.2.250.1.213.1.1.3.153'],
   studyAct: ['1.2.840.10008.9.16', '1.2.250.1.213.1.1.3.155'],
   seriesAct: ['1.2.840.10008.9.17', '1.2.250.1.213.1.1.3.156'],

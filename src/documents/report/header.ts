@@ -1,29 +1,17 @@
 import {
   ATTENDING_PHYSICIAN,
-  CONFIDENTIALITY_DISPLAY,
   DEFAULT_ENCOUNTER,
   DOCUMENT_TYPE,
   LEVEL1_TEMPLATE_IDS,
   LEVEL3_TEMPLATE_IDS,
   MODALITY_QUALIFIER,
-  OID,
   REGION_QUALIFIER,
 } from './cda-codes.js';
 import type { HealthProfessional, Organisation } from '../../tlr/index.js';
-import {
-  addr,
-  assignedProfessional,
-  cd,
-  cdaTime,
-  ii,
-  professionalId,
-  professionalName,
-  structureId,
-  telecom,
-} from '../cda/cda-elements.js';
+import { addr, assignedProfessional, cd, cdaTime, professionalId, professionalName, telecom } from '../cda/cda-elements.js';
 import type { ResolvedVersion } from '../cda/versioning.js';
 import type { ImagingReportInput } from './input.js';
-import { custodian, recordTarget } from '../cda/header-parts.js';
+import { custodian, documentIdentification, encompassingEncounter, recordTarget, replacedDocument } from '../cda/header-parts.js';
 import { el } from '../cda/xml-tree.js';
 import type { XmlChild } from '../cda/xml-tree.js';
 
@@ -53,21 +41,14 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
       : { professional: radiologist, organisation: platform };
 
   return [
-    el('realmCode', { code: 'FR' }),
-    el('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' }),
-    ...templateIds.map((t) => el('templateId', { root: t.root, extension: t.extension })),
-    ii('id', version.documentId),
-    cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
-    el('title', {}, documentTitle(input)),
-    el('effectiveTime', { value: effectiveTime }),
-    el('confidentialityCode', {
-      code: confidentiality,
-      displayName: CONFIDENTIALITY_DISPLAY[confidentiality],
-      codeSystem: OID.hl7Confidentiality,
-    }),
-    el('languageCode', { code: 'fr-FR' }),
-    ii('setId', version.setId),
-    el('versionNumber', { value: version.versionNumber }),
+    ...documentIdentification(
+      templateIds,
+      version,
+      cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
+      documentTitle(input),
+      doc.effectiveTime,
+      confidentiality,
+    ),
     recordTarget(patient),
     // Author #1: the remote radiologist who wrote the report, on behalf of the platform.
     el('author', {}, el('time', { value: effectiveTime }), assignedProfessional('assignedAuthor', radiologist, platform)),
@@ -148,32 +129,7 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         el('performer', { typeCode: 'PRF' }, assignedProfessional('assignedEntity', radiologist, facility)),
       ),
     ),
-    version.replacedId && el('relatedDocument', { typeCode: 'RPLC' }, el('parentDocument', {}, ii('id', version.replacedId))),
-    el(
-      'componentOf',
-      {},
-      el(
-        'encompassingEncounter',
-        {},
-        cd('code', input.encounterCode ?? DEFAULT_ENCOUNTER),
-        el(
-          'effectiveTime',
-          {},
-          el('low', { value: cdaTime(exam.startedAt) }),
-          exam.endedAt && el('high', { value: cdaTime(exam.endedAt) }),
-        ),
-        el(
-          'location',
-          {},
-          el(
-            'healthCareFacility',
-            {},
-            structureId(facility),
-            cd('code', facility.facilityType),
-            el('location', {}, el('name', {}, facility.name), addr(facility.address)),
-          ),
-        ),
-      ),
-    ),
+    replacedDocument(version.replacedId),
+    encompassingEncounter(input.encounterCode ?? DEFAULT_ENCOUNTER, exam.startedAt, exam.endedAt, facility),
   ];
 }

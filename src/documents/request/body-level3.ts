@@ -2,10 +2,10 @@ import { HISTORY_CODE, SECTION } from '../report/cda-codes.js';
 import { OID } from '../cda/cda-oids.js';
 import { cd, cdaTime } from '../cda/cda-elements.js';
 import { newUuid } from '../cda/identifiers.js';
+import { codedObservationEntry, freeTextValue, reference } from '../cda/coded-observation.js';
 import { paragraphs, splitLines } from '../cda/narrative.js';
 import { el } from '../cda/xml-tree.js';
 import type { XmlChild, XmlElement } from '../cda/xml-tree.js';
-import { ENTRY } from '../report/cda-codes.js';
 import type { CodedValue } from '../../tlr/index.js';
 import type { ImagingRequestInput } from './input.js';
 import { contraIndicationsOf, historyLines, measurementLines, modalityConcept, pregnancyText, requestedSites } from './request-concepts.js';
@@ -37,7 +37,7 @@ function section(
   );
 }
 
-const ref = (id: string): XmlElement => el('reference', { value: `#${id}` });
+const ref = reference;
 
 function table(headings: string[], rows: XmlChild[][]): XmlElement {
   return el(
@@ -70,31 +70,6 @@ function table(headings: string[], rows: XmlChild[][]): XmlElement {
 function oneLine(text: string | undefined): string {
   const lines = splitLines(text ?? '');
   return lines.length > 0 ? lines.join(' ') : 'Non renseigné';
-}
-
-/** FR-DICOM-Observation of the medical history sub-section (`1.2.250.1.213.1.1.3.150`). */
-function historyObservation(
-  code: CodedValue | { code: string; displayName: string },
-  codeSystem: string,
-  textId: string,
-  value: XmlElement,
-) {
-  const display = 'displayName' in code ? code.displayName : code.display;
-  return el(
-    'entry',
-    {},
-    el(
-      'observation',
-      { classCode: 'OBS', moodCode: 'EVN' },
-      ENTRY.codedObservation.map((root) => el('templateId', { root })),
-      el('id', { root: newUuid() }),
-      el('code', { code: code.code, displayName: display, codeSystem, codeSystemName: codeSystem === OID.loinc ? 'LOINC' : 'TA_ASIP' }),
-      el('text', {}, ref(textId)),
-      el('statusCode', { code: 'completed' }),
-      value,
-      el('targetSiteCode', { nullFlavor: 'NA' }),
-    ),
-  );
 }
 
 /** FR-DICOM-informations-cliniques: the request's justification and purpose, and the history. */
@@ -136,7 +111,7 @@ function clinicalInformation(input: ImagingRequestInput): XmlElement {
       ),
     ],
   ];
-  const freeText = (id: string) => el('value', { 'xsi:type': 'CD' }, el('originalText', {}, ref(id)));
+  const freeText = freeTextValue;
   return section(
     SECTION.clinicalInformation.templateIds,
     SECTION.clinicalInformation,
@@ -153,20 +128,18 @@ function clinicalInformation(input: ImagingRequestInput): XmlElement {
       'Antécédents, allergies, contre-indications et informations pour la prise en charge',
       historyText,
       {},
-      historyObservation(HISTORY_CODE.medical, OID.loinc, 'antecedents-medicaux', freeText('antecedents-medicaux')),
-      historyObservation(HISTORY_CODE.surgical, OID.loinc, 'antecedents-chirurgicaux', freeText('antecedents-chirurgicaux')),
+      codedObservationEntry(HISTORY_CODE.medical, 'antecedents-medicaux', freeText('antecedents-medicaux')),
+      codedObservationEntry(HISTORY_CODE.surgical, 'antecedents-chirurgicaux', freeText('antecedents-chirurgicaux')),
       contraIndications.map((c, i) =>
-        historyObservation(
+        codedObservationEntry(
           HISTORY_CODE.contraIndications,
-          OID.loinc,
           `contre-indication-${i + 1}`,
           cd('value', c, { 'xsi:type': 'CD' }, el('originalText', {}, ref(`contre-indication-${i + 1}`))),
         ),
       ),
       care.map((c, i) =>
-        historyObservation(
+        codedObservationEntry(
           REQUEST_CODE.careInformation,
-          REQUEST_CODE.careInformation.codeSystem,
           `info-pec-${i + 1}`,
           cd('value', c, { 'xsi:type': 'CD' }, el('originalText', {}, ref(`info-pec-${i + 1}`))),
         ),

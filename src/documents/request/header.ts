@@ -1,7 +1,6 @@
 import { LEVEL1_TEMPLATE_IDS } from '../report/cda-codes.js';
-import { OID } from '../cda/cda-oids.js';
-import { addr, assignedProfessional, cd, cdaTime, ii, structureId } from '../cda/cda-elements.js';
-import { custodian, recordTarget } from '../cda/header-parts.js';
+import { assignedProfessional, cd, cdaTime } from '../cda/cda-elements.js';
+import { custodian, documentIdentification, encompassingEncounter, recordTarget, replacedDocument } from '../cda/header-parts.js';
 import type { ResolvedVersion } from '../cda/versioning.js';
 import { el } from '../cda/xml-tree.js';
 import type { XmlChild } from '../cda/xml-tree.js';
@@ -9,8 +8,6 @@ import { dateTimeToDate } from '../../tlr/index.js';
 import type { ImagingRequestInput } from './input.js';
 import { prescriberOf } from './request-concepts.js';
 import { DEFAULT_REQUEST_ENCOUNTER, REQUEST_LEVEL3_TEMPLATE_IDS, REQUEST_TYPE } from './request-codes.js';
-
-const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
 
 /** The document title: the host's, or `Demande d'acte d'imagerie`. */
 export function requestTitle(input: ImagingRequestInput): string {
@@ -37,21 +34,7 @@ export function buildRequestHeader(input: ImagingRequestInput, version: Resolved
   const templateIds = level === 1 ? LEVEL1_TEMPLATE_IDS : REQUEST_LEVEL3_TEMPLATE_IDS;
   const requested = cdaTime(requestedAt(input));
   return [
-    el('realmCode', { code: 'FR' }),
-    el('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' }),
-    ...templateIds.map((t) => el('templateId', { root: t.root, extension: t.extension })),
-    ii('id', version.documentId),
-    cd('code', REQUEST_TYPE),
-    el('title', {}, requestTitle(input)),
-    el('effectiveTime', { value: effectiveTime }),
-    el('confidentialityCode', {
-      code: confidentiality,
-      displayName: CONFIDENTIALITY_DISPLAY[confidentiality],
-      codeSystem: OID.hl7Confidentiality,
-    }),
-    el('languageCode', { code: 'fr-FR' }),
-    ii('setId', version.setId),
-    el('versionNumber', { value: version.versionNumber }),
+    ...documentIdentification(templateIds, version, cd('code', REQUEST_TYPE), requestTitle(input), doc.effectiveTime, confidentiality),
     recordTarget(order.patient),
     el('author', {}, el('time', { value: effectiveTime }), assignedProfessional('assignedAuthor', prescriber, facility)),
     custodian(facility),
@@ -74,27 +57,7 @@ export function buildRequestHeader(input: ImagingRequestInput, version: Resolved
         el('performer', { typeCode: 'PRF' }, assignedProfessional('assignedEntity', prescriber, facility)),
       ),
     ),
-    version.replacedId && el('relatedDocument', { typeCode: 'RPLC' }, el('parentDocument', {}, ii('id', version.replacedId))),
-    el(
-      'componentOf',
-      {},
-      el(
-        'encompassingEncounter',
-        {},
-        cd('code', input.encounterCode ?? DEFAULT_REQUEST_ENCOUNTER),
-        el('effectiveTime', {}, el('low', { value: requested })),
-        el(
-          'location',
-          {},
-          el(
-            'healthCareFacility',
-            {},
-            structureId(facility),
-            cd('code', facility.facilityType),
-            el('location', {}, el('name', {}, facility.name), addr(facility.address)),
-          ),
-        ),
-      ),
-    ),
+    replacedDocument(version.replacedId),
+    encompassingEncounter(input.encounterCode ?? DEFAULT_REQUEST_ENCOUNTER, requestedAt(input), undefined, facility),
   ];
 }

@@ -1,5 +1,4 @@
-import { INS_OID } from '../../tlr/index.js';
-import type { HealthProfessional } from '../../tlr/index.js';
+import { INS_LABEL, PDF_DATE_TIME, SEX_LABEL, personName } from '../cda/pdf/pdf-labels.js';
 import { structureIdNat } from '../cda/cda-elements.js';
 import type { ReportPdfContent } from '../cda/pdf/render-report-pdf.js';
 import type { ResolvedVersion } from '../cda/versioning.js';
@@ -15,19 +14,8 @@ import {
   requestedSites,
 } from './request-concepts.js';
 
-const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+const dateTimeFormat = PDF_DATE_TIME;
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
-const INS_LABEL: Readonly<Record<string, string>> = {
-  [INS_OID.nir]: 'INS-NIR',
-  [INS_OID.nia]: 'INS-NIA',
-  [INS_OID.nirTest]: 'INS-NIR (test)',
-  [INS_OID.nirDemo]: 'INS-NIA (test)',
-};
-const SEX_LABEL = { F: 'Féminin', M: 'Masculin', U: 'Inconnu' } as const;
-
-function personName(p: HealthProfessional): string {
-  return [p.prefix === 'DR' ? 'Dr' : p.prefix === 'PR' ? 'Pr' : undefined, p.givenName, p.familyName].filter(Boolean).join(' ');
-}
 
 /**
  * What the level-1 PDF of the request shows, from the same data as the level-3 body: patient with INS
