@@ -94,6 +94,7 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   if (content.comparison) sections.push({ heading: 'Comparaison avec les examens antérieurs', text: content.comparison });
   sections.push({ heading: 'Conclusion', text: content.conclusion });
 
+  const ext = version.documentId.extension ? ` / ${version.documentId.extension}` : '';
   return {
     title: documentTitle(input),
     author: personName(radiologist),
@@ -101,6 +102,6 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
     createdAt: input.document.effectiveTime,
     blocks,
     sections,
-    footer: `Document ${version.documentId.root}${version.documentId.extension ? ` / ${version.documentId.extension}` : ''} - version ${version.versionNumber}`,
+    footer: `Document ${version.documentId.root}${ext} - version ${version.versionNumber}`,
   };
 }
