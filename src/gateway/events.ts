@@ -12,6 +12,7 @@ export const GATEWAY_EVENT_TYPES = [
   'report.replaced',
   'report.deleted',
   'order.document.received',
+  'document.received',
   'message.rejected',
   'message.parked',
   'order.updated',

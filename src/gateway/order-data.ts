@@ -17,6 +17,31 @@ export type OrderData = {
   postExamInfo?: PostExamInfo;
   /** Every version of the order's imaging reports (T02, T10, T04), as `workflow/report-set` keeps them. */
   reports?: ReportRecord[];
+  /** The order's request document (DA-IMG) and supporting documents, every version, sent or received. */
+  documents?: OrderDocumentRecord[];
+};
+
+/** A document attached to an order: the imaging request (DA-IMG) or a supporting document (trans-cda-r2 MDM). */
+export type OrderDocumentRecord = {
+  /** `request`: the DA-IMG (LOINC 55115-0); `supporting`: a previous report, a letter, prior imaging results. */
+  role: 'request' | 'supporting';
+  direction: 'sent' | 'received';
+  documentId: { root: string; extension?: string };
+  setId: { root: string; extension?: string };
+  version: number;
+  title: string;
+  type: { code: string; display?: string; codingSystem?: string };
+  /** `1` PDF body, `3` structured body. */
+  level: 1 | 3 | null;
+  /** `current`, or `replaced` (T10) / `deleted` (T04). */
+  status: 'current' | 'replaced' | 'deleted';
+  /** CDA profile and verdict of the XSD and ANS rule sets (errors counted). */
+  profile: string | null;
+  valid: boolean;
+  errors: number;
+  /** Journal id of the message that carried this version. */
+  messageId: number;
+  at: string;
 };
 
 /**

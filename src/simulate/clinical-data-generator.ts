@@ -1,3 +1,4 @@
+import type { RequestClinicalData } from '../documents/request/index.js';
 import type {
   AdministeredProduct,
   CodedValue,
@@ -95,6 +96,46 @@ const CANCELLATIONS: readonly Reason[] = [
   { text: 'Examen réalisé sur place par le radiologue de garde' },
   { code: 'DOUBLON', codingSystem: 'L', text: 'Demande saisie en double' },
   { text: 'Patient sorti contre avis médical' },
+];
+
+const TA_ASIP = '1.2.250.1.213.1.1.4.322';
+const ta = (code: string, display: string): CodedValue => ({ code, display, codeSystem: TA_ASIP, codeSystemName: 'TA_ASIP' });
+const REQUEST_CONTRA_INDICATIONS: ReadonlyArray<{ value: CodedValue; forModalities: readonly string[] }> = [
+  { value: ta('MED-1105', 'Hypersensibilité au PDC iodé'), forModalities: ['CT', 'MED-1127'] },
+  { value: ta('MED-1109', 'Patient claustrophobe'), forModalities: ['MR', 'PT'] },
+  { value: ta('MED-1117', 'Patient porteur de Pacemaker'), forModalities: ['MR'] },
+  { value: ta('MED-1122', 'Hypersensibilité au produit de contraste gadoliné'), forModalities: ['MR'] },
+  {
+    value: {
+      code: 'N18.9',
+      display: 'Maladie rénale chronique, sans précision',
+      codeSystem: '2.16.840.1.113883.6.3',
+      codeSystemName: 'CIM-10',
+    },
+    forModalities: ['CT', 'MR'],
+  },
+];
+const REQUEST_CARE_INFORMATION: readonly CodedValue[] = [
+  ta('MED-1124', 'Patient nécessitant un accompagnement par un tiers'),
+  ta('MED-1125', 'Patient potentiellement non-coopérant (déficience mentale, etc.)'),
+  {
+    code: 'Z74.0',
+    display: "Besoin d'assistance du fait de mobilité restreinte",
+    codeSystem: '2.16.840.1.113883.6.3',
+    codeSystemName: 'CIM-10',
+  },
+];
+const REQUEST_PET_FUNCTIONS: readonly CodedValue[] = [
+  ta('MED-1133', 'FDG Oncologie /Infectieux/inflammatoire'),
+  ta('MED-1134', 'FDG cérébrale'),
+];
+const REQUEST_PET_INJECTION: readonly CodedValue[] = [
+  ta('MED-1153', 'avec injection de produit de contraste'),
+  ta('MED-1154', 'sans injection de produit de contraste'),
+];
+const REQUEST_SCINTIGRAPHY_FUNCTIONS: readonly CodedValue[] = [
+  ta('MED-1143', 'Osseuse'),
+  ta('MED-1141', 'Cardiaque : Perfusion myocardique'),
 ];
 
 /** The platform's radiologists: the same roster for every run, so logs and screens read naturally. */
@@ -285,6 +326,32 @@ export class ClinicalDataGenerator {
         : {}),
       ...(patient.sex === 'F' && age >= 12 && age <= 52 ? { pregnant: false } : {}),
     };
+  }
+
+  /**
+   * The clinical data of the request document (DA-IMG) that flow 1 has no slot for: contra-indications,
+   * care information, urgency, the studied function of a PET or a scintigraphy, the wished date. Codes
+   * are members of the DA-IMG value sets (JDV_Contre-indications, JDV_InfoPriseEnCharge, JDV_FonctionEtudiee…).
+   */
+  requestClinicalData(order: ImagingOrder): RequestClinicalData {
+    const r = this.random;
+    const m = order.requestedModality.code;
+    const data: RequestClinicalData = { patientInformedOfRisks: r.chance(0.8) };
+    const contra = REQUEST_CONTRA_INDICATIONS.filter((c) => c.forModalities.includes(m));
+    if (contra.length > 0 && r.chance(0.4)) data.contraIndications = [r.pick(contra).value];
+    if (r.chance(0.3)) data.allergies = [r.pick(['Pénicilline (éruption cutanée)', 'Latex', 'Iode (urticaire)'])];
+    if (r.chance(0.25)) data.careInformation = [r.pick(REQUEST_CARE_INFORMATION)];
+    if (r.chance(0.35))
+      data.urgency = { justification: r.pick(['Suspicion d’AVC, délai de thrombolyse', 'Traumatisme crânien sous anticoagulant']) };
+    if (r.chance(0.3)) data.wishedBefore = new Date(this.#now().getTime() + r.int(1, 72) * 3_600_000);
+    if (m === 'CT' && r.chance(0.5)) data.creatinineClearance = { value: r.int(35, 120), unit: 'mL/min' };
+    if (m === 'PT') {
+      data.studiedFunction = r.pick(REQUEST_PET_FUNCTIONS);
+      if (r.chance(0.5)) data.contrastInjection = r.pick(REQUEST_PET_INJECTION);
+    }
+    if (m === 'NM') data.studiedFunction = r.pick(REQUEST_SCINTIGRAPHY_FUNCTIONS);
+    if (r.chance(0.3)) data.previousResults = 'Radiographie antérieure sans particularité';
+    return data;
   }
 
   /** The catalogue entry and side an order was drawn from (by modality and region). */

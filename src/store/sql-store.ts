@@ -198,6 +198,7 @@ export abstract class SqlStore implements Store {
         return this.selectOrder(runner, role, key);
       },
       applyOrderEvent: (input) => this.applyOrderEventOn(runner, input),
+      mergeOrderData: (role, key, data) => this.mergeOrderDataOn(runner, role, key, data),
       ordersOfStudies: (role, uids) => this.ordersOfStudiesOn(runner, role, uids),
       enqueueOutbound: (input) => this.enqueueOutboundOn(runner, input),
       enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
@@ -441,6 +442,27 @@ export abstract class SqlStore implements Store {
       ]);
     }
     return { transition, order: await this.selectOrder(runner, input.role, input.key) };
+  }
+
+  private async mergeOrderDataOn(
+    runner: SqlRunner,
+    role: WorkflowRole,
+    key: OrderKey,
+    data: Record<string, unknown>,
+  ): Promise<OrderRecord | null> {
+    await this.lockOrderKey(runner, role, key);
+    const current = await this.selectOrder(runner, role, key);
+    if (current === null) return null;
+    const merged = { ...(current.data ?? {}), ...data };
+    const now = this.now();
+    const searchText = this.searchTextOf({ ...current, data: merged, updatedAt: new Date(now) });
+    await runner.run('UPDATE orders SET data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
+      storedJson(merged),
+      searchText,
+      now,
+      current.id,
+    ]);
+    return this.selectOrder(runner, role, key);
   }
 
   private async ordersOfStudiesOn(runner: SqlRunner, role: WorkflowRole, uids: readonly string[]): Promise<readonly StudyOwner[]> {

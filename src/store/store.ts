@@ -196,6 +196,12 @@ export interface StoreTransaction {
    * one row per (UID, order): the look-up of TLR-WF-012 (a study belongs to one order).
    */
   ordersOfStudies(role: WorkflowRole, studyInstanceUids: readonly string[]): Promise<readonly StudyOwner[]>;
+  /**
+   * Merges (shallow) data into an existing order without a state change or a transition: what is attached
+   * to an order (companion documents) rather than what happens to it. Returns the order after it, or
+   * `null` when there is no such order. Lock the order first ({@link lockOrder}).
+   */
+  mergeOrderData(role: WorkflowRole, key: OrderKey, data: Record<string, unknown>): Promise<OrderRecord | null>;
   /** Journals an outbound message and queues it, atomically with the state change that caused it. */
   enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound>;
   /** Queues a webhook delivery in the same transaction. */

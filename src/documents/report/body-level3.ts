@@ -9,13 +9,14 @@ import {
   SECTION,
   TOPOGRAPHIC_MODIFIER,
 } from './cda-codes.js';
-import { cd, cdaTime } from './cda-elements.js';
-import { derivedOid, newUuid } from './identifiers.js';
+import { cd, cdaTime } from '../cda/cda-elements.js';
+import { derivedOid, newUuid } from '../cda/identifiers.js';
 import type { CodedValue } from '../../tlr/index.js';
 import type { ImagingReportInput } from './input.js';
-import { paragraphs, splitLines } from './narrative.js';
-import { el } from './xml-tree.js';
-import type { XmlChild, XmlElement } from './xml-tree.js';
+import { codedObservationEntry, freeTextValue, reference } from '../cda/coded-observation.js';
+import { paragraphs, splitLines } from '../cda/narrative.js';
+import { el } from '../cda/xml-tree.js';
+import type { XmlChild, XmlElement } from '../cda/xml-tree.js';
 
 /** The DICOM object catalogue's generic series and reference object of a study (ANS model: one of each). */
 export interface CatalogObject {
@@ -61,33 +62,6 @@ function section(def: SectionDef, title: string, text: XmlChild, attributes: Rec
   );
 }
 
-function reference(id: string): XmlElement {
-  return el('reference', { value: `#${id}` });
-}
-
-/** FR-DICOM-Observation (coded observation) of the medical history sub-section. */
-function historyObservation(code: { code: string; displayName: string }, textId: string, value: XmlElement): XmlElement {
-  return el(
-    'entry',
-    {},
-    el(
-      'observation',
-      { classCode: 'OBS', moodCode: 'EVN' },
-      ENTRY.codedObservation.map((root) => el('templateId', { root })),
-      el('id', { root: newUuid() }),
-      el('code', { code: code.code, displayName: code.displayName, codeSystem: OID.loinc, codeSystemName: 'LOINC' }),
-      el('text', {}, reference(textId)),
-      el('statusCode', { code: 'completed' }),
-      value,
-      el('targetSiteCode', { nullFlavor: 'NA' }),
-    ),
-  );
-}
-
-function freeTextValue(textId: string): XmlElement {
-  return el('value', { 'xsi:type': 'CD' }, el('originalText', {}, reference(textId)));
-}
-
 /** FR-DICOM-informations-cliniques with its two mandatory sub-sections. */
 function clinicalInformation(input: ImagingReportInput): XmlElement {
   const { content } = input;
@@ -116,14 +90,14 @@ function clinicalInformation(input: ImagingReportInput): XmlElement {
   const contraIndicationEntries =
     contraIndications.length > 0
       ? contraIndications.map((ci, i) =>
-          historyObservation(
+          codedObservationEntry(
             HISTORY_CODE.contraIndications,
             `contre-indication-${i + 1}`,
             cd('value', ci, { 'xsi:type': 'CD' }, el('originalText', {}, reference(`contre-indication-${i + 1}`))),
           ),
         )
       : [
-          historyObservation(
+          codedObservationEntry(
             HISTORY_CODE.contraIndications,
             'contre-indication-aucune',
             el('value', { 'xsi:type': 'ST' }, 'Aucune contre-indication signalée'),
@@ -140,8 +114,8 @@ function clinicalInformation(input: ImagingReportInput): XmlElement {
       'Antécédents et contre-indications',
       historyText,
       {},
-      historyObservation(HISTORY_CODE.medical, 'antecedents-medicaux', freeTextValue('antecedents-medicaux')),
-      historyObservation(HISTORY_CODE.surgical, 'antecedents-chirurgicaux', freeTextValue('antecedents-chirurgicaux')),
+      codedObservationEntry(HISTORY_CODE.medical, 'antecedents-medicaux', freeTextValue('antecedents-medicaux')),
+      codedObservationEntry(HISTORY_CODE.surgical, 'antecedents-chirurgicaux', freeTextValue('antecedents-chirurgicaux')),
       contraIndicationEntries,
     ),
   );

@@ -4,22 +4,9 @@
  * hold them against `spec/documents/cr-imagerie-cda.md`.
  */
 
-export const OID = {
-  /** Health professionals (PS_IdNat, `8` + RPPS). */
-  professional: '1.2.250.1.71.4.2.1',
-  /** Health structures (national structure id). */
-  structure: '1.2.250.1.71.4.2.2',
-  loinc: '2.16.840.1.113883.6.1',
-  snomedCt: '2.16.840.1.113883.6.96',
-  dicomDcm: '1.2.840.10008.2.16.4',
-  dicomUid: '1.2.840.10008.2.6.1',
-  /** CCAM, the OID the RIS examples and the XDS eventCodeList use. */
-  ccam: '1.2.250.1.213.2.5',
-  hl7Confidentiality: '2.16.840.1.113883.5.25',
-  hl7AdministrativeGender: '2.16.840.1.113883.5.1',
-  hl7ActCode: '2.16.840.1.113883.5.4',
-  hl7ParticipationFunction: '2.16.840.1.113883.5.88',
-} as const;
+export { OID } from '../cda/cda-oids.js';
+import { OID } from '../cda/cda-oids.js';
+import { CODED_OBSERVATION_TEMPLATE_IDS } from '../cda/coded-observation.js';
 
 /** `ClinicalDocument/templateId` of a level-1 document: exactly these three (structuration minimale). */
 export const LEVEL1_TEMPLATE_IDS: readonly { root: string; extension?: string }[] = [
@@ -46,9 +33,9 @@ export const DOCUMENT_TYPE = {
   codeSystemName: 'LOINC',
 } as const;
 
-export const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
+export { CONFIDENTIALITY_DISPLAY } from '../cda/header-parts.js';
 
-export const GENDER_DISPLAY = { F: 'Féminin', M: 'Masculin', UN: 'Inconnu' } as const;
+export { GENDER_DISPLAY } from '../cda/header-parts.js';
 
 /** `qualifier/name` of a modality translation (DCM 121139). */
 export const MODALITY_QUALIFIER = {
@@ -118,7 +105,7 @@ export const OBJECT_CATALOG = {
 } as const;
 
 export const ENTRY = {
-  codedObservation: ['2.16.840.1.113883.10.20.6.2.13', '1.2.250.1.213.1.1.3.150'],
+  codedObservation: CODED_OBSERVATION_TEMPLATE_IDS,
   procedureTechnique: ['1.2.840.10008.9.14', '1.2.250.1.213.1.1.3.153'],
   studyAct: ['1.2.840.10008.9.16', '1.2.250.1.213.1.1.3.155'],
   seriesAct: ['1.2.840.10008.9.17', '1.2.250.1.213.1.1.3.156'],

@@ -7,11 +7,10 @@ export type ImagingReportErrorCode =
   /** The DRIMbox partial viewer URL is not an absolute http(s) URL. */
   | 'TLR_ERR_REPORT_VIEWER_URL_INVALID';
 
-/** One problem of the input, located by its path in {@link ImagingReportInput} (`patient.ins.value`). */
-export interface InputProblem {
-  readonly path: string;
-  readonly message: string;
-}
+import type { InputProblem } from '../cda/input-checker.js';
+
+/** One problem of the input, located by its path in the generator's input (`patient.ins.value`). */
+export type { InputProblem } from '../cda/input-checker.js';
 
 /**
  * Raised by `generateImagingReport` when it cannot produce a conformant document from its input.

@@ -4,11 +4,11 @@ import { ImagingReportError } from './errors.js';
 import { buildHeader } from './header.js';
 import type { ImagingReportInput, InstanceIdentifier } from './input.js';
 import { checkImagingReportInput } from './input-checks.js';
-import { renderReportPdf } from './pdf/render-report-pdf.js';
+import { renderReportPdf } from '../cda/pdf/render-report-pdf.js';
 import { reportPdfContent } from './report-pdf-content.js';
-import { resolveVersion } from './versioning.js';
-import { el, serializeXmlDocument } from './xml-tree.js';
-import type { XmlElement } from './xml-tree.js';
+import { resolveVersion } from '../cda/versioning.js';
+import { el, serializeXmlDocument } from '../cda/xml-tree.js';
+import type { XmlElement } from '../cda/xml-tree.js';
 
 /** Generation options. */
 export interface GenerateImagingReportOptions {

@@ -1,39 +1,28 @@
 import {
   ATTENDING_PHYSICIAN,
-  CONFIDENTIALITY_DISPLAY,
   DEFAULT_ENCOUNTER,
   DOCUMENT_TYPE,
-  GENDER_DISPLAY,
   LEVEL1_TEMPLATE_IDS,
   LEVEL3_TEMPLATE_IDS,
   MODALITY_QUALIFIER,
-  OID,
   REGION_QUALIFIER,
 } from './cda-codes.js';
 import type { HealthProfessional, Organisation } from '../../tlr/index.js';
-import { addr, assignedProfessional, cd, cdaTime, ii, professionalId, professionalName, structureId, telecom } from './cda-elements.js';
-import type { ImagingReportInput, InstanceIdentifier } from './input.js';
-import { el } from './xml-tree.js';
-import type { XmlChild } from './xml-tree.js';
+import { addr, assignedProfessional, cd, cdaTime, professionalId, professionalName, telecom } from '../cda/cda-elements.js';
+import type { ResolvedVersion } from '../cda/versioning.js';
+import type { ImagingReportInput } from './input.js';
+import { custodian, documentIdentification, encompassingEncounter, recordTarget, replacedDocument } from '../cda/header-parts.js';
+import { el } from '../cda/xml-tree.js';
+import type { XmlChild } from '../cda/xml-tree.js';
 
-/** Ids and version resolved for this document (see `resolveVersion`). */
-export interface ResolvedVersion {
-  documentId: InstanceIdentifier;
-  setId: InstanceIdentifier;
-  versionNumber: number;
-  /** Id of the replaced version, for `relatedDocument RPLC`. */
-  replacedId?: InstanceIdentifier;
-}
+export type { ResolvedVersion } from '../cda/versioning.js';
 
 /** The document title: the host's, or `CR d'imagerie médicale - <act>`. */
 export function documentTitle(input: ImagingReportInput): string {
   return input.document.title ?? `${DOCUMENT_TYPE.display} - ${input.exam.actCode.display}`;
 }
 
-/** `YYYY-MM-DD` or `YYYYMMDD` → `YYYYMMDD`. */
-export function compactDate(date: string): string {
-  return date.replace(/-/g, '');
-}
+export { compactDate } from '../cda/header-parts.js';
 
 /**
  * The CDA header of the imaging report, element by element in XSD order (`cr-imagerie-cda.md` §2):
@@ -51,62 +40,16 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
       ? { professional: facility.responsiblePhysician, organisation: facility }
       : { professional: radiologist, organisation: platform };
 
-  // The input checks have run: the patient has the INS and its traits, the sex is F, M or U.
-  const ins = patient.ins!;
-  const gender = patient.sex === 'F' || patient.sex === 'M' ? patient.sex : 'UN';
-
   return [
-    el('realmCode', { code: 'FR' }),
-    el('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' }),
-    ...templateIds.map((t) => el('templateId', { root: t.root, extension: t.extension })),
-    ii('id', version.documentId),
-    cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
-    el('title', {}, documentTitle(input)),
-    el('effectiveTime', { value: effectiveTime }),
-    el('confidentialityCode', {
-      code: confidentiality,
-      displayName: CONFIDENTIALITY_DISPLAY[confidentiality],
-      codeSystem: OID.hl7Confidentiality,
-    }),
-    el('languageCode', { code: 'fr-FR' }),
-    ii('setId', version.setId),
-    el('versionNumber', { value: version.versionNumber }),
-    el(
-      'recordTarget',
-      {},
-      el(
-        'patientRole',
-        {},
-        el('id', { root: ins.authorityOid, extension: ins.value }),
-        (patient.identifiers ?? []).map((id) => el('id', { root: id.assigningAuthority?.universalId, extension: id.value })),
-        addr(patient.address),
-        (patient.telecoms ?? []).map((t) => telecom(t)),
-        el(
-          'patient',
-          { classCode: 'PSN' },
-          el(
-            'name',
-            {},
-            el('family', { qualifier: 'BR' }, patient.birthName),
-            el('given', {}, patient.birthGivenNames),
-            el('given', { qualifier: 'BR' }, patient.firstGivenName),
-            patient.usedName && el('family', { qualifier: 'CL' }, patient.usedName),
-            patient.usedGivenName && el('given', { qualifier: 'CL' }, patient.usedGivenName),
-          ),
-          el('administrativeGenderCode', { code: gender, displayName: GENDER_DISPLAY[gender], codeSystem: OID.hl7AdministrativeGender }),
-          el('birthTime', { value: compactDate(patient.birthDate ?? '') }),
-          el(
-            'birthplace',
-            {},
-            el(
-              'place',
-              {},
-              el('addr', {}, el('county', {}, patient.birthplaceCode), patient.birthplaceName && el('city', {}, patient.birthplaceName)),
-            ),
-          ),
-        ),
-      ),
+    ...documentIdentification(
+      templateIds,
+      version,
+      cd('code', DOCUMENT_TYPE, {}, cd('translation', exam.actCode)),
+      documentTitle(input),
+      doc.effectiveTime,
+      confidentiality,
     ),
+    recordTarget(patient),
     // Author #1: the remote radiologist who wrote the report, on behalf of the platform.
     el('author', {}, el('time', { value: effectiveTime }), assignedProfessional('assignedAuthor', radiologist, platform)),
     // Author #2 (ANS teleradiology pattern): the responsible physician of the imaging facility.
@@ -118,22 +61,7 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         el('time', { value: effectiveTime }),
         assignedProfessional('assignedAuthor', facility.responsiblePhysician, facility),
       ),
-    el(
-      'custodian',
-      {},
-      el(
-        'assignedCustodian',
-        {},
-        el(
-          'representedCustodianOrganization',
-          {},
-          structureId(facility),
-          el('name', {}, facility.name),
-          telecom(facility.telecom),
-          addr(facility.address),
-        ),
-      ),
-    ),
+    custodian(facility),
     el(
       'legalAuthenticator',
       {},
@@ -201,32 +129,7 @@ export function buildHeader(input: ImagingReportInput, version: ResolvedVersion,
         el('performer', { typeCode: 'PRF' }, assignedProfessional('assignedEntity', radiologist, facility)),
       ),
     ),
-    version.replacedId && el('relatedDocument', { typeCode: 'RPLC' }, el('parentDocument', {}, ii('id', version.replacedId))),
-    el(
-      'componentOf',
-      {},
-      el(
-        'encompassingEncounter',
-        {},
-        cd('code', input.encounterCode ?? DEFAULT_ENCOUNTER),
-        el(
-          'effectiveTime',
-          {},
-          el('low', { value: cdaTime(exam.startedAt) }),
-          exam.endedAt && el('high', { value: cdaTime(exam.endedAt) }),
-        ),
-        el(
-          'location',
-          {},
-          el(
-            'healthCareFacility',
-            {},
-            structureId(facility),
-            cd('code', facility.facilityType),
-            el('location', {}, el('name', {}, facility.name), addr(facility.address)),
-          ),
-        ),
-      ),
-    ),
+    replacedDocument(version.replacedId),
+    encompassingEncounter(input.encounterCode ?? DEFAULT_ENCOUNTER, exam.startedAt, exam.endedAt, facility),
   ];
 }

@@ -28,7 +28,7 @@ export type {
   ReportPatient,
   Telecom,
 } from './deprecated-names.js';
-export { renderReportPdf } from './pdf/render-report-pdf.js';
-export type { ReportPdfContent } from './pdf/render-report-pdf.js';
+export { renderReportPdf } from '../cda/pdf/render-report-pdf.js';
+export type { ReportPdfContent } from '../cda/pdf/render-report-pdf.js';
 export { imagingReportInputFromPostExam } from './from-tlr.js';
 export type { PlatformReportContext } from './from-tlr.js';

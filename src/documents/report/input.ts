@@ -8,17 +8,12 @@
 
 import type { AccessionNumber, CodedValue, HealthProfessional, Organisation, Patient, PlacerOrderNumber } from '../../tlr/index.js';
 
-/** An instance identifier (HL7 v3 II): an OID (or UUID) `root` and an optional `extension`. */
-export interface InstanceIdentifier {
-  root: string;
-  extension?: string;
-}
+import type { InstanceIdentifier } from '../cda/cda-elements.js';
 
-/** Title codes of JDV_J246_Titre_CISIS, the only `suffix` values allowed (a professional's `prefix`, XCN.6). */
-export type ProfessionalTitle = 'DR' | 'MC' | 'MG' | 'PC' | 'PG' | 'PR';
+export type { InstanceIdentifier } from '../cda/cda-elements.js';
 
-/** The {@link ProfessionalTitle} values. */
-export const PROFESSIONAL_TITLES: readonly ProfessionalTitle[] = ['DR', 'MC', 'MG', 'PC', 'PG', 'PR'];
+export { PROFESSIONAL_TITLES } from '../cda/input-checker.js';
+export type { ProfessionalTitle } from '../cda/input-checker.js';
 
 /**
  * The imaging facility (*structure d'imagerie*) where the patient was examined. It keeps the report

@@ -1,25 +1,12 @@
-import type { HealthProfessional, Organisation } from '../../tlr/index.js';
-import { INS_OID } from '../../tlr/index.js';
-import { structureIdNat } from './cda-elements.js';
+import { INS_LABEL, PDF_DATE_TIME, SEX_LABEL, personName } from '../cda/pdf/pdf-labels.js';
+import type { Organisation } from '../../tlr/index.js';
+import { structureIdNat } from '../cda/cda-elements.js';
 import { documentTitle } from './header.js';
 import type { ResolvedVersion } from './header.js';
 import type { ImagingReportInput } from './input.js';
-import type { ReportPdfContent } from './pdf/render-report-pdf.js';
+import type { ReportPdfContent } from '../cda/pdf/render-report-pdf.js';
 
-const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
-
-const INS_LABEL: Readonly<Record<string, string>> = {
-  [INS_OID.nir]: 'INS-NIR',
-  [INS_OID.nia]: 'INS-NIA',
-  [INS_OID.nirTest]: 'INS-NIR (test)',
-  [INS_OID.nirDemo]: 'INS-NIA (test)',
-};
-
-const SEX_LABEL = { F: 'Féminin', M: 'Masculin', U: 'Inconnu' } as const;
-
-function personName(p: HealthProfessional): string {
-  return [p.prefix === 'DR' ? 'Dr' : p.prefix === 'PR' ? 'Pr' : undefined, p.givenName, p.familyName].filter(Boolean).join(' ');
-}
+const dateTimeFormat = PDF_DATE_TIME;
 
 function organisationLine(o: Organisation): string {
   const a = o.address;
@@ -107,6 +94,7 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
   if (content.comparison) sections.push({ heading: 'Comparaison avec les examens antérieurs', text: content.comparison });
   sections.push({ heading: 'Conclusion', text: content.conclusion });
 
+  const ext = version.documentId.extension ? ` / ${version.documentId.extension}` : '';
   return {
     title: documentTitle(input),
     author: personName(radiologist),
@@ -114,8 +102,6 @@ export function reportPdfContent(input: ImagingReportInput, version: ResolvedVer
     createdAt: input.document.effectiveTime,
     blocks,
     sections,
-    footer:
-      `Document ${version.documentId.root}${version.documentId.extension ? ` / ${version.documentId.extension}` : ''} - ` +
-      `version ${version.versionNumber}`,
+    footer: `Document ${version.documentId.root}${ext} - version ${version.versionNumber}`,
   };
 }

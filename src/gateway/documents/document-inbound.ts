@@ -1,5 +1,5 @@
 import type { Message } from '../../hl7/index.js';
-import type { AckError, Location } from '../../hl7/index.js';
+import type { AckError } from '../../hl7/index.js';
 import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
@@ -14,10 +14,13 @@ import { applyReportSetEvent } from '../../workflow/index.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayEvent, GatewayEventType } from '../events.js';
 import { orderDataOf } from '../order-data.js';
+import type { OrderDocumentRecord } from '../order-data.js';
+import { withVersion } from './order-documents.js';
 import type { PluginInbound } from '../plugin.js';
 
 /** LOINC document codes of the imaging report (CR-IMG) and of the imaging request document (DA-IMG). */
 const REPORT_CODE = '18748-4';
+const REQUEST_CODE = '55115-0';
 
 /** The webhook event of each change of a report set. */
 const EVENT_OF_KIND: Readonly<Record<ReportSetEvent['kind'], GatewayEventType>> = {
@@ -33,7 +36,7 @@ const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
 };
 
 function toAckError(f: Finding): AckError {
-  let location: Location | undefined;
+  let location: AckError['location'];
   try {
     location = parseLocation(f.location);
   } catch {
@@ -51,6 +54,7 @@ function toAckError(f: Finding): AckError {
  */
 export function documentInbound(config: GatewayConfig, validation: CdaValidation): PluginInbound {
   const read = new WeakMap<Message, ReceivedDocumentMessage | undefined>();
+  const profiles = new WeakMap<Message, string>();
   return {
     flows: ['report'],
 
@@ -63,6 +67,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
         let verdict: CdaValidationReport;
         try {
           verdict = await validation.validate(doc.bytes);
+          profiles.set(message, verdict.profile);
         } catch (e) {
           if (!(e instanceof CdaRulesNotReadyError)) throw e;
           // AR 206: the message is not at fault; the sender retries after its backoff.
@@ -115,7 +120,30 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
           at: new Date().toISOString(),
           data: { type: doc.type, documentId: doc.id },
         };
-        return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [event] };
+        // Attached with its type, version and validity (it passed the rule sets of its profile, or it would
+        // have been answered AE); a T10 replaces, a T04 deletes the current version of its set.
+        const cda = doc.cda;
+        const record: OrderDocumentRecord = {
+          role: doc.type.code === REQUEST_CODE ? 'request' : 'supporting',
+          direction: 'received',
+          documentId: doc.id ?? cda?.id ?? { root: 'unknown' },
+          setId: cda?.setId ?? doc.id ?? { root: 'unknown' },
+          version: cda?.versionNumber ?? 1,
+          title: cda?.title ?? doc.type.display ?? '',
+          type: doc.type,
+          level: doc.bytes ? (doc.bytes.includes('<nonXMLBody') ? 1 : 3) : null,
+          status: value.kind === 'delete' ? 'deleted' : 'current',
+          profile: profiles.get(message) ?? null,
+          valid: true,
+          errors: 0,
+          messageId,
+          at: event.at,
+        };
+        const replaced = value.kind === 'replace' ? value.replacedDocumentId : value.kind === 'delete' ? record.documentId : undefined;
+        const documents = withVersion(orderDataOf(order).documents ?? [], record, replaced ? { documentId: replaced } : undefined);
+        await tx.mergeOrderData(config.role, key, { documents });
+        const received: GatewayEvent = { ...event, type: 'document.received', data: { ...record } };
+        return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [event, received] };
       }
       const cda = doc.cda;
       const record: ReportRecord = {

@@ -10,6 +10,11 @@ export const IMAGING_REPORT_TYPE = { code: '18748-4', display: "CR d'imagerie mÃ
 
 /** PID of the document message: the same identifiers as the CDA `recordTarget` (INS first, then local ids). */
 export function documentPatient(order: ImagingOrder, input: ImagingReportInput): Patient {
+  return documentPatientOf(order, input.patient);
+}
+
+/** PID of a document message for the order's patient, with the identifiers its CDA `recordTarget` has. */
+export function documentPatientOf(order: ImagingOrder, cdaPatient: Patient): Patient {
   const p = order.patient;
   const cx = (value: string, oid: string, type: string): Identifier => ({
     value,
@@ -18,8 +23,8 @@ export function documentPatient(order: ImagingOrder, input: ImagingReportInput):
   });
   return {
     identifiers: [
-      cx(input.patient.ins!.value, input.patient.ins!.authorityOid, 'INS'),
-      ...(input.patient.identifiers ?? []).map((l) => cx(l.value, l.assigningAuthority?.universalId ?? '', 'PI')),
+      cx(cdaPatient.ins!.value, cdaPatient.ins!.authorityOid, 'INS'),
+      ...(cdaPatient.identifiers ?? []).map((l) => cx(l.value, l.assigningAuthority?.universalId ?? '', 'PI')),
     ],
     birthName: p.birthName,
     ...(p.firstGivenName ? { firstGivenName: p.firstGivenName } : {}),

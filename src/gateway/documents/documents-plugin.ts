@@ -6,6 +6,8 @@ import type { GatewayRoutes } from '../http/route-plugin.js';
 import type { DocumentVerdict, GatewayPlugin, PluginContext, PluginInbound, PluginReadiness } from '../plugin.js';
 import { CdaRulesNotReadyError, CdaValidation, describeCdaValidationStatus } from './cda-validation.js';
 import { documentInbound } from './document-inbound.js';
+import { OrderDocumentActions } from './order-documents.js';
+import { orderDocumentRoutes } from './order-document-routes.js';
 import { ReportActions } from './report-actions.js';
 import { reportRoutes } from './report-routes.js';
 
@@ -32,13 +34,17 @@ export class DocumentsPlugin implements GatewayPlugin {
   readonly routes: GatewayRoutes;
   readonly #warmUp: boolean;
   #reports: ReportActions | undefined;
+  #orderDocuments: OrderDocumentActions | undefined;
   #release: (() => Promise<void>) | undefined;
 
   constructor(config: GatewayConfig, options: DocumentsPluginOptions = {}) {
     this.validation = options.cdaValidation ?? new CdaValidation(config.reports.cdaKit ? { kitDir: config.reports.cdaKit } : {});
     this.#warmUp = options.warmUp ?? true;
     this.inbound = documentInbound(config, this.validation);
-    this.routes = (app, { gateway }) => reportRoutes(app, { gateway, reports: this.reports });
+    this.routes = async (app, { gateway }) => {
+      await reportRoutes(app, { gateway, reports: this.reports });
+      await orderDocumentRoutes(app, { gateway, documents: this.orderDocuments });
+    };
   }
 
   /** The platform's report actions: write (T02), replace (T10) and delete (T04) the reports of an order. */
@@ -47,9 +53,16 @@ export class DocumentsPlugin implements GatewayPlugin {
     return this.#reports;
   }
 
+  /** The RIS's request and supporting documents (MDM^T02/T10/T04 after the order's ORM^O01). */
+  get orderDocuments(): OrderDocumentActions {
+    if (!this.#orderDocuments) throw new Error('The documents plug-in has not been started by a gateway');
+    return this.#orderDocuments;
+  }
+
   start(context: PluginContext): void {
     this.#release = this.validation.hold();
     this.#reports = new ReportActions(context.actions, this.validation);
+    this.#orderDocuments = new OrderDocumentActions(context.actions, this.validation);
     if (this.#warmUp) this.#warmUpInBackground(context.logger);
   }
 

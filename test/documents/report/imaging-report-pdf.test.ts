@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ImagingReportError, generateImagingReport } from '../../../src/documents/report/index.js';
-import { toDrawableText } from '../../../src/documents/report/pdf/win-ansi-text.js';
+import { toDrawableText } from '../../../src/documents/cda/pdf/win-ansi-text.js';
 import { sampleReportInput } from './report-fixtures.js';
 
 describe('imaging report PDF (level 1)', () => {

@@ -1,9 +1,14 @@
 import { formatTS } from '../../hl7/index.js';
-import { OID } from './cda-codes.js';
+import { OID } from './cda-oids.js';
 import type { Address, CodedValue, HealthProfessional, Organisation, Telecom } from '../../tlr/index.js';
-import type { InstanceIdentifier } from './input.js';
 import { el } from './xml-tree.js';
 import type { XmlAttributes, XmlChild, XmlElement } from './xml-tree.js';
+
+/** An instance identifier (HL7 v3 II): an OID (or UUID) `root` and an optional `extension`. */
+export interface InstanceIdentifier {
+  root: string;
+  extension?: string;
+}
 
 /**
  * Small builders for the HL7 v3 data types and CI-SIS participations used by the imaging report,

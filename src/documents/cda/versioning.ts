@@ -1,7 +1,15 @@
-import type { InputProblem } from './errors.js';
-import type { ResolvedVersion } from './header.js';
+import type { InstanceIdentifier } from './cda-elements.js';
 import { newUuidOid } from './identifiers.js';
-import type { ReportDocumentInfo } from './input.js';
+import type { InputProblem, VersionedDocumentInfo } from './input-checker.js';
+
+/** Ids and version resolved for a document (see `resolveVersion`). */
+export interface ResolvedVersion {
+  documentId: InstanceIdentifier;
+  setId: InstanceIdentifier;
+  versionNumber: number;
+  /** Id of the replaced version, for `relatedDocument RPLC`. */
+  replacedId?: InstanceIdentifier;
+}
 
 /**
  * Resolves id, setId and version of the document to generate (`cr-imagerie-cda.md` §2.5):
@@ -9,7 +17,7 @@ import type { ReportDocumentInfo } from './input.js';
  * - replacement (`replaces`): a new id, the replaced version's setId, its version + 1, and the replaced
  *   id for `relatedDocument typeCode="RPLC"`. An explicit setId or version contradicting that is an error.
  */
-export function resolveVersion(doc: ReportDocumentInfo): { version: ResolvedVersion; problems: InputProblem[] } {
+export function resolveVersion(doc: VersionedDocumentInfo): { version: ResolvedVersion; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const documentId = doc.id ?? { root: newUuidOid() };
   if (doc.replaces) {

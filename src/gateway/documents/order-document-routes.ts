@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../errors.js';
+import { findOrderByPlacer } from '../http/order-lookup.js';
+import type { GatewayRouteOptions } from '../http/route-plugin.js';
+import { authorityQuery } from '../http/schemas.js';
+import { orderDataOf } from '../order-data.js';
+import type { OrderDocumentActions, OrderDocumentInput } from './order-documents.js';
+
+/** `POST /api/orders/{placer}/documents`: one request or supporting document (OpenAPI schema). */
+export const orderDocumentBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role'],
+  properties: {
+    role: { enum: ['request', 'supporting'], description: 'request: the DA-IMG (55115-0); supporting: a previous report, a letter…' },
+    action: { enum: ['add', 'replace', 'delete'], description: 'T02 (default), T10 or T04' },
+    setId: { type: 'string', description: 'replace/delete: the document set (default: the only current one of the role)' },
+    generate: { enum: ['level3', 'level1'], description: 'request only: generate the DA-IMG from the order' },
+    cda: { type: 'string', description: 'the host’s own CDA R2 document, sent as is' },
+    pdfBase64: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'request only: a PDF wrapped as a level-1 DA-IMG' },
+  },
+} as const;
+
+type Body = {
+  role: 'request' | 'supporting';
+  action?: 'add' | 'replace' | 'delete';
+  setId?: string;
+  generate?: 'level3' | 'level1';
+  cda?: string;
+  pdfBase64?: string;
+};
+
+/** The order's request and supporting documents: the RIS sends them; both sides list them. */
+export async function orderDocumentRoutes(
+  app: FastifyInstance,
+  { gateway: gw, documents }: GatewayRouteOptions & { documents: OrderDocumentActions },
+): Promise<void> {
+  const role = gw.config.role;
+  const params = { type: 'object', required: ['placer'], properties: { placer: { type: 'string', minLength: 1 } } } as const;
+  app.post<{ Params: { placer: string }; Querystring: { authority?: string }; Body: Body }>(
+    '/api/orders/:placer/documents',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'RIS: send the request document (DA-IMG) or a supporting document (MDM^T02/T10/T04)',
+        params,
+        querystring: authorityQuery,
+        body: orderDocumentBody,
+      },
+    },
+    async (req, reply) => {
+      if (role !== 'ris') throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', 'Request documents are sent by the RIS half-connector', 403);
+      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority);
+      const b = req.body;
+      const action = b.action ?? 'add';
+      if (action === 'delete') return reply.code(202).send(await documents.delete(o.key, b.setId));
+      const sources = [b.generate, b.cda, b.pdfBase64].filter((s) => s !== undefined);
+      if (sources.length !== 1)
+        throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'Give exactly one of generate, cda, pdfBase64', 400);
+      const source: OrderDocumentInput['source'] =
+        b.cda !== undefined
+          ? { cda: b.cda }
+          : b.pdfBase64 !== undefined
+            ? { pdf: Buffer.from(b.pdfBase64, 'base64') }
+            : { generate: b.generate! };
+      const input: OrderDocumentInput = { role: b.role, source };
+      const sent = action === 'replace' ? await documents.replace(o.key, input, b.setId) : await documents.add(o.key, input);
+      return reply.code(202).send(sent);
+    },
+  );
+  app.get<{ Params: { placer: string }; Querystring: { authority?: string } }>(
+    '/api/orders/:placer/documents',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Request and supporting documents of an order, every version',
+        params,
+        querystring: authorityQuery,
+      },
+    },
+    async (req) => {
+      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority);
+      return { items: orderDataOf(o).documents ?? [] };
+    },
+  );
+}
