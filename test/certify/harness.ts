@@ -12,6 +12,8 @@ import type { Gateway } from '../../src/gateway/gateway.js';
 import { startGateway } from '../../src/gateway/start.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import { freePort } from '../helpers/ports.js';
+import type { Spoiler } from './broken-partners.js';
+import { startBrokenProxy } from './broken-partners.js';
 
 export const API_KEY = 'certify-test-key-0123456789';
 /** The half's own ACK timeout, and the kit's late answer in the slow-partner step (longer). */
@@ -90,24 +92,28 @@ export async function certifyHalf(
     plan?: CertifyPlan;
     /** The kit's wait for an acknowledgement (default 3 s; a RIS validates a first report's CDA against the schematrons first). */
     ackTimeoutMs?: number;
-    /** Puts something between the kit and the half (a broken partner); returns the port the kit targets and the port the half must send to. */
-    interpose?: (half: {
-      mllpPort: number;
-      kitPort: number;
-    }) => Promise<{ targetPort: number; halfSendsTo: number; stop(): Promise<void> }>;
+    /** A broken partner: a proxy spoiling what the kit sends to the half (`toHalf`) or what the half sends to the kit (`toKit`). */
+    broken?: { toHalf?: Spoiler; toKit?: Spoiler };
   } = {},
 ): Promise<CertifyRun> {
   const kitPort = await freePort();
-  const wrapperPort = options.interpose ? await freePort() : kitPort;
-  const half = await startHalf(role, wrapperPort);
-  const wrap = options.interpose ? await options.interpose({ mllpPort: half.mllpPort, kitPort }) : undefined;
+  const toKitPort = options.broken?.toKit ? await freePort() : kitPort;
+  const half = await startHalf(role, toKitPort);
+  const proxies: Array<{ stop(): Promise<void> }> = [];
+  let targetPort = half.mllpPort;
+  if (options.broken?.toKit)
+    proxies.push(await startBrokenProxy({ listenPort: toKitPort, upstreamPort: kitPort, ...options.broken.toKit }));
+  if (options.broken?.toHalf) {
+    targetPort = await freePort();
+    proxies.push(await startBrokenProxy({ listenPort: targetPort, upstreamPort: half.mllpPort, ...options.broken.toHalf }));
+  }
   const driver = new GatewayDriver({ url: half.apiUrl, apiKey: API_KEY }, new ClinicalDataGenerator({ seed: 7, processingId: 'T' }));
   const hook = await startHook((a) => driver.request(a));
   const operator: Operator = new HookOperator(hook.url);
   try {
     const report = await runCertification({
       plan: options.plan ?? (await loadPlan(shippedPlanPath(role))),
-      target: { host: '127.0.0.1', port: wrap?.targetPort ?? half.mllpPort },
+      target: { host: '127.0.0.1', port: targetPort },
       listen: { host: '127.0.0.1', port: kitPort },
       operator,
       ackTimeoutMs: options.ackTimeoutMs ?? 3000,
@@ -119,7 +125,7 @@ export async function certifyHalf(
     return { report, hookCalls: hook.received };
   } finally {
     await hook.stop();
-    await wrap?.stop();
+    for (const p of proxies) await p.stop();
     await half.stop();
   }
 }
