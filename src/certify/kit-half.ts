@@ -142,6 +142,12 @@ export class KitHalf {
     return undefined;
   }
 
+  /** Whether an order of this key already has a plan label. */
+  labelled(key: OrderKey): boolean {
+    for (const [label, o] of this.orders) if (!label.startsWith('#') && orderKeyOf(o.key) === orderKeyOf(key)) return true;
+    return false;
+  }
+
   /** Called whenever a message arrives. */
   onReceived(listener: () => void): () => void {
     this.#listeners.add(listener);

@@ -365,7 +365,8 @@ export class CertifyRunner {
       r.kind === spec.message &&
       (bound
         ? r.key !== undefined && orderKeyOf(r.key) === orderKeyOf(bound.key)
-        : r.key !== undefined && !r.duplicate && kit.orders.has(`#${orderKeyOf(r.key)}`));
+        : // A new request: any not yet given a label, an invalid one included (the checks then say what is wrong with it).
+          !r.duplicate && (r.key === undefined || !kit.labelled(r.key)));
     let rec: ReceivedMessage | undefined;
     const waiting = this.#waitFor(matches, timeoutMs);
     try {
