@@ -5,6 +5,7 @@ import { generateImagingReport } from '../documents/report/index.js';
 import { buildDocumentMessage, validateDocumentMessage } from '../documents/transport/index.js';
 import type { Message } from '../hl7/index.js';
 import { buildAck, tryParseMessage } from '../hl7/index.js';
+import { headerForAck } from '../mllp/index.js';
 import type { Finding, ValidationReport } from '../profiles/index.js';
 import { ackForValidation } from '../profiles/index.js';
 import type { ClinicalDataGenerator } from '../simulate/index.js';
@@ -349,7 +350,7 @@ export class KitHalf {
     }
     let ack: Message;
     if (!message || !header) {
-      ack = ackForValidation(parsed.header ?? fallbackHeader(), report);
+      ack = ackForValidation(headerForAck(bytes), report);
     } else if (!report.valid) {
       ack = ackForValidation(message, report);
     } else if (!kind || !key) {
@@ -413,24 +414,6 @@ export class KitHalf {
 
 function base(order: ImagingOrder): Pick<Decision, 'placerOrderNumber' | 'patient' | 'visit'> {
   return { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit };
-}
-
-function fallbackHeader(): import('../hl7/index.js').MessageHeader {
-  return {
-    sendingApplication: '',
-    sendingFacility: '',
-    receivingApplication: '',
-    receivingFacility: '',
-    messageType: '',
-    messageCode: '',
-    triggerEvent: '',
-    messageStructure: '',
-    controlId: '',
-    processingId: 'P',
-    version: '2.5.1',
-    charset: '',
-    raw: { sendingApplication: '', sendingFacility: '', receivingApplication: '', receivingFacility: '' },
-  };
 }
 
 export type { ProtocolKind };

@@ -143,6 +143,14 @@ const BASE = {
   kind: { type: 'string' },
 };
 const REQUIRED_BASE = ['id', 'title', 'spec', 'required', 'kind'];
+/** What a send and an await step both say about their message. */
+const MESSAGE_SPEC = {
+  message: { enum: MESSAGES },
+  order: { type: 'string', minLength: 1 },
+  charset: { enum: CHARSETS },
+  decision: { enum: ['accept', 'refuse'] },
+  protocols: PROTOCOLS,
+};
 
 /** The JSON schema of one step per kind: the plan is data, checked when loaded. */
 const STEP_SCHEMAS: Record<PlanStep['kind'], object> = {
@@ -157,11 +165,7 @@ const STEP_SCHEMAS: Record<PlanStep['kind'], object> = {
         additionalProperties: false,
         required: ['message', 'order'],
         properties: {
-          message: { enum: MESSAGES },
-          order: { type: 'string', minLength: 1 },
-          charset: { enum: CHARSETS },
-          decision: { enum: ['accept', 'refuse'] },
-          protocols: PROTOCOLS,
+          ...MESSAGE_SPEC,
           exams: { type: 'integer', minimum: 1, maximum: 20 },
           transport: { enum: ['normal', 'drop-mid-frame'] },
           mutate: {
@@ -215,11 +219,7 @@ const STEP_SCHEMAS: Record<PlanStep['kind'], object> = {
         additionalProperties: false,
         required: ['message', 'order'],
         properties: {
-          message: { enum: MESSAGES },
-          order: { type: 'string', minLength: 1 },
-          charset: { enum: CHARSETS },
-          decision: { enum: ['accept', 'refuse'] },
-          protocols: PROTOCOLS,
+          ...MESSAGE_SPEC,
           minExams: { type: 'integer', minimum: 1 },
           drimboxUrl: { type: 'boolean' },
           holdAckMs: { type: 'integer', minimum: 1 },
