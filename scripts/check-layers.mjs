@@ -2,7 +2,7 @@
 /**
  * Checks that the source tree's imports go one way through its layers (ARCHITECTURE.md, "Layers"):
  *
- *   hl7 ← mllp ← profiles ← tlr ← documents ← workflow ← store ← gateway ← simulate ← cli ← index.ts
+ *   hl7 ← mllp ← profiles ← tlr ← documents ← workflow ← store ← gateway ← simulate ← certify ← cli ← index.ts
  *
  * A file may import its own layer and any layer to its left, never one to its right. The store also never imports
  * the validator (`profiles`, `documents/validation`): findings reach it as data. Run by `npm run lint`; prints every
@@ -18,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 /** Layers from the bottom up; the index is the rank. */
-export const LAYERS = ['hl7', 'mllp', 'profiles', 'tlr', 'documents', 'workflow', 'store', 'gateway', 'simulate', 'cli'];
+export const LAYERS = ['hl7', 'mllp', 'profiles', 'tlr', 'documents', 'workflow', 'store', 'gateway', 'simulate', 'certify', 'cli'];
 /** Imports a layer must not make whatever their rank: the store never imports the validator. */
 const FORBIDDEN = { store: ['profiles', 'documents/validation'] };
 

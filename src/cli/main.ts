@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBackupCommand } from './commands/backup.js';
+import { registerCertifyCommand } from './commands/certify.js';
 import { registerRestoreCommand } from './commands/restore.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerListenCommand } from './commands/listen.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerServeCommand(program);
   registerSimulateCommand(program);
   registerDemoCommand(program);
+  registerCertifyCommand(program);
   // Operations: backup and restore of the gateway's store.
   registerBackupCommand(program);
   registerRestoreCommand(program);
