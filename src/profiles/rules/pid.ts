@@ -21,7 +21,7 @@ const NIR_OIDS: readonly string[] = [INS_OIDS.nirProduction, INS_OIDS.nirTest, I
 const TEST_OIDS: readonly string[] = [INS_OIDS.nirTest, INS_OIDS.nirDemo];
 
 /** French extension of HL7 table 0445 (identity reliability), common.md §3.3. */
-export const IDENTITY_RELIABILITY_CODES: readonly string[] = [
+export const IDENTITY_RELIABILITY_CODES = [
   'VIDE',
   'PROV',
   'VALI',
@@ -43,7 +43,7 @@ export const IDENTITY_RELIABILITY_CODES: readonly string[] = [
   'INVA',
   'FICT',
   'DOUT',
-];
+] as const;
 
 /**
  * Checks the key of an INS-NIR matricule: 15 characters, the last two equal
@@ -321,7 +321,7 @@ export const PID_014 = defineRule({
     eachPid(ctx, (pid) =>
       pid.repetitions(32).forEach((r, i) => {
         const code = r.get(1).trim();
-        if (code === '' || IDENTITY_RELIABILITY_CODES.includes(code)) return;
+        if (code === '' || (IDENTITY_RELIABILITY_CODES as readonly string[]).includes(code)) return;
         ctx.report(
           PID_014,
           ctx.at(pid, `32[${i + 1}]`),

@@ -1,3 +1,4 @@
+import { IDENTITY_RELIABILITY_CODES } from '../../profiles/rules/pid.js';
 import type { DateTime } from '../date-time.js';
 import type { Address, Telecom } from './contact.js';
 import type { Identifier } from './identifiers.js';
@@ -19,32 +20,10 @@ export interface NationalHealthIdentifier {
 export type AdministrativeSex = 'F' | 'M' | 'U' | 'O' | 'A' | 'N';
 
 /**
- * Identity reliability codes of PID-32 (HL7 table 0445, French extension, `common.md` §3.3).
- * `VALI` (validated identity) is required to share an INS.
+ * Identity reliability codes of PID-32 (HL7 table 0445, French extension, `common.md` §3.3), declared once with the
+ * validator rule that checks them. `VALI` (validated identity) is required to share an INS.
  */
-export const IDENTITY_RELIABILITY_CODES = [
-  'VIDE',
-  'PROV',
-  'VALI',
-  'DOUB',
-  'DESA',
-  'DPOT',
-  'DOUA',
-  'COLP',
-  'COLV',
-  'FILI',
-  'CACH',
-  'ANOM',
-  'IDVER',
-  'RECD',
-  'IDRA',
-  'USUR',
-  'HOMD',
-  'HOMA',
-  'INVA',
-  'FICT',
-  'DOUT',
-] as const;
+export { IDENTITY_RELIABILITY_CODES };
 
 export type IdentityReliabilityCode = (typeof IDENTITY_RELIABILITY_CODES)[number];
 
