@@ -6,6 +6,7 @@ import type { GatewayRoutes } from '../http/route-plugin.js';
 import type { DocumentVerdict, GatewayPlugin, PluginContext, PluginInbound, PluginReadiness } from '../plugin.js';
 import { CdaRulesNotReadyError, CdaValidation, describeCdaValidationStatus } from './cda-validation.js';
 import { documentInbound } from './document-inbound.js';
+import type { ReportAcceptedHook } from './document-inbound.js';
 import { ReportActions } from './report-actions.js';
 import { reportRoutes } from './report-routes.js';
 
@@ -17,6 +18,8 @@ export interface DocumentsPluginOptions {
   warmUp?: boolean;
   /** A CDA validation shared with the other gateways of the process; default one of its own, with the configured kit. */
   cdaValidation?: CdaValidation;
+  /** Told of every report the RIS accepts, in its transaction (the onward route to the PFI). */
+  onReportAccepted?: ReportAcceptedHook;
 }
 
 /**
@@ -37,7 +40,7 @@ export class DocumentsPlugin implements GatewayPlugin {
   constructor(config: GatewayConfig, options: DocumentsPluginOptions = {}) {
     this.validation = options.cdaValidation ?? new CdaValidation(config.reports.cdaKit ? { kitDir: config.reports.cdaKit } : {});
     this.#warmUp = options.warmUp ?? true;
-    this.inbound = documentInbound(config, this.validation);
+    this.inbound = documentInbound(config, this.validation, options.onReportAccepted);
     this.routes = (app, { gateway }) => reportRoutes(app, { gateway, reports: this.reports });
   }
 
