@@ -11,7 +11,7 @@ import {
 } from '../mllp/index.js';
 import { GatewayConfigError } from './errors.js';
 import type { OnwardConfig } from './onward/onward-config.js';
-import { ONWARD_CONFIG_SCHEMA, ONWARD_ENVIRONMENT_OVERRIDES, completeOnwardConfig } from './onward/onward-config.js';
+import { ONWARD_ENVIRONMENT_OVERRIDES, completeOnwardConfig, onwardConfigSchema } from './onward/onward-config.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
 
 /** Which half-connector an instance plays. */
@@ -202,7 +202,7 @@ export const CONFIG_SCHEMA = {
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     reports: { type: 'object', additionalProperties: false, properties: { cdaKit: { type: 'string' } } },
-    onward: ONWARD_CONFIG_SCHEMA,
+    onward: onwardConfigSchema({ tls: tlsSchema, port, nonEmpty }),
   },
 } as const;
 

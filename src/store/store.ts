@@ -189,8 +189,8 @@ export type PublicationDestination = 'dmp' | 'mssante';
  */
 export type PublicationStatus = 'held' | 'skipped' | 'pending' | 'sent' | 'parked' | 'accepted' | 'refused';
 
-/** One destination of one message to the PFI, as {@link StoreTransaction.recordPublications} writes it. */
-export interface PublicationInput {
+/** What identifies one destination of one message to the PFI, on input and on the stored row. */
+interface PublicationTarget {
   /** {@link formatOrderKey} of the order. */
   readonly orderKey: string;
   readonly documentId: { readonly root: string; readonly extension?: string };
@@ -201,25 +201,21 @@ export interface PublicationInput {
   /** Journal id of the queued message; `null` when it was held. */
   readonly messageId: number | null;
   readonly destination: PublicationDestination;
+  readonly status: PublicationStatus;
+}
+
+/** One destination of one message to the PFI, as {@link StoreTransaction.recordPublications} writes it. */
+export interface PublicationInput extends PublicationTarget {
   /** The MSSanté mailbox; empty for the DMP. */
   readonly address?: string;
-  readonly status: PublicationStatus;
   readonly errorText?: string;
   readonly findings?: readonly StoredFinding[];
 }
 
 /** A stored publication row. */
-export interface PublicationRecord {
+export interface PublicationRecord extends PublicationTarget {
   readonly id: number;
-  readonly orderKey: string;
-  readonly documentId: { readonly root: string; readonly extension?: string };
-  readonly version: number;
-  readonly requestKind: 'initial' | 'replace' | 'delete';
-  readonly controlId: string;
-  readonly messageId: number | null;
-  readonly destination: PublicationDestination;
   readonly address: string;
-  readonly status: PublicationStatus;
   readonly errorCode: string | null;
   readonly errorText: string | null;
   readonly findings: readonly StoredFinding[];

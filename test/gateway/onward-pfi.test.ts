@@ -14,8 +14,8 @@ import { buildBusinessReceipt } from '../../src/documents/transport/index.js';
 import { documentsOf } from '../../src/gateway/documents/documents-plugin.js';
 import { formatOrderKey, type OrderKey, type PublicationRecord } from '../../src/store/index.js';
 import { DMP_CLOSED, PfiSimulator, type PfiOutcomes } from '../../src/simulate/index.js';
-import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
-import { API_KEY, startGatewayPair, type GatewayPair } from '../helpers/gateway-pair.js';
+import { order } from '../tlr/fixtures.js';
+import { API_KEY, bringOrderToReport, startGatewayPair, type GatewayPair } from '../helpers/gateway-pair.js';
 import { freePort } from '../helpers/ports.js';
 
 const pgUrl = process.env['CISIS_TLR_TEST_PG'] ?? '';
@@ -91,12 +91,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
           counts: pfi.counts,
           rows: (await publications()).map((p) => [p.version, p.requestKind, p.destination, p.status]),
         });
-      await pair.ris.ris.createOrder(order);
-      await pair.waitFor('platform', (e) => e.type === 'order.received');
-      await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
-      await pair.waitFor('ris', (e) => e.type === 'decision.received');
-      await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
-      await pair.waitFor('platform', (e) => e.type === 'postexam.received');
+      await bringOrderToReport(pair);
     });
     after(async () => {
       await pfi?.stop();

@@ -54,28 +54,10 @@ for (const [engine, open, skip] of engines) {
             summary: { ...summaryOf('flux3', 'C1'), messageType: 'MDM^T02', flow: 'report' },
             orderKey,
           });
+          const sent = { orderKey, documentId: doc, version: 1, requestKind: 'initial', controlId: 'C1', messageId: q.messageId } as const;
           await tx.recordPublications([
-            {
-              orderKey,
-              documentId: doc,
-              version: 1,
-              requestKind: 'initial',
-              controlId: 'C1',
-              messageId: q.messageId,
-              destination: 'dmp',
-              status: 'pending',
-            },
-            {
-              orderKey,
-              documentId: doc,
-              version: 1,
-              requestKind: 'initial',
-              controlId: 'C1',
-              messageId: q.messageId,
-              destination: 'mssante',
-              address: 'dr.x@test.mssante.fr',
-              status: 'pending',
-            },
+            { ...sent, destination: 'dmp', status: 'pending' },
+            { ...sent, destination: 'mssante', address: 'dr.x@test.mssante.fr', status: 'pending' },
           ]);
         });
         // Another order's publications never show.

@@ -39,22 +39,15 @@ export interface OnwardConfig {
   pfi?: OnwardPfiConfig;
 }
 
-const tls = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ca: { type: 'string' },
-    cert: { type: 'string' },
-    key: { type: 'string' },
-    requestClientCert: { type: 'boolean' },
-    servername: { type: 'string' },
-  },
-} as const;
-const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
-const nonEmpty = { type: 'string', minLength: 1 } as const;
+/** The schema pieces every part of the configuration shares (`config.ts`). */
+interface SchemaParts {
+  tls: object;
+  port: object;
+  nonEmpty: object;
+}
 
 /** JSON Schema of `onward` in the configuration file. */
-export const ONWARD_CONFIG_SCHEMA = {
+export const onwardConfigSchema = ({ tls, port, nonEmpty }: SchemaParts) => ({
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -90,7 +83,7 @@ export const ONWARD_CONFIG_SCHEMA = {
       },
     },
   },
-} as const;
+});
 
 /** Environment variables of the onward route, in the configuration's convention (`CISIS_TLR_` + path). */
 export const ONWARD_ENVIRONMENT_OVERRIDES = [
