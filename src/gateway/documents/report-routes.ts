@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tryParseMessage } from '../../hl7/index.js';
 import { pdfOfReport } from '../../documents/report-pdf.js';
-import { readDocumentMessage, sameDocumentId } from '../../documents/transport/index.js';
-import { formatOrderKey } from '../../store/index.js';
+import { readDocumentMessage } from '../../documents/transport/index.js';
+import { reportsWithPublications } from '../onward/report-publications.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
@@ -128,15 +128,7 @@ export async function reportRoutes(
     async (req) => {
       const o = await findOrder(req.params.placer, req.query.authority);
       // Where each version went onward (RIS with an onward route: DMP, MSSanté); empty otherwise.
-      const publications = await gw.store.listPublications(formatOrderKey(o.key));
-      return {
-        items: (orderDataOf(o).reports ?? []).map((r) => ({
-          ...r,
-          publications: publications
-            .filter((p) => sameDocumentId(p.documentId, r.documentId))
-            .map(({ id: _id, orderKey: _key, documentId: _doc, ...p }) => p),
-        })),
-      };
+      return { items: await reportsWithPublications(gw.store, o.key, orderDataOf(o).reports ?? []) };
     },
   );
 
