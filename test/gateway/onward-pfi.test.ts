@@ -104,7 +104,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       }
     });
 
-    it('sends an accepted report (T02) on to the PFI, which publishes it to the DMP and mails it; the RIS tracks each destination', async () => {
+    it('sends an accepted report (T02) on to the PFI, published to the DMP and mailed; the RIS tracks each destination', async () => {
       const sent = await documentsOf(pair.platform).reports.submit(key, { content });
       await pair.waitFor('ris', (e) => e.type === 'report.received');
       const rows = await settledVersion(1, 3);
@@ -172,7 +172,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal(pfi.received.find((r) => r.controlId === dmp.controlId)?.event, 'MDM^T10');
     });
 
-    it('keeps what it sends while the PFI is down, then delivers it in order once it is back (T10 then T04, an MSSanté failure)', async () => {
+    it('keeps what it sends while the PFI is down, then in order once it is back (T10, T04, an MSSanté failure)', async () => {
       await pfi.stop();
       outcomes = { dmp: 'accept', mssante: 'fail' };
       await documentsOf(pair.platform).reports.replace(key, { content: { ...content, conclusion: 'IRM normale. Second addendum.' } });
