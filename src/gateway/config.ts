@@ -10,6 +10,8 @@ import {
   PeerAllowList,
 } from '../mllp/index.js';
 import { GatewayConfigError } from './errors.js';
+import type { OnwardConfig } from './onward/onward-config.js';
+import { ONWARD_ENVIRONMENT_OVERRIDES, completeOnwardConfig, onwardConfigSchema } from './onward/onward-config.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
 
 /** Which half-connector an instance plays. */
@@ -92,11 +94,19 @@ export interface GatewayConfig {
    * compiled in the background on first start); empty for the kit bundled with the package.
    */
   reports: { cdaKit: string };
+  /** RIS only: the integration platform (PFI) accepted reports go on to, for the DMP and MSSanté (absent: none). */
+  onward?: OnwardConfig;
 }
 
 /** A configuration as written by a user: every key optional. */
 export type GatewayConfigInput = DeepPartial<GatewayConfig>;
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<infer U> ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: NonNullable<T[K]> extends Array<infer U>
+    ? U[]
+    : NonNullable<T[K]> extends object
+      ? DeepPartial<NonNullable<T[K]>>
+      : T[K];
+};
 
 const tlsSchema = {
   type: 'object',
@@ -192,6 +202,7 @@ export const CONFIG_SCHEMA = {
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     reports: { type: 'object', additionalProperties: false, properties: { cdaKit: { type: 'string' } } },
+    onward: onwardConfigSchema({ tls: tlsSchema, port, nonEmpty }),
   },
 } as const;
 
@@ -303,6 +314,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
   { name: 'CISIS_TLR_LOG_LEVEL', path: 'logLevel', type: 'string' },
+  ...ONWARD_ENVIRONMENT_OVERRIDES,
 ];
 
 export interface LoadConfigOptions {
@@ -399,6 +411,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   } catch (e) {
     throw new GatewayConfigError(`Invalid configuration: mllp.allowedPeers: ${(e as Error).message}`);
   }
+  const pfi = completeOnwardConfig(config.onward?.pfi, config.identity);
+  if (pfi && role !== 'ris') throw new GatewayConfigError('Invalid configuration: onward.pfi is a RIS setting (the PFI is behind the RIS)');
+  if (pfi) config.onward = { pfi };
   for (const w of config.webhooks) {
     w.events ??= ['*'];
     let host: string;

@@ -11,6 +11,8 @@ export const GATEWAY_EVENT_TYPES = [
   'report.received',
   'report.replaced',
   'report.deleted',
+  'report.published',
+  'report.publication_failed',
   'order.document.received',
   'document.received',
   'message.rejected',

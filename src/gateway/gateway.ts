@@ -166,7 +166,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   async #start(options: GatewayStartOptions): Promise<void> {
     const { config } = this;
-    for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions });
+    for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions, metrics: this.metrics });
     this.#server = new MllpServer({
       handler: createInboundHandler({
         config,
@@ -267,16 +267,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
   }
 
-  /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, client, store, plug-ins. */
+  /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, plug-ins, client, store. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     await this.#http?.close().catch(() => undefined);
     await this.#server?.close().catch(() => undefined);
     await this.#outbound.stop();
     await this.#webhooks.stop();
+    // Plug-ins stop while the store is open: their own listeners and dispatchers finish with it.
+    for (const plugin of this.plugins) await plugin.stop?.();
     await this.client.close().catch(() => undefined);
     await this.store.close();
-    for (const plugin of this.plugins) await plugin.stop?.();
   }
 }
 
@@ -295,7 +296,8 @@ async function readLegacyInstanceId(dataDir: string): Promise<string | undefined
   }
 }
 
-async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {
+/** TLS options of an MLLP listener, from the configured files (the partner's listener, the onward route's receipts). */
+export async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {
   if (!t.cert || !t.key) throw new Error('mllp.tls needs cert and key');
   return {
     cert: await readFile(t.cert),
@@ -305,7 +307,8 @@ async function serverTls(t: TlsFiles): Promise<MllpServerTlsOptions> {
   };
 }
 
-async function clientTls(t: TlsFiles): Promise<MllpClientTlsOptions> {
+/** TLS options of an MLLP client, from the configured files. */
+export async function clientTls(t: TlsFiles): Promise<MllpClientTlsOptions> {
   return {
     ...(t.cert ? { cert: await readFile(t.cert) } : {}),
     ...(t.key ? { key: await readFile(t.key) } : {}),

@@ -5,6 +5,7 @@ import type { FlowId, InboundMessage, StoreTransaction } from '../store/index.js
 import type { GatewayConfig } from './config.js';
 import type { GatewayEvent } from './events.js';
 import type { GatewayRoutes } from './http/route-plugin.js';
+import type { GatewayMetrics } from './metrics.js';
 import type { ActionContext } from './outbound-actions.js';
 
 /** Inbound messages a plug-in takes over from the core: it validates, refuses and applies them. */
@@ -42,6 +43,8 @@ export interface PluginContext {
   readonly logger: Logger;
   /** What actions sending messages to the partner build on (store, outbox, events). */
   readonly actions: ActionContext;
+  /** The gateway's metrics: a plug-in registers its own on `metrics.registry`. */
+  readonly metrics: GatewayMetrics;
 }
 
 /** A document given as XML to `POST /api/validate`, as a plug-in judged it. */
@@ -71,6 +74,6 @@ export interface GatewayPlugin {
   validateDocument?(xml: Uint8Array): Promise<DocumentVerdict>;
   /** Called once as the gateway starts, after the store opened and before the listeners. */
   start?(context: PluginContext): Promise<void> | void;
-  /** Called when the gateway stops, after everything else (also after a failed start). */
+  /** Called when the gateway stops, after its listeners and dispatchers, before the store closes (also after a failed start). */
   stop?(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { consoleRoutes } from './console/index.js';
 import type { CdaValidation } from './documents/cda-validation.js';
 import { DocumentsPlugin } from './documents/documents-plugin.js';
 import { buildHttpApp } from './http/app.js';
+import { OnwardPlugin } from './onward/onward-plugin.js';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -21,9 +22,16 @@ export interface StartGatewayOptions {
  */
 export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<Gateway> {
   const { warmUpCda = true, cdaValidation, ...rest } = options;
+  // RIS with an onward route: accepted reports go on to the PFI (DMP, MSSanté).
+  const onward = config.onward?.pfi ? new OnwardPlugin(config) : undefined;
+  const documents = new DocumentsPlugin(config, {
+    warmUp: warmUpCda,
+    ...(cdaValidation ? { cdaValidation } : {}),
+    ...(onward ? { onReportAccepted: (tx, key, accepted) => onward.reportAccepted(tx, key, accepted) } : {}),
+  });
   return Gateway.start(config, {
     ...rest,
-    plugins: [new DocumentsPlugin(config, { warmUp: warmUpCda, ...(cdaValidation ? { cdaValidation } : {}) })],
+    plugins: onward ? [documents, onward] : [documents],
     http: (g) => buildHttpApp(g, { routes: [consoleRoutes] }),
   });
 }

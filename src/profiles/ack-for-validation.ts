@@ -13,7 +13,8 @@ function locationOf(finding: Finding): Location | undefined {
   }
 }
 
-function toAckError(f: Finding): AckError {
+/** One ERR of an acknowledgement from a finding: ERR-2 its location (when a field), ERR-3 its 0357 condition, ERR-5 its rule id. */
+export function ackErrorOf(f: Finding): AckError {
   return {
     condition: f.condition,
     severity: f.severity === 'error' ? 'E' : 'W',
@@ -35,8 +36,8 @@ function toAckError(f: Finding): AckError {
 export function ackForValidation(original: Message | MessageHeader, report: ValidationReport): Message {
   const errors = report.issues.filter((f) => f.severity === 'error');
   if (errors.length === 0) {
-    return buildAck(original, { code: 'AA', errors: report.issues.map(toAckError) });
+    return buildAck(original, { code: 'AA', errors: report.issues.map(ackErrorOf) });
   }
   const code = errors.every((f) => REJECTION_CONDITIONS.has(f.condition)) ? 'AR' : 'AE';
-  return buildAck(original, { code, errors: errors.map(toAckError) });
+  return buildAck(original, { code, errors: errors.map(ackErrorOf) });
 }

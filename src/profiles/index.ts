@@ -2,7 +2,7 @@ export type { Finding, FindingSeverity, FlowProfile, PartnerIdentity, Profile, V
 export { PROFILES } from './types.js';
 export { validateMessage, validateObservations } from './validate.js';
 export { detectProfile } from './detect.js';
-export { ackForValidation } from './ack-for-validation.js';
+export { ackErrorOf, ackForValidation } from './ack-for-validation.js';
 export { RULES, rulesFor } from './rules/teleradiologie.js';
 export type {
   ReportOverrides,

@@ -37,10 +37,10 @@ export interface ConformanceSummary {
   warnings: number;
 }
 
-async function allMessages(store: Store, direction: 'inbound' | 'outbound'): Promise<MessageRecord[]> {
+async function allMessages(store: Store, direction: 'inbound' | 'outbound', partner?: string): Promise<MessageRecord[]> {
   const out: MessageRecord[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await store.listMessages({ direction, limit: 1000, offset });
+    const page = await store.listMessages({ direction, limit: 1000, offset, ...(partner ? { partner } : {}) });
     out.push(...page.items);
     if (page.items.length < 1000) return out;
   }
@@ -49,11 +49,12 @@ async function allMessages(store: Store, direction: 'inbound' | 'outbound'): Pro
 /**
  * Builds the conformance summary from a gateway's journal. Received messages carry the findings the
  * inbound handler stored; acknowledgements are validated here with the ACK profile and the
- * correlated rules (the acknowledged message is the one we sent).
+ * correlated rules (the acknowledged message is the one we sent). `partner`: only the messages
+ * exchanged with that partner (the RIS's exchange with the platform, not with its PFI).
  */
-export async function collectConformance(store: Store): Promise<ConformanceSummary> {
-  const received = await allMessages(store, 'inbound');
-  const sent = await allMessages(store, 'outbound');
+export async function collectConformance(store: Store, options: { partner?: string } = {}): Promise<ConformanceSummary> {
+  const received = await allMessages(store, 'inbound', options.partner);
+  const sent = await allMessages(store, 'outbound', options.partner);
   const byRule = new Map<string, RuleFindingCount>();
   const note = (f: Pick<Finding, 'rule' | 'severity' | 'message'>): void => {
     const k = `${f.rule}|${f.severity}`;

@@ -1,5 +1,6 @@
 import type { Gateway } from '../gateway/gateway.js';
-import type { AckCode } from '../store/index.js';
+import type { AckCode, OrderKey, PublicationStatus } from '../store/index.js';
+import { formatOrderKey } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import { resolveCdaKitDir } from '../documents/validation/index.js';
 import { CdaValidation } from '../gateway/documents/cda-validation.js';
@@ -8,6 +9,7 @@ import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
 import { freshDataDir, generateApiKey, startSimulatorGateway } from './gateway-pair.js';
+import { PfiSimulator } from './pfi-simulator.js';
 import { PlatformSimulator } from './platform-simulator.js';
 import { type RisRunResult, RisSimulator } from './ris-simulator.js';
 import type { DemoStory } from './demo-stories.js';
@@ -48,7 +50,15 @@ export interface DemoHalves {
   apiKey: string;
   dataDir: string;
   seed: number;
+  /** The integration platform behind the RIS (onward route: DMP, MSSanté). */
+  pfi: PfiSimulator;
 }
+
+/** Publications of the onward route, per destination and status (`demo` summary). */
+export type DemoPublications = Record<'dmp' | 'mssante', Partial<Record<PublicationStatus, number>>>;
+
+/** The MSSanté mailbox the demo's RIS copies every report to. */
+export const DEMO_MSSANTE_RECIPIENT = 'imagerie.demo@test.mssante.fr';
 
 /** The `demo --json` contract, plus what the human summary shows. */
 export interface DemoSummary {
@@ -70,6 +80,8 @@ export interface DemoSummary {
   skippedStages: Array<{ stage: string; reason: string; requested: boolean }>;
   /** Reports written, replaced and deleted by the platform. */
   reports: { sent: number; replaced: number; deleted: number };
+  /** Where the RIS sent the reports on (RIS → PFI simulator → ZAM), per destination and status. */
+  publications: DemoPublications;
   durationMs: number;
   /** What did not go as the scenario expects (empty when everything did). */
   problems: string[];
@@ -79,7 +91,12 @@ export interface DemoSummary {
 export async function startDemoHalves(options: { dataDir?: string; seed?: number; ackTimeoutMs?: number } = {}): Promise<DemoHalves> {
   const ackTimeout = options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {};
   const dataDir = options.dataDir ?? (await freshDataDir('demo'));
-  const [risPort, platformPort] = [await findFreePort(), await findFreePort()];
+  const [risPort, platformPort, pfiPort, receiptPort] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
   const apiKey = generateApiKey();
   // One validation worker for both halves: the rule sets are loaded once in the process.
   const cdaValidation = new CdaValidation();
@@ -104,12 +121,24 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
       apiKeys: [apiKey],
       cdaValidation,
       ...ackTimeout,
+      // The RIS hands the reports on to its integration platform: DMP, and a copy by MSSanté.
+      extra: {
+        onward: {
+          pfi: {
+            port: pfiPort,
+            listen: { port: receiptPort },
+            dmp: true,
+            mssante: { professionals: true, patient: false, recipients: [DEMO_MSSANTE_RECIPIENT] },
+          },
+        },
+      },
     });
   } catch (e) {
     await platform.stop();
     throw e;
   }
-  return { ris, platform, apiKey, dataDir, seed: options.seed ?? Math.floor(Math.random() * 2 ** 32) };
+  const pfi = await PfiSimulator.start({ port: pfiPort, receipts: { host: '127.0.0.1', port: receiptPort }, delayMs: 100 });
+  return { ris, platform, apiKey, dataDir, seed: options.seed ?? Math.floor(Math.random() * 2 ** 32), pfi };
 }
 
 /**
@@ -199,11 +228,22 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
   if (platformSim.stats.failures) problems.push(`${platformSim.stats.failures} platform action(s) failed`);
 
   const [risConformance, platformConformance] = await Promise.all([
-    collectConformance(halves.ris.store),
+    collectConformance(halves.ris.store, { partner: halves.ris.config.partner.name }),
     collectConformance(halves.platform.store),
   ]);
+  // The exchange between the two halves; the RIS's exchange with its PFI is counted as publications.
   const count = async (gw: Gateway, direction: 'inbound' | 'outbound', flow?: 'report'): Promise<number> =>
-    (await gw.store.listMessages({ direction, ...(flow ? { flow } : {}), limit: 1 })).total ?? 0;
+    (await gw.store.listMessages({ direction, partner: gw.config.partner.name, ...(flow ? { flow } : {}), limit: 1 })).total ?? 0;
+  const publications = await settledPublications(
+    halves,
+    result.outcomes.map((o) => o.key),
+  );
+  for (const [destination, byStatus] of Object.entries(publications)) {
+    for (const status of ['held', 'parked', 'pending', 'sent'] as const) {
+      if (byStatus[status]) problems.push(`${byStatus[status]} ${destination} publication(s) ${status}`);
+    }
+  }
+  if (halves.pfi.counts.refused) problems.push(`${halves.pfi.counts.refused} message(s) refused by the PFI`);
   const sent = (await count(halves.ris, 'outbound')) + (await count(halves.platform, 'outbound'));
   const received = (await count(halves.ris, 'inbound')) + (await count(halves.platform, 'inbound'));
   const acks: Record<AckCode, number> = {
@@ -240,6 +280,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       ? []
       : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
     reports,
+    publications,
     durationMs: Date.now() - started,
     problems,
   };
@@ -292,5 +333,21 @@ async function waitForEmptyOutbox(gw: Gateway, timeoutMs: number): Promise<void>
     const depth = (await gw.store.outboxDepth()).reduce((s, d) => s + d.pending + d.inFlight, 0);
     if (depth === 0) return;
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The publications of the demo's orders once the PFI's receipts came back (or 20 s passed): counted
+ * per destination and status.
+ */
+async function settledPublications(halves: DemoHalves, keys: readonly OrderKey[]): Promise<DemoPublications> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await halves.pfi.idle();
+    const rows = (await Promise.all(keys.map((k) => halves.ris.store.listPublications(formatOrderKey(k))))).flat();
+    const out: DemoPublications = { dmp: {}, mssante: {} };
+    for (const r of rows) out[r.destination][r.status] = (out[r.destination][r.status] ?? 0) + 1;
+    if (!rows.some((r) => r.status === 'pending' || r.status === 'sent') || Date.now() > deadline) return out;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

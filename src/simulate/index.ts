@@ -12,3 +12,4 @@ export * from './population.js';
 export * from './protocol-pdf.js';
 export * from './random.js';
 export * from './ris-simulator.js';
+export * from './pfi-simulator.js';

@@ -36,6 +36,7 @@ import {
 } from './sql/rows.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
+import { listPublications, markPublications, recordPublications, settlePublication } from './sql/publications.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
@@ -68,6 +69,8 @@ import type {
   OutboxQuery,
   Page,
   PruneResult,
+  PublicationRecord,
+  PublicationStatus,
   StoredResponse,
   Store,
   StoreEngine,
@@ -202,6 +205,8 @@ export abstract class SqlStore implements Store {
       ordersOfStudies: (role, uids) => this.ordersOfStudiesOn(runner, role, uids),
       enqueueOutbound: (input) => this.enqueueOutboundOn(runner, input),
       enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
+      recordPublications: (inputs) => recordPublications(runner, inputs, this.now()),
+      settlePublication: (outcome) => settlePublication(runner, outcome, this.now()),
     };
   }
 
@@ -781,6 +786,21 @@ export abstract class SqlStore implements Store {
 
   enqueueWebhook(input: WebhookInput): Promise<number> {
     return this.withTransaction((runner) => this.enqueueWebhookOn(runner, input));
+  }
+
+  // ---------------------------------------------------------------- onward publications (RIS → PFI)
+
+  markPublications(
+    controlId: string,
+    from: readonly PublicationStatus[],
+    to: PublicationStatus,
+    text?: string,
+  ): Promise<readonly PublicationRecord[]> {
+    return this.withTransaction((runner) => markPublications(runner, controlId, from, to, text, this.now()));
+  }
+
+  listPublications(orderKey: string): Promise<readonly PublicationRecord[]> {
+    return listPublications(this.reader, orderKey);
   }
 
   claimNextWebhook(workerId: string, leaseMs: number): Promise<WebhookClaim | null> {

@@ -176,6 +176,64 @@ export interface WebhookInput {
   readonly orderKey?: string | null;
 }
 
+/** Where a report version goes onward from the RIS: the patient's DMP, or one MSSanté mailbox. */
+export type PublicationDestination = 'dmp' | 'mssante';
+
+/**
+ * Delivery status of a report version towards one destination:
+ * - `held`: the message to the PFI would not validate; kept with its findings, never sent;
+ * - `skipped`: the destination is configured but cannot be asked for (e.g. no qualified INS for the DMP);
+ * - `pending`: queued in the outbox to the PFI; `sent`: the PFI acknowledged it (AA);
+ * - `parked`: the PFI refused the message (AE) or attempts ran out, until an operator acts;
+ * - `accepted` / `refused`: the business receipt (ZAM) of the destination, with its error code and text.
+ */
+export type PublicationStatus = 'held' | 'skipped' | 'pending' | 'sent' | 'parked' | 'accepted' | 'refused';
+
+/** What identifies one destination of one message to the PFI, on input and on the stored row. */
+interface PublicationTarget {
+  /** {@link formatOrderKey} of the order. */
+  readonly orderKey: string;
+  readonly documentId: { readonly root: string; readonly extension?: string };
+  readonly version: number;
+  readonly requestKind: 'initial' | 'replace' | 'delete';
+  /** MSH-10 of the message to the PFI (what its business receipts name in OBX-4). */
+  readonly controlId: string;
+  /** Journal id of the queued message; `null` when it was held. */
+  readonly messageId: number | null;
+  readonly destination: PublicationDestination;
+  readonly status: PublicationStatus;
+}
+
+/** One destination of one message to the PFI, as {@link StoreTransaction.recordPublications} writes it. */
+export interface PublicationInput extends PublicationTarget {
+  /** The MSSanté mailbox; empty for the DMP. */
+  readonly address?: string;
+  readonly errorText?: string;
+  readonly findings?: readonly StoredFinding[];
+}
+
+/** A stored publication row. */
+export interface PublicationRecord extends PublicationTarget {
+  readonly id: number;
+  readonly address: string;
+  readonly errorCode: string | null;
+  readonly errorText: string | null;
+  readonly findings: readonly StoredFinding[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The outcome a business receipt (ZAM) reports for one destination, for {@link StoreTransaction.settlePublication}. */
+export interface PublicationOutcome {
+  readonly controlId: string;
+  readonly destination: PublicationDestination;
+  /** The MSSanté mailbox (Z02); ignored for the DMP. */
+  readonly address?: string;
+  readonly accepted: boolean;
+  readonly errorCode?: string;
+  readonly errorText?: string;
+}
+
 /** Operations that take part in one database transaction. */
 export interface StoreTransaction {
   /**
@@ -206,6 +264,14 @@ export interface StoreTransaction {
   enqueueOutbound(input: OutboundInput): Promise<EnqueuedOutbound>;
   /** Queues a webhook delivery in the same transaction. */
   enqueueWebhook(input: WebhookInput): Promise<number>;
+  /** Records the destinations of a message to the PFI, in the transaction that queued (or held) it. */
+  recordPublications(inputs: readonly PublicationInput[]): Promise<void>;
+  /**
+   * Records what a business receipt says of one destination: `accepted` or `refused` with its code and
+   * text (a later receipt overrides an earlier one). `null` when no such destination of such a message
+   * exists (an unknown report, or a mailbox it was not sent to): the caller refuses the receipt.
+   */
+  settlePublication(outcome: PublicationOutcome): Promise<PublicationRecord | null>;
 }
 
 /** Result of {@link Store.recordInbound}. */
@@ -633,6 +699,18 @@ export interface Store {
   outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
 
   enqueueWebhook(input: WebhookInput): Promise<number>;
+  /**
+   * Moves the destinations of the message `controlId` that are in one of `from` to `to` (the PFI
+   * acknowledged it: `sent`; refused it or attempts ran out: `parked`, with `text`); returns the rows moved.
+   */
+  markPublications(
+    controlId: string,
+    from: readonly PublicationStatus[],
+    to: PublicationStatus,
+    text?: string,
+  ): Promise<readonly PublicationRecord[]>;
+  /** The publications of an order's reports, oldest first. */
+  listPublications(orderKey: string): Promise<readonly PublicationRecord[]>;
   claimNextWebhook(workerId: string, leaseMs: number): Promise<WebhookClaim | null>;
   markWebhookDelivered(id: number, result: WebhookAttemptResult, leaseToken?: number): Promise<DeliveredOutcome>;
   markWebhookFailed(id: number, failure: WebhookFailure, leaseToken?: number): Promise<FailureOutcome>;

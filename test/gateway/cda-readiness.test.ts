@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OrderKey } from '../../src/store/index.js';
-import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
+import { order } from '../tlr/fixtures.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';
-import { API_KEY, startGatewayPair } from '../helpers/gateway-pair.js';
+import { API_KEY, bringOrderToReport, startGatewayPair } from '../helpers/gateway-pair.js';
 
 const key: OrderKey = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
 const MISSING_KIT = '/nonexistent/cisis-tlr-test-kit';
@@ -16,12 +16,7 @@ describe('gateway whose CDA validation kit is unusable', { timeout: 120_000 }, (
   let pair: GatewayPair;
   before(async () => {
     pair = await startGatewayPair({ platform: { reports: { cdaKit: MISSING_KIT } }, ris: { reports: { cdaKit: MISSING_KIT } } });
-    await pair.ris.ris.createOrder(order);
-    await pair.waitFor('platform', (e) => e.type === 'order.received');
-    await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
-    await pair.waitFor('ris', (e) => e.type === 'decision.received');
-    await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
-    await pair.waitFor('platform', (e) => e.type === 'postexam.received');
+    await bringOrderToReport(pair);
   });
   after(async () => {
     await pair?.stop();

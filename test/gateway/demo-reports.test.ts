@@ -15,7 +15,7 @@ describe('demo scenario with reports', () => {
 
   after(async () => {
     if (!halves) return;
-    await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+    await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
     await rm(halves.dataDir, { recursive: true, force: true });
   });
 
@@ -33,7 +33,10 @@ describe('demo scenario with reports', () => {
     assert.equal(s.byState['COMPLEMENTED'], 1, 'the deleted report leaves its order waiting for a report');
     assert.equal(s.validationErrors, 0);
     assert.equal(s.acks.AA, s.messages.sent);
-    const reports = await halves.ris.store.listMessages({ direction: 'inbound', flow: 'report', limit: 20 });
+    // Every report message went on to the PFI simulator: the DMP and the MSSanté copy, each settled by its ZAM.
+    assert.deepEqual(s.publications, { dmp: { accepted: 7 }, mssante: { accepted: 7 } });
+    assert.equal(halves.pfi.counts.received, 7);
+    const reports = await halves.ris.store.listMessages({ direction: 'inbound', flow: 'report', partner: 'platform', limit: 20 });
     assert.deepEqual(new Set(reports.items.map((m) => m.summary.messageType)), new Set(['MDM^T02', 'MDM^T10', 'MDM^T04']));
   });
 });

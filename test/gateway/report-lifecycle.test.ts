@@ -9,9 +9,9 @@ import { parseMessage, readAck } from '../../src/hl7/index.js';
 import type { OrderKey } from '../../src/store/index.js';
 import type { ReportRecord } from '../../src/workflow/index.js';
 import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/transport/index.js';
-import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
+import { order, remoteRadiologist } from '../tlr/fixtures.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';
-import { startGatewayPair } from '../helpers/gateway-pair.js';
+import { bringOrderToReport, startGatewayPair } from '../helpers/gateway-pair.js';
 
 const key: OrderKey = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
 const content = {
@@ -63,12 +63,7 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
     pair = await startGatewayPair({
       ris: { webhooks: [{ url, secret: WEBHOOK_SECRET, events: ['report.received', 'report.replaced', 'report.deleted'] }] },
     });
-    await pair.ris.ris.createOrder(order);
-    await pair.waitFor('platform', (e) => e.type === 'order.received');
-    await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
-    await pair.waitFor('ris', (e) => e.type === 'decision.received');
-    await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
-    await pair.waitFor('platform', (e) => e.type === 'postexam.received');
+    await bringOrderToReport(pair);
   });
   after(async () => {
     await pair?.stop();

@@ -181,6 +181,7 @@ describe('demo --exit --json', () => {
       'validationErrors',
       'reportsReceived',
       'skippedStages',
+      'publications',
       'outcome',
       'problems',
     ]);
@@ -198,6 +199,7 @@ describe('demo --exit --json', () => {
     assert.deepEqual(s.acks, { AA: 56, AE: 0, AR: 0 });
     assert.equal(s.validationErrors, 0);
     assert.equal(s.reportsReceived, 0);
+    assert.deepEqual(s.publications, { dmp: {}, mssante: {} }, 'no report, nothing sent on to the PFI');
     assert.deepEqual(s.problems, []);
     assert.match(s.outcome, /^every expected outcome happened \(reports turned off\)$/);
     assert.match(run.stdout, /every expected outcome happened/);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/gateway/config.js';
 import type { GatewayEvent } from '../../src/gateway/events.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { startGateway } from '../../src/gateway/start.js';
+import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
 import { freePort } from './ports.js';
 
 export const API_KEY = 'test-api-key-0123456789';
@@ -69,4 +70,18 @@ export async function startGatewayPair(extra: { ris?: GatewayConfigInput; platfo
       await platform.stop();
     },
   };
+}
+
+/**
+ * The fixture order taken to the point where the platform can report it: sent (flow 1), accepted with
+ * a protocol (flow 3), post-exam information sent (flow 4); each step waited for on the other side.
+ */
+export async function bringOrderToReport(pair: GatewayPair): Promise<void> {
+  const key = { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
+  await pair.ris.ris.createOrder(order);
+  await pair.waitFor('platform', (e) => e.type === 'order.received');
+  await pair.platform.platform.accept(key, { remoteRadiologist, protocols: [{ kind: 'text', text: 'IRM T1 T2 FLAIR' }] });
+  await pair.waitFor('ris', (e) => e.type === 'decision.received');
+  await pair.ris.ris.sendPostExamInfo(key, postExamInfo.exams);
+  await pair.waitFor('platform', (e) => e.type === 'postexam.received');
 }

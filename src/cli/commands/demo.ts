@@ -42,6 +42,7 @@ export function demoJsonLine(s: DemoSummary): string {
     validationErrors: s.validationErrors,
     reportsReceived: s.reportsReceived,
     skippedStages: s.skippedStages,
+    publications: s.publications,
     outcome: outcomeOf(s),
     problems: s.problems,
   });
@@ -85,6 +86,7 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${reports}`,
+    `  publications (PFI)  ${publicationsLine(s)}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
       : `  outcome             ${outcomeOf(s)}`,
@@ -153,7 +155,7 @@ export function registerDemoCommand(program: Command): void {
         );
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {
-        await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+        await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
         if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
         throw e;
       }
@@ -167,7 +169,7 @@ export function registerDemoCommand(program: Command): void {
           process.once('SIGTERM', resolve);
         });
       }
-      await Promise.all([halves.ris.stop(), halves.platform.stop()]);
+      await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
       // A directory the demo created for itself goes with it; one given with --data-dir stays.
       if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
       if (o.json) await writeOut(`${demoJsonLine(summary)}\n`);
@@ -175,4 +177,13 @@ export function registerDemoCommand(program: Command): void {
       // process, which would keep this one alive for minutes: the demo is over, so leave now.
       if (summary.reportStage.included === false && o.reports === 'auto') process.exit(process.exitCode ?? 0);
     });
+}
+
+/** `DMP 3 accepted, 1 skipped; MSSanté 4 accepted`: the onward route's destinations by status. */
+function publicationsLine(s: DemoSummary): string {
+  const part = (label: string, byStatus: Record<string, number | undefined>): string => {
+    const counts = Object.entries(byStatus).filter(([, n]) => n);
+    return `${label} ${counts.length ? counts.map(([status, n]) => `${n} ${status}`).join(', ') : 'none'}`;
+  };
+  return `${part('DMP', s.publications.dmp)}; ${part('MSSanté', s.publications.mssante)}`;
 }

@@ -3,22 +3,12 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { ConformanceSummary, RisOrderOutcome, RisRunResult } from '../../simulate/index.js';
-import { formatDuration, parseDuration } from '../../simulate/duration.js';
+import { formatDuration } from '../../simulate/duration.js';
 import type { Protocol } from '../../tlr/index.js';
 import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
 import { writeOut } from '../output.js';
-
-function hostPort(value: string): { host: string; port: number } {
-  const m = /^(.+):(\d{1,5})$/.exec(value);
-  if (!m || Number(m[2]) > 65535) throw new InvalidArgumentError('expected HOST:PORT');
-  return { host: m[1]!, port: Number(m[2]) };
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0-65535)');
-  return n;
-}
+import { duration, hostPort, port } from './arguments.js';
+import { registerSimulatePfiCommand } from './simulate-pfi.js';
 
 function rate(value: string): number {
   const n = Number(value);
@@ -36,14 +26,6 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
-}
-
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
 }
 
 /** A protocol file: PDF or XML (sent as an encapsulated document), anything else as UTF-8 text. */
@@ -129,6 +111,7 @@ interface RisCliOptions {
  */
 export function registerSimulateCommand(program: Command): void {
   const simulate = program.command('simulate').description('simulate a RIS or a teleradiology platform against the other half under test');
+  registerSimulatePfiCommand(simulate);
 
   simulate
     .command('platform')

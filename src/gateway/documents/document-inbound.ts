@@ -1,13 +1,12 @@
 import type { Message } from '../../hl7/index.js';
-import type { AckError } from '../../hl7/index.js';
-import { parseLocation } from '../../hl7/index.js';
 import type { Finding, ValidationReport } from '../../profiles/index.js';
+import { ackErrorOf } from '../../profiles/index.js';
 import { buildDocumentAck, readDocumentMessage } from '../../documents/transport/index.js';
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
 import type { CdaValidationReport } from '../../documents/validation/index.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
-import type { StoreTransaction } from '../../store/index.js';
+import type { OrderKey, StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
 import type { ReportRecord, ReportSetEvent, ReportSetRefusal } from '../../workflow/index.js';
 import { applyReportSetEvent } from '../../workflow/index.js';
@@ -16,6 +15,7 @@ import type { GatewayEvent, GatewayEventType } from '../events.js';
 import { orderDataOf } from '../order-data.js';
 import type { OrderDocumentRecord } from '../order-data.js';
 import { withVersion } from './order-documents.js';
+import type { AcceptedReport } from '../onward/onward-request.js';
 import type { PluginInbound } from '../plugin.js';
 
 /** LOINC document codes of the imaging report (CR-IMG) and of the imaging request document (DA-IMG). */
@@ -35,16 +35,6 @@ const REFUSAL_TEXT: Readonly<Record<ReportSetRefusal, string>> = {
   deleted_not_current: 'The deleted document is not a current report of this order',
 };
 
-function toAckError(f: Finding): AckError {
-  let location: AckError['location'];
-  try {
-    location = parseLocation(f.location);
-  } catch {
-    location = undefined;
-  }
-  return { condition: f.condition, severity: f.severity === 'error' ? 'E' : 'W', location, message: f.message, applicationCode: f.rule };
-}
-
 /**
  * Document messages (trans-cda-r2 volet) received by a half-connector: the RIS receives reports
  * (MDM^T02/T10/T04), the platform may receive the order as a DA-IMG document. The message is
@@ -52,7 +42,13 @@ function toAckError(f: Finding): AckError {
  * the RIS must publish the report to the DMP unchanged, so it refuses (AE) a document that would not
  * pass. Acknowledgements keep the version of the acknowledged message (2.6 for MDM).
  */
-export function documentInbound(config: GatewayConfig, validation: CdaValidation): PluginInbound {
+/**
+ * Told of every report the RIS accepted, in the transaction that accepts it (the onward route to the
+ * PFI queues its message there); the events it returns are raised with the report's.
+ */
+export type ReportAcceptedHook = (tx: StoreTransaction, key: OrderKey, accepted: AcceptedReport) => Promise<GatewayEvent[]>;
+
+export function documentInbound(config: GatewayConfig, validation: CdaValidation, onReportAccepted?: ReportAcceptedHook): PluginInbound {
   const read = new WeakMap<Message, ReceivedDocumentMessage | undefined>();
   const profiles = new WeakMap<Message, string>();
   return {
@@ -92,7 +88,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
       const errors = report.issues.filter((i) => i.severity === 'error');
       // Only circumstantial conditions (204-207: unknown order, not ready…) → AR, "may be sent again later".
       const code = errors.every((e) => ['204', '205', '206', '207'].includes(e.condition) && !e.rule.startsWith('CDA:')) ? 'AR' : 'AE';
-      return buildDocumentAck(message, { code, errors: errors.slice(0, 20).map(toAckError) });
+      return buildDocumentAck(message, { code, errors: errors.slice(0, 20).map(ackErrorOf) });
     },
 
     async apply(message: Message, tx: StoreTransaction, messageId: number) {
@@ -192,7 +188,17 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
         at: new Date().toISOString(),
         data: { documentId: record.documentId, setId: record.setId, version: record.version, title: record.title },
       };
-      return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev] };
+      const onward =
+        onReportAccepted && doc.bytes
+          ? await onReportAccepted(tx, key, {
+              kind: change.kind,
+              received: value,
+              bytes: doc.bytes,
+              report: record,
+              order: orderDataOf(order).order,
+            })
+          : [];
+      return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev, ...onward] };
     },
   };
 }

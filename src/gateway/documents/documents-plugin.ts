@@ -8,6 +8,7 @@ import { CdaRulesNotReadyError, CdaValidation, describeCdaValidationStatus } fro
 import { documentInbound } from './document-inbound.js';
 import { OrderDocumentActions } from './order-documents.js';
 import { orderDocumentRoutes } from './order-document-routes.js';
+import type { ReportAcceptedHook } from './document-inbound.js';
 import { ReportActions } from './report-actions.js';
 import { reportRoutes } from './report-routes.js';
 
@@ -19,6 +20,8 @@ export interface DocumentsPluginOptions {
   warmUp?: boolean;
   /** A CDA validation shared with the other gateways of the process; default one of its own, with the configured kit. */
   cdaValidation?: CdaValidation;
+  /** Told of every report the RIS accepts, in its transaction (the onward route to the PFI). */
+  onReportAccepted?: ReportAcceptedHook;
 }
 
 /**
@@ -40,7 +43,7 @@ export class DocumentsPlugin implements GatewayPlugin {
   constructor(config: GatewayConfig, options: DocumentsPluginOptions = {}) {
     this.validation = options.cdaValidation ?? new CdaValidation(config.reports.cdaKit ? { kitDir: config.reports.cdaKit } : {});
     this.#warmUp = options.warmUp ?? true;
-    this.inbound = documentInbound(config, this.validation);
+    this.inbound = documentInbound(config, this.validation, options.onReportAccepted);
     this.routes = async (app, { gateway }) => {
       await reportRoutes(app, { gateway, reports: this.reports });
       await orderDocumentRoutes(app, { gateway, documents: this.orderDocuments });

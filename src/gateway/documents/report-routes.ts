@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tryParseMessage } from '../../hl7/index.js';
 import { pdfOfReport } from '../../documents/report-pdf.js';
 import { readDocumentMessage } from '../../documents/transport/index.js';
+import { reportsWithPublications } from '../onward/report-publications.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
@@ -126,7 +127,8 @@ export async function reportRoutes(
     },
     async (req) => {
       const o = await findOrder(req.params.placer, req.query.authority);
-      return { items: orderDataOf(o).reports ?? [] };
+      // Where each version went onward (RIS with an onward route: DMP, MSSanté); empty otherwise.
+      return { items: await reportsWithPublications(gw.store, o.key, orderDataOf(o).reports ?? []) };
     },
   );
 

@@ -227,5 +227,34 @@ CREATE TABLE order_studies (
 );
 ${d.orderStudiesBackfill}`,
     },
+    // Version 6: where each report version went onward (RIS → PFI, "Transmission de documents CDA en
+    // HL7 v2"): one row per destination (DMP, each MSSanté mailbox) of each message sent to the PFI, with
+    // the business receipt (ZAM) that settled it. `control_id` is the MSH-10 the ZAM's OBX-4 names.
+    {
+      version: 6,
+      name: 'report publications per destination (onward route to the PFI)',
+      sql: `
+CREATE TABLE report_publications (
+  id ${d.id},
+  order_key TEXT NOT NULL,
+  document_root TEXT NOT NULL,
+  document_extension TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL,
+  request_kind TEXT NOT NULL CHECK (request_kind IN ('initial', 'replace', 'delete')),
+  control_id TEXT NOT NULL,
+  message_id ${d.ref} REFERENCES messages (id),
+  destination TEXT NOT NULL CHECK (destination IN ('dmp', 'mssante')),
+  address TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  error_code TEXT,
+  error_text TEXT,
+  findings ${d.json} NOT NULL DEFAULT '[]',
+  created_at ${d.time} NOT NULL,
+  updated_at ${d.time} NOT NULL,
+  UNIQUE (control_id, destination, address)
+);
+CREATE INDEX report_publications_order ON report_publications (order_key, id);
+`,
+    },
   ];
 }

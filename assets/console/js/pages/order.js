@@ -262,7 +262,27 @@ export async function render(root, { params, query }) {
         pdf ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'pdf') }, t('order.downloadPdf')) : null,
         r.messageId ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchReport(r, 'xml') }, t('order.downloadCda')) : null,
         r.viewerUrl ? h('a', { href: r.viewerUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small' }, t('order.openViewer'), ' ↗') : null),
+      publicationList(r.publications ?? []),
       viewer);
+  }
+
+  /**
+   * Where a report version went onward from the RIS (DMP, each MSSanté mailbox) and how far it got:
+   * the PFI's receipt, its error code and text, or why it was held or skipped.
+   */
+  function publicationList(publications) {
+    if (!publications.length) return null;
+    const tone = { accepted: 'tone-ok', refused: 'tone-bad', held: 'tone-bad', parked: 'tone-bad', skipped: 'tone-muted' };
+    return h('ul', { class: 'publications small' }, publications.map((p) => {
+      const findings = (p.findings ?? []).filter((f) => f.severity === 'error');
+      return h('li', { class: `publication publication-${p.status}`, dataset: { destination: p.destination, status: p.status } },
+        h('span', { class: 'publication-destination' }, p.destination === 'dmp' ? t('publication.dmp') : t('publication.mssante')),
+        p.address ? [' ', h('span', { class: 'mono' }, p.address)] : null,
+        ' ',
+        h('span', { class: `badge ${tone[p.status] ?? 'tone-muted'}` }, t(`publication.${p.status}`)),
+        p.errorCode || p.errorText ? h('span', { class: 'muted' }, ` ${[p.errorCode, p.errorText].filter(Boolean).join(' — ')}`) : null,
+        findings.length ? h('span', { class: 'muted' }, ` ${findings.map((f) => `${f.rule}: ${f.message}`).join('; ')}`) : null);
+    }));
   }
 
   /** Whether a report's PDF viewer is open: the operator's choice when made, else open for the version in force. */

@@ -8,6 +8,7 @@ import { orderDataOf } from '../../order-data.js';
 import type { SentMessage } from '../../outbound-actions.js';
 import { findOrderByPlacer } from '../order-lookup.js';
 import { orderSummary } from '../order-view.js';
+import { reportsWithPublications } from '../../onward/report-publications.js';
 import {
   acceptRequest,
   authorityQuery,
@@ -132,9 +133,10 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     async (req) => {
       const o = await findOrder(req.params.placer, req.query.authority);
       const data = orderDataOf(o);
-      const [transitions, messages] = await Promise.all([
+      const [transitions, messages, reports] = await Promise.all([
         gw.store.orderTransitions(o.id),
         gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, limit: 500 }),
+        reportsWithPublications(gw.store, o.key, data.reports ?? []),
       ]);
       return {
         ...orderSummary(o),
@@ -144,7 +146,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
           decision: data.decision ?? null,
           postExamInfo: data.postExamInfo ?? null,
         },
-        reports: data.reports ?? [],
+        reports,
         transitions: transitions.map((t) => ({
           from: t.from,
           to: t.to,
