@@ -57,13 +57,15 @@ export async function startPair(): Promise<GatewayPair> {
   for (let attempt = 1; !platform; attempt++) {
     const [risMllp, platformMllp] = [await freePort(), await freePort()];
     try {
+      // The RIS acknowledges a report after validating its CDA, and the first validation loads the rule sets:
+      // seconds on a loaded machine. A shorter timeout would count a spurious no-ACK error on the health page.
       ris = await startTestGateway('ris', join(dir, 'ris'), {
         mllp: { port: risMllp },
         partner: { port: platformMllp, ackTimeoutMs: 2000 },
       });
       platform = await startTestGateway('platform', join(dir, 'platform'), {
         mllp: { port: platformMllp },
-        partner: { port: risMllp, ackTimeoutMs: 2000 },
+        partner: { port: risMllp, ackTimeoutMs: 30_000 },
       });
     } catch (e) {
       await ris?.stop();
