@@ -9,7 +9,7 @@ import {
   WEBHOOK_SECRET,
   pgSkip,
   postgresSchemaUrl,
-  serve,
+  servePair,
   startWebhookReceiver,
   stateOf,
   tempDir,
@@ -53,24 +53,24 @@ function endToEndSuite(engine: 'SQLite' | 'PostgreSQL', skip: string | false): v
       };
       const risStorage = storage('ris');
       const platformStorage = storage('platform');
-      [ris, platform] = await Promise.all([
-        serve({
+      [ris, platform] = await servePair(
+        {
           role: 'ris',
           mllpPort: risPort,
           partnerPort: platformPort,
           dataDir: dir.path,
           webhookUrl: risHooks.url,
           ...(risStorage ? { storageUrl: risStorage } : {}),
-        }),
-        serve({
+        },
+        {
           role: 'platform',
           mllpPort: platformPort,
           partnerPort: risPort,
           dataDir: dir.path,
           webhookUrl: platformHooks.url,
           ...(platformStorage ? { storageUrl: platformStorage } : {}),
-        }),
-      ]);
+        },
+      );
     });
 
     after(async () => {

@@ -140,7 +140,10 @@ export async function serve(o: ServeOptions): Promise<ServedGateway> {
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`serve ${o.role} did not answer /health within 20 s:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`serve ${o.role} did not answer /health within 20 s:\n${out}`);
+    }
     await sleep(100);
   }
   return {
@@ -155,6 +158,20 @@ export async function serve(o: ServeOptions): Promise<ServedGateway> {
       return exited;
     },
   };
+}
+
+/**
+ * Starts both gateways of a pair; when one fails to start, the other is stopped before the error is thrown, so that
+ * no child process outlives the test file.
+ */
+export async function servePair(ris: ServeOptions, platform: ServeOptions): Promise<[ServedGateway, ServedGateway]> {
+  const started = await Promise.allSettled([serve(ris), serve(platform)]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<ServedGateway>).value) as [ServedGateway, ServedGateway];
 }
 
 /**

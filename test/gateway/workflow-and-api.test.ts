@@ -6,7 +6,7 @@ import { ClinicalDataGenerator, findFreePort } from '../../src/simulate/index.js
 import { buildPostExamMessage } from '../../src/tlr/index.js';
 import type { ImagingOrder } from '../../src/tlr/index.js';
 import type { Json, ServedGateway } from './harness.js';
-import { API_KEY, serve, stateOf, tempDir, waitFor, waitForState } from './harness.js';
+import { API_KEY, servePair, stateOf, tempDir, waitFor, waitForState } from './harness.js';
 
 /**
  * Out-of-order messages and the API contract, against two real `serve` processes: what the API
@@ -24,10 +24,10 @@ describe('out-of-order flows and the REST API contract', () => {
     const dir = await tempDir('workflow');
     dispose = dir.dispose;
     const [risPort, platformPort] = [await findFreePort(), await findFreePort()];
-    [ris, platform] = await Promise.all([
-      serve({ role: 'ris', mllpPort: risPort, partnerPort: platformPort, dataDir: dir.path }),
-      serve({ role: 'platform', mllpPort: platformPort, partnerPort: risPort, dataDir: dir.path }),
-    ]);
+    [ris, platform] = await servePair(
+      { role: 'ris', mllpPort: risPort, partnerPort: platformPort, dataDir: dir.path },
+      { role: 'platform', mllpPort: platformPort, partnerPort: risPort, dataDir: dir.path },
+    );
   });
 
   after(async () => {
