@@ -36,9 +36,14 @@ import {
 } from './sql/rows.js';
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
+import { alertStates, listOperatorActions, recordOperatorAction, setAlertState, webhookDepth } from './sql/operations.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
+  AlertStateRecord,
+  OperatorActionQuery,
+  OperatorActionRecord,
+  WebhookDepth,
   BackoffPolicy,
   DeliveredOutcome,
   DeliveryAttempt,
@@ -201,6 +206,8 @@ export abstract class SqlStore implements Store {
       ordersOfStudies: (role, uids) => this.ordersOfStudiesOn(runner, role, uids),
       enqueueOutbound: (input) => this.enqueueOutboundOn(runner, input),
       enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
+      setAlertState: (input) => setAlertState(runner, input, this.now()),
+      recordOperatorAction: (input) => recordOperatorAction(runner, input, this.now()),
     };
   }
 
@@ -818,6 +825,20 @@ export abstract class SqlStore implements Store {
       .add('created_at >= ?', query.from?.getTime())
       .add('created_at < ?', query.to?.getTime());
     return this.page('webhooks', 'webhooks', '*', where, 'newest', query, toWebhookDelivery);
+  }
+
+  webhookDepth(): Promise<WebhookDepth> {
+    return webhookDepth(this.reader);
+  }
+
+  // ---------------------------------------------------------------- alerts and the audit log
+
+  alertStates(): Promise<readonly AlertStateRecord[]> {
+    return alertStates(this.reader);
+  }
+
+  listOperatorActions(query: OperatorActionQuery = {}): Promise<readonly OperatorActionRecord[]> {
+    return listOperatorActions(this.reader, query);
   }
 
   webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]> {
