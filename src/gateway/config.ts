@@ -9,6 +9,8 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_PEER,
   PeerAllowList,
 } from '../mllp/index.js';
+import type { AlertsConfig } from './alerts.js';
+import { DEFAULT_ALERTS } from './alerts.js';
 import { GatewayConfigError } from './errors.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
 
@@ -92,6 +94,8 @@ export interface GatewayConfig {
    * compiled in the background on first start); empty for the kit bundled with the package.
    */
   reports: { cdaKit: string };
+  /** Thresholds of the operational alerts (`alerts.ts`; 0 turns one off) and their evaluation interval. */
+  alerts: AlertsConfig;
 }
 
 /** A configuration as written by a user: every key optional. */
@@ -192,6 +196,19 @@ export const CONFIG_SCHEMA = {
     charset: { enum: ['UNICODE UTF-8', '8859/15'] },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     reports: { type: 'object', additionalProperties: false, properties: { cdaKit: { type: 'string' } } },
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        intervalMs: { type: 'integer', minimum: 1000 },
+        outboxDepth: { type: 'integer', minimum: 0 },
+        oldestPendingSeconds: { type: 'integer', minimum: 0 },
+        partnerDisconnectedSeconds: { type: 'integer', minimum: 0 },
+        parkedMessages: { type: 'integer', minimum: 0 },
+        webhookFailures: { type: 'integer', minimum: 0 },
+        certificateExpiryDays: { type: 'integer', minimum: 0 },
+      },
+    },
   },
 } as const;
 
@@ -249,6 +266,7 @@ export function defaultConfig(role: Role): GatewayConfig {
     charset: 'UNICODE UTF-8',
     logLevel: 'info',
     reports: { cdaKit: '' },
+    alerts: { ...DEFAULT_ALERTS },
   };
 }
 
@@ -303,6 +321,13 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_PROCESSING_ID', path: 'processingId', type: 'string' },
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
   { name: 'CISIS_TLR_LOG_LEVEL', path: 'logLevel', type: 'string' },
+  { name: 'CISIS_TLR_ALERT_INTERVAL_MS', path: 'alerts.intervalMs', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_OUTBOX_DEPTH', path: 'alerts.outboxDepth', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_OLDEST_PENDING_SECONDS', path: 'alerts.oldestPendingSeconds', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_PARTNER_DISCONNECTED_SECONDS', path: 'alerts.partnerDisconnectedSeconds', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_PARKED_MESSAGES', path: 'alerts.parkedMessages', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_WEBHOOK_FAILURES', path: 'alerts.webhookFailures', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_CERTIFICATE_EXPIRY_DAYS', path: 'alerts.certificateExpiryDays', type: 'integer' },
 ];
 
 export interface LoadConfigOptions {

@@ -10,6 +10,7 @@ import type { MllpClientTlsOptions, MllpServerTlsOptions } from '../mllp/index.j
 import { MllpClient, MllpServer } from '../mllp/index.js';
 import type { Store, StoreTransaction } from '../store/index.js';
 import { openStore } from '../store/index.js';
+import { AlertMonitor } from './alerts.js';
 import type { GatewayConfig, TlsFiles } from './config.js';
 import type { GatewayEvent } from './events.js';
 import { createInboundHandler } from './inbound-handler.js';
@@ -49,6 +50,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly platform: PlatformActions;
   readonly startedAt = new Date();
   readonly client: MllpClient;
+  /** The operational alerts (`alerts.ts`), evaluated every `alerts.intervalMs`. */
+  readonly alerts: AlertMonitor;
   /** The plug-ins it runs (the documents layer: reports, order documents, CDA validation), started and stopped with it. */
   readonly plugins: readonly GatewayPlugin[];
   readonly #actions: ActionContext;
@@ -122,6 +125,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
             data: { delivered: true },
           },
         ]),
+    });
+    this.alerts = new AlertMonitor({
+      config,
+      store,
+      partnerConnected: () => client.connected,
+      metrics: this.metrics,
+      logger: logger.child({ component: 'alerts' }),
+      enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+      emitted: (events) => this.#emit(events),
     });
     this.#webhooks = new WebhookDispatcher({
       store,
@@ -209,6 +221,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
     await this.#refreshGauges();
     this.#timers.push(setInterval(() => void this.#refreshGauges(), 5_000).unref());
+    this.alerts.start();
     const prune = () =>
       void this.store
         .pruneContent(config.retention.contentDays)
@@ -270,6 +283,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, client, store, plug-ins. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    await this.alerts.stop();
     await this.#http?.close().catch(() => undefined);
     await this.#server?.close().catch(() => undefined);
     await this.#outbound.stop();

@@ -7,6 +7,7 @@ import { bearerAuth, isPublicRoute } from './auth.js';
 import { idempotencyHooks } from './idempotency.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { GatewayRoutes } from './route-plugin.js';
+import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
@@ -20,7 +21,15 @@ export interface HttpOptions {
 }
 
 /** The routes of the API, each group a fastify plugin of its own. */
-const API_ROUTES: readonly GatewayRoutes[] = [systemRoutes, orderRoutes, messageRoutes, webhookRoutes, validateRoutes, eventRoutes];
+const API_ROUTES: readonly GatewayRoutes[] = [
+  systemRoutes,
+  orderRoutes,
+  messageRoutes,
+  webhookRoutes,
+  validateRoutes,
+  eventRoutes,
+  alertRoutes,
+];
 
 /**
  * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
