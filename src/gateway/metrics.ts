@@ -118,7 +118,9 @@ export class GatewayMetrics {
     });
     this.alertActive = new Gauge({
       name: 'cisis_tlr_alert_active',
-      help: '1 while an operational alert is raised (outbox_depth, outbox_oldest_pending, partner_disconnected, parked_messages, webhook_failures, certificate_expiry)',
+      help:
+        '1 while an operational alert is raised ' +
+        '(outbox_depth, outbox_oldest_pending, partner_disconnected, parked_messages, webhook_failures, certificate_expiry)',
       labelNames: ['alert'],
       registers: [this.registry],
     });

@@ -183,7 +183,7 @@ describe('alerts on the partner connection and the TLS certificates', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('raises partner_disconnected after the configured seconds without a connection while messages wait, and clears it on connect', async () => {
+  it('raises partner_disconnected after the set seconds unconnected while messages wait, and clears it on connect', async () => {
     const store = await openStore(`sqlite:${join(dir, 'partner.db')}`);
     opened.push(store);
     const config = await loadConfig({
