@@ -72,7 +72,8 @@ export interface GatewayConfig {
   /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
   partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
   mllp: MllpListenerConfig;
-  api: { host: string; port: number; keys: string[] };
+  /** `namedKeys`: keys with the name the audit log records for the actions taken with them (unnamed keys: `key-<digest>`). */
+  api: { host: string; port: number; keys: string[]; namedKeys?: { name: string; key: string }[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
   /** `poolSize`: PostgreSQL connections of this instance (default 10). */
   storage: { url: string; poolSize?: number };
@@ -160,7 +161,20 @@ export const CONFIG_SCHEMA = {
     api: {
       type: 'object',
       additionalProperties: false,
-      properties: { host: nonEmpty, port, keys: { type: 'array', items: { type: 'string', minLength: 16 } } },
+      properties: {
+        host: nonEmpty,
+        port,
+        keys: { type: 'array', items: { type: 'string', minLength: 16 } },
+        namedKeys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'key'],
+            properties: { name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' }, key: { type: 'string', minLength: 16 } },
+          },
+        },
+      },
     },
     storage: {
       type: 'object',
@@ -310,6 +324,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_API_HOST', path: 'api.host', type: 'string' },
   { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
   { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
+  { name: 'CISIS_TLR_API_NAMED_KEYS', path: 'api.namedKeys', type: 'json' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
   { name: 'CISIS_TLR_STORAGE_POOL_SIZE', path: 'storage.poolSize', type: 'integer' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },

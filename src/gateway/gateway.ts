@@ -56,6 +56,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly plugins: readonly GatewayPlugin[];
   readonly #actions: ActionContext;
   #server: MllpServer | undefined;
+  #inbound: ReturnType<typeof createInboundHandler> | undefined;
   #outbound: OutboundDispatcher;
   #webhooks: WebhookDispatcher;
   #http: FastifyInstance | undefined;
@@ -179,16 +180,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   async #start(options: GatewayStartOptions): Promise<void> {
     const { config } = this;
     for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions });
+    this.#inbound = createInboundHandler({
+      config,
+      store: this.store,
+      metrics: this.metrics,
+      logger: this.logger.child({ component: 'inbound' }),
+      enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+      emitted: (events) => this.#emit(events),
+      plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
+    });
     this.#server = new MllpServer({
-      handler: createInboundHandler({
-        config,
-        store: this.store,
-        metrics: this.metrics,
-        logger: this.logger.child({ component: 'inbound' }),
-        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
-        emitted: (events) => this.#emit(events),
-        plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
-      }),
+      handler: this.#inbound,
       maxFrameBytes: config.mllp.maxFrameBytes,
       idleTimeoutMs: config.mllp.idleTimeoutMs,
       frameTimeoutMs: config.mllp.frameTimeoutMs,
@@ -250,6 +252,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
   get http(): FastifyInstance | undefined {
     return this.#http;
+  }
+
+  /**
+   * Runs received bytes through the inbound path again, as if the partner had sent them now (current rules,
+   * current order state, journaled as a new message); the ACK is returned, not sent. An operator's re-run.
+   */
+  async reprocessInbound(bytes: Uint8Array, operation: string): Promise<Uint8Array> {
+    if (!this.#inbound) throw new Error('the gateway is not started');
+    return this.#inbound(Buffer.from(bytes), { peer: 'operator', peerAddress: 'operator', connectionId: operation });
   }
 
   /** Wakes the outbox dispatcher (after an operator retry). */

@@ -9,6 +9,7 @@ import { problemErrorHandler, sendProblem } from './problem.js';
 import type { GatewayRoutes } from './route-plugin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
+import { reprocessRoutes } from './routes/reprocess.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
 import { systemRoutes } from './routes/system.js';
@@ -29,6 +30,7 @@ const API_ROUTES: readonly GatewayRoutes[] = [
   validateRoutes,
   eventRoutes,
   alertRoutes,
+  reprocessRoutes,
 ];
 
 /**
@@ -50,7 +52,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
     logController: new LogController({ disableRequestLogging: true }),
   });
   // First of all, so that every route registered afterwards (plugins included) is covered.
-  const auth = bearerAuth(gw.config.api.keys);
+  const auth = bearerAuth([...gw.config.api.keys, ...(gw.config.api.namedKeys ?? [])]);
   app.addHook('onRoute', (route) => {
     if (isPublicRoute(route.url ?? route.path)) route.config = { ...route.config, public: true };
   });
