@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseMessage } from '../../src/hl7/index.js';
 import { MllpClient } from '../../src/mllp/index.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { API_KEY, startGatewayPair, type GatewayPair } from '../helpers/gateway-pair.js';
+import { waitFor } from './harness.js';
 
 const OPERATOR_KEY = 'night-operator-key-0123456789';
 type Json = Record<string, unknown> & { items?: Json[] };
@@ -23,15 +23,6 @@ async function call(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: r.status, body: (await r.json()) as Json };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(50);
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 /**
@@ -57,7 +48,7 @@ describe('reprocessing messages through the API', () => {
     assert.equal(created.status, 202);
     const originalId = created.body['messageId'] as number;
     await pair.waitFor('platform', (e) => e.type === 'order.received' && e.placerOrderNumber === placer);
-    await until('flow 1 delivered', async () => (await pair.ris.store.getMessage(originalId))?.status === 'delivered');
+    await waitFor('flow 1 delivered', async () => (await pair.ris.store.getMessage(originalId))?.status === 'delivered');
     const inbound = (await pair.platform.store.listMessages({ placerOrderNumber: placer, direction: 'inbound' })).items;
     assert.equal(inbound.length, 1);
 
@@ -67,14 +58,14 @@ describe('reprocessing messages through the API', () => {
     assert.equal(same.body['controlId'], created.body['controlId']);
     assert.match(String(same.body['consequence']), /duplicate/);
     const sameId = same.body['messageId'] as number;
-    await until('same-id copy delivered', async () => (await pair.ris.store.getMessage(sameId))?.status === 'delivered');
+    await waitFor('same-id copy delivered', async () => (await pair.ris.store.getMessage(sameId))?.status === 'delivered');
     assert.equal((await pair.platform.store.getMessage(inbound[0]!.id))?.redeliveries, 1, 'the platform answered it as a re-delivery');
 
     const fresh = await call(pair.ris, 'POST', `/api/messages/${originalId}/resend`, { controlId: 'new', reason: 'partner lost it' });
     assert.equal(fresh.status, 202);
     assert.notEqual(fresh.body['controlId'], created.body['controlId']);
     const freshId = fresh.body['messageId'] as number;
-    await until('new-id copy acknowledged', async () => (await pair.ris.store.getMessage(freshId))?.ackCode ?? false);
+    await waitFor('new-id copy acknowledged', async () => (await pair.ris.store.getMessage(freshId))?.ackCode ?? false);
     const received = await pair.platform.store.listMessages({ controlId: fresh.body['controlId'] as string });
     assert.equal(received.items.length, 1, 'the platform journaled the copy as a message of its own');
 

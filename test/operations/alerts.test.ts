@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { AlertMonitor } from '../../src/gateway/alerts.js';
@@ -15,40 +12,8 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { metricValue, startHeadlessGateway, type HeadlessGateway } from '../helpers/headless-gateway.js';
 import { freePort } from '../helpers/ports.js';
 import { createTestPki } from '../mllp/helpers.js';
+import { startWebhookReceiver, waitFor } from '../gateway/harness.js';
 import { pgSkip, postgresTarget, sqliteTarget, type StorageTarget } from '../crash/storage-targets.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(50);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-/** A webhook receiver on loopback keeping every body it got. */
-async function receiver(): Promise<{ url: string; bodies: GatewayEvent[]; headers: IncomingMessage['headers'][]; close(): Promise<void> }> {
-  const bodies: GatewayEvent[] = [];
-  const headers: IncomingMessage['headers'][] = [];
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => {
-      text += c.toString('utf8');
-    });
-    req.on('end', () => {
-      bodies.push(JSON.parse(text) as GatewayEvent);
-      headers.push(req.headers);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    bodies,
-    headers,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
 
 const flow3 = (controlId: string) =>
   Buffer.from(
@@ -59,7 +24,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
   describe(`operational alerts on ${engine}`, { skip: engine === 'PostgreSQL' ? pgSkip : false }, () => {
     let target: StorageTarget;
     let gw: HeadlessGateway;
-    let hooks: Awaited<ReturnType<typeof receiver>>;
+    let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
     after(async () => {
       await gw?.stop();
       await hooks?.close();
@@ -68,7 +33,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
 
     it('raises an alert once under a sustained breach, clears it once, and raises it again on a new episode', async () => {
       target = engine === 'SQLite' ? await sqliteTarget('alerts') : await postgresTarget('alerts');
-      hooks = await receiver();
+      hooks = await startWebhookReceiver();
       gw = await startHeadlessGateway('platform', {
         storage: { url: target.url },
         // Nothing listens on the partner's port: every message parks after its one attempt.
@@ -94,7 +59,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
           orderKey: `1.2.3|CMD-${controlId}`,
         });
       const parkAll = async () => {
-        await until('every message parked', async () => {
+        await waitFor('every message parked', async () => {
           const depth = await gateway.store.outboxDepth();
           return depth.every((d) => d.pending + d.inFlight === 0);
         });
@@ -142,20 +107,16 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
 
       const queued = await gateway.store.listWebhookDeliveries({ limit: 100 });
       assert.deepEqual(queued.items.map((w) => w.eventType).reverse(), ['alert.raised', 'alert.cleared', 'alert.raised']);
-      await until('the three alert webhooks delivered', async () => hooks.bodies.length >= 3);
+      await waitFor('the three alert webhooks delivered', async () => hooks.received.length >= 3);
       assert.deepEqual(
-        // The body is `{ id, type, attempt, data: <the event> }`.
-        hooks.bodies.map((b) => {
-          const event = b.data as unknown as GatewayEvent;
-          return [b.type, event.data?.['alert'], event.data?.['episode']];
-        }),
+        hooks.received.map((w) => [w.event.type, w.event.data.data?.['alert'], w.event.data.data?.['episode']]),
         [
           ['alert.raised', 'outbox_depth', 1],
           ['alert.cleared', 'outbox_depth', 1],
           ['alert.raised', 'outbox_depth', 2],
         ],
       );
-      assert.ok(hooks.headers.every((h) => typeof h['x-cisis-tlr-signature'] === 'string'));
+      assert.ok(hooks.received.every((w) => typeof w.headers['x-cisis-tlr-signature'] === 'string'));
     });
 
     it('keeps an active alert raised across a restart instead of raising it a second time', async () => {
