@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { writeOut } from '../output.js';
-import { addStoreLocationOptions, maskedUrl, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';
+import {
+  addStoreLocationOptions,
+  maskedUrl,
+  resolveStoreLocation,
+  type StoreLocation,
+  type StoreLocationOptions,
+} from './store-location.js';
 
 interface BackupOptions extends StoreLocationOptions {
   out: string;
@@ -50,7 +56,7 @@ Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_
 Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.`,
     )
     .action(async (o: BackupOptions) => {
-      let location;
+      let location: StoreLocation;
       try {
         location = await resolveStoreLocation(o);
       } catch (e) {

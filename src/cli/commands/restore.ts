@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeOut } from '../output.js';
 import { postgresBackupAdvice } from './backup.js';
-import { addStoreLocationOptions, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';
+import { addStoreLocationOptions, resolveStoreLocation, type StoreLocation, type StoreLocationOptions } from './store-location.js';
 
 interface RestoreOptions extends StoreLocationOptions {
   from: string;
@@ -38,7 +38,7 @@ Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_
 The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.`,
     )
     .action(async (o: RestoreOptions) => {
-      let location;
+      let location: StoreLocation;
       try {
         location = await resolveStoreLocation(o);
       } catch (e) {
