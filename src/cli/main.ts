@@ -10,6 +10,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerValidateCdaCommand } from './commands/validate-cda.js';
+import { packageVersion, versionText } from './version.js';
 
 /**
  * Builds the `cisis-tlr` command line and runs it. Returns the exit code the commands set
@@ -18,7 +19,8 @@ import { registerValidateCdaCommand } from './commands/validate-cda.js';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('cisis-tlr')
     .description('ANS CI-SIS Téléradiologie (HL7 v2.5.1) toolkit: validator, MLLP gateway, simulators')
-    .version('0.1.0')
+    // The rule-set versions are read only when asked for.
+    .version(argv.includes('--version') || argv.includes('-V') ? versionText() : packageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerParseCommand(program);

@@ -9,6 +9,8 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_PEER,
   PeerAllowList,
 } from '../mllp/index.js';
+import type { AlertsConfig } from './alerts.js';
+import { DEFAULT_ALERTS } from './alerts.js';
 import { GatewayConfigError } from './errors.js';
 import type { OnwardConfig } from './onward/onward-config.js';
 import { ONWARD_ENVIRONMENT_OVERRIDES, completeOnwardConfig, onwardConfigSchema } from './onward/onward-config.js';
@@ -72,7 +74,8 @@ export interface GatewayConfig {
   /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
   partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
   mllp: MllpListenerConfig;
-  api: { host: string; port: number; keys: string[] };
+  /** `namedKeys`: keys with the name the audit log records for the actions taken with them (unnamed keys: `key-<digest>`). */
+  api: { host: string; port: number; keys: string[]; namedKeys?: { name: string; key: string }[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
   /** `poolSize`: PostgreSQL connections of this instance (default 10). */
   storage: { url: string; poolSize?: number };
@@ -96,6 +99,8 @@ export interface GatewayConfig {
   reports: { cdaKit: string };
   /** RIS only: the integration platform (PFI) accepted reports go on to, for the DMP and MSSanté (absent: none). */
   onward?: OnwardConfig;
+  /** Thresholds of the operational alerts (`alerts.ts`; 0 turns one off) and their evaluation interval. */
+  alerts: AlertsConfig;
 }
 
 /** A configuration as written by a user: every key optional. */
@@ -166,7 +171,20 @@ export const CONFIG_SCHEMA = {
     api: {
       type: 'object',
       additionalProperties: false,
-      properties: { host: nonEmpty, port, keys: { type: 'array', items: { type: 'string', minLength: 16 } } },
+      properties: {
+        host: nonEmpty,
+        port,
+        keys: { type: 'array', items: { type: 'string', minLength: 16 } },
+        namedKeys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'key'],
+            properties: { name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' }, key: { type: 'string', minLength: 16 } },
+          },
+        },
+      },
     },
     storage: {
       type: 'object',
@@ -203,6 +221,19 @@ export const CONFIG_SCHEMA = {
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     reports: { type: 'object', additionalProperties: false, properties: { cdaKit: { type: 'string' } } },
     onward: onwardConfigSchema({ tls: tlsSchema, port, nonEmpty }),
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        intervalMs: { type: 'integer', minimum: 1000 },
+        outboxDepth: { type: 'integer', minimum: 0 },
+        oldestPendingSeconds: { type: 'integer', minimum: 0 },
+        partnerDisconnectedSeconds: { type: 'integer', minimum: 0 },
+        parkedMessages: { type: 'integer', minimum: 0 },
+        webhookFailures: { type: 'integer', minimum: 0 },
+        certificateExpiryDays: { type: 'integer', minimum: 0 },
+      },
+    },
   },
 } as const;
 
@@ -260,6 +291,7 @@ export function defaultConfig(role: Role): GatewayConfig {
     charset: 'UNICODE UTF-8',
     logLevel: 'info',
     reports: { cdaKit: '' },
+    alerts: { ...DEFAULT_ALERTS },
   };
 }
 
@@ -303,6 +335,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_API_HOST', path: 'api.host', type: 'string' },
   { name: 'CISIS_TLR_API_PORT', path: 'api.port', type: 'integer' },
   { name: 'CISIS_TLR_API_KEYS', path: 'api.keys', type: 'list' },
+  { name: 'CISIS_TLR_API_NAMED_KEYS', path: 'api.namedKeys', type: 'json' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
   { name: 'CISIS_TLR_STORAGE_POOL_SIZE', path: 'storage.poolSize', type: 'integer' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
@@ -315,6 +348,13 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_CHARSET', path: 'charset', type: 'string' },
   { name: 'CISIS_TLR_LOG_LEVEL', path: 'logLevel', type: 'string' },
   ...ONWARD_ENVIRONMENT_OVERRIDES,
+  { name: 'CISIS_TLR_ALERT_INTERVAL_MS', path: 'alerts.intervalMs', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_OUTBOX_DEPTH', path: 'alerts.outboxDepth', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_OLDEST_PENDING_SECONDS', path: 'alerts.oldestPendingSeconds', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_PARTNER_DISCONNECTED_SECONDS', path: 'alerts.partnerDisconnectedSeconds', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_PARKED_MESSAGES', path: 'alerts.parkedMessages', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_WEBHOOK_FAILURES', path: 'alerts.webhookFailures', type: 'integer' },
+  { name: 'CISIS_TLR_ALERT_CERTIFICATE_EXPIRY_DAYS', path: 'alerts.certificateExpiryDays', type: 'integer' },
 ];
 
 export interface LoadConfigOptions {

@@ -18,6 +18,8 @@ export const GATEWAY_EVENT_TYPES = [
   'message.rejected',
   'message.parked',
   'order.updated',
+  'alert.raised',
+  'alert.cleared',
 ] as const;
 
 export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];

@@ -10,6 +10,7 @@ import type { MllpClientTlsOptions, MllpServerTlsOptions } from '../mllp/index.j
 import { MllpClient, MllpServer } from '../mllp/index.js';
 import type { Store, StoreTransaction } from '../store/index.js';
 import { openStore } from '../store/index.js';
+import { AlertMonitor } from './alerts.js';
 import type { GatewayConfig, TlsFiles } from './config.js';
 import type { GatewayEvent } from './events.js';
 import { createInboundHandler } from './inbound-handler.js';
@@ -49,10 +50,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   readonly platform: PlatformActions;
   readonly startedAt = new Date();
   readonly client: MllpClient;
+  /** The operational alerts (`alerts.ts`), evaluated every `alerts.intervalMs`. */
+  readonly alerts: AlertMonitor;
   /** The plug-ins it runs (the documents layer: reports, order documents, CDA validation), started and stopped with it. */
   readonly plugins: readonly GatewayPlugin[];
   readonly #actions: ActionContext;
   #server: MllpServer | undefined;
+  #inbound: ReturnType<typeof createInboundHandler> | undefined;
   #outbound: OutboundDispatcher;
   #webhooks: WebhookDispatcher;
   #http: FastifyInstance | undefined;
@@ -123,6 +127,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           },
         ]),
     });
+    this.alerts = new AlertMonitor({
+      config,
+      store,
+      partnerConnected: () => client.connected,
+      metrics: this.metrics,
+      logger: logger.child({ component: 'alerts' }),
+      enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+      emitted: (events) => this.#emit(events),
+    });
     this.#webhooks = new WebhookDispatcher({
       store,
       webhooks: config.webhooks,
@@ -167,16 +180,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   async #start(options: GatewayStartOptions): Promise<void> {
     const { config } = this;
     for (const plugin of this.plugins) await plugin.start?.({ config, logger: this.logger, actions: this.#actions, metrics: this.metrics });
+    this.#inbound = createInboundHandler({
+      config,
+      store: this.store,
+      metrics: this.metrics,
+      logger: this.logger.child({ component: 'inbound' }),
+      enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
+      emitted: (events) => this.#emit(events),
+      plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
+    });
     this.#server = new MllpServer({
-      handler: createInboundHandler({
-        config,
-        store: this.store,
-        metrics: this.metrics,
-        logger: this.logger.child({ component: 'inbound' }),
-        enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
-        emitted: (events) => this.#emit(events),
-        plugged: this.plugins.flatMap((p) => (p.inbound ? [p.inbound] : [])),
-      }),
+      handler: this.#inbound,
       maxFrameBytes: config.mllp.maxFrameBytes,
       idleTimeoutMs: config.mllp.idleTimeoutMs,
       frameTimeoutMs: config.mllp.frameTimeoutMs,
@@ -209,6 +223,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#mllpAddress = await this.#server.listen(config.mllp.port, config.mllp.host);
     await this.#refreshGauges();
     this.#timers.push(setInterval(() => void this.#refreshGauges(), 5_000).unref());
+    this.alerts.start();
     const prune = () =>
       void this.store
         .pruneContent(config.retention.contentDays)
@@ -237,6 +252,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
   get http(): FastifyInstance | undefined {
     return this.#http;
+  }
+
+  /**
+   * Runs received bytes through the inbound path again, as if the partner had sent them now (current rules,
+   * current order state, journaled as a new message); the ACK is returned, not sent. An operator's re-run.
+   */
+  async reprocessInbound(bytes: Uint8Array, operation: string): Promise<Uint8Array> {
+    if (!this.#inbound) throw new Error('the gateway is not started');
+    return this.#inbound(Buffer.from(bytes), { peer: 'operator', peerAddress: 'operator', connectionId: operation });
   }
 
   /** Wakes the outbox dispatcher (after an operator retry). */
@@ -270,6 +294,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** Graceful stop: API, then MLLP listener (in-flight messages finish), dispatchers, plug-ins, client, store. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    await this.alerts.stop();
     await this.#http?.close().catch(() => undefined);
     await this.#server?.close().catch(() => undefined);
     await this.#outbound.stop();

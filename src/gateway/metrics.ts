@@ -28,6 +28,9 @@ export class GatewayMetrics {
   readonly mllpUnframedBytes: Counter<'peer'>;
   readonly mllpUnframedEvents: Counter<'peer'>;
   readonly mllpConnectionsActive: Gauge;
+  readonly alertActive: Gauge<'alert'>;
+  readonly alertValue: Gauge<'alert'>;
+  readonly alertThreshold: Gauge<'alert'>;
   readonly #peerLabels = new Set<string>();
   #server: MllpServer | undefined;
 
@@ -113,6 +116,26 @@ export class GatewayMetrics {
       name: 'cisis_tlr_mllp_unframed_events_total',
       help: 'Runs of unframed bytes received over MLLP, by peer address',
       labelNames: ['peer'],
+      registers: [this.registry],
+    });
+    this.alertActive = new Gauge({
+      name: 'cisis_tlr_alert_active',
+      help:
+        '1 while an operational alert is raised ' +
+        '(outbox_depth, outbox_oldest_pending, partner_disconnected, parked_messages, webhook_failures, certificate_expiry)',
+      labelNames: ['alert'],
+      registers: [this.registry],
+    });
+    this.alertValue = new Gauge({
+      name: 'cisis_tlr_alert_value',
+      help: 'What each enabled alert measured at its last evaluation (messages, seconds, deliveries or days)',
+      labelNames: ['alert'],
+      registers: [this.registry],
+    });
+    this.alertThreshold = new Gauge({
+      name: 'cisis_tlr_alert_threshold',
+      help: 'The configured threshold of each enabled alert, in the unit of its value',
+      labelNames: ['alert'],
       registers: [this.registry],
     });
     const metrics = this;

@@ -37,9 +37,14 @@ import {
 import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
 import { listPublications, markPublications, recordPublications, settlePublication } from './sql/publications.js';
+import { alertStates, listOperatorActions, recordOperatorAction, setAlertState, webhookDepth } from './sql/operations.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
+  AlertStateRecord,
+  OperatorActionQuery,
+  OperatorActionRecord,
+  WebhookDepth,
   BackoffPolicy,
   DeliveredOutcome,
   DeliveryAttempt,
@@ -207,6 +212,8 @@ export abstract class SqlStore implements Store {
       enqueueWebhook: (input) => this.enqueueWebhookOn(runner, input),
       recordPublications: (inputs) => recordPublications(runner, inputs, this.now()),
       settlePublication: (outcome) => settlePublication(runner, outcome, this.now()),
+      setAlertState: (input) => setAlertState(runner, input, this.now()),
+      recordOperatorAction: (input) => recordOperatorAction(runner, input, this.now()),
     };
   }
 
@@ -861,6 +868,20 @@ export abstract class SqlStore implements Store {
       .add('created_at >= ?', query.from?.getTime())
       .add('created_at < ?', query.to?.getTime());
     return this.page('webhooks', 'webhooks', '*', where, 'newest', query, toWebhookDelivery);
+  }
+
+  webhookDepth(): Promise<WebhookDepth> {
+    return webhookDepth(this.reader);
+  }
+
+  // ---------------------------------------------------------------- alerts and the audit log
+
+  alertStates(): Promise<readonly AlertStateRecord[]> {
+    return alertStates(this.reader);
+  }
+
+  listOperatorActions(query: OperatorActionQuery = {}): Promise<readonly OperatorActionRecord[]> {
+    return listOperatorActions(this.reader, query);
   }
 
   webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]> {

@@ -234,6 +234,71 @@ export interface PublicationOutcome {
   readonly errorText?: string;
 }
 
+/** The stored state of one operational alert (see the gateway's alert monitor). */
+export interface AlertStateRecord {
+  /** The alert's name, e.g. `outbox_depth`. */
+  readonly name: string;
+  readonly active: boolean;
+  /** The measured value and the threshold when the state last changed. */
+  readonly value: number;
+  readonly threshold: number;
+  /** When the state last changed (raised or cleared). */
+  readonly since: Date;
+  /** Episodes raised so far (increased at each raise). */
+  readonly episode: number;
+  readonly detail: string | null;
+}
+
+/** Input of {@link StoreTransaction.setAlertState}. */
+export interface AlertStateInput {
+  readonly name: string;
+  readonly active: boolean;
+  readonly value: number;
+  readonly threshold: number;
+  readonly detail?: string;
+}
+
+/** An operator action on a message (resend, re-run, retry, discard), as the audit log keeps it. */
+export interface OperatorActionInput {
+  /** Who: the name of the API key that asked. */
+  readonly actor: string;
+  /** What, e.g. `resend`, `reprocess`, `retry`, `discard`. */
+  readonly action: string;
+  readonly messageId?: number | null;
+  /** The message the action created (a resent copy, a re-run inbound message). */
+  readonly resultMessageId?: number | null;
+  /** The order the message belongs to ({@link formatOrderKey}), so that the order's timeline shows it. */
+  readonly orderKey?: string | null;
+  readonly detail?: Record<string, unknown>;
+}
+
+export interface OperatorActionRecord {
+  readonly id: number;
+  readonly at: Date;
+  readonly actor: string;
+  readonly action: string;
+  readonly messageId: number | null;
+  readonly resultMessageId: number | null;
+  readonly orderKey: string | null;
+  readonly detail: Record<string, unknown> | null;
+}
+
+/** Filter of {@link Store.listOperatorActions}; criteria combine with AND. */
+export interface OperatorActionQuery {
+  readonly messageId?: number;
+  readonly orderKey?: string;
+  /** Default 100, at most 1000. */
+  readonly limit?: number;
+}
+
+/** Webhook queue figures, for alerts. */
+export interface WebhookDepth {
+  readonly pending: number;
+  /** Open items whose last attempt failed (pending again with attempts, or parked). */
+  readonly failing: number;
+  readonly parked: number;
+}
+
 /** Operations that take part in one database transaction. */
 export interface StoreTransaction {
   /**
@@ -272,6 +337,15 @@ export interface StoreTransaction {
    * exists (an unknown report, or a mailbox it was not sent to): the caller refuses the receipt.
    */
   settlePublication(outcome: PublicationOutcome): Promise<PublicationRecord | null>;
+  /**
+   * Sets an alert's state by compare-and-set: changes it (and counts an episode on a raise) only when it
+   * differs from the stored one, and returns the new state; `null` when it was already so (another instance
+   * sharing the database, or an earlier round, changed it first). What the change raises is queued in the
+   * same transaction, so each episode is announced once.
+   */
+  setAlertState(input: AlertStateInput): Promise<AlertStateRecord | null>;
+  /** Appends an operator action to the audit log, in the transaction of what it did. */
+  recordOperatorAction(input: OperatorActionInput): Promise<number>;
 }
 
 /** Result of {@link Store.recordInbound}. */
@@ -716,6 +790,13 @@ export interface Store {
   markWebhookFailed(id: number, failure: WebhookFailure, leaseToken?: number): Promise<FailureOutcome>;
   retryWebhook(id: number): Promise<void>;
   listWebhookDeliveries(query?: WebhookQuery): Promise<Page<WebhookDelivery>>;
+  /** Pending, failing and parked webhook deliveries. */
+  webhookDepth(): Promise<WebhookDepth>;
+
+  /** Every alert's stored state, by name. */
+  alertStates(): Promise<readonly AlertStateRecord[]>;
+  /** Operator actions of the audit log, oldest first. */
+  listOperatorActions(query?: OperatorActionQuery): Promise<readonly OperatorActionRecord[]>;
   webhookAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
 
   /**

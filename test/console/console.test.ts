@@ -619,6 +619,52 @@ describe('web console', { timeout: 120_000 }, () => {
     await page.locator('#api-key').waitFor();
     assert.match(page.url(), /#\/login\?next=%2Forders/);
   });
+
+  it('resends a message under the control id the operator chooses, dry-runs an inbound one, shows both in the timeline', async () => {
+    const order = ORDERS['OPN101']!;
+    const created = await callApi(pair.ris, 'POST', '/api/orders', {
+      ...order,
+      placerOrderNumber: { ...order.placerOrderNumber, value: 'RPR-1' },
+    });
+    assert.equal(created.status, 202);
+    const messageId = created.json['messageId'] as number;
+    await waitFor(
+      async () => (await callApi(pair.ris, 'GET', `/api/messages/${messageId}`)).json['status'] === 'delivered',
+      10_000,
+      'flow 1 to be delivered',
+    );
+
+    await open(pair.ris, `#/messages/${messageId}`);
+    await page.locator('#resend-panel').waitFor();
+    // Each choice says what it means for the partner before anything is sent.
+    assert.match(await page.locator('#resend-same-help').innerText(), /doublon/);
+    assert.match(await page.locator('#resend-new-help').innerText(), /nouveau message/);
+    await page.getByLabel(/Même identifiant/).check();
+    await page.locator('#resend').click();
+    await page.waitForFunction((id) => /#\/messages\/(\d+)$/.test(location.hash) && !location.hash.endsWith(`/${id}`), messageId);
+    const copyId = Number(/(\d+)$/.exec(await page.evaluate(() => location.hash))![1]);
+    const copy = await callApi(pair.ris, 'GET', `/api/messages/${copyId}`);
+    assert.equal((copy.json['summary'] as Record<string, unknown>)['controlId'], created.json['controlId'], 'same MSH-10');
+    await page.locator('#audit [data-action="resend"]').waitFor();
+
+    await open(pair.ris, '#/orders/RPR-1');
+    await page.locator('#timeline .tl-operator[data-action="resend"]').waitFor();
+    assert.match(await page.locator('#timeline .tl-operator').innerText(), /key-[0-9a-f]{8}[\s\S]*a renvoyé[\s\S]*Même identifiant/);
+
+    const inbound = (await callApi(pair.platform, 'GET', '/api/messages?order=RPR-1&direction=inbound')).json['items'] as Record<
+      string,
+      unknown
+    >[];
+    const received = inbound.find((m) => m['status'] === 'accepted')!;
+    await open(pair.platform, `#/messages/${received['id'] as number}`);
+    await page.locator('#reprocess-panel').waitFor();
+    assert.equal(await page.locator('#reprocess').isDisabled(), true, 'an accepted message is only dry-run');
+    await page.locator('#reprocess-dry').click();
+    await page.locator('#reprocess-result').waitFor();
+    assert.match(await page.locator('#reprocess-counts').innerText(), /constat\(s\) à la réception/);
+    assert.match(await page.locator('#reprocess-ack').innerText(), /^MSH\|/);
+    assert.match(await page.locator('#reprocess-result').innerText(), /Demande/);
+  });
 });
 
 /**

@@ -553,6 +553,80 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
       });
     });
 
+    describe('alert states and the operator audit log', () => {
+      it('raises an alert once per episode, whatever the number of instances setting it', async () => {
+        const second = await open();
+        const raise = { name: 'outbox_depth', active: true, value: 12, threshold: 10 };
+        const first = await store.transaction((tx) => tx.setAlertState(raise));
+        assert.equal(first?.active, true);
+        assert.equal(first?.episode, 1);
+        // The same breach seen again, here and by another instance on the same database: no change, no second raise.
+        assert.equal(await store.transaction((tx) => tx.setAlertState({ ...raise, value: 15 })), null);
+        assert.equal(await second.transaction((tx) => tx.setAlertState(raise)), null);
+        clock.advance(60_000);
+        const cleared = await second.transaction((tx) => tx.setAlertState({ ...raise, active: false, value: 3 }));
+        assert.equal(cleared?.active, false);
+        assert.equal(cleared?.episode, 1);
+        assert.equal(await store.transaction((tx) => tx.setAlertState({ ...raise, active: false, value: 0 })), null);
+        const again = await store.transaction((tx) => tx.setAlertState({ ...raise, detail: 'partner platform' }));
+        assert.equal(again?.episode, 2);
+        const states = await second.alertStates();
+        assert.deepEqual(
+          states.map((a) => [a.name, a.active, a.value, a.threshold, a.episode, a.detail]),
+          [['outbox_depth', true, 12, 10, 2, 'partner platform']],
+        );
+        assert.equal(states[0]?.since.getTime(), clock.now());
+      });
+
+      it('keeps operator actions with who, when and what, found by message and by order', async () => {
+        const { messageId } = await store.enqueueOutbound({
+          partner: 'ris',
+          raw: er7('flux3', 'OUT-1'),
+          summary: summaryOf('flux3', 'OUT-1'),
+          orderKey: formatOrderKey(ORDER_A),
+        });
+        const copy = await store.enqueueOutbound({
+          partner: 'ris',
+          raw: er7('flux3', 'OUT-2'),
+          summary: summaryOf('flux3', 'OUT-2'),
+          orderKey: formatOrderKey(ORDER_A),
+        });
+        await store.transaction((tx) =>
+          tx.recordOperatorAction({
+            actor: 'night-operator',
+            action: 'resend',
+            messageId,
+            resultMessageId: copy.messageId,
+            orderKey: formatOrderKey(ORDER_A),
+            detail: { controlId: 'new' },
+          }),
+        );
+        await store.transaction((tx) => tx.recordOperatorAction({ actor: 'admin', action: 'retry', messageId }));
+        const byMessage = await store.listOperatorActions({ messageId: copy.messageId });
+        assert.equal(byMessage.length, 1);
+        assert.deepEqual(
+          byMessage.map((a) => [a.actor, a.action, a.messageId, a.resultMessageId, a.orderKey, a.detail]),
+          [['night-operator', 'resend', messageId, copy.messageId, formatOrderKey(ORDER_A), { controlId: 'new' }]],
+        );
+        assert.equal(byMessage[0]?.at.getTime(), clock.now());
+        assert.deepEqual(
+          (await store.listOperatorActions({ orderKey: formatOrderKey(ORDER_A) })).map((a) => a.action),
+          ['resend'],
+        );
+        assert.equal((await store.listOperatorActions({ messageId })).length, 2);
+        assert.equal((await store.listOperatorActions({ orderKey: formatOrderKey(ORDER_B) })).length, 0);
+      });
+
+      it('counts failing and parked webhook deliveries', async () => {
+        const a = await store.enqueueWebhook({ eventType: 'order.received', payload: {}, targetUrl: 'https://hooks.example/a' });
+        await store.enqueueWebhook({ eventType: 'order.received', payload: {}, targetUrl: 'https://hooks.example/b' });
+        assert.deepEqual(await store.webhookDepth(), { pending: 2, failing: 0, parked: 0 });
+        await store.claimNextWebhook('w1', 10_000);
+        await store.markWebhookFailed(a, { reason: 'HTTP 410', retryable: false, httpStatus: 410 });
+        assert.deepEqual(await store.webhookDepth(), { pending: 1, failing: 1, parked: 1 });
+      });
+    });
+
     describe('retention', () => {
       it('removes old message bytes in batches, keeps metadata and ACKs, never touches queued messages', async () => {
         for (let i = 1; i <= 5; i++)

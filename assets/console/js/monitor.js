@@ -1,4 +1,4 @@
-import { apiKey, publicGet } from './api.js';
+import { api, apiKey, publicGet } from './api.js';
 import { parsePrometheus, sumOf } from './prometheus.js';
 
 /**
@@ -34,7 +34,7 @@ function snapshot(metricsText, ready, at) {
     webhooksFailed: sumOf(samples, 'cisis_tlr_webhook_deliveries_total', { outcome: (o) => o !== 'delivered' }),
     webhooksTotal: sumOf(samples, 'cisis_tlr_webhook_deliveries_total'),
     meanLatencyS: latencyCount > 0 ? latencySum / latencyCount : null,
-    residentMemory: sumOf(samples, 'cisis_tlr_process_resident_memory_bytes'),
+    residentMemory: sumOf(samples, 'cisis_tlr_process_process_resident_memory_bytes'),
     breakdown,
   };
 }
@@ -63,6 +63,8 @@ class Monitor {
   history = [];
   intervalMs = MONITOR_INTERVALS_MS.includes(Number(localStorage.getItem(INTERVAL_STORAGE))) ? Number(localStorage.getItem(INTERVAL_STORAGE)) : 5000;
   health = null;
+  /** The operational alerts of `/api/alerts` at the last poll (`null` when they could not be read). */
+  alerts = null;
   lastError = null;
   #timer = null;
   #listeners = new Set();
@@ -101,12 +103,14 @@ class Monitor {
   async poll() {
     if (!apiKey()) return;
     try {
-      const [health, ready, metrics] = await Promise.all([
+      const [health, ready, metrics, alerts] = await Promise.all([
         this.health ? Promise.resolve({ body: this.health }) : publicGet('/health'),
         publicGet('/ready'),
         publicGet('/metrics', { json: false }),
+        api('/api/alerts').catch(() => null),
       ]);
       this.health = health.body;
+      this.alerts = alerts?.items ?? null;
       this.history.push(snapshot(metrics.body, { httpStatus: ready.status, ...ready.body }, Date.now()));
       if (this.history.length > HISTORY) this.history.shift();
       this.lastError = null;

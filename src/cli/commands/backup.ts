@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
-import { backupSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
-import { addStoreLocationOptions, maskedUrl, resolveStoreLocation, type StoreLocationOptions } from './store-location.js';
-import type { StoreLocation } from './store-location.js';
+import {
+  addStoreLocationOptions,
+  maskedUrl,
+  resolveStoreLocation,
+  type StoreLocation,
+  type StoreLocationOptions,
+} from './store-location.js';
 
 interface BackupOptions extends StoreLocationOptions {
   out: string;
@@ -66,6 +70,8 @@ Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed
         return;
       }
       try {
+        // Loaded here, not at start-up: `--help` and the other commands must not load the database drivers.
+        const { backupSqliteDatabase } = await import('../../store/index.js');
         const result = await backupSqliteDatabase(location.path, o.out, { overwrite: o.force === true });
         await writeOut(
           o.json

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { restoreSqliteDatabase } from '../../store/index.js';
 import { writeOut } from '../output.js';
 import { postgresBackupAdvice } from './backup.js';
 import { addStoreLocationOptions, resolveStoreLocation, type StoreLocation, type StoreLocationOptions } from './store-location.js';
@@ -53,6 +52,7 @@ The next start applies the schema migrations the backup lacks. PostgreSQL stores
         return;
       }
       try {
+        const { restoreSqliteDatabase } = await import('../../store/index.js');
         const result = restoreSqliteDatabase(o.from, location.path, { force: o.force === true });
         const version = result.schemaVersions.at(-1) ?? 0;
         await writeOut(

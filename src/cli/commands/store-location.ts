@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { GatewayConfigInput, Role } from '../../gateway/config.js';
-import { loadConfig } from '../../gateway/config.js';
-import { sqlitePathOf } from '../../store/index.js';
 
 /** The flags by which `backup` and `restore` find the database, as `serve` finds it. */
 export interface StoreLocationOptions {
@@ -38,6 +36,7 @@ export async function resolveStoreLocation(o: StoreLocationOptions): Promise<Sto
   if (o.role) overrides.role = o.role as Role;
   if (o.dataDir) overrides.dataDir = o.dataDir;
   if (o.storageUrl) overrides.storage = { url: o.storageUrl };
+  const [{ loadConfig }, { sqlitePathOf }] = await Promise.all([import('../../gateway/config.js'), import('../../store/index.js')]);
   const config = await loadConfig({ file: o.config, overrides, defaultRole: (o.role as Role | undefined) ?? 'ris' });
   const path = sqlitePathOf(config.storage.url);
   if (path !== undefined) return { engine: 'sqlite', path };

@@ -7,7 +7,9 @@ import { bearerAuth, isPublicRoute } from './auth.js';
 import { idempotencyHooks } from './idempotency.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { GatewayRoutes } from './route-plugin.js';
+import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
+import { reprocessRoutes } from './routes/reprocess.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
 import { systemRoutes } from './routes/system.js';
@@ -20,7 +22,16 @@ export interface HttpOptions {
 }
 
 /** The routes of the API, each group a fastify plugin of its own. */
-const API_ROUTES: readonly GatewayRoutes[] = [systemRoutes, orderRoutes, messageRoutes, webhookRoutes, validateRoutes, eventRoutes];
+const API_ROUTES: readonly GatewayRoutes[] = [
+  systemRoutes,
+  orderRoutes,
+  messageRoutes,
+  webhookRoutes,
+  validateRoutes,
+  eventRoutes,
+  alertRoutes,
+  reprocessRoutes,
+];
 
 /**
  * The REST/JSON API of a gateway instance: OpenAPI 3 at `/openapi.json` and a docs page at
@@ -41,7 +52,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
     logController: new LogController({ disableRequestLogging: true }),
   });
   // First of all, so that every route registered afterwards (plugins included) is covered.
-  const auth = bearerAuth(gw.config.api.keys);
+  const auth = bearerAuth([...gw.config.api.keys, ...(gw.config.api.namedKeys ?? [])]);
   app.addHook('onRoute', (route) => {
     if (isPublicRoute(route.url ?? route.path)) route.config = { ...route.config, public: true };
   });

@@ -256,5 +256,36 @@ CREATE TABLE report_publications (
 CREATE INDEX report_publications_order ON report_publications (order_key, id);
 `,
     },
+    // Version 7: the state of each operational alert (one row per alert, changed by compare-and-set so that
+    // instances sharing a database raise and clear an episode once), and the audit log of operator actions
+    // (resend, re-run, retry, discard: who, when, what) shown in the order's timeline.
+    {
+      version: 7,
+      name: 'alert states, operator actions',
+      sql: `
+CREATE TABLE alert_states (
+  name TEXT PRIMARY KEY,
+  active INTEGER NOT NULL,
+  value ${d.counter} NOT NULL,
+  threshold ${d.counter} NOT NULL,
+  since ${d.time} NOT NULL,
+  episode INTEGER NOT NULL,
+  detail TEXT
+);
+
+CREATE TABLE operator_actions (
+  id ${d.id},
+  at ${d.time} NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  message_id ${d.ref} REFERENCES messages (id),
+  result_message_id ${d.ref} REFERENCES messages (id),
+  order_key TEXT,
+  detail ${d.json}
+);
+CREATE INDEX operator_actions_message ON operator_actions (message_id, id);
+CREATE INDEX operator_actions_order ON operator_actions (order_key, id);
+`,
+    },
   ];
 }

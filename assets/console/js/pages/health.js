@@ -73,13 +73,14 @@ export async function render(root) {
         h('thead', {}, h('tr', {}, [t('health.col.direction'), t('health.col.type'), t('health.col.outcome'), t('health.col.count')].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, s.breakdown.map((b) => h('tr', {},
           h('td', {}, t(`direction.${b.direction}`)), h('td', { class: 'mono' }, b.type),
-          h('td', {}, h('span', { class: `badge badge-code tone-${b.outcome === 'AA' ? 'ok' : b.outcome === 'duplicate' ? 'muted' : b.outcome === 'AR' ? 'warn' : 'bad'}` }, b.outcome)),
+          h('td', {}, h('span', { class: `badge badge-code tone-${b.outcome === 'AA' ? 'ok' : b.outcome === 'duplicate' ? 'muted' : b.outcome === 'AR' ? 'warn' : 'bad'}` }, b.outcome === 'duplicate' ? t('health.outcomeDuplicate') : b.outcome)),
           h('td', { class: 'num' }, number(b.value, 0))))))
       : h('p', { class: 'muted' }, t('health.noMessages'));
 
     mount(body,
       monitor.lastError ? h('div', { class: 'panel panel-error', role: 'alert' }, t('health.unreachable', { detail: monitor.lastError.message })) : null,
       tiles,
+      alertsPanel(monitor.alerts),
       h('div', { class: 'health-layout' },
         h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, t('health.chartTitle')), legend), h('div', { class: 'chart-box' }, chart)),
         h('section', { class: 'panel' }, h('h2', {}, t('health.counters')), breakdown,
@@ -93,6 +94,24 @@ export async function render(root) {
   const off = monitor.on(draw);
   void monitor.poll();
   return off;
+}
+
+/** The operational alerts (`/api/alerts`): raised ones first, each with its value, threshold and since when. */
+function alertsPanel(alerts) {
+  if (!alerts) return null;
+  const sorted = [...alerts].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
+  const raised = sorted.filter((a) => a.active).length;
+  return h('section', { class: 'panel', id: 'alerts' },
+    h('h2', {}, t('health.alerts'), ' ', h('span', { class: `badge tone-${raised ? 'bad' : 'ok'}`, id: 'alerts-count' }, raised ? t('health.alertsRaised', { n: raised }) : t('health.alertsNone'))),
+    h('table', { class: 'grid', id: 'alerts-table' },
+      h('caption', { class: 'visually-hidden' }, t('health.alerts')),
+      h('thead', {}, h('tr', {}, [t('health.alert.name'), t('health.alert.state'), t('health.alert.value'), t('health.alert.threshold'), t('health.alert.since')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, sorted.map((a) => h('tr', { 'data-alert': a.name, class: a.active ? 'alert-active' : '' },
+        h('td', {}, t(`alert.${a.name}`), a.detail ? h('div', { class: 'muted small' }, a.detail) : null),
+        h('td', {}, h('span', { class: `badge tone-${a.active ? 'bad' : 'ok'}` }, a.active ? t('health.alert.raised') : t('health.alert.ok'))),
+        h('td', { class: 'num' }, a.value === null ? '—' : `${number(a.value, 0)} ${t(`unit.${a.unit}`)}`),
+        h('td', { class: 'num' }, `${a.direction === 'below' ? '≤' : '≥'} ${number(a.threshold, 0)} ${t(`unit.${a.unit}`)}`),
+        h('td', {}, a.since ? dateTime(a.since) : '—'))))));
 }
 
 function tile(id, label, value, tone, detail) {

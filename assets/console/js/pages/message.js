@@ -97,7 +97,11 @@ export async function render(root, { params }) {
           h('button', { type: 'button', class: 'btn', id: 'copy-raw', disabled: !m.raw, onclick: async () => toast((await copyText(m.raw.replace(/\r/g, '\n'))) ? t('message.copied') : t('message.copyFailed'), 'success') }, t('message.copy')),
           h('button', { type: 'button', class: 'btn', id: 'download-raw', disabled: !m.raw, onclick: () => download(fileName, new Blob([encodeMessage(m.raw)], { type: 'application/hl7-v2' })) }, t('message.download')),
           m.ack?.raw ? h('button', { type: 'button', class: 'btn', onclick: () => download(`ACK-${s.controlId ?? m.id}.hl7`, new Blob([encodeMessage(m.ack.raw)], { type: 'application/hl7-v2' })) }, t('message.downloadAck')) : null,
-          parked ? h('button', { type: 'button', class: 'btn btn-danger', id: 'retry', onclick: retry }, t('message.retry')) : null)),
+          parked ? h('button', { type: 'button', class: 'btn btn-danger', id: 'retry', onclick: retry }, t('message.retry')) : null,
+          parked ? h('button', { type: 'button', class: 'btn', id: 'discard', onclick: discard }, t('message.discard')) : null)),
+      m.direction === 'outbound' && m.raw ? resendPanel() : null,
+      m.direction === 'inbound' && m.raw ? reprocessPanel() : null,
+      (m.operatorActions ?? []).length ? auditPanel(m.operatorActions) : null,
       partnerErrors.length ? findingList(partnerErrors, 'raw', 'partnerErrors', '') : null,
       findingList(findings, 'raw', 'findings', t('message.noFindings')),
       h('section', { class: 'panel' },
@@ -107,6 +111,87 @@ export async function render(root, { params }) {
 
   let lastView = null;
   let lastAckView = null;
+  let resendChoice = 'new';
+  let dryRun = null;
+
+  /** Resend as a new outbox entry: the operator chooses the control id, with what each choice means for the partner. */
+  function resendPanel() {
+    const option = (value) => h('label', { class: 'choice' },
+      h('input', { type: 'radio', name: 'resend-control-id', value, checked: resendChoice === value, onchange: () => { resendChoice = value; draw(); } }),
+      ' ', h('strong', {}, t(`resend.${value}`)), h('div', { class: 'muted small', id: `resend-${value}-help` }, t(`resend.${value}Help`)));
+    return h('section', { class: 'panel', id: 'resend-panel', 'aria-labelledby': 'resend-title' },
+      h('h2', { id: 'resend-title' }, t('resend.title')),
+      h('fieldset', { class: 'choices' }, h('legend', { class: 'label' }, t('resend.legend')), option('new'), option('same')),
+      h('button', { type: 'button', class: 'btn', id: 'resend', onclick: resend }, t('resend.button')));
+  }
+
+  /** Re-run through the current rules: a dry run first (findings before/after, the ACK that would be sent), then for real. */
+  function reprocessPanel() {
+    const canRun = m.status !== 'accepted';
+    const r = dryRun;
+    const list = (items, id) => h('ul', { class: 'finding-list', id }, items.map((f) => h('li', { class: `finding finding-${severityClass(f.severity)}` },
+      severityBadge(f.severity), h('span', { class: 'mono small rule' }, f.rule), h('span', { class: 'finding-message' }, f.message))));
+    return h('section', { class: 'panel', id: 'reprocess-panel', 'aria-labelledby': 'reprocess-title' },
+      h('h2', { id: 'reprocess-title' }, t('reprocess.title')),
+      h('p', { class: 'muted small' }, canRun ? t('reprocess.help') : t('reprocess.acceptedHelp')),
+      h('div', { class: 'toolbar' },
+        h('button', { type: 'button', class: 'btn', id: 'reprocess-dry', onclick: () => reprocess(true) }, t('reprocess.dryRun')),
+        h('button', { type: 'button', class: 'btn btn-danger', id: 'reprocess', disabled: !canRun, onclick: () => reprocess(false) }, t('reprocess.run'))),
+      r ? h('div', { id: 'reprocess-result', class: 'reprocess-result' },
+        h('p', {}, t('reprocess.wouldAnswer'), ' ', ackBadge(r.ack?.code ?? null), ' ', h('span', { class: 'muted small' }, t('reprocess.before'), ' ', ackBadge(r.ackBefore))),
+        r.workflow ? h('p', { class: 'small' }, r.workflow.accept ? t('reprocess.workflowAccept', { from: r.workflow.from, to: r.workflow.to }) : t('reprocess.workflowReject', { from: r.workflow.from, reason: r.workflow.message })) : null,
+        h('p', { class: 'small', id: 'reprocess-counts' }, t('reprocess.counts', { before: r.findingsBefore.length, after: r.findingsAfter.length, added: r.added.length, removed: r.removed.length })),
+        r.added.length ? [h('h3', {}, t('reprocess.added')), list(r.added, 'reprocess-added')] : null,
+        r.removed.length ? [h('h3', {}, t('reprocess.removed')), list(r.removed, 'reprocess-removed')] : null,
+        r.ack?.raw ? h('pre', { class: 'mono small hl7-raw', id: 'reprocess-ack' }, r.ack.raw.replace(/\r/g, '\n')) : null) : null);
+  }
+
+  function auditPanel(actions) {
+    return h('section', { class: 'panel', id: 'audit', 'aria-labelledby': 'audit-title' },
+      h('h2', { id: 'audit-title' }, t('audit.title')),
+      h('ul', { class: 'audit-list' }, actions.map((a) => h('li', { dataset: { action: a.action } },
+        h('time', { class: 'mono small', datetime: a.at }, dateTime(a.at)), ' ', h('strong', {}, a.actor), ' ', t(`audit.${a.action}`),
+        a.messageId && a.messageId !== id ? [' ', h('a', { href: `#/messages/${a.messageId}`, class: 'mono' }, `#${a.messageId}`)] : null,
+        a.resultMessageId && a.resultMessageId !== id ? [' → ', h('a', { href: `#/messages/${a.resultMessageId}`, class: 'mono' }, `#${a.resultMessageId}`)] : null))));
+  }
+
+  async function resend(e) {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      const r = await api(`/api/messages/${id}/resend`, { method: 'POST', body: { controlId: resendChoice } });
+      toast(t('resend.done', { id: r.messageId }), 'success');
+      location.hash = `#/messages/${r.messageId}`;
+    } catch (err) {
+      toast(err.message, 'error');
+      btn.disabled = false;
+    }
+  }
+
+  async function reprocess(dry) {
+    try {
+      const r = await api(`/api/messages/${id}/reprocess`, { method: 'POST', body: { dryRun: dry } });
+      if (dry) { dryRun = r; draw(); document.getElementById('reprocess-result')?.scrollIntoView({ block: 'nearest' }); return; }
+      toast(t('reprocess.done', { code: r.ack?.code ?? '?' }), 'success');
+      if (r.resultMessageId) location.hash = `#/messages/${r.resultMessageId}`;
+      else await load();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+
+  async function discard(e) {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await api(`/api/messages/${id}/discard`, { method: 'POST', body: {} });
+      toast(t('message.discarded'), 'success');
+      await load();
+    } catch (err) {
+      toast(err.message, 'error');
+      btn.disabled = false;
+    }
+  }
 
   async function retry(e) {
     const btn = e.currentTarget;

@@ -73,10 +73,25 @@ export async function render(root, { params, query }) {
       items.push({ at, kind: 'message', m });
     }
     for (const tr of o.transitions ?? []) items.push({ at: tr.at, kind: 'transition', tr });
+    for (const a of o.operatorActions ?? []) items.push({ at: a.at, kind: 'operator', a });
     // Messages before the transitions they caused when both carry the same instant.
     items.sort((a, b) => a.at.localeCompare(b.at) || (a.kind === 'message' ? -1 : 1));
     if (!items.length) return h('p', { class: 'muted' }, t('order.noHistory'));
-    return h('ol', { class: 'timeline', id: 'timeline' }, items.map((it) => (it.kind === 'message' ? messageItem(it.m, it.at) : transitionItem(it.tr))));
+    return h('ol', { class: 'timeline', id: 'timeline' }, items.map((it) => (it.kind === 'message' ? messageItem(it.m, it.at) : it.kind === 'operator' ? operatorItem(it.a) : transitionItem(it.tr))));
+  }
+
+  /** An operator's action from the audit log: who, what, on which message, and the message it created. */
+  function operatorItem(a) {
+    const d = a.detail ?? {};
+    return h('li', { class: 'tl-item tl-operator', dataset: { action: a.action } },
+      h('time', { class: 'tl-time mono', datetime: a.at, title: dateTime(a.at) }, timeOfDay(a.at)),
+      h('div', { class: 'tl-body' },
+        h('span', { class: 'badge tone-neutral' }, t('audit.operator')), ' ',
+        h('strong', {}, a.actor), ' ', t(`audit.${a.action}`),
+        a.messageId ? [' ', h('a', { href: `#/messages/${a.messageId}`, class: 'mono' }, `#${a.messageId}`)] : null,
+        a.resultMessageId ? [' → ', h('a', { href: `#/messages/${a.resultMessageId}`, class: 'mono' }, `#${a.resultMessageId}`)] : null,
+        d.controlId ? h('span', { class: 'muted small' }, ` (${t(`resend.${d.controlId}`)})`) : null,
+        d.reason ? h('div', { class: 'muted small' }, d.reason) : null));
   }
 
   function messageItem(m, at) {

@@ -89,6 +89,7 @@ export async function messageRoutes(app: FastifyInstance, { gateway: gw }: Gatew
         raw: raw ? rawText(raw) : null,
         ack: ack ? { code: ack.code, controlId: ack.controlId, raw: Buffer.from(ack.raw).toString('utf8') } : null,
         outbox: outbox ?? null,
+        operatorActions: (await gw.store.listOperatorActions({ messageId: m.id })).map((a) => ({ ...a, at: a.at.toISOString() })),
       };
     },
   );
@@ -106,6 +107,14 @@ export async function messageRoutes(app: FastifyInstance, { gateway: gw }: Gatew
       const parked = (await gw.store.listOutbox({ state: 'parked', messageId: req.params.id, limit: 1, count: false })).items[0];
       if (!parked) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Message ${req.params.id} is not a parked outbound message`, 409);
       await gw.store.retryParked(parked.id);
+      await gw.store.transaction((tx) =>
+        tx.recordOperatorAction({
+          actor: req.apiKeyName ?? 'unknown',
+          action: 'retry',
+          messageId: req.params.id,
+          orderKey: parked.orderKey,
+        }),
+      );
       gw.wakeOutbox();
       return { retried: true, outboxId: parked.id };
     },

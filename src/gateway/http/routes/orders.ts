@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { OrderKey } from '../../../store/index.js';
+import { formatOrderKey } from '../../../store/index.js';
 import type { OrderState } from '../../../workflow/index.js';
 import type { HealthProfessional, ImagingOrder, Organisation, PerformedExam, Protocol, Reason } from '../../../tlr/index.js';
 import { GatewayError } from '../../errors.js';
@@ -133,10 +134,11 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     async (req) => {
       const o = await findOrder(req.params.placer, req.query.authority);
       const data = orderDataOf(o);
-      const [transitions, messages, reports] = await Promise.all([
+      const [transitions, messages, reports, operatorActions] = await Promise.all([
         gw.store.orderTransitions(o.id),
         gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, limit: 500 }),
         reportsWithPublications(gw.store, o.key, data.reports ?? []),
+        gw.store.listOperatorActions({ orderKey: formatOrderKey(o.key), limit: 500 }),
       ]);
       return {
         ...orderSummary(o),
@@ -158,6 +160,8 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
         messages: messages.items.filter(
           (m) => (m.summary.placerAssigningAuthority ?? '') === o.key.assigningAuthority || !m.summary.placerAssigningAuthority,
         ),
+        // The audit log of what operators did to the order's messages (resend, re-run, retry, discard).
+        operatorActions: operatorActions.map((a) => ({ ...a, at: a.at.toISOString() })),
       };
     },
   );
