@@ -110,6 +110,48 @@ for (const db of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    it('downloads each version as CDA (application/xml) and a level-1 one as PDF, on both sides, authenticated', async () => {
+      const page = await api.request('GET', '/api/orders?limit=10', undefined, auth);
+      const placers = (page.json.items as Array<{ placerOrderNumber: string }>).map((o) => o.placerOrderNumber);
+      assert.ok(placers.length >= 2);
+      const platformApi = new ApiClient(`http://127.0.0.1:${pair.platform.apiPort}`);
+      let sawLevel1 = false;
+      let sawLevel3 = false;
+      for (const placer of placers) {
+        for (const side of [api, platformApi]) {
+          const listed = await side.request('GET', `/api/orders/${placer}/documents`, undefined, auth);
+          assert.equal(listed.status, 200);
+          for (const d of listed.json.items as OrderDocumentRecord[]) {
+            const xml = await side.request('GET', `/api/orders/${placer}/documents/${d.messageId}`, undefined, auth);
+            assert.equal(xml.status, 200);
+            assert.match(xml.contentType, /^application\/xml/);
+            assert.match(xml.text, /^<\?xml|^<ClinicalDocument/);
+            assert.ok(xml.text.includes(d.documentId.root), 'the CDA of this version');
+            const pdf = await fetch(`${side.base}/api/orders/${placer}/documents/${d.messageId}/pdf`, { headers: auth });
+            if (d.level === 1) {
+              sawLevel1 = true;
+              assert.equal(pdf.status, 200);
+              assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+              assert.equal(
+                Buffer.from(await pdf.arrayBuffer())
+                  .subarray(0, 5)
+                  .toString('latin1'),
+                '%PDF-',
+              );
+            } else {
+              sawLevel3 = true;
+              assert.equal(pdf.status, 404);
+            }
+          }
+        }
+      }
+      assert.ok(sawLevel1 && sawLevel3, 'both levels downloaded');
+      const placer = placers[0]!;
+      assert.equal((await api.request('GET', `/api/orders/${placer}/documents/1`, undefined, {})).status, 401);
+      assert.equal((await api.request('GET', `/api/orders/${placer}/documents/999999`, undefined, auth)).status, 404);
+      assert.equal((await api.request('GET', `/api/orders/${placer}/documents/999999/pdf`, undefined, {})).status, 401);
+    });
+
     it('refuses (400) a body with two sources for one document, before sending the order', async () => {
       const order = g.imagingOrder();
       const r = await api.request('POST', '/api/orders', { ...order, requestDocument: { generate: 'level3', cda: '<x/>' } }, auth);

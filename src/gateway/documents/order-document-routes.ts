@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pdfOfReport } from '../../documents/report-pdf.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
@@ -6,6 +7,7 @@ import { authorityQuery } from '../http/schemas.js';
 import { orderDataOf } from '../order-data.js';
 import type { OrderKey } from '../../store/index.js';
 import type { OrderDocumentOutcome, OrderDocumentsOfRequest } from '../plugin.js';
+import { documentOfMessage } from './journal-document.js';
 import type { OrderDocumentActions, OrderDocumentInput } from './order-documents.js';
 
 /** `POST /api/orders/{placer}/documents`: one request or supporting document (OpenAPI schema). */
@@ -71,6 +73,11 @@ export async function sendOrderDocuments(
   return outcomes;
 }
 
+/** A download's file name: the placer number kept to safe characters (it is quoted in a header). */
+function fileNameOf(placer: string, version: number): string {
+  return `document-${placer.replace(/[^A-Za-z0-9._-]/g, '_')}-v${version}`;
+}
+
 /** The order's request and supporting documents: the RIS sends them; both sides list them. */
 export async function orderDocumentRoutes(
   app: FastifyInstance,
@@ -113,6 +120,59 @@ export async function orderDocumentRoutes(
     async (req) => {
       const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority);
       return { items: orderDataOf(o).documents ?? [] };
+    },
+  );
+  /** The version carried by journal message `messageId` among the order's documents (404 otherwise), and its CDA. */
+  async function versionOf(placer: string, authority: string | undefined, messageId: number) {
+    const o = await findOrderByPlacer(gw.store, role, placer, authority);
+    const record = (orderDataOf(o).documents ?? []).find((d) => d.messageId === messageId);
+    if (!record) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No document carried by message ${messageId} for this order`, 404);
+    return { record, cda: await documentOfMessage(gw.store, messageId) };
+  }
+  const versionParams = {
+    type: 'object',
+    required: ['placer', 'messageId'],
+    properties: {
+      placer: { type: 'string', minLength: 1 },
+      messageId: { type: 'integer', minimum: 1, description: '`messageId` of the version in `GET /api/orders/{placer}/documents`' },
+    },
+  } as const;
+  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
+    '/api/orders/:placer/documents/:messageId',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Download a request or supporting document version: the CDA R2 XML',
+        params: versionParams,
+        querystring: authorityQuery,
+      },
+    },
+    async (req, reply) => {
+      const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
+      return reply
+        .type('application/xml; charset=utf-8')
+        .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.xml"`)
+        .send(cda);
+    },
+  );
+  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
+    '/api/orders/:placer/documents/:messageId/pdf',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Download the PDF of a level-1 request or supporting document (its nonXMLBody)',
+        params: versionParams,
+        querystring: authorityQuery,
+      },
+    },
+    async (req, reply) => {
+      const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
+      const pdf = pdfOfReport(cda);
+      if (!pdf) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This document has no PDF body (level 3 document)', 404);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.pdf"`)
+        .send(pdf);
     },
   );
 }
