@@ -41,6 +41,7 @@ export function demoJsonLine(s: DemoSummary): string {
     acks: s.acks,
     validationErrors: s.validationErrors,
     reportsReceived: s.reportsReceived,
+    orderDocuments: s.orderDocuments,
     skippedStages: s.skippedStages,
     outcome: outcomeOf(s),
     problems: s.problems,
@@ -85,10 +86,16 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${reports}`,
+    `  order documents     ${documentLine(s, 'request', 'DA-IMG')}; ${documentLine(s, 'supporting', 'supporting')}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
       : `  outcome             ${outcomeOf(s)}`,
   ];
+}
+
+function documentLine(s: DemoSummary, role: 'request' | 'supporting', label: string): string {
+  const n = s.orderDocuments[role];
+  return `${label} ${n.sent} sent, ${n.received} received, ${n.valid} valid`;
 }
 
 function endpointLines(h: DemoHalves): string[] {
