@@ -148,6 +148,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
           postExamInfo: data.postExamInfo ?? null,
         },
         reports: data.reports ?? [],
+        documents: data.documents ?? [],
         transitions: transitions.map((t) => ({
           from: t.from,
           to: t.to,
