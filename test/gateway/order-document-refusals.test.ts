@@ -4,12 +4,12 @@ import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/t
 import { documentsOf } from '../../src/gateway/documents/documents-plugin.js';
 import { IMAGING_REQUEST_TYPE } from '../../src/gateway/documents/order-documents.js';
 import type { OrderDocumentRecord } from '../../src/gateway/order-data.js';
-import { parseMessage, readAck } from '../../src/hl7/index.js';
-import { MllpClient } from '../../src/mllp/index.js';
+import { parseMessage } from '../../src/hl7/index.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import type { OrderKey } from '../../src/store/index.js';
 import type { GatewayPair } from '../helpers/gateway-pair.js';
 import { API_KEY, startGatewayPair } from '../helpers/gateway-pair.js';
+import { sendOverMllp } from '../helpers/mllp-send.js';
 import { ApiClient } from './harness.js';
 
 async function documentsOn(gw: GatewayPair['ris'], key: OrderKey): Promise<OrderDocumentRecord[]> {
@@ -71,19 +71,12 @@ describe('order documents refused: a wrong DA-IMG answered AE by the platform, a
         receivingFacility: pair.platform.config.identity.facility,
       },
     });
-    const client = new MllpClient({ host: '127.0.0.1', port: pair.platform.mllpPort, ackTimeoutMs: 120_000 });
-    await client.connect();
-    try {
-      const result = await client.send(message);
-      assert.equal(result.code, 'AE');
-      const errs = readAck(result.ackMessage).errors;
-      assert.ok(
-        errs.some((e) => /S_DICOM_InformationClinique/.test(`${e.applicationCode ?? ''} ${e.message ?? ''}`)),
-        `expected the DA-IMG finding, got ${JSON.stringify(errs.slice(0, 3))}`,
-      );
-    } finally {
-      await client.close();
-    }
+    const result = await sendOverMllp(pair.platform.mllpPort, message);
+    assert.equal(result.code, 'AE');
+    assert.ok(
+      result.errors.some((e) => /S_DICOM_InformationClinique/.test(`${e.applicationCode ?? ''} ${e.message ?? ''}`)),
+      `expected the DA-IMG finding, got ${JSON.stringify(result.errors.slice(0, 3))}`,
+    );
     assert.equal((await documentsOn(pair.platform, key)).length, 1, 'the wrong document is not attached');
   });
 

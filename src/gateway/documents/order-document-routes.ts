@@ -137,42 +137,23 @@ export async function orderDocumentRoutes(
       messageId: { type: 'integer', minimum: 1, description: '`messageId` of the version in `GET /api/orders/{placer}/documents`' },
     },
   } as const;
-  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
-    '/api/orders/:placer/documents/:messageId',
-    {
-      schema: {
-        tags: ['orders'],
-        summary: 'Download a request or supporting document version: the CDA R2 XML',
-        params: versionParams,
-        querystring: authorityQuery,
+  const downloads = [
+    { suffix: '', summary: 'Download a request or supporting document version: the CDA R2 XML', pdf: false },
+    { suffix: '/pdf', summary: 'Download the PDF of a level-1 request or supporting document (its nonXMLBody)', pdf: true },
+  ];
+  for (const d of downloads) {
+    app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
+      `/api/orders/:placer/documents/:messageId${d.suffix}`,
+      { schema: { tags: ['orders'], summary: d.summary, params: versionParams, querystring: authorityQuery } },
+      async (req, reply) => {
+        const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
+        const body = d.pdf ? pdfOfReport(cda) : cda;
+        if (!body) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This document has no PDF body (level 3 document)', 404);
+        return reply
+          .type(d.pdf ? 'application/pdf' : 'application/xml; charset=utf-8')
+          .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.${d.pdf ? 'pdf' : 'xml'}"`)
+          .send(body);
       },
-    },
-    async (req, reply) => {
-      const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
-      return reply
-        .type('application/xml; charset=utf-8')
-        .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.xml"`)
-        .send(cda);
-    },
-  );
-  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
-    '/api/orders/:placer/documents/:messageId/pdf',
-    {
-      schema: {
-        tags: ['orders'],
-        summary: 'Download the PDF of a level-1 request or supporting document (its nonXMLBody)',
-        params: versionParams,
-        querystring: authorityQuery,
-      },
-    },
-    async (req, reply) => {
-      const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
-      const pdf = pdfOfReport(cda);
-      if (!pdf) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This document has no PDF body (level 3 document)', 404);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.pdf"`)
-        .send(pdf);
-    },
-  );
+    );
+  }
 }
