@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Message } from '../hl7/index.js';
 import type { Finding, ValidationReport } from '../profiles/index.js';
-import type { FlowId, InboundMessage, StoreTransaction } from '../store/index.js';
+import type { FlowId, InboundMessage, OrderKey, StoreTransaction } from '../store/index.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayEvent } from './events.js';
 import type { GatewayRoutes } from './http/route-plugin.js';
@@ -54,6 +54,17 @@ export interface DocumentVerdict {
   readonly issues: unknown[];
 }
 
+/** The documents given with `POST /api/orders`, as the request carried them (`orderDocumentSource` of `http/schemas.ts`). */
+export interface OrderDocumentsOfRequest {
+  readonly requestDocument?: { generate?: 'level3' | 'level1'; cda?: string; pdfBase64?: string };
+  readonly supportingDocuments?: ReadonlyArray<{ cda: string }>;
+}
+
+/** What became of one of them: queued after the order's ORM^O01, or refused with the problem the route would answer. */
+export type OrderDocumentOutcome =
+  | { role: 'request' | 'supporting'; messageId: number; controlId: string; documentId: { root: string; extension?: string } }
+  | { role: 'request' | 'supporting'; error: { status: number; code: string; detail: string; extra?: Record<string, unknown> } };
+
 /**
  * A part of the product that the gateway core runs without knowing it: the core hands it the message
  * flows it declares, mounts its routes beside the API's (under the same authentication), reports its
@@ -72,6 +83,11 @@ export interface GatewayPlugin {
    * answer other than the verdict (503 while its rule sets are not ready).
    */
   validateDocument?(xml: Uint8Array): Promise<DocumentVerdict>;
+  /**
+   * Sends the documents given with a new order (`POST /api/orders`), each as its own message after the order's
+   * ORM^O01, in the given order, through the same path as the order's documents route.
+   */
+  sendOrderDocuments?(key: OrderKey, documents: OrderDocumentsOfRequest): Promise<OrderDocumentOutcome[]>;
   /** Called once as the gateway starts, after the store opened and before the listeners. */
   start?(context: PluginContext): Promise<void> | void;
   /** Called when the gateway stops, after its listeners and dispatchers, before the store closes (also after a failed start). */

@@ -5,13 +5,14 @@ import type { ImagingOrder } from '../tlr/index.js';
 import { resolveCdaKitDir } from '../documents/validation/index.js';
 import { CdaValidation } from '../gateway/documents/cda-validation.js';
 import { documentsOf } from '../gateway/documents/documents-plugin.js';
+import { orderDataOf } from '../gateway/order-data.js';
 import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
 import { freshDataDir, generateApiKey, startSimulatorGateway } from './gateway-pair.js';
 import { PfiSimulator } from './pfi-simulator.js';
 import { PlatformSimulator } from './platform-simulator.js';
-import { type RisRunResult, RisSimulator } from './ris-simulator.js';
+import { type RisOrderOutcome, type RisRunResult, RisSimulator, defaultDocumentPlan } from './ris-simulator.js';
 import type { DemoStory } from './demo-stories.js';
 import { OTHER_STORIES, PERFORMED_STORIES, demoStories } from './demo-stories.js';
 
@@ -82,6 +83,8 @@ export interface DemoSummary {
   reports: { sent: number; replaced: number; deleted: number };
   /** Where the RIS sent the reports on (RIS → PFI simulator → ZAM), per destination and status. */
   publications: DemoPublications;
+  /** Request (DA-IMG) and supporting documents sent by the RIS, received (attached) by the platform and valid there. */
+  orderDocuments: Record<'request' | 'supporting', { sent: number; received: number; valid: number }>;
   durationMs: number;
   /** What did not go as the scenario expects (empty when everything did). */
   problems: string[];
@@ -194,6 +197,11 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       storyOf.set(order.placerOrderNumber.value, story);
       return story.ris;
     },
+    // The documents are validated before they leave, by the rule sets the report stage waits for.
+    documents: async (index) => {
+      await decided;
+      return reportsIncluded?.included ? defaultDocumentPlan(index) : undefined;
+    },
   });
   let result: RisRunResult;
   try {
@@ -261,6 +269,11 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
   const expectedReportMessages = withReports
     ? PERFORMED_STORIES.reduce((n, s) => n + 1 + (s.report?.replace ? 1 : 0) + (s.report?.delete ? 1 : 0), 0)
     : 0;
+  const orderDocuments = await countOrderDocuments(halves.platform, result.outcomes);
+  for (const [role, n] of Object.entries(orderDocuments)) {
+    if (n.received !== n.sent) problems.push(`${n.sent} ${role} document(s) sent but ${n.received} received by the platform`);
+    if (n.valid !== n.received) problems.push(`${n.received - n.valid} ${role} document(s) received invalid`);
+  }
   if (received !== sent) problems.push(`${sent} message(s) sent but ${received} received`);
   if (acks.AA !== sent) problems.push(`${sent} message(s) sent but ${acks.AA} acknowledged AA (AE ${acks.AE}, AR ${acks.AR})`);
   if (validationErrors) problems.push(`${validationErrors} validation error(s)`);
@@ -281,9 +294,25 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
     reports,
     publications,
+    orderDocuments,
     durationMs: Date.now() - started,
     problems,
   };
+}
+
+/** The request and supporting documents the RIS sent for these requests, and what the platform attached of them. */
+async function countOrderDocuments(platform: Gateway, outcomes: readonly RisOrderOutcome[]): Promise<DemoSummary['orderDocuments']> {
+  const counts = { request: { sent: 0, received: 0, valid: 0 }, supporting: { sent: 0, received: 0, valid: 0 } };
+  for (const o of outcomes) {
+    counts.request.sent += o.documentsSent.request;
+    counts.supporting.sent += o.documentsSent.supporting;
+    for (const d of orderDataOf(await platform.store.getOrder('platform', o.key)).documents ?? []) {
+      if (d.direction !== 'received') continue;
+      counts[d.role].received += 1;
+      if (d.valid) counts[d.role].valid += 1;
+    }
+  }
+  return counts;
 }
 
 /**

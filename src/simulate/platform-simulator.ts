@@ -34,6 +34,8 @@ export interface PlatformSimulatorStats {
   reportsSent: number;
   reportsReplaced: number;
   reportsDeleted: number;
+  /** Request (DA-IMG) and supporting documents received and attached, and how many of them were valid. */
+  documentsReceived: { request: number; supporting: number; valid: number };
   /** Decisions or reports that the gateway refused to send (e.g. a conflict); each is also printed. */
   failures: number;
 }
@@ -80,6 +82,7 @@ export class PlatformSimulator {
     reportsSent: 0,
     reportsReplaced: 0,
     reportsDeleted: 0,
+    documentsReceived: { request: 0, supporting: 0, valid: 0 },
     failures: 0,
   };
   /** Last time an event was seen (ms since epoch); drives `--exit-when-idle`. */
@@ -164,6 +167,18 @@ export class PlatformSimulator {
         this.#print(`post-exam received   ${placer}  (state ${e.state ?? '?'})`);
         if (e.orderKey && e.state === 'COMPLEMENTED') this.#scheduleReport(e.orderKey);
         return;
+      case 'document.received': {
+        // The radiologist checks what came with the request: its kind, level and the verdict of the rule sets.
+        const d = e.data as { role?: string; level?: number | null; valid?: boolean; status?: string; profile?: string } | undefined;
+        if (d?.status !== 'current' || (d.role !== 'request' && d.role !== 'supporting')) return;
+        this.stats.documentsReceived[d.role] += 1;
+        if (d.valid) this.stats.documentsReceived.valid += 1;
+        this.#print(
+          `document received    ${placer}  ${d.role === 'request' ? 'DA-IMG' : 'supporting'} level ${d.level ?? '?'} ` +
+            `${d.profile ?? ''} ${d.valid ? 'valid' : 'INVALID'}`,
+        );
+        return;
+      }
       case 'message.rejected':
         this.#print(`message rejected     ${placer}  ${String(e.data?.['reason'] ?? '')}`);
         return;

@@ -4,7 +4,8 @@ import type { OrderData } from '../gateway/order-data.js';
 import type { OrderKey } from '../store/index.js';
 import type { ImagingOrder } from '../tlr/index.js';
 import type { OrderState } from '../workflow/index.js';
-import type { ClinicalDataGenerator } from './clinical-data-generator.js';
+import { ClinicalDataGenerator } from './clinical-data-generator.js';
+import { previousReportOf } from './supporting-document.js';
 
 /** What the simulated imaging facility does with one request after sending it. */
 export interface RisOrderPlan {
@@ -12,6 +13,26 @@ export interface RisOrderPlan {
   cancel: 'never' | 'before-decision' | 'after-acceptance';
   /** Whether the exam is performed and the post-exam information (flow 4) sent once the request is accepted. */
   postExam: boolean;
+}
+
+/** The documents the facility sends with one request, each as MDM^T02 after its ORM^O01. */
+export interface RisDocumentPlan {
+  /** The imaging request document (DA-IMG), generated at this level. */
+  request?: 'level3' | 'level1';
+  /** A supporting document: the patient's previous imaging report. */
+  supporting?: boolean;
+}
+
+/**
+ * The default document plan of request `index`: a DA-IMG with four requests out of five (level 1 every third
+ * one, level 3 otherwise), a previous report with one out of three. Drawn from the index, not the generator,
+ * so that the orders and their stories are the same with and without documents.
+ */
+export function defaultDocumentPlan(index: number): RisDocumentPlan {
+  return {
+    ...(index % 5 !== 4 ? { request: index % 3 === 1 ? ('level1' as const) : ('level3' as const) } : {}),
+    ...(index % 3 === 0 ? { supporting: true } : {}),
+  };
 }
 
 /** One request of the run and what became of it. */
@@ -25,6 +46,8 @@ export interface RisOrderOutcome {
   /** The RIS state after our cancellation, when one was sent. */
   stateAfterCancel: OrderState | undefined;
   postExamSent: boolean;
+  /** Request and supporting documents queued after the request (refused ones are problems). */
+  documentsSent: { request: number; supporting: number };
   /** Final states that count as "as expected" (computed when the run ends). */
   expected: OrderState[];
   /** State in the RIS store at the end of the run. */
@@ -42,6 +65,11 @@ export interface RisSimulatorOptions {
   cancelRate?: number;
   /** Per-request plan, by index and request; default from `cancelRate`, with post-exam information for every accepted request. */
   plan?: (index: number, order: ImagingOrder) => RisOrderPlan;
+  /**
+   * The documents sent with each request (a DA-IMG, a previous report), through the documents plug-in's
+   * `sendOrderDocuments` (as `POST /api/orders` does); undefined for none. Default: none.
+   */
+  documents?: (index: number, order: ImagingOrder) => RisDocumentPlan | undefined | Promise<RisDocumentPlan | undefined>;
   /** Time between sending a request and cancelling it (`before-decision`), ms (default 100). */
   cancelDelayMs?: number;
   /** Time between the acceptance and the post-exam information (the exam itself), ms (default 300). */
@@ -78,9 +106,12 @@ export class RisSimulator {
   readonly #byKey = new Map<string, RisOrderOutcome>();
   readonly #actions = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Draws of the supporting documents, apart from the run's (see {@link previousReportOf}). */
+  readonly #supportingData: ClinicalDataGenerator;
 
   constructor(options: RisSimulatorOptions) {
     this.#o = options;
+    this.#supportingData = new ClinicalDataGenerator({ seed: 0x19da1 });
   }
 
   get outcomes(): readonly RisOrderOutcome[] {
@@ -225,6 +256,7 @@ export class RisSimulator {
       decision: undefined,
       stateAfterCancel: undefined,
       postExamSent: false,
+      documentsSent: { request: 0, supporting: 0 },
       expected: [],
       state: undefined,
       problems: [],
@@ -239,8 +271,47 @@ export class RisSimulator {
       return;
     }
     this.#print(`request sent         ${key.placerNumber}  ${outcome.label} (class ${order.visit.patientClass})`);
+    const planned = await this.#o.documents?.(index, order);
+    // A PET or scintigraphy DA-IMG needs the studied function (MED-1133), which flow 1 does not carry: no DA-IMG is
+    // generated for those requests.
+    const nuclear = ['PT', 'NM'].includes(order.requestedModality.code);
+    const documents = planned && nuclear ? { ...(planned.supporting ? { supporting: true } : {}) } : planned;
+    if (documents && (documents.request || documents.supporting)) await this.#sendDocuments(outcome, order, documents);
     if (outcome.plan.cancel === 'before-decision') this.#cancel(outcome, this.#o.cancelDelayMs ?? 100);
     this.#o.onProgress?.(this.#outcomes);
+  }
+
+  /** Sends the request's documents right after it, the DA-IMG first; a refused one is a problem of the order. */
+  async #sendDocuments(outcome: RisOrderOutcome, order: ImagingOrder, plan: RisDocumentPlan): Promise<void> {
+    const gw = this.#o.gateway;
+    const sender = gw.plugins.find((p) => p.sendOrderDocuments);
+    if (!sender?.sendOrderDocuments) {
+      outcome.problems.push('documents not sent: the gateway runs without the documents plug-in');
+      return;
+    }
+    try {
+      const supporting = plan.supporting ? [{ cda: await previousReportOf(gw.config, order, this.#supportingData) }] : [];
+      const outcomes = await sender.sendOrderDocuments(outcome.key, {
+        ...(plan.request ? { requestDocument: { generate: plan.request } } : {}),
+        supportingDocuments: supporting,
+      });
+      for (const o of outcomes) {
+        if ('error' in o) {
+          outcome.problems.push(`${o.role} document refused: ${o.error.detail}`);
+          this.#print(`document refused     ${outcome.key.placerNumber}  ${o.role}: ${o.error.detail}`);
+        } else outcome.documentsSent[o.role] += 1;
+      }
+      const what = [
+        plan.request ? `DA-IMG ${plan.request === 'level1' ? 'level 1' : 'level 3'}` : '',
+        plan.supporting ? 'previous report' : '',
+      ]
+        .filter(Boolean)
+        .join(' + ');
+      this.#print(`documents sent       ${outcome.key.placerNumber}  ${what}`);
+    } catch (e) {
+      outcome.problems.push(`documents not sent: ${(e as Error).message}`);
+      this.#print(`documents not sent   ${outcome.key.placerNumber}  ${(e as Error).message}`);
+    }
   }
 
   /** Waits until every story is told and the outbox is empty, or the settle timeout. */

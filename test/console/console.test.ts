@@ -14,6 +14,7 @@ import { repoRoot } from '../helpers/paths.js';
 import * as fx from '../tlr/fixtures.js';
 import type { Browser, GatewayPair } from './harness.js';
 import { API_KEY, callApi, freePort, launchBrowser, startPair, startTestGateway, waitFor } from './harness.js';
+import { orderDocumentTests } from './order-documents-page.js';
 import { ORDERS, acceptBody, postExamBody, protocolPdf, refuseBody, reportContent } from './scenario.js';
 
 /**
@@ -563,6 +564,8 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.match(await page.locator('#tile-rate .tile-value').innerText(), /^\d+([,.]\d)?$/);
     await screenshot('console-health');
   });
+
+  orderDocumentTests(() => ({ page, pair, open }));
 
   it('switches to English, remembers it, labels every form control and meets WCAG AA contrast on every text it shows', async () => {
     await page.goto(consoleUrl(pair.ris, '#/orders'));

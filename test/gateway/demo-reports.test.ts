@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { rm } from 'node:fs/promises';
-import type { DemoHalves } from '../../src/simulate/index.js';
+import type { DemoHalves, DemoSummary } from '../../src/simulate/index.js';
 import { DEMO_MIN_ORDERS, runDemoScenario, startDemoHalves } from '../../src/simulate/index.js';
 
 /**
@@ -12,6 +12,7 @@ import { DEMO_MIN_ORDERS, runDemoScenario, startDemoHalves } from '../../src/sim
  */
 describe('demo scenario with reports', () => {
   let halves: DemoHalves | undefined;
+  let summary: DemoSummary | undefined;
 
   after(async () => {
     if (!halves) return;
@@ -22,6 +23,7 @@ describe('demo scenario with reports', () => {
   it('ends every performed exam with a report, replaced or deleted as the stories say', async (t) => {
     halves = await startDemoHalves({ seed: 31 });
     const s = await runDemoScenario(halves, { orders: DEMO_MIN_ORDERS, reports: 'auto', reportsReadyWithinMs: 20_000 });
+    summary = s;
     if (!s.reportStage.included) {
       t.skip(`report stage not run: ${s.reportStage.reason ?? ''}`);
       return;
@@ -38,5 +40,23 @@ describe('demo scenario with reports', () => {
     assert.equal(halves.pfi.counts.received, 7);
     const reports = await halves.ris.store.listMessages({ direction: 'inbound', flow: 'report', partner: 'platform', limit: 20 });
     assert.deepEqual(new Set(reports.items.map((m) => m.summary.messageType)), new Set(['MDM^T02', 'MDM^T10', 'MDM^T04']));
+  });
+
+  it('sends a DA-IMG with most requests (both levels) and a previous report with some; the platform receives them valid', async (t) => {
+    if (!halves || !summary?.reportStage.included) {
+      t.skip(`the demo did not run with its CDA validation: ${summary?.reportStage.reason ?? 'no run'}`);
+      return;
+    }
+    const { request, supporting } = summary.orderDocuments;
+    assert.ok(request.sent > DEMO_MIN_ORDERS / 2, `DA-IMG with most requests (${request.sent} of ${DEMO_MIN_ORDERS})`);
+    assert.ok(supporting.sent > 0 && supporting.sent < DEMO_MIN_ORDERS);
+    assert.deepEqual(request, { sent: request.sent, received: request.sent, valid: request.sent });
+    assert.deepEqual(supporting, { sent: supporting.sent, received: supporting.sent, valid: supporting.sent });
+    const orders = await halves.platform.store.listOrders({ role: 'platform', limit: 200, offset: 0, count: false });
+    const levels = new Set<number | null>();
+    for (const o of orders.items)
+      for (const d of ((o.data ?? {}) as { documents?: Array<{ role: string; level: number | null }> }).documents ?? [])
+        if (d.role === 'request') levels.add(d.level);
+    assert.deepEqual([...levels].sort(), [1, 3]);
   });
 });

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { documentsOf } from '../../src/gateway/documents/documents-plugin.js';
 import { verifyWebhookSignature } from '../../src/gateway/webhook-dispatcher.js';
-import { MllpClient } from '../../src/mllp/index.js';
-import { parseMessage, readAck } from '../../src/hl7/index.js';
+import { parseMessage } from '../../src/hl7/index.js';
+import { sendOverMllp } from '../helpers/mllp-send.js';
 import type { OrderKey } from '../../src/store/index.js';
 import type { ReportRecord } from '../../src/workflow/index.js';
 import { buildDocumentMessage, readDocumentMessage } from '../../src/documents/transport/index.js';
@@ -173,19 +173,12 @@ describe('imaging report lifecycle between two half-connectors (MDM T02 → T10 
         receivingFacility: 'STRUCTURE_IMAGERIE',
       },
     });
-    const client = new MllpClient({ host: '127.0.0.1', port: pair.ris.mllpPort, ackTimeoutMs: 120_000 });
-    await client.connect();
-    try {
-      const result = await client.send(message);
-      assert.equal(result.code, 'AE');
-      const errs = readAck(result.ackMessage).errors;
-      assert.ok(
-        errs.some((e) => /^CDA:/.test(e.applicationCode ?? '')),
-        `expected a CDA finding, got ${JSON.stringify(errs.slice(0, 3))}`,
-      );
-      assert.equal(result.ackMessage.header.version, '2.6', 'the ACK keeps the version of the document volet');
-    } finally {
-      await client.close();
-    }
+    const result = await sendOverMllp(pair.ris.mllpPort, message);
+    assert.equal(result.code, 'AE');
+    assert.ok(
+      result.errors.some((e) => /^CDA:/.test(e.applicationCode ?? '')),
+      `expected a CDA finding, got ${JSON.stringify(result.errors.slice(0, 3))}`,
+    );
+    assert.equal(result.ack.header.version, '2.6', 'the ACK keeps the version of the document volet');
   });
 });

@@ -180,12 +180,14 @@ describe('demo --exit --json', () => {
       'acks',
       'validationErrors',
       'reportsReceived',
+      'orderDocuments',
       'skippedStages',
       'publications',
       'outcome',
       'problems',
     ]);
     assert.equal(s.orders, 24);
+    assert.deepEqual(Object.keys(s.orderDocuments), ['request', 'supporting']);
     assert.equal(
       Object.values<number>(s.byState).reduce((a, b) => a + b, 0),
       24,

@@ -41,6 +41,7 @@ export function demoJsonLine(s: DemoSummary): string {
     acks: s.acks,
     validationErrors: s.validationErrors,
     reportsReceived: s.reportsReceived,
+    orderDocuments: s.orderDocuments,
     skippedStages: s.skippedStages,
     publications: s.publications,
     outcome: outcomeOf(s),
@@ -87,10 +88,16 @@ function summaryLines(s: DemoSummary): string[] {
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${reports}`,
     `  publications (PFI)  ${publicationsLine(s)}`,
+    `  order documents     ${documentLine(s, 'request', 'DA-IMG')}; ${documentLine(s, 'supporting', 'supporting')}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
       : `  outcome             ${outcomeOf(s)}`,
   ];
+}
+
+function documentLine(s: DemoSummary, role: 'request' | 'supporting', label: string): string {
+  const n = s.orderDocuments[role];
+  return `${label} ${n.sent} sent, ${n.received} received, ${n.valid} valid`;
 }
 
 function endpointLines(h: DemoHalves): string[] {

@@ -91,6 +91,8 @@ interface PlatformCliOptions {
 
 interface RisCliOptions {
   to: { host: string; port: number };
+  /** `--no-documents`: no DA-IMG nor supporting document with the requests. */
+  documents: boolean;
   orders: number;
   rate: number;
   cancelRate: number;
@@ -245,6 +247,7 @@ export function registerSimulateCommand(program: Command): void {
       "time to wait for the partner's acknowledgement before a delivery is retried (default 10s)",
       duration,
     )
+    .option('--no-documents', 'send no DA-IMG (most requests, both levels) nor previous report (some) after the requests')
     .option('--json', 'end with the summary as one JSON line')
     .action(async (o: RisCliOptions) => {
       const simulators: Simulate = await import('../../simulate/index.js');
@@ -276,6 +279,7 @@ export function registerSimulateCommand(program: Command): void {
           cancelRate: o.cancelRate,
           settleTimeoutMs: o.timeout,
           print,
+          ...(o.documents ? { documents: simulators.defaultDocumentPlan } : {}),
         });
         result = await sim.run();
       } catch (e) {

@@ -3,11 +3,20 @@ import type { GatewayConfig } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { GatewayRoutes } from '../http/route-plugin.js';
-import type { DocumentVerdict, GatewayPlugin, PluginContext, PluginInbound, PluginReadiness } from '../plugin.js';
+import type {
+  DocumentVerdict,
+  GatewayPlugin,
+  OrderDocumentOutcome,
+  OrderDocumentsOfRequest,
+  PluginContext,
+  PluginInbound,
+  PluginReadiness,
+} from '../plugin.js';
+import type { OrderKey } from '../../store/index.js';
 import { CdaRulesNotReadyError, CdaValidation, describeCdaValidationStatus } from './cda-validation.js';
 import { documentInbound } from './document-inbound.js';
 import { OrderDocumentActions } from './order-documents.js';
-import { orderDocumentRoutes } from './order-document-routes.js';
+import { orderDocumentRoutes, sendOrderDocuments } from './order-document-routes.js';
 import type { ReportAcceptedHook } from './document-inbound.js';
 import { ReportActions } from './report-actions.js';
 import { reportRoutes } from './report-routes.js';
@@ -60,6 +69,11 @@ export class DocumentsPlugin implements GatewayPlugin {
   get orderDocuments(): OrderDocumentActions {
     if (!this.#orderDocuments) throw new Error('The documents plug-in has not been started by a gateway');
     return this.#orderDocuments;
+  }
+
+  /** The documents given with `POST /api/orders`, after its ORM^O01 (the RIS). */
+  sendOrderDocuments(key: OrderKey, documents: OrderDocumentsOfRequest): Promise<OrderDocumentOutcome[]> {
+    return sendOrderDocuments(this.orderDocuments, key, documents);
   }
 
   start(context: PluginContext): void {

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { pdfOfReport } from '../../documents/report-pdf.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
 import { authorityQuery } from '../http/schemas.js';
 import { orderDataOf } from '../order-data.js';
+import type { OrderKey } from '../../store/index.js';
+import type { OrderDocumentOutcome, OrderDocumentsOfRequest } from '../plugin.js';
+import { documentOfMessage } from './journal-document.js';
 import type { OrderDocumentActions, OrderDocumentInput } from './order-documents.js';
 
 /** `POST /api/orders/{placer}/documents`: one request or supporting document (OpenAPI schema). */
@@ -30,6 +34,50 @@ type Body = {
   pdfBase64?: string;
 };
 
+/** The document a request body gives: exactly one of `generate`, `cda`, `pdfBase64` (400 otherwise). */
+export function documentSourceOf(b: { generate?: 'level3' | 'level1'; cda?: string; pdfBase64?: string }): OrderDocumentInput['source'] {
+  const sources = [b.generate, b.cda, b.pdfBase64].filter((s) => s !== undefined);
+  if (sources.length !== 1) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'Give exactly one of generate, cda, pdfBase64', 400);
+  if (b.cda !== undefined) return { cda: b.cda };
+  if (b.pdfBase64 !== undefined) return { pdf: Buffer.from(b.pdfBase64, 'base64') };
+  return { generate: b.generate! };
+}
+
+/**
+ * Sends the documents given with a new order, the request document first, each through
+ * {@link OrderDocumentActions.add} as `POST /api/orders/{placer}/documents` does; a refused one is reported
+ * with its problem and does not stop the others.
+ */
+export async function sendOrderDocuments(
+  documents: OrderDocumentActions,
+  key: OrderKey,
+  given: OrderDocumentsOfRequest,
+): Promise<OrderDocumentOutcome[]> {
+  const inputs: Array<{ role: 'request' | 'supporting'; body: { generate?: 'level3' | 'level1'; cda?: string; pdfBase64?: string } }> = [
+    ...(given.requestDocument ? [{ role: 'request' as const, body: given.requestDocument }] : []),
+    ...(given.supportingDocuments ?? []).map((body) => ({ role: 'supporting' as const, body })),
+  ];
+  const outcomes: OrderDocumentOutcome[] = [];
+  for (const { role, body } of inputs) {
+    try {
+      const sent = await documents.add(key, { role, source: documentSourceOf(body) });
+      outcomes.push({ role, messageId: sent.messageId, controlId: sent.controlId, documentId: sent.document.documentId });
+    } catch (e) {
+      if (!(e instanceof GatewayError)) throw e;
+      outcomes.push({
+        role,
+        error: { status: e.status, code: e.code, detail: e.message, ...(e.details ? { extra: e.details } : {}) },
+      });
+    }
+  }
+  return outcomes;
+}
+
+/** A download's file name: the placer number kept to safe characters (it is quoted in a header). */
+function fileNameOf(placer: string, version: number): string {
+  return `document-${placer.replace(/[^A-Za-z0-9._-]/g, '_')}-v${version}`;
+}
+
 /** The order's request and supporting documents: the RIS sends them; both sides list them. */
 export async function orderDocumentRoutes(
   app: FastifyInstance,
@@ -54,16 +102,7 @@ export async function orderDocumentRoutes(
       const b = req.body;
       const action = b.action ?? 'add';
       if (action === 'delete') return reply.code(202).send(await documents.delete(o.key, b.setId));
-      const sources = [b.generate, b.cda, b.pdfBase64].filter((s) => s !== undefined);
-      if (sources.length !== 1)
-        throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'Give exactly one of generate, cda, pdfBase64', 400);
-      const source: OrderDocumentInput['source'] =
-        b.cda !== undefined
-          ? { cda: b.cda }
-          : b.pdfBase64 !== undefined
-            ? { pdf: Buffer.from(b.pdfBase64, 'base64') }
-            : { generate: b.generate! };
-      const input: OrderDocumentInput = { role: b.role, source };
+      const input: OrderDocumentInput = { role: b.role, source: documentSourceOf(b) };
       const sent = action === 'replace' ? await documents.replace(o.key, input, b.setId) : await documents.add(o.key, input);
       return reply.code(202).send(sent);
     },
@@ -83,4 +122,38 @@ export async function orderDocumentRoutes(
       return { items: orderDataOf(o).documents ?? [] };
     },
   );
+  /** The version carried by journal message `messageId` among the order's documents (404 otherwise), and its CDA. */
+  async function versionOf(placer: string, authority: string | undefined, messageId: number) {
+    const o = await findOrderByPlacer(gw.store, role, placer, authority);
+    const record = (orderDataOf(o).documents ?? []).find((d) => d.messageId === messageId);
+    if (!record) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No document carried by message ${messageId} for this order`, 404);
+    return { record, cda: await documentOfMessage(gw.store, messageId) };
+  }
+  const versionParams = {
+    type: 'object',
+    required: ['placer', 'messageId'],
+    properties: {
+      placer: { type: 'string', minLength: 1 },
+      messageId: { type: 'integer', minimum: 1, description: '`messageId` of the version in `GET /api/orders/{placer}/documents`' },
+    },
+  } as const;
+  const downloads = [
+    { suffix: '', summary: 'Download a request or supporting document version: the CDA R2 XML', pdf: false },
+    { suffix: '/pdf', summary: 'Download the PDF of a level-1 request or supporting document (its nonXMLBody)', pdf: true },
+  ];
+  for (const d of downloads) {
+    app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
+      `/api/orders/:placer/documents/:messageId${d.suffix}`,
+      { schema: { tags: ['orders'], summary: d.summary, params: versionParams, querystring: authorityQuery } },
+      async (req, reply) => {
+        const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
+        const body = d.pdf ? pdfOfReport(cda) : cda;
+        if (!body) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This document has no PDF body (level 3 document)', 404);
+        return reply
+          .type(d.pdf ? 'application/pdf' : 'application/xml; charset=utf-8')
+          .header('content-disposition', `inline; filename="${fileNameOf(req.params.placer, record.version)}.${d.pdf ? 'pdf' : 'xml'}"`)
+          .send(body);
+      },
+    );
+  }
 }

@@ -1,13 +1,6 @@
 import { generateImagingRequest, imagingRequestInputFromOrder, ImagingRequestError } from '../../documents/request/index.js';
 import type { DocumentRequest } from '../../documents/transport/index.js';
-import {
-  DocumentTransportError,
-  buildDocumentMessage,
-  readCdaHeader,
-  readDocumentMessage,
-  validateDocumentMessage,
-} from '../../documents/transport/index.js';
-import { tryParseMessage } from '../../hl7/index.js';
+import { DocumentTransportError, buildDocumentMessage, readCdaHeader, validateDocumentMessage } from '../../documents/transport/index.js';
 import type { Message } from '../../hl7/index.js';
 import type { CdaValidationReport } from '../../documents/validation/index.js';
 import type { OrderKey } from '../../store/index.js';
@@ -22,6 +15,7 @@ import { requireOrder } from '../outbound-actions.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
 import { documentPatientOf } from './document-request.js';
+import { documentOfMessage } from './journal-document.js';
 import { DEFAULT_FACILITY_TYPE, DEFAULT_PRACTICE_SETTING } from './report-input.js';
 
 /** LOINC `55115-0`: the imaging request document (JDV_J07). */
@@ -66,10 +60,7 @@ export class OrderDocumentActions {
   async delete(key: OrderKey, setId?: string): Promise<SentOrderDocument> {
     const { data } = await requireOrder(this.ctx, key);
     const current = currentOf(data, setId, 'request');
-    const raw = await this.ctx.store.getMessage(current.messageId);
-    const parsed = raw?.raw ? tryParseMessage(raw.raw).message : undefined;
-    const bytes = parsed ? readDocumentMessage(parsed).value?.document?.bytes : undefined;
-    if (!bytes) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The document to delete is no longer in the journal', 404);
+    const bytes = await documentOfMessage(this.ctx.store, current.messageId);
     return this.#enqueue(key, data, bytes.toString('utf8'), current.role, 'delete', current, {
       valid: current.valid,
       profile: current.profile,

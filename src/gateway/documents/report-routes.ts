@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tryParseMessage } from '../../hl7/index.js';
 import { pdfOfReport } from '../../documents/report-pdf.js';
-import { readDocumentMessage } from '../../documents/transport/index.js';
 import { reportsWithPublications } from '../onward/report-publications.js';
 import { GatewayError } from '../errors.js';
 import { findOrderByPlacer } from '../http/order-lookup.js';
 import type { GatewayRouteOptions } from '../http/route-plugin.js';
 import { orderDataOf } from '../order-data.js';
+import { documentOfMessage } from './journal-document.js';
 import type { ReportActions } from './report-actions.js';
 import type { ReportRequest } from './report-input.js';
 import { orderSummary } from '../http/order-view.js';
@@ -150,17 +149,13 @@ export async function reportRoutes(
       const o = await findOrder(req.params.placer, req.query.authority);
       if (!(orderDataOf(o).reports ?? []).some((r) => r.messageId === req.params.messageId))
         throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
-      const m = await gw.store.getMessage(req.params.messageId);
-      if (!m?.raw) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'The report content was removed by retention', 404);
-      const parsed = tryParseMessage(m.raw).message;
-      const doc = parsed ? readDocumentMessage(parsed).value?.document : undefined;
-      if (!doc?.bytes) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'No document found in the message', 404);
+      const bytes = await documentOfMessage(gw.store, req.params.messageId);
       if (req.query.format === 'pdf') {
-        const pdf = pdfOfReport(doc.bytes);
+        const pdf = pdfOfReport(bytes);
         if (!pdf) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This report has no PDF body (level 3 document)', 404);
         return reply.type('application/pdf').send(pdf);
       }
-      return reply.type('application/xml; charset=utf-8').send(doc.bytes);
+      return reply.type('application/xml; charset=utf-8').send(bytes);
     },
   );
 }

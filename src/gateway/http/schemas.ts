@@ -185,6 +185,80 @@ export const imagingOrder = {
   },
 } as const;
 
+/**
+ * A request or supporting document given with the order or added later (`POST /api/orders/{placer}/documents`):
+ * exactly one of `generate` (the DA-IMG generated from the order), `cda` (the host's own CDA R2, sent as is) or
+ * `pdfBase64` (a PDF wrapped as a level-1 DA-IMG).
+ */
+export const orderDocumentSource = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: {
+    generate: { enum: ['level3', 'level1'], description: 'request only: generate the DA-IMG from the order' },
+    cda: { type: 'string', description: 'the host’s own CDA R2 document, sent as is' },
+    pdfBase64: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'request only: a PDF wrapped as a level-1 DA-IMG' },
+  },
+} as const;
+
+/**
+ * Body of `POST /api/orders`: the flow-1 order, with its request document (DA-IMG) and supporting documents, each
+ * sent as its own MDM^T02 right after the ORM^O01, in the order's outbox lane.
+ */
+export const createOrderRequest = {
+  ...imagingOrder,
+  $id: 'CreateOrderRequest',
+  properties: {
+    ...imagingOrder.properties,
+    requestDocument: { ...orderDocumentSource, description: 'the imaging request document (DA-IMG, LOINC 55115-0)' },
+    supportingDocuments: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cda'],
+        properties: { cda: orderDocumentSource.properties.cda },
+      },
+      description: 'previous reports, letters, prior imaging results: CDA R2 documents sent as they are',
+    },
+  },
+} as const;
+
+/** What became of each document given with `POST /api/orders`: queued (`messageId`), or refused (`error`). */
+export const orderDocumentOutcomes = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: true,
+    required: ['role'],
+    properties: {
+      role: { enum: ['request', 'supporting'] },
+      messageId: { type: 'integer' },
+      controlId: { type: 'string' },
+      documentId: { type: 'object', additionalProperties: true },
+      error: {
+        type: 'object',
+        additionalProperties: true,
+        properties: { status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+/** Answer of `POST /api/orders`: the order queued, and what became of each document given with it. */
+export const createOrderResponse = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    messageId: { type: 'integer' },
+    controlId: { type: 'string' },
+    repeated: { type: 'boolean' },
+    documents: orderDocumentOutcomes,
+  },
+} as const;
+
 /** Body of `POST /api/orders/{placer}/cancel` (flow 2). */
 export const cancelRequest = {
   type: 'object',

@@ -4,6 +4,7 @@ import { download, h, mount, toast } from '../dom.js';
 import { dateOnly, dateTime, timeOfDay } from '../format.js';
 import { has, t } from '../i18n.js';
 import { liveEvents } from '../live-events.js';
+import { renderCda } from '../cda-narrative.js';
 
 /**
  * One order: its summary, the timeline of every message and acknowledgement exchanged about it
@@ -20,6 +21,8 @@ export async function render(root, { params, query }) {
   const documents = new Map();
   /** Report PDF viewers the operator opened or closed, by message id: a redraw keeps the choice. */
   const viewerOpen = new Map();
+  /** Structured documents already rendered, by API path. */
+  const cdaViews = new Map();
   let order;
 
   async function load() {
@@ -38,13 +41,15 @@ export async function render(root, { params, query }) {
           h('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
             h('h2', { id: 'timeline-title' }, t('order.timeline')),
             timeline(order)),
-          requestCard(flows.request)),
+          requestCard(flows.request),
+          documentsCard(order.documents ?? [])),
         h('div', { class: 'order-side' },
           flows.cancellation ? cancellationCard(flows.cancellation) : null,
           decisionCard(flows.decision),
           postExamCard(flows.postExamInfo),
           reportsCard(order.reports ?? []))));
     for (const el of root.querySelectorAll('[data-protocol], [data-document]:not([hidden])')) void showDocument(el);
+    for (const el of root.querySelectorAll('[data-cda]:not([hidden])')) void showCda(el);
   }
 
   function header(o) {
@@ -298,6 +303,82 @@ export async function render(root, { params, query }) {
         p.errorCode || p.errorText ? h('span', { class: 'muted' }, ` ${[p.errorCode, p.errorText].filter(Boolean).join(' — ')}`) : null,
         findings.length ? h('span', { class: 'muted' }, ` ${findings.map((f) => `${f.rule}: ${f.message}`).join('; ')}`) : null);
     }));
+  }
+
+  /**
+   * The request document (DA-IMG) and the supporting documents, newest first: kind, version, level and the
+   * verdict of the rule sets. A structured (level 3) document is shown readably, section by section with its
+   * narrative (never as raw XML); a level-1 one shows its PDF. The current request document is open by default.
+   */
+  function documentsCard(docs) {
+    if (!docs.length) return card('documents', t('order.documents'), h('p', { class: 'muted' }, t('order.noDocuments')));
+    const sorted = [...docs].sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')) || (b.version ?? 0) - (a.version ?? 0));
+    return card('documents', t('order.documents'), h('ul', { class: 'reports order-documents' }, sorted.map(documentItem)));
+  }
+
+  function documentItem(d) {
+    const status = d.status ?? 'current';
+    const version = d.version ?? 1;
+    const key = `doc-${d.messageId}`;
+    const open = viewerOpen.get(key) ?? (status === 'current' && d.role === 'request');
+    const path = `${base}/documents/${d.messageId}${d.level === 1 ? '/pdf' : ''}${qs}`;
+    const viewerId = `document-viewer-${d.messageId}`;
+    const viewer = d.level === 1
+      ? h('div', {
+        class: 'report-viewer protocol-frame', id: viewerId, hidden: !open,
+        dataset: { document: 'order-document', mediaType: 'application/pdf', path, title: `${d.title ?? ''} (PDF)` },
+      }, h('p', { class: 'muted' }, t('common.loading')))
+      : h('div', { class: 'cda-view', id: viewerId, hidden: !open, dataset: { cda: path } }, h('p', { class: 'muted' }, t('common.loading')));
+    const toggle = h('button', {
+      type: 'button', class: 'btn btn-small document-toggle', 'aria-controls': viewerId, 'aria-expanded': String(open),
+      onclick: (e) => {
+        const show = viewer.hidden;
+        viewerOpen.set(key, show);
+        viewer.hidden = !show;
+        e.currentTarget.setAttribute('aria-expanded', String(show));
+        e.currentTarget.textContent = show ? t('order.hideDocument') : t('order.showDocument');
+        if (show) void (d.level === 1 ? showDocument(viewer) : showCda(viewer));
+      },
+    }, open ? t('order.hideDocument') : t('order.showDocument'));
+    return h('li', { class: `report order-document document-${d.role}`, dataset: { role: d.role, version: String(version), status, level: String(d.level ?? ''), messageId: String(d.messageId ?? '') } },
+      h('div', { class: 'report-head' },
+        h('strong', { class: 'report-title document-title' }, d.title || t(d.role === 'request' ? 'order.requestDocument' : 'order.supportingDocument')),
+        h('span', { class: 'badge tone-muted document-role' }, t(d.role === 'request' ? 'order.requestDocument' : 'order.supportingDocument')),
+        h('span', { class: `badge report-status ${status === 'current' ? 'tone-ok' : status === 'deleted' ? 'tone-bad' : 'tone-muted'}` }, t(`report.${status}`)),
+        h('span', { class: 'report-version' }, t('order.reportVersion', { n: version })),
+        d.level ? h('span', { class: 'muted small' }, t('order.level', { n: d.level })) : null,
+        h('span', { class: `badge document-validity ${d.valid ? 'tone-ok' : 'tone-bad'}` }, d.valid ? t('order.documentValid') : t('order.documentInvalid', { n: d.errors ?? 0 }))),
+      h('div', { class: 'report-meta small muted' },
+        h('time', { datetime: d.at ?? '' }, dateTime(d.at)),
+        d.profile ? [' · ', h('span', { class: 'mono' }, d.profile)] : null,
+        d.messageId ? [' · ', t('order.reportCarrier'), ' ', h('a', { href: `#/messages/${d.messageId}`, class: 'mono' }, t('order.reportMessage'))] : null),
+      h('div', { class: 'report-actions' },
+        status === 'deleted' ? null : toggle,
+        d.messageId ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => fetchOrderDocument(d) }, t('order.downloadCda')) : null),
+      status === 'deleted' ? null : viewer);
+  }
+
+  /** Renders a structured document in its view: fetched with the API key, parsed and mapped to safe HTML. */
+  async function showCda(el) {
+    try {
+      let rendered = cdaViews.get(el.dataset.cda);
+      if (!rendered) {
+        const res = await api(el.dataset.cda, { raw: true });
+        rendered = renderCda(await res.text());
+        cdaViews.set(el.dataset.cda, rendered);
+      }
+      if (rendered.error) mount(el, h('p', { class: 'muted' }, rendered.error));
+      else mount(el, rendered.title ? h('h3', { class: 'cda-title' }, rendered.title) : null, rendered.sections ? rendered.sections.cloneNode(true) : null);
+    } catch (e) {
+      mount(el, h('p', { class: 'muted' }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }
+
+  async function fetchOrderDocument(d) {
+    try {
+      const res = await api(`${base}/documents/${d.messageId}${qs}`, { raw: true });
+      download(`${d.role === 'request' ? 'da-img' : 'document'}-${order.placerOrderNumber}-v${d.version ?? 1}.xml`, await res.blob());
+    } catch (e) { toast(e instanceof ApiError ? e.message : String(e), 'error'); }
   }
 
   /** Whether a report's PDF viewer is open: the operator's choice when made, else open for the version in force. */

@@ -7,6 +7,7 @@ import { GatewayError } from '../../errors.js';
 import type { GatewayRouteOptions } from '../route-plugin.js';
 import { orderDataOf } from '../../order-data.js';
 import type { SentMessage } from '../../outbound-actions.js';
+import type { OrderDocumentOutcome, OrderDocumentsOfRequest } from '../../plugin.js';
 import { findOrderByPlacer } from '../order-lookup.js';
 import { orderSummary } from '../order-view.js';
 import { reportsWithPublications } from '../../onward/report-publications.js';
@@ -14,7 +15,8 @@ import {
   acceptRequest,
   authorityQuery,
   cancelRequest,
-  imagingOrder,
+  createOrderRequest,
+  createOrderResponse,
   listQuery,
   orderParams,
   pageResponse,
@@ -48,13 +50,14 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
   }
 
   /** 202: the message is queued; 200 with `repeated: true`: the action had been done, nothing new was sent. */
-  function accepted(reply: FastifyReply, sent: SentMessage): FastifyReply {
+  function accepted(reply: FastifyReply, sent: SentMessage, documents?: OrderDocumentOutcome[]): FastifyReply {
     return reply.code(sent.repeated ? 200 : 202).send({
       order: orderSummary(sent.order),
       messageId: sent.messageId,
       controlId: sent.controlId,
       warnings: sent.findings.filter((f) => f.severity === 'warning'),
       ...(sent.repeated ? { repeated: true } : {}),
+      ...(documents ? { documents } : {}),
     });
   }
 
@@ -149,6 +152,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
           postExamInfo: data.postExamInfo ?? null,
         },
         reports,
+        documents: data.documents ?? [],
         transitions: transitions.map((t) => ({
           from: t.from,
           to: t.to,
@@ -191,14 +195,38 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
   );
 
-  app.post<{ Body: ImagingOrder }>(
+  app.post<{ Body: ImagingOrder & OrderDocumentsOfRequest }>(
     '/api/orders',
     {
-      schema: { tags: ['orders'], summary: 'RIS: transmit an imaging request (flow 1, ORM^O01 NW)', body: imagingOrder },
+      schema: {
+        tags: ['orders'],
+        summary: 'RIS: transmit an imaging request (flow 1, ORM^O01 NW), with its request and supporting documents (MDM^T02)',
+        description:
+          'Each document goes out as its own MDM^T02 right after the ORM^O01, through the same path as ' +
+          '`POST /api/orders/{placer}/documents`; `documents` says what became of each (queued, or refused with the problem). ' +
+          'A repeated order sends no document again.',
+        body: createOrderRequest,
+        response: { '2xx': createOrderResponse },
+      },
     },
     async (req, reply) => {
       requireRole('ris', 'Creating an order');
-      return accepted(reply, await gw.ris.createOrder(req.body));
+      const { requestDocument, supportingDocuments, ...order } = req.body;
+      const withDocuments = requestDocument !== undefined || (supportingDocuments?.length ?? 0) > 0;
+      const sender = gw.plugins.find((p) => p.sendOrderDocuments);
+      if (withDocuments && !sender?.sendOrderDocuments)
+        throw new GatewayError(
+          'TLR_ERR_GATEWAY_INVALID_REQUEST',
+          'This gateway runs without the documents plug-in: give no documents',
+          400,
+        );
+      const sent = await gw.ris.createOrder(order);
+      if (!withDocuments || sent.repeated || !sender?.sendOrderDocuments) return accepted(reply, sent);
+      const documents = await sender.sendOrderDocuments(sent.order.key, {
+        ...(requestDocument ? { requestDocument } : {}),
+        ...(supportingDocuments ? { supportingDocuments } : {}),
+      });
+      return accepted(reply, sent, documents);
     },
   );
 
