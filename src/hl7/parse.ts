@@ -220,7 +220,33 @@ function firstLineOfBytes(bytes: Buffer): string {
 
 /** Offset of the first C0 control other than TAB, LF, CR (or of DEL), -1 when there is none. */
 function firstControlByte(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) {
+  const length = bytes.length;
+  // Bytes before the first 4-byte boundary, then four bytes at a time, then the tail.
+  const head = Math.min((4 - (bytes.byteOffset & 3)) & 3, length);
+  const found = firstControlByteIn(bytes, 0, head);
+  if (found >= 0) return found;
+  const words = (length - head) >> 2;
+  if (words > 0) {
+    const view = new Int32Array(bytes.buffer, bytes.byteOffset + head, words);
+    for (let w = 0; w < words; w++) {
+      // SWAR tests, exact as to whether a byte matches (HAKMEM / "Bit Twiddling Hacks"): the high bit
+      // of some byte of `(x - 0x20…) & ~x` is set iff a byte of x is below 0x20; same for y === 0 with
+      // y = x ^ 0x7f…, iff a byte of x is DEL. Only a word with a candidate is looked at byte by byte
+      // (TAB, LF and CR are candidates too, hence the second look).
+      const x = view[w]!;
+      const y = x ^ 0x7f7f7f7f;
+      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) {
+        const at = head + 4 * w;
+        const inWord = firstControlByteIn(bytes, at, at + 4);
+        if (inWord >= 0) return inWord;
+      }
+    }
+  }
+  return firstControlByteIn(bytes, head + 4 * words, length);
+}
+
+function firstControlByteIn(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     const b = bytes[i]!;
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return i;
   }
