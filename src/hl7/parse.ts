@@ -28,7 +28,6 @@ export interface ParseResult {
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_FIELD_LENGTH = 32 * 1024 * 1024;
-const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/;
 // C0 controls other than TAB, LF, CR, plus DEL: never valid in ER7 text (VT and FS are MLLP framing bytes).
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
@@ -141,7 +140,7 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
     const name = line.slice(0, 3);
     const occurrence = (counts.get(name) ?? 0) + 1;
     counts.set(name, occurrence);
-    if (!SEGMENT_ID.test(name) || (line.length > 3 && line[3] !== d.field)) {
+    if (!isSegmentId(line) || (line.length > 3 && line[3] !== d.field)) {
       // The location names the segment as written (non-printable bytes shown as '?') so the sender can find it.
       errors.push(new Hl7Error('TLR_ERR_HL7_BAD_SEGMENT_ID',
         `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: a segment id is three upper-case letters or digits followed by "${d.field}"`,
@@ -152,11 +151,12 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       errors.push(new Hl7Error('TLR_ERR_HL7_SECOND_MSH', `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`, { condition: '100', location: { segment: name, occurrence } }));
       continue;
     }
-    const fields = name === 'MSH' ? splitMsh(line, d) : line.split(d.field);
-    const segment = new Segment(name, fields, codec, line);
+    // Fields are split when first read: the checks below run on the whole line.
+    const segment = new Segment(name, undefined, codec, line);
     message.segments.push(segment);
     // MSH-2 (from index 4 to 7) holds the escape character itself: look past it.
-    if (line.length > maxField || (hasControl && CONTROL.test(line)) || line.indexOf(d.escape, name === 'MSH' ? 8 : 4) >= 0) {
+    const escapeAt = line.indexOf(d.escape, name === 'MSH' ? 8 : 4);
+    if (line.length > maxField || (hasControl && CONTROL.test(line)) || (escapeAt >= 0 && !escapesWellFormed(line, d, escapeAt))) {
       checkFields(segment, { segment: name, occurrence }, d, charset, maxField, errors, warnings);
     }
   }
@@ -254,12 +254,17 @@ function firstControlByteIn(bytes: Uint8Array, from: number, to: number): number
 }
 
 /**
- * True when every escape sequence of a raw field is closed, stays inside one sub-component and is
- * one of the common ones (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\H\\ \\N\\ \\.br\\ \\.fi\\ \\.nf\\ \\.ce\\ \\Xhh…\\): checked without
- * splitting or decoding anything. Anything else goes through the full check, which locates it.
+ * True when every escape sequence of raw ER7 text, from its first escape character at `start`, is
+ * closed, stays inside one sub-component and is one of the common ones (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\
+ * \\H\\ \\N\\ \\.br\\ \\.fi\\ \\.nf\\ \\.ce\\ \\Xhh…\\): checked without splitting or decoding anything.
+ * Anything else goes through the full check, which locates it.
+ *
+ * Run on a whole segment, it gives the same answer as field by field: none of the accepted
+ * sequences contains a delimiter, so a pairing of escape characters that crosses a field,
+ * component or sub-component boundary is never accepted, and one that does not is the pairing of
+ * each field on its own.
  */
-function escapesWellFormed(raw: string, d: Delimiters): boolean {
-  let start = raw.indexOf(d.escape);
+function escapesWellFormed(raw: string, d: Delimiters, start = raw.indexOf(d.escape)): boolean {
   while (start >= 0) {
     const end = raw.indexOf(d.escape, start + 1);
     if (end < 0 || end === start + 1) return false;
@@ -281,6 +286,15 @@ function escapesWellFormed(raw: string, d: Delimiters): boolean {
     start = raw.indexOf(d.escape, end + 1);
   }
   return true;
+}
+
+/** A segment id at the start of a line: an upper-case letter, then two upper-case letters or digits. */
+function isSegmentId(line: string): boolean {
+  if (line.length < 3) return false;
+  const a = line.charCodeAt(0);
+  const b = line.charCodeAt(1);
+  const c = line.charCodeAt(2);
+  return a >= 0x41 && a <= 0x5a && ((b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)) && ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39));
 }
 
 /** MSH fields: MSH-1 is the separator itself, MSH-2 the encoding characters. */

@@ -13,16 +13,36 @@ export type ComponentInput = string | readonly string[];
  */
 export class Segment {
   readonly name: string;
-  readonly #fields: string[];
+  /** Split from `#line` on first access when the segment was built from its text. */
+  #fields: string[] | undefined;
   readonly #codec: Codec;
   /** The segment's ER7 text while unchanged since parsing or the last serialization (rebuilt lazily). */
   #line: string | undefined;
 
-  constructor(name: string, fields: string[], codec: Codec, line?: string) {
+  /**
+   * @param fields the ER7 text of each field, `fields[0]` being the segment id; or `undefined` with
+   *   `line`, the segment's ER7 text, to split it into fields on first access only. The parser does
+   *   that: most segments of a large message are never read field by field (a receiver reads MSH,
+   *   PID and a few OBX), and splitting every one was the largest cost of parsing such a message.
+   * @param line the segment's ER7 text (without terminator), when known
+   */
+  constructor(name: string, fields: string[], codec: Codec, line?: string);
+  constructor(name: string, fields: undefined, codec: Codec, line: string);
+  constructor(name: string, fields: string[] | undefined, codec: Codec, line?: string) {
+    if (fields === undefined && line === undefined) throw new TypeError('A segment needs its fields or its ER7 text');
     this.name = name;
     this.#fields = fields;
     this.#codec = codec;
     this.#line = line;
+  }
+
+  /** The fields, split from the ER7 text the first time they are needed (MSH-1 is the separator itself). */
+  #all(): string[] {
+    if (this.#fields !== undefined) return this.#fields;
+    const fs = this.#codec.delimiters.field;
+    const parts = this.#line!.split(fs);
+    if (this.name === 'MSH') parts.splice(1, 0, fs);
+    return (this.#fields = parts);
   }
 
   /**
@@ -30,18 +50,19 @@ export class Segment {
    * serialization (the caller may change the array), so prefer `rawField`, `get` and `set`.
    */
   get fields(): string[] {
+    const fields = this.#all();
     this.#line = undefined;
-    return this.#fields;
+    return fields;
   }
 
   /** Highest field number present. */
   get fieldCount(): number {
-    return this.#fields.length - 1;
+    return this.#all().length - 1;
   }
 
   /** ER7 text of field `n` (all repetitions). */
   rawField(n: number): string {
-    return this.#fields[n] ?? '';
+    return this.#all()[n] ?? '';
   }
 
   /** The repetitions of field `n` (an empty field has none). MSH-1 and MSH-2 are never split. */
@@ -91,14 +112,15 @@ export class Segment {
     if (this.#isMshSpecial(p.field)) {
       throw new Hl7Error('TLR_ERR_HL7_BAD_PATH', `MSH-${p.field} holds the delimiters and cannot be set`);
     }
+    const fields = this.#all();
     this.#line = undefined;
     const d = this.#codec.delimiters;
-    while (this.#fields.length <= p.field) this.#fields.push('');
+    while (fields.length <= p.field) fields.push('');
     if (p.repetition === undefined && p.component === undefined) {
-      this.#fields[p.field] = raw;
+      fields[p.field] = raw;
       return this;
     }
-    const reps = splitOrEmpty(this.#fields[p.field]!, d.repetition);
+    const reps = splitOrEmpty(fields[p.field]!, d.repetition);
     const ri = (p.repetition ?? 1) - 1;
     while (reps.length <= ri) reps.push('');
     if (p.component === undefined) {
@@ -118,7 +140,7 @@ export class Segment {
       }
       reps[ri] = trimTrailing(comps).join(d.component);
     }
-    this.#fields[p.field] = trimTrailing(reps, true).join(d.repetition);
+    fields[p.field] = trimTrailing(reps, true).join(d.repetition);
     return this;
   }
 
@@ -145,7 +167,8 @@ export class Segment {
   toString(): string {
     if (this.#line !== undefined) return this.#line;
     const fs = this.#codec.delimiters.field;
-    this.#line = this.name === 'MSH' ? 'MSH' + fs + this.#fields.slice(2).join(fs) : this.#fields.join(fs);
+    const fields = this.#fields!;
+    this.#line = this.name === 'MSH' ? 'MSH' + fs + fields.slice(2).join(fs) : fields.join(fs);
     return this.#line;
   }
 
