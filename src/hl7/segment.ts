@@ -76,6 +76,24 @@ export class Segment {
   /** Repetition `r` (1-based) of field `n`; an empty composite when absent. */
   field(n: number, r = 1): Composite {
     const raw = this.rawField(n);
+    if (r === 1) {
+      // Composites are immutable: the first repetition's is kept while the field's text is the same.
+      const kept = this.#firstRepetitions?.get(n);
+      if (kept !== undefined && kept.field === raw) return kept.composite;
+      const composite = this.#repetition(n, raw, 1);
+      (this.#firstRepetitions ??= new Map()).set(n, { field: raw, composite });
+      return composite;
+    }
+    return this.#repetition(n, raw, r);
+  }
+
+  /**
+   * First repetitions already read, with the field text they come from (the validator reads the same
+   * fields through `get`, `raw` and `field` a few hundred times per message).
+   */
+  #firstRepetitions: Map<number, { field: string; composite: Composite }> | undefined;
+
+  #repetition(n: number, raw: string, r: number): Composite {
     if (this.#isMshSpecial(n)) return new Composite(r === 1 ? raw : '', this.#codec);
     if (r === 1 && raw.indexOf(this.#codec.delimiters.repetition) < 0) return new Composite(raw, this.#codec);
     return new Composite(raw.split(this.#codec.delimiters.repetition)[r - 1] ?? '', this.#codec);
@@ -86,14 +104,14 @@ export class Segment {
    * and sub-component default to 1, as HAPI's Terser does: `get('9')` on MSH gives MSH-9.1.
    */
   get(path: string | number): string {
-    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    const p = fieldPath(path);
     if (this.#isMshSpecial(p.field)) return this.rawField(p.field);
     return this.field(p.field, p.repetition ?? 1).get(p.component ?? 1, p.subcomponent ?? 1);
   }
 
   /** ER7 text of exactly the addressed element (field, repetition, component or sub-component). */
   raw(path: string | number): string {
-    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    const p = fieldPath(path);
     if (p.repetition === undefined && p.component === undefined) return this.rawField(p.field);
     const rep = this.field(p.field, p.repetition ?? 1);
     if (p.component === undefined) return rep.raw;
@@ -108,7 +126,7 @@ export class Segment {
 
   /** Writes already-encoded ER7 text at a path. */
   setRaw(path: string | number, raw: string): this {
-    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    const p = fieldPath(path);
     if (this.#isMshSpecial(p.field)) {
       throw new Hl7Error('TLR_ERR_HL7_BAD_PATH', `MSH-${p.field} holds the delimiters and cannot be set`);
     }
@@ -153,7 +171,7 @@ export class Segment {
     const raw = trimTrailing(components.map((c) =>
       typeof c === 'string' ? this.#codec.encode(c) : trimTrailing(c.map((s) => this.#codec.encode(s))).join(d.subcomponent),
     )).join(d.component);
-    const p = typeof path === 'number' ? { field: path } : parseFieldPath(path);
+    const p = fieldPath(path);
     return this.setRaw(`${p.field}[${p.repetition ?? 1}]`, raw);
   }
 
@@ -175,6 +193,26 @@ export class Segment {
   #isMshSpecial(n: number): boolean {
     return this.name === 'MSH' && (n === 1 || n === 2);
   }
+}
+
+type FieldPath = ReturnType<typeof parseFieldPath>;
+
+/**
+ * Field paths already parsed: code reads the same few hundred paths over and over (the validator's
+ * rule tables). Bounded, since paths can also come from input.
+ */
+const PARSED_PATHS = new Map<string, Readonly<FieldPath>>();
+const MAX_PARSED_PATHS = 4096;
+
+function fieldPath(path: string | number): Readonly<FieldPath> {
+  if (typeof path === 'number') return { field: path };
+  let parsed = PARSED_PATHS.get(path);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseFieldPath(path));
+    if (PARSED_PATHS.size >= MAX_PARSED_PATHS) PARSED_PATHS.clear();
+    PARSED_PATHS.set(path, parsed);
+  }
+  return parsed;
 }
 
 function splitOrEmpty(raw: string, sep: string): string[] {
