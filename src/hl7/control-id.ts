@@ -1,6 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 
 let counter = 0;
+/** The base-36 text of the last millisecond seen (several ids are made within one under load). */
+let lastMillisecond = Number.NaN;
+let lastTime = '';
 
 /**
  * A new message control id (MSH-10, ST max 20 in v2.5.1): base-36 milliseconds, a per-process
@@ -8,7 +11,12 @@ let counter = 0;
  */
 export function newControlId(prefix = ''): string {
   counter = (counter + 1) % 1296;
-  const time = Date.now().toString(36).toUpperCase();
+  const now = Date.now();
+  if (now !== lastMillisecond) {
+    lastMillisecond = now;
+    lastTime = now.toString(36).toUpperCase();
+  }
+  const time = lastTime;
   const seq = counter.toString(36).toUpperCase().padStart(2, '0');
   const rand = randomFiveBytes().toString(36).toUpperCase().padStart(8, '0');
   return (prefix + time + seq + rand).slice(0, 20);
