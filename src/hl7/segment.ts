@@ -69,29 +69,33 @@ export class Segment {
   repetitions(n: number): Composite[] {
     const raw = this.rawField(n);
     if (raw === '') return [];
-    if (this.#isMshSpecial(n)) return [new Composite(raw, this.#codec)];
-    return raw.split(this.#codec.delimiters.repetition).map((r) => new Composite(r, this.#codec));
+    const read = this.#read(n, raw);
+    read.all ??= this.#isMshSpecial(n) ? [new Composite(raw, this.#codec)] : raw.split(this.#codec.delimiters.repetition).map((r) => new Composite(r, this.#codec));
+    read.first ??= read.all[0];
+    return read.all.slice();
   }
 
   /** Repetition `r` (1-based) of field `n`; an empty composite when absent. */
   field(n: number, r = 1): Composite {
     const raw = this.rawField(n);
-    if (r === 1) {
-      // Composites are immutable: the first repetition's is kept while the field's text is the same.
-      const kept = this.#firstRepetitions?.get(n);
-      if (kept !== undefined && kept.field === raw) return kept.composite;
-      const composite = this.#repetition(n, raw, 1);
-      (this.#firstRepetitions ??= new Map()).set(n, { field: raw, composite });
-      return composite;
-    }
-    return this.#repetition(n, raw, r);
+    const read = this.#read(n, raw);
+    if (r === 1) return (read.first ??= this.#repetition(n, raw, 1));
+    return read.all ? (read.all[r - 1] ?? new Composite('', this.#codec)) : this.#repetition(n, raw, r);
   }
 
   /**
-   * First repetitions already read, with the field text they come from (the validator reads the same
-   * fields through `get`, `raw` and `field` a few hundred times per message).
+   * Repetitions already read, per field, with the field text they come from: composites are
+   * immutable, so they are handed out again while the field is unchanged (the validator reads the
+   * same fields through `get`, `raw`, `field` and `repetitions` a few hundred times per message).
    */
-  #firstRepetitions: Map<number, { field: string; composite: Composite }> | undefined;
+  #reads: Map<number, { field: string; first?: Composite; all?: Composite[] }> | undefined;
+
+  #read(n: number, raw: string): { field: string; first?: Composite; all?: Composite[] } {
+    const reads = (this.#reads ??= new Map());
+    let read = reads.get(n);
+    if (read === undefined || read.field !== raw) reads.set(n, (read = { field: raw }));
+    return read;
+  }
 
   #repetition(n: number, raw: string, r: number): Composite {
     if (this.#isMshSpecial(n)) return new Composite(r === 1 ? raw : '', this.#codec);
