@@ -103,8 +103,10 @@ function echoed(value: string): string {
  * unmatched escape character is written as the escape of itself, `\E\`).
  */
 function echoedRaw(value: string): string {
-  const v = echoed(value).replace(/[|\r\n]/g, '');
-  const escapes = v.split('\\').length - 1;
+  const cleaned = echoed(value);
+  const v = /[|\r\n]/.test(cleaned) ? cleaned.replace(/[|\r\n]/g, '') : cleaned;
+  let escapes = 0;
+  for (let at = v.indexOf('\\'); at >= 0; at = v.indexOf('\\', at + 1)) escapes++;
   if (escapes % 2 === 0) return v;
   const last = v.lastIndexOf('\\');
   return `${v.slice(0, last)}\\E\\${v.slice(last + 1)}`;

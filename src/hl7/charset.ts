@@ -108,7 +108,7 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
           { location: where, condition: '102' },
         ),
       );
-      return { text: iconv.decode(bytes, ICONV_NAMES['8859/15']), charset: '8859/15', errors, warnings };
+      return { text: decodeSingleByte(bytes, '8859/15'), charset: '8859/15', errors, warnings };
     }
     return { text: bytes.toString('utf8'), charset: declared, errors, warnings };
   }
@@ -124,7 +124,7 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
       );
       return utf8
         ? { text: bytes.toString('utf8'), charset: 'UNICODE UTF-8', errors, warnings }
-        : { text: iconv.decode(bytes, ICONV_NAMES['8859/15']), charset: '8859/15', errors, warnings };
+        : { text: decodeSingleByte(bytes, '8859/15'), charset: '8859/15', errors, warnings };
     }
     return { text: bytes.toString('latin1'), charset: declared, errors, warnings };
   }
@@ -140,7 +140,33 @@ export function decodeText(bytes: Buffer, declared: string | undefined): Decoded
     );
     return { text: bytes.toString('utf8'), charset: 'UNICODE UTF-8', errors, warnings };
   }
-  return { text: iconv.decode(bytes, ICONV_NAMES[declared]), charset: declared, errors, warnings };
+  return { text: decodeSingleByte(bytes, declared), charset: declared, errors, warnings };
+}
+
+/**
+ * The eight code points where ISO 8859-15 differs from ISO 8859-1, keyed by the Latin-1 character of
+ * their byte. Every other byte is the same character in both, so 8859-15 is decoded as Latin-1 (a
+ * copy, where iconv-lite went through a UTF-16 buffer) and these eight are then put right.
+ */
+const LATIN9_FROM_LATIN1: Readonly<Record<string, string>> = {
+  '\xa4': '\u20ac',
+  '\xa6': '\u0160',
+  '\xa8': '\u0161',
+  '\xb4': '\u017d',
+  '\xb8': '\u017e',
+  '\xbc': '\u0152',
+  '\xbd': '\u0153',
+  '\xbe': '\u0178',
+};
+const LATIN9_BYTES = /[\xa4\xa6\xa8\xb4\xb8\xbc-\xbe]/g;
+/** Characters that make Latin-1 bytes wrong for 8859-15 text: the eight above, and anything beyond U+00FF. */
+const NOT_LATIN9_AS_LATIN1 = /[\xa4\xa6\xa8\xb4\xb8\xbc-\xbe\u0100-\uffff]/;
+
+/** Text of bytes in a single-byte ISO 8859 part (every byte is a character in all of them). */
+function decodeSingleByte(bytes: Buffer, charset: Charset): string {
+  if (charset === '8859/1') return bytes.toString('latin1');
+  if (charset === '8859/15') return bytes.toString('latin1').replace(LATIN9_BYTES, (c) => LATIN9_FROM_LATIN1[c]!);
+  return iconv.decode(bytes, ICONV_NAMES[charset]);
 }
 
 function firstInvalidUtf8Offset(bytes: Buffer): number {
@@ -169,6 +195,9 @@ export function encodeText(text: string, charset: Charset, withBom = false): Buf
     const max = charset === 'ASCII' ? 0x7f : 0xff;
     const bad = firstCharAbove(text, max);
     if (bad >= 0) throw unrepresentable(text, bad, charset);
+    body = Buffer.from(text, 'latin1');
+  } else if (charset === '8859/15' && !NOT_LATIN9_AS_LATIN1.test(text)) {
+    // Only characters that are the same byte in Latin-1: a copy, nothing can be lost.
     body = Buffer.from(text, 'latin1');
   } else {
     body = iconv.encode(text, ICONV_NAMES[charset]);
@@ -210,5 +239,5 @@ function unrepresentable(text: string, index: number, charset: Charset): Hl7Erro
 /** Decodes the bytes of an `\Xhh..\` escape in the message's character set. */
 export function decodeHexBytes(bytes: Buffer, charset: Charset): string {
   if (charset === 'UNICODE UTF-8') return bytes.toString('utf8');
-  return iconv.decode(bytes, ICONV_NAMES[charset]);
+  return decodeSingleByte(bytes, charset);
 }

@@ -43,9 +43,10 @@ export class Composite {
 
   /** Decoded sub-components of component `c`. */
   subs(c: number): string[] {
-    return this.rawComponent(c)
-      .split(this.#codec.delimiters.subcomponent)
-      .map((v) => this.#codec.decode(v));
+    const comp = this.rawComponent(c);
+    const sub = this.#codec.delimiters.subcomponent;
+    if (comp.indexOf(sub) < 0) return [this.#codec.decode(comp)];
+    return comp.split(sub).map((v) => this.#codec.decode(v));
   }
 
   /** True when the repetition is empty (nothing between the delimiters). */

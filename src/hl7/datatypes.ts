@@ -284,8 +284,38 @@ export function formatTS(
 
 const parisFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
 
-/** UTC offset of Europe/Paris at an instant, in minutes (60 in winter, 120 in summer). */
+const HOUR_MS = 3_600_000;
+/** Largest distance from the epoch a `Date` can hold. */
+const MAX_DATE_MS = 8.64e15;
+/** The hour (in ms since the epoch, UTC) whose offset is known to hold from its start to its end. */
+let cachedHour = Number.NaN;
+let cachedOffset = 0;
+
+/**
+ * UTC offset of Europe/Paris at an instant, in minutes (60 in winter, 120 in summer).
+ *
+ * Asking `Intl` costs microseconds, and every acknowledgement's MSH-7 asks, so the answer is kept
+ * for the hour of the instant when the offset is the same at that hour's first and last
+ * millisecond (Paris changes at 01:00 UTC; an hour holding a change is never kept).
+ */
 export function parisOffsetMinutes(date: Date): number {
+  const time = date.getTime();
+  const hour = Math.floor(time / HOUR_MS) * HOUR_MS;
+  if (hour === cachedHour) return cachedOffset;
+  const offset = intlParisOffsetMinutes(date);
+  if (
+    hour >= -MAX_DATE_MS &&
+    hour + HOUR_MS - 1 <= MAX_DATE_MS &&
+    intlParisOffsetMinutes(new Date(hour)) === offset &&
+    intlParisOffsetMinutes(new Date(hour + HOUR_MS - 1)) === offset
+  ) {
+    cachedHour = hour;
+    cachedOffset = offset;
+  }
+  return offset;
+}
+
+function intlParisOffsetMinutes(date: Date): number {
   const name = parisFormat.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   if (!m) return 0;

@@ -1,6 +1,7 @@
 import { hasUtf8Bom, decodeText } from './charset.js';
 import type { Charset } from './charset.js';
 import { Codec } from './codec.js';
+import { DEFAULT_DELIMITERS } from './delimiters.js';
 import type { Delimiters } from './delimiters.js';
 import { unescapeValue } from './escape.js';
 import { Hl7Error } from './errors.js';
@@ -28,7 +29,6 @@ export interface ParseResult {
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_FIELD_LENGTH = 32 * 1024 * 1024;
-const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/;
 // C0 controls other than TAB, LF, CR, plus DEL: never valid in ER7 text (VT and FS are MLLP framing bytes).
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
@@ -77,38 +77,39 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
       }),
     );
   }
-  const head = bytes ? bytes.subarray(0, 4096).toString('latin1') : text.slice(0, 4096);
-  if (head.trim() === '')
-    return fail(
-      new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty: an MSH segment is required', {
-        condition: '100',
-        location: { segment: 'MSH', occurrence: 1 },
-      }),
-    );
-  if (!head.startsWith('MSH')) {
-    const shown = JSON.stringify(head.slice(0, 12));
-    return fail(
-      new Hl7Error('TLR_ERR_HL7_NO_MSH', `The message must start with an MSH segment; it starts with ${shown}`, {
-        condition: '100',
-        location: { segment: 'MSH', occurrence: 1 },
-      }),
-    );
+  let d: Delimiters;
+  if (startsWithDefaultMsh(bytes ?? text)) {
+    // `MSH|^~\&|`, what nearly every message starts with: the delimiters are the default ones and valid.
+    d = DEFAULT_DELIMITERS;
+  } else {
+    const head = bytes ? bytes.subarray(0, 4096).toString('latin1') : text.slice(0, 4096);
+    if (head.trim() === '')
+      return fail(
+        new Hl7Error('TLR_ERR_HL7_EMPTY', 'The message is empty: an MSH segment is required', {
+          condition: '100',
+          location: { segment: 'MSH', occurrence: 1 },
+        }),
+      );
+    if (!head.startsWith('MSH')) {
+      const shown = JSON.stringify(head.slice(0, 12));
+      return fail(
+        new Hl7Error('TLR_ERR_HL7_NO_MSH', `The message must start with an MSH segment; it starts with ${shown}`, {
+          condition: '100',
+          location: { segment: 'MSH', occurrence: 1 },
+        }),
+      );
+    }
+    const delimiterError = checkDelimiters(head);
+    if (delimiterError) return fail(delimiterError);
+    d = { field: head[3]!, component: head[4]!, repetition: head[5]!, escape: head[6]!, subcomponent: head[7]! };
   }
-  const delimiterError = checkDelimiters(head);
-  if (delimiterError) return fail(delimiterError);
-  const d: Delimiters = {
-    field: head[3]!,
-    component: head[4]!,
-    repetition: head[5]!,
-    escape: head[6]!,
-    subcomponent: head[7]!,
-  };
   const mshLine = bytes ? firstLineOfBytes(bytes) : firstLine(text);
-  const rawMsh = new Segment('MSH', splitMsh(mshLine, d), new Codec(d, 'UNICODE UTF-8'));
-  // MSH-18 is all that decoding needs; the full header is only built for a failure's NACK.
-  const declaredCharset = rawMsh.get(18);
+  const mshCodec = new Codec(d, 'UNICODE UTF-8');
+  // MSH-18 is all that decoding needs (its first component, as `get(18)` reads it); the header is only
+  // built for a failure's NACK.
+  const declaredCharset = mshCodec.decode(firstValue(rawMshField(mshLine, d.field, 18), d));
   const declared = declaredCharset === '' ? undefined : declaredCharset;
-  const rawHeader = (): MessageHeader => headerOf(rawMsh);
+  const rawHeader = (): MessageHeader => headerOf(new Segment('MSH', undefined, mshCodec, mshLine));
 
   let charset: Charset = 'UNICODE UTF-8';
   if (bytes) {
@@ -163,26 +164,24 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   message.trailingTerminator = lines.length > 1 && lines[lines.length - 1] === '';
   if (message.trailingTerminator) lines.pop();
 
-  const counts = new Map<string, number>();
+  const occurrences = new Occurrences(lines);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line === '' || line.trim() === '') {
+    if (isBlank(line)) {
       warnings.push(
         new Hl7Error('TLR_ERR_HL7_EMPTY_SEGMENT', `Empty line after segment ${i} ignored`, { severity: 'W', condition: '100' }),
       );
       continue;
     }
     const name = line.slice(0, 3);
-    const occurrence = (counts.get(name) ?? 0) + 1;
-    counts.set(name, occurrence);
-    if (!SEGMENT_ID.test(name) || (line.length > 3 && line[3] !== d.field)) {
+    if (!isSegmentId(line) || (line.length > 3 && line[3] !== d.field)) {
       // The location names the segment as written (non-printable bytes shown as '?') so the sender can find it.
       errors.push(
         new Hl7Error(
           'TLR_ERR_HL7_BAD_SEGMENT_ID',
           `Segment ${i + 1} starts with ${JSON.stringify(line.slice(0, 8))}: ` +
             `a segment id is three upper-case letters or digits followed by "${d.field}"`,
-          { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence } },
+          { condition: '100', location: { segment: name.replace(/[^\x21-\x7e]/g, '?').padEnd(3, '?'), occurrence: occurrences.of(i) } },
         ),
       );
       continue;
@@ -192,17 +191,18 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
         new Hl7Error(
           'TLR_ERR_HL7_SECOND_MSH',
           `A second MSH segment starts at segment ${i + 1}: one message per frame (batches are not supported)`,
-          { condition: '100', location: { segment: name, occurrence } },
+          { condition: '100', location: { segment: name, occurrence: occurrences.of(i) } },
         ),
       );
       continue;
     }
-    const fields = name === 'MSH' ? splitMsh(line, d) : line.split(d.field);
-    const segment = new Segment(name, fields, codec, line);
+    // Fields are split when first read: the checks below run on the whole line.
+    const segment = new Segment(name, undefined, codec, line);
     message.segments.push(segment);
     // MSH-2 (from index 4 to 7) holds the escape character itself: look past it.
-    if (line.length > maxField || (hasControl && CONTROL.test(line)) || line.indexOf(d.escape, name === 'MSH' ? 8 : 4) >= 0) {
-      checkFields(segment, { segment: name, occurrence }, d, charset, maxField, errors, warnings);
+    const escapeAt = line.indexOf(d.escape, name === 'MSH' ? 8 : 4);
+    if (line.length > maxField || (hasControl && CONTROL.test(line)) || (escapeAt >= 0 && !escapesWellFormed(line, d, escapeAt))) {
+      checkFields(segment, { segment: name, occurrence: occurrences.of(i) }, d, charset, maxField, errors, warnings);
     }
   }
 
@@ -246,6 +246,36 @@ export function tryParseMessage(input: Uint8Array | string, options: ParseOption
   };
 }
 
+function isBlank(line: string): boolean {
+  return line === '' || line.trim() === '';
+}
+
+/**
+ * Occurrence numbers of the segments (the n-th PID…), for error locations only: counted when a
+ * location first needs one, up to that line, so that a message without problems never counts.
+ * Lines must be asked for in increasing order, as the parse loop does.
+ */
+class Occurrences {
+  readonly #lines: readonly string[];
+  readonly #counts = new Map<string, number>();
+  #next = 0;
+
+  constructor(lines: readonly string[]) {
+    this.#lines = lines;
+  }
+
+  /** Occurrence of the segment id of line `i` among the non-blank lines up to it. */
+  of(i: number): number {
+    for (; this.#next <= i; this.#next++) {
+      const line = this.#lines[this.#next]!;
+      if (isBlank(line)) continue;
+      const name = line.slice(0, 3);
+      this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+    }
+    return this.#counts.get(this.#lines[i]!.slice(0, 3)) ?? 0;
+  }
+}
+
 function checkDelimiters(head: string): Hl7Error | undefined {
   const at = (field: number): Location => ({ segment: 'MSH', occurrence: 1, field });
   const fs = head[3];
@@ -261,8 +291,8 @@ function checkDelimiters(head: string): Hl7Error | undefined {
   if (enc.length !== 4) {
     return new Hl7Error(
       'TLR_ERR_HL7_BAD_ENCODING_CHARACTERS',
-      `MSH-2 (encoding characters) must hold exactly 4 characters (component, repetition, escape, ` +
-        `sub-component), found ${JSON.stringify(enc)}`,
+      'MSH-2 (encoding characters) must hold exactly 4 characters (component, repetition, escape, sub-component), ' +
+        `found ${JSON.stringify(enc)}`,
       { condition: '100', location: at(2) },
     );
   }
@@ -285,6 +315,36 @@ function checkDelimiters(head: string): Hl7Error | undefined {
   return undefined;
 }
 
+const DEFAULT_MSH = 'MSH|^~\\&|';
+
+/** Whether the message starts with `MSH|^~\\&|` (bytes or text). */
+function startsWithDefaultMsh(input: Buffer | string): boolean {
+  if (typeof input === 'string') return input.startsWith(DEFAULT_MSH);
+  if (input.length < DEFAULT_MSH.length) return false;
+  for (let i = 0; i < DEFAULT_MSH.length; i++) if (input[i] !== DEFAULT_MSH.charCodeAt(i)) return false;
+  return true;
+}
+
+/** ER7 text of MSH-`n` (n ≥ 3) in the MSH line, without splitting the line ('' when absent). */
+function rawMshField(line: string, fs: string, n: number): string {
+  // MSH-1 is the separator at index 3, so MSH-n starts after the (n - 1)th separator.
+  let at = 3;
+  for (let k = 2; k < n && at >= 0; k++) at = line.indexOf(fs, at + 1);
+  if (at < 0) return '';
+  const end = line.indexOf(fs, at + 1);
+  return line.slice(at + 1, end < 0 ? line.length : end);
+}
+
+/** The first sub-component of the first component of the first repetition of a raw field. */
+function firstValue(raw: string, d: Delimiters): string {
+  let end = raw.length;
+  for (const delimiter of [d.repetition, d.component, d.subcomponent]) {
+    const at = raw.indexOf(delimiter);
+    if (at >= 0 && at < end) end = at;
+  }
+  return end === raw.length ? raw : raw.slice(0, end);
+}
+
 function firstLine(text: string): string {
   const cr = text.indexOf('\r');
   const lf = text.indexOf('\n');
@@ -303,7 +363,33 @@ function firstLineOfBytes(bytes: Buffer): string {
 
 /** Offset of the first C0 control other than TAB, LF, CR (or of DEL), -1 when there is none. */
 function firstControlByte(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) {
+  const length = bytes.length;
+  // Bytes before the first 4-byte boundary, then four bytes at a time, then the tail.
+  const head = Math.min((4 - (bytes.byteOffset & 3)) & 3, length);
+  const found = firstControlByteIn(bytes, 0, head);
+  if (found >= 0) return found;
+  const words = (length - head) >> 2;
+  if (words > 0) {
+    const view = new Int32Array(bytes.buffer, bytes.byteOffset + head, words);
+    for (let w = 0; w < words; w++) {
+      // SWAR tests, exact as to whether a byte matches (HAKMEM / "Bit Twiddling Hacks"): the high bit
+      // of some byte of `(x - 0x20…) & ~x` is set iff a byte of x is below 0x20; same for y === 0 with
+      // y = x ^ 0x7f…, iff a byte of x is DEL. Only a word with a candidate is looked at byte by byte
+      // (TAB, LF and CR are candidates too, hence the second look).
+      const x = view[w]!;
+      const y = x ^ 0x7f7f7f7f;
+      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) {
+        const at = head + 4 * w;
+        const inWord = firstControlByteIn(bytes, at, at + 4);
+        if (inWord >= 0) return inWord;
+      }
+    }
+  }
+  return firstControlByteIn(bytes, head + 4 * words, length);
+}
+
+function firstControlByteIn(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     const b = bytes[i]!;
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return i;
   }
@@ -311,12 +397,17 @@ function firstControlByte(bytes: Uint8Array): number {
 }
 
 /**
- * True when every escape sequence of a raw field is closed, stays inside one sub-component and is
- * one of the common ones (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\H\\ \\N\\ \\.br\\ \\.fi\\ \\.nf\\ \\.ce\\ \\Xhh…\\): checked without
- * splitting or decoding anything. Anything else goes through the full check, which locates it.
+ * True when every escape sequence of raw ER7 text, from its first escape character at `start`, is
+ * closed, stays inside one sub-component and is one of the common ones (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\
+ * \\H\\ \\N\\ \\.br\\ \\.fi\\ \\.nf\\ \\.ce\\ \\Xhh…\\): checked without splitting or decoding anything.
+ * Anything else goes through the full check, which locates it.
+ *
+ * Run on a whole segment, it gives the same answer as field by field: none of the accepted
+ * sequences contains a delimiter, so a pairing of escape characters that crosses a field,
+ * component or sub-component boundary is never accepted, and one that does not is the pairing of
+ * each field on its own.
  */
-function escapesWellFormed(raw: string, d: Delimiters): boolean {
-  let start = raw.indexOf(d.escape);
+function escapesWellFormed(raw: string, d: Delimiters, start = raw.indexOf(d.escape)): boolean {
   while (start >= 0) {
     const end = raw.indexOf(d.escape, start + 1);
     if (end < 0 || end === start + 1) return false;
@@ -341,12 +432,18 @@ function escapesWellFormed(raw: string, d: Delimiters): boolean {
   return true;
 }
 
-/** MSH fields: MSH-1 is the separator itself, MSH-2 the encoding characters. */
-function splitMsh(line: string, d: Delimiters): string[] {
-  const parts = line.split(d.field);
-  // parts[0] = 'MSH', parts[1] = MSH-2, parts[2] = MSH-3 …: insert MSH-1.
-  parts.splice(1, 0, d.field);
-  return parts;
+/** A segment id at the start of a line: an upper-case letter, then two upper-case letters or digits. */
+function isSegmentId(line: string): boolean {
+  if (line.length < 3) return false;
+  const a = line.charCodeAt(0);
+  const b = line.charCodeAt(1);
+  const c = line.charCodeAt(2);
+  return (
+    a >= 0x41 &&
+    a <= 0x5a &&
+    ((b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)) &&
+    ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))
+  );
 }
 
 function checkFields(

@@ -60,6 +60,30 @@ describe('character sets (MSH-18)', () => {
     );
   });
 
+  it('reads and writes the eight characters where ISO 8859-15 differs from Latin-1', () => {
+    const text = '€Š šŽ žŒœŸ';
+    const bytes = Buffer.concat([
+      Buffer.from(`${header('8859/15')}NTE|1||`, 'latin1'),
+      Buffer.from([0xa4, 0xa6, 0x20, 0xa8, 0xb4, 0x20, 0xb8, 0xbc, 0xbd, 0xbe]),
+      Buffer.from('\r', 'latin1'),
+    ]);
+    const msg = parseMessage(bytes);
+    assert.equal(msg.get('NTE-3'), text);
+    const built = Message.create({ charset: '8859/15' });
+    built.addSegment('NTE').set(3, text);
+    assert.ok(built.toBytes().includes(Buffer.from([0xa4, 0xa6, 0x20, 0xa8, 0xb4, 0x20, 0xb8, 0xbc, 0xbd, 0xbe])));
+    // Their Latin-1 counterparts (¤ ¦ ¨ ´ ¸ ¼ ½ ¾) have no byte in ISO 8859-15.
+    for (const latin1Only of ['¤', '¦', '¨', '´', '¸', '¼', '½', '¾']) {
+      const m = Message.create({ charset: '8859/15' });
+      m.addSegment('NTE').set(3, `a${latin1Only}`);
+      assert.throws(
+        () => m.toBytes(),
+        (e: unknown) => e instanceof Hl7Error && e.code === 'TLR_ERR_CHARSET_UNREPRESENTABLE',
+        latin1Only,
+      );
+    }
+  });
+
   it('writes é and € in ISO 8859-15 as single bytes', () => {
     const msg = Message.create({ charset: '8859/15' });
     msg.addSegment('NTE').set(3, 'é€');

@@ -122,6 +122,27 @@ describe('malformed input gives a typed, located error', () => {
     assert.equal(r.header?.controlId, '42', 'the header stays readable for the acknowledgement');
   });
 
+  it('finds a control character at any position of the bytes, whatever their alignment in memory', () => {
+    const prefix = `${MSH}PID|1||123||`;
+    for (const control of [0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1c, 0x1f, 0x7f]) {
+      for (let pad = 0; pad < 9; pad++) {
+        for (let offset = 0; offset < 4; offset++) {
+          const body = utf8(prefix + 'é'.repeat(pad));
+          const bytes = Buffer.concat([Buffer.alloc(offset), body, Buffer.from([control]), utf8('x\tz\r')]).subarray(offset);
+          const r = tryParseMessage(bytes);
+          assert.equal(r.errors.length, 1, `0x${control.toString(16)} after ${pad} é at offset ${offset}`);
+          assert.equal(r.errors[0]!.code, 'TLR_ERR_HL7_CONTROL_CHARACTER');
+          assert.equal(formatLocation(r.errors[0]!.location!), 'PID-5');
+        }
+      }
+    }
+    // TAB, and bytes of 0x80 and above (é is 0xC3 0xA9), are not control characters.
+    for (let offset = 0; offset < 4; offset++) {
+      const bytes = Buffer.concat([Buffer.alloc(offset), utf8(`${prefix}a\té\u00a0ÿ~ \r`)]).subarray(offset);
+      assert.deepEqual(tryParseMessage(bytes).errors, []);
+    }
+  });
+
   it('keeps the header of a message whose body is broken, for the NACK', () => {
     const r = tryParseMessage(utf8(`${MSH}pid|1\r`));
     assert.equal(r.header?.controlId, '42');

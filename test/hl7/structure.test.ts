@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Hl7Error, Message, formatLocation, parseLocation, parseMessage, toErl } from '../../src/hl7/index.js';
+import {
+  Codec,
+  DEFAULT_DELIMITERS,
+  Hl7Error,
+  Message,
+  Segment,
+  formatLocation,
+  parseLocation,
+  parseMessage,
+  toErl,
+} from '../../src/hl7/index.js';
 
 const MSH = 'MSH|^~\\&|RIS|HOP|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|42|P|2.5.1|||||FRA|UNICODE UTF-8\r';
 
@@ -82,6 +92,32 @@ describe('message structure and paths', () => {
     assert.equal(m.raw('PID-3'), 'A^B^C^D&X&F^G');
     m.segment('PID')!.set('3[2].2', 'R2');
     assert.equal(m.raw('PID-3'), 'A^B^C^D&X&F^G~^R2');
+  });
+
+  it('splits a segment built from its ER7 text into fields when first read', () => {
+    const codec = new Codec(DEFAULT_DELIMITERS, 'UNICODE UTF-8');
+    const msh = new Segment('MSH', undefined, codec, MSH.slice(0, -1));
+    assert.equal(msh.toString(), MSH.slice(0, -1), 'the text is kept as given');
+    assert.equal(msh.rawField(1), '|');
+    assert.equal(msh.rawField(2), '^~\\&');
+    assert.equal(msh.get('9.2'), 'O01');
+    assert.equal(msh.fieldCount, 18);
+    const pid = new Segment('PID', undefined, codec, 'PID|1||A^B');
+    pid.set('3.2', 'C');
+    assert.equal(pid.toString(), 'PID|1||A^C');
+    assert.deepEqual(pid.fields, ['PID', '1', '', 'A^C']);
+  });
+
+  it('reads a field again after it changed, through set or the fields array', () => {
+    const m = parseMessage(`${MSH}PID|1||A^B\r`);
+    const pid = m.segment('PID')!;
+    assert.equal(pid.field(3).get(2), 'B');
+    pid.set('3.2', 'C');
+    assert.equal(pid.field(3).get(2), 'C');
+    pid.fields[3] = 'D^E';
+    assert.equal(pid.field(3).get(2), 'E');
+    assert.equal(pid.get('3.1'), 'D');
+    assert.equal(m.toString(), `${MSH}PID|1||D^E\r`);
   });
 
   it('refuses to overwrite MSH-1 or MSH-2', () => {
