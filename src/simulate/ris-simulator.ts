@@ -153,8 +153,12 @@ export class RisSimulator {
     this.#timers.add(timer);
   }
 
+  /** The documents of a request being sent: a cancellation waits for them, as a RIS sends a request's documents with it. */
+  readonly #documentsSending = new WeakMap<RisOrderOutcome, Promise<void>>();
+
   #cancel(outcome: RisOrderOutcome, delayMs: number): void {
     this.#later(outcome, delayMs, 'cancellation', async () => {
+      await this.#documentsSending.get(outcome);
       const sent = await this.#o.gateway.ris.cancelOrder(outcome.key, { reason: this.#o.generator.cancellationReason() });
       outcome.stateAfterCancel = sent.order.state;
       this.#print(`cancellation sent    ${outcome.key.placerNumber}  (state ${sent.order.state})`);
@@ -263,20 +267,32 @@ export class RisSimulator {
     };
     this.#outcomes.push(outcome);
     this.#byKey.set(`${key.assigningAuthority}|${key.placerNumber}`, outcome);
+    // Registered before the request leaves: its decision may come back before its documents are sent.
+    let documentsDone = (): void => undefined;
+    this.#documentsSending.set(
+      outcome,
+      new Promise<void>((resolve) => {
+        documentsDone = resolve;
+      }),
+    );
     try {
-      await this.#o.gateway.ris.createOrder(order);
-    } catch (e) {
-      outcome.problems.push(`request not sent: ${(e as Error).message}`);
-      this.#print(`request not sent     ${key.placerNumber}  ${(e as Error).message}`);
-      return;
+      try {
+        await this.#o.gateway.ris.createOrder(order);
+      } catch (e) {
+        outcome.problems.push(`request not sent: ${(e as Error).message}`);
+        this.#print(`request not sent     ${key.placerNumber}  ${(e as Error).message}`);
+        return;
+      }
+      this.#print(`request sent         ${key.placerNumber}  ${outcome.label} (class ${order.visit.patientClass})`);
+      const planned = await this.#o.documents?.(index, order);
+      // A PET or scintigraphy DA-IMG needs the studied function (MED-1133), which flow 1 does not carry: no DA-IMG is
+      // generated for those requests.
+      const nuclear = ['PT', 'NM'].includes(order.requestedModality.code);
+      const documents = planned && nuclear ? { ...(planned.supporting ? { supporting: true } : {}) } : planned;
+      if (documents && (documents.request || documents.supporting)) await this.#sendDocuments(outcome, order, documents);
+    } finally {
+      documentsDone();
     }
-    this.#print(`request sent         ${key.placerNumber}  ${outcome.label} (class ${order.visit.patientClass})`);
-    const planned = await this.#o.documents?.(index, order);
-    // A PET or scintigraphy DA-IMG needs the studied function (MED-1133), which flow 1 does not carry: no DA-IMG is
-    // generated for those requests.
-    const nuclear = ['PT', 'NM'].includes(order.requestedModality.code);
-    const documents = planned && nuclear ? { ...(planned.supporting ? { supporting: true } : {}) } : planned;
-    if (documents && (documents.request || documents.supporting)) await this.#sendDocuments(outcome, order, documents);
     if (outcome.plan.cancel === 'before-decision') this.#cancel(outcome, this.#o.cancelDelayMs ?? 100);
     this.#o.onProgress?.(this.#outcomes);
   }
