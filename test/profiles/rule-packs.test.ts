@@ -77,7 +77,8 @@ describe('rule packs', () => {
       ['an MDM^T02', mdm(), 'document-transport', 'mdm-t02'],
       ['an ORU^R01 carrying a CDA', oru(), 'document-transport', 'oru-document'],
       ['an ACK^T02', buildDocumentAck(mdm(), { code: 'AA', errors: [] }), 'document-ack', 'document-ack'],
-      ['a ZAM receipt (read by readBusinessReceipt)', zam(), 'teleradiologie', null],
+      ['a ZAM receipt (validate and the library; the gateway reads them with readBusinessReceipt)', zam(), 'document-transport', 'zam-z01'],
+      ['an ACK^Z01', buildDocumentAck(zam(), { code: 'AA', errors: [] }), 'document-ack', 'document-ack'],
       ['an ADT^A01', parseMessage('MSH|^~\\&|A|B|C|D|20260101||ADT^A01^ADT_A01|1|P|2.5.1\rPID|1\r'), 'teleradiologie', null],
     ];
     for (const [what, message, pack, profile] of cases) {

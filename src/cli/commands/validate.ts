@@ -104,7 +104,7 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
         // The pack is chosen from the parsed message; a forced profile, or bytes that do not parse, go to the flows' pack.
         const selection = parsed ? selectRulePack(parsed) : undefined;
         let report: ValidationReport;
-        if (selection && selection.pack === documentPack) {
+        if (selection && selection.pack === documentPack && !String(selection.profile).startsWith('zam-')) {
           // A report or another document (trans-cda-r2): its transport rules, then the embedded CDA. The CDA
           // validator is loaded only here: validating the flows of the volet must not pay for it.
           const { validateDocumentMessageWithCda } = await import('./validate-documents.js');

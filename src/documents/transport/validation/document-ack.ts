@@ -3,10 +3,10 @@ import type { RulePack, ValidationInput, ValidationReport } from '../../../profi
 import { TELERADIOLOGIE_PACK, validateMessage } from '../../../profiles/index.js';
 
 /** MSH-9 events of the document messages of the volet, which their acknowledgements name. */
-const DOCUMENT_EVENTS = new Set(['T02', 'T10', 'T04']);
+const DOCUMENT_EVENTS = new Set(['T02', 'T10', 'T04', 'Z01', 'Z02', 'Z03']);
 
 /**
- * Validates ACK^T02/T10/T04^ACK, the acknowledgements of the document messages: the acknowledgement rules of
+ * Validates ACK^T02/T10/T04^ACK and ACK^Z01/Z02/Z03^ACK, the acknowledgements of the document messages: the acknowledgement rules of
  * the Téléradiologie pack, without the three that only hold for the flows' acknowledgements (MSH-9 among
  * ACK^O01/R01/O23, MSH-12 = 2.5.1): a document acknowledgement names the MDM event and keeps the MDM's version (2.6).
  */
@@ -22,7 +22,7 @@ export function validateDocumentAck(input: ValidationInput): ValidationReport<'d
 }
 
 /**
- * The acknowledgements of the document-transport volet (ACK^T02/T10/T04^ACK), checked with the
+ * The acknowledgements of the document-transport volet (ACK^T02/T10/T04^ACK, ACK^Z01/Z02/Z03^ACK), checked with the
  * Téléradiologie pack's acknowledgement rules (listed under both packs).
  */
 export const DOCUMENT_ACK_PACK: RulePack<'document-ack'> = {

@@ -22,12 +22,14 @@ import { validateDocumentMessage } from './validate-document-message.js';
 /**
  * The messages this pack is chosen for by `selectRulePack`: MDM^T02/T10/T04, and an ORU^R01 that is
  * not flow 3 (its ORC-1 are not all OK/OC) but carries a TXA or an encapsulated document (an OBX-2 ED),
- * read as the gateway has always routed them. ZAM receipts come back on the reverse channel and are
- * read with `readBusinessReceipt`, which validates them with this pack: they are not selected.
+ * read as the gateway has always routed them; and the ZAM^Z01/Z02/Z03 business receipts. The gateway reads
+ * receipts on their own listener with `readBusinessReceipt` (which validates them with this pack); selecting
+ * them here lets `validate` and library users check a receipt file with the right rules instead of the flows'.
  */
 function selectDocumentMessage(message: Message): DocumentProfile | null {
   const h = message.header;
   if (h.messageCode === 'MDM' && ['T02', 'T10', 'T04'].includes(h.triggerEvent)) return profileOf(h.messageCode, h.triggerEvent);
+  if (h.messageCode === 'ZAM' && ['Z01', 'Z02', 'Z03'].includes(h.triggerEvent)) return profileOf(h.messageCode, h.triggerEvent);
   if (h.messageCode !== 'ORU' || h.triggerEvent !== 'R01') return null;
   const orc1 = message.all('ORC').map((s) => s.get(1));
   if (orc1.length > 0 && orc1.every((c) => c === 'OK' || c === 'OC')) return null;
