@@ -12,11 +12,8 @@ import { registerValidateCommand } from './commands/validate.js';
 import { registerValidateCdaCommand } from './commands/validate-cda.js';
 import { packageVersion, versionText } from './version.js';
 
-/**
- * Builds the `cisis-tlr` command line and runs it. Returns the exit code the commands set
- * (0 success, 1 findings/errors in the input, 2 usage or I/O error).
- */
-export async function main(argv: string[]): Promise<number> {
+/** The `cisis-tlr` command line with every command registered (`argv` only decides whether `--version` reads the rule sets). */
+export function buildProgram(argv: readonly string[]): Command {
   const program = new Command('cisis-tlr')
     .description('ANS CI-SIS Téléradiologie (HL7 v2.5.1) toolkit: validator, MLLP gateway, simulators')
     // The rule-set versions are read only when asked for.
@@ -35,6 +32,15 @@ export async function main(argv: string[]): Promise<number> {
   // Operations: backup and restore of the gateway's store.
   registerBackupCommand(program);
   registerRestoreCommand(program);
+  return program;
+}
+
+/**
+ * Builds the `cisis-tlr` command line and runs it. Returns the exit code the commands set
+ * (0 success, 1 findings/errors in the input, 2 usage or I/O error).
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -7,6 +7,7 @@ import {
   type StoreLocation,
   type StoreLocationOptions,
 } from './store-location.js';
+import { STORE_ENVIRONMENT, helpSections } from '../help.js';
 
 interface BackupOptions extends StoreLocationOptions {
   out: string;
@@ -47,13 +48,14 @@ export function registerBackupCommand(program: Command): Command {
     .option('--json', 'print the result as one JSON object')
     .addHelpText(
       'after',
-      `
-Examples:
-  cisis-tlr backup --data-dir /var/lib/cisis-tlr --role platform --out /backup/tlr-$(date +%F).db
-  cisis-tlr backup --config /etc/cisis-tlr/config.yaml --out tlr.db --json
-
-Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_DIR, CISIS_TLR_ROLE.
-Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.`,
+      helpSections({
+        examples: [
+          'cisis-tlr backup --data-dir /var/lib/cisis-tlr --role platform --out /backup/tlr-$(date +%F).db',
+          'cisis-tlr backup --config /etc/cisis-tlr/config.yaml --out tlr.db --json',
+        ],
+        environment: STORE_ENVIRONMENT,
+        notes: "Run it on the gateway's host as the gateway's user. PostgreSQL stores are backed up with pg_dump.",
+      }),
     )
     .action(async (o: BackupOptions) => {
       let location: StoreLocation;

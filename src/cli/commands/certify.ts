@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 interface CertifyCliOptions {
   role: 'ris' | 'platform';
@@ -74,6 +75,20 @@ export function registerCertifyCommand(program: Command): void {
     .option('--kit-facility <name>', 'MSH-4 of the kit')
     .option('--their-application <name>', 'MSH-5 the kit addresses (default: cisis-tlr default of the tested role)')
     .option('--their-facility <name>', 'MSH-6 the kit addresses')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr certify --role ris --target ris.example.org:2575 --listen 2576 --system-name "RIS X" --system-version 4.2',
+          'CISIS_TLR_API_KEY=... cisis-tlr certify --role platform --target 127.0.0.1:2576 --drive-api http://127.0.0.1:8081',
+        ],
+        environment: [
+          ['CISIS_TLR_API_KEY', 'API key for --drive-api'],
+          ['CISIS_TLR_CHROMIUM', 'Chromium used to print report.pdf (default /usr/bin/chromium)'],
+          ...CDA_ENVIRONMENT,
+        ],
+      }),
+    )
     .action(async (o: CertifyCliOptions) => {
       process.exitCode = await certify(o);
     });

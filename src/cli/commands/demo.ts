@@ -5,6 +5,7 @@ import type { DemoHalves, DemoSummary } from '../../simulate/index.js';
 import { DEMO_MIN_ORDERS } from '../../simulate/demo-stories.js';
 import { formatDuration, parseDuration } from '../../simulate/duration.js';
 import { writeOut } from '../output.js';
+import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 interface DemoCliOptions {
   exit?: boolean;
@@ -142,6 +143,13 @@ export function registerDemoCommand(program: Command): void {
       'auto: report performed exams when the CDA rule sets are ready within 25 s; on: wait for them; off',
       reportsMode,
       'auto',
+    )
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: ['cisis-tlr demo', 'cisis-tlr demo --exit --json --orders 30 --seed 1 | tail -1 | jq .'],
+        environment: CDA_ENVIRONMENT,
+      }),
     )
     .action(async (o: DemoCliOptions) => {
       // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Level } from 'pino';
 import type { MllpServerTlsOptions } from '../../mllp/index.js';
 import type { MessageValidator } from './listen-handler.js';
+import { helpSections } from '../help.js';
 
 export type { ListenHandlerOptions, MessageValidator } from './listen-handler.js';
 
@@ -29,6 +30,7 @@ export function registerListenCommand(program: Command): void {
   program
     .command('listen')
     .description('receive HL7 v2 messages over MLLP, print a summary of each and answer with an ACK')
+    .addHelpText('after', helpSections({ examples: ['cisis-tlr listen --port 2576', 'cisis-tlr listen --port 2576 --validate'] }))
     .requiredOption('--port <port>', 'TCP port to listen on (0: any free port, printed at start)', parseListenPort)
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--tls', 'serve MLLP over TLS (requires --cert and --key)')

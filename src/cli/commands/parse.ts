@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatLocation, tryParseMessage } from '../../hl7/index.js';
 import type { Hl7Error } from '../../hl7/index.js';
 import { writeOut } from '../output.js';
+import { helpSections } from '../help.js';
 
 interface ParseCliResult {
   file: string;
@@ -20,6 +21,15 @@ export function registerParseCommand(program: Command): void {
   program
     .command('parse')
     .description('parse HL7 v2 ER7 files and print their structure (segments → fields → components, decoded)')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr parse examples/messages/utf-8/01-flow1-order-NW.hl7',
+          'cisis-tlr parse --json examples/messages/iso-8859-15/*.hl7 > parsed.json',
+        ],
+      }),
+    )
     .argument('<files...>', 'HL7 v2 message files (ER7; CR, LF or CRLF segment separators)')
     .option('--json', 'print one JSON array, one object per file')
     .action(async (files: string[], opts: { json?: boolean }) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { writeOut } from '../output.js';
 import { postgresBackupAdvice } from './backup.js';
 import { addStoreLocationOptions, resolveStoreLocation, type StoreLocation, type StoreLocationOptions } from './store-location.js';
+import { STORE_ENVIRONMENT, helpSections } from '../help.js';
 
 interface RestoreOptions extends StoreLocationOptions {
   from: string;
@@ -28,14 +29,15 @@ export function registerRestoreCommand(program: Command): Command {
     .option('--json', 'print the result as one JSON object')
     .addHelpText(
       'after',
-      `
-Examples:
-  systemctl stop cisis-tlr
-  cisis-tlr restore --data-dir /var/lib/cisis-tlr --role platform --from /backup/tlr-2025-01-31.db --force
-  systemctl start cisis-tlr
-
-Environment variables read (as by serve): CISIS_TLR_STORAGE_URL, CISIS_TLR_DATA_DIR, CISIS_TLR_ROLE.
-The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.`,
+      helpSections({
+        examples: [
+          'systemctl stop cisis-tlr',
+          'cisis-tlr restore --data-dir /var/lib/cisis-tlr --role platform --from /backup/tlr-2025-01-31.db --force',
+          'systemctl start cisis-tlr',
+        ],
+        environment: STORE_ENVIRONMENT,
+        notes: 'The next start applies the schema migrations the backup lacks. PostgreSQL stores are restored with pg_restore.',
+      }),
     )
     .action(async (o: RestoreOptions) => {
       let location: StoreLocation;

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { formatLocation } from '../../hl7/index.js';
 import type { MllpClientTlsOptions, MllpSendResult } from '../../mllp/index.js';
+import { helpSections } from '../help.js';
 
 /** The transport, loaded by the command itself: `--help` and the other commands must not pay for it. */
 type Mllp = typeof import('../../mllp/index.js');
@@ -30,6 +31,16 @@ export function registerSendCommand(program: Command): void {
   program
     .command('send')
     .description('send HL7 v2 message files to an MLLP partner and print their acknowledgements')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr send --host 127.0.0.1 --port 2576 examples/messages/utf-8/01-flow1-order-NW.hl7',
+          'cisis-tlr send --host tlr.example.org --port 2576 --ca ca.pem --cert ris.pem --key ris.key order.hl7',
+        ],
+        notes: 'Exit code: 0 every message answered AA, 1 an AE/AR (printed with its ERR), 2 a connection or usage error.',
+      }),
+    )
     .argument('<files...>', 'one message per file (ER7; LF and CRLF line ends are converted to CR)')
     .requiredOption('--host <host>', 'partner host name or address')
     .requiredOption('--port <port>', 'partner TCP port', parsePort)

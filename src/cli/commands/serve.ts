@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { GatewayConfig, GatewayConfigInput, Role } from '../../gateway/config.js';
 import { GatewayConfigError } from '../../gateway/errors.js';
 import type { Gateway } from '../../gateway/gateway.js';
+import { CDA_ENVIRONMENT, CONFIGURATION_ENVIRONMENT, helpSections } from '../help.js';
 
 interface ServeOptions {
   role?: Role;
@@ -36,6 +37,18 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run a RIS or teleradiology-platform half-connector: MLLP listener, outbox, REST API, webhooks, console')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'CISIS_TLR_API_KEYS=$(openssl rand -hex 24) cisis-tlr serve --role platform --data-dir ./platform',
+          'cisis-tlr serve --config /etc/cisis-tlr/config.yaml',
+          'CISIS_TLR_STORAGE_URL=postgres://tlr@db/tlr cisis-tlr serve --role ris --partner tlr.example.org:2576',
+        ],
+        environment: [...CONFIGURATION_ENVIRONMENT, ...CDA_ENVIRONMENT],
+        notes: 'The environment overrides the configuration file; flags override both (docs/configuration.md).',
+      }),
+    )
     .option('--role <role>', 'ris or platform (default: from the config, else ris)')
     .option('--config <file>', 'configuration file (YAML or JSON)')
     .option('--mllp-port <port>', 'MLLP listening port')

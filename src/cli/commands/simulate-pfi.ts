@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { duration, hostPort, port } from './arguments.js';
+import { helpSections } from '../help.js';
 
 interface PfiCliOptions {
   port: number;
@@ -39,6 +40,15 @@ export function registerSimulatePfiCommand(simulate: Command): void {
     .option('--dmp-error <code:label>', 'DMP error of a refusal (default DMPClosed:DMP fermé)')
     .addOption(new Option('--mssante <outcome>', 'what MSSanté answers').choices(['deliver', 'fail']).default('deliver'))
     .option('--smtp-error <code:label>', 'SMTP error of a failed delivery (default 550:Mailbox unavailable)')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr simulate pfi --port 2577 --receipts 127.0.0.1:2578',
+          'cisis-tlr simulate pfi --port 2577 --dmp refuse --dmp-error "DMPClosed:DMP fermé" --mssante fail',
+        ],
+      }),
+    )
     .action(async (o: PfiCliOptions) => {
       const { PfiSimulator } = await import('../../simulate/pfi-simulator.js');
       const print = (line: string): void => {

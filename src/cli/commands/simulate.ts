@@ -9,6 +9,7 @@ import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
 import { writeOut } from '../output.js';
 import { duration, hostPort, port } from './arguments.js';
 import { registerSimulatePfiCommand } from './simulate-pfi.js';
+import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 function rate(value: string): number {
   const n = Number(value);
@@ -112,7 +113,20 @@ interface RisCliOptions {
  * acknowledgement conforms (and, for `ris`, every request reached its expected state).
  */
 export function registerSimulateCommand(program: Command): void {
-  const simulate = program.command('simulate').description('simulate a RIS or a teleradiology platform against the other half under test');
+  const simulate = program
+    .command('simulate')
+    .description('simulate a RIS or a teleradiology platform against the other half under test')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr simulate platform --port 2576 --partner 127.0.0.1:2575',
+          'cisis-tlr simulate ris --to 127.0.0.1:2576 --orders 20',
+          'cisis-tlr simulate pfi --port 2577 --receipts 127.0.0.1:2578 --dmp refuse',
+        ],
+        environment: [['CISIS_TLR_API_KEYS', 'API key of the simulated half (default: a new one, printed)'], ...CDA_ENVIRONMENT],
+      }),
+    );
   registerSimulatePfiCommand(simulate);
 
   simulate
@@ -143,6 +157,16 @@ export function registerSimulateCommand(program: Command): void {
       duration,
     )
     .option('--json', 'end with the summary as one JSON line')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr simulate platform --port 2576 --partner 127.0.0.1:2575 --accept-rate 0.8 --reports',
+          'cisis-tlr simulate platform --port 2576 --protocol-file protocol.pdf --seed 42',
+        ],
+        environment: [['CISIS_TLR_API_KEYS', 'API key of the simulated half (default: a new one, printed)'], ...CDA_ENVIRONMENT],
+      }),
+    )
     .action(async (o: PlatformCliOptions) => {
       const simulators: Simulate = await import('../../simulate/index.js');
       const { ClinicalDataGenerator, PlatformSimulator, collectConformance, formatConformance } = simulators;
@@ -249,6 +273,16 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--no-documents', 'send no DA-IMG (most requests, both levels) nor previous report (some) after the requests')
     .option('--json', 'end with the summary as one JSON line')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr simulate ris --to 127.0.0.1:2576 --orders 50 --rate 5 --cancel-rate 0.2',
+          'cisis-tlr simulate ris --to tlr.example.org:2576 --port 2575 --seed 7 --timeout 2m',
+        ],
+        environment: [['CISIS_TLR_API_KEYS', 'API key of the simulated half (default: a new one, printed)'], ...CDA_ENVIRONMENT],
+      }),
+    )
     .action(async (o: RisCliOptions) => {
       const simulators: Simulate = await import('../../simulate/index.js');
       const { ClinicalDataGenerator, RisSimulator, collectConformance, formatConformance } = simulators;

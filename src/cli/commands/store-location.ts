@@ -26,9 +26,19 @@ export function addStoreLocationOptions(command: Command): Command {
     .option('--role <role>', 'ris or platform: names the default database file cisis-tlr-<role>.db (default: from the config, else ris)');
 }
 
+/** The environment variables that say where the store is, as `serve` reads them; the only ones `backup` and `restore` read. */
+export const STORE_LOCATION_VARIABLES = ['CISIS_TLR_STORAGE_URL', 'CISIS_TLR_DATA_DIR', 'CISIS_TLR_ROLE'] as const;
+
+/** Those of {@link STORE_LOCATION_VARIABLES} that are set: a variable of another option cannot make a backup fail. */
+function storeEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of STORE_LOCATION_VARIABLES) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
 /**
  * Resolves the store from the same sources as `serve`: defaults ← configuration file ← environment
- * (`CISIS_TLR_STORAGE_URL`, `CISIS_TLR_DATA_DIR`, `CISIS_TLR_ROLE`…) ← flags.
+ * ({@link STORE_LOCATION_VARIABLES}) ← flags.
  */
 export async function resolveStoreLocation(o: StoreLocationOptions): Promise<StoreLocation> {
   if (o.role !== undefined && o.role !== 'ris' && o.role !== 'platform') throw new Error(`--role must be ris or platform, got "${o.role}"`);
@@ -37,7 +47,12 @@ export async function resolveStoreLocation(o: StoreLocationOptions): Promise<Sto
   if (o.dataDir) overrides.dataDir = o.dataDir;
   if (o.storageUrl) overrides.storage = { url: o.storageUrl };
   const [{ loadConfig }, { sqlitePathOf }] = await Promise.all([import('../../gateway/config.js'), import('../../store/index.js')]);
-  const config = await loadConfig({ file: o.config, overrides, defaultRole: (o.role as Role | undefined) ?? 'ris' });
+  const config = await loadConfig({
+    file: o.config,
+    overrides,
+    defaultRole: (o.role as Role | undefined) ?? 'ris',
+    env: storeEnvironment(),
+  });
   const path = sqlitePathOf(config.storage.url);
   if (path !== undefined) return { engine: 'sqlite', path };
   const url = new URL(config.storage.url);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CdaValidationIssue, CdaValidationReport } from '../../documents/validation/index.js';
 import { writeOut } from '../output.js';
+import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 /** One file's result in `--json` output. */
 interface ValidateCdaCliResult {
@@ -31,6 +32,13 @@ export function registerValidateCdaCommand(program: Command): void {
   program
     .command('validate-cda')
     .description('validate CDA R2 documents (CR-IMG, DA-IMG, CI-SIS) against the ANS XML Schema and Schematrons')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: ['cisis-tlr validate-cda report.xml', 'cisis-tlr validate-cda --json --kit ./testcontenucda-2025 *.xml'],
+        environment: CDA_ENVIRONMENT,
+      }),
+    )
     .argument('<files...>', 'CDA R2 XML files')
     .option('--json', 'print one JSON array, one object per file: {file, profile, valid, issues}')
     .option('--kit <dir>', 'folder of another ANS TestContenuCDA kit (default: $CISIS_TLR_CDA_KIT, then the kit bundled with the package)')

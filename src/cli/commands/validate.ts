@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
 import type { DocumentMessageValidation } from './validate-documents.js';
+import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
 export interface ValidateCommandIo {
@@ -72,7 +73,20 @@ function textReport(file: string, report: ValidationReport): string {
 export function registerValidateCommand(program: Command, io: ValidateCommandIo = PROCESS_IO): Command {
   return program
     .command('validate')
-    .description('Validate HL7 v2.5.1 Téléradiologie messages against the ANS CI-SIS volet (offline EVS "standard 45")')
+    .description('validate HL7 v2.5.1 Téléradiologie messages against the ANS CI-SIS volet (offline EVS "standard 45")')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr validate examples/messages/utf-8/*.hl7',
+          'cisis-tlr validate --ack examples/messages/utf-8/08-flow3-refused-OC.hl7',
+          'cisis-tlr validate --json --profile flux1 order.hl7 | jq ".[0].issues"',
+          'cisis-tlr validate examples/messages/reports/04-mdm-t02-level3.hl7   # MDM: transport rules, then the CDA',
+        ],
+        environment: CDA_ENVIRONMENT,
+        notes: 'Exit code: 0 no error (warnings allowed), 1 an error in a file, 2 a usage or I/O error.',
+      }),
+    )
     .addOption(
       new Option('--profile <profile>', 'profile to validate against')
         .choices(['auto', 'flux1', 'flux2', 'flux3', 'flux4', 'ack'])
