@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Finding, Profile, ValidationReport } from '../../profiles/index.js';
 import { tryParseMessage } from '../../hl7/index.js';
 import type { DocumentMessageValidation } from './validate-documents.js';
+import { TerminalProgress } from '../progress.js';
 import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
 /** Where the command writes; the defaults are the process streams and `process.exitCode`. */
@@ -10,6 +12,8 @@ export interface ValidateCommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
   setExitCode(code: number): void;
+  /** Whether stderr is a terminal: progress is shown only then (never with `--json`). */
+  stderrIsTTY?(): boolean;
 }
 
 const PROCESS_IO: ValidateCommandIo = {
@@ -22,6 +26,7 @@ const PROCESS_IO: ValidateCommandIo = {
   setExitCode: (c) => {
     process.exitCode = c;
   },
+  stderrIsTTY: () => process.stderr.isTTY === true,
 };
 
 /** One file in the `--json` output (the contract external tools rely on). */
@@ -105,15 +110,26 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
         options.profile === 'auto' ? (await import('../../documents/transport/validation/pack.js')).DOCUMENT_TRANSPORT_PACK : undefined;
       let exit = 0;
       const results: ValidateJsonResult[] = [];
+      const progress = !options.json && io.stderrIsTTY?.() ? await startProgress(files, io) : undefined;
+      // Whatever the command prints starts at the left margin, not after the progress line.
+      const out = (text: string): void => {
+        progress?.clear();
+        io.stdout(text);
+      };
+      const err = (text: string): void => {
+        progress?.clear();
+        io.stderr(text);
+      };
       for (const file of files) {
         let bytes: Buffer;
         try {
           bytes = await readFile(file);
         } catch (e) {
-          io.stderr(`cisis-tlr validate: cannot read ${file}: ${(e as Error).message}\n`);
+          err(`cisis-tlr validate: cannot read ${file}: ${(e as Error).message}\n`);
           exit = 2;
           continue;
         }
+        progress?.working(basename(file));
         const parsed = options.profile === 'auto' ? tryParseMessage(bytes).message : undefined;
         // The pack is chosen from the parsed message; a forced profile, or bytes that do not parse, go to the flows' pack.
         const selection = parsed ? selectRulePack(parsed) : undefined;
@@ -126,13 +142,14 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
           try {
             documentReport = await validateDocumentMessageWithCda(bytes, options.kit === undefined ? {} : { kitDir: options.kit });
           } catch (e) {
-            io.stderr(`cisis-tlr validate: ${file}: CDA validation unavailable: ${(e as Error).message}\n`);
+            err(`cisis-tlr validate: ${file}: CDA validation unavailable: ${(e as Error).message}\n`);
             exit = 2;
+            progress?.advance(bytes.length);
             continue;
           }
           report = { profile: documentReport.profile, valid: documentReport.valid, issues: documentReport.issues, message: parsed };
           for (const missing of documentReport.notEvaluable) {
-            io.stderr(
+            err(
               `cisis-tlr validate: ${file}: not evaluable: ${missing.assertions} assertion(s) ` +
                 `of ${missing.source} read ${missing.file}, which the kit does not hold\n`,
             );
@@ -157,9 +174,9 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
         if (options.json) {
           results.push(ack === undefined ? result : { ...result, ack });
         } else {
-          io.stdout(textReport(file, report));
+          out(textReport(file, report));
           if (options.ack)
-            io.stdout(
+            out(
               ack === undefined
                 ? '  (no ACK: the message header could not be read)\n'
                 : `  ACK:\n${ack
@@ -169,8 +186,30 @@ export function registerValidateCommand(program: Command, io: ValidateCommandIo 
                     .join('\n')}\n`,
             );
         }
+        progress?.advance(bytes.length);
       }
+      progress?.stop();
       if (options.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
       io.setExitCode(exit === 2 ? 2 : exit);
     });
+}
+
+/** Progress on the terminal over the files to validate (their total size read first; an unreadable one counts 0). */
+async function startProgress(files: readonly string[], io: ValidateCommandIo): Promise<TerminalProgress> {
+  const sizes = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  const progress = new TerminalProgress({
+    write: io.stderr,
+    label: 'validate',
+    totalMessages: files.length,
+    totalBytes: sizes.reduce((a, b) => a + b, 0),
+  });
+  progress.start();
+  return progress;
 }
