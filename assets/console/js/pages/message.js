@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { ackBadge, flowLabel, severityBadge, statusBadge } from '../badges.js';
 import { copyText, download, h, mount, toast } from '../dom.js';
 import { dateTime } from '../format.js';
+import { encapsulatedDocuments } from '../encapsulated.js';
 import { encodeMessage, formatLocation, parseEr7, parseLocation, toTree } from '../hl7.js';
 import { loadDictionary, renderHl7, renderTree, severityClass } from '../hl7-view.js';
 import { t } from '../i18n.js';
@@ -40,15 +41,18 @@ export async function render(root, { params }) {
     const s = m.summary ?? {};
     const fileName = `${(s.messageType ?? 'message').replace(/\W+/g, '_')}-${s.controlId ?? m.id}.hl7`;
 
+    const documents = parsed ? encapsulatedDocuments(parsed) : [];
     const tabs = [
       ['raw', t('message.tabRaw')],
       ['tree', t('message.tabTree')],
+      ...(documents.length ? [['documents', t('message.tabDocuments', { n: documents.length })]] : []),
       ['ack', t('message.tabAck')],
     ];
     const panels = {
       raw: view ? view.element : h('p', { class: 'muted' }, m.contentPrunedAt ? t('message.pruned', { date: dateTime(m.contentPrunedAt) }) : t('message.noContent')),
       tree: parsed ? renderTree(toTree(parsed), dict) : h('p', { class: 'muted' }, t('message.noContent')),
       ack: ackView ? ackView.element : h('p', { class: 'muted' }, t('message.noAck')),
+      documents: documentsPanel(documents, s.controlId ?? m.id),
     };
     const tabButtons = tabs.map(([k, label]) => h('button', {
       type: 'button', role: 'tab', id: `tab-${k}`, 'aria-selected': String(k === tab), 'aria-controls': `panel-${k}`, tabindex: k === tab ? '0' : '-1', class: 'tab',
@@ -111,6 +115,33 @@ export async function render(root, { params }) {
 
   let lastView = null;
   let lastAckView = null;
+  /** Object URLs of the PDFs shown, released when the view is redrawn. */
+  let objectUrls = [];
+
+  /**
+   * OBX-5 of the `ED` values decoded: an XML document (a CDA) as text — set as textContent, never parsed into
+   * the page —, a PDF in a frame of its own (a blob URL: the console's CSP allows it) with a download button.
+   */
+  function documentsPanel(documents, name) {
+    for (const u of objectUrls) URL.revokeObjectURL(u);
+    objectUrls = [];
+    return h('div', { class: 'encapsulated' }, documents.map((d, i) => {
+      if (d.error) return h('section', { class: 'encapsulated-doc' }, h('h3', { class: 'mono' }, d.location), h('p', { class: 'tl-error' }, d.error));
+      const blob = new Blob([d.bytes], { type: d.mediaType });
+      const file = `${name}-${i + 1}.${d.kind === 'pdf' ? 'pdf' : d.kind === 'xml' ? 'xml' : 'bin'}`;
+      let body = null;
+      if (d.kind === 'xml') body = h('pre', { class: 'mono small encapsulated-xml', 'data-kind': 'xml' }, d.text);
+      else if (d.kind === 'pdf') {
+        const url = URL.createObjectURL(blob);
+        objectUrls.push(url);
+        body = h('iframe', { class: 'pdf-frame encapsulated-pdf', src: `${url}#navpanes=0`, title: `${d.location} PDF`, 'data-kind': 'pdf' });
+      }
+      return h('section', { class: 'encapsulated-doc' },
+        h('h3', {}, h('span', { class: 'mono' }, d.location), ' ', h('span', { class: 'muted small' }, `${d.mediaType}, ${d.bytes.length} B`)),
+        h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'btn', onclick: () => download(file, blob) }, t('message.downloadDocument'))),
+        body);
+    }));
+  }
   let resendChoice = 'new';
   let dryRun = null;
 
