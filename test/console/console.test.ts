@@ -14,6 +14,7 @@ import { repoRoot } from '../helpers/paths.js';
 import * as fx from '../tlr/fixtures.js';
 import type { Browser, GatewayPair } from './harness.js';
 import { API_KEY, callApi, freePort, launchBrowser, startPair, startTestGateway, waitFor } from './harness.js';
+import { operationsConsoleTests } from './operations-console.js';
 import { orderDocumentTests } from './order-documents-page.js';
 import { ORDERS, acceptBody, postExamBody, protocolPdf, refuseBody, reportContent } from './scenario.js';
 
@@ -668,6 +669,8 @@ describe('web console', { timeout: 120_000 }, () => {
     assert.match(await page.locator('#reprocess-ack').innerText(), /^MSH\|/);
     assert.match(await page.locator('#reprocess-result').innerText(), /Demande/);
   });
+
+  operationsConsoleTests(() => ({ page, pair, open }));
 });
 
 /**

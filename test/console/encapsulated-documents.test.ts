@@ -39,6 +39,19 @@ describe('console: encapsulated documents of a message (OBX-5 ED)', () => {
     assert.equal(Buffer.from(oru[0]!.bytes!.subarray(0, 5)).toString('latin1'), '%PDF-');
   });
 
+  it('offers the PDF of a level-1 report (the CDA nonXMLBody) beside the CDA itself', async () => {
+    const { hl7, enc } = await load();
+    const docs = enc.encapsulatedDocuments(hl7.parseEr7(example('reports/01-mdm-t02-level1.hl7')));
+    assert.deepEqual(
+      docs.map((d) => [d.location, d.kind]),
+      [
+        ['OBX[1]-5', 'xml'],
+        ['OBX[1]-5 → nonXMLBody', 'pdf'],
+      ],
+    );
+    assert.equal(Buffer.from(docs[1]!.bytes!.subarray(0, 5)).toString('latin1'), '%PDF-');
+  });
+
   it('finds nothing in a message without ED, and reports data that is not base64 instead of failing', async () => {
     const { hl7, enc } = await load();
     assert.deepEqual(enc.encapsulatedDocuments(hl7.parseEr7(example('utf-8/02-flow3-accepted-OK-text-protocol.hl7'))), []);

@@ -19,7 +19,8 @@ const STATUS_TONE = {
 /** Badge of a journal status (inbound accepted/rejected/error, outbound queued…parked). */
 export function statusBadge(status) {
   const label = has(`status.${status}`) ? t(`status.${status}`) : status;
-  return h('span', { class: `badge tone-${STATUS_TONE[status] ?? 'muted'}`, title: status, dataset: { status } }, label);
+  // The tooltip names the API's value (what a filter or a script uses), said in the console's language.
+  return h('span', { class: `badge tone-${STATUS_TONE[status] ?? 'muted'}`, title: t('badge.apiValue', { value: status }), dataset: { status } }, label);
 }
 
 /** Badge of an acknowledgement code. */

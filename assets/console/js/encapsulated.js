@@ -15,6 +15,8 @@ export function decodeBase64(text) {
   return bytes;
 }
 
+const NON_XML_PDF = /<nonXMLBody>\s*<text\b[^>]*\bmediaType="application\/pdf"[^>]*>([A-Za-z0-9+/=\s]+)<\/text>/;
+
 function kindOf(bytes, type, subtype) {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64)).trimStart();
   if (head.startsWith('%PDF-')) return 'pdf';
@@ -47,7 +49,16 @@ export function encapsulatedDocuments(parsed) {
     }
     const kind = kindOf(bytes, typeOf, subtype);
     const mediaType = kind === 'pdf' ? 'application/pdf' : kind === 'xml' ? 'text/xml' : 'application/octet-stream';
-    out.push({ location, kind, mediaType, bytes, ...(kind === 'xml' ? { text: new TextDecoder('utf-8').decode(bytes) } : {}) });
+    if (kind !== 'xml') {
+      out.push({ location, kind, mediaType, bytes });
+      continue;
+    }
+    const text = new TextDecoder('utf-8').decode(bytes);
+    out.push({ location, kind, mediaType, bytes, text });
+    // A level-1 CDA carries its PDF base64 in nonXMLBody/text: offered as a PDF of its own.
+    const body = NON_XML_PDF.exec(text);
+    const pdf = body ? decodeBase64(body[1]) : null;
+    if (pdf) out.push({ location: `${location} → nonXMLBody`, kind: 'pdf', mediaType: 'application/pdf', bytes: pdf });
   }
   return out;
 }

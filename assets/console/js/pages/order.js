@@ -96,6 +96,7 @@ export async function render(root, { params, query }) {
         a.messageId ? [' ', h('a', { href: `#/messages/${a.messageId}`, class: 'mono' }, `#${a.messageId}`)] : null,
         a.resultMessageId ? [' → ', h('a', { href: `#/messages/${a.resultMessageId}`, class: 'mono' }, `#${a.resultMessageId}`)] : null,
         d.controlId ? h('span', { class: 'muted small' }, ` (${t(`resend.${d.controlId}`)})`) : null,
+        d.bulk ? [' ', h('span', { class: 'badge tone-neutral', 'data-bulk': 'true' }, t('audit.bulk'))] : null,
         d.reason ? h('div', { class: 'muted small' }, d.reason) : null));
   }
 

@@ -4,6 +4,7 @@ import { h, mount } from '../dom.js';
 import { dateTimeShort, relative, timeOfDay } from '../format.js';
 import { t } from '../i18n.js';
 import { liveEvents } from '../live-events.js';
+import { dateInput, formatDateInput } from '../date-input.js';
 
 /**
  * The worklist ("Demandes"): every order of this half-connector, newest first, with filters kept in
@@ -45,8 +46,8 @@ export async function render(root, { query }) {
     ORDER_STATES.map((s) => h('option', { value: s, selected: s === filters.state }, `${t(`state.${s}`)} (${s})`)));
   const patient = h('input', { id: 'f-patient', type: 'search', class: 'input', value: filters.patient, placeholder: t('orders.patientPlaceholder'), autocomplete: 'off' });
   const modality = h('select', { id: 'f-modality', class: 'input' }, h('option', { value: '' }, t('orders.allModalities')));
-  const from = h('input', { id: 'f-from', type: 'date', class: 'input', value: filters.from });
-  const to = h('input', { id: 'f-to', type: 'date', class: 'input', value: filters.to });
+  const from = dateInput({ id: 'f-from', value: filters.from });
+  const to = dateInput({ id: 'f-to', value: filters.to });
 
   /** Applies filters in place (no re-render, so the search box keeps the focus) and records them in the URL. */
   async function setFilters(changes) {
@@ -55,13 +56,15 @@ export async function render(root, { query }) {
     search.value = filters.q;
     state.value = filters.state;
     patient.value = filters.patient;
-    from.value = filters.from;
-    to.value = filters.to;
+    from.isoValue = filters.from;
+    from.value = formatDateInput(filters.from);
+    to.isoValue = filters.to;
+    to.value = formatDateInput(filters.to);
     const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
     history.replaceState(null, '', `#/orders${qs ? `?${qs}` : ''}`);
     if (serverSide) await load(); else draw();
   }
-  const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, from: from.value, to: to.value });
+  const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, from: from.isoValue, to: to.isoValue });
   let typing;
   for (const el of [search, patient]) el.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(apply, 350); });
   for (const el of [state, modality, from, to]) el.addEventListener('change', apply);
