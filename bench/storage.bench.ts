@@ -41,7 +41,7 @@ import { buildAck, tryParseMessage } from '../src/hl7/index.js';
 import { MllpClientPool, MllpServer, acceptAllHandler } from '../src/mllp/index.js';
 import type { MllpMessageHandler } from '../src/mllp/index.js';
 import { ackForValidation, validateMessage } from '../src/profiles/index.js';
-import { openStore } from '../src/store/index.js';
+import { DEFAULT_GROUP_COMMIT, openStore } from '../src/store/index.js';
 import { buildOrderMessage } from '../src/tlr/index.js';
 import { order } from '../test/tlr/fixtures.js';
 import { collectGarbage, median } from './measure.js';
@@ -114,12 +114,13 @@ const validateOnly: MllpMessageHandler = async (bytes) => {
   return (report.valid ? buildAck(message, { code: 'AA' }) : ackForValidation(message, report)).toBytes();
 };
 
-async function gateway(storageUrl: string, dataDir: string): Promise<Endpoint> {
+/** The platform gateway; `grouped: false` gives every message its own commit (`maxMessages: 1`). */
+async function gateway(storageUrl: string, dataDir: string, grouped = true): Promise<Endpoint> {
   const config = await loadConfig({
     env: {},
     overrides: {
       role: 'platform',
-      storage: { url: storageUrl },
+      storage: { url: storageUrl, groupCommit: grouped ? DEFAULT_GROUP_COMMIT : { maxMessages: 1 } },
       dataDir,
       mllp: { host: '127.0.0.1', port: 0 },
       api: { port: 0 },
@@ -310,8 +311,14 @@ async function memoryRun(): Promise<{ samples: MemorySample[]; dbMb: number; wal
 const contenders: Contender[] = [
   { name: 'AA at once (no validation, no store)', durable: false, start: () => plainServer(acceptAllHandler) },
   { name: 'validate, no store', durable: false, start: () => plainServer(validateOnly) },
-  { name: 'gateway, SQLite (synchronous=FULL)', durable: true, start: () => gateway(sqliteUrl(), workDir) },
-  ...(PG_URL ? [{ name: 'gateway, PostgreSQL (synchronous_commit=on)', durable: true, start: () => gateway(pgUrl(), workDir) }] : []),
+  { name: 'gateway, SQLite FULL, commit per message', durable: true, start: () => gateway(sqliteUrl(), workDir, false) },
+  { name: 'gateway, SQLite FULL, group commit', durable: true, start: () => gateway(sqliteUrl(), workDir) },
+  ...(PG_URL
+    ? [
+        { name: 'gateway, PostgreSQL, commit per message', durable: true, start: () => gateway(pgUrl(), workDir, false) },
+        { name: 'gateway, PostgreSQL, group commit', durable: true, start: () => gateway(pgUrl(), workDir) },
+      ]
+    : []),
 ];
 
 const results = new Map<string, Run[]>();

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_PEER,
   PeerAllowList,
 } from '../mllp/index.js';
+import { DEFAULT_GROUP_COMMIT } from '../store/commit-group.js';
 import type { AlertsConfig } from './alerts.js';
 import { DEFAULT_ALERTS } from './alerts.js';
 import { GatewayConfigError } from './errors.js';
@@ -78,7 +79,11 @@ export interface GatewayConfig {
   api: { host: string; port: number; keys: string[]; namedKeys?: { name: string; key: string }[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
   /** `poolSize`: PostgreSQL connections of this instance (default 10). */
-  storage: { url: string; poolSize?: number };
+  /**
+   * `groupCommit`: inbound messages arriving together share one commit (each ACK still leaves after
+   * the commit holding its message); `maxMessages: 1` gives every message its own commit.
+   */
+  storage: { url: string; poolSize?: number; groupCommit: { maxWaitMs: number; maxMessages: number } };
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
@@ -189,7 +194,18 @@ export const CONFIG_SCHEMA = {
     storage: {
       type: 'object',
       additionalProperties: false,
-      properties: { url: nonEmpty, poolSize: { type: 'integer', minimum: 1, maximum: 1000 } },
+      properties: {
+        url: nonEmpty,
+        poolSize: { type: 'integer', minimum: 1, maximum: 1000 },
+        groupCommit: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxWaitMs: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxMessages: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
+      },
     },
     dataDir: nonEmpty,
     webhooks: {
@@ -282,7 +298,7 @@ export function defaultConfig(role: Role): GatewayConfig {
       allowedPeers: [],
     },
     api: { host: '127.0.0.1', port: p.api, keys: [] },
-    storage: { url: '' },
+    storage: { url: '', groupCommit: { ...DEFAULT_GROUP_COMMIT } },
     dataDir: './cisis-tlr-data',
     webhooks: [],
     retention: { contentDays: 90 },
@@ -338,6 +354,8 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_API_NAMED_KEYS', path: 'api.namedKeys', type: 'json' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
   { name: 'CISIS_TLR_STORAGE_POOL_SIZE', path: 'storage.poolSize', type: 'integer' },
+  { name: 'CISIS_TLR_STORAGE_GROUP_COMMIT_MAX_WAIT_MS', path: 'storage.groupCommit.maxWaitMs', type: 'integer' },
+  { name: 'CISIS_TLR_STORAGE_GROUP_COMMIT_MAX_MESSAGES', path: 'storage.groupCommit.maxMessages', type: 'integer' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },

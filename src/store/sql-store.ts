@@ -182,6 +182,14 @@ export abstract class SqlStore implements Store {
 
   /** Runs `work` in one write transaction; commits when it resolves, rolls back when it throws. */
   protected abstract withTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a write transaction that it may share with other units queued at the same time
+   * (group commit, see `commit-group.ts`): in a savepoint of its own, resolved only after the shared
+   * commit. Engines without group commit run it alone.
+   */
+  protected withGroupedTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    return this.withTransaction(work);
+  }
   /** Runner for reads outside any transaction; never sees uncommitted data. */
   protected abstract get reader(): SqlRunner;
   /** Serialises work on one order across connections (no-op where writers are already serialised). */
@@ -220,7 +228,7 @@ export abstract class SqlStore implements Store {
   // ---------------------------------------------------------------- inbound journal
 
   recordInbound<D extends InboundDecision>(message: InboundMessage, decide: InboundDecider<D>): Promise<InboundOutcome<D>> {
-    return this.withTransaction(async (runner) => {
+    return this.withGroupedTransaction(async (runner) => {
       const now = this.now();
       const s = message.summary;
       const sendingApplication = s.sendingApplication ?? '';

@@ -44,6 +44,18 @@ if (skip !== false) {
       schema = newSchema();
     },
     dispose: dropSchemas,
+    failCommitsOf: async (marker) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE FUNCTION ${schema}.fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'refused at commit' USING ERRCODE = '23514'; END $$`);
+        await client.query(`CREATE CONSTRAINT TRIGGER fail_commit AFTER INSERT ON ${schema}.messages DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW WHEN (NEW.control_id LIKE '%${marker}%') EXECUTE FUNCTION ${schema}.fail_commit()`);
+      } finally {
+        await client.end();
+      }
+    },
   });
 }
 

@@ -21,6 +21,17 @@ storeContractSuite('SQLite', {
     current = join(dir, `contract-${++n}.db`);
   },
   dispose: async () => undefined,
+  failCommitsOf: async (marker) => {
+    const db = new Database(current);
+    try {
+      db.exec(`CREATE TABLE IF NOT EXISTS commit_guard_parent (id INTEGER PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS commit_guard (parent INTEGER REFERENCES commit_guard_parent (id) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TRIGGER fail_commit_${marker} AFTER INSERT ON messages WHEN NEW.control_id LIKE '%${marker}%'
+        BEGIN INSERT INTO commit_guard (parent) VALUES (-1); END;`);
+    } finally {
+      db.close();
+    }
+  },
 });
 
 describe('SQLite engine specifics', () => {
