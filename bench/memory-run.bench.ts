@@ -10,6 +10,8 @@
  *   --every K         sample every K messages (default N / 20)
  *   --warmup W        messages before the baseline sample (default N / 10, at least K)
  *   --connections C   MLLP connections (default 8)
+ *   --seconds S       stop after S seconds even if N is not reached (default: no limit); the verdict
+ *                     then covers the messages sent
  *   --dir PATH        where the database goes (default a temporary directory, removed at the end)
  *
  * Verdict: flat when every sample after the warm-up is within 10 % of the baseline sample (the first
@@ -30,6 +32,7 @@ const MESSAGES = option('messages', 1_000_000);
 const EVERY = option('every', Math.max(1, Math.round(MESSAGES / 20)));
 const WARMUP = Math.max(EVERY, option('warmup', Math.round(MESSAGES / 10)));
 const CONNECTIONS = option('connections', 8);
+const BUDGET_MS = option('seconds', Number.POSITIVE_INFINITY) * 1000;
 const TOLERANCE = 0.1;
 const dirIndex = process.argv.indexOf('--dir');
 const keepDir = dirIndex > 0;
@@ -81,12 +84,14 @@ try {
   const t0 = performance.now();
   samples.push(sample(0, t0));
   let sent = 0;
-  while (sent < MESSAGES) {
+  while (sent < MESSAGES && performance.now() - t0 < BUDGET_MS) {
     const batch = Math.min(EVERY, MESSAGES - sent);
-    sent += await closedLoop(pool, CONNECTIONS, Number.POSITIVE_INFINITY, undefined, batch);
+    sent += await closedLoop(pool, CONNECTIONS, BUDGET_MS - (performance.now() - t0), undefined, batch);
     const s = sample(sent, t0);
     samples.push(s);
-    process.stderr.write(`  ${s.messages} messages, ${s.seconds.toFixed(0)} s, RSS ${s.rssMb.toFixed(0)} MB\n`);
+    process.stderr.write(
+      `  ${s.messages} messages, ${s.seconds.toFixed(0)} s, RSS ${s.rssMb.toFixed(0)} MB, heap ${s.heapMb.toFixed(1)} MB, load ${load()}\n`,
+    );
   }
 } finally {
   await pool.close();
@@ -116,7 +121,7 @@ console.log(
   `\nAfter the warm-up (baseline at ${baseline.messages} messages, RSS ${baseline.rssMb.toFixed(0)} MB): ` +
     `RSS ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MB, at most ${(worst * 100).toFixed(1)} % from the baseline: ` +
     `${flat ? 'flat (within 10 %)' : 'NOT flat (beyond 10 %)'}; heap ${baseline.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB; ` +
-    `${last.messages} messages in ${last.seconds.toFixed(0)} s (${(last.messages / last.seconds).toFixed(0)} msg/s); ` +
+    `${last.messages < MESSAGES ? `stopped by --seconds before ${MESSAGES}: ` : ''}${last.messages} messages in ${last.seconds.toFixed(0)} s (${(last.messages / last.seconds).toFixed(0)} msg/s); ` +
     `database ${((last.dbMb * MB) / Math.max(1, last.messages) / 1024).toFixed(1)} kB per message; load ${load()}`,
 );
 if (!keepDir) rmSync(dir, { recursive: true, force: true });
