@@ -6,6 +6,7 @@ import pg from 'pg';
 
 import { formatOrderKey, openStore, POSTGRES_MIGRATIONS, PostgresStore, StoreError, type Store } from '../../src/store/index.js';
 import { ack, inbound, ORDER_A, summaryOf } from './fixtures.js';
+import { postgresSaboteur } from '../reliability/saboteur.js';
 import { storeContractSuite } from './store-suite.js';
 
 /** e.g. `postgres://postgres@127.0.0.1:5432/test`; the PostgreSQL runs are skipped without it. */
@@ -45,16 +46,9 @@ if (skip !== false) {
     },
     dispose: dropSchemas,
     failCommitsOf: async (marker) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE FUNCTION ${schema}.fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN RAISE EXCEPTION 'refused at commit' USING ERRCODE = '23514'; END $$`);
-        await client.query(`CREATE CONSTRAINT TRIGGER fail_commit AFTER INSERT ON ${schema}.messages DEFERRABLE INITIALLY DEFERRED
-          FOR EACH ROW WHEN (NEW.control_id LIKE '%${marker}%') EXECUTE FUNCTION ${schema}.fail_commit()`);
-      } finally {
-        await client.end();
-      }
+      const saboteur = await postgresSaboteur(schema);
+      await saboteur.failCommitsOf(marker);
+      await saboteur.close();
     },
   });
 }

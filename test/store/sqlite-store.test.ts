@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 
 import { openStore, SqliteStore, StoreError } from '../../src/store/index.js';
 import { ack, inbound, TestClock } from './fixtures.js';
+import { sqliteSaboteur } from '../reliability/saboteur.js';
 import { storeContractSuite } from './store-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cisis-tlr-store-'));
@@ -22,15 +23,9 @@ storeContractSuite('SQLite', {
   },
   dispose: async () => undefined,
   failCommitsOf: async (marker) => {
-    const db = new Database(current);
-    try {
-      db.exec(`CREATE TABLE IF NOT EXISTS commit_guard_parent (id INTEGER PRIMARY KEY);
-        CREATE TABLE IF NOT EXISTS commit_guard (parent INTEGER REFERENCES commit_guard_parent (id) DEFERRABLE INITIALLY DEFERRED);
-        CREATE TRIGGER fail_commit_${marker} AFTER INSERT ON messages WHEN NEW.control_id LIKE '%${marker}%'
-        BEGIN INSERT INTO commit_guard (parent) VALUES (-1); END;`);
-    } finally {
-      db.close();
-    }
+    const saboteur = await sqliteSaboteur(current);
+    await saboteur.failCommitsOf(marker);
+    await saboteur.close();
   },
 });
 
