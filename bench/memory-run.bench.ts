@@ -121,7 +121,8 @@ console.log(
   `\nAfter the warm-up (baseline at ${baseline.messages} messages, RSS ${baseline.rssMb.toFixed(0)} MB): ` +
     `RSS ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MB, at most ${(worst * 100).toFixed(1)} % from the baseline: ` +
     `${flat ? 'flat (within 10 %)' : 'NOT flat (beyond 10 %)'}; heap ${baseline.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB; ` +
-    `${last.messages < MESSAGES ? `stopped by --seconds before ${MESSAGES}: ` : ''}${last.messages} messages in ${last.seconds.toFixed(0)} s (${(last.messages / last.seconds).toFixed(0)} msg/s); ` +
+    `${last.messages < MESSAGES ? `stopped by --seconds before ${MESSAGES}: ` : ''}` +
+    `${last.messages} messages in ${last.seconds.toFixed(0)} s (${(last.messages / last.seconds).toFixed(0)} msg/s); ` +
     `database ${((last.dbMb * MB) / Math.max(1, last.messages) / 1024).toFixed(1)} kB per message; load ${load()}`,
 );
 if (!keepDir) rmSync(dir, { recursive: true, force: true });
