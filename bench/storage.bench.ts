@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -57,7 +57,7 @@ interface Contender {
   name: string;
   /** Whether the ACK waits for a durable commit. */
   durable: boolean;
-  start: () => Promise<Endpoint>;
+  start: () => Promise<Served>;
 }
 
 async function plainServer(handler: MllpMessageHandler): Promise<Endpoint> {
@@ -73,9 +73,17 @@ const validateOnly: MllpMessageHandler = async (bytes) => {
   return (report.valid ? buildAck(message, { code: 'AA' }) : ackForValidation(message, report)).toBytes();
 };
 
-async function gateway(storageUrl: string, dataDir: string, grouped = true): Promise<Endpoint> {
-  const { port, close } = await platformGateway(storageUrl, dataDir, grouped);
-  return { port, close };
+/** An endpoint; a gateway also tells how many commits its messages took (group commit histogram). */
+type Served = Endpoint & { commits?: () => Promise<{ groups: number; messages: number }> };
+
+async function gateway(storageUrl: string, dataDir: string, grouped = true): Promise<Served> {
+  const { port, close, gateway: gw } = await platformGateway(storageUrl, dataDir, grouped);
+  const commits = async () => {
+    const values = (await gw.metrics.commitGroupMessages.get()).values;
+    const of = (suffix: string) => values.find((v) => v.metricName?.endsWith(suffix))?.value ?? 0;
+    return { groups: of('_count'), messages: of('_sum') };
+  };
+  return { port, close, commits };
 }
 
 // ---------------------------------------------------------------- measurement
@@ -85,23 +93,34 @@ interface Run {
   seconds: number;
   p50: number;
   p99: number;
+  /** Messages per commit group in the timed part (group commit only). */
+  perCommit?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function timedRun(endpoint: Endpoint, connections: number): Promise<Run> {
+async function timedRun(endpoint: Served, connections: number): Promise<Run> {
   const pool = new MllpClientPool({ host: '127.0.0.1', port: endpoint.port, size: connections, ackTimeoutMs: 60_000 });
   await pool.connect();
   await closedLoop(pool, connections, WARMUP_MS);
   const latencies: number[] = [];
+  const before = await endpoint.commits?.();
   const t0 = performance.now();
   const messages = await closedLoop(pool, connections, SECONDS * 1000, latencies);
   const seconds = (performance.now() - t0) / 1000;
+  const after = await endpoint.commits?.();
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { messages, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const groups = before && after ? { groups: after.groups - before.groups, messages: after.messages - before.messages } : undefined;
+  return {
+    messages,
+    seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ...(groups && groups.groups > 0 ? { perCommit: groups.messages / groups.groups } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- storage locations
@@ -211,6 +230,11 @@ const contenders: Contender[] = [
     : []),
 ];
 
+const loadNow = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const started = loadNow();
 const results = new Map<string, Run[]>();
 const key = (name: string, connections: number): string => `${name}|${connections}`;
 try {
@@ -235,11 +259,11 @@ try {
   };
   console.log(
     `Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; ` +
-      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC, load ${started} at the start, ${loadNow()} at the end`,
   );
   console.log(`Message: ${nextMessage().length} bytes (flow 1, distinct placer number and MSH-10 each)\n`);
-  console.log('| contender | connections | msg/s | p50 ms | p99 ms | rounds (msg/s) |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  console.log('| contender | connections | msg/s | p50 ms | p99 ms | messages per commit | rounds (msg/s) |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const connections of [1, 8]) {
     for (const c of contenders) {
       const r = best(c.name, connections);
@@ -247,7 +271,10 @@ try {
         .get(key(c.name, connections))!
         .map((x) => rate(x).toFixed(0))
         .join(', ');
-      console.log(`| ${c.name} | ${connections} | ${rate(r).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${all} |`);
+      const perCommit = r.perCommit === undefined ? '' : r.perCommit.toFixed(1);
+      console.log(
+        `| ${c.name} | ${connections} | ${rate(r).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${perCommit} | ${all} |`,
+      );
     }
   }
   console.log('\nCost of durability (throughput ratios):\n');
@@ -260,6 +287,19 @@ try {
       const r = rate(best(c.name, connections));
       console.log(`| ${c.name} | ${connections} | ${(r / aa).toPrecision(2)} | ${(r / validated).toPrecision(2)} |`);
     }
+  }
+  const ratioAt8 = (name: string): number | undefined =>
+    contenders.some((c) => c.name === name) ? rate(best(name, 8)) / rate(best(contenders[1]!.name, 8)) : undefined;
+  for (const [name, target] of [
+    ['gateway, SQLite FULL, group commit', 0.8],
+    ['gateway, PostgreSQL, group commit', 0.6],
+  ] as const) {
+    const ratio = ratioAt8(name);
+    if (ratio !== undefined)
+      console.log(
+        `Target (issue 17): ${name} ≥ ${target}× validate, no store at 8 connections: ` +
+          `${ratio.toFixed(2)}× — ${ratio >= target ? 'met' : 'not met'}`,
+      );
   }
 
   console.log('\nWhere the time goes:\n');
