@@ -88,9 +88,11 @@ export class PostgresStore extends SqlStore {
     this.poolRunner = new PgRunner(pool);
     const grouping = options.groupCommit === undefined ? DEFAULT_GROUP_COMMIT : options.groupCommit;
     if (grouping !== false && grouping.maxMessages > 1) {
-      // Several groups at once, each on a pooled connection: a group's statements are sequential on
-      // its connection, and the server overlaps the groups (and shares their WAL flushes).
-      const concurrency = Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
+      // Several groups at once, each on a pooled connection (two are left for the outbox workers and
+      // the API): a group's statements are sequential on its connection, the server overlaps the groups
+      // and shares their WAL flushes, so groups only grow when messages arrive faster than connections
+      // free up.
+      const concurrency = Math.max(1, (options.poolSize ?? 10) - 2);
       this.groups = new CommitGroups(grouping, (units) => this.runGroup(units), concurrency, options.onCommitGroup);
     }
   }
