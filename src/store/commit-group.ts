@@ -83,7 +83,8 @@ export async function runGroupTransaction(engine: GroupTransactionEngine, runner
  * Queue of units of work committed in groups. A group starts when the writer is free and either
  * `maxMessages` units wait, or `maxWaitMs` have passed since its first unit arrived, or a turn of the
  * event loop brought no new unit (so an idle gateway adds no waiting: one turn of the loop). Units
- * run in the order they arrived (FIFO), one group after the other.
+ * run in the order they arrived (FIFO), one group after the other; with several writers the waiting
+ * units are shared out, in order, between the free ones.
  *
  * Why turns of the event loop and not a timer: the engines are fast enough that a commit rarely
  * spans two arrivals, and better-sqlite3 blocks the loop during the commit's fsync; the messages that
@@ -133,7 +134,18 @@ export class CommitGroups {
       return;
     }
     this.scheduled = false;
-    const units = this.queue.splice(0, this.options.maxMessages);
+    // With several writers (PostgreSQL), what waits is spread over the free ones: a group's statements
+    // are sequential, so one big group would serialise messages that free connections can run side by
+    // side; groups grow only when every writer is busy.
+    const free = this.concurrency - this.running;
+    const take = Math.min(this.queue.length, this.options.maxMessages * free);
+    const parts = Math.min(free, take);
+    const size = Math.ceil(take / parts);
+    for (let i = 0; i < parts && this.queue.length > 0; i++) this.start(this.queue.splice(0, size));
+    this.schedule();
+  };
+
+  private start(units: GroupUnit[]): void {
     this.observe?.(units.length);
     this.running++;
     this.run(units)
@@ -144,6 +156,5 @@ export class CommitGroups {
         this.running--;
         this.schedule();
       });
-    this.schedule();
-  };
+  }
 }

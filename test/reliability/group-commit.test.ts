@@ -72,7 +72,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           api: { port: 0, keys: ['test-api-key-0123456789'] },
           mllp: { port: await freePort() },
           partner: { port: await freePort() },
-          ...(pgSchema ? { storage: { url: pgSchema.url } } : {}),
+          // PostgreSQL groups messages only when every writer connection is busy: a pool of 3 leaves one.
+          ...(pgSchema ? { storage: { url: pgSchema.url, poolSize: 3 } } : {}),
         },
       });
       gw = await startGateway(config, { logger: pino({ level: 'silent' }), warmUpCda: false });
