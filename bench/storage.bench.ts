@@ -1,13 +1,11 @@
 /**
  * Cost of durability: sustained inbound throughput of the gateway with commit-before-ACK (SQLite and
  * PostgreSQL) against the same MLLP server with no persistence, over loopback MLLP with 1 and 8
- * connections, plus the memory of a long SQLite run.
+ * connections, with group commit off and on (the memory of a long run is `memory-run.bench.ts`).
  *
  * Run: `npx tsc -p tsconfig.json && node --expose-gc dist/bench/storage.bench.js [options]`
  *   --seconds N         length of one timed run (default 6)
  *   --rounds N          timed runs per contender and connection count, median kept (default 3)
- *   --memory-seconds N  budget of the memory run (default 180; 0 skips it)
- *   --memory-messages N stop the memory run after N messages (default 1 000 000)
  *   --pg URL            PostgreSQL server (default: $CISIS_TLR_TEST_PG; skipped when neither is set).
  *                       A schema `tlr_bench_<random>` is created and dropped at the end.
  *
@@ -29,22 +27,19 @@
  * on the same disk.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { pino } from 'pino';
-import { Gateway } from '../src/gateway/gateway.js';
-import { loadConfig } from '../src/gateway/config.js';
 import { buildAck, tryParseMessage } from '../src/hl7/index.js';
 import { MllpClientPool, MllpServer, acceptAllHandler } from '../src/mllp/index.js';
 import type { MllpMessageHandler } from '../src/mllp/index.js';
 import { ackForValidation, validateMessage } from '../src/profiles/index.js';
 import { openStore } from '../src/store/index.js';
-import { buildOrderMessage } from '../src/tlr/index.js';
 import { order } from '../test/tlr/fixtures.js';
-import { collectGarbage, median } from './measure.js';
+import { closedLoop, type Endpoint, nextMessage, nextSequence, platformGateway } from './inbound-load.js';
+import { median } from './measure.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,53 +47,17 @@ function option(name: string, fallback: number): number {
 }
 const SECONDS = option('seconds', 6);
 const ROUNDS = option('rounds', 3);
-const MEMORY_SECONDS = option('memory-seconds', 180);
-const MEMORY_MESSAGES = option('memory-messages', 1_000_000);
 const pgIndex = process.argv.indexOf('--pg');
 const PG_URL = pgIndex > 0 ? process.argv[pgIndex + 1]! : (process.env['CISIS_TLR_TEST_PG'] ?? '');
 const WARMUP_MS = 1000;
-const silent = pino({ level: 'silent' });
-
-// ---------------------------------------------------------------- messages
-
-const PLACER_TOKEN = 'QPLACERQ00000000';
-const CONTROL_TOKEN = 'QCONTROLQ0000000';
-/** A flow-1 order with tokens where the placer number and MSH-10 go, filled per message. */
-const template = buildOrderMessage(
-  { ...order, placerOrderNumber: { value: PLACER_TOKEN, authorityOid: order.placerOrderNumber.authorityOid } },
-  {
-    sendingApplication: 'RIS_CISIS_TLR',
-    sendingFacility: 'STRUCTURE_IMAGERIE',
-    receivingApplication: 'TLR_CISIS_TLR',
-    receivingFacility: 'PLATEFORME_TLR',
-    controlId: CONTROL_TOKEN,
-    processingId: 'T',
-  },
-).toString();
-const templateParts = template.split(PLACER_TOKEN).map((part) => part.split(CONTROL_TOKEN));
-const run = randomBytes(3).toString('hex').toUpperCase();
-let sequence = 0;
-
-/** The next distinct message: placer number and MSH-10 unique in this process and run. */
-function nextMessage(): Buffer {
-  const n = (++sequence).toString(36).toUpperCase().padStart(10, '0');
-  const placer = `P${run}${n}`;
-  const control = `C${run}${n}`;
-  return Buffer.from(templateParts.map((p) => p.join(control)).join(placer), 'utf8');
-}
 
 // ---------------------------------------------------------------- contenders
-
-interface Endpoint {
-  port: number;
-  close: () => Promise<void>;
-}
 
 interface Contender {
   name: string;
   /** Whether the ACK waits for a durable commit. */
   durable: boolean;
-  start: () => Promise<Endpoint>;
+  start: () => Promise<Served>;
 }
 
 async function plainServer(handler: MllpMessageHandler): Promise<Endpoint> {
@@ -114,20 +73,17 @@ const validateOnly: MllpMessageHandler = async (bytes) => {
   return (report.valid ? buildAck(message, { code: 'AA' }) : ackForValidation(message, report)).toBytes();
 };
 
-async function gateway(storageUrl: string, dataDir: string): Promise<Endpoint> {
-  const config = await loadConfig({
-    env: {},
-    overrides: {
-      role: 'platform',
-      storage: { url: storageUrl },
-      dataDir,
-      mllp: { host: '127.0.0.1', port: 0 },
-      api: { port: 0 },
-      logLevel: 'silent',
-    },
-  });
-  const gw = await Gateway.start(config, { logger: silent });
-  return { port: gw.mllpPort, close: () => gw.stop() };
+/** An endpoint; a gateway also tells how many commits its messages took (group commit histogram). */
+type Served = Endpoint & { commits?: () => Promise<{ groups: number; messages: number }> };
+
+async function gateway(storageUrl: string, dataDir: string, grouped = true): Promise<Served> {
+  const { port, close, gateway: gw } = await platformGateway(storageUrl, dataDir, grouped);
+  const commits = async () => {
+    const values = (await gw.metrics.commitGroupMessages.get()).values;
+    const of = (suffix: string) => values.find((v) => v.metricName?.endsWith(suffix))?.value ?? 0;
+    return { groups: of('_count'), messages: of('_sum') };
+  };
+  return { port, close, commits };
 }
 
 // ---------------------------------------------------------------- measurement
@@ -137,41 +93,34 @@ interface Run {
   seconds: number;
   p50: number;
   p99: number;
+  /** Messages per commit group in the timed part (group commit only). */
+  perCommit?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Closed loop over `connections` for `ms` milliseconds; every ACK must be AA. */
-async function closedLoop(pool: MllpClientPool, connections: number, ms: number, latencies?: number[]): Promise<number> {
-  let done = 0;
-  const deadline = performance.now() + ms;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const result = await pool.send(nextMessage());
-        if (result.code !== 'AA') throw new Error(`unexpected ${result.code}: ${result.ack.toString('latin1')}`);
-        latencies?.push(performance.now() - t0);
-        done++;
-      }
-    }),
-  );
-  return done;
-}
-
-async function timedRun(endpoint: Endpoint, connections: number): Promise<Run> {
+async function timedRun(endpoint: Served, connections: number): Promise<Run> {
   const pool = new MllpClientPool({ host: '127.0.0.1', port: endpoint.port, size: connections, ackTimeoutMs: 60_000 });
   await pool.connect();
   await closedLoop(pool, connections, WARMUP_MS);
   const latencies: number[] = [];
+  const before = await endpoint.commits?.();
   const t0 = performance.now();
   const messages = await closedLoop(pool, connections, SECONDS * 1000, latencies);
   const seconds = (performance.now() - t0) / 1000;
+  const after = await endpoint.commits?.();
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { messages, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const groups = before && after ? { groups: after.groups - before.groups, messages: after.messages - before.messages } : undefined;
+  return {
+    messages,
+    seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ...(groups && groups.groups > 0 ? { perCommit: groups.messages / groups.groups } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- storage locations
@@ -229,7 +178,7 @@ async function storeAlone(url: string, concurrency: number): Promise<number> {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
-        const n = ++sequence;
+        const n = nextSequence();
         const raw = nextMessage();
         await store.recordInbound(
           {
@@ -238,17 +187,17 @@ async function storeAlone(url: string, concurrency: number): Promise<number> {
             summary: {
               messageType: 'ORM^O01',
               flow: 'flux1',
-              controlId: `S${run}${n}`,
+              controlId: `S${n}`,
               sendingApplication: 'RIS_CISIS_TLR',
               sendingFacility: 'STRUCTURE_IMAGERIE',
-              placerOrderNumber: `S${run}${n}`,
+              placerOrderNumber: `S${n}`,
               placerAssigningAuthority: '1.2.3',
             },
           },
           async ({ messageId, tx }) => {
             await tx.applyOrderEvent({
               role: 'platform',
-              key: { placerNumber: `S${run}${n}`, assigningAuthority: '1.2.3' },
+              key: { placerNumber: `S${n}`, assigningAuthority: '1.2.3' },
               event: { type: 'order' },
               messageId,
               partner: 'ris',
@@ -266,54 +215,26 @@ async function storeAlone(url: string, concurrency: number): Promise<number> {
   return rate;
 }
 
-// ---------------------------------------------------------------- memory
-
-interface MemorySample {
-  messages: number;
-  seconds: number;
-  rssMb: number;
-  heapMb: number;
-}
-
-function memorySample(messages: number, t0: number): MemorySample {
-  collectGarbage();
-  const m = process.memoryUsage();
-  return { messages, seconds: (performance.now() - t0) / 1000, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
-}
-
-/** SQLite gateway, 8 connections, until `MEMORY_MESSAGES` or `MEMORY_SECONDS`; samples every ~10 %. */
-async function memoryRun(): Promise<{ samples: MemorySample[]; dbMb: number; walMb: number; stored: number; completed: boolean }> {
-  const url = sqliteUrl();
-  const endpoint = await gateway(url, workDir);
-  const pool = new MllpClientPool({ host: '127.0.0.1', port: endpoint.port, size: 8, ackTimeoutMs: 60_000 });
-  await pool.connect();
-  const warmup = await closedLoop(pool, 8, WARMUP_MS);
-  const t0 = performance.now();
-  const samples = [memorySample(0, t0)];
-  const slice = (MEMORY_SECONDS * 1000) / 10;
-  let messages = 0;
-  while (messages < MEMORY_MESSAGES && performance.now() - t0 < MEMORY_SECONDS * 1000) {
-    messages += await closedLoop(pool, 8, Math.min(slice, MEMORY_SECONDS * 1000 - (performance.now() - t0)));
-    samples.push(memorySample(messages, t0));
-  }
-  await pool.close();
-  // Sizes read before the graceful stop (closing checkpoints the WAL): what a running gateway occupies.
-  const path = url.slice('sqlite:'.length);
-  const mb = (p: string): number => (statSync(p, { throwIfNoEntry: false })?.size ?? 0) / 2 ** 20;
-  const sizes = { dbMb: mb(path), walMb: mb(`${path}-wal`) };
-  await endpoint.close();
-  return { samples, ...sizes, stored: warmup + messages, completed: messages >= MEMORY_MESSAGES };
-}
-
 // ---------------------------------------------------------------- main
 
 const contenders: Contender[] = [
   { name: 'AA at once (no validation, no store)', durable: false, start: () => plainServer(acceptAllHandler) },
   { name: 'validate, no store', durable: false, start: () => plainServer(validateOnly) },
-  { name: 'gateway, SQLite (synchronous=FULL)', durable: true, start: () => gateway(sqliteUrl(), workDir) },
-  ...(PG_URL ? [{ name: 'gateway, PostgreSQL (synchronous_commit=on)', durable: true, start: () => gateway(pgUrl(), workDir) }] : []),
+  { name: 'gateway, SQLite FULL, commit per message', durable: true, start: () => gateway(sqliteUrl(), workDir, false) },
+  { name: 'gateway, SQLite FULL, group commit', durable: true, start: () => gateway(sqliteUrl(), workDir) },
+  ...(PG_URL
+    ? [
+        { name: 'gateway, PostgreSQL, commit per message', durable: true, start: () => gateway(pgUrl(), workDir, false) },
+        { name: 'gateway, PostgreSQL, group commit', durable: true, start: () => gateway(pgUrl(), workDir) },
+      ]
+    : []),
 ];
 
+const loadNow = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const started = loadNow();
 const results = new Map<string, Run[]>();
 const key = (name: string, connections: number): string => `${name}|${connections}`;
 try {
@@ -338,11 +259,11 @@ try {
   };
   console.log(
     `Inbound flow-1 over loopback MLLP, closed loop, ${SECONDS} s per run after ${WARMUP_MS} ms warm-up, median of ${ROUNDS} rounds; ` +
-      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC, load ${started} at the start, ${loadNow()} at the end`,
   );
   console.log(`Message: ${nextMessage().length} bytes (flow 1, distinct placer number and MSH-10 each)\n`);
-  console.log('| contender | connections | msg/s | p50 ms | p99 ms | rounds (msg/s) |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  console.log('| contender | connections | msg/s | p50 ms | p99 ms | messages per commit | rounds (msg/s) |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const connections of [1, 8]) {
     for (const c of contenders) {
       const r = best(c.name, connections);
@@ -350,7 +271,10 @@ try {
         .get(key(c.name, connections))!
         .map((x) => rate(x).toFixed(0))
         .join(', ');
-      console.log(`| ${c.name} | ${connections} | ${rate(r).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${all} |`);
+      const perCommit = r.perCommit === undefined ? '' : r.perCommit.toFixed(1);
+      console.log(
+        `| ${c.name} | ${connections} | ${rate(r).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${perCommit} | ${all} |`,
+      );
     }
   }
   console.log('\nCost of durability (throughput ratios):\n');
@@ -363,6 +287,19 @@ try {
       const r = rate(best(c.name, connections));
       console.log(`| ${c.name} | ${connections} | ${(r / aa).toPrecision(2)} | ${(r / validated).toPrecision(2)} |`);
     }
+  }
+  const ratioAt8 = (name: string): number | undefined =>
+    contenders.some((c) => c.name === name) ? rate(best(name, 8)) / rate(best(contenders[1]!.name, 8)) : undefined;
+  for (const [name, target] of [
+    ['gateway, SQLite FULL, group commit', 0.8],
+    ['gateway, PostgreSQL, group commit', 0.6],
+  ] as const) {
+    const ratio = ratioAt8(name);
+    if (ratio !== undefined)
+      console.log(
+        `Target (issue 17): ${name} ≥ ${target}× validate, no store at 8 connections: ` +
+          `${ratio.toFixed(2)}× — ${ratio >= target ? 'met' : 'not met'}`,
+      );
   }
 
   console.log('\nWhere the time goes:\n');
@@ -379,21 +316,6 @@ try {
       `- store alone, PostgreSQL: 1 caller ${(await storeAlone(pgUrl(), 1)).toFixed(0)}/s, ` +
         `8 callers ${(await storeAlone(pgUrl(), 8)).toFixed(0)}/s`,
     );
-
-  if (MEMORY_SECONDS > 0) {
-    const mem = await memoryRun();
-    const last = mem.samples[mem.samples.length - 1]!;
-    console.log(
-      `\nMemory, SQLite gateway, 8 connections: ${last.messages} messages in ${last.seconds.toFixed(0)} s ` +
-        `(${mem.completed ? `${MEMORY_MESSAGES} reached` : `${MEMORY_MESSAGES} not reached within ${MEMORY_SECONDS} s`}); ` +
-        `database ${mem.dbMb.toFixed(0)} MB (${((mem.dbMb * 2 ** 20) / mem.stored).toFixed(0)} bytes per stored message), ` +
-        `WAL ${mem.walMb.toFixed(0)} MB\n`,
-    );
-    console.log('| messages | s | RSS MB | heap used MB |');
-    console.log('|---:|---:|---:|---:|');
-    for (const s of mem.samples)
-      console.log(`| ${s.messages} | ${s.seconds.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} |`);
-  }
 } finally {
   await dropPgSchemas();
   rmSync(workDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_PEER,
   PeerAllowList,
 } from '../mllp/index.js';
+import { DEFAULT_GROUP_COMMIT } from '../store/commit-group.js';
 import type { AlertsConfig } from './alerts.js';
 import { DEFAULT_ALERTS } from './alerts.js';
 import { GatewayConfigError } from './errors.js';
@@ -79,7 +80,11 @@ export interface GatewayConfig {
   api: { host: string; port: number; keys: string[]; namedKeys?: { name: string; key: string }[] };
   /** `sqlite:` path or `postgres://` URL; default: SQLite file in `dataDir`. */
   /** `poolSize`: PostgreSQL connections of this instance (default 10). */
-  storage: { url: string; poolSize?: number };
+  /**
+   * `groupCommit`: inbound messages arriving together share one commit (each ACK still leaves after
+   * the commit holding its message); `maxMessages: 1` gives every message its own commit.
+   */
+  storage: { url: string; poolSize?: number; groupCommit: { maxWaitMs: number; maxMessages: number } };
   dataDir: string;
   webhooks: WebhookConfig[];
   retention: { contentDays: number };
@@ -190,7 +195,18 @@ export const CONFIG_SCHEMA = {
     storage: {
       type: 'object',
       additionalProperties: false,
-      properties: { url: nonEmpty, poolSize: { type: 'integer', minimum: 1, maximum: 1000 } },
+      properties: {
+        url: nonEmpty,
+        poolSize: { type: 'integer', minimum: 1, maximum: 1000 },
+        groupCommit: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxWaitMs: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxMessages: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
+      },
     },
     dataDir: nonEmpty,
     webhooks: {
@@ -283,7 +299,7 @@ export function defaultConfig(role: Role): GatewayConfig {
       allowedPeers: [],
     },
     api: { host: '127.0.0.1', port: p.api, keys: [] },
-    storage: { url: '' },
+    storage: { url: '', groupCommit: { ...DEFAULT_GROUP_COMMIT } },
     dataDir: './cisis-tlr-data',
     webhooks: [],
     retention: { contentDays: 90 },

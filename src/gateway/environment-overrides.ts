@@ -45,6 +45,8 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_API_NAMED_KEYS', path: 'api.namedKeys', type: 'json' },
   { name: 'CISIS_TLR_STORAGE_URL', path: 'storage.url', type: 'string' },
   { name: 'CISIS_TLR_STORAGE_POOL_SIZE', path: 'storage.poolSize', type: 'integer' },
+  { name: 'CISIS_TLR_STORAGE_GROUP_COMMIT_MAX_WAIT_MS', path: 'storage.groupCommit.maxWaitMs', type: 'integer' },
+  { name: 'CISIS_TLR_STORAGE_GROUP_COMMIT_MAX_MESSAGES', path: 'storage.groupCommit.maxMessages', type: 'integer' },
   { name: 'CISIS_TLR_DATA_DIR', path: 'dataDir', type: 'string' },
   { name: 'CISIS_TLR_RETENTION_DAYS', path: 'retention.contentDays', type: 'integer' },
   { name: 'CISIS_TLR_OUTBOX_BASE_DELAY_MS', path: 'outbox.baseDelayMs', type: 'integer' },

@@ -153,11 +153,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     // other's leases for their own. `exclusive` refuses a SQLite database another live process uses.
     const instanceId = randomUUID();
     const legacyInstanceId = await readLegacyInstanceId(config.dataDir);
+    // The metrics are created with the gateway, after the store that feeds this one.
+    let commitGroups: GatewayMetrics['commitGroupMessages'] | undefined;
     const store = await openStore(config.storage.url, {
       backoff: { baseMs: config.outbox.baseDelayMs, maxMs: config.outbox.maxDelayMs, maxAttempts: config.outbox.maxAttempts },
       exclusive: true,
       orderSearchTerms,
       ...(config.storage.poolSize ? { poolSize: config.storage.poolSize } : {}),
+      groupCommit: config.storage.groupCommit,
+      onCommitGroup: (messages) => commitGroups?.observe(messages),
     });
     const client = new MllpClient({
       host: config.partner.host,
@@ -168,6 +172,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       ...(config.partner.tls ? { tls: await clientTls(config.partner.tls) } : {}),
     });
     const gw = new Gateway(config, store, logger, client, options.pollMs ?? 500, instanceId, legacyInstanceId, options.plugins ?? []);
+    commitGroups = gw.metrics.commitGroupMessages;
     try {
       await gw.#start(options);
     } catch (e) {

@@ -19,6 +19,7 @@ export class GatewayMetrics {
   readonly messagesRejected: Counter<'type' | 'reason'>;
   readonly outboxDepth: Gauge<'partner'>;
   readonly deliveryLatency: Histogram<'type'>;
+  readonly commitGroupMessages: Histogram;
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   readonly partnerConnected: Gauge<'partner'>;
   readonly leasesLost: Counter<'queue'>;
@@ -66,6 +67,12 @@ export class GatewayMetrics {
       help: 'Time from enqueue to acknowledgement AA of outbound messages',
       labelNames: ['type'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [this.registry],
+    });
+    this.commitGroupMessages = new Histogram({
+      name: 'cisis_tlr_store_commit_group_messages',
+      help: 'Inbound messages committed together in one transaction (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [this.registry],
     });
     this.webhookDeliveries = new Counter({

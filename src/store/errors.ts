@@ -12,7 +12,8 @@ export type StoreErrorCode =
   | 'TLR_ERR_STORE_LOCKED'
   | 'TLR_ERR_STORE_WORKER_IN_USE'
   | 'TLR_ERR_STORE_NOT_A_BACKUP'
-  | 'TLR_ERR_STORE_FILE_EXISTS';
+  | 'TLR_ERR_STORE_FILE_EXISTS'
+  | 'TLR_ERR_STORE_COMMIT_FAILED';
 
 /**
  * Error of the storage layer. A storage failure while processing an inbound message is transient for
@@ -57,9 +58,12 @@ const NETWORK_CODES = new Set([
   'EIO',
 ]);
 
+const TRANSIENT_STORE_ERRORS: ReadonlySet<StoreErrorCode> = new Set(['TLR_ERR_STORE_CLOSED', 'TLR_ERR_STORE_COMMIT_FAILED']);
+
 export function storeFailureKind(error: unknown): StoreFailureKind {
   const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof StoreError) return error.code === 'TLR_ERR_STORE_CLOSED' ? 'transient' : 'permanent';
+  // A failed group commit stored nothing of its messages, whatever one of them did: each is sent again.
+  if (error instanceof StoreError) return TRANSIENT_STORE_ERRORS.has(error.code) ? 'transient' : 'permanent';
   if (typeof code === 'string') {
     if (SQLITE_TRANSIENT.test(code)) return 'transient';
     if (code.startsWith('SQLITE_')) return 'permanent';

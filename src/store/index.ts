@@ -1,5 +1,6 @@
 export type * from './store.js';
 export { formatOrderKey } from './store.js';
+export { DEFAULT_GROUP_COMMIT } from './commit-group.js';
 export { StoreError, storeFailureKind, type StoreErrorCode, type StoreFailureKind } from './errors.js';
 export { DEFAULT_BACKOFF, backoffDelay, resolveBackoff } from './backoff.js';
 export { SqliteStore } from './sqlite-store.js';

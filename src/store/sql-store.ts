@@ -182,6 +182,14 @@ export abstract class SqlStore implements Store {
 
   /** Runs `work` in one write transaction; commits when it resolves, rolls back when it throws. */
   protected abstract withTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a write transaction that it may share with other units queued at the same time
+   * (group commit, see `commit-group.ts`): in a savepoint of its own, resolved only after the shared
+   * commit. Engines without group commit run it alone.
+   */
+  protected withGroupedTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    return this.withTransaction(work);
+  }
   /** Runner for reads outside any transaction; never sees uncommitted data. */
   protected abstract get reader(): SqlRunner;
   /** Serialises work on one order across connections (no-op where writers are already serialised). */
@@ -220,7 +228,7 @@ export abstract class SqlStore implements Store {
   // ---------------------------------------------------------------- inbound journal
 
   recordInbound<D extends InboundDecision>(message: InboundMessage, decide: InboundDecider<D>): Promise<InboundOutcome<D>> {
-    return this.withTransaction(async (runner) => {
+    return this.withGroupedTransaction(async (runner) => {
       const now = this.now();
       const s = message.summary;
       const sendingApplication = s.sendingApplication ?? '';
@@ -410,50 +418,60 @@ export abstract class SqlStore implements Store {
       createdAt: current?.createdAt ?? new Date(now),
       updatedAt: new Date(now),
     });
-    let orderId: number;
-    if (current === null) {
-      const rows = await runner.all<{ id: number }>(
-        `INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, ` +
-          `created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [
-          input.role,
-          input.key.placerNumber,
-          input.key.assigningAuthority,
-          transition.next,
-          input.partner ?? null,
-          input.patientId ?? null,
-          decision,
-          dataJson,
-          searchText,
-          now,
-          now,
-        ],
+    // The order row comes back from the write itself (RETURNING *), and on PostgreSQL the transition is
+    // inserted by the same statement (a data-modifying WITH): one round trip for both.
+    const transitionValues = [from, transition.next, input.event.type, input.messageId ?? null, transition.warning ?? null, now];
+    const withTransition = runner.dialect === 'postgres';
+    const written = (write: string, params: SqlValue[]): Promise<OrderRow[]> =>
+      withTransition
+        ? runner.all<OrderRow>(
+            `WITH o AS (${write} RETURNING *), t AS (INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, ` +
+              'warning, at) VALUES ((SELECT id FROM o), ?, ?, ?, ?, ?, ?)) SELECT * FROM o',
+            [...params, ...transitionValues],
+          )
+        : runner.all<OrderRow>(`${write} RETURNING *`, params);
+    const rows =
+      current === null
+        ? await written(
+            'INSERT INTO orders (role, placer_number, assigning_authority, state, partner, patient_id, decision, data, search_text, ' +
+              'created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+              input.role,
+              input.key.placerNumber,
+              input.key.assigningAuthority,
+              transition.next,
+              input.partner ?? null,
+              input.patientId ?? null,
+              decision,
+              dataJson,
+              searchText,
+              now,
+              now,
+            ],
+          )
+        : await written('UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
+            transition.next,
+            decision,
+            dataJson,
+            searchText,
+            now,
+            current.id,
+          ]);
+    const order = toOrderRecord(rows[0]!);
+    if (!withTransition) {
+      await runner.run(
+        'INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, warning, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [order.id, ...transitionValues],
       );
-      orderId = rows[0]!.id;
-    } else {
-      orderId = current.id;
-      await runner.run('UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
-        transition.next,
-        decision,
-        dataJson,
-        searchText,
-        now,
-        orderId,
-      ]);
     }
-    await runner.run(
-      'INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, warning, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [orderId, from, transition.next, input.event.type, input.messageId ?? null, transition.warning ?? null, now],
-    );
     for (const uid of new Set(input.studyInstanceUids ?? [])) {
       await runner.run('INSERT INTO order_studies (role, study_instance_uid, order_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
         input.role,
         uid,
-        orderId,
+        order.id,
       ]);
     }
-    return { transition, order: await this.selectOrder(runner, input.role, input.key) };
+    return { transition, order };
   }
 
   private async mergeOrderDataOn(

@@ -640,6 +640,17 @@ export interface BackoffPolicy {
   readonly maxAttempts: number;
 }
 
+/**
+ * Group commit of inbound messages: how long a message may wait for others to share its commit, and
+ * how many share one at most.
+ */
+export interface GroupCommitOptions {
+  /** Longest wait, from the first message of a group, for more messages to join it (default 2 ms). */
+  readonly maxWaitMs: number;
+  /** Most messages committed together (default 64); 1 gives every message its own commit. */
+  readonly maxMessages: number;
+}
+
 /** Engine-independent options of {@link openStore}. */
 export interface StoreOptions {
   /** Backoff of outbox and webhook retries; defaults: 1 s, ×2, 5 min, 20 % jitter, no attempt limit. */
@@ -667,6 +678,14 @@ export interface StoreOptions {
    * id are always searchable.
    */
   readonly orderSearchTerms?: (order: OrderRecord) => readonly (string | null | undefined)[];
+  /**
+   * Group commit of {@link Store.recordInbound}: messages arriving together (on any connection) are
+   * committed in one transaction, one savepoint each, and each call resolves only after that commit.
+   * Default `{ maxWaitMs: 2, maxMessages: 64 }`; `false` gives every message its own transaction.
+   */
+  readonly groupCommit?: GroupCommitOptions | false;
+  /** Told the number of messages of every commit group as it starts (the gateway's metric). */
+  readonly onCommitGroup?: (messages: number) => void;
 }
 
 /** An HTTP response kept for an idempotency key, replayed to a retry of the same request. */

@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/gateway/config.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
@@ -13,8 +11,9 @@ import { MllpClient, type MllpSendResult } from '../../src/mllp/index.js';
 import { ClinicalDataGenerator } from '../../src/simulate/index.js';
 import { buildOrderMessage } from '../../src/tlr/index.js';
 import type { ImagingOrder } from '../../src/tlr/index.js';
-import { pgSkip, pgUrl, postgresSchemaUrl } from '../gateway/harness.js';
+import { pgSkip, postgresSchemaUrl } from '../gateway/harness.js';
 import { freePort } from '../helpers/ports.js';
+import { postgresSaboteur, type Saboteur, sqliteSaboteur } from './saboteur.js';
 
 const CONTEXT = {
   sendingApplication: 'RIS_CISIS_TLR',
@@ -23,70 +22,6 @@ const CONTEXT = {
   receivingFacility: 'PLATEFORME_TLR',
   processingId: 'T' as const,
 };
-
-/** The database, as a second client sees it: to make it refuse data or be unavailable for a while. */
-interface Saboteur {
-  /** From now on the database refuses (permanently) any order whose data holds `marker`. */
-  refuseOrdersWith(marker: string): Promise<void>;
-  /** Makes writes fail with a condition of the database itself (busy, full) until `release`. */
-  makeUnavailable(): Promise<void>;
-  release(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function sqliteSaboteur(file: string): Promise<Saboteur> {
-  const db = new Database(file);
-  return {
-    async refuseOrdersWith(marker) {
-      db.exec(
-        `CREATE TRIGGER refuse_${marker} BEFORE INSERT ON orders WHEN NEW.data LIKE '%${marker}%' BEGIN SELECT RAISE(ABORT, ` +
-          `'order refused by the database'); END`,
-      );
-    },
-    // Another process holding the write lock past the busy timeout: SQLITE_BUSY.
-    async makeUnavailable() {
-      db.exec('BEGIN EXCLUSIVE');
-    },
-    async release() {
-      db.exec('COMMIT');
-    },
-    async close() {
-      db.close();
-    },
-  };
-}
-
-async function postgresSaboteur(schema: string): Promise<Saboteur> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  return {
-    async refuseOrdersWith(marker) {
-      await client.query(
-        `CREATE FUNCTION ${schema}.refuse_${marker.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN IF NEW.data::text LIKE '%${marker}%' THEN RAISE EXCEPTION 'order refused by the database' USING ERRCODE = ` +
-          `'22023'; END IF; RETURN NEW; END $$`,
-      );
-      await client.query(
-        `CREATE TRIGGER refuse_${marker.toLowerCase()} BEFORE INSERT ON ${schema}.orders FOR EACH ROW EXECUTE FUNCTION ` +
-          `${schema}.refuse_${marker.toLowerCase()}()`,
-      );
-    },
-    // SQLSTATE 53100 disk_full, as PostgreSQL raises it when it cannot extend a file.
-    async makeUnavailable() {
-      await client.query(`CREATE FUNCTION ${schema}.disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`);
-      await client.query(
-        `CREATE TRIGGER disk_full BEFORE INSERT ON ${schema}.messages FOR EACH ROW EXECUTE FUNCTION ${schema}.disk_full()`,
-      );
-    },
-    async release() {
-      await client.query(`DROP TRIGGER disk_full ON ${schema}.messages`);
-    },
-    async close() {
-      await client.end();
-    },
-  };
-}
 
 /**
  * An error that will not go away on retry is never answered AR 207 (that asks the sender to send again

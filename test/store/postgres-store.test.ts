@@ -6,6 +6,7 @@ import pg from 'pg';
 
 import { formatOrderKey, openStore, POSTGRES_MIGRATIONS, PostgresStore, StoreError, type Store } from '../../src/store/index.js';
 import { ack, inbound, ORDER_A, summaryOf } from './fixtures.js';
+import { postgresSaboteur } from '../reliability/saboteur.js';
 import { storeContractSuite } from './store-suite.js';
 
 /** e.g. `postgres://postgres@127.0.0.1:5432/test`; the PostgreSQL runs are skipped without it. */
@@ -44,6 +45,11 @@ if (skip !== false) {
       schema = newSchema();
     },
     dispose: dropSchemas,
+    failCommitsOf: async (marker) => {
+      const saboteur = await postgresSaboteur(schema);
+      await saboteur.failCommitsOf(marker);
+      await saboteur.close();
+    },
   });
 }
 

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 
 import { openStore, SqliteStore, StoreError } from '../../src/store/index.js';
 import { ack, inbound, TestClock } from './fixtures.js';
+import { sqliteSaboteur } from '../reliability/saboteur.js';
 import { storeContractSuite } from './store-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cisis-tlr-store-'));
@@ -21,6 +22,11 @@ storeContractSuite('SQLite', {
     current = join(dir, `contract-${++n}.db`);
   },
   dispose: async () => undefined,
+  failCommitsOf: async (marker) => {
+    const saboteur = await sqliteSaboteur(current);
+    await saboteur.failCommitsOf(marker);
+    await saboteur.close();
+  },
 });
 
 describe('SQLite engine specifics', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 
-import { formatOrderKey, StoreError, type InboundMessage, type Store, type StoreOptions } from '../../src/store/index.js';
+import { formatOrderKey, StoreError, storeFailureKind, type InboundMessage, type Store, type StoreOptions } from '../../src/store/index.js';
 import type { OrderEvent } from '../../src/workflow/index.js';
 import { ack, er7, inbound, ORDER_A, ORDER_B, summaryOf, TestClock, text } from './fixtures.js';
 
@@ -13,6 +13,11 @@ export interface StoreHarness {
   reset(): Promise<void>;
   /** Removes everything the harness created. */
   dispose(): Promise<void>;
+  /**
+   * Makes the COMMIT of any transaction that journals a message whose MSH-10 contains `marker` fail,
+   * from a second connection: a deferred constraint the database checks at commit time only.
+   */
+  failCommitsOf(marker: string): Promise<void>;
 }
 
 /** Flow → workflow event for a platform receiving RIS messages. */
@@ -238,6 +243,120 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         const findings = [{ severity: 'warning', rule: 'TLR-PID-008', location: 'PID-3', message: 'test INS OID with MSH-11 = P' }];
         const outcome = await store.recordInbound({ ...inbound('flux1', 'MSG-1'), findings }, () => ({ ack: ack('AA', 'MSG-1') }));
         assert.deepEqual((await store.getMessage(outcome.messageId))?.findings, findings);
+      });
+    });
+
+    describe('group commit of inbound messages', () => {
+      // PostgreSQL shares waiting messages out between free pooled connections and groups them only when
+      // every one is busy: a pool of 3 leaves one writer, so that what is submitted together is one group.
+      let grouped: Store;
+      beforeEach(async () => {
+        grouped = await open({ poolSize: 3 });
+      });
+      /** Submits every message in the same turn of the event loop, as concurrent connections do. */
+      const together = (messages: InboundMessage[], decide: (m: InboundMessage, i: number) => Promise<void> = async () => undefined) =>
+        messages.map((m, i) =>
+          grouped.recordInbound(m, async ({ messageId, tx }) => {
+            await decide(m, i);
+            await tx.applyOrderEvent({
+              role: 'platform',
+              key: { placerNumber: m.summary.placerOrderNumber!, assigningAuthority: m.summary.placerAssigningAuthority! },
+              event: EVENT_OF[m.summary.flow as 'flux1'],
+              messageId,
+            });
+            return { ack: ack('AA', m.summary.controlId!) };
+          }),
+        );
+      const orderKey = (i: number) => ({ placerNumber: `GRP-${i}`, assigningAuthority: ORDER_A.assigningAuthority });
+
+      it('commits messages submitted together in one transaction: none is visible before the last one is done', async () => {
+        const messages = [1, 2, 3, 4].map((i) => inbound('flux1', `GRP-MSG-${i}`, orderKey(i)));
+        const visibleToReaders: number[] = [];
+        const outcomes = await Promise.all(
+          together(messages, async (_m, i) => {
+            if (i === messages.length - 1) visibleToReaders.push((await store.listMessages()).total ?? -1);
+          }),
+        );
+        // Readers see committed data only: the first three were not committed when the fourth ran.
+        assert.deepEqual(visibleToReaders, [0]);
+        assert.equal((await store.listMessages()).total, 4);
+        const ids = outcomes.map((o) => o.messageId);
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => a - b),
+          'journaled in the order they were submitted',
+        );
+      });
+
+      const serialWriter = engine === 'SQLite' ? false : 'ungrouped transactions run concurrently on PostgreSQL';
+      it('with groupCommit false, commits each message before the next one runs (one writer)', { skip: serialWriter }, async () => {
+        const alone = await open({ groupCommit: false });
+        const visible: number[] = [];
+        await Promise.all(
+          [1, 2, 3].map((i) =>
+            alone.recordInbound(inbound('flux1', `ALONE-${i}`, orderKey(i)), async () => {
+              visible.push((await alone.listMessages()).total ?? -1);
+              return { ack: ack('AA', `ALONE-${i}`) };
+            }),
+          ),
+        );
+        assert.deepEqual(visible, [0, 1, 2]);
+      });
+
+      it('keeps arrival order within a group: an order and its cancellation in one group give AA then AA', async () => {
+        const key = orderKey(10);
+        const [order, cancel] = await Promise.all(together([inbound('flux1', 'GRP-ORD', key), inbound('flux2', 'GRP-CAN', key)]));
+        assert.equal(order!.duplicate, false);
+        assert.equal(cancel!.duplicate, false);
+        assert.equal((await store.getOrder('platform', key))?.state, 'CANCELLED');
+      });
+
+      it('answers a re-delivery inside the group of its original from the original (one row, one transition)', async () => {
+        const message = inbound('flux1', 'GRP-TWICE', orderKey(11));
+        const [first, again] = await Promise.all(together([message, message]));
+        assert.equal(first!.duplicate, false);
+        assert.equal(again!.duplicate, true);
+        assert.equal(again!.messageId, first!.messageId);
+        assert.equal((await store.listMessages()).total, 1);
+      });
+
+      it('rolls back only the message whose own work fails; the others of its group are committed', async () => {
+        const messages = [1, 2, 3].map((i) => inbound('flux1', `GRP-SP-${i}`, orderKey(20 + i)));
+        const settled = await Promise.allSettled(
+          together(messages, async (_m, i) => {
+            if (i === 1) throw new Error('this message cannot be processed');
+          }),
+        );
+        assert.deepEqual(
+          settled.map((s) => s.status),
+          ['fulfilled', 'rejected', 'fulfilled'],
+        );
+        assert.match(String((settled[1] as PromiseRejectedResult).reason), /cannot be processed/);
+        const journal = await store.listMessages();
+        assert.deepEqual(journal.items.map((m) => m.summary.controlId).sort(), ['GRP-SP-1', 'GRP-SP-3']);
+        assert.equal(await store.getOrder('platform', orderKey(22)), null, 'nothing of the failed message is left');
+        assert.equal((await store.getOrder('platform', orderKey(21)))?.state, 'REQUESTED');
+      });
+
+      it('fails every message of a group whose COMMIT fails, as transient, and stores nothing of them', async () => {
+        await harness.failCommitsOf('POISON');
+        const messages = ['GRP-OK-1', 'GRP-POISON-2', 'GRP-OK-3'].map((c, i) => inbound('flux1', c, orderKey(30 + i)));
+        const settled = await Promise.allSettled(together(messages));
+        for (const s of settled) {
+          assert.equal(s.status, 'rejected', 'no message of the group may be reported stored');
+          const reason = (s as PromiseRejectedResult).reason;
+          assert.ok(reason instanceof StoreError && reason.code === 'TLR_ERR_STORE_COMMIT_FAILED', String(reason));
+          assert.equal(storeFailureKind(reason), 'transient');
+        }
+        assert.equal((await store.listMessages()).total, 0);
+        assert.equal(await store.getOrder('platform', orderKey(30)), null);
+        // The store goes on: the innocent messages sent again without the poisoned one are committed.
+        const again = await Promise.all(together([messages[0]!, messages[2]!]));
+        assert.deepEqual(
+          again.map((o) => o.duplicate),
+          [false, false],
+        );
+        assert.equal((await store.listMessages()).total, 2);
       });
     });
 
