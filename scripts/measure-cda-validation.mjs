@@ -3,8 +3,10 @@
 // Usage: npm run build && node scripts/measure-cda-validation.mjs [--runs N] [--exams N]
 // Compiles the ANS rule sets first when the cache is cold (reported as "load"), then validates the level-1
 // and level-3 test reports and a large level-3 report (N exams), N runs each after one warm-up run, and
-// prints the median wall time per rule set.
+// prints the median wall time per rule set, and the median user CPU time of a validateCda (steadier than wall
+// time on a shared, loaded machine), with the load average before and after.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +21,12 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }
 const runs = Number(values.runs);
 const exams = Number(values.exams);
 
+const load = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+console.log(`load average ${load()} (1, 5, 15 min), Node ${process.version}`);
 const loadStart = performance.now();
 const loads = await warmUpCdaValidation();
 console.log(`load (compile or read cache) ${Math.round(performance.now() - loadStart)} ms`, loads);
@@ -33,12 +41,15 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 for (const [name, xml] of Object.entries(documents)) {
   await validateCda(xml); // warm-up
   const totals = [];
+  const cpu = [];
   const perSet = {};
   let report;
   for (let run = 0; run < runs; run += 1) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     report = await validateCda(xml);
     totals.push(performance.now() - start);
+    cpu.push(process.cpuUsage(cpuStart).user / 1000);
     for (const [set, ms] of Object.entries(report.timings)) {
       const list = perSet[set] ?? [];
       perSet[set] = list;
@@ -48,7 +59,9 @@ for (const [name, xml] of Object.entries(documents)) {
   console.log(
     `\n${name} (${Math.round(xml.length / 1024)} KiB): profile ${report.profile}, valid ${report.valid}, ${report.issues.length} issues`,
   );
-  console.log(`  validateCda total: median ${Math.round(median(totals))} ms over ${runs} runs`);
+  console.log(
+    `  validateCda total: median ${Math.round(median(totals))} ms over ${runs} runs, user CPU median ${Math.round(median(cpu))} ms`,
+  );
   for (const [set, times] of Object.entries(perSet)) console.log(`  ${set}: median ${median(times)} ms`);
 }
 
@@ -64,3 +77,4 @@ for (let run = 0; run < runs; run += 1) {
   times.push(performance.now() - start);
 }
 console.log(`\nIMG-CR-IMG rule set alone on the ${exams}-exam report (pre-parsed): median ${Math.round(median(times))} ms`);
+console.log(`\nload average ${load()} (1, 5, 15 min)`);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSchematronFile, loadSchematron, SchematronValidator, severityOf } from '../../src/documents/validation/index.js';
 import type { SchematronFinding } from '../../src/documents/validation/index.js';
 import { freeVariables, mayMatchAttributes } from '../../src/documents/validation/schematron/schematron-compiler.js';
+import { contextPaths, planContextPaths } from '../../src/documents/validation/schematron/context-paths.js';
 
 /** Repository root: this file runs as dist/test/documents/schematron-compiler.test.js. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -159,6 +160,76 @@ describe('Schematron compiler on hand-written schematrons', () => {
   });
 });
 
+describe('Schematron rules with absolute contexts, evaluated from the root', () => {
+  const absoluteSch = path.join(fixtures, 'absolute-paths.sch');
+  let cacheDir: string;
+  let findings: SchematronFinding[];
+
+  before(async () => {
+    cacheDir = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-paths-'));
+    findings = (await SchematronValidator.load(absoluteSch, { cacheDir })).validate(orders());
+  });
+
+  after(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('compiles a pattern of absolute element paths as expressions, not as template match patterns', async () => {
+    const { xslt } = await compileSchematronFile(absoluteSch);
+    assert.match(xslt, /<xsl:sequence xmlns:o="urn:example:orders" exclude-result-prefixes="#all">\n<xsl:variable name="tlrsch:p0" /);
+    assert.doesNotMatch(xslt, /mode="tlrsch:/);
+    // The prefix shared by several rules is evaluated once, into a variable.
+    assert.match(xslt, /<xsl:variable name="tlrsch:x\d+" select="\/o:orders"\/>/);
+  });
+
+  it('fires the first matching rule of a pattern only, and reports in document order of the nodes', () => {
+    assert.deepEqual(
+      findings.filter((finding) => finding.pattern === 'paths').map((finding) => [finding.rule, finding.location]),
+      [
+        ['AP-7', '/'],
+        ['AP-4', '/orders/order[1]'],
+        ['AP-1', '/orders/order[1]/item[1]'],
+        ['AP-2', '/orders/order[1]/item[2]'],
+        ['AP-4', '/orders/order[2]'],
+        ['AP-4', '/orders/order[2]/item[1]'],
+        ['AP-3', '/orders/order[3]'],
+        ['AP-4', '/orders/order[3]'],
+      ],
+    );
+    assert.equal(only(findings, 'AP-2')[0]?.message, 'item Z has quantity "x"');
+    assert.equal(only(findings, 'AP-4')[2]?.message, 'third rule for item');
+  });
+
+  it('keeps subjects, diagnostics and evaluation errors', () => {
+    const [subject] = only(findings, 'AP-8');
+    assert.equal(subject?.location, '/orders/order[1]');
+    assert.equal(subject?.message, 'quantity is not a number');
+    assert.deepEqual(subject?.diagnostics, ['a plain diagnostic', 'item Z']);
+    const [error] = only(findings, 'AP-9');
+    assert.equal(error?.kind, 'evaluation-error');
+    assert.equal(error?.location, '/orders/order[1]/item[2]');
+  });
+
+  it('finds what the same rules find as template match patterns', async () => {
+    // An attribute alternative (of an attribute that orders.xml does not have) keeps the template compilation.
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'cisis-tlr-sch-relative-'));
+    try {
+      const relativeSch = path.join(copy, 'relative-paths.sch');
+      const source = await readFile(absoluteSch, 'utf8');
+      await writeFile(relativeSch, source.replace(/context="/g, 'context="@absent | '));
+      const { xslt } = await compileSchematronFile(relativeSch);
+      assert.match(xslt, /mode="tlrsch:p0"/);
+      assert.match(xslt, /mode="tlrsch:p1"/);
+      const relative = (await SchematronValidator.load(relativeSch, { cacheDir })).validate(orders());
+      const comparable = (list: readonly SchematronFinding[]): unknown[] =>
+        list.map(({ rule, kind, severity, location, message, diagnostics }) => [rule, kind, severity, location, message, diagnostics]);
+      assert.deepEqual(comparable(relative), comparable(findings));
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Schematron compiled forms across kits', () => {
   /** A private copy of the fixtures, with content new to any cache (the cache is keyed by content). */
   async function copyOfFixtures(prefix: string, tag: string): Promise<string> {
@@ -286,6 +357,47 @@ describe('Schematron compiler internals', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('plans rule contexts as paths from the root: shared prefixes, and set differences with the earlier rules that can overlap', () => {
+    const namespaces = new Map([['o', 'urn:example:orders']]);
+    const paths = (context: string) => contextPaths(context, namespaces);
+    assert.equal(paths('o:order[current()/@id]'), null);
+    assert.equal(paths('@status'), null);
+    assert.equal(paths('*:order'), null);
+    assert.deepEqual(paths('o:order/o:item')?.[0]?.steps, [
+      { separator: '', step: "(key('tlrsch:element', '{urn:example:orders}item', root(.)))/../.." },
+      { separator: '/', step: 'o:order' },
+      { separator: '/', step: 'o:item' },
+    ]);
+    assert.equal(
+      paths('o:orders//o:item')?.[0]?.steps[0]?.step,
+      "(key('tlrsch:element', '{urn:example:orders}item', root(.)))/ancestor::node()",
+    );
+    const contexts = ['/o:orders/o:order[1]/o:item', '/o:orders/o:order/o:note', '/o:orders/o:order/o:item', '/o:orders/o:order/*', '/'];
+    const plan = planContextPaths(
+      contexts.map((context) => paths(context) ?? []),
+      'p:',
+    );
+    assert.deepEqual(plan.variables, [
+      ['p:x0', '/o:orders'],
+      ['p:x1', '$p:x0/o:order'],
+      ['p:s0', '$p:x0/o:order[1]/o:item'],
+      ['p:s1', '$p:x1/o:note'],
+      ['p:s2', '($p:x1/o:item) except ($p:s0)'],
+    ]);
+    // The last two are excepted by no later rule: selected where they are used, without a variable.
+    assert.deepEqual(plan.ruleNodes, ['$p:s0', '$p:s1', '$p:s2', '($p:x1/*) except ($p:s0 | $p:s1 | $p:s2)', '/']);
+    // Same last name under different parents cannot select a same node: no set difference.
+    const disjoint = planContextPaths(
+      ['/o:orders/o:order/o:id', '/o:orders/o:customer/o:id', '/o:orders/*/o:id', 'o:batch/o:id'].map((context) => paths(context) ?? []),
+      'p:',
+    );
+    assert.deepEqual(disjoint.ruleNodes.slice(1), [
+      '$p:s1',
+      '$p:s2',
+      "((key('tlrsch:element', '{urn:example:orders}id', root(.)))/../../o:batch/o:id) except ($p:s2)",
+    ]);
   });
 
   it('decides from the rule context whether attributes must be visited', () => {

@@ -28,7 +28,7 @@ const ALL_ELEMENTS = 'root(.) | root(.)//*';
 const ALL_ATTRIBUTES = 'root(.)//@*';
 
 const NAME = String.raw`[\p{L}_][\p{L}\p{N}_.\-]*`;
-const STEP = new RegExp(String.raw`^(?:child::)?(?:(${NAME}):)?(${NAME}|\*)((?:\[.*\])?)$`, 'su');
+export const STEP = new RegExp(String.raw`^(?:child::)?(?:(${NAME}):)?(${NAME}|\*)((?:\[.*\])?)$`, 'su');
 const TEMPLATE_ID_PREDICATE = new RegExp(String.raw`^\[\s*(?:(${NAME}):)?templateId\s*/\s*@root\s*=\s*(['"])([^'"]*)\2\s*\]`, 'su');
 
 /**
@@ -92,7 +92,7 @@ function stepCandidates(step: string, namespaces: ReadonlyMap<string, string>): 
 }
 
 /** Splits a path pattern into steps with the separator before each (`/`, `//`, or `` for the first). */
-function splitSteps(path: string): { separator: string; step: string }[] | null {
+export function splitSteps(path: string): { separator: string; step: string }[] | null {
   const steps: { separator: string; step: string }[] = [];
   let depth = 0;
   let quote: string | null = null;
@@ -126,7 +126,7 @@ function splitSteps(path: string): { separator: string; step: string }[] | null 
 }
 
 /** Splits at a character that is outside brackets, parentheses and string literals. */
-function splitTopLevel(text: string, separator: string): string[] {
+export function splitTopLevel(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quote: string | null = null;

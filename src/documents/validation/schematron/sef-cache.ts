@@ -17,7 +17,7 @@ import type { SchematronSourceFile } from './schematron-source.js';
  * Version of the Schematron-to-XSLT translation. Part of every cache key: bump it whenever the generated
  * XSLT changes, so that stale compiled stylesheets are never reused.
  */
-export const SCHEMATRON_COMPILER_VERSION = '3';
+export const SCHEMATRON_COMPILER_VERSION = '4';
 
 /** What is stored beside a compiled stylesheet, and what a validator needs to read its findings. */
 export interface SchematronManifest {
