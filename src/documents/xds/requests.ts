@@ -50,7 +50,7 @@ const ANONYMOUS = 'http://www.w3.org/2005/08/addressing/anonymous';
 
 /** The SOAP 1.2 envelope: WS-Addressing headers, the VIHF in WS-Security, the body. */
 export function soapEnvelope(action: XdsAction, to: string, messageId: string, vihfXml: string, body: XmlElement): string {
-  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<soap:Envelope xmlns:soap="${NS.soap}" xmlns:wsa="${NS.wsa}">` +
@@ -58,7 +58,7 @@ export function soapEnvelope(action: XdsAction, to: string, messageId: string, v
     `<wsa:Action soap:mustUnderstand="true">${action}</wsa:Action>` +
     `<wsa:MessageID>${messageId}</wsa:MessageID>` +
     `<wsa:ReplyTo><wsa:Address>${ANONYMOUS}</wsa:Address></wsa:ReplyTo>` +
-    `<wsa:To soap:mustUnderstand="true">${escape(to)}</wsa:To>` +
+    `<wsa:To soap:mustUnderstand="true">${escapeText(to)}</wsa:To>` +
     `<wsse:Security xmlns:wsse="${NS.wsse}" soap:mustUnderstand="true">${vihfXml}</wsse:Security>` +
     '</soap:Header>' +
     `<soap:Body>${serializeXmlFragment(body)}</soap:Body>` +
