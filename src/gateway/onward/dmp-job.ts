@@ -6,9 +6,9 @@ import type { DocumentId } from '../../documents/transport/index.js';
  * signed and dated at each attempt, and the registry entry a replacement or a deletion names is
  * known only once the earlier version of the same order went through, in lane order).
  *
- * The identifiers of the submission are fixed here, once, so that every attempt submits the same
- * entry and submission set (a registry that did register a timed-out attempt answers the retry with
- * `XDSDuplicateUniqueIdInRegistry` rather than keeping two entries).
+ * The submission set's uniqueId is fixed here, once, so that every attempt submits the same set (the
+ * document's uniqueId is the CDA's id): a registry that did register a timed-out attempt answers the
+ * retry with `XDSDuplicateUniqueIdInRegistry` rather than keeping two entries.
  */
 export interface DmpJob {
   readonly v: 1;
@@ -20,15 +20,8 @@ export interface DmpJob {
   readonly version: number;
   /** Replacement: the version it replaces (TXA-13 / the CDA's RPLC parent). */
   readonly replacedDocumentId?: DocumentId;
-  /** entryUUID proposed for the new DocumentEntry (`urn:uuid:…`). */
-  readonly entryUuid: string;
   /** uniqueId of the submission set (an OID under `2.25`, from a UUID). */
   readonly submissionSetUniqueId: string;
-}
-
-/** The XDS `uniqueId` of a CDA id: `root`, or `root^extension`. */
-export function documentUniqueId(id: DocumentId): string {
-  return id.extension ? `${id.root}^${id.extension}` : id.root;
 }
 
 export function encodeDmpJob(job: DmpJob): Uint8Array {
@@ -38,7 +31,7 @@ export function encodeDmpJob(job: DmpJob): Uint8Array {
 /** The job of an outbox item of the DMP lane; throws on bytes that are not one (a damaged row). */
 export function decodeDmpJob(raw: Uint8Array): DmpJob {
   const job = JSON.parse(Buffer.from(raw).toString('utf8')) as Partial<DmpJob>;
-  if (job.v !== 1 || !job.kind || typeof job.message !== 'string' || !job.documentId || !job.entryUuid || !job.submissionSetUniqueId) {
+  if (job.v !== 1 || !job.kind || typeof job.message !== 'string' || !job.documentId || !job.submissionSetUniqueId) {
     throw new Error('not a DMP publication job');
   }
   return job as DmpJob;

@@ -11,7 +11,7 @@ import { LeasingWorker } from '../leasing-worker.js';
 import type { ActionContext } from '../outbound-actions.js';
 import type { GatewayPlugin, PluginContext } from '../plugin.js';
 import type { DmpJob } from './dmp-job.js';
-import { decodeDmpJob, documentUniqueId, encodeDmpJob } from './dmp-job.js';
+import { decodeDmpJob, encodeDmpJob } from './dmp-job.js';
 import type { DmpAnswer, DmpEntry, DmpTransport } from './dmp-transport.js';
 import type { OnwardDmpConfig } from './onward-config.js';
 import type { AcceptedReport } from './onward-request.js';
@@ -119,7 +119,6 @@ export class DmpRoutePlugin implements GatewayPlugin {
       ...(accepted.kind === 'replace' && accepted.received.replacedDocumentId
         ? { replacedDocumentId: accepted.received.replacedDocumentId }
         : {}),
-      entryUuid: `urn:uuid:${randomUUID()}`,
       submissionSetUniqueId: newUuidOid(),
     };
     const queued = await tx.enqueueOutbound({
@@ -172,55 +171,51 @@ export class DmpRoutePlugin implements GatewayPlugin {
       await this.#settle(claim, row, { outcome: 'refused', code: 'TLR_ERR_DMP_JOB', text: 'The queued report message carries no CDA' });
       return;
     }
-    const published = (id: DocumentId | undefined): DmpEntry | undefined => {
-      const hit = rows.find(
+    // The entry of the replaced or deleted version: its row, once the DMP accepted it (earlier in the lane).
+    const published = (id: DocumentId | undefined): PublicationRecord | undefined =>
+      rows.find(
         (r) =>
           r.destination === 'dmp' &&
           r.status === 'accepted' &&
           r.requestKind !== 'delete' &&
-          r.entryUuid !== null &&
           r.uniqueId !== null &&
           sameDocumentId(r.documentId, id),
       );
-      return hit ? { entryUuid: hit.entryUuid!, uniqueId: hit.uniqueId! } : undefined;
-    };
-    const entry: DmpEntry = { entryUuid: job.entryUuid, uniqueId: documentUniqueId(job.documentId) };
-    let answer: DmpAnswer;
-    const started = Date.now();
-    if (job.kind === 'delete') {
-      const deletes = published(job.documentId);
-      if (!deletes) {
-        await this.#skip(claim, `version ${job.version} was never accepted by the DMP: there is no entry to delete`);
-        return;
-      }
-      answer = await this.#send({
-        kind: 'delete',
-        received,
-        cda,
-        entry: deletes,
-        submissionSetUniqueId: job.submissionSetUniqueId,
-        deletes,
-      });
-    } else {
-      const replaces = job.kind === 'replace' ? published(job.replacedDocumentId) : undefined;
-      answer = await this.#send({
-        kind: job.kind,
-        received,
-        cda,
-        entry,
-        submissionSetUniqueId: job.submissionSetUniqueId,
-        ...(replaces ? { replaces } : {}),
-      });
+    const targetRow = published(job.kind === 'delete' ? job.documentId : job.replacedDocumentId);
+    if (job.kind === 'delete' && !targetRow) {
+      await this.#skip(claim, `version ${job.version} was never accepted by the DMP: there is no entry to delete`);
+      return;
     }
+    const target: DmpEntry | undefined = targetRow ? { uniqueId: targetRow.uniqueId!, entryUuid: targetRow.entryUuid } : undefined;
+    const started = Date.now();
+    const answer = await this.#send({
+      kind: job.kind,
+      received,
+      cda,
+      submissionSetUniqueId: job.submissionSetUniqueId,
+      attempt: claim.attempt,
+      ...(target ? { target } : {}),
+    });
     logger.info(
       { outboxId: claim.id, controlId, request: job.kind, outcome: answer.outcome, code: answer.code, durationMs: Date.now() - started },
       'DMP answered',
     );
+    if (targetRow && answer.targetEntryUuid && targetRow.entryUuid !== answer.targetEntryUuid) {
+      await store.transaction((tx) =>
+        tx.settlePublication({
+          controlId: targetRow.controlId,
+          destination: 'dmp',
+          accepted: true,
+          entryUuid: answer.targetEntryUuid!,
+          uniqueId: targetRow.uniqueId!,
+        }),
+      );
+    }
     if (answer.outcome === 'transient') {
       await this.#failed(claim, answer);
       return;
     }
-    await this.#settle(claim, row, answer, job.kind === 'delete' ? undefined : (answer.entry ?? entry));
+    await this.#settle(claim, row, answer);
   }
 
   async #send(request: Parameters<DmpTransport['send']>[0]): Promise<DmpAnswer> {
@@ -232,8 +227,9 @@ export class DmpRoutePlugin implements GatewayPlugin {
   }
 
   /** The DMP's verdict (accepted or refused) on the row, with its event, then the outbox item done. */
-  async #settle(claim: OutboxClaim, row: PublicationRecord | undefined, answer: DmpAnswer, entry?: DmpEntry): Promise<void> {
+  async #settle(claim: OutboxClaim, row: PublicationRecord | undefined, answer: DmpAnswer): Promise<void> {
     const accepted = answer.outcome === 'accepted';
+    const entry = answer.entry;
     const settled = await this.#store!.transaction(async (tx) => {
       const p = await tx.settlePublication({
         controlId: claim.controlId ?? '',
@@ -241,7 +237,7 @@ export class DmpRoutePlugin implements GatewayPlugin {
         accepted,
         ...(answer.code !== undefined ? { errorCode: answer.code } : {}),
         ...(answer.text !== undefined ? { errorText: answer.text } : {}),
-        ...(accepted && entry ? { entryUuid: entry.entryUuid, uniqueId: entry.uniqueId } : {}),
+        ...(accepted && entry ? { uniqueId: entry.uniqueId, ...(entry.entryUuid ? { entryUuid: entry.entryUuid } : {}) } : {}),
       });
       if (!p) return undefined;
       const event = publicationEvent(p, claim.messageId);
@@ -249,7 +245,7 @@ export class DmpRoutePlugin implements GatewayPlugin {
       return { p, event };
     });
     if (!settled && row) this.#logger?.warn({ controlId: claim.controlId }, 'DMP answer for a publication that is no longer pending');
-    await this.#complete(claim, answer.raw ?? Buffer.from(answer.outcome));
+    await this.#complete(claim, Buffer.from(`${answer.outcome}${answer.code ? ` ${answer.code}` : ''}`));
     if (settled) {
       this.#count('dmp', settled.p.status as PublicationOutcomeLabel);
       this.#actions!.emitted([settled.event]);

@@ -1,24 +1,25 @@
 import type { ReceivedDocumentMessage } from '../../documents/transport/index.js';
 
-/** A registry entry of the DMP: what a replacement (RPLC) or a deletion (ITI-57) names. */
+/** A registry entry of the DMP: the document's uniqueId, and its entryUUID once known. */
 export interface DmpEntry {
-  readonly entryUuid: string;
   readonly uniqueId: string;
+  readonly entryUuid: string | null;
 }
 
 /** One request of the route to the DMP, built and sent by a {@link DmpTransport}. */
 export interface DmpRequest {
-  /** `initial` and `replace`: ITI-41 (with RPLC when `replaces` is given); `delete`: ITI-57 deprecation of `deletes`. */
+  /** `initial` and `replace`: ITI-41 (with RPLC to `target` when given); `delete`: ITI-57 deletion of `target`. */
   readonly kind: 'initial' | 'replace' | 'delete';
-  /** The platform's message, read again: patient (INS), participants (VIHF), order (reference ids). */
+  /** The platform's message, read again: patient (INS), visit (care setting), masking flags. */
   readonly received: ReceivedDocumentMessage;
   /** The exact CDA bytes (hashed and sent unchanged). */
   readonly cda: Uint8Array;
-  /** The new DocumentEntry (initial, replacement). */
-  readonly entry: DmpEntry;
+  /** uniqueId of the submission set, the same at every attempt. */
   readonly submissionSetUniqueId: string;
-  readonly replaces?: DmpEntry;
-  readonly deletes?: DmpEntry;
+  /** The entry of the replaced or deleted version, as the DMP accepted it. */
+  readonly target?: DmpEntry;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
 }
 
 /**
@@ -30,10 +31,10 @@ export interface DmpAnswer {
   readonly outcome: 'accepted' | 'refused' | 'transient';
   readonly code?: string;
   readonly text?: string;
-  /** The entry as the DMP registered it (accepted submissions), when it differs from the one proposed. */
+  /** ITI-41 accepted: the new entry (its entryUUID when the registry told it). */
   readonly entry?: DmpEntry;
-  /** The response as received, kept in the journal. */
-  readonly raw?: Uint8Array;
+  /** The entryUUID the registry gave for the target (RPLC, deletion). */
+  readonly targetEntryUuid?: string;
 }
 
 /** Sends the route's requests to the DMP (the XDS.b wire: SOAP/MTOM, VIHF, mutual TLS). */

@@ -53,9 +53,9 @@ export interface OnwardDmpConfig {
   registryEndpoint: string;
   /**
    * Mutual TLS: the structure's authentication certificate (IGC-Santé "ORG" authentication) and its key,
-   * and the CA that signs the DMP's server certificate.
+   * and the CA that signs the DMP's server certificate (required: the IGC-Santé chain is not among Node's CAs).
    */
-  tls: { cert: string; key: string; ca?: string; servername?: string };
+  tls: { cert: string; key: string; ca: string };
   /** The certificate and key that sign the VIHF (the structure's "cachet" certificate); default `tls.cert` / `tls.key`. */
   signing: { cert: string; key: string };
   /** The health structure the RIS publishes for (VIHF `Identifiant_Structure`, `Secteur_Activite`). */
@@ -136,8 +136,8 @@ export const onwardConfigSchema = ({ tls, port, nonEmpty }: SchemaParts) => ({
         tls: {
           type: 'object',
           additionalProperties: false,
-          required: ['cert', 'key'],
-          properties: { cert: nonEmpty, key: nonEmpty, ca: nonEmpty, servername: nonEmpty },
+          required: ['cert', 'key', 'ca'],
+          properties: { cert: nonEmpty, key: nonEmpty, ca: nonEmpty },
         },
         signing: {
           type: 'object',
