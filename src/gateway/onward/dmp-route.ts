@@ -33,9 +33,8 @@ export type DmpTransportFactory = (dmp: OnwardDmpConfig, config: GatewayConfig, 
  * `report_publications`. A worker on the outbox's leases sends each job when its turn comes:
  * - T02 → ITI-41 Provide and Register Document Set-b;
  * - T10 → ITI-41 with an RPLC association to the entry of the replaced version (its entryUUID kept
- *   when the DMP accepted it); a replaced version the DMP never accepted is published as a new entry;
- * - T04 → ITI-57 Update Document Set deprecating the entry of the deleted version; a version the DMP
- *   never accepted is `skipped` (nothing to delete).
+ *   when the DMP accepted it), or of the last version before it the DMP has; none: a new entry;
+ * - T04 → ITI-57 Update Document Set deleting that entry; none: `skipped` (nothing to delete).
  *
  * The answer settles the row: `accepted` (with the entry), `refused` with the DMP's error code and text
  * (a business answer: the job is done, the lane goes on), or a transient failure retried with the
@@ -171,19 +170,9 @@ export class DmpRoutePlugin implements GatewayPlugin {
       await this.#settle(claim, row, { outcome: 'refused', code: 'TLR_ERR_DMP_JOB', text: 'The queued report message carries no CDA' });
       return;
     }
-    // The entry of the replaced or deleted version: its row, once the DMP accepted it (earlier in the lane).
-    const published = (id: DocumentId | undefined): PublicationRecord | undefined =>
-      rows.find(
-        (r) =>
-          r.destination === 'dmp' &&
-          r.status === 'accepted' &&
-          r.requestKind !== 'delete' &&
-          r.uniqueId !== null &&
-          sameDocumentId(r.documentId, id),
-      );
-    const targetRow = published(job.kind === 'delete' ? job.documentId : job.replacedDocumentId);
+    const targetRow = await this.#liveEntry(rows, job.kind === 'delete' ? job.documentId : job.replacedDocumentId);
     if (job.kind === 'delete' && !targetRow) {
-      await this.#skip(claim, `version ${job.version} was never accepted by the DMP: there is no entry to delete`);
+      await this.#skip(claim, `no version of this report was accepted by the DMP: there is no entry to delete`);
       return;
     }
     const target: DmpEntry | undefined = targetRow ? { uniqueId: targetRow.uniqueId!, entryUuid: targetRow.entryUuid } : undefined;
@@ -216,6 +205,36 @@ export class DmpRoutePlugin implements GatewayPlugin {
       return;
     }
     await this.#settle(claim, row, answer);
+  }
+
+  /**
+   * The DMP entry a replacement or a deletion of the version `id` acts on: that version's, when the DMP
+   * accepted it; otherwise the entry of the version it replaced, and so on back (a refused or skipped
+   * replacement left the earlier entry in the DMP, Approved). `undefined` when no version of the chain
+   * is in the DMP (never accepted, or deleted). The jobs of the chain are earlier in the same lane, so
+   * they are all settled by now.
+   */
+  async #liveEntry(rows: readonly PublicationRecord[], id: DocumentId | undefined): Promise<PublicationRecord | undefined> {
+    const dmpRows = rows.filter((r) => r.destination === 'dmp');
+    const deleted = (r: PublicationRecord) =>
+      dmpRows.some(
+        (d) => d.requestKind === 'delete' && d.status === 'accepted' && d.id > r.id && sameDocumentId(d.documentId, r.documentId),
+      );
+    for (let hops = 0; id && hops < 100; hops++) {
+      const own = dmpRows.filter((r) => r.requestKind !== 'delete' && sameDocumentId(r.documentId, id));
+      const accepted = own.find((r) => r.status === 'accepted' && r.uniqueId !== null);
+      if (accepted) return deleted(accepted) ? undefined : accepted;
+      const last = own.at(-1);
+      if (!last || last.requestKind !== 'replace' || last.messageId === null) return undefined;
+      const raw = (await this.#store!.getMessage(last.messageId))?.raw;
+      if (!raw) return undefined;
+      try {
+        id = decodeDmpJob(raw).replacedDocumentId;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
   }
 
   async #send(request: Parameters<DmpTransport['send']>[0]): Promise<DmpAnswer> {
