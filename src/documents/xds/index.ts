@@ -8,3 +8,4 @@ export * from './response.js';
 export * from './vihf.js';
 export * from './xds-values.js';
 export * from './xds-vocabulary.js';
+export * from './xds-value-sets.js';

@@ -1,4 +1,4 @@
-import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, onErrorStopParsing } from '@xmldom/xmldom';
 import type { Document, Element } from '@xmldom/xmldom';
 
 /**
@@ -59,4 +59,9 @@ export function attr(el: Element | undefined, name: string): string | undefined 
 /** The text content, trimmed; undefined for an absent element. */
 export function text(el: Element | undefined): string | undefined {
   return el ? (el.textContent ?? '').trim() : undefined;
+}
+
+/** Serialises a node (an element with its subtree) as XML text; the namespaces it uses are declared on it. */
+export function serializeNode(node: Element | Document): string {
+  return new XMLSerializer().serializeToString(node);
 }
