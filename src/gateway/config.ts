@@ -460,7 +460,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   const givenPfi = config.onward?.pfi;
   if (dmp && givenPfi?.dmp === true) {
     throw new GatewayConfigError(
-      'Invalid configuration: onward.dmp publishes to the DMP directly and onward.pfi.dmp asks the PFI to publish too; set onward.pfi.dmp: false',
+      'Invalid configuration: onward.dmp publishes to the DMP directly and onward.pfi.dmp asks the PFI to publish too; ' +
+        'set onward.pfi.dmp: false',
     );
   }
   // Beside the direct route, the PFI keeps the MSSanté destinations only: one DMP publication per report.

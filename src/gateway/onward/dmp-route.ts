@@ -225,7 +225,7 @@ export class DmpRoutePlugin implements GatewayPlugin {
       const accepted = own.find((r) => r.status === 'accepted' && r.uniqueId !== null);
       if (accepted) return deleted(accepted) ? undefined : accepted;
       const last = own.at(-1);
-      if (!last || last.requestKind !== 'replace' || last.messageId === null) return undefined;
+      if (last?.requestKind !== 'replace' || last.messageId === null) return undefined;
       const raw = (await this.#store!.getMessage(last.messageId))?.raw;
       if (!raw) return undefined;
       try {

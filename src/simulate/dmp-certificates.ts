@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Files of a throw-away PKI for a local DMP double, in a temporary folder. */
-export interface DmpTestPki {
+export interface DmpCertificates {
   readonly dir: string;
   /** The CA that signs both sides (it stands for the IGC-Santé test chain). */
   readonly ca: string;
@@ -30,9 +30,9 @@ export interface DmpTestPki {
  * Generates the certificates a local DMP test environment needs with the `openssl` command line (the
  * demo and the tests use it; node:crypto signs but does not issue X.509 certificates). Valid two days.
  */
-export async function createDmpTestPki(
+export async function generateDmpCertificates(
   structure: { name: string; id: string } = { name: 'Centre Imagerie Demo', id: '1750000001' },
-): Promise<DmpTestPki> {
+): Promise<DmpCertificates> {
   const dir = await mkdtemp(join(tmpdir(), 'cisis-tlr-dmp-pki-'));
   const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
   const key = (name: string) => openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${name}.key`);
