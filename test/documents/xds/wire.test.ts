@@ -21,7 +21,9 @@ import { CONTENT_TYPE_EXTERNAL, createDmpTestPki, level1, submitterOf } from '..
 import type { DmpTestPki } from '../../simulate/dmp-fixtures.js';
 
 const envelopeOf = (body: string): string =>
-  `<?xml version="1.0"?><s:Envelope xmlns:s="${NS.soap}" xmlns:a="${NS.wsa}"><s:Header><a:RelatesTo>urn:uuid:1</a:RelatesTo></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  `<?xml version="1.0"?><s:Envelope xmlns:s="${NS.soap}" xmlns:a="${NS.wsa}">` +
+  '<s:Header><a:RelatesTo>urn:uuid:1</a:RelatesTo></s:Header>' +
+  `<s:Body>${body}</s:Body></s:Envelope>`;
 
 describe('DMP wire: MTOM, SOAP envelope, VIHF, answers', () => {
   let pki: DmpTestPki;
@@ -167,7 +169,8 @@ describe('DMP wire: MTOM, SOAP envelope, VIHF, answers', () => {
   describe('answers', () => {
     const rs = (status: string, errors = ''): string =>
       envelopeOf(
-        `<rs:RegistryResponse xmlns:rs="${NS.rs}" status="${status}">${errors ? `<rs:RegistryErrorList>${errors}</rs:RegistryErrorList>` : ''}</rs:RegistryResponse>`,
+        `<rs:RegistryResponse xmlns:rs="${NS.rs}" status="${status}">` +
+          `${errors ? `<rs:RegistryErrorList>${errors}</rs:RegistryErrorList>` : ''}</rs:RegistryResponse>`,
       );
     const soap = 'application/soap+xml';
 
@@ -178,8 +181,10 @@ describe('DMP wire: MTOM, SOAP envelope, VIHF, answers', () => {
 
     it('Failure and PartialSuccess are refused with the first error code and context', () => {
       const err =
-        '<rs:RegistryError errorCode="W1" codeContext="just a warning" severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning"/>' +
-        '<rs:RegistryError errorCode="DMPClosed" codeContext="DMP fermé" severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error" location="Document01"/>';
+        '<rs:RegistryError errorCode="W1" codeContext="just a warning" ' +
+        'severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning"/>' +
+        '<rs:RegistryError errorCode="DMPClosed" codeContext="DMP fermé" ' +
+        'severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error" location="Document01"/>';
       const f = parseDmpResponse(200, soap, Buffer.from(rs('urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure', err)));
       assert.deepEqual([f.outcome, f.code, f.text], ['refused', 'DMPClosed', 'DMP fermé']);
       assert.deepEqual(
@@ -194,7 +199,8 @@ describe('DMP wire: MTOM, SOAP envelope, VIHF, answers', () => {
     it('a Sender fault is refused, a Receiver fault is transient', () => {
       const fault = (code: string) =>
         envelopeOf(
-          `<s:Fault><s:Code><s:Value>s:${code}</s:Value><s:Subcode><s:Value>x:Invalid</s:Value></s:Subcode></s:Code><s:Reason><s:Text xml:lang="fr">raison</s:Text></s:Reason></s:Fault>`,
+          `<s:Fault><s:Code><s:Value>s:${code}</s:Value><s:Subcode><s:Value>x:Invalid</s:Value></s:Subcode></s:Code>` +
+            '<s:Reason><s:Text xml:lang="fr">raison</s:Text></s:Reason></s:Fault>',
         );
       assert.deepEqual(
         (({ outcome, code, text }) => ({ outcome, code, text }))(parseDmpResponse(400, soap, Buffer.from(fault('Sender')))),
