@@ -55,8 +55,7 @@ export function registerSimulateDmpCommand(simulate: Command): void {
       });
       await sim.stop();
       const refused = sim.exchanges.filter((e) => e.outcome !== 'accepted').length;
-      print(
-        `DMP double: ${sim.exchanges.length} request(s), ${refused} refused; ${sim.entries.length} entr${sim.entries.length === 1 ? 'y' : 'ies'}`,
-      );
+      const entries = `${sim.entries.length} entr${sim.entries.length === 1 ? 'y' : 'ies'}`;
+      print(`DMP double: ${sim.exchanges.length} request(s), ${refused} refused; ${entries}`);
     });
 }
