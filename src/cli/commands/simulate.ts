@@ -8,6 +8,7 @@ import type { Protocol } from '../../tlr/index.js';
 import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
 import { writeOut } from '../output.js';
 import { duration, hostPort, port } from './arguments.js';
+import { registerSimulateDmpCommand } from './simulate-dmp.js';
 import { registerSimulatePfiCommand } from './simulate-pfi.js';
 
 function rate(value: string): number {
@@ -114,6 +115,7 @@ interface RisCliOptions {
 export function registerSimulateCommand(program: Command): void {
   const simulate = program.command('simulate').description('simulate a RIS or a teleradiology platform against the other half under test');
   registerSimulatePfiCommand(simulate);
+  registerSimulateDmpCommand(simulate);
 
   simulate
     .command('platform')

@@ -128,6 +128,10 @@ export function parseMultipart(body: Buffer, contentType: string): ParsedMultipa
 }
 
 function parsePart(raw: Buffer): MimePart {
+  // A part without headers (RFC 2046 §5.1.1: the blank line follows the boundary at once) has only a body.
+  if (raw.length === 0 || raw.subarray(0, 2).toString('latin1') === '\r\n') {
+    return { contentId: '', contentType: '', body: raw.subarray(raw.length === 0 ? 0 : 2), headers: {} };
+  }
   let split = raw.indexOf('\r\n\r\n');
   let sepLength = 4;
   if (split < 0) {

@@ -66,9 +66,14 @@ export function soapEnvelope(action: XdsAction, to: string, messageId: string, v
   );
 }
 
-/** The VIHF of a submitter for one patient. */
+/** The signed VIHF of a submitter for one patient. */
 export function submitterVihf(submitter: DmpSubmitter, patientId: string, now?: Date): string {
-  const input: VihfInput = {
+  return buildSignedVihf(submitterVihfInput(submitter, patientId, now), submitter.signer);
+}
+
+/** What the VIHF of a submitter says for one patient (`NameID` and `subject-id` from the responsible person). */
+export function submitterVihfInput(submitter: DmpSubmitter, patientId: string, now?: Date): VihfInput {
+  return {
     nameId: submitter.responsible.id,
     subjectName: `${submitter.responsible.given} ${submitter.responsible.family}`.trim(),
     structureId: submitter.structure.id,
@@ -79,7 +84,6 @@ export function submitterVihf(submitter: DmpSubmitter, patientId: string, now?: 
     ...(submitter.vihfVersion ? { version: submitter.vihfVersion } : {}),
     ...(now ? { now } : {}),
   };
-  return buildSignedVihf(input, submitter.signer);
 }
 
 /** ITI-41 from ready metadata and a signed VIHF (the low-level form: tests use it to send deliberate mistakes). */

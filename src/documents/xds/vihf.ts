@@ -78,6 +78,11 @@ export function x509SubjectName(certificatePem: string): string {
 
 /** Builds and signs the VIHF. Returns the assertion's XML (no declaration), to be placed in `wsse:Security`. */
 export function buildSignedVihf(input: VihfInput, signer: VihfSigner): string {
+  return signVihf(buildVihfAssertion(input, signer.certificate), signer);
+}
+
+/** The unsigned VIHF assertion (XML text), its Issuer the subject of `certificate`. */
+export function buildVihfAssertion(input: VihfInput, certificate: string): string {
   if (input.roles.length === 0) throw new XdsError('TLR_ERR_XDS_MISSING_VALUE', 'vihf.roles', 'the VIHF needs at least one role');
   for (const [field, value] of [
     ['vihf.nameId', input.nameId],
@@ -89,8 +94,7 @@ export function buildSignedVihf(input: VihfInput, signer: VihfSigner): string {
   }
   let issuer: string;
   try {
-    issuer = x509SubjectName(signer.certificate);
-    createPrivateKey(signer.privateKey);
+    issuer = x509SubjectName(certificate);
   } catch (cause) {
     throw new XdsError('TLR_ERR_XDS_SIGNING', 'signer', `the signing certificate or key cannot be read: ${(cause as Error).message}`, {
       cause,
@@ -129,6 +133,21 @@ export function buildSignedVihf(input: VihfInput, signer: VihfSigner): string {
     ),
     el('saml2:AttributeStatement', {}, ...attributes),
   );
+  return serializeXmlFragment(assertion);
+}
+
+/**
+ * Signs a SAML assertion (XML text) enveloped: RSA-SHA256, exclusive c14n, the reference to the assertion's `ID`,
+ * the signature placed after `Issuer` (the order of the SAML schema), the certificate in `KeyInfo`.
+ */
+export function signVihf(assertionXml: string, signer: VihfSigner): string {
+  try {
+    createPrivateKey(signer.privateKey);
+  } catch (cause) {
+    throw new XdsError('TLR_ERR_XDS_SIGNING', 'signer.privateKey', `the signing key cannot be read: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
   const sig = new SignedXml({
     privateKey: signer.privateKey,
     publicCert: signer.certificate,
@@ -141,7 +160,7 @@ export function buildSignedVihf(input: VihfInput, signer: VihfSigner): string {
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
   });
   try {
-    sig.computeSignature(serializeXmlFragment(assertion), {
+    sig.computeSignature(assertionXml, {
       prefix: 'ds',
       location: { reference: `/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']`, action: 'after' },
     });
