@@ -14,6 +14,7 @@ interface DemoCliOptions {
   seed?: number;
   reports: 'auto' | 'on' | 'off';
   ackTimeout?: number;
+  onward: 'pfi' | 'dmp';
 }
 
 function duration(value: string): number {
@@ -43,6 +44,7 @@ export function demoJsonLine(s: DemoSummary): string {
     reportsReceived: s.reportsReceived,
     orderDocuments: s.orderDocuments,
     skippedStages: s.skippedStages,
+    onward: s.onward,
     publications: s.publications,
     outcome: outcomeOf(s),
     problems: s.problems,
@@ -58,6 +60,11 @@ function outcomeOf(s: DemoSummary): string {
   return off.length
     ? `every expected outcome happened (${off.map((stage) => stage.stage).join(', ')} turned off)`
     : 'every expected outcome happened';
+}
+
+function onwardRoute(value: string): 'pfi' | 'dmp' {
+  if (value !== 'pfi' && value !== 'dmp') throw new InvalidArgumentError('expected pfi or dmp');
+  return value;
 }
 
 function reportsMode(value: string): 'auto' | 'on' | 'off' {
@@ -87,7 +94,7 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${reports}`,
-    `  publications (PFI)  ${publicationsLine(s)}`,
+    `  publications (${s.onward.toUpperCase()})  ${publicationsLine(s)}`,
     `  order documents     ${documentLine(s, 'request', 'DA-IMG')}; ${documentLine(s, 'supporting', 'supporting')}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
@@ -113,6 +120,7 @@ function endpointLines(h: DemoHalves): string[] {
   lines.push(
     `API key   ${h.apiKey}   (curl -H "Authorization: Bearer ${h.apiKey}" http://${h.ris.config.api.host}:${h.ris.apiPort}/api/orders)`,
   );
+  if (h.dmp) lines.push(`DMP       ${h.dmp.double.url} (test double: /repository, /registry, GET /entries)`);
   lines.push(`data      ${h.dataDir}`);
   return lines;
 }
@@ -143,6 +151,12 @@ export function registerDemoCommand(program: Command): void {
       reportsMode,
       'auto',
     )
+    .option(
+      '--onward <route>',
+      'where the RIS sends the reports on: pfi (its integration platform: DMP and MSSanté) or dmp (the DMP directly, XDS.b, to a local DMP double)',
+      onwardRoute,
+      'pfi',
+    )
     .action(async (o: DemoCliOptions) => {
       // Loaded here, not at the top: `--help` and the other commands must not pay for the gateway.
       const { runDemoScenario, startDemoHalves } = await import('../../simulate/index.js');
@@ -153,6 +167,7 @@ export function registerDemoCommand(program: Command): void {
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
+        onward: o.onward,
       });
       let summary: DemoSummary;
       try {
@@ -162,7 +177,7 @@ export function registerDemoCommand(program: Command): void {
         );
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {
-        await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
+        await halves.stop();
         if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
         throw e;
       }
@@ -176,7 +191,7 @@ export function registerDemoCommand(program: Command): void {
           process.once('SIGTERM', resolve);
         });
       }
-      await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
+      await halves.stop();
       // A directory the demo created for itself goes with it; one given with --data-dir stays.
       if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
       if (o.json) await writeOut(`${demoJsonLine(summary)}\n`);
@@ -186,11 +201,12 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-/** `DMP 3 accepted, 1 skipped; MSSanté 4 accepted`: the onward route's destinations by status. */
+/** `DMP 3 accepted, 1 skipped; MSSanté 4 accepted`: the onward route's destinations by status (the direct route: the DMP only). */
 function publicationsLine(s: DemoSummary): string {
   const part = (label: string, byStatus: Record<string, number | undefined>): string => {
     const counts = Object.entries(byStatus).filter(([, n]) => n);
     return `${label} ${counts.length ? counts.map(([status, n]) => `${n} ${status}`).join(', ') : 'none'}`;
   };
+  if (s.onward === 'dmp') return part('DMP', s.publications.dmp);
   return `${part('DMP', s.publications.dmp)}; ${part('MSSanté', s.publications.mssante)}`;
 }
