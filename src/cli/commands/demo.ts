@@ -153,7 +153,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option(
       '--onward <route>',
-      'where the RIS sends the reports on: pfi (its integration platform: DMP and MSSanté) or dmp (the DMP directly, XDS.b, to a local DMP double)',
+      'where the RIS sends the reports on: pfi (its integration platform: DMP, MSSanté) or dmp (a local DMP double, directly over XDS.b)',
       onwardRoute,
       'pfi',
     )
