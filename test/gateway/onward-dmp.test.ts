@@ -6,12 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/gateway/config.js';
 import { documentsOf } from '../../src/gateway/documents/documents-plugin.js';
 import { GatewayConfigError } from '../../src/gateway/errors.js';
+import { createXdsDmpTransport } from '../../src/gateway/onward/xds-dmp-transport.js';
 import { type OrderKey, type PublicationRecord, formatOrderKey } from '../../src/store/index.js';
 import { type DmpCertificates, generateDmpCertificates } from '../../src/simulate/dmp-certificates.js';
 import { DmpSimulator } from '../../src/simulate/dmp-simulator.js';
@@ -19,6 +21,7 @@ import type { ImagingOrder } from '../../src/tlr/index.js';
 import { order, postExamInfo, remoteRadiologist } from '../tlr/fixtures.js';
 import { API_KEY, type GatewayPair, startGatewayPair } from '../helpers/gateway-pair.js';
 import { freePort } from '../helpers/ports.js';
+import { CHROMIUM_PATH, launchBrowser } from '../console/harness.js';
 
 /** A complete `onward.dmp` (the files need not exist to load the configuration). */
 const DMP = {
@@ -91,6 +94,15 @@ describe('onward.dmp configuration', () => {
     await assert.rejects(load({ dmp: { ...DMP, sourceId: '1.2.03' } }), /onward\.dmp\.sourceId/);
     await assert.rejects(load({ dmp: { ...DMP, vihfVersion: '2.0' } }), /onward\.dmp\.vihfVersion: .*3\.0, 4\.0/);
     await assert.rejects(load({ dmp: { ...DMP, colour: 'blue' } }), /onward\.dmp: must NOT have additional properties "colour"/);
+  });
+
+  it('stops the start with the key and the file of a certificate it cannot read', async () => {
+    const c = await load({ dmp: DMP });
+    await assert.rejects(createXdsDmpTransport(c.onward!.dmp!, c, pino({ level: 'silent' })), (e: Error) => {
+      assert.ok(e instanceof GatewayConfigError);
+      assert.match(e.message, /^onward\.dmp\.tls\.cert: cannot read \/etc\/cisis-tlr\/structure\.crt \(ENOENT\)/);
+      return true;
+    });
   });
 
   it('refuses a direct DMP route on a platform', async () => {
@@ -347,6 +359,43 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       assert.match(row.errorText ?? '', /no qualified INS/);
       assert.equal(row.messageId, null, 'nothing was queued');
       assert.equal(dmp.exchanges.length, exchangesBefore, 'the DMP was not called');
+    });
+
+    it("shows each version's DMP status on the console's report card (accepted with its entry, refused with code and text, not sent)", {
+      skip:
+        engine === 'PostgreSQL'
+          ? 'the console reads the API, the same on both stores'
+          : existsSync(CHROMIUM_PATH)
+            ? false
+            : `no Chromium at ${CHROMIUM_PATH}`,
+    }, async () => {
+      const browser = await launchBrowser();
+      try {
+        const { page } = browser;
+        page.setDefaultTimeout(15_000);
+        await page.goto(`http://127.0.0.1:${pair.ris.apiPort}/console/`);
+        await page.locator('#api-key').fill(API_KEY);
+        await page.getByRole('button', { name: 'Se connecter' }).click();
+        await page.locator('#orders-table').waitFor();
+        await page.goto(`http://127.0.0.1:${pair.ris.apiPort}/console/#/orders/${key.placerNumber}`);
+        const row = (version: number, request: string) =>
+          page.locator(
+            `#card-reports li.report[data-version="${version}"] li.publication[data-destination="dmp"][data-request="${request}"]`,
+          );
+        await row(1, 'initial').waitFor();
+        const v1 = (await dmpRow(1, 'initial'))!;
+        assert.equal(await row(1, 'initial').getAttribute('data-status'), 'accepted');
+        assert.match(await row(1, 'initial').innerText(), /DMP\s+accepté/);
+        assert.equal(await row(1, 'initial').getAttribute('title'), `Entrée DMP ${v1.entryUuid}`);
+        assert.match(await row(3, 'replace').innerText(), /DMP\s+remplacement\s+refusé\s+DMPClosed — Le DMP du patient est fermé/);
+        assert.match(await row(5, 'delete').innerText(), /DMP\s+suppression\s+accepté/);
+        await page.goto(`http://127.0.0.1:${pair.ris.apiPort}/console/#/orders/${unqualified.placerOrderNumber.value}`);
+        await row(1, 'initial').waitFor();
+        assert.equal(await row(1, 'initial').getAttribute('data-status'), 'skipped');
+        assert.match(await row(1, 'initial').innerText(), /DMP\s+non envoyé\s+the patient has no qualified INS/);
+      } finally {
+        await browser.close();
+      }
     });
   });
 }

@@ -56,13 +56,12 @@ export async function createXdsDmpTransport(dmp: OnwardDmpConfig, _config: Gatew
       throw new GatewayConfigError(`onward.dmp.${what}: cannot read ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
   };
-  const [cert, key, ca, signingCert, signingKey] = await Promise.all([
-    file('tls.cert', dmp.tls.cert),
-    file('tls.key', dmp.tls.key),
-    file('tls.ca', dmp.tls.ca),
-    file('signing.cert', dmp.signing.cert),
-    file('signing.key', dmp.signing.key),
-  ]);
+  // One after the other: the first file that cannot be read is the one named.
+  const cert = await file('tls.cert', dmp.tls.cert);
+  const key = await file('tls.key', dmp.tls.key);
+  const ca = await file('tls.ca', dmp.tls.ca);
+  const signingCert = await file('signing.cert', dmp.signing.cert);
+  const signingKey = await file('signing.key', dmp.signing.key);
   const tls: DmpTls = { cert, key, ca };
   const signer = { certificate: signingCert, privateKey: signingKey };
   const structure = { id: structureNationalId(dmp.structure), name: dmp.structure.name, activitySector: dmp.structure.sector };
