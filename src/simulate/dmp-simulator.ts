@@ -59,6 +59,8 @@ export interface DmpSimulatorOptions {
   trustedSigners?: string[];
   /** Which INS root the double accepts: `test` (1.2.250.1.213.1.4.10, default) or `production` (…4.8). */
   insEnvironment?: 'test' | 'production';
+  /** Strict mode: refuse an ITI-41 without the signature document of the submission (default true). */
+  requireSubmissionSignature?: boolean;
   /** One line per exchange (no patient data). */
   print?: (line: string) => void;
 }
@@ -93,6 +95,7 @@ export class DmpSimulator {
   readonly #xsd: CdaXsdValidator;
   readonly #trusted: string[];
   readonly #insOid: string;
+  readonly #requireSignature: boolean;
   readonly #print: (line: string) => void;
 
   private constructor(server: Server, xsd: CdaXsdValidator, options: DmpSimulatorOptions) {
@@ -101,6 +104,7 @@ export class DmpSimulator {
     const cas = Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca];
     this.#trusted = options.trustedSigners ?? cas.map((c) => c.toString());
     this.#insOid = options.insEnvironment === 'production' ? INS_OID.production : INS_OID.test;
+    this.#requireSignature = options.requireSubmissionSignature ?? true;
     this.#print = options.print ?? (() => {});
   }
 
@@ -160,6 +164,8 @@ export class DmpSimulator {
       entryByUniqueId: (id) => this.entryByUniqueId(id),
       hasSubmissionSet: (id) => this.#submissionSets.has(id),
       insOid: this.#insOid,
+      trustedSigners: this.#trusted,
+      requireSubmissionSignature: this.#requireSignature,
     };
   }
 
@@ -186,6 +192,7 @@ export class DmpSimulator {
           uniqueId: e.uniqueId,
           status: e.status,
           replaces: e.replaces ?? null,
+          kind: e.kind,
           size: e.size,
         })),
       );

@@ -55,7 +55,8 @@ export function registerSimulateDmpCommand(simulate: Command): void {
       });
       await sim.stop();
       const refused = sim.exchanges.filter((e) => e.outcome !== 'accepted').length;
-      const entries = `${sim.entries.length} entr${sim.entries.length === 1 ? 'y' : 'ies'}`;
+      const documents = sim.entries.filter((e) => e.kind === 'document').length;
+      const entries = `${documents} document entr${documents === 1 ? 'y' : 'ies'}`;
       print(`DMP double: ${sim.exchanges.length} request(s), ${refused} refused; ${entries}`);
     });
 }
