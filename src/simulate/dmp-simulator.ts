@@ -48,7 +48,9 @@ export type DmpFault =
   /** A RegistryResponse Failure with this DMP error (e.g. `DMPClosed`, unknown patient). */
   | { kind: 'registry-error'; code: string; text: string }
   /** The connection is closed without an answer. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** No answer at all: the client's timeout decides (the connection is closed when the double stops). */
+  | { kind: 'hang' };
 
 export interface DmpSimulatorOptions {
   port: number;
@@ -220,6 +222,8 @@ export class DmpSimulator {
       switch (fault.fault.kind) {
         case 'drop':
           req.socket.destroy();
+          return;
+        case 'hang':
           return;
         case 'http-status':
           res.writeHead(fault.fault.status, { 'content-type': 'text/plain' });

@@ -236,7 +236,7 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.ok(!list.includes('279035121518989'), 'no INS in the listing');
   });
 
-  it('plays injected faults: HTTP 503, Receiver fault and a dropped connection are transient, a DMP error is refused', async () => {
+  it('plays injected faults: HTTP 503, Receiver fault, a dropped connection and no answer are transient, a DMP error is refused', async () => {
     const publish = () =>
       buildPublicationRequest({
         to: repository(),
@@ -253,6 +253,9 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'transient');
     dmp.injectFault({ kind: 'drop' });
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'transient');
+    dmp.injectFault({ kind: 'hang' });
+    const hung = await postSoap(repository(), publish(), clientTls(pki), 500);
+    assert.deepEqual([hung.outcome, hung.code], ['transient', 'ETIMEDOUT']);
     dmp.injectFault({ kind: 'registry-error', code: 'DMPClosed', text: 'DMP fermé' });
     const closed = await postSoap(repository(), publish(), clientTls(pki), 10_000);
     assert.deepEqual([closed.outcome, closed.code, closed.text], ['refused', 'DMPClosed', 'DMP fermé']);
