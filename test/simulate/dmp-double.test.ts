@@ -236,7 +236,7 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.ok(!list.includes('279035121518989'), 'no INS in the listing');
   });
 
-  it('plays injected faults: HTTP 503, Receiver fault, a dropped connection and no answer are transient, a DMP error is refused', async () => {
+  it('plays injected faults: HTTP 503, Receiver fault, dropped connection, no answer are transient; a DMP error is refused', async () => {
     const publish = () =>
       buildPublicationRequest({
         to: repository(),
