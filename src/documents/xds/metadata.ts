@@ -307,7 +307,8 @@ function insOf(header: CdaHeader): string {
       `no qualified INS (root ${INS_OID.production}, or ${INS_OID.test} in test): the DMP requires one`,
     );
   }
-  if (!/^[12378]\d{12}(\d{2})?$/.test(ins.extension)) {
+  // Sex, year, month, department (two digits, or 2A / 2B for Corsica), commune, order, then the key.
+  if (!/^[12378]\d{4}(\d{2}|2[AB])\d{6}(\d{2})?$/.test(ins.extension)) {
     throw new XdsError('TLR_ERR_XDS_INVALID_VALUE', 'cda.recordTarget.patientRole.id', 'the INS-NIR has 13 digits and its key (15)');
   }
   return cx(ins.extension, ins.root, 'NH');

@@ -105,6 +105,17 @@ describe('XDS metadata of a CR-IMG for the DMP', () => {
     assert.equal(buildXdsMetadata(Buffer.from(cda), context).documentEntry.patientId, '279035121518989^^^&1.2.250.1.213.1.4.8&ISO^NH');
   });
 
+  it('accepts the INS-NIR of a patient born in Corsica (department 2A or 2B) and refuses one of the wrong form', () => {
+    for (const nir of ['213102A00446967', '179032B12345642']) {
+      const cda = replaceOnce(level1().toString('utf8'), 'extension="279035121518989"', `extension="${nir}"`);
+      assert.equal(buildXdsMetadata(Buffer.from(cda), context).documentEntry.patientId, `${nir}^^^&1.2.250.1.213.1.4.10&ISO^NH`);
+    }
+    for (const nir of ['2131A2000446967', '27903512151898', '579035121518989']) {
+      const cda = replaceOnce(level1().toString('utf8'), 'extension="279035121518989"', `extension="${nir}"`);
+      expectXdsError(() => buildXdsMetadata(Buffer.from(cda), context), 'TLR_ERR_XDS_INVALID_VALUE', /recordTarget/);
+    }
+  });
+
   it('refuses a document id with an extension (the DMP takes a plain OID)', () => {
     const cda = replaceOnce(
       level1().toString('utf8'),
