@@ -237,6 +237,11 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
         },
         vihf: (i) => ({ ...i, patientId: PATIENT.replace('1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.8') }),
       }));
+    it('DMP-MD-007 accepts the INS-NIR of a patient born in Corsica (department 2A)', async () => {
+      const cda = withId(level1(), newUuidOid()).toString('utf8').replace('extension="279035121518989"', 'extension="213102A00446967"');
+      const result = await send(publication({}, Buffer.from(cda)).request);
+      assert.equal(result.outcome, 'accepted', JSON.stringify(result));
+    });
     it('DMP-MD-008 refuses a DocumentEntry of another patient than the SubmissionSet', () =>
       refuses('DMP-MD-008', { metadata: (m) => (m.documentEntry.patientId = OTHER_PATIENT) }));
   });

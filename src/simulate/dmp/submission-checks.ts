@@ -114,7 +114,8 @@ function single(out: DmpViolation[], obj: Obj, name: string, rule: Parameters<ty
 
 function checkPatientId(out: DmpViolation[], value: string | undefined, where: string, insOid: string): void {
   const p = value ? parseCx(value) : undefined;
-  if (p?.type !== 'NH' || p.oid !== insOid || !/^\d{13}(\d{2})?$/.test(p.id)) {
+  // An INS-NIR: 13 characters and the key; the department of birth is two digits, or 2A / 2B (Corsica).
+  if (p?.type !== 'NH' || p.oid !== insOid || !/^\d{5}(\d{2}|2[AB])\d{6}(\d{2})?$/.test(p.id)) {
     out.push(violation('DMP-MD-007', `${where} "${value ?? ''}" is not an INS-NIR CX ^^^&${insOid}&ISO^NH`, where));
   }
 }
