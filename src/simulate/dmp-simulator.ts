@@ -61,7 +61,10 @@ export interface DmpSimulatorOptions {
   trustedSigners?: string[];
   /** Which INS root the double accepts: `test` (1.2.250.1.213.1.4.10, default) or `production` (…4.8). */
   insEnvironment?: 'test' | 'production';
-  /** Strict mode: refuse an ITI-41 without the signature document of the submission (default true). */
+  /**
+   * Strict mode (`dmp-publication.md` §11.9): refuse an ITI-41 without the signature document of the submission.
+   * Default false; a signature document that is present is always checked (`DMP-SIG-002…005`).
+   */
   requireSubmissionSignature?: boolean;
   /** One line per exchange (no patient data). */
   print?: (line: string) => void;
@@ -106,7 +109,7 @@ export class DmpSimulator {
     const cas = Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca];
     this.#trusted = options.trustedSigners ?? cas.map((c) => c.toString());
     this.#insOid = options.insEnvironment === 'production' ? INS_OID.production : INS_OID.test;
-    this.#requireSignature = options.requireSubmissionSignature ?? true;
+    this.#requireSignature = options.requireSubmissionSignature ?? false;
     this.#print = options.print ?? (() => {});
   }
 

@@ -30,6 +30,7 @@ describe('cisis-tlr simulate dmp', () => {
         pki.paths.serverKey,
         '--tls-ca',
         pki.paths.ca,
+        '--require-signature',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

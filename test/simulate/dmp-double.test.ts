@@ -38,7 +38,7 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
   let dmp: DmpSimulator;
   before(async () => {
     pki = createDmpTestPki();
-    dmp = await startDouble(pki);
+    dmp = await startDouble(pki, { requireSubmissionSignature: true });
   });
   after(async () => {
     await dmp?.stop();
@@ -264,6 +264,27 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     const before = documents();
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'accepted');
     assert.equal(documents(), before + 1);
+  });
+
+  it('outside strict mode, accepts a submission without signature document', async () => {
+    const lenient = await startDouble(pki);
+    try {
+      const to = `${lenient.url}/repository`;
+      const { request: req } = buildPublicationRequest({
+        to,
+        document: level1(),
+        submitter: submitterOf(pki),
+        contentTypeCode: CONTENT_TYPE_EXTERNAL,
+        signSubmission: false,
+      });
+      assert.equal((await postSoap(to, req, clientTls(pki), 10_000)).outcome, 'accepted');
+      assert.deepEqual(
+        lenient.entries.map((e) => e.kind),
+        ['document'],
+      );
+    } finally {
+      await lenient.stop();
+    }
   });
 
   it('maps a refused connection to transient (ECONNREFUSED)', async () => {

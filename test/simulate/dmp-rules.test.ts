@@ -72,7 +72,7 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
   const tested = new Set<string>();
   before(async () => {
     pki = createDmpTestPki();
-    dmp = await startDouble(pki);
+    dmp = await startDouble(pki, { requireSubmissionSignature: true });
   });
   after(async () => {
     await dmp?.stop();

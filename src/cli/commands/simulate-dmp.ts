@@ -11,6 +11,7 @@ interface DmpCliOptions {
   tlsCa: string;
   signerCa?: string;
   ins: 'test' | 'production';
+  requireSignature?: boolean;
 }
 
 /**
@@ -33,6 +34,7 @@ export function registerSimulateDmpCommand(simulate: Command): void {
         .choices(['test', 'production'])
         .default('test'),
     )
+    .option('--require-signature', 'strict mode: refuse an ITI-41 without the XAdES signature document of the submission')
     .action(async (o: DmpCliOptions) => {
       const { DmpSimulator } = await import('../../simulate/dmp-simulator.js');
       const print = (line: string): void => {
@@ -46,6 +48,7 @@ export function registerSimulateDmpCommand(simulate: Command): void {
         tls: { cert, key, ca },
         ...(signerCa ? { trustedSigners: [signerCa] } : {}),
         insEnvironment: o.ins,
+        requireSubmissionSignature: o.requireSignature === true,
         print,
       });
       print(`DMP double: https://${o.host}:${sim.port}/repository (ITI-41) and /registry (ITI-57, ITI-18), INS ${o.ins} (Ctrl-C to stop)`);
