@@ -504,13 +504,17 @@ export class DmpSimulator {
     };
     const byUnique = slotValues('$XDSDocumentEntryUniqueId');
     const byUuid = slotValues('$XDSDocumentEntryEntryUUID');
-    if (attr(query, 'id') !== STORED_QUERY.getDocuments || (!byUnique && !byUuid)) {
-      exchange.violations.push(
-        violation(
-          'DMP-QRY-001',
-          `stored query ${attr(query, 'id') ?? 'none'} with ${byUnique ? '$XDSDocumentEntryUniqueId' : 'no id slot'}`,
-        ),
-      );
+    const patient = slotValues('$XDSDocumentEntryPatientId');
+    const statuses = slotValues('$XDSDocumentEntryStatus');
+    const queryId = attr(query, 'id');
+    let found: DmpEntry[] | undefined;
+    if (queryId === STORED_QUERY.getDocuments && (byUnique || byUuid)) {
+      found = this.entries.filter((e) => byUnique?.includes(e.uniqueId) || byUuid?.includes(e.entryUUID));
+    } else if (queryId === STORED_QUERY.findDocuments && patient?.length === 1 && statuses?.length) {
+      found = this.entries.filter((e) => e.patientId === patient[0] && statuses.includes(e.status));
+    }
+    if (!found) {
+      exchange.violations.push(violation('DMP-QRY-001', `stored query ${queryId ?? 'none'} with the slots ${slotNames(query ?? request)}`));
       return registryResponse(
         messageId,
         asRegistryErrors(exchange.violations),
@@ -518,7 +522,6 @@ export class DmpSimulator {
         'query:AdhocQueryResponse',
       );
     }
-    const found = this.entries.filter((e) => byUnique?.includes(e.uniqueId) || byUuid?.includes(e.entryUUID));
     const identifier = (e: DmpEntry, id: { scheme: string; name: string }, value: string): XmlElement =>
       el(
         'rim:ExternalIdentifier',
@@ -540,6 +543,14 @@ export class DmpSimulator {
     const answer = el('query:AdhocQueryResponse', { 'xmlns:query': NS.query, 'xmlns:rim': NS.rim, status: RESPONSE_STATUS.success }, list);
     return envelopeOf(ACTION.registryStoredQueryResponse, messageId, serializeXmlFragment(answer));
   }
+}
+
+function slotNames(parent: Element): string {
+  return (
+    childElements(parent, NS.rim, 'Slot')
+      .map((e) => attr(e, 'name'))
+      .join(', ') || 'none'
+  );
 }
 
 function xmlAttr(s: string): string {

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { STATUS, buildDeletionRequest, buildEntryLookupRequest, buildPublicationRequest, postSoap } from '../../src/documents/xds/index.js';
+import {
+  ACTION,
+  STATUS,
+  buildDeletionRequest,
+  buildEntryLookupRequest,
+  buildPublicationRequest,
+  findDocumentsQueryBody,
+  plainSoapRequest,
+  postSoap,
+  submitterVihf,
+} from '../../src/documents/xds/index.js';
 import { newUuidOid } from '../../src/documents/cda/identifiers.js';
 import type { DmpSimulator } from '../../src/simulate/dmp-simulator.js';
 import {
@@ -139,6 +149,23 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     const refused = await postSoap(repository(), again.request, clientTls(pki), 10_000);
     assert.equal(refused.outcome, 'refused');
     assert.equal(refused.code, 'XDSRegistryDeprecatedDocumentError');
+  });
+
+  it('answers FindDocuments by patient and status (ITI-18) with the Approved entries of the patient', async () => {
+    const submitter = submitterOf(pki);
+    const patientId = '279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH';
+    const vihf = submitterVihf(submitter, patientId);
+    const result = await postSoap(
+      registry(),
+      plainSoapRequest(ACTION.registryStoredQuery, registry(), vihf, findDocumentsQueryBody(patientId)),
+      clientTls(pki),
+      10_000,
+    );
+    assert.equal(result.outcome, 'accepted', JSON.stringify(result));
+    const approved = dmp.entries.filter((e) => e.patientId === patientId && e.status === STATUS.approved).map((e) => e.entryUUID);
+    assert.ok(approved.length >= 2);
+    assert.deepEqual(result.entries?.map((e) => e.entryUUID).sort(), approved.sort());
+    assert.ok(result.entries?.every((e) => e.status === STATUS.approved && e.patientId === patientId));
   });
 
   it('refuses an RPLC to an entry the registry does not know (UnresolvedReferenceException)', async () => {

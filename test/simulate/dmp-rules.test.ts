@@ -457,10 +457,11 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
       const edit = (x: string) => replaceOnce(x, 'IDNST^^^1750000001', 'IDNST^^^1750000099');
       assertRefused(await send(deletion(e.entryUUID, e.patientId, edit)), 'DMP-DEL-005');
     });
-    it('DMP-QRY-001 refuses a FindDocuments query it does not support', async () => {
+    it('DMP-QRY-001 refuses a GetAssociations query it does not support', async () => {
+      // GetAssociations (urn:uuid:a7ae438b-4bc2-4642-93e9-be891f7bb155) in place of GetDocuments.
       const body = serializeXmlFragment(getDocumentsQueryBody(['1.2.3'])).replace(
         'urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4',
-        'urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d',
+        'urn:uuid:a7ae438b-4bc2-4642-93e9-be891f7bb155',
       );
       assertRefused(await send(registryRequest(ACTION.registryStoredQuery, body)), 'DMP-QRY-001');
     });

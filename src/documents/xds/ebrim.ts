@@ -196,3 +196,19 @@ export function getDocumentsQueryBody(uniqueIds: readonly string[], returnType: 
     ),
   );
 }
+
+/** ITI-18 FindDocuments: the entries of a patient with these availability statuses (`LeafClass`). */
+export function findDocumentsQueryBody(patientId: string, statuses: readonly string[] = [STATUS.approved]): XmlElement {
+  const quote = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+  return el(
+    'query:AdhocQueryRequest',
+    { 'xmlns:query': NS.query, 'xmlns:rim': NS.rim },
+    el('query:ResponseOption', { returnComposedObjects: 'true', returnType: 'LeafClass' }),
+    rim(
+      'AdhocQuery',
+      { id: STORED_QUERY.findDocuments },
+      slot('$XDSDocumentEntryPatientId', [quote(patientId)]),
+      slot('$XDSDocumentEntryStatus', [`(${statuses.map(quote).join(',')})`]),
+    ),
+  );
+}

@@ -138,7 +138,11 @@ export const DMP_RULES = [
     'the Manifest references the SubmissionSet uniqueId and every document with the SHA-256 of its bytes',
   ),
   // Stored query, ITI-18 (§11.10)
-  rule('DMP-QRY-001', 'XDSStoredQueryParamNumber', 'GetDocuments with $XDSDocumentEntryUniqueId (or $XDSDocumentEntryEntryUUID)'),
+  rule(
+    'DMP-QRY-001',
+    'XDSStoredQueryParamNumber',
+    'GetDocuments by $XDSDocumentEntryUniqueId or $XDSDocumentEntryEntryUUID, FindDocuments by patientId and status',
+  ),
 ] as const satisfies readonly DmpRule[];
 
 export type DmpRuleId = (typeof DMP_RULES)[number]['id'];
