@@ -48,7 +48,9 @@ export type DmpFault =
   /** A RegistryResponse Failure with this DMP error (e.g. `DMPClosed`, unknown patient). */
   | { kind: 'registry-error'; code: string; text: string }
   /** The connection is closed without an answer. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** No answer at all: the client's timeout decides (the connection is closed when the double stops). */
+  | { kind: 'hang' };
 
 export interface DmpSimulatorOptions {
   port: number;
@@ -59,6 +61,11 @@ export interface DmpSimulatorOptions {
   trustedSigners?: string[];
   /** Which INS root the double accepts: `test` (1.2.250.1.213.1.4.10, default) or `production` (…4.8). */
   insEnvironment?: 'test' | 'production';
+  /**
+   * Strict mode (`dmp-publication.md` §11.9): refuse an ITI-41 without the signature document of the submission.
+   * Default false; a signature document that is present is always checked (`DMP-SIG-002…005`).
+   */
+  requireSubmissionSignature?: boolean;
   /** One line per exchange (no patient data). */
   print?: (line: string) => void;
 }
@@ -93,6 +100,7 @@ export class DmpSimulator {
   readonly #xsd: CdaXsdValidator;
   readonly #trusted: string[];
   readonly #insOid: string;
+  readonly #requireSignature: boolean;
   readonly #print: (line: string) => void;
 
   private constructor(server: Server, xsd: CdaXsdValidator, options: DmpSimulatorOptions) {
@@ -101,6 +109,7 @@ export class DmpSimulator {
     const cas = Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca];
     this.#trusted = options.trustedSigners ?? cas.map((c) => c.toString());
     this.#insOid = options.insEnvironment === 'production' ? INS_OID.production : INS_OID.test;
+    this.#requireSignature = options.requireSubmissionSignature ?? false;
     this.#print = options.print ?? (() => {});
   }
 
@@ -160,6 +169,8 @@ export class DmpSimulator {
       entryByUniqueId: (id) => this.entryByUniqueId(id),
       hasSubmissionSet: (id) => this.#submissionSets.has(id),
       insOid: this.#insOid,
+      trustedSigners: this.#trusted,
+      requireSubmissionSignature: this.#requireSignature,
     };
   }
 
@@ -186,6 +197,7 @@ export class DmpSimulator {
           uniqueId: e.uniqueId,
           status: e.status,
           replaces: e.replaces ?? null,
+          kind: e.kind,
           size: e.size,
         })),
       );
@@ -213,6 +225,8 @@ export class DmpSimulator {
       switch (fault.fault.kind) {
         case 'drop':
           req.socket.destroy();
+          return;
+        case 'hang':
           return;
         case 'http-status':
           res.writeHead(fault.fault.status, { 'content-type': 'text/plain' });
@@ -490,13 +504,17 @@ export class DmpSimulator {
     };
     const byUnique = slotValues('$XDSDocumentEntryUniqueId');
     const byUuid = slotValues('$XDSDocumentEntryEntryUUID');
-    if (attr(query, 'id') !== STORED_QUERY.getDocuments || (!byUnique && !byUuid)) {
-      exchange.violations.push(
-        violation(
-          'DMP-QRY-001',
-          `stored query ${attr(query, 'id') ?? 'none'} with ${byUnique ? '$XDSDocumentEntryUniqueId' : 'no id slot'}`,
-        ),
-      );
+    const patient = slotValues('$XDSDocumentEntryPatientId');
+    const statuses = slotValues('$XDSDocumentEntryStatus');
+    const queryId = attr(query, 'id');
+    let found: DmpEntry[] | undefined;
+    if (queryId === STORED_QUERY.getDocuments && (byUnique || byUuid)) {
+      found = this.entries.filter((e) => byUnique?.includes(e.uniqueId) || byUuid?.includes(e.entryUUID));
+    } else if (queryId === STORED_QUERY.findDocuments && patient?.length === 1 && statuses?.length) {
+      found = this.entries.filter((e) => e.patientId === patient[0] && statuses.includes(e.status));
+    }
+    if (!found) {
+      exchange.violations.push(violation('DMP-QRY-001', `stored query ${queryId ?? 'none'} with the slots ${slotNames(query ?? request)}`));
       return registryResponse(
         messageId,
         asRegistryErrors(exchange.violations),
@@ -504,7 +522,6 @@ export class DmpSimulator {
         'query:AdhocQueryResponse',
       );
     }
-    const found = this.entries.filter((e) => byUnique?.includes(e.uniqueId) || byUuid?.includes(e.entryUUID));
     const identifier = (e: DmpEntry, id: { scheme: string; name: string }, value: string): XmlElement =>
       el(
         'rim:ExternalIdentifier',
@@ -526,6 +543,14 @@ export class DmpSimulator {
     const answer = el('query:AdhocQueryResponse', { 'xmlns:query': NS.query, 'xmlns:rim': NS.rim, status: RESPONSE_STATUS.success }, list);
     return envelopeOf(ACTION.registryStoredQueryResponse, messageId, serializeXmlFragment(answer));
   }
+}
+
+function slotNames(parent: Element): string {
+  return (
+    childElements(parent, NS.rim, 'Slot')
+      .map((e) => attr(e, 'name'))
+      .join(', ') || 'none'
+  );
 }
 
 function xmlAttr(s: string): string {

@@ -30,6 +30,7 @@ describe('cisis-tlr simulate dmp', () => {
         pki.paths.serverKey,
         '--tls-ca',
         pki.paths.ca,
+        '--require-signature',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -63,7 +64,7 @@ describe('cisis-tlr simulate dmp', () => {
       await waitFor(/\/repository urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b → accepted/);
       child.kill('SIGINT');
       const summary = await waitFor(/request\(s\)/);
-      assert.match(summary, /1 request\(s\), 0 refused; 1 entry/);
+      assert.match(summary, /1 request\(s\), 0 refused; 1 document entry/);
       assert.ok(!lines.join('\n').includes('279035121518989'), 'no INS on the console');
     } finally {
       if (child.exitCode === null) {

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { STATUS, buildDeletionRequest, buildEntryLookupRequest, buildPublicationRequest, postSoap } from '../../src/documents/xds/index.js';
+import {
+  ACTION,
+  STATUS,
+  buildDeletionRequest,
+  buildEntryLookupRequest,
+  buildPublicationRequest,
+  findDocumentsQueryBody,
+  plainSoapRequest,
+  postSoap,
+  submitterVihf,
+} from '../../src/documents/xds/index.js';
 import { newUuidOid } from '../../src/documents/cda/identifiers.js';
 import type { DmpSimulator } from '../../src/simulate/dmp-simulator.js';
 import {
@@ -38,7 +48,7 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
   let dmp: DmpSimulator;
   before(async () => {
     pki = createDmpTestPki();
-    dmp = await startDouble(pki);
+    dmp = await startDouble(pki, { requireSubmissionSignature: true });
   });
   after(async () => {
     await dmp?.stop();
@@ -64,6 +74,8 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.equal(entry.structureId, '1750000001');
     assert.match(entry.entryUUID, /^urn:uuid:/);
     assert.deepEqual(dmp.exchanges.at(-1)?.violations, []);
+    const signature = dmp.entries.find((e) => e.kind === 'signature' && e.submissionSetUniqueId === metadata.submissionSet.uniqueId);
+    assert.ok(signature, 'the signature document of the submission is registered');
     assert.equal(dmp.exchanges.at(-1)?.client, 'ris.test.local');
   });
 
@@ -137,6 +149,23 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     const refused = await postSoap(repository(), again.request, clientTls(pki), 10_000);
     assert.equal(refused.outcome, 'refused');
     assert.equal(refused.code, 'XDSRegistryDeprecatedDocumentError');
+  });
+
+  it('answers FindDocuments by patient and status (ITI-18) with the Approved entries of the patient', async () => {
+    const submitter = submitterOf(pki);
+    const patientId = '279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH';
+    const vihf = submitterVihf(submitter, patientId);
+    const result = await postSoap(
+      registry(),
+      plainSoapRequest(ACTION.registryStoredQuery, registry(), vihf, findDocumentsQueryBody(patientId)),
+      clientTls(pki),
+      10_000,
+    );
+    assert.equal(result.outcome, 'accepted', JSON.stringify(result));
+    const approved = dmp.entries.filter((e) => e.patientId === patientId && e.status === STATUS.approved).map((e) => e.entryUUID);
+    assert.ok(approved.length >= 2);
+    assert.deepEqual(result.entries?.map((e) => e.entryUUID).sort(), approved.sort());
+    assert.ok(result.entries?.every((e) => e.status === STATUS.approved && e.patientId === patientId));
   });
 
   it('refuses an RPLC to an entry the registry does not know (UnresolvedReferenceException)', async () => {
@@ -234,7 +263,7 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.ok(!list.includes('279035121518989'), 'no INS in the listing');
   });
 
-  it('plays injected faults: HTTP 503, Receiver fault and a dropped connection are transient, a DMP error is refused', async () => {
+  it('plays injected faults: HTTP 503, Receiver fault, dropped connection, no answer are transient; a DMP error is refused', async () => {
     const publish = () =>
       buildPublicationRequest({
         to: repository(),
@@ -251,13 +280,38 @@ describe('DMP double over mutual TLS: publication, replacement, deletion', () =>
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'transient');
     dmp.injectFault({ kind: 'drop' });
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'transient');
+    dmp.injectFault({ kind: 'hang' });
+    const hung = await postSoap(repository(), publish(), clientTls(pki), 500);
+    assert.deepEqual([hung.outcome, hung.code], ['transient', 'ETIMEDOUT']);
     dmp.injectFault({ kind: 'registry-error', code: 'DMPClosed', text: 'DMP fermé' });
     const closed = await postSoap(repository(), publish(), clientTls(pki), 10_000);
     assert.deepEqual([closed.outcome, closed.code, closed.text], ['refused', 'DMPClosed', 'DMP fermé']);
     // Back to normal: nothing of the failed attempts was registered, the next one is.
-    const before = dmp.entries.length;
+    const documents = (): number => dmp.entries.filter((e) => e.kind === 'document').length;
+    const before = documents();
     assert.equal((await postSoap(repository(), publish(), clientTls(pki), 10_000)).outcome, 'accepted');
-    assert.equal(dmp.entries.length, before + 1);
+    assert.equal(documents(), before + 1);
+  });
+
+  it('outside strict mode, accepts a submission without signature document', async () => {
+    const lenient = await startDouble(pki);
+    try {
+      const to = `${lenient.url}/repository`;
+      const { request: req } = buildPublicationRequest({
+        to,
+        document: level1(),
+        submitter: submitterOf(pki),
+        contentTypeCode: CONTENT_TYPE_EXTERNAL,
+        signSubmission: false,
+      });
+      assert.equal((await postSoap(to, req, clientTls(pki), 10_000)).outcome, 'accepted');
+      assert.deepEqual(
+        lenient.entries.map((e) => e.kind),
+        ['document'],
+      );
+    } finally {
+      await lenient.stop();
+    }
   });
 
   it('maps a refused connection to transient (ECONNREFUSED)', async () => {

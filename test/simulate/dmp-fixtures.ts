@@ -136,7 +136,10 @@ export function replacementOf(cda: Buffer, newId: string): Buffer {
   return Buffer.from(replaced, 'utf8');
 }
 
-export async function startDouble(pki: DmpTestPki, extra: { insEnvironment?: 'test' | 'production' } = {}): Promise<DmpSimulator> {
+export async function startDouble(
+  pki: DmpTestPki,
+  extra: { insEnvironment?: 'test' | 'production'; requireSubmissionSignature?: boolean } = {},
+): Promise<DmpSimulator> {
   return DmpSimulator.start({ port: 0, tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca }, ...extra });
 }
 

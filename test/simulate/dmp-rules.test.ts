@@ -7,18 +7,29 @@ import {
   ACTION,
   DELETION,
   buildMtom,
+  buildSubmissionSignature,
   buildVihfAssertion,
+  signatureEntryFor,
   buildXdsMetadata,
   getDocumentsQueryBody,
   postSoap,
   provideAndRegisterBody,
+  signSubmission,
   signVihf,
   soapEnvelope,
   submissionSetFor,
   submitterVihfInput,
   updateAvailabilityBody,
 } from '../../src/documents/xds/index.js';
-import type { DmpResult, SoapRequest, VihfInput, XdsAction, XdsMetadata } from '../../src/documents/xds/index.js';
+import type {
+  DmpResult,
+  SignatureEntryMetadata,
+  SignedSubmission,
+  SoapRequest,
+  VihfInput,
+  XdsAction,
+  XdsMetadata,
+} from '../../src/documents/xds/index.js';
 import { DMP_RULES } from '../../src/simulate/dmp-simulator.js';
 import type { DmpRuleId, DmpSimulator } from '../../src/simulate/dmp-simulator.js';
 import { CONTENT_TYPE_EXTERNAL, clientTls, createDmpTestPki, level1, startDouble, submitterOf, withId } from './dmp-fixtures.js';
@@ -49,6 +60,10 @@ interface Mistake {
   rogueSigner?: boolean;
   /** Sends the envelope as plain SOAP instead of MTOM. */
   plain?: boolean;
+  /** The signature document (default: the library's, made after the metadata changes); `null` for none. */
+  signature?: ((m: XdsMetadata, cda: Buffer) => SignedSubmission) | null;
+  /** Changes the signature's DocumentEntry. */
+  signatureEntry?: (e: SignatureEntryMetadata) => void;
 }
 
 describe('DMP double: each rule refuses its deliberate mistake with the right error', () => {
@@ -57,7 +72,7 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
   const tested = new Set<string>();
   before(async () => {
     pki = createDmpTestPki();
-    dmp = await startDouble(pki);
+    dmp = await startDouble(pki, { requireSubmissionSignature: true });
   });
   after(async () => {
     await dmp?.stop();
@@ -80,9 +95,12 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
     const to = `${dmp.url}/repository`;
     const messageId = `urn:uuid:${randomUUID()}`;
     const contentId = `doc.${randomUUID()}@test`;
-    const envelope = (m.envelope ?? ((x) => x))(
-      soapEnvelope(ACTION.provideAndRegister, to, messageId, vihf, provideAndRegisterBody(metadata, contentId)),
-    );
+    const signature =
+      m.signature === null ? undefined : (m.signature ?? ((md, bytes) => signSubmission(md, bytes, submitter.signer)))(metadata, cda);
+    if (signature) m.signatureEntry?.(signature.entry);
+    const signatureId = `sig.${randomUUID()}@test`;
+    const body = provideAndRegisterBody(metadata, contentId, signature && { entry: signature.entry, contentId: signatureId });
+    const envelope = (m.envelope ?? ((x) => x))(soapEnvelope(ACTION.provideAndRegister, to, messageId, vihf, body));
     const attachment = (m.attachment ?? ((x) => x))(cda);
     if (m.plain) {
       return {
@@ -96,7 +114,9 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
         metadata,
       };
     }
-    const mtom = buildMtom(envelope, ACTION.provideAndRegister, [{ contentId, contentType: 'text/xml', body: attachment }]);
+    const parts = [{ contentId, contentType: 'text/xml', body: attachment }];
+    if (signature) parts.push({ contentId: signatureId, contentType: 'text/xml', body: signature.bytes });
+    const mtom = buildMtom(envelope, ACTION.provideAndRegister, parts);
     return { request: { body: mtom.body, contentType: mtom.contentType, messageId, action: ACTION.provideAndRegister, to }, metadata };
   }
 
@@ -323,6 +343,37 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
     });
   });
 
+  describe('signature of the submission (XAdES)', () => {
+    it('DMP-SIG-001 refuses a submission without signature document (strict mode)', () => refuses('DMP-SIG-001', { signature: null }));
+    it('DMP-SIG-002 refuses a signature entry in French instead of art', () =>
+      refuses('DMP-SIG-002', { signatureEntry: (e) => (e.languageCode = 'fr-FR') }));
+    it('DMP-SIG-003 refuses a signature without the signs association', () =>
+      refuses('DMP-SIG-003', {
+        envelope: (x) =>
+          replaceOnce(x, /<rim:Association associationType="urn:ihe:iti:2007:AssociationType:signs".*?<\/rim:Association>/, ''),
+      }));
+    it('DMP-SIG-004 refuses a signature by a certificate of an unknown CA', () =>
+      refuses('DMP-SIG-004', {
+        signature: (md, cda) => signSubmission(md, cda, { certificate: pki.rogueCachet.cert, privateKey: pki.rogueCachet.key }),
+      }));
+    it('DMP-SIG-005 refuses a Manifest that does not cover the submitted report', () =>
+      refuses('DMP-SIG-005', {
+        signature: (md) => {
+          const submitter = submitterOf(pki);
+          const xml = buildSubmissionSignature(
+            {
+              signatureId: 'S1',
+              submissionSetUniqueId: md.submissionSet.uniqueId,
+              documents: [{ uniqueId: md.documentEntry.uniqueId, bytes: Buffer.from('other') }],
+            },
+            submitter.signer,
+          );
+          const bytes = Buffer.from(xml);
+          return { entry: signatureEntryFor(md, bytes), bytes };
+        },
+      }));
+  });
+
   describe('replacement', () => {
     const rplc = (target: string) => (m: XdsMetadata) => (m.replaces = { entryUUID: target });
     it('DMP-RPLC-001 refuses an RPLC to an unknown entry', () =>
@@ -406,10 +457,11 @@ describe('DMP double: each rule refuses its deliberate mistake with the right er
       const edit = (x: string) => replaceOnce(x, 'IDNST^^^1750000001', 'IDNST^^^1750000099');
       assertRefused(await send(deletion(e.entryUUID, e.patientId, edit)), 'DMP-DEL-005');
     });
-    it('DMP-QRY-001 refuses a FindDocuments query it does not support', async () => {
+    it('DMP-QRY-001 refuses a GetAssociations query it does not support', async () => {
+      // GetAssociations (urn:uuid:a7ae438b-4bc2-4642-93e9-be891f7bb155) in place of GetDocuments.
       const body = serializeXmlFragment(getDocumentsQueryBody(['1.2.3'])).replace(
         'urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4',
-        'urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d',
+        'urn:uuid:a7ae438b-4bc2-4642-93e9-be891f7bb155',
       );
       assertRefused(await send(registryRequest(ACTION.registryStoredQuery, body)), 'DMP-QRY-001');
     });

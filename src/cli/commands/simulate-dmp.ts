@@ -11,6 +11,7 @@ interface DmpCliOptions {
   tlsCa: string;
   signerCa?: string;
   ins: 'test' | 'production';
+  requireSignature?: boolean;
 }
 
 /**
@@ -33,6 +34,7 @@ export function registerSimulateDmpCommand(simulate: Command): void {
         .choices(['test', 'production'])
         .default('test'),
     )
+    .option('--require-signature', 'strict mode: refuse an ITI-41 without the XAdES signature document of the submission')
     .action(async (o: DmpCliOptions) => {
       const { DmpSimulator } = await import('../../simulate/dmp-simulator.js');
       const print = (line: string): void => {
@@ -46,6 +48,7 @@ export function registerSimulateDmpCommand(simulate: Command): void {
         tls: { cert, key, ca },
         ...(signerCa ? { trustedSigners: [signerCa] } : {}),
         insEnvironment: o.ins,
+        requireSubmissionSignature: o.requireSignature === true,
         print,
       });
       print(`DMP double: https://${o.host}:${sim.port}/repository (ITI-41) and /registry (ITI-57, ITI-18), INS ${o.ins} (Ctrl-C to stop)`);
@@ -55,7 +58,8 @@ export function registerSimulateDmpCommand(simulate: Command): void {
       });
       await sim.stop();
       const refused = sim.exchanges.filter((e) => e.outcome !== 'accepted').length;
-      const entries = `${sim.entries.length} entr${sim.entries.length === 1 ? 'y' : 'ies'}`;
+      const documents = sim.entries.filter((e) => e.kind === 'document').length;
+      const entries = `${documents} document entr${documents === 1 ? 'y' : 'ies'}`;
       print(`DMP double: ${sim.exchanges.length} request(s), ${refused} refused; ${entries}`);
     });
 }

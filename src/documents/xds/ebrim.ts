@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { el } from '../cda/xml-tree.js';
 import type { XmlChild, XmlElement } from '../cda/xml-tree.js';
-import type { XdsAuthor, XdsCode, XdsMetadata } from './metadata.js';
+import type { SignatureEntryMetadata, XdsAuthor, XdsCode, XdsMetadata } from './metadata.js';
 import { ASSOCIATION, IDENTIFIER, NS, SCHEME, STABLE_DOCUMENT_ENTRY, STATUS, STORED_QUERY } from './xds-vocabulary.js';
 
 /**
@@ -78,7 +78,7 @@ function submissionSetPackage(m: XdsMetadata['submissionSet']): XmlElement {
 }
 
 /** The `ExtrinsicObject` of the report. Slots first, then Name, Classifications, ExternalIdentifiers (ebRIM order). */
-export function documentEntryObject(d: XdsMetadata['documentEntry']): XmlElement {
+export function documentEntryObject(d: XdsMetadata['documentEntry'] | SignatureEntryMetadata): XmlElement {
   const id = d.entryUUID;
   return rim(
     'ExtrinsicObject',
@@ -87,7 +87,7 @@ export function documentEntryObject(d: XdsMetadata['documentEntry']): XmlElement
     slot('hash', [d.hash]),
     slot('languageCode', [d.languageCode]),
     slot('legalAuthenticator', [d.legalAuthenticator]),
-    slot('serviceStartTime', [d.serviceStartTime]),
+    slot('serviceStartTime', d.serviceStartTime ? [d.serviceStartTime] : []),
     slot('serviceStopTime', d.serviceStopTime ? [d.serviceStopTime] : []),
     slot('size', [String(d.size)]),
     slot('sourcePatientId', [d.sourcePatientId]),
@@ -112,10 +112,16 @@ const NAMESPACES = { 'xmlns:xdsb': NS.xdsb, 'xmlns:lcm': NS.lcm, 'xmlns:rim': NS
 /**
  * `xdsb:ProvideAndRegisterDocumentSetRequest` for one report: SubmissionSet, DocumentEntry, HasMember and, on a
  * replacement, the RPLC association to the replaced entry; the document as `xop:Include` of `cid:<contentId>`.
+ * With a signature document: its DocumentEntry, HasMember, and the `signs` association to the SubmissionSet.
  */
-export function provideAndRegisterBody(metadata: XdsMetadata, contentId: string): XmlElement {
+export function provideAndRegisterBody(
+  metadata: XdsMetadata,
+  contentId: string,
+  signature?: { entry: SignatureEntryMetadata; contentId: string },
+): XmlElement {
   const set = metadata.submissionSet;
   const doc = metadata.documentEntry;
+  const sig = signature?.entry;
   return el(
     'xdsb:ProvideAndRegisterDocumentSetRequest',
     NAMESPACES,
@@ -129,9 +135,18 @@ export function provideAndRegisterBody(metadata: XdsMetadata, contentId: string)
         documentEntryObject(doc),
         association(ASSOCIATION.hasMember, set.entryUUID, doc.entryUUID, slot('SubmissionSetStatus', ['Original'])),
         metadata.replaces && association(ASSOCIATION.replace, doc.entryUUID, metadata.replaces.entryUUID),
+        sig && documentEntryObject(sig),
+        sig && association(ASSOCIATION.hasMember, set.entryUUID, sig.entryUUID, slot('SubmissionSetStatus', ['Original'])),
+        sig && association(ASSOCIATION.signs, sig.entryUUID, set.entryUUID, slot('SubmissionSetStatus', ['Original'])),
       ),
     ),
     el('xdsb:Document', { id: doc.entryUUID }, el('xop:Include', { 'xmlns:xop': NS.xop, href: `cid:${contentId}` })),
+    signature &&
+      el(
+        'xdsb:Document',
+        { id: signature.entry.entryUUID },
+        el('xop:Include', { 'xmlns:xop': NS.xop, href: `cid:${signature.contentId}` }),
+      ),
   );
 }
 
@@ -178,6 +193,22 @@ export function getDocumentsQueryBody(uniqueIds: readonly string[], returnType: 
       'AdhocQuery',
       { id: STORED_QUERY.getDocuments },
       slot('$XDSDocumentEntryUniqueId', [`(${uniqueIds.map((u) => `'${u.replace(/'/g, "''")}'`).join(',')})`]),
+    ),
+  );
+}
+
+/** ITI-18 FindDocuments: the entries of a patient with these availability statuses (`LeafClass`). */
+export function findDocumentsQueryBody(patientId: string, statuses: readonly string[] = [STATUS.approved]): XmlElement {
+  const quote = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+  return el(
+    'query:AdhocQueryRequest',
+    { 'xmlns:query': NS.query, 'xmlns:rim': NS.rim },
+    el('query:ResponseOption', { returnComposedObjects: 'true', returnType: 'LeafClass' }),
+    rim(
+      'AdhocQuery',
+      { id: STORED_QUERY.findDocuments },
+      slot('$XDSDocumentEntryPatientId', [quote(patientId)]),
+      slot('$XDSDocumentEntryStatus', [`(${statuses.map(quote).join(',')})`]),
     ),
   );
 }

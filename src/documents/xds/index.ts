@@ -9,3 +9,4 @@ export * from './vihf.js';
 export * from './xds-values.js';
 export * from './xds-vocabulary.js';
 export * from './xds-value-sets.js';
+export * from './submission-signature.js';

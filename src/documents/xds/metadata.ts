@@ -71,6 +71,57 @@ export interface SubmissionSetMetadata {
   title?: string;
 }
 
+/**
+ * The DocumentEntry of the submission's signature document (`dmp-publication.md` §5): fixed class, type, format and
+ * event codes, language `art`, the report's patient, authors, legal authenticator, facility and practice setting.
+ * It has no service times.
+ */
+export type SignatureEntryMetadata = Omit<DocumentEntryMetadata, 'serviceStartTime' | 'serviceStopTime'> & {
+  serviceStartTime?: undefined;
+  serviceStopTime?: undefined;
+};
+
+/** The codes of a signature DocumentEntry, as in the ANS sample. */
+export const SIGNATURE_ENTRY_CODES = {
+  classCode: { code: 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1', codingScheme: 'URN', displayName: 'Digital Signature' },
+  typeCode: { code: 'E1762', codingScheme: 'ASTM', displayName: 'Full Document' },
+  formatCode: { code: 'http://www.w3.org/2000/09/xmldsig#', codingScheme: 'URN', displayName: 'Default Signature Style' },
+  eventCode: { code: '1.2.840.10065.1.12.1.14', codingScheme: '1.2.840.10065.1.12', displayName: 'Source' },
+} as const;
+
+/** The signature DocumentEntry for the signature document `bytes` of a submission. */
+export function signatureEntryFor(
+  metadata: XdsMetadata,
+  bytes: Uint8Array,
+  options: { uniqueId?: string; entryUUID?: string } = {},
+): SignatureEntryMetadata {
+  const d = metadata.documentEntry;
+  const buffer = Buffer.from(bytes);
+  return {
+    entryUUID: options.entryUUID ?? 'Signature01',
+    mimeType: 'text/xml',
+    uniqueId: options.uniqueId ?? newUuidOid(),
+    title: 'Signature du lot de soumission',
+    patientId: d.patientId,
+    sourcePatientId: d.sourcePatientId,
+    sourcePatientInfo: d.sourcePatientInfo,
+    authors: d.authors,
+    legalAuthenticator: d.legalAuthenticator,
+    classCode: { ...SIGNATURE_ENTRY_CODES.classCode },
+    typeCode: { ...SIGNATURE_ENTRY_CODES.typeCode },
+    formatCode: { ...SIGNATURE_ENTRY_CODES.formatCode },
+    practiceSettingCode: d.practiceSettingCode,
+    healthcareFacilityTypeCode: d.healthcareFacilityTypeCode,
+    confidentialityCodes: [{ code: 'N', codingScheme: CODE_SYSTEM.hl7Confidentiality, displayName: 'Normal' }],
+    eventCodes: [{ ...SIGNATURE_ENTRY_CODES.eventCode }],
+    creationTime: metadata.submissionSet.submissionTime,
+    languageCode: 'art',
+    hash: createHash('sha1').update(buffer).digest('hex'),
+    size: buffer.length,
+    referenceIds: [],
+  };
+}
+
 /** What one ITI-41 submission carries about the report. */
 export interface XdsMetadata {
   submissionSet: SubmissionSetMetadata;

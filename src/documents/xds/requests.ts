@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { serializeXmlFragment } from '../cda/xml-tree.js';
 import type { XmlElement } from '../cda/xml-tree.js';
 import { DELETION, getDocumentsQueryBody, provideAndRegisterBody, updateAvailabilityBody } from './ebrim.js';
-import { buildXdsMetadata } from './metadata.js';
-import type { SubmissionSetMetadata, XdsCode, XdsMetadata, XdsPerson, XdsPublicationContext } from './metadata.js';
+import { buildXdsMetadata, signatureEntryFor } from './metadata.js';
+import type { SignatureEntryMetadata, SubmissionSetMetadata, XdsCode, XdsMetadata, XdsPerson, XdsPublicationContext } from './metadata.js';
 import { buildMtom } from './mtom.js';
+import { buildSubmissionSignature } from './submission-signature.js';
 import { buildSignedVihf } from './vihf.js';
 import type { VihfInput, VihfSigner } from './vihf.js';
 import { ACTION, CODE_SYSTEM, NS } from './xds-vocabulary.js';
@@ -86,12 +87,44 @@ export function submitterVihfInput(submitter: DmpSubmitter, patientId: string, n
   };
 }
 
+/** The signature document of a submission and its DocumentEntry. */
+export interface SignedSubmission {
+  entry: SignatureEntryMetadata;
+  bytes: Buffer;
+}
+
+/** Signs the submission (SubmissionSet uniqueId and the report) with the structure's certificate. */
+export function signSubmission(metadata: XdsMetadata, document: Uint8Array, signer: VihfSigner, now?: Date): SignedSubmission {
+  const signatureId = `S-${randomUUID()}`;
+  const xml = buildSubmissionSignature(
+    {
+      signatureId,
+      submissionSetUniqueId: metadata.submissionSet.uniqueId,
+      documents: [{ uniqueId: metadata.documentEntry.uniqueId, bytes: document }],
+      ...(now ? { now } : {}),
+    },
+    signer,
+  );
+  const bytes = Buffer.from(xml, 'utf8');
+  return { entry: signatureEntryFor(metadata, bytes), bytes };
+}
+
 /** ITI-41 from ready metadata and a signed VIHF (the low-level form: tests use it to send deliberate mistakes). */
-export function provideAndRegisterRequest(to: string, metadata: XdsMetadata, document: Uint8Array, vihfXml: string): SoapRequest {
+export function provideAndRegisterRequest(
+  to: string,
+  metadata: XdsMetadata,
+  document: Uint8Array,
+  vihfXml: string,
+  signature?: SignedSubmission,
+): SoapRequest {
   const messageId = `urn:uuid:${randomUUID()}`;
   const contentId = `doc.${randomUUID()}@cisis-tlr`;
-  const envelope = soapEnvelope(ACTION.provideAndRegister, to, messageId, vihfXml, provideAndRegisterBody(metadata, contentId));
-  const mtom = buildMtom(envelope, ACTION.provideAndRegister, [{ contentId, contentType: 'text/xml', body: document }]);
+  const signatureContentId = `sig.${randomUUID()}@cisis-tlr`;
+  const body = provideAndRegisterBody(metadata, contentId, signature && { entry: signature.entry, contentId: signatureContentId });
+  const envelope = soapEnvelope(ACTION.provideAndRegister, to, messageId, vihfXml, body);
+  const attachments = [{ contentId, contentType: 'text/xml', body: document }];
+  if (signature) attachments.push({ contentId: signatureContentId, contentType: 'text/xml', body: signature.bytes });
+  const mtom = buildMtom(envelope, ACTION.provideAndRegister, attachments);
   return { body: mtom.body, contentType: mtom.contentType, messageId, action: ACTION.provideAndRegister, to };
 }
 
@@ -119,6 +152,8 @@ export interface PublicationOptions {
   /** entryUUID of the replaced entry, for a replacement (T10). */
   replaces?: { entryUUID: string };
   classCode?: XdsCode;
+  /** Adds the XAdES signature document of the submission (default true, as the ANS samples do). */
+  signSubmission?: boolean;
   now?: Date;
 }
 
@@ -136,7 +171,9 @@ export function buildPublicationRequest(options: PublicationOptions): { request:
   };
   const metadata = buildXdsMetadata(options.document, context);
   const vihf = submitterVihf(submitter, metadata.documentEntry.patientId, options.now);
-  return { request: provideAndRegisterRequest(options.to, metadata, options.document, vihf), metadata };
+  const signature =
+    options.signSubmission === false ? undefined : signSubmission(metadata, options.document, submitter.signer, options.now);
+  return { request: provideAndRegisterRequest(options.to, metadata, options.document, vihf, signature), metadata };
 }
 
 /** The SubmissionSet of a registry-only transaction (ITI-57), for one patient. */

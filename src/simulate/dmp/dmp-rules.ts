@@ -115,8 +115,34 @@ export const DMP_RULES = [
   rule('DMP-DEL-003', 'XDSMetadataUpdateError', 'the target is Approved'),
   rule('DMP-DEL-004', 'XDSPatientIdDoesNotMatch', 'the SubmissionSet patientId is the target entry patient'),
   rule('DMP-DEL-005', 'XDSMetadataUpdateError', "the submitting structure is the author's structure of the original submission"),
+  // Signature of the submission (§2, §5, §11.9)
+  rule('DMP-SIG-001', 'XDSRegistryMetadataError', 'strict mode: the submission carries a signature document'),
+  rule(
+    'DMP-SIG-002',
+    'XDSRegistryMetadataError',
+    'the signature entry has the classCode, typeCode, formatCode, eventCode, mimeType and languageCode of §5',
+  ),
+  rule(
+    'DMP-SIG-003',
+    'XDSRegistryMetadataError',
+    'one signs association from the signature entry to the SubmissionSet, SubmissionSetStatus Original',
+  ),
+  rule(
+    'DMP-SIG-004',
+    'XDSRegistryMetadataError',
+    'the signature (XAdES, IHE DSG) verifies, references its Manifest and SignedProperties, by a trusted certificate',
+  ),
+  rule(
+    'DMP-SIG-005',
+    'XDSRegistryMetadataError',
+    'the Manifest references the SubmissionSet uniqueId and every document with the SHA-256 of its bytes',
+  ),
   // Stored query, ITI-18 (§11.10)
-  rule('DMP-QRY-001', 'XDSStoredQueryParamNumber', 'GetDocuments with $XDSDocumentEntryUniqueId (or $XDSDocumentEntryEntryUUID)'),
+  rule(
+    'DMP-QRY-001',
+    'XDSStoredQueryParamNumber',
+    'GetDocuments by $XDSDocumentEntryUniqueId or $XDSDocumentEntryEntryUUID, FindDocuments by patientId and status',
+  ),
 ] as const satisfies readonly DmpRule[];
 
 export type DmpRuleId = (typeof DMP_RULES)[number]['id'];

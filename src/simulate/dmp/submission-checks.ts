@@ -8,12 +8,15 @@ import {
   KNOWN_CONTENT_TYPE_CODES,
   NS,
   SCHEME,
+  SIGNATURE_ENTRY_CODES,
   STABLE_DOCUMENT_ENTRY,
   STATUS,
   XDS_VALUE_SETS,
   isPlainOid,
   isXdsTime,
+  manifestDigest,
   parseCx,
+  verifySubmissionSignature,
 } from '../../documents/xds/index.js';
 import type { EntryStatus } from '../../documents/xds/index.js';
 import { attr, childElements, descendants, firstChild, parseXml, path, text } from '../../documents/xds/xml-dom.js';
@@ -29,6 +32,8 @@ import type { DmpViolation } from './dmp-rules.js';
 
 /** An entry the double registered. */
 export interface DmpEntry {
+  /** The report, or the signature document of its submission. */
+  kind: 'document' | 'signature';
   entryUUID: string;
   uniqueId: string;
   patientId: string;
@@ -50,6 +55,10 @@ export interface RegistryView {
   entryByUniqueId(uniqueId: string): DmpEntry | undefined;
   hasSubmissionSet(uniqueId: string): boolean;
   insOid: string;
+  /** Certificates a signature (VIHF, submission) may chain to. */
+  trustedSigners: readonly string[];
+  /** Strict mode (`dmp-publication.md` §11.9): a submission without signature document is refused. */
+  requireSubmissionSignature: boolean;
 }
 
 /** What an accepted ITI-41 adds to the registry. */
@@ -359,6 +368,16 @@ export function checkProvideAndRegister(
   const entries = childElements(objects, NS.rim, 'ExtrinsicObject');
   const associations = childElements(objects, NS.rim, 'Association');
   const accepted: AcceptedSubmission['entries'] = [];
+  const isSignature = (e: Obj): boolean =>
+    classifications(e, SCHEME.formatCode).some((c) => attr(c, 'nodeRepresentation') === SIGNATURE_ENTRY_CODES.formatCode.code) ||
+    classifications(e, SCHEME.classCode).some((c) => attr(c, 'nodeRepresentation') === SIGNATURE_ENTRY_CODES.classCode.code);
+  const contentDocuments = entries
+    .filter((e) => !isSignature(e))
+    .map((e) => ({ uniqueId: externalId(e, IDENTIFIER.documentUniqueId.scheme)[0] ?? '', bytes: documents.get(attr(e, 'id') ?? '') }));
+  const signatures = entries.filter(isSignature);
+  if (signatures.length === 0 && registry.requireSubmissionSignature) {
+    out.push(violation('DMP-SIG-001', 'the submission has no signature document (strict mode)'));
+  }
   for (const entry of entries) {
     const id = attr(entry, 'id') ?? '';
     const bytes = documents.get(id);
@@ -366,9 +385,17 @@ export function checkProvideAndRegister(
       out.push(violation('DMP-MD-027', `DocumentEntry ${id} has no xdsb:Document`, id));
       continue;
     }
-    const checked = checkDocumentEntry(out, entry, bytes, registry, setInfo?.patientId);
+    const checked = isSignature(entry)
+      ? checkSignatureEntry(out, entry, bytes, registry, setInfo, contentDocuments, associations)
+      : checkDocumentEntry(out, entry, bytes, registry, setInfo?.patientId);
     if (checked)
-      accepted.push({ ...checked, symbolicId: id, structureId: setInfo?.structureId, submissionSetUniqueId: setInfo?.uniqueId ?? '' });
+      accepted.push({
+        ...checked,
+        kind: isSignature(entry) ? 'signature' : 'document',
+        symbolicId: id,
+        structureId: setInfo?.structureId,
+        submissionSetUniqueId: setInfo?.uniqueId ?? '',
+      });
     const member = associations.find(
       (a) =>
         attr(a, 'associationType') === ASSOCIATION.hasMember &&
@@ -532,6 +559,96 @@ function checkDocumentEntry(
     checkCoded(out, 'DMP-MD-022', 'practiceSettingCode', practice, XDS_VALUE_SETS.practiceSettingCode, id);
     if (practice.code !== cda.practice)
       out.push(violation('DMP-MD-022', `practiceSettingCode ${practice.code} is not the CDA's ${cda.practice ?? ''}`, id));
+  }
+  return { uniqueId, patientId, hash: actualHash, size: bytes.length, document: bytes };
+}
+
+/** The signature document of a submission and its DocumentEntry (`DMP-SIG-*`). */
+function checkSignatureEntry(
+  out: DmpViolation[],
+  entry: Obj,
+  bytes: Buffer,
+  registry: RegistryView,
+  setInfo: { uniqueId: string; patientId: string } | undefined,
+  contentDocuments: ReadonlyArray<{ uniqueId: string; bytes: Buffer | undefined }>,
+  associations: readonly Obj[],
+): { uniqueId: string; patientId: string; hash: string; size: number; document: Buffer } | undefined {
+  const id = attr(entry, 'id') ?? '';
+  const uniqueIds = externalId(entry, IDENTIFIER.documentUniqueId.scheme);
+  const uniqueId = uniqueIds[0] ?? '';
+  if (uniqueIds.length !== 1 || !isPlainOid(uniqueId))
+    out.push(violation('DMP-MD-009', `uniqueId "${uniqueIds.join(', ')}" is not one plain OID`, id));
+  else if (registry.entryByUniqueId(uniqueId)) out.push(violation('DMP-MD-009', `uniqueId ${uniqueId} is already registered`, id));
+  const patientId = externalId(entry, IDENTIFIER.documentPatientId.scheme)[0] ?? '';
+  checkPatientId(out, patientId, `${id}.patientId`, registry.insOid);
+  if (setInfo && patientId !== setInfo.patientId)
+    out.push(violation('DMP-MD-008', `signature entry patientId "${patientId}" differs from the SubmissionSet's`, id));
+  const hash = single(out, entry, 'hash', 'DMP-MD-025', id);
+  const actualHash = createHash('sha1').update(bytes).digest('hex');
+  if (hash !== undefined && hash.toLowerCase() !== actualHash)
+    out.push(violation('DMP-MD-025', `hash ${hash} is not the SHA-1 of the signature (${actualHash})`, id));
+  const size = single(out, entry, 'size', 'DMP-MD-026', id);
+  if (size !== undefined && size !== String(bytes.length))
+    out.push(violation('DMP-MD-026', `size ${size} is not the signature length (${bytes.length})`, id));
+  // Codes of a signature entry (§5)
+  const codeOf = (scheme: string): string =>
+    classifications(entry, scheme)
+      .map((c) => `${coded(c).code}|${coded(c).scheme}`)
+      .join(',');
+  const expected: Array<[string, string, { code: string; codingScheme: string }]> = [
+    ['classCode', SCHEME.classCode, SIGNATURE_ENTRY_CODES.classCode],
+    ['typeCode', SCHEME.typeCode, SIGNATURE_ENTRY_CODES.typeCode],
+    ['formatCode', SCHEME.formatCode, SIGNATURE_ENTRY_CODES.formatCode],
+    ['eventCodeList', SCHEME.eventCodeList, SIGNATURE_ENTRY_CODES.eventCode],
+  ];
+  for (const [label, scheme, code] of expected) {
+    if (codeOf(scheme) !== `${code.code}|${code.codingScheme}`) {
+      out.push(violation('DMP-SIG-002', `signature ${label} "${codeOf(scheme)}" (${code.code}, codingScheme ${code.codingScheme})`, id));
+    }
+  }
+  const language = (slots(entry, 'languageCode') ?? [])[0];
+  if (attr(entry, 'mimeType') !== 'text/xml' || language !== 'art') {
+    out.push(
+      violation(
+        'DMP-SIG-002',
+        `signature mimeType "${attr(entry, 'mimeType') ?? ''}", languageCode "${language ?? ''}" (text/xml, art)`,
+        id,
+      ),
+    );
+  }
+  const setId = associations
+    .find((a) => attr(a, 'associationType') === ASSOCIATION.hasMember && attr(a, 'targetObject') === id)
+    ?.getAttribute('sourceObject');
+  const signs = associations.filter((a) => attr(a, 'associationType') === ASSOCIATION.signs && attr(a, 'sourceObject') === id);
+  if (signs.length !== 1 || attr(signs[0], 'targetObject') !== setId || (slots(signs[0]!, 'SubmissionSetStatus') ?? [])[0] !== 'Original') {
+    out.push(
+      violation(
+        'DMP-SIG-003',
+        `${signs.length} signs association(s) from ${id}; ` +
+          `one to the SubmissionSet ${setId ?? '?'} with SubmissionSetStatus Original is required`,
+        id,
+      ),
+    );
+  }
+  // The signature itself
+  const check = verifySubmissionSignature(bytes.toString('utf8'), registry.trustedSigners);
+  if (!check.valid) {
+    out.push(violation('DMP-SIG-004', check.reason, id));
+  } else {
+    const refs = check.references;
+    const wanted = [
+      ...(setInfo ? [{ uri: `urn:oid:${setInfo.uniqueId}`, digest: manifestDigest(setInfo.uniqueId) }] : []),
+      ...contentDocuments.map((d) => ({ uri: `urn:oid:${d.uniqueId}`, digest: d.bytes ? manifestDigest(d.bytes) : '' })),
+    ];
+    for (const w of wanted) {
+      const got = refs.get(w.uri);
+      if (got !== w.digest)
+        out.push(
+          violation('DMP-SIG-005', `the Manifest ${got === undefined ? 'has no reference to' : 'has another digest for'} ${w.uri}`, id),
+        );
+    }
+    if (refs.size !== wanted.length)
+      out.push(violation('DMP-SIG-005', `the Manifest has ${refs.size} references, the submission ${wanted.length} objects`, id));
   }
   return { uniqueId, patientId, hash: actualHash, size: bytes.length, document: bytes };
 }

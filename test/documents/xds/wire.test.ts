@@ -9,9 +9,11 @@ import {
   buildMtom,
   buildPublicationRequest,
   buildSignedVihf,
+  manifestDigest,
   parseDmpResponse,
   parseMultipart,
   readVihf,
+  verifySubmissionSignature,
   verifyVihfSignature,
 } from '../../../src/documents/xds/index.js';
 import type { VihfInput } from '../../../src/documents/xds/index.js';
@@ -78,7 +80,18 @@ describe('DMP wire: MTOM, SOAP envelope, VIHF, answers', () => {
     assert.equal(part.contentType, 'text/xml');
     assert.equal(createHash('sha1').update(part.body).digest('hex'), metadata.documentEntry.hash, 'the hash is that of the bytes sent');
     const associations = descendants(env, NS.rim, 'Association').map((a) => a.getAttribute('associationType'));
-    assert.deepEqual(associations, ['urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember']);
+    assert.deepEqual(associations, [
+      'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember',
+      'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember',
+      'urn:ihe:iti:2007:AssociationType:signs',
+    ]);
+    // The signature document is the third part, and verifies against the CA with a Manifest covering the report.
+    const signature = mp.parts[2];
+    assert.ok(signature);
+    const check = verifySubmissionSignature(signature.body.toString('utf8'), [pki.ca]);
+    assert.ok(check.valid, check.valid ? '' : check.reason);
+    assert.equal(check.references.get(`urn:oid:${metadata.documentEntry.uniqueId}`), manifestDigest(cda));
+    assert.equal(check.references.get(`urn:oid:${metadata.submissionSet.uniqueId}`), manifestDigest(metadata.submissionSet.uniqueId));
   });
 
   it('ITI-41 replacement carries the RPLC association from the new entry to the replaced entryUUID', () => {
