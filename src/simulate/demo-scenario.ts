@@ -143,7 +143,9 @@ export async function startDemoHalves(
         const [cert, key, ca] = await Promise.all(
           [certificates.serverCert, certificates.serverKey, certificates.ca].map((f) => readFile(f)),
         );
-        dmp = { double: await DmpSimulator.start({ port: 0, tls: { cert: cert!, key: key!, ca: ca! } }), certificates };
+        // Strict: the double also requires the signature document of each submission set.
+        const double = await DmpSimulator.start({ port: 0, tls: { cert: cert!, key: key!, ca: ca! }, requireSubmissionSignature: true });
+        dmp = { double, certificates };
       } catch (e) {
         await certificates.remove();
         throw e;

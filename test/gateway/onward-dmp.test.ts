@@ -182,6 +182,8 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         tls: { cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.ca) },
         // The fixture's INS is under the production root.
         insEnvironment: 'production',
+        // Strict: every submission carries the signature document of its submission set.
+        requireSubmissionSignature: true,
       });
       if (previous) d.entries.push(...previous.entries);
       return d;

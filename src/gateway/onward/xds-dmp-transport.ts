@@ -11,6 +11,7 @@ import {
   cx,
   postSoap,
   provideAndRegisterRequest,
+  signSubmission,
   submitterVihf,
 } from '../../documents/xds/index.js';
 import { attr, firstChild, parseXml, path, text } from '../../documents/xds/xml-dom.js';
@@ -41,8 +42,9 @@ const AUTOMATE: XdsCode = { code: 'AUTOMATE', codingScheme: '1.2.250.1.213.1.1.4
 
 /**
  * The XDS.b client of the direct DMP route, on the wire library (`documents/xds`): ITI-41 with the
- * metadata built from the CDA, ITI-18 to find the entry a replacement or a deletion names, ITI-57 for
- * the deletion, each with a VIHF signed by the structure, over mutual TLS.
+ * metadata built from the CDA and the XAdES signature document of the submission set, ITI-18 to find
+ * the entry a replacement or a deletion names, ITI-57 for the deletion, each with a VIHF signed by the
+ * structure, over mutual TLS.
  *
  * What the library leaves to its caller and is decided here, from the platform's message and the
  * configuration: the submitter (the structure, the LPS, the person responsible, the VIHF roles), the
@@ -122,7 +124,9 @@ export async function createXdsDmpTransport(dmp: OnwardDmpConfig, _config: Gatew
           ...(targetEntryUuid ? { replaces: { entryUUID: targetEntryUuid } } : {}),
         });
         const vihf = submitterVihf(submitter, metadata.documentEntry.patientId);
-        const answer = await post(dmp.endpoint, provideAndRegisterRequest(dmp.endpoint, metadata, request.cda, vihf));
+        // The XAdES signature document of the submission set, as the ANS samples carry it (IHE DSG, `signs`).
+        const signature = signSubmission(metadata, request.cda, signer);
+        const answer = await post(dmp.endpoint, provideAndRegisterRequest(dmp.endpoint, metadata, request.cda, vihf, signature));
         const { uniqueId } = metadata.documentEntry;
         if (answer.outcome === 'refused' && answer.code === 'XDSDuplicateUniqueIdInRegistry' && request.attempt > 1) {
           // An earlier attempt that timed out was registered after all: the entry is ours if the registry has it.
