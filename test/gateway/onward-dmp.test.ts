@@ -401,3 +401,68 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('onward route RIS → DMP: attempts exhausted', { timeout: 300_000 }, () => {
+  let pair: GatewayPair;
+  let pki: DmpCertificates;
+  let dmp: DmpSimulator | undefined;
+  let dmpPort: number;
+
+  before(async () => {
+    pki = await generateDmpCertificates({ name: 'Centre Imagerie Test', id: '1750000001' });
+    dmpPort = await freePort();
+    pair = await startGatewayPair({
+      ris: {
+        outbox: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 3 },
+        onward: {
+          dmp: {
+            endpoint: `https://127.0.0.1:${dmpPort}/repository`,
+            registryEndpoint: `https://127.0.0.1:${dmpPort}/registry`,
+            tls: { cert: pki.clientCert, key: pki.clientKey, ca: pki.ca },
+            structure: { id: '750000001', idType: 'FINESS', name: 'Centre Imagerie Test', sector: 'SA07' },
+            lps: { homologationId: 'TEST-HOMOLOGATION-1', name: 'cisis-tlr', version: '0.1.0' },
+            sourceId: '1.2.250.1.213.4.5.9.1',
+            timeoutMs: 5_000,
+          },
+        },
+      },
+    });
+    await bringToReport(pair, order);
+  });
+  after(async () => {
+    await pair?.stop();
+    await dmp?.stop();
+    await pki?.remove();
+  });
+
+  it('parks the publication after outbox.maxAttempts, tells it, and publishes it once an operator retries', async () => {
+    await documentsOf(pair.platform).reports.submit(key, { content });
+    const failed = await pair.waitFor('ris', (e) => e.type === 'report.publication_failed' && e.data?.['destination'] === 'dmp', 60_000);
+    assert.equal(failed.data?.['status'], 'parked');
+    const row = (await pair.ris.store.listPublications(formatOrderKey(key))).find((p) => p.destination === 'dmp')!;
+    assert.equal(row.status, 'parked');
+    assert.match(row.errorText ?? '', /ECONNREFUSED.*gave up after 3 attempts/);
+    dmp = await DmpSimulator.start({
+      port: dmpPort,
+      tls: { cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.ca) },
+      insEnvironment: 'production',
+      requireSubmissionSignature: true,
+    });
+    const retried = await fetch(`http://127.0.0.1:${pair.ris.apiPort}/api/messages/${row.messageId}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    assert.equal(retried.status, 200, await retried.text());
+    state = async () =>
+      JSON.stringify({
+        exchanges: dmp?.exchanges.map((x) => [x.path, x.outcome, x.violations.map((v) => `${v.rule} ${v.text}`)]),
+        rows: (await pair.ris.store.listPublications(formatOrderKey(key))).map((p) => [p.version, p.status, p.errorCode, p.errorText]),
+        outbox: (await pair.ris.store.listOutbox({ partner: 'dmp' })).items.map((i) => [i.state, i.attempts, i.lastError]),
+      });
+    const accepted = await until('the retried publication', async () => {
+      const r = (await pair.ris.store.listPublications(formatOrderKey(key))).find((p) => p.destination === 'dmp');
+      return r?.status === 'accepted' && r;
+    });
+    assert.equal(dmp.entryByUniqueId(accepted.uniqueId!)?.entryUUID, accepted.entryUuid);
+  });
+});
