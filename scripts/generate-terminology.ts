@@ -37,6 +37,11 @@ interface Target {
   format: 'fhir' | 'svs-json' | 'local';
   /** Rules evaluated with this value set. */
   rules: string[];
+  /**
+   * How codes are grouped: by HL7 v2 coding-system name (default), or by code-system OID, the form the XDS
+   * metadata of the DMP write in their `codingScheme` slot.
+   */
+  keyBy?: 'hl7v2' | 'oid';
 }
 
 const TARGETS: readonly Target[] = [
@@ -90,7 +95,74 @@ const TARGETS: readonly Target[] = [
     format: 'local',
     rules: ['TLR-F1-028'],
   },
+  // XDS metadata of the DMP publication, codes grouped by codingScheme (DMP-MD rules of the DMP test double).
+  {
+    id: 'jdvXdsHealthcareFacilityTypeCode',
+    name: 'JDV_J02-XdsHealthcareFacilityTypeCode-CISIS',
+    file: 'fhir/ValueSet-JDV-J02-XdsHealthcareFacilityTypeCode-CISIS.json',
+    format: 'fhir',
+    rules: ['DMP-MD-021'],
+    keyBy: 'oid',
+  },
+  {
+    id: 'jdvXdsPracticeSettingCode',
+    name: 'JDV_J04-XdsPracticeSettingCode-CISIS',
+    file: 'fhir/ValueSet-JDV-J04-XdsPracticeSettingCode-CISIS.json',
+    format: 'fhir',
+    rules: ['DMP-MD-022'],
+    keyBy: 'oid',
+  },
+  {
+    id: 'jdvXdsClassCode',
+    name: 'JDV_J06-XdsClassCode-CISIS',
+    file: 'fhir/ValueSet-JDV-J06-XdsClassCode-CISIS.json',
+    format: 'fhir',
+    rules: ['DMP-MD-017'],
+    keyBy: 'oid',
+  },
+  {
+    id: 'jdvXdsTypeCode',
+    name: 'JDV_J07-XdsTypeCode-CISIS',
+    file: 'fhir/ValueSet-JDV-J07-XdsTypeCode-CISIS.json',
+    format: 'fhir',
+    rules: ['DMP-MD-016'],
+    keyBy: 'oid',
+  },
+  {
+    id: 'jdvXdsFormatCode',
+    name: 'JDV_J10-XdsFormatCode-CISIS',
+    file: 'fhir/ValueSet-JDV-J10-XdsFormatCode-CISIS.json',
+    format: 'fhir',
+    rules: ['DMP-MD-019'],
+    keyBy: 'oid',
+  },
+  {
+    id: 'jdvXdsConfidentialityCode',
+    name: 'JDV_J08-XdsConfidentialityCode-CISIS',
+    file: 'json/JDV-J08-XdsConfidentialityCode-CISIS.json',
+    format: 'svs-json',
+    rules: ['DMP-MD-018'],
+    keyBy: 'oid',
+  },
 ];
+
+/**
+ * FHIR code-system URIs of the ANS terminologies (and FHIR/SVS URIs of the international ones) → the code-system
+ * OID or name the XDS metadata of the DMP write as `codingScheme` (the ANS request samples and `dmp-publication.md`).
+ */
+const XDS_CODING_SCHEME: Readonly<Record<string, string>> = {
+  'https://mos.esante.gouv.fr/NOS/TRE_A00-ProducteurDocNonPS/FHIR/TRE-A00-ProducteurDocNonPS': '1.2.250.1.213.1.1.4.6',
+  'https://mos.esante.gouv.fr/NOS/TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite': '1.2.250.1.71.4.2.4',
+  'https://mos.esante.gouv.fr/NOS/TRE_A01-CadreExercice/FHIR/TRE-A01-CadreExercice': '1.2.250.1.213.1.1.4.9',
+  'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument': '1.2.250.1.213.1.1.4.1',
+  'https://mos.esante.gouv.fr/NOS/TRE_A10-NomenclatureURN/FHIR/TRE-A10-NomenclatureURN': 'URN',
+  'https://mos.esante.gouv.fr/NOS/TRE_A05-TypeDocComplementaire/FHIR/TRE-A05-TypeDocComplementaire': '1.2.250.1.213.1.1.4.12',
+  'https://mos.esante.gouv.fr/NOS/TRE_A12-NomenclatureASTM/FHIR/TRE-A12-NomenclatureASTM': 'ASTM',
+  'https://mos.esante.gouv.fr/NOS/TRE_A06-FormatCodeComplementaire/FHIR/TRE-A06-FormatCodeComplementaire': '1.2.250.1.213.1.1.4.2.282',
+  'https://mos.esante.gouv.fr/NOS/TRE_A11-IheFormatCode/FHIR/TRE-A11-IheFormatCode': '1.3.6.1.4.1.19376.1.2.3',
+  'https://mos.esante.gouv.fr/NOS/TRE_A09-DICOMuidRegistry/FHIR/TRE-A09-DICOMuidRegistry': '1.2.840.10008.2.6.1',
+  'http://loinc.org': '2.16.840.1.113883.6.1',
+};
 
 /** What is written for each value set: the runtime's own type, so the generator and the validator cannot drift. */
 type Generated = ValueSetRelease;
@@ -104,7 +176,15 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function addCode(codes: Record<string, string[]>, system: string, code: string, file: string): void {
+function addCode(codes: Record<string, string[]>, system: string, code: string, file: string, keyBy: Target['keyBy']): void {
+  if (keyBy === 'oid') {
+    const scheme = XDS_CODING_SCHEME[system] ?? (system.startsWith('urn:oid:') ? system.slice('urn:oid:'.length) : undefined);
+    if (!scheme) throw new Error(`${file}: code system ${system} has no XDS codingScheme; add it to XDS_CODING_SCHEME`);
+    const list = codes[scheme] ?? [];
+    codes[scheme] = list;
+    list.push(code);
+    return;
+  }
   const name = HL7V2_CODING_SYSTEM[system] ?? system;
   if (!HL7V2_CODING_SYSTEM[system] && !/^[A-Za-z0-9_-]+$/.test(system)) {
     throw new Error(`${file}: code system ${system} has no HL7 v2 coding-system name; add it to HL7V2_CODING_SYSTEM`);
@@ -140,7 +220,7 @@ function read(target: Target, terminologyDir: string, generatedAt: string): Gene
       const concepts = Array.isArray(include['concept']) ? include['concept'] : [];
       if (concepts.length === 0)
         throw new Error(`${target.file}: include of ${system} is intensional (no concept list); it cannot be pinned`);
-      for (const c of concepts) addCode(codes, system, String(asRecord(c, 'concept')['code']), target.file);
+      for (const c of concepts) addCode(codes, system, String(asRecord(c, 'concept')['code']), target.file, target.keyBy);
     }
   } else {
     oid = str(json['oid']);
@@ -151,7 +231,7 @@ function read(target: Target, terminologyDir: string, generatedAt: string): Gene
     const concepts = Array.isArray(json['concepts']) ? json['concepts'] : [];
     for (const c of concepts) {
       const concept = asRecord(c, 'concept');
-      addCode(codes, String(concept['system']), String(concept['code']), target.file);
+      addCode(codes, String(concept['system']), String(concept['code']), target.file, target.keyBy);
     }
   }
   for (const list of Object.values(codes)) list.sort();

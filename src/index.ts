@@ -11,6 +11,7 @@ export * as tlr from './tlr/index.js';
 export * as cdaReport from './documents/report/index.js';
 export * as cdaValidation from './documents/validation/index.js';
 export * as documentTransport from './documents/transport/index.js';
+export * as dmpXds from './documents/xds/index.js';
 export * as store from './store/index.js';
 export * as workflow from './workflow/index.js';
 export * as workflowChecks from './workflow/checks/index.js';

@@ -14,7 +14,7 @@ import type { AlertsConfig } from './alerts.js';
 import { DEFAULT_ALERTS } from './alerts.js';
 import { GatewayConfigError } from './errors.js';
 import type { OnwardConfig } from './onward/onward-config.js';
-import { completeOnwardConfig, onwardConfigSchema } from './onward/onward-config.js';
+import { completeDmpConfig, completeOnwardConfig, onwardConfigSchema } from './onward/onward-config.js';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides.js';
 import { forbiddenWebhookAddress } from './webhook-target.js';
 
@@ -103,7 +103,10 @@ export interface GatewayConfig {
    * compiled in the background on first start); empty for the kit bundled with the package.
    */
   reports: { cdaKit: string };
-  /** RIS only: the integration platform (PFI) accepted reports go on to, for the DMP and MSSanté (absent: none). */
+  /**
+   * RIS only: where accepted reports go on to: the integration platform (PFI), for the DMP and MSSanté, and/or the DMP
+   * directly (XDS.b); absent: nowhere.
+   */
   onward?: OnwardConfig;
   /** Thresholds of the operational alerts (`alerts.ts`; 0 turns one off) and their evaluation interval. */
   alerts: AlertsConfig;
@@ -408,9 +411,20 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
   } catch (e) {
     throw new GatewayConfigError(`Invalid configuration: mllp.allowedPeers: ${(e as Error).message}`);
   }
-  const pfi = completeOnwardConfig(config.onward?.pfi, config.identity);
+  const dmp = completeDmpConfig(config.onward?.dmp);
+  if (dmp && role !== 'ris')
+    throw new GatewayConfigError('Invalid configuration: onward.dmp is a RIS setting (the RIS publishes its reports)');
+  const givenPfi = config.onward?.pfi;
+  if (dmp && givenPfi?.dmp === true) {
+    throw new GatewayConfigError(
+      'Invalid configuration: onward.dmp publishes to the DMP directly and onward.pfi.dmp asks the PFI to publish too; ' +
+        'set onward.pfi.dmp: false',
+    );
+  }
+  // Beside the direct route, the PFI keeps the MSSanté destinations only: one DMP publication per report.
+  const pfi = completeOnwardConfig(givenPfi && dmp ? { ...givenPfi, dmp: false } : givenPfi, config.identity);
   if (pfi && role !== 'ris') throw new GatewayConfigError('Invalid configuration: onward.pfi is a RIS setting (the PFI is behind the RIS)');
-  if (pfi) config.onward = { pfi };
+  if (pfi || dmp) config.onward = { ...(pfi ? { pfi } : {}), ...(dmp ? { dmp } : {}) };
   for (const w of config.webhooks) {
     w.events ??= ['*'];
     let host: string;

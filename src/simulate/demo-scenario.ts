@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Gateway } from '../gateway/gateway.js';
 import type { AckCode, OrderKey, PublicationStatus } from '../store/index.js';
 import { formatOrderKey } from '../store/index.js';
@@ -10,6 +11,9 @@ import { ClinicalDataGenerator } from './clinical-data-generator.js';
 import { collectConformance } from './conformance.js';
 import { findFreePort } from './free-port.js';
 import { freshDataDir, generateApiKey, startSimulatorGateway } from './gateway-pair.js';
+import { generateDmpCertificates } from './dmp-certificates.js';
+import type { DmpCertificates } from './dmp-certificates.js';
+import { DmpSimulator } from './dmp-simulator.js';
 import { PfiSimulator } from './pfi-simulator.js';
 import { PlatformSimulator } from './platform-simulator.js';
 import { type RisOrderOutcome, type RisRunResult, RisSimulator, defaultDocumentPlan } from './ris-simulator.js';
@@ -51,9 +55,21 @@ export interface DemoHalves {
   apiKey: string;
   dataDir: string;
   seed: number;
-  /** The integration platform behind the RIS (onward route: DMP, MSSanté). */
-  pfi: PfiSimulator;
+  /** Where the RIS sends the reports on: its integration platform (`pfi`) or the DMP directly (`dmp`, XDS.b). */
+  onward: DemoOnwardRoute;
+  /** `pfi`: the integration platform behind the RIS (DMP, MSSanté). */
+  pfi?: PfiSimulator;
+  /** `dmp`: the DMP test double the RIS publishes to, and the certificates generated for it. */
+  dmp?: { double: DmpSimulator; certificates: DmpCertificates };
+  /** Stops both halves and what is behind the RIS, and removes the generated certificates. */
+  stop(): Promise<void>;
 }
+
+/** The onward routes the demo can run. */
+export type DemoOnwardRoute = 'pfi' | 'dmp';
+
+/** The structure the demo's RIS publishes for on the direct DMP route (its FINESS is a test value). */
+const DEMO_STRUCTURE = { id: '750000001', idType: 'FINESS', name: 'Centre Imagerie Demo', sector: 'SA07' } as const;
 
 /** Publications of the onward route, per destination and status (`demo` summary). */
 export type DemoPublications = Record<'dmp' | 'mssante', Partial<Record<PublicationStatus, number>>>;
@@ -81,7 +97,9 @@ export interface DemoSummary {
   skippedStages: Array<{ stage: string; reason: string; requested: boolean }>;
   /** Reports written, replaced and deleted by the platform. */
   reports: { sent: number; replaced: number; deleted: number };
-  /** Where the RIS sent the reports on (RIS → PFI simulator → ZAM), per destination and status. */
+  /** The onward route the RIS ran. */
+  onward: DemoOnwardRoute;
+  /** Where the RIS sent the reports on (RIS → PFI simulator → ZAM, or RIS → DMP double), per destination and status. */
   publications: DemoPublications;
   /** Request (DA-IMG) and supporting documents sent by the RIS, received (attached) by the platform and valid there. */
   orderDocuments: Record<'request' | 'supporting', { sent: number; received: number; valid: number }>;
@@ -91,7 +109,10 @@ export interface DemoSummary {
 }
 
 /** Starts a RIS half and a platform half on loopback, each with its SQLite database, one API key for both. */
-export async function startDemoHalves(options: { dataDir?: string; seed?: number; ackTimeoutMs?: number } = {}): Promise<DemoHalves> {
+export async function startDemoHalves(
+  options: { dataDir?: string; seed?: number; ackTimeoutMs?: number; onward?: DemoOnwardRoute } = {},
+): Promise<DemoHalves> {
+  const onward = options.onward ?? 'pfi';
   const ackTimeout = options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {};
   const dataDir = options.dataDir ?? (await freshDataDir('demo'));
   const [risPort, platformPort, pfiPort, receiptPort] = [
@@ -113,6 +134,46 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
     cdaValidation,
     ...ackTimeout,
   });
+  // The direct DMP route: a DMP test double over mutual TLS, with a throw-away PKI (the product needs no files).
+  let dmp: DemoHalves['dmp'];
+  if (onward === 'dmp') {
+    try {
+      const certificates = await generateDmpCertificates({ name: DEMO_STRUCTURE.name, id: `1${DEMO_STRUCTURE.id}` });
+      try {
+        const [cert, key, ca] = await Promise.all(
+          [certificates.serverCert, certificates.serverKey, certificates.ca].map((f) => readFile(f)),
+        );
+        // Strict: the double also requires the signature document of each submission set.
+        const double = await DmpSimulator.start({ port: 0, tls: { cert: cert!, key: key!, ca: ca! }, requireSubmissionSignature: true });
+        dmp = { double, certificates };
+      } catch (e) {
+        await certificates.remove();
+        throw e;
+      }
+    } catch (e) {
+      await platform.stop();
+      throw e;
+    }
+  }
+  const onwardConfig = dmp
+    ? {
+        dmp: {
+          endpoint: `https://127.0.0.1:${dmp.double.port}/repository`,
+          registryEndpoint: `https://127.0.0.1:${dmp.double.port}/registry`,
+          tls: { cert: dmp.certificates.clientCert, key: dmp.certificates.clientKey, ca: dmp.certificates.ca },
+          structure: DEMO_STRUCTURE,
+          lps: { homologationId: 'DEMO-HOMOLOGATION', name: 'cisis-tlr', version: 'demo' },
+          sourceId: '1.2.250.1.999.9.1',
+        },
+      }
+    : {
+        pfi: {
+          port: pfiPort,
+          listen: { port: receiptPort },
+          dmp: true,
+          mssante: { professionals: true, patient: false, recipients: [DEMO_MSSANTE_RECIPIENT] },
+        },
+      };
   let ris: Gateway;
   try {
     ris = await startSimulatorGateway({
@@ -124,24 +185,32 @@ export async function startDemoHalves(options: { dataDir?: string; seed?: number
       apiKeys: [apiKey],
       cdaValidation,
       ...ackTimeout,
-      // The RIS hands the reports on to its integration platform: DMP, and a copy by MSSanté.
-      extra: {
-        onward: {
-          pfi: {
-            port: pfiPort,
-            listen: { port: receiptPort },
-            dmp: true,
-            mssante: { professionals: true, patient: false, recipients: [DEMO_MSSANTE_RECIPIENT] },
-          },
-        },
-      },
+      // The RIS hands the reports on to its integration platform (DMP, and a copy by MSSanté), or publishes to the DMP itself.
+      extra: { onward: onwardConfig },
     });
   } catch (e) {
     await platform.stop();
+    await dmp?.double.stop();
+    await dmp?.certificates.remove();
     throw e;
   }
-  const pfi = await PfiSimulator.start({ port: pfiPort, receipts: { host: '127.0.0.1', port: receiptPort }, delayMs: 100 });
-  return { ris, platform, apiKey, dataDir, seed: options.seed ?? Math.floor(Math.random() * 2 ** 32), pfi };
+  const pfi = dmp
+    ? undefined
+    : await PfiSimulator.start({ port: pfiPort, receipts: { host: '127.0.0.1', port: receiptPort }, delayMs: 100 });
+  return {
+    ris,
+    platform,
+    apiKey,
+    dataDir,
+    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
+    onward,
+    ...(pfi ? { pfi } : {}),
+    ...(dmp ? { dmp } : {}),
+    async stop() {
+      await Promise.all([ris.stop(), platform.stop(), pfi?.stop(), dmp?.double.stop()]);
+      await dmp?.certificates.remove();
+    },
+  };
 }
 
 /**
@@ -251,7 +320,9 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       if (byStatus[status]) problems.push(`${byStatus[status]} ${destination} publication(s) ${status}`);
     }
   }
-  if (halves.pfi.counts.refused) problems.push(`${halves.pfi.counts.refused} message(s) refused by the PFI`);
+  if (halves.pfi?.counts.refused) problems.push(`${halves.pfi.counts.refused} message(s) refused by the PFI`);
+  // The double accepts every publication that is right: a refusal there is a mistake of the route.
+  if (halves.dmp && publications.dmp.refused) problems.push(`${publications.dmp.refused} publication(s) refused by the DMP double`);
   const sent = (await count(halves.ris, 'outbound')) + (await count(halves.platform, 'outbound'));
   const received = (await count(halves.ris, 'inbound')) + (await count(halves.platform, 'inbound'));
   const acks: Record<AckCode, number> = {
@@ -293,6 +364,7 @@ export async function runDemoScenario(halves: DemoHalves, options: DemoOptions):
       ? []
       : [{ stage: 'reports', reason: reportsIncluded?.reason ?? 'not decided', requested: options.reports === 'off' }],
     reports,
+    onward: halves.onward,
     publications,
     orderDocuments,
     durationMs: Date.now() - started,
@@ -366,13 +438,13 @@ async function waitForEmptyOutbox(gw: Gateway, timeoutMs: number): Promise<void>
 }
 
 /**
- * The publications of the demo's orders once the PFI's receipts came back (or 20 s passed): counted
- * per destination and status.
+ * The publications of the demo's orders once the PFI's receipts (or the DMP's answers) came back, or
+ * 20 s passed: counted per destination and status.
  */
 async function settledPublications(halves: DemoHalves, keys: readonly OrderKey[]): Promise<DemoPublications> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    await halves.pfi.idle();
+    await halves.pfi?.idle();
     const rows = (await Promise.all(keys.map((k) => halves.ris.store.listPublications(formatOrderKey(k))))).flat();
     const out: DemoPublications = { dmp: {}, mssante: {} };
     for (const r of rows) out[r.destination][r.status] = (out[r.destination][r.status] ?? 0) + 1;

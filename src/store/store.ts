@@ -219,6 +219,9 @@ export interface PublicationRecord extends PublicationTarget {
   readonly errorCode: string | null;
   readonly errorText: string | null;
   readonly findings: readonly StoredFinding[];
+  /** Direct DMP route: the registry entry (entryUUID) and the document's uniqueId once the DMP accepted the version. */
+  readonly entryUuid: string | null;
+  readonly uniqueId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -232,6 +235,9 @@ export interface PublicationOutcome {
   readonly accepted: boolean;
   readonly errorCode?: string;
   readonly errorText?: string;
+  /** Direct DMP route: the registry entry and uniqueId of the accepted version (kept for its replacement or deletion). */
+  readonly entryUuid?: string;
+  readonly uniqueId?: string;
 }
 
 /** The stored state of one operational alert (see the gateway's alert monitor). */

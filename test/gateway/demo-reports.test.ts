@@ -16,7 +16,7 @@ describe('demo scenario with reports', () => {
 
   after(async () => {
     if (!halves) return;
-    await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
+    await halves.stop();
     await rm(halves.dataDir, { recursive: true, force: true });
   });
 
@@ -35,7 +35,7 @@ describe('demo scenario with reports', () => {
     assert.equal(s.acks.AA, s.messages.sent);
     // Every report message went on to the PFI simulator: the DMP and the MSSanté copy, each settled by its ZAM.
     assert.deepEqual(s.publications, { dmp: { accepted: 7 }, mssante: { accepted: 7 } });
-    assert.equal(halves.pfi.counts.received, 7);
+    assert.equal(halves.pfi?.counts.received, 7);
     const reports = await halves.ris.store.listMessages({ direction: 'inbound', flow: 'report', partner: 'platform', limit: 20 });
     assert.deepEqual(new Set(reports.items.map((m) => m.summary.messageType)), new Set(['MDM^T02', 'MDM^T10', 'MDM^T04']));
   });

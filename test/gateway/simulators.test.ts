@@ -182,6 +182,7 @@ describe('demo --exit --json', () => {
       'reportsReceived',
       'orderDocuments',
       'skippedStages',
+      'onward',
       'publications',
       'outcome',
       'problems',
@@ -201,6 +202,7 @@ describe('demo --exit --json', () => {
     assert.deepEqual(s.acks, { AA: 56, AE: 0, AR: 0 });
     assert.equal(s.validationErrors, 0);
     assert.equal(s.reportsReceived, 0);
+    assert.equal(s.onward, 'pfi', 'the demo hands the reports to a PFI unless --onward dmp');
     assert.deepEqual(s.publications, { dmp: {}, mssante: {} }, 'no report, nothing sent on to the PFI');
     assert.deepEqual(s.problems, []);
     assert.match(s.outcome, /^every expected outcome happened \(reports turned off\)$/);

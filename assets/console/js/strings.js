@@ -217,6 +217,10 @@ export const STRINGS = {
     'publication.parked': 'bloqué',
     'publication.accepted': 'accepté',
     'publication.refused': 'refusé',
+    'publication.skippedBecause': 'non envoyé',
+    'publication.request.replace': 'remplacement',
+    'publication.request.delete': 'suppression',
+    'publication.entry': 'Entrée DMP {entry}',
 
     'messages.title': 'Messages',
     'messages.subtitle': 'Journal des messages HL7 reçus et émis par cette passerelle.',
@@ -638,6 +642,10 @@ export const STRINGS = {
     'publication.parked': 'parked',
     'publication.accepted': 'accepted',
     'publication.refused': 'refused',
+    'publication.skippedBecause': 'not sent',
+    'publication.request.replace': 'replacement',
+    'publication.request.delete': 'deletion',
+    'publication.entry': 'DMP entry {entry}',
 
     'messages.title': 'Messages',
     'messages.subtitle': 'Journal of the HL7 messages received and sent by this gateway.',

@@ -15,6 +15,7 @@ interface DemoCliOptions {
   seed?: number;
   reports: 'auto' | 'on' | 'off';
   ackTimeout?: number;
+  onward: 'pfi' | 'dmp';
 }
 
 function duration(value: string): number {
@@ -44,6 +45,7 @@ export function demoJsonLine(s: DemoSummary): string {
     reportsReceived: s.reportsReceived,
     orderDocuments: s.orderDocuments,
     skippedStages: s.skippedStages,
+    onward: s.onward,
     publications: s.publications,
     outcome: outcomeOf(s),
     problems: s.problems,
@@ -59,6 +61,11 @@ function outcomeOf(s: DemoSummary): string {
   return off.length
     ? `every expected outcome happened (${off.map((stage) => stage.stage).join(', ')} turned off)`
     : 'every expected outcome happened';
+}
+
+function onwardRoute(value: string): 'pfi' | 'dmp' {
+  if (value !== 'pfi' && value !== 'dmp') throw new InvalidArgumentError('expected pfi or dmp');
+  return value;
 }
 
 function reportsMode(value: string): 'auto' | 'on' | 'off' {
@@ -88,7 +95,7 @@ function summaryLines(s: DemoSummary): string[] {
     `  acknowledgements    AA ${s.acks.AA}, AE ${s.acks.AE}, AR ${s.acks.AR}`,
     `  validation          ${s.validationErrors} error(s), ${s.validationWarnings} warning(s)`,
     `  reports             ${reports}`,
-    `  publications (PFI)  ${publicationsLine(s)}`,
+    `  publications (${s.onward.toUpperCase()})  ${publicationsLine(s)}`,
     `  order documents     ${documentLine(s, 'request', 'DA-IMG')}; ${documentLine(s, 'supporting', 'supporting')}`,
     s.problems.length
       ? `  PROBLEMS            ${s.problems.length}:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`
@@ -114,6 +121,7 @@ function endpointLines(h: DemoHalves): string[] {
   lines.push(
     `API key   ${h.apiKey}   (curl -H "Authorization: Bearer ${h.apiKey}" http://${h.ris.config.api.host}:${h.ris.apiPort}/api/orders)`,
   );
+  if (h.dmp) lines.push(`DMP       ${h.dmp.double.url} (test double: /repository, /registry, GET /entries)`);
   lines.push(`data      ${h.dataDir}`);
   return lines;
 }
@@ -144,10 +152,20 @@ export function registerDemoCommand(program: Command): void {
       reportsMode,
       'auto',
     )
+    .option(
+      '--onward <route>',
+      'where the RIS sends the reports on: pfi (its integration platform: DMP, MSSanté) or dmp (a local DMP double, directly over XDS.b)',
+      onwardRoute,
+      'pfi',
+    )
     .addHelpText(
       'after',
       helpSections({
-        examples: ['cisis-tlr demo', 'cisis-tlr demo --exit --json --orders 30 --seed 1 | tail -1 | jq .'],
+        examples: [
+          'cisis-tlr demo',
+          'cisis-tlr demo --exit --json --orders 30 --seed 1 | tail -1 | jq .',
+          'cisis-tlr demo --exit --onward dmp',
+        ],
         environment: CDA_ENVIRONMENT,
       }),
     )
@@ -161,6 +179,7 @@ export function registerDemoCommand(program: Command): void {
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.ackTimeout ? { ackTimeoutMs: o.ackTimeout } : {}),
+        onward: o.onward,
       });
       let summary: DemoSummary;
       try {
@@ -170,7 +189,7 @@ export function registerDemoCommand(program: Command): void {
         );
         summary = await runDemoScenario(halves, { orders: o.orders, reports: o.reports, print: out });
       } catch (e) {
-        await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
+        await halves.stop();
         if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
         throw e;
       }
@@ -184,7 +203,7 @@ export function registerDemoCommand(program: Command): void {
           process.once('SIGTERM', resolve);
         });
       }
-      await Promise.all([halves.ris.stop(), halves.platform.stop(), halves.pfi.stop()]);
+      await halves.stop();
       // A directory the demo created for itself goes with it; one given with --data-dir stays.
       if (!o.dataDir) await rm(halves.dataDir, { recursive: true, force: true });
       if (o.json) await writeOut(`${demoJsonLine(summary)}\n`);
@@ -194,11 +213,12 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-/** `DMP 3 accepted, 1 skipped; MSSanté 4 accepted`: the onward route's destinations by status. */
+/** `DMP 3 accepted, 1 skipped; MSSanté 4 accepted`: the onward route's destinations by status (the direct route: the DMP only). */
 function publicationsLine(s: DemoSummary): string {
   const part = (label: string, byStatus: Record<string, number | undefined>): string => {
     const counts = Object.entries(byStatus).filter(([, n]) => n);
     return `${label} ${counts.length ? counts.map(([status, n]) => `${n} ${status}`).join(', ') : 'none'}`;
   };
+  if (s.onward === 'dmp') return part('DMP', s.publications.dmp);
   return `${part('DMP', s.publications.dmp)}; ${part('MSSanté', s.publications.mssante)}`;
 }

@@ -8,6 +8,7 @@ import type { Protocol } from '../../tlr/index.js';
 import { sniffProtocolMediaType } from '../../tlr/protocol-content.js';
 import { writeOut } from '../output.js';
 import { duration, hostPort, port } from './arguments.js';
+import { registerSimulateDmpCommand } from './simulate-dmp.js';
 import { registerSimulatePfiCommand } from './simulate-pfi.js';
 import { CDA_ENVIRONMENT, helpSections } from '../help.js';
 
@@ -128,6 +129,7 @@ export function registerSimulateCommand(program: Command): void {
       }),
     );
   registerSimulatePfiCommand(simulate);
+  registerSimulateDmpCommand(simulate);
 
   simulate
     .command('platform')

@@ -75,3 +75,20 @@ export function serializeXmlDocument(root: XmlElement): string {
   const declaration = { '?xml': [{ '#text': '' }], ':@': { version: '1.0', encoding: 'UTF-8' } };
   return builder.build([declaration, toOrdered(root)]) as string;
 }
+
+const compactBuilder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  format: false,
+  suppressEmptyNode: true,
+  processEntities: true,
+});
+
+/**
+ * Serialises one element without declaration nor indentation, to be embedded in a larger document (the
+ * XDS metadata inside a SOAP body): no whitespace is added to text or between elements.
+ */
+export function serializeXmlFragment(root: XmlElement): string {
+  return compactBuilder.build([toOrdered(root)]) as string;
+}

@@ -196,6 +196,7 @@ export function documentInbound(config: GatewayConfig, validation: CdaValidation
               bytes: doc.bytes,
               report: record,
               order: orderDataOf(order).order,
+              raw: message.toBytes(),
             })
           : [];
       return { ack: buildDocumentAck(message, { code: 'AA' }), findings: [], events: [ev, ...onward] };

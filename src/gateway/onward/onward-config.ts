@@ -35,8 +35,51 @@ export interface OnwardPfiConfig {
   listen: { host: string; port: number; tls?: TlsFiles; allowedPeers: string[] };
 }
 
+/** Kind of the national identifier of a structure, and the prefix that makes it an `idNat_Struct`. */
+export const STRUCTURE_ID_PREFIX = { FINESS: '1', SIRET: '3', RPPS: '4' } as const;
+export type StructureIdType = keyof typeof STRUCTURE_ID_PREFIX;
+
+/**
+ * Direct publication to the DMP (XDS.b, "DMP-compatible" software, TD2.1 indirect authentication): the
+ * RIS itself sends each accepted report to the DMP's web services, for sites without an integration
+ * platform. See docs/dmp.md.
+ */
+export interface OnwardDmpConfig {
+  /** Partner name of the DMP in the journal and the outbox (default `dmp`). */
+  name: string;
+  /** The repository service (ITI-41 Provide and Register Document Set-b), `https://…`. */
+  endpoint: string;
+  /** The registry service (ITI-57 Update Document Set, ITI-18 Stored Query); default `endpoint`. */
+  registryEndpoint: string;
+  /**
+   * Mutual TLS: the structure's authentication certificate (IGC-Santé "ORG" authentication) and its key,
+   * and the CA that signs the DMP's server certificate (required: the IGC-Santé chain is not among Node's CAs).
+   */
+  tls: { cert: string; key: string; ca: string };
+  /** The certificate and key that sign the VIHF (the structure's "cachet" certificate); default `tls.cert` / `tls.key`. */
+  signing: { cert: string; key: string };
+  /** The health structure the RIS publishes for (VIHF `Identifiant_Structure`, `Secteur_Activite`). */
+  structure: {
+    /** FINESS (9 characters), SIRET (14 digits) or RPPS (cabinet) identifier, without its prefix. */
+    id: string;
+    idType: StructureIdType;
+    name: string;
+    /** Activity sector (secteur d'activité), a JDV_J61 code such as `SA07`. */
+    sector: string;
+  };
+  /** The software's identity and DMP homologation (VIHF `LPS_*`). */
+  lps: { homologationId: string; name: string; version: string; id?: string };
+  /** OID of the submitting system (SubmissionSet `sourceId`); also the root of the submission set unique ids. */
+  sourceId: string;
+  /** VIHF version attribute: `3.0` (the ANS samples) or `4.0` (the IG's table). */
+  vihfVersion: '3.0' | '4.0';
+  /** Time to wait for the DMP's answer before the attempt counts as a transient failure (retried, `outbox.*`). */
+  timeoutMs: number;
+}
+
 export interface OnwardConfig {
   pfi?: OnwardPfiConfig;
+  dmp?: OnwardDmpConfig;
 }
 
 /** The schema pieces every part of the configuration shares (`config.ts`). */
@@ -82,8 +125,53 @@ export const onwardConfigSchema = ({ tls, port, nonEmpty }: SchemaParts) => ({
         },
       },
     },
+    dmp: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['endpoint', 'tls', 'structure', 'lps', 'sourceId'],
+      properties: {
+        name: nonEmpty,
+        endpoint: HTTPS_URL,
+        registryEndpoint: HTTPS_URL,
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cert', 'key', 'ca'],
+          properties: { cert: nonEmpty, key: nonEmpty, ca: nonEmpty },
+        },
+        signing: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cert', 'key'],
+          properties: { cert: nonEmpty, key: nonEmpty },
+        },
+        structure: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'idType', 'name', 'sector'],
+          properties: {
+            id: { type: 'string', pattern: '^[0-9A-Za-z]{9,14}$' },
+            idType: { enum: Object.keys(STRUCTURE_ID_PREFIX) },
+            name: nonEmpty,
+            sector: { type: 'string', pattern: '^SA[0-9]{2}$' },
+          },
+        },
+        lps: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['homologationId', 'name', 'version'],
+          properties: { homologationId: nonEmpty, name: nonEmpty, version: nonEmpty, id: nonEmpty },
+        },
+        sourceId: { type: 'string', pattern: '^[0-2](\\.(0|[1-9][0-9]*))+$' },
+        vihfVersion: { enum: ['3.0', '4.0'] },
+        timeoutMs: { type: 'integer', minimum: 100 },
+      },
+    },
   },
 });
+
+/** An `https://` URL (the DMP is only reached over TLS). */
+const HTTPS_URL = { type: 'string', pattern: '^https://[^\\s/]+(/\\S*)?$' } as const;
 
 /** Environment variables of the onward route, in the configuration's convention (`CISIS_TLR_` + path). */
 export const ONWARD_ENVIRONMENT_OVERRIDES = [
@@ -105,6 +193,14 @@ export const ONWARD_ENVIRONMENT_OVERRIDES = [
   { name: 'CISIS_TLR_ONWARD_PFI_LISTEN_HOST', path: 'onward.pfi.listen.host', type: 'string' },
   { name: 'CISIS_TLR_ONWARD_PFI_LISTEN_PORT', path: 'onward.pfi.listen.port', type: 'integer' },
   { name: 'CISIS_TLR_ONWARD_PFI_LISTEN_ALLOWED_PEERS', path: 'onward.pfi.listen.allowedPeers', type: 'list' },
+  { name: 'CISIS_TLR_ONWARD_DMP_ENDPOINT', path: 'onward.dmp.endpoint', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_REGISTRY_ENDPOINT', path: 'onward.dmp.registryEndpoint', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_TLS_CA', path: 'onward.dmp.tls.ca', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_TLS_CERT', path: 'onward.dmp.tls.cert', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_TLS_KEY', path: 'onward.dmp.tls.key', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_SIGNING_CERT', path: 'onward.dmp.signing.cert', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_SIGNING_KEY', path: 'onward.dmp.signing.key', type: 'string' },
+  { name: 'CISIS_TLR_ONWARD_DMP_TIMEOUT_MS', path: 'onward.dmp.timeoutMs', type: 'integer' },
 ] as const;
 
 /** Default MLLP ports of the PFI and of the receipt listener. */
@@ -148,4 +244,27 @@ export function completeOnwardConfig(
       allowedPeers: g.listen?.allowedPeers ?? [],
     },
   };
+}
+
+/** The DMP route completed with its defaults (`undefined` when `onward.dmp` is absent); the schema checked the required keys. */
+export function completeDmpConfig(given: Partial<OnwardDmpConfig> | undefined): OnwardDmpConfig | undefined {
+  if (!given) return undefined;
+  const g = given as OnwardDmpConfig;
+  return {
+    name: g.name ?? 'dmp',
+    endpoint: g.endpoint,
+    registryEndpoint: g.registryEndpoint ?? g.endpoint,
+    tls: g.tls,
+    signing: g.signing ?? { cert: g.tls.cert, key: g.tls.key },
+    structure: g.structure,
+    lps: g.lps,
+    sourceId: g.sourceId,
+    vihfVersion: g.vihfVersion ?? '3.0',
+    timeoutMs: g.timeoutMs ?? 30_000,
+  };
+}
+
+/** The structure's national identifier (`idNat_Struct`): the prefix of its kind, then the identifier. */
+export function structureNationalId(structure: OnwardDmpConfig['structure']): string {
+  return `${STRUCTURE_ID_PREFIX[structure.idType]}${structure.id}`;
 }

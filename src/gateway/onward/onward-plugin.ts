@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MllpClient, MllpServer } from '../../mllp/index.js';
 import type { OutboxClaim, PublicationInput, PublicationRecord, Store, StoreTransaction } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
@@ -16,12 +16,11 @@ import type { OnwardPfiConfig } from './onward-config.js';
 import type { AcceptedReport } from './onward-request.js';
 import { planOnwardMessage } from './onward-request.js';
 import { createReceiptHandler, publicationEvent } from './receipt-inbound.js';
+import { publicationsCounter } from './report-publications.js';
+import type { PublicationOutcomeLabel } from './report-publications.js';
 
 /** Poll interval of the PFI outbox (its dispatcher is also woken by every delivery of its own). */
 const PFI_POLL_MS = 200;
-
-/** Outcome label of `cisis_tlr_publications_total`. */
-type PublicationOutcomeLabel = 'queued' | 'held' | 'skipped' | 'sent' | 'parked' | 'accepted' | 'refused';
 
 /**
  * The onward route of a RIS half-connector (RIS → PFI, "Transmission de documents CDA en HL7 v2",
@@ -63,12 +62,7 @@ export class OnwardPlugin implements GatewayPlugin {
     this.#actions = context.actions;
     const logger = context.logger.child({ component: 'onward' });
     this.#logger = logger;
-    this.#counter = new Counter({
-      name: 'cisis_tlr_publications_total',
-      help: 'Report destinations of the onward route (RIS → PFI), by destination and outcome',
-      labelNames: ['destination', 'outcome'],
-      registers: [context.metrics.registry],
-    });
+    this.#counter = publicationsCounter(context.metrics.registry);
     const { pfi } = this;
     this.#client = new MllpClient({
       host: pfi.host,

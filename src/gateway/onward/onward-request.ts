@@ -27,6 +27,8 @@ export interface AcceptedReport {
   report: Pick<ReportRecord, 'documentId' | 'setId' | 'version' | 'title'>;
   /** The order as flow 1 brought it, when the RIS has it: the patient's INS and its qualification. */
   order: ImagingOrder | undefined;
+  /** The platform's message as received (the direct DMP route reads it again when it sends). */
+  raw: Uint8Array;
 }
 
 /** One destination of the planned message, or why it is not asked for. */
@@ -54,6 +56,21 @@ export interface OnwardPlan {
 const NOT_SHARED: readonly string[] = ['R', 'V'];
 
 /**
+ * Why a report cannot go to the patient's DMP (by the PFI or directly), or `undefined` when it can: the
+ * DMP needs an INS whose identity is qualified (PID-32 `VALI`, from the order when the RIS has it) and a
+ * document of normal confidentiality.
+ */
+export function dmpSkipReason(accepted: AcceptedReport): string | undefined {
+  const patient = accepted.received.patient;
+  const confidentiality = accepted.received.document?.cda?.confidentialityCode ?? 'N';
+  const ins = patient.ins && INS_OIDS.includes(patient.ins.authorityOid) ? patient.ins : undefined;
+  const reliability = accepted.order?.patient.identityStatus ?? patient.identityStatus;
+  if (ins === undefined || reliability !== 'VALI') return 'the patient has no qualified INS (PID-3 INS with PID-32 VALI)';
+  if (NOT_SHARED.includes(confidentiality)) return `the document's confidentiality is ${confidentiality}: not shared in the DMP`;
+  return undefined;
+}
+
+/**
  * The volet 2.1 message (MDM^T02/T10/T04, v2.6) for the PFI, from a report the RIS accepted.
  *
  * Readings of the guide (docs/document-transport.md, "Onward route"):
@@ -74,16 +91,10 @@ export function planOnwardMessage(gateway: GatewayConfig, pfi: OnwardPfiConfig, 
   const confidentiality = (cda?.confidentialityCode ?? 'N') as CdaConfidentiality;
   const masks = received.metadata;
   const ins = patient.ins && INS_OIDS.includes(patient.ins.authorityOid) ? patient.ins : undefined;
-  const reliability = accepted.order?.patient.identityStatus ?? patient.identityStatus;
-  const qualified = ins !== undefined && reliability === 'VALI';
 
   const destinations: PlannedDestination[] = [];
   if (pfi.dmp) {
-    const reason = !qualified
-      ? 'the patient has no qualified INS (PID-3 INS with PID-32 VALI)'
-      : NOT_SHARED.includes(confidentiality)
-        ? `the document's confidentiality is ${confidentiality}: not shared in the DMP`
-        : undefined;
+    const reason = dmpSkipReason(accepted);
     destinations.push(reason ? { destination: 'dmp', status: 'skipped', reason } : { destination: 'dmp', status: 'pending' });
   }
   const recipients: MailRecipient[] = [];

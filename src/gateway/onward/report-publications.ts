@@ -1,3 +1,4 @@
+import { Counter, type Registry } from 'prom-client';
 import { sameDocumentId } from '../../documents/transport/index.js';
 import type { OrderKey, PublicationRecord, Store } from '../../store/index.js';
 import { formatOrderKey } from '../../store/index.js';
@@ -22,4 +23,24 @@ export async function reportsWithPublications(
       .filter((p) => sameDocumentId(p.documentId, r.documentId))
       .map(({ id: _id, orderKey: _key, documentId: _doc, ...p }) => p),
   }));
+}
+
+/** Outcome label of `cisis_tlr_publications_total`. */
+export type PublicationOutcomeLabel = 'queued' | 'held' | 'skipped' | 'sent' | 'parked' | 'accepted' | 'refused';
+
+const PUBLICATIONS_METRIC = 'cisis_tlr_publications_total';
+
+/**
+ * `cisis_tlr_publications_total`, by destination and outcome: one counter for the onward routes of a
+ * gateway (the PFI route and the direct DMP route both count on it).
+ */
+export function publicationsCounter(registry: Registry): Counter<'destination' | 'outcome'> {
+  const existing = registry.getSingleMetric(PUBLICATIONS_METRIC);
+  if (existing) return existing as Counter<'destination' | 'outcome'>;
+  return new Counter({
+    name: PUBLICATIONS_METRIC,
+    help: 'Report destinations of the onward routes (RIS → PFI, RIS → DMP), by destination and outcome',
+    labelNames: ['destination', 'outcome'],
+    registers: [registry],
+  });
 }

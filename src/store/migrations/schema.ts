@@ -287,5 +287,15 @@ CREATE INDEX operator_actions_message ON operator_actions (message_id, id);
 CREATE INDEX operator_actions_order ON operator_actions (order_key, id);
 `,
     },
+    // Version 9: direct publication to the DMP (XDS.b): the registry entry of each version the DMP accepted,
+    // its entryUUID and uniqueId, which a replacement (RPLC) or a deletion (ITI-57) of that version must name.
+    {
+      version: 9,
+      name: 'DMP entry of each published report version',
+      sql: `
+ALTER TABLE report_publications ADD COLUMN entry_uuid TEXT;
+ALTER TABLE report_publications ADD COLUMN unique_id TEXT;
+`,
+    },
   ];
 }

@@ -3,7 +3,7 @@ import { parseJson } from './rows.js';
 import type { SqlRunner } from './sql-runner.js';
 import { storedJson } from './stored-values.js';
 
-/** A row of `report_publications` (migration 6). */
+/** A row of `report_publications` (migration 6; `entry_uuid`, `unique_id`: migration 9). */
 interface PublicationRow {
   id: number;
   order_key: string;
@@ -19,6 +19,8 @@ interface PublicationRow {
   error_code: string | null;
   error_text: string | null;
   findings: unknown;
+  entry_uuid: string | null;
+  unique_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -38,6 +40,8 @@ function toPublicationRecord(row: PublicationRow): PublicationRecord {
     errorCode: row.error_code,
     errorText: row.error_text,
     findings: (parseJson(row.findings) ?? []) as StoredFinding[],
+    entryUuid: row.entry_uuid ?? null,
+    uniqueId: row.unique_id ?? null,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
@@ -71,13 +75,16 @@ export async function recordPublications(runner: SqlRunner, inputs: readonly Pub
 
 export async function settlePublication(runner: SqlRunner, o: PublicationOutcome, now: number): Promise<PublicationRecord | null> {
   const rows = await runner.all<PublicationRow>(
-    `UPDATE report_publications SET status = ?, error_code = ?, error_text = ?, updated_at = ?
+    `UPDATE report_publications SET status = ?, error_code = ?, error_text = ?, entry_uuid = COALESCE(?, entry_uuid),
+       unique_id = COALESCE(?, unique_id), updated_at = ?
      WHERE control_id = ? AND destination = ? AND address = ? AND status NOT IN ('held', 'skipped')
      RETURNING *`,
     [
       o.accepted ? 'accepted' : 'refused',
       o.accepted ? null : (o.errorCode ?? null),
       o.accepted ? null : (o.errorText ?? null),
+      o.entryUuid ?? null,
+      o.uniqueId ?? null,
       now,
       o.controlId,
       o.destination,

@@ -289,18 +289,28 @@ export async function render(root, { params, query }) {
 
   /**
    * Where a report version went onward from the RIS (DMP, each MSSanté mailbox) and how far it got:
-   * the PFI's receipt, its error code and text, or why it was held or skipped.
+   * the PFI's receipt or the DMP's answer (direct route), its error code and text, or why it was held
+   * or skipped. A replacement or a deletion says so; a version the DMP accepted directly names its entry.
    */
   function publicationList(publications) {
     if (!publications.length) return null;
     const tone = { accepted: 'tone-ok', refused: 'tone-bad', held: 'tone-bad', parked: 'tone-bad', skipped: 'tone-muted' };
     return h('ul', { class: 'publications small' }, publications.map((p) => {
       const findings = (p.findings ?? []).filter((f) => f.severity === 'error');
-      return h('li', { class: `publication publication-${p.status}`, dataset: { destination: p.destination, status: p.status } },
+      // A skip with a reason (no qualified INS, nothing to delete) was decided by the route: "not sent", not "not asked".
+      const label = p.status === 'skipped' && p.errorText ? t('publication.skippedBecause') : t(`publication.${p.status}`);
+      return h('li', {
+        class: `publication publication-${p.status}`,
+        dataset: { destination: p.destination, status: p.status, request: p.requestKind ?? 'initial' },
+        ...(p.entryUuid ? { title: t('publication.entry', { entry: p.entryUuid }) } : {}),
+      },
         h('span', { class: 'publication-destination' }, p.destination === 'dmp' ? t('publication.dmp') : t('publication.mssante')),
+        p.requestKind === 'replace' || p.requestKind === 'delete'
+          ? [' ', h('span', { class: 'muted publication-request' }, t(`publication.request.${p.requestKind}`))]
+          : null,
         p.address ? [' ', h('span', { class: 'mono' }, p.address)] : null,
         ' ',
-        h('span', { class: `badge ${tone[p.status] ?? 'tone-muted'}` }, t(`publication.${p.status}`)),
+        h('span', { class: `badge ${tone[p.status] ?? 'tone-muted'}` }, label),
         p.errorCode || p.errorText ? h('span', { class: 'muted' }, ` ${[p.errorCode, p.errorText].filter(Boolean).join(' — ')}`) : null,
         findings.length ? h('span', { class: 'muted' }, ` ${findings.map((f) => `${f.rule}: ${f.message}`).join('; ')}`) : null);
     }));
