@@ -357,6 +357,7 @@ async function documentExamples(): Promise<ExampleMessage[]> {
     bytes: Buffer.from(t02.generated.xml, 'utf8'),
     report: { documentId: t02.generated.documentId, setId: t02.generated.setId, version: t02.generated.versionNumber, title: '' },
     order: s.accepted,
+    raw: t02.message.toBytes(),
   });
   const onward = plan.message!;
   // The route gives its messages a fresh control id and the time they are built: fixed here, like the others.
