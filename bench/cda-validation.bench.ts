@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import {
   BUNDLED_CDA_KIT_DIR,
+  BUNDLED_COMPILED_DIR,
   CDA_RULE_SETS,
   compileSchematronFile,
   parseXmlForSchematron,
@@ -103,8 +104,9 @@ async function main(): Promise<void> {
   // The document parsed once and every rule set run on it: the Schematron part alone, as Java runs it below.
   const kit = BUNDLED_CDA_KIT_DIR;
   const validators = new Map<CdaRuleSetName, SchematronValidator>();
+  // The shipped compiled forms, as validateCda uses them (the per-user cache alone would compile them again).
   for (const name of Object.keys(CDA_RULE_SETS) as CdaRuleSetName[])
-    validators.set(name, await SchematronValidator.load(path.join(kit, CDA_RULE_SETS[name])));
+    validators.set(name, await SchematronValidator.load(path.join(kit, CDA_RULE_SETS[name]), { precompiledDirs: [BUNDLED_COMPILED_DIR] }));
 
   const java =
     existsSync(SAXON_JAR) &&
