@@ -38,6 +38,7 @@ import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
 import { listPublications, markPublications, recordPublications, settlePublication } from './sql/publications.js';
 import { alertStates, listOperatorActions, recordOperatorAction, setAlertState, webhookDepth } from './sql/operations.js';
+import { partnerActivity, partnerLanes, setPartnerPaused } from './sql/partner-lanes.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
@@ -64,6 +65,8 @@ import type {
   OrderEventOutcome,
   OrderKey,
   OrderQuery,
+  PartnerActivity,
+  PartnerLaneRecord,
   StudyOwner,
   OrderRecord,
   OrderTransitionRecord,
@@ -214,6 +217,7 @@ export abstract class SqlStore implements Store {
       settlePublication: (outcome) => settlePublication(runner, outcome, this.now()),
       setAlertState: (input) => setAlertState(runner, input, this.now()),
       recordOperatorAction: (input) => recordOperatorAction(runner, input, this.now()),
+      setPartnerPaused: (partner, paused, actor) => setPartnerPaused(runner, partner, paused, actor, this.now()),
     };
   }
 
@@ -377,16 +381,30 @@ export abstract class SqlStore implements Store {
 
   // ---------------------------------------------------------------- orders
 
+  /**
+   * The order of `key`: of `key.partner` when it names one, else of any partner (`TLR_ERR_STORE_AMBIGUOUS_ORDER`
+   * when several have an order under that placer number and authority).
+   */
   private async selectOrder(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
-    const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?', [
-      role,
-      key.placerNumber,
-      key.assigningAuthority,
-    ]);
+    const params = [role, key.placerNumber, key.assigningAuthority];
+    const byPartner = key.partner === undefined ? '' : ' AND partner = ?';
+    if (key.partner !== undefined) params.push(key.partner);
+    const rows = await runner.all<OrderRow>(
+      `SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?${byPartner} LIMIT 2`,
+      params,
+    );
+    if (rows.length > 1) {
+      throw new StoreError(
+        'TLR_ERR_STORE_AMBIGUOUS_ORDER',
+        `several partners have an order ${key.placerNumber} (${key.assigningAuthority}); name the partner`,
+      );
+    }
     return rows[0] === undefined ? null : toOrderRecord(rows[0]);
   }
 
-  private async applyOrderEventOn(runner: SqlRunner, input: OrderEventInput): Promise<OrderEventOutcome> {
+  private async applyOrderEventOn(runner: SqlRunner, given: OrderEventInput): Promise<OrderEventOutcome> {
+    const partner = given.key.partner ?? given.partner;
+    const input: OrderEventInput = partner === undefined ? given : { ...given, key: { ...given.key, partner } };
     await this.lockOrderKey(runner, input.role, input.key);
     const current = await this.selectOrder(runner, input.role, input.key);
     const from: OrderState = current?.state ?? 'NONE';
@@ -421,7 +439,7 @@ export abstract class SqlStore implements Store {
           input.key.placerNumber,
           input.key.assigningAuthority,
           transition.next,
-          input.partner ?? null,
+          partner ?? '',
           input.patientId ?? null,
           decision,
           dataJson,
@@ -453,7 +471,10 @@ export abstract class SqlStore implements Store {
         orderId,
       ]);
     }
-    return { transition, order: await this.selectOrder(runner, input.role, input.key) };
+    return {
+      transition,
+      order: await this.selectOrder(runner, input.role, { ...input.key, partner: current?.key.partner ?? partner ?? '' }),
+    };
   }
 
   private async mergeOrderDataOn(
@@ -474,20 +495,20 @@ export abstract class SqlStore implements Store {
       now,
       current.id,
     ]);
-    return this.selectOrder(runner, role, key);
+    return this.selectOrder(runner, role, current.key);
   }
 
   private async ordersOfStudiesOn(runner: SqlRunner, role: WorkflowRole, uids: readonly string[]): Promise<readonly StudyOwner[]> {
     const distinct = [...new Set(uids)].filter((u) => u !== '');
     if (distinct.length === 0) return [];
-    const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string }>(
-      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority FROM order_studies s JOIN orders o ON o.id = s.order_id
+    const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string; partner: string }>(
+      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority, o.partner FROM order_studies s JOIN orders o ON o.id = s.order_id
        WHERE s.role = ? AND s.study_instance_uid IN (${distinct.map(() => '?').join(', ')}) ORDER BY s.study_instance_uid, o.id`,
       [role, ...distinct],
     );
     return rows.map((r) => ({
       studyInstanceUid: r.study_instance_uid,
-      key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority },
+      key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority, partner: r.partner },
     }));
   }
 
@@ -765,6 +786,18 @@ export abstract class SqlStore implements Store {
       parked: Number(r.parked),
       oldestPendingAt: r.oldest === null ? null : new Date(Number(r.oldest)),
     }));
+  }
+
+  partnerLanes(): Promise<readonly PartnerLaneRecord[]> {
+    return partnerLanes(this.reader);
+  }
+
+  partnerActivity(partners: readonly string[]): Promise<readonly PartnerActivity[]> {
+    return partnerActivity(this.reader, partners);
+  }
+
+  adoptOrdersWithoutPartner(partner: string): Promise<number> {
+    return this.withTransaction((runner) => runner.run("UPDATE orders SET partner = ? WHERE partner = ''", [partner]));
   }
 
   outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]> {
