@@ -664,7 +664,8 @@ export abstract class SqlStore implements Store {
 
   markFailed(id: number, failure: DeliveryFailure, leaseToken?: number): Promise<FailureOutcome> {
     return this.withTransaction(async (runner) => {
-      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
+      const policy = failure.backoff === undefined ? this.backoff : resolveBackoff({ ...this.backoff, ...failure.backoff });
+      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, policy, this.random, this.now(), leaseToken);
       if (outcome.state === 'lease_lost') return outcome;
       if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
         await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [storedJson(failure.errorDetails), id]);

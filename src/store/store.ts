@@ -506,6 +506,8 @@ export interface DeliveryFailure {
   readonly ack?: AckRecord;
   /** ERR segment details (codes, locations, texts) kept with a parked message. */
   readonly errorDetails?: unknown;
+  /** The retry policy of this item's partner, over the store's ({@link StoreOptions.backoff}). */
+  readonly backoff?: Partial<BackoffPolicy>;
 }
 
 /** Where a failed item went; `lease_lost` when the lease token is stale and nothing was changed. */
