@@ -46,6 +46,26 @@ interface PartnerLink {
   readonly dispatcher: OutboundDispatcher | undefined;
 }
 
+/** A partner as `GET /api/partners` and the console show it. */
+export interface PartnerState {
+  name: string;
+  enabled: boolean;
+  default: boolean;
+  /** MSH-3 / MSH-4 it sends. */
+  application: string;
+  facility: string;
+  /** Its MLLP listener. */
+  endpoint: string;
+  /** Whether this instance's client holds a connection to it now. */
+  connected: boolean;
+  lastMessageAt: string | null;
+  lastInboundAt: string | null;
+  lane: { pending: number; inFlight: number; parked: number; oldestPendingAt: string | null };
+  paused: boolean;
+  pausedBy: string | null;
+  pauseChangedAt: string | null;
+}
+
 /** What a reload changed, by partner name (the audit log's detail). */
 export interface PartnersReload {
   added: string[];
@@ -349,6 +369,57 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       return;
     }
     for (const link of this.#links.values()) link.dispatcher?.wake();
+  }
+
+  /** Every partner with its connection, last message, lane depth and pause. */
+  async partnerStates(): Promise<PartnerState[]> {
+    const partners = this.partners.all;
+    const [depths, lanes, activity] = await Promise.all([
+      this.store.outboxDepth(),
+      this.store.partnerLanes(),
+      this.store.partnerActivity(partners.map((p) => p.name)),
+    ]);
+    const defaultName = this.partners.defaultPartner.name;
+    return partners.map((p) => {
+      const d = depths.find((x) => x.partner === p.name);
+      const lane = lanes.find((l) => l.partner === p.name);
+      const a = activity.find((x) => x.partner === p.name);
+      return {
+        name: p.name,
+        enabled: p.enabled,
+        default: p.name === defaultName,
+        application: p.application,
+        facility: p.facility,
+        endpoint: `${p.host}:${p.port}`,
+        connected: this.partnerConnected(p.name),
+        lastMessageAt: a?.lastMessageAt?.toISOString() ?? null,
+        lastInboundAt: a?.lastInboundAt?.toISOString() ?? null,
+        lane: {
+          pending: d?.pending ?? 0,
+          inFlight: d?.inFlight ?? 0,
+          parked: d?.parked ?? 0,
+          oldestPendingAt: d?.oldestPendingAt?.toISOString() ?? null,
+        },
+        paused: lane?.paused ?? false,
+        pausedBy: lane?.changedBy ?? null,
+        pauseChangedAt: lane?.changedAt.toISOString() ?? null,
+      };
+    });
+  }
+
+  /**
+   * Pauses or resumes a partner's outbound lane, audited (`partner.pause`, `partner.resume`) in the same
+   * transaction. Paused, its messages wait in order on every instance; inbound messages are unaffected.
+   */
+  async setPartnerPaused(name: string, paused: boolean, actor: string): Promise<PartnerState> {
+    if (!this.partners.get(name)) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No partner named ${name}`, 404);
+    await this.store.transaction(async (tx) => {
+      await tx.setPartnerPaused(name, paused, actor);
+      await tx.recordOperatorAction({ actor, action: paused ? 'partner.pause' : 'partner.resume', detail: { partner: name } });
+    });
+    this.logger.info({ partner: name, actor }, paused ? 'partner lane paused' : 'partner lane resumed');
+    if (!paused) this.wakeOutbox(name);
+    return (await this.partnerStates()).find((p) => p.name === name)!;
   }
 
   /**

@@ -14,6 +14,8 @@ export interface StartGatewayOptions {
   warmUpCda?: boolean;
   /** A CDA validation shared by the gateways of this process (the demo runs two); default one per gateway. */
   cdaValidation?: CdaValidation;
+  /** Reads the configuration again for a partners reload (SIGHUP, `POST /api/partners/reload`). */
+  reloadConfig?: () => Promise<GatewayConfig>;
 }
 
 /**
