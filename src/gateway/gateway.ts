@@ -188,7 +188,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       port: partner.port,
       ackTimeoutMs: partner.ackTimeoutMs,
       maxFrameBytes: config.mllp.maxFrameBytes,
-      logger: logger.child({ partner: partner.name }),
+      // The client's lines name the partner by its address (`partner: host:port`).
+      logger,
       ...(partner.tls ? { tls: await clientTls(partner.tls) } : {}),
     });
     const retry = partner.retry;

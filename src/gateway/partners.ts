@@ -126,6 +126,7 @@ export class PartnerDirectory {
     const claims = (p: PartnerConfig) => header !== undefined && identityMatches(p, header);
     const chosen = candidates.find((p) => p.checkIdentity && claims(p)) ?? candidates.find((p) => !p.checkIdentity);
     const sender = header ? `${header.sendingApplication}^${header.sendingFacility}` : 'an unreadable MSH';
+    const ofConnection = connectionPartner ? `partner ${connectionPartner}` : 'a partner of this connection';
     if (chosen === undefined) {
       const owner = this.#entries.find((e) => claims(e.partner))?.partner;
       const message =
@@ -133,7 +134,7 @@ export class PartnerDirectory {
           ? `MSH-3/MSH-4 ${sender} is the identity of partner ${owner.name}, which this connection does not belong to`
           : candidates.length === 0
             ? `This connection belongs to no configured partner (MSH-3/MSH-4 ${sender})`
-            : `MSH-3/MSH-4 ${sender} is not the identity of ${connectionPartner ? `partner ${connectionPartner}` : 'a partner of this connection'}`;
+            : `MSH-3/MSH-4 ${sender} is not the identity of ${ofConnection}`;
       return { refused: true, connectionPartner, message };
     }
     if (!chosen.enabled) return { refused: true, connectionPartner: chosen.name, message: `Partner ${chosen.name} is disabled` };

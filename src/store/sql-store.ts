@@ -502,7 +502,8 @@ export abstract class SqlStore implements Store {
     const distinct = [...new Set(uids)].filter((u) => u !== '');
     if (distinct.length === 0) return [];
     const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string; partner: string }>(
-      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority, o.partner FROM order_studies s JOIN orders o ON o.id = s.order_id
+      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority, o.partner
+       FROM order_studies s JOIN orders o ON o.id = s.order_id
        WHERE s.role = ? AND s.study_instance_uid IN (${distinct.map(() => '?').join(', ')}) ORDER BY s.study_instance_uid, o.id`,
       [role, ...distinct],
     );

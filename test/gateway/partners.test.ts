@@ -274,7 +274,8 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal(held.status, 202);
       assert.equal(await gw.store.claimNext('ris-a', 'probe', 1_000), null);
       const a1 = (await api('GET', '/api/partners')).json.items.find((p: { name: string }) => p.name === 'ris-a');
-      assert.deepEqual([a1.paused, a1.pausedBy, a1.lane.pending], [true, 'key-' + a1.pausedBy.slice(4), 1]);
+      assert.deepEqual([a1.paused, a1.lane.pending], [true, 1]);
+      assert.match(a1.pausedBy, /^key-/, 'the actor is the API key that paused it (unnamed key: its digest)');
       assert.equal((await api('POST', '/api/partners/ris-a/resume')).json.paused, false);
       await waitFor((e) => e.type === 'order.updated' && e.messageId === held.json.messageId && e.data?.['delivered'] === true);
       assert.equal(a.received.length, 3);

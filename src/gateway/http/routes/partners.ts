@@ -83,7 +83,7 @@ export async function partnerRoutes(app: FastifyInstance, { gateway: gw }: Gatew
         summary: 'Read the configuration again and apply its partners without a restart (as SIGHUP does)',
         description:
           'A partner added gets its lane, a changed one (endpoint, TLS, ACK timeout, retry, enabled) its lane restarted, a ' +
-          "removed or disabled one its lane stopped; no connection is dropped. Other settings need a restart. 422: the " +
+          'removed or disabled one its lane stopped; no connection is dropped. Other settings need a restart. 422: the ' +
           'configuration is invalid and nothing changed.',
         response: { 200: reloadResult },
       },
