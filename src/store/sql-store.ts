@@ -604,7 +604,16 @@ export abstract class SqlStore implements Store {
     return this.withTransaction((runner) => this.enqueueOutboundOn(runner, input));
   }
 
-  claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null> {
+  async claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null> {
+    // A read first, outside any transaction: a gateway with hundreds of partners polls each lane, and an
+    // idle lane must not take the write lock (SQLite) or a transaction (PostgreSQL) to find nothing.
+    const now = this.now();
+    const due = await this.reader.all<{ one: number }>(
+      `SELECT 1 AS one FROM outbox WHERE partner = ? AND state IN ('pending', 'in_flight')
+         AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'in_flight' AND locked_until <= ?)) LIMIT 1`,
+      [partner, now, now],
+    );
+    if (due.length === 0) return null;
     return this.withTransaction(async (runner) => {
       const now = this.now();
       const claimed = await claimItem(runner, OUTBOX_QUEUE, partner, workerId, leaseMs, now);
