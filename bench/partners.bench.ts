@@ -118,7 +118,7 @@ async function run(partners: number, connections: number): Promise<RunResult> {
       partners: entries,
     } as GatewayConfigInput,
   });
-  const gw = await Gateway.start(config, { logger: silent, pollMs: 200 });
+  const gw = await Gateway.start(config, { logger: silent });
   let decisionsDelivered = 0;
   gw.on('event', (e) => {
     if (e.type === 'order.updated' && e.data?.['delivered'] === true) decisionsDelivered++;

@@ -104,6 +104,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #inbound: ReturnType<typeof createInboundHandler> | undefined;
   readonly #links = new Map<string, PartnerLink>();
   readonly #pollMs: number;
+  /** Whether one poller wakes the lanes (several partners) rather than each lane polling. */
+  readonly #sharedPoll: boolean;
   #reloadConfig: (() => Promise<GatewayConfig>) | undefined;
   #reloading: Promise<PartnersReload> | undefined;
   #webhooks: WebhookDispatcher;
@@ -129,6 +131,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.instanceId = instanceId;
     this.#legacyInstanceId = legacyInstanceId;
     this.#pollMs = pollMs;
+    this.#sharedPoll = partnersOf(config).length > 1;
     this.config = config;
     this.store = store;
     this.logger = logger;
@@ -149,6 +152,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       config,
       store,
       partnerConnected: () => this.#links.get(this.partners.defaultPartner.name)?.client.connected ?? false,
+      // Partners whose lane runs (enabled); a reload changes the list.
+      partnersConnected: () =>
+        [...this.#links.values()].filter((l) => l.dispatcher).map((l) => ({ name: l.partner.name, connected: l.client.connected })),
       metrics: this.metrics,
       logger: logger.child({ component: 'alerts' }),
       enqueueEvent: (tx, e) => this.enqueueEvent(tx, e),
@@ -209,7 +215,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           logger: logger.child({ component: 'outbox', partner: partner.name }),
           ackTimeoutMs: partner.ackTimeoutMs,
           ...(backoff ? { backoff } : {}),
-          pollMs: this.#pollMs,
+          // With several partners one poller wakes the lanes that have something due (`#pollDue`); each lane's
+          // own poll is only a safety net then, so that hundreds of idle lanes do not each query the store.
+          pollMs: this.#sharedPoll ? Math.max(this.#pollMs, LANE_SAFETY_POLL_MS) : this.#pollMs,
           workerId: this.instanceId,
           onParked: async (claim, reason, errors, cause) => {
             const event: GatewayEvent = {
@@ -312,6 +320,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     if (released) this.logger.warn({ released }, 'resending what a stopped instance left in flight');
     for (const link of this.#links.values()) link.dispatcher?.start();
+    if (this.#sharedPoll) this.#timers.push(setInterval(() => void this.#pollDue(), this.#pollMs).unref());
     this.#webhooks.start();
     if (options.http) {
       this.#http = await options.http(this);
@@ -361,6 +370,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   async reprocessInbound(bytes: Uint8Array, operation: string): Promise<Uint8Array> {
     if (!this.#inbound) throw new Error('the gateway is not started');
     return this.#inbound(Buffer.from(bytes), { peer: 'operator', peerAddress: 'operator', connectionId: operation });
+  }
+
+  /** Wakes the lanes with an item due (retries whose backoff elapsed, work enqueued by another instance). */
+  async #pollDue(): Promise<void> {
+    try {
+      for (const partner of await this.store.duePartners()) this.wakeOutbox(partner);
+    } catch (e) {
+      this.logger.warn({ err: e }, 'could not poll the partner lanes');
+    }
   }
 
   /** Wakes the outbox dispatcher of a partner, or of every partner (after an operator retry). */
@@ -546,6 +564,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     await this.store.close();
   }
 }
+
+/** Poll interval of each lane's own worker when one poller wakes the lanes (several partners). */
+const LANE_SAFETY_POLL_MS = 30_000;
 
 /** Whether a partner's lane can go on as it is: same endpoint, TLS, ACK timeout, retry policy and enablement. */
 function sameLane(a: PartnerConfig, b: PartnerConfig): boolean {

@@ -799,6 +799,16 @@ export abstract class SqlStore implements Store {
     }));
   }
 
+  async duePartners(): Promise<readonly string[]> {
+    const now = this.now();
+    const rows = await this.reader.all<{ partner: string }>(
+      `SELECT DISTINCT partner FROM outbox WHERE state IN ('pending', 'in_flight')
+         AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'in_flight' AND locked_until <= ?))`,
+      [now, now],
+    );
+    return rows.map((r) => r.partner);
+  }
+
   partnerLanes(): Promise<readonly PartnerLaneRecord[]> {
     return partnerLanes(this.reader);
   }

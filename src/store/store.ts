@@ -802,6 +802,11 @@ export interface Store {
   /** Outbox items, oldest first (the delivery order); `next` pages forward. */
   listOutbox(query?: OutboxQuery): Promise<Page<OutboxItem>>;
   outboxDepth(): Promise<readonly OutboxDepth[]>;
+  /**
+   * The partners with an outbox item due now (pending and due, or in flight with an expired lease): one
+   * query for a gateway with many partners, instead of one poll per lane.
+   */
+  duePartners(): Promise<readonly string[]>;
   /** Lanes an operator paused or resumed ({@link StoreTransaction.setPartnerPaused}), by partner. */
   partnerLanes(): Promise<readonly PartnerLaneRecord[]>;
   /** The last message journaled with each partner (index look-ups, one per partner). */
