@@ -382,18 +382,25 @@ export abstract class SqlStore implements Store {
   // ---------------------------------------------------------------- orders
 
   /**
-   * The order of `key`: of `key.partner` when it names one, else of any partner (`TLR_ERR_STORE_AMBIGUOUS_ORDER`
+   * The order of `key`: of `key.partner` when it names one — or, when that partner has none, an order
+   * recorded without a partner (`''`: by an earlier release or a caller that named none), which that
+   * partner then adopts ({@link applyOrderEventOn}); else of any partner (`TLR_ERR_STORE_AMBIGUOUS_ORDER`
    * when several have an order under that placer number and authority).
    */
   private async selectOrder(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
     const params = [role, key.placerNumber, key.assigningAuthority];
-    const byPartner = key.partner === undefined ? '' : ' AND partner = ?';
-    if (key.partner !== undefined) params.push(key.partner);
+    let byPartner = '';
+    if (key.partner !== undefined && key.partner !== '') {
+      byPartner = " AND partner IN (?, '') ORDER BY CASE WHEN partner = '' THEN 1 ELSE 0 END";
+      params.push(key.partner);
+    } else if (key.partner === '') {
+      byPartner = " AND partner = ''";
+    }
     const rows = await runner.all<OrderRow>(
       `SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?${byPartner} LIMIT 2`,
       params,
     );
-    if (rows.length > 1) {
+    if (rows.length > 1 && key.partner === undefined) {
       throw new StoreError(
         'TLR_ERR_STORE_AMBIGUOUS_ORDER',
         `several partners have an order ${key.placerNumber} (${key.assigningAuthority}); name the partner`,
@@ -459,6 +466,10 @@ export abstract class SqlStore implements Store {
         now,
         orderId,
       ]);
+      // An order recorded without a partner is adopted by the first partner whose event it accepts.
+      if (current.key.partner === '' && partner !== undefined && partner !== '') {
+        await runner.run('UPDATE orders SET partner = ? WHERE id = ?', [partner, orderId]);
+      }
     }
     await runner.run(
       'INSERT INTO order_transitions (order_id, from_state, to_state, event, message_id, warning, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -473,7 +484,11 @@ export abstract class SqlStore implements Store {
     }
     return {
       transition,
-      order: await this.selectOrder(runner, input.role, { ...input.key, partner: current?.key.partner ?? partner ?? '' }),
+      // The order as written: its partner, or the one that created or adopted it.
+      order: await this.selectOrder(runner, input.role, {
+        ...input.key,
+        partner: current === null || !current.key.partner ? (partner ?? '') : current.key.partner,
+      }),
     };
   }
 
