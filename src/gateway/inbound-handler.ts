@@ -17,8 +17,7 @@ import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
 import { orderDataFromMessage } from './order-data.js';
 import { historyFactsOf, studyInstanceUidsOf } from './order-history.js';
-import type { PartnerConfig } from './config.js';
-import { PartnerDirectory, UNATTRIBUTED } from './partners.js';
+import { PartnerDirectory, UNATTRIBUTED, withPartnerPolicy } from './partners.js';
 import type { PluginInbound } from './plugin.js';
 
 /** Messages each role receives: the RIS gets flow 3 and reports, the platform flows 1, 2, 4 (and the order document). */
@@ -427,24 +426,4 @@ async function refuseUnattributed(
     'message refused: its sender is not a partner of this connection',
   );
   return ack.toBytes();
-}
-
-/**
- * A partner's validation policy over the validator's report: errors of tolerated rules become warnings,
- * and with `warnings: refuse` warnings become errors. The findings say so, so the ACK and the journal show it.
- */
-function withPartnerPolicy(report: ValidationReport, partner: PartnerConfig): ValidationReport {
-  const policy = partner.validation;
-  if (!policy || ((policy.tolerate ?? []).length === 0 && policy.warnings !== 'refuse')) return report;
-  const tolerated = new Set(policy.tolerate ?? []);
-  const issues = report.issues.map((f): Finding => {
-    if (f.severity === 'error' && tolerated.has(f.rule)) {
-      return { ...f, severity: 'warning', message: `${f.message} (tolerated for partner ${partner.name})` };
-    }
-    if (f.severity === 'warning' && policy.warnings === 'refuse') {
-      return { ...f, severity: 'error', message: `${f.message} (warnings refused for partner ${partner.name})` };
-    }
-    return f;
-  });
-  return { ...report, issues, valid: !issues.some((f) => f.severity === 'error') };
 }

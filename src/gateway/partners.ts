@@ -1,4 +1,5 @@
 import type { MessageHeader } from '../hl7/index.js';
+import type { Finding, ValidationReport } from '../profiles/index.js';
 import type { MllpConnectionContext } from '../mllp/index.js';
 import { PeerAllowList } from '../mllp/index.js';
 import type { GatewayConfig, PartnerConfig } from './config.js';
@@ -153,4 +154,24 @@ function identityMatches(p: PartnerConfig, h: MessageHeader): boolean {
 function subjectMatches(rule: string, subject: string): boolean {
   if (rule === subject) return true;
   return !rule.includes(',') && subject.split(', ').includes(rule.trim());
+}
+
+/**
+ * A partner's validation policy over the validator's report: errors of tolerated rules become warnings,
+ * and with `warnings: refuse` warnings become errors. The findings say so, so the ACK and the journal show it.
+ */
+export function withPartnerPolicy(report: ValidationReport, partner: PartnerConfig): ValidationReport {
+  const policy = partner.validation;
+  if (!policy || ((policy.tolerate ?? []).length === 0 && policy.warnings !== 'refuse')) return report;
+  const tolerated = new Set(policy.tolerate ?? []);
+  const issues = report.issues.map((f): Finding => {
+    if (f.severity === 'error' && tolerated.has(f.rule)) {
+      return { ...f, severity: 'warning', message: `${f.message} (tolerated for partner ${partner.name})` };
+    }
+    if (f.severity === 'warning' && policy.warnings === 'refuse') {
+      return { ...f, severity: 'error', message: `${f.message} (warnings refused for partner ${partner.name})` };
+    }
+    return f;
+  });
+  return { ...report, issues, valid: !issues.some((f) => f.severity === 'error') };
 }

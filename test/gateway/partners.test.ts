@@ -15,7 +15,8 @@ import { loadConfig } from '../../src/gateway/config.js';
 import type { GatewayEvent } from '../../src/gateway/events.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { buildHttpApp } from '../../src/gateway/http/app.js';
-import { partnersOf } from '../../src/gateway/partners.js';
+import { PartnerDirectory, partnersOf, withPartnerPolicy } from '../../src/gateway/partners.js';
+import { parseMessage } from '../../src/hl7/index.js';
 import { MllpFrameDecoder, MllpServer, acceptAllHandler, encodeFrame } from '../../src/mllp/index.js';
 import { buildOrderMessage } from '../../src/tlr/index.js';
 import { order, remoteRadiologist } from '../tlr/fixtures.js';
@@ -367,5 +368,92 @@ describe('partners configuration', () => {
         ['night', true, true, 30_000],
       ],
     );
+  });
+});
+
+describe('partner attribution and validation policy', () => {
+  const entry = (name: string, app: string, facility: string, admission: Record<string, string[]>) => ({
+    name,
+    application: app,
+    facility,
+    host: '127.0.0.1',
+    port: 1,
+    admission,
+  });
+  const FP = 'AB:'.repeat(31) + 'CD';
+
+  it('attributes by TLS certificate (fingerprint, verified subject) before the peer address, then checks MSH-3/MSH-4', async () => {
+    const config = await loadConfig({
+      env: {},
+      overrides: {
+        role: 'platform',
+        partners: [
+          entry('pinned', 'RIS_P', 'FAC_P', { certificateFingerprints: [FP.replace(/:/g, '').toLowerCase()] }),
+          entry('by-subject', 'RIS_S', 'FAC_S', { certificateSubjects: ['CN=ris.example'] }),
+          entry('by-address', 'RIS_A', 'FAC_A', { peers: ['10.0.0.0/8'] }),
+        ] as never,
+      },
+    });
+    const directory = new PartnerDirectory(config);
+    const header = (app: string, facility: string) => parseMessage(Buffer.from(orderFrom(app, facility))).header;
+    const pinned = {
+      peer: '10.1.1.1:5',
+      peerAddress: '10.1.1.1',
+      connectionId: '1',
+      tls: { authorized: false, peerCertificateFingerprint256: FP },
+    };
+    const subject = {
+      peer: '10.1.1.1:5',
+      peerAddress: '10.1.1.1',
+      connectionId: '2',
+      tls: { authorized: true, peerCertificateSubject: 'CN=ris.example, O=Clinique' },
+    };
+    const unverified = { ...subject, tls: { ...subject.tls, authorized: false } };
+    const plain = { peer: '10.1.1.1:5', peerAddress: '10.1.1.1', connectionId: '3' };
+    const named = (a: ReturnType<PartnerDirectory['attribute']>) => (a.refused ? `refused: ${a.message}` : a.partner.name);
+    assert.equal(named(directory.attribute(pinned, header('RIS_P', 'FAC_P'))), 'pinned');
+    assert.equal(named(directory.attribute(subject, header('RIS_S', 'FAC_S'))), 'by-subject');
+    assert.equal(named(directory.attribute(plain, header('RIS_A', 'FAC_A'))), 'by-address');
+    // The certificate is the identity: a pinned connection claiming the address partner's MSH-4 is refused.
+    assert.match(named(directory.attribute(pinned, header('RIS_A', 'FAC_A'))), /refused: .*identity of partner by-address/);
+    // An unverified certificate proves no subject: the connection falls back to its address.
+    assert.match(named(directory.attribute(unverified, header('RIS_S', 'FAC_S'))), /refused: .*identity of partner by-subject/);
+    assert.match(named(directory.attribute({ ...plain, peerAddress: '192.168.0.1' }, header('RIS_A', 'FAC_A'))), /refused/);
+  });
+
+  it("applies a partner's validation policy: tolerated rules become warnings, warnings refused become errors", () => {
+    const base = {
+      name: 'p',
+      enabled: true,
+      application: 'A',
+      facility: 'F',
+      host: 'h',
+      port: 1,
+      ackTimeoutMs: 1000,
+      admission: { peers: [], certificateSubjects: [], certificateFingerprints: [] },
+      checkIdentity: true,
+    };
+    const report = {
+      profile: 'flux1',
+      valid: false,
+      message: undefined,
+      issues: [
+        { severity: 'error' as const, rule: 'TLR-X-001', location: 'PID-3', message: 'known defect', condition: '101' },
+        { severity: 'warning' as const, rule: 'TLR-X-002', location: 'PV1-2', message: 'a warning', condition: '207' },
+      ],
+    };
+    const tolerated = withPartnerPolicy(report as never, { ...base, validation: { tolerate: ['TLR-X-001'] } });
+    assert.equal(tolerated.valid, true);
+    assert.deepEqual(
+      tolerated.issues.map((f) => f.severity),
+      ['warning', 'warning'],
+    );
+    assert.match(tolerated.issues[0]!.message, /tolerated for partner p/);
+    const strict = withPartnerPolicy({ ...report, valid: true, issues: [report.issues[1]!] } as never, {
+      ...base,
+      validation: { warnings: 'refuse' },
+    });
+    assert.equal(strict.valid, false);
+    assert.equal(withPartnerPolicy(report as never, base), report, 'no policy: the report as the validator gave it');
   });
 });
