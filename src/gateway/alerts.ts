@@ -86,8 +86,13 @@ export interface AlertView {
 export interface AlertMonitorOptions {
   config: GatewayConfig;
   store: Store;
-  /** Whether the MLLP client holds a connection to the partner now. */
+  /** Whether the MLLP client holds a connection to the (default) partner now. */
   partnerConnected: () => boolean;
+  /**
+   * With several partners: each partner's name and whether its client holds a connection; the alert
+   * reports the partner disconnected longest. Absent: the one partner of `partnerConnected`.
+   */
+  partnersConnected?: () => readonly { name: string; connected: boolean }[];
   metrics: GatewayMetrics;
   logger: Logger;
   /** Queues the webhooks of an event in the caller's transaction. */
@@ -113,8 +118,8 @@ interface Measure {
 export class AlertMonitor {
   readonly #o: AlertMonitorOptions;
   readonly #now: () => number;
-  #disconnectedSince: number | undefined;
-  #everConnected = false;
+  /** By partner name: since when it is disconnected, and whether it ever was connected. */
+  readonly #links = new Map<string, { disconnectedSince: number | undefined; everConnected: boolean }>();
   #last = new Map<AlertName, Measure>();
   #states = new Map<string, AlertStateRecord>();
   #running: Promise<GatewayEvent[]> = Promise.resolve([]);
@@ -216,10 +221,9 @@ export class AlertMonitor {
   }
 
   async #measure(): Promise<Map<AlertName, Measure>> {
-    const { store, config } = this.#o;
+    const { store } = this.#o;
     const now = this.#now();
     const [depths, webhooks, certificate] = await Promise.all([store.outboxDepth(), store.webhookDepth(), this.#certificateDays(now)]);
-    const partner = depths.find((d) => d.partner === config.partner.name);
     const undelivered = depths.reduce((s, d) => s + d.pending + d.inFlight + d.parked, 0);
     const oldest = depths.reduce<number | null>((min, d) => {
       const t = d.oldestPendingAt?.getTime();
@@ -230,24 +234,43 @@ export class AlertMonitor {
       ['outbox_oldest_pending', { value: oldest === null ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)) }],
       ['parked_messages', { value: depths.reduce((s, d) => s + d.parked, 0) }],
       ['webhook_failures', { value: webhooks.failing }],
-      ['partner_disconnected', { value: this.#disconnectedSeconds(now, (partner?.pending ?? 0) + (partner?.inFlight ?? 0) > 0) }],
+      ['partner_disconnected', this.#partnerDisconnected(now, depths)],
       ['certificate_expiry', certificate],
     ]);
     return measures;
   }
 
-  #disconnectedSeconds(now: number, somethingToSend: boolean): number {
-    if (this.#o.partnerConnected()) {
-      this.#everConnected = true;
-      this.#disconnectedSince = undefined;
+  /** The longest time a partner has been disconnected while it had something to send (or after it was connected). */
+  #partnerDisconnected(now: number, depths: readonly { partner: string; pending: number; inFlight: number }[]): Measure {
+    const { config } = this.#o;
+    const partners = this.#o.partnersConnected?.() ?? [{ name: config.partner.name, connected: this.#o.partnerConnected() }];
+    let worst: Measure = { value: 0 };
+    for (const p of partners) {
+      const d = depths.find((x) => x.partner === p.name);
+      const seconds = this.#disconnectedSeconds(p.name, p.connected, now, (d?.pending ?? 0) + (d?.inFlight ?? 0) > 0);
+      if (seconds > (worst.value ?? 0)) worst = { value: seconds, ...(partners.length > 1 ? { detail: `partner ${p.name}` } : {}) };
+    }
+    for (const name of this.#links.keys()) if (!partners.some((p) => p.name === name)) this.#links.delete(name);
+    return worst;
+  }
+
+  #disconnectedSeconds(name: string, connected: boolean, now: number, somethingToSend: boolean): number {
+    let link = this.#links.get(name);
+    if (!link) {
+      link = { disconnectedSince: undefined, everConnected: false };
+      this.#links.set(name, link);
+    }
+    if (connected) {
+      link.everConnected = true;
+      link.disconnectedSince = undefined;
       return 0;
     }
-    if (!somethingToSend && !this.#everConnected) {
-      this.#disconnectedSince = undefined;
+    if (!somethingToSend && !link.everConnected) {
+      link.disconnectedSince = undefined;
       return 0;
     }
-    this.#disconnectedSince ??= now;
-    return Math.floor((now - this.#disconnectedSince) / 1000);
+    link.disconnectedSince ??= now;
+    return Math.floor((now - link.disconnectedSince) / 1000);
   }
 
   /** Days before the first of the TLS certificates expires, read from the files at each round (rotation is seen). */
@@ -255,7 +278,8 @@ export class AlertMonitor {
     const { config } = this.#o;
     const files = [
       ['mllp.tls.cert', config.mllp.tls?.cert],
-      ['partner.tls.cert', config.partner.tls?.cert],
+      ...(config.partners ?? []).map((p) => [`partners.${p.name}.tls.cert`, p.tls?.cert]),
+      ...(config.partners ? [] : [['partner.tls.cert', config.partner.tls?.cert]]),
     ].filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
     let first: Measure = { value: null };
     for (const [key, path] of files) {

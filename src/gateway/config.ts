@@ -63,6 +63,43 @@ export interface MllpListenerConfig {
   allowedPeers: string[];
 }
 
+/**
+ * One partner of a gateway: a RIS the platform reads for, or a platform the RIS works with. What it is
+ * called, how it names itself, how its connections are recognised, where its messages go.
+ */
+export interface PartnerConfig {
+  /** The partner's name in the journal, the metrics (`partner` label), the API and the console. */
+  name: string;
+  /** A disabled partner's messages are refused (AR) and its outbound lane is stopped; its data stays. */
+  enabled: boolean;
+  /** MSH-3 / MSH-4 the partner sends (its identity), and MSH-5 / MSH-6 of the messages sent to it. */
+  application: string;
+  facility: string;
+  /** Its MLLP listener: where its messages go. */
+  host: string;
+  port: number;
+  tls?: TlsFiles;
+  ackTimeoutMs: number;
+  /**
+   * How its connections are recognised: peer addresses or CIDR blocks, the subject (`CN=…, O=…`, or one
+   * `CN=…` component) of its verified TLS client certificate, or that certificate's SHA-256 fingerprint.
+   * A partner with none of them is a candidate on every connection, told apart by MSH-3/MSH-4 alone.
+   */
+  admission: { peers: string[]; certificateSubjects: string[]; certificateFingerprints: string[] };
+  /**
+   * Whether MSH-3/MSH-4 of what it sends must be its identity (default). The single `partner` of an
+   * older configuration does not check them, as before.
+   */
+  checkIdentity: boolean;
+  /** Its retry policy, over `outbox`. */
+  retry?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+  /**
+   * Its validation policy: `tolerate` lists rule ids whose errors are accepted as warnings from this
+   * partner (a known defect of its RIS); `warnings: refuse` answers AE to a message with warnings.
+   */
+  validation?: { tolerate?: string[]; warnings?: 'accept' | 'refuse' };
+}
+
 /** Complete, validated configuration of one gateway instance. */
 export interface GatewayConfig {
   role: Role;
@@ -75,6 +112,13 @@ export interface GatewayConfig {
   organisation: { name: string; identifierType: 'FINEJ' | 'FINEG' | 'IDNST' | 'UF' | 'SVR'; identifier: string };
   /** The other half: where to send, and how it names itself (MSH-5 / MSH-6). */
   partner: { name: string; host: string; port: number; application: string; facility: string; tls?: TlsFiles; ackTimeoutMs: number };
+  /**
+   * Every partner (`partners.ts`: absent, the single `partner` is the one partner). `partner` above is
+   * then the default partner's endpoint and identity.
+   */
+  partners?: PartnerConfig[];
+  /** The partner an order created through the API goes to when the request names none. */
+  defaultPartner?: string;
   mllp: MllpListenerConfig;
   /** `namedKeys`: keys with the name the audit log records for the actions taken with them (unnamed keys: `key-<digest>`). */
   api: { host: string; port: number; keys: string[]; namedKeys?: { name: string; key: string }[] };
@@ -136,6 +180,50 @@ const tlsSchema = {
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
 const nonEmpty = { type: 'string', minLength: 1 } as const;
+const nonEmptyList = { type: 'array', items: nonEmpty } as const;
+
+/** A partner name: what the journal, metric labels and URLs carry. */
+export const PARTNER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+const partnerSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'application', 'facility', 'host', 'port'],
+  properties: {
+    name: { type: 'string', pattern: PARTNER_NAME_PATTERN },
+    enabled: { type: 'boolean' },
+    application: nonEmpty,
+    facility: nonEmpty,
+    host: nonEmpty,
+    port,
+    tls: tlsSchema,
+    ackTimeoutMs: { type: 'integer', minimum: 100 },
+    admission: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        peers: nonEmptyList,
+        certificateSubjects: nonEmptyList,
+        certificateFingerprints: { type: 'array', items: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$' } },
+      },
+    },
+    checkIdentity: { type: 'boolean' },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        baseDelayMs: { type: 'integer', minimum: 10 },
+        maxDelayMs: { type: 'integer', minimum: 10 },
+        maxAttempts: { type: 'integer', minimum: 1 },
+      },
+    },
+    validation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { tolerate: nonEmptyList, warnings: { enum: ['accept', 'refuse'] } },
+    },
+  },
+} as const;
 
 /** JSON Schema of the configuration file, also published in docs/configuration.md. */
 export const CONFIG_SCHEMA = {
@@ -162,6 +250,8 @@ export const CONFIG_SCHEMA = {
         ackTimeoutMs: { type: 'integer', minimum: 100 },
       },
     },
+    partners: { type: 'array', minItems: 1, items: partnerSchema },
+    defaultPartner: { type: 'string', pattern: PARTNER_NAME_PATTERN },
     mllp: {
       type: 'object',
       additionalProperties: false,
@@ -397,7 +487,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
     );
   }
   const role = ((merged as { role?: Role }).role ?? options.defaultRole ?? 'ris') as Role;
+  if (merged['partners'] !== undefined && merged['partner'] !== undefined) {
+    throw new GatewayConfigError(
+      'Invalid configuration: give either `partner` (one partner, as before) or `partners` (a list), not both; ' +
+        'move the single partner into the list',
+    );
+  }
   const config = mergeDeep(defaultConfig(role) as unknown as Record<string, unknown>, merged) as unknown as GatewayConfig;
+  completePartners(config);
   config.dataDir = resolve(config.dataDir);
   if (!config.storage.url) config.storage.url = `sqlite:${resolve(config.dataDir, `cisis-tlr-${role}.db`)}`;
   if (config.outbox.maxDelayMs < config.outbox.baseDelayMs) {
@@ -440,6 +537,78 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Gatew
       );
   }
   return config;
+}
+
+/**
+ * Completes the `partners` list (defaults, checks across entries) and points `partner` at the default
+ * one; without a list, the single `partner` stays as it is (see `partnersOf`).
+ * @throws GatewayConfigError listing every problem
+ */
+export function completePartners(config: GatewayConfig): void {
+  if (config.partners === undefined) {
+    if (config.defaultPartner !== undefined && config.defaultPartner !== config.partner.name) {
+      throw new GatewayConfigError(`Invalid configuration: defaultPartner "${config.defaultPartner}" is not the partner's name`);
+    }
+    return;
+  }
+  const problems: string[] = [];
+  const byName = new Set<string>();
+  const byIdentity = new Map<string, string>();
+  const byFingerprint = new Map<string, string>();
+  config.partners = config.partners.map((given) => {
+    const p: PartnerConfig = {
+      ...given,
+      enabled: given.enabled ?? true,
+      ackTimeoutMs: given.ackTimeoutMs ?? 30_000,
+      checkIdentity: given.checkIdentity ?? true,
+      admission: {
+        peers: given.admission?.peers ?? [],
+        certificateSubjects: given.admission?.certificateSubjects ?? [],
+        certificateFingerprints: (given.admission?.certificateFingerprints ?? []).map(normalizeFingerprint),
+      },
+    };
+    if (byName.has(p.name)) problems.push(`partners: the name "${p.name}" is used twice`);
+    byName.add(p.name);
+    const identity = `${p.application}^${p.facility}`;
+    const other = byIdentity.get(identity);
+    if (other !== undefined) problems.push(`partners: "${other}" and "${p.name}" both send as MSH-3/MSH-4 ${identity}`);
+    byIdentity.set(identity, p.name);
+    for (const f of p.admission.certificateFingerprints) {
+      const holder = byFingerprint.get(f);
+      if (holder !== undefined) problems.push(`partners: "${holder}" and "${p.name}" pin the same certificate fingerprint`);
+      byFingerprint.set(f, p.name);
+    }
+    try {
+      new PeerAllowList(p.admission.peers);
+    } catch (e) {
+      problems.push(`partners.${p.name}.admission.peers: ${(e as Error).message}`);
+    }
+    if (p.retry?.baseDelayMs !== undefined && p.retry.maxDelayMs !== undefined && p.retry.maxDelayMs < p.retry.baseDelayMs) {
+      problems.push(`partners.${p.name}.retry: maxDelayMs must be at least baseDelayMs`);
+    }
+    return p;
+  });
+  const fallback = config.partners.find((p) => p.enabled) ?? config.partners[0]!;
+  const chosen = config.defaultPartner === undefined ? fallback : config.partners.find((p) => p.name === config.defaultPartner);
+  if (chosen === undefined) problems.push(`defaultPartner "${config.defaultPartner}" is not in partners`);
+  if (problems.length) throw new GatewayConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`, problems);
+  const d = chosen!;
+  config.defaultPartner = d.name;
+  config.partner = {
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    application: d.application,
+    facility: d.facility,
+    ackTimeoutMs: d.ackTimeoutMs,
+    ...(d.tls ? { tls: d.tls } : {}),
+  };
+}
+
+/** `AB:CD:…` (as Node reports a certificate's `fingerprint256`), whatever case and colons it was written with. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text.replace(/:/g, '').toUpperCase();
+  return hex.replace(/(..)(?!$)/g, '$1:');
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

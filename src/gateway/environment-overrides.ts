@@ -27,6 +27,8 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<{
   { name: 'CISIS_TLR_PARTNER_TLS_CERT', path: 'partner.tls.cert', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_TLS_KEY', path: 'partner.tls.key', type: 'string' },
   { name: 'CISIS_TLR_PARTNER_TLS_SERVERNAME', path: 'partner.tls.servername', type: 'string' },
+  { name: 'CISIS_TLR_PARTNERS', path: 'partners', type: 'json' },
+  { name: 'CISIS_TLR_DEFAULT_PARTNER', path: 'defaultPartner', type: 'string' },
   { name: 'CISIS_TLR_MLLP_HOST', path: 'mllp.host', type: 'string' },
   { name: 'CISIS_TLR_MLLP_PORT', path: 'mllp.port', type: 'integer' },
   { name: 'CISIS_TLR_MLLP_TLS_CA', path: 'mllp.tls.ca', type: 'string' },

@@ -29,6 +29,8 @@ export interface GatewayEvent {
   /** `authority|placerNumber`, when the event concerns an order. */
   orderKey?: string;
   placerOrderNumber?: string;
+  /** The partner the order (or message) belongs to: with several partners, `orderKey` alone may name two orders. */
+  partner?: string;
   state?: string | undefined;
   /** Journal id of the message behind the event. */
   messageId?: number;

@@ -17,6 +17,7 @@ import { factsOf, summaryOf, summaryOfHeader } from './message-facts.js';
 import type { GatewayMetrics } from './metrics.js';
 import { orderDataFromMessage } from './order-data.js';
 import { historyFactsOf, studyInstanceUidsOf } from './order-history.js';
+import { PartnerDirectory, UNATTRIBUTED, withPartnerPolicy } from './partners.js';
 import type { PluginInbound } from './plugin.js';
 
 /** Messages each role receives: the RIS gets flow 3 and reports, the platform flows 1, 2, 4 (and the order document). */
@@ -46,13 +47,15 @@ export interface InboundContext {
    * document messages that no plug-in handles are refused as unsupported.
    */
   plugged?: readonly PluginInbound[];
+  /** The partners messages are attributed to ({@link PartnerDirectory.attribute}); default: those of `config`. */
+  partners?: PartnerDirectory;
 }
 
 interface Decision {
   ack: AckRecord;
   events: GatewayEvent[];
   /** Why the gateway itself refused the message (metric label), beside what validation found. */
-  rejection?: 'control_id_reused';
+  rejection?: 'control_id_reused' | 'partner_identity';
   findings?: Finding[];
 }
 
@@ -67,12 +70,14 @@ function ackRecord(ack: Message): AckRecord {
  * AA always means "stored durably", and a crash before the commit makes the sender retry.
  */
 export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
-  const partner = ctx.config.partner.name;
   const role = ctx.config.role;
+  const partners = ctx.partners ?? new PartnerDirectory(ctx.config);
   const pluggedFor = (flow: FlowId): PluginInbound | undefined => ctx.plugged?.find((p) => p.flows.includes(flow));
   return async (bytes: Buffer, conn: MllpConnectionContext): Promise<Uint8Array> => {
     const parsed = tryParseMessage(bytes);
     const message = parsed.message;
+    const attribution = partners.attribute(conn, parsed.header);
+    const partner = attribution.refused ? (attribution.connectionPartner ?? UNATTRIBUTED) : attribution.partner.name;
 
     if (!message || (parsed.errors.length > 0 && !parsed.header?.controlId)) {
       // Not readable far enough to validate: journal it anyway (never silent loss) and answer AE.
@@ -100,7 +105,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       await ctx.store.recordInbound({ partner, raw: bytes, summary: summaryOfHeader(header, 'unknown'), findings }, () => ({
         ack: ackRecord(ack),
       }));
-      ctx.metrics.messagesIn.inc({ type: 'unknown', outcome: 'AE' });
+      ctx.metrics.messagesIn.inc({ type: 'unknown', outcome: 'AE', partner });
       ctx.logger.warn(
         { peer: conn.peer, controlId: header?.controlId, errors: parsed.errors.map((e) => e.code) },
         'unparseable message answered AE',
@@ -111,6 +116,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
     const facts = factsOf(message);
     const summary = summaryOf(message, facts.flow);
     const type = summary.messageType;
+    if (attribution.refused) return refuseUnattributed(ctx, bytes, message, summary, partner, attribution.message, conn);
     const plugged = pluggedFor(facts.flow);
     let report: ValidationReport;
     if (parsed.errors.length > 0) {
@@ -131,6 +137,7 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
           `${facts.flow === 'unknown' ? '' : `(${facts.flow}) `}messages`,
       );
     }
+    report = withPartnerPolicy(report, attribution.partner);
     const inbound: InboundMessage = { partner, raw: bytes, summary, findings: report.issues, contentDigest: contentDigestOf(bytes) };
 
     let outcome: InboundOutcome<Decision>;
@@ -146,14 +153,14 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
           for (const e of r.events) await ctx.enqueueEvent(tx, e);
           return { ack: ackRecord(r.ack), events: r.events };
         }
-        return applyBusinessMessage(ctx, tx, message, messageId, report, facts);
+        return applyBusinessMessage(ctx, tx, message, messageId, report, facts, partner);
       });
     } catch (error) {
       return storeFailed(ctx, error, inbound, message, conn);
     }
 
     if (outcome.duplicate) {
-      ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate' });
+      ctx.metrics.messagesIn.inc({ type, outcome: 'duplicate', partner });
       ctx.logger.info(
         { peer: conn.peer, controlId: summary.controlId, messageId: outcome.messageId, contentMatches: outcome.contentMatches },
         're-delivered message answered with its original acknowledgement',
@@ -161,11 +168,12 @@ export function createInboundHandler(ctx: InboundContext): MllpMessageHandler {
       return outcome.ack.raw;
     }
     const ack = outcome.decision.ack;
-    ctx.metrics.messagesIn.inc({ type, outcome: ack.code });
-    if (outcome.decision.rejection) ctx.metrics.messagesRejected.inc({ type, reason: outcome.decision.rejection });
+    ctx.metrics.messagesIn.inc({ type, outcome: ack.code, partner });
+    if (outcome.decision.rejection) ctx.metrics.messagesRejected.inc({ type, reason: outcome.decision.rejection, partner });
     ctx.logger.info(
       {
         peer: conn.peer,
+        partner,
         controlId: summary.controlId,
         messageId: outcome.messageId,
         flow: facts.flow,
@@ -193,8 +201,9 @@ async function applyBusinessMessage(
   messageId: number,
   report: ValidationReport,
   facts: ReturnType<typeof factsOf>,
+  partner: string,
 ): Promise<Decision> {
-  const key = facts.key!;
+  const key = { ...facts.key!, partner };
   const profile = facts.flow as FlowProfile;
   const domain = tlrMessageFromMessage(message);
   const studyInstanceUids = profile === 'flux4' ? studyInstanceUidsOf(message) : [];
@@ -205,7 +214,7 @@ async function applyBusinessMessage(
     key,
     event: facts.event!,
     messageId,
-    partner: ctx.config.partner.name,
+    partner,
     ...(facts.patientId ? { patientId: facts.patientId } : {}),
     data: domain ? orderDataFromMessage(domain) : {},
     ...(studyInstanceUids.length > 0 ? { studyInstanceUids } : {}),
@@ -228,6 +237,7 @@ async function applyBusinessMessage(
       type: 'message.rejected',
       orderKey: formatOrderKey(key),
       placerOrderNumber: key.placerNumber,
+      partner,
       messageId,
       at: new Date().toISOString(),
       data: { flow: facts.flow, reason: t.message, condition: t.errorCode, rule: t.rule },
@@ -246,6 +256,7 @@ async function applyBusinessMessage(
       type: EVENT_FOR_FLOW[facts.flow]!,
       orderKey: formatOrderKey(key),
       placerOrderNumber: key.placerNumber,
+      partner,
       state: result.order?.state,
       messageId,
       at: new Date().toISOString(),
@@ -275,7 +286,7 @@ async function storeFailed(
   const reason = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   if (storeFailureKind(error) === 'transient') {
-    ctx.metrics.messagesIn.inc({ type, outcome: 'AR' });
+    ctx.metrics.messagesIn.inc({ type, outcome: 'AR', partner: inbound.partner });
     ctx.logger.warn(
       { peer: conn.peer, controlId: inbound.summary.controlId, code, err: reason },
       'storage unavailable: message answered AR 207, the sender will send it again',
@@ -309,8 +320,8 @@ async function storeFailed(
   // Journaled from its header alone: what the store refused may be in the rest of the summary.
   const { placerOrderNumber: _p, placerAssigningAuthority: _a, patientId: _i, ...header } = inbound.summary;
   await ctx.store.recordInbound({ partner: inbound.partner, raw: inbound.raw, summary: header, findings }, () => ({ ack: ackRecord(ack) }));
-  ctx.metrics.messagesIn.inc({ type, outcome: 'AE' });
-  ctx.metrics.messagesRejected.inc({ type, reason: 'store_refused' });
+  ctx.metrics.messagesIn.inc({ type, outcome: 'AE', partner: inbound.partner });
+  ctx.metrics.messagesRejected.inc({ type, reason: 'store_refused', partner: inbound.partner });
   return ack.toBytes();
 }
 
@@ -372,4 +383,47 @@ function unsupported(message: Message, text: string): ValidationReport {
     issues: [{ severity: 'error', rule: 'TLR-GEN-002', location: 'MSH-9', message: `${text} (MSH-9 ${h.messageType})`, condition: '200' }],
     message,
   };
+}
+
+/**
+ * A message no partner of its connection may send (another partner's MSH-3/MSH-4, a disabled partner, an
+ * identity no partner has): answered AR with an ERR on MSH-4 (TLR-GW-002) and journaled as rejected with
+ * that finding, under the connection's partner when it has one. Nothing of it reaches an order.
+ */
+async function refuseUnattributed(
+  ctx: InboundContext,
+  bytes: Buffer,
+  message: Message,
+  summary: ReturnType<typeof summaryOf>,
+  partner: string,
+  reason: string,
+  conn: MllpConnectionContext,
+): Promise<Uint8Array> {
+  const type = summary.messageType;
+  const location = { segment: 'MSH', field: 4 };
+  const ack = buildAck(message, {
+    code: 'AR',
+    errors: [{ condition: '207', severity: 'E', location, message: reason, applicationCode: 'TLR-GW-002' }],
+  });
+  const findings: Finding[] = [{ severity: 'error', rule: 'TLR-GW-002', location: 'MSH-4', message: reason, condition: '207' }];
+  // The journal keeps the header only: an unknown sender's order and patient identifiers are not filed.
+  const { placerOrderNumber: _p, placerAssigningAuthority: _a, patientId: _i, ...header } = summary;
+  try {
+    const outcome = await ctx.store.recordInbound({ partner, raw: bytes, summary: header, findings }, () => ({ ack: ackRecord(ack) }));
+    if (outcome.duplicate) return outcome.ack.raw;
+  } catch (error) {
+    ctx.logger.error({ peer: conn.peer, err: error instanceof Error ? error.message : String(error) }, 'refused message not journaled');
+  }
+  ctx.metrics.messagesIn.inc({ type, outcome: 'AR', partner });
+  ctx.metrics.messagesRejected.inc({ type, reason: 'partner_identity', partner });
+  ctx.logger.warn(
+    {
+      peer: conn.peer,
+      partner,
+      controlId: summary.controlId,
+      sender: `${message.header.sendingApplication}^${message.header.sendingFacility}`,
+    },
+    'message refused: its sender is not a partner of this connection',
+  );
+  return ack.toBytes();
 }

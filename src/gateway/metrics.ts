@@ -14,10 +14,11 @@ export const MAX_PEER_LABELS = 100;
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly messagesIn: Counter<'type' | 'outcome'>;
-  readonly messagesOut: Counter<'type' | 'outcome'>;
-  readonly messagesRejected: Counter<'type' | 'reason'>;
+  readonly messagesIn: Counter<'type' | 'outcome' | 'partner'>;
+  readonly messagesOut: Counter<'type' | 'outcome' | 'partner'>;
+  readonly messagesRejected: Counter<'type' | 'reason' | 'partner'>;
   readonly outboxDepth: Gauge<'partner'>;
+  readonly outboxOldestPending: Gauge<'partner'>;
   readonly deliveryLatency: Histogram<'type'>;
   readonly commitGroupMessages: Histogram;
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
@@ -40,25 +41,31 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'cisis_tlr_process_' });
     this.messagesIn = new Counter({
       name: 'cisis_tlr_messages_in_total',
-      help: 'Messages received over MLLP, by message type and acknowledgement code',
-      labelNames: ['type', 'outcome'],
+      help: 'Messages received over MLLP, by message type, acknowledgement code and partner',
+      labelNames: ['type', 'outcome', 'partner'],
       registers: [this.registry],
     });
     this.messagesRejected = new Counter({
       name: 'cisis_tlr_messages_rejected_total',
-      help: 'Inbound messages the gateway refused for a reason of its own (e.g. control_id_reused), by message type',
-      labelNames: ['type', 'reason'],
+      help: 'Inbound messages the gateway refused for a reason of its own (e.g. control_id_reused, partner_identity), by message type',
+      labelNames: ['type', 'reason', 'partner'],
       registers: [this.registry],
     });
     this.messagesOut = new Counter({
       name: 'cisis_tlr_messages_out_total',
-      help: 'Delivery attempts of outbound messages, by message type and outcome',
-      labelNames: ['type', 'outcome'],
+      help: 'Delivery attempts of outbound messages, by message type, outcome and partner',
+      labelNames: ['type', 'outcome', 'partner'],
       registers: [this.registry],
     });
     this.outboxDepth = new Gauge({
       name: 'cisis_tlr_outbox_depth',
       help: 'Outbound messages waiting for delivery (pending, in flight or parked)',
+      labelNames: ['partner'],
+      registers: [this.registry],
+    });
+    this.outboxOldestPending = new Gauge({
+      name: 'cisis_tlr_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest outbound message waiting for delivery, by partner (0: none waiting)',
       labelNames: ['partner'],
       registers: [this.registry],
     });

@@ -26,8 +26,10 @@ import {
 } from '../tlr/index.js';
 import type { OrderEvent } from '../workflow/index.js';
 import { applyEvent } from '../workflow/index.js';
-import type { GatewayConfig } from './config.js';
+import { StoreError } from '../store/index.js';
+import type { GatewayConfig, PartnerConfig } from './config.js';
 import { GatewayError } from './errors.js';
+import { PartnerDirectory } from './partners.js';
 import type { GatewayEvent } from './events.js';
 import { summaryOf } from './message-facts.js';
 import type { OrderData } from './order-data.js';
@@ -46,21 +48,52 @@ export interface SentMessage {
 export interface ActionContext {
   config: GatewayConfig;
   store: Store;
+  /** The partners messages go to (default: those of `config`). */
+  partners?: PartnerDirectory;
   enqueueEvent: (tx: StoreTransaction, event: GatewayEvent) => Promise<void>;
-  /** Wakes the outbox dispatcher once the transaction committed. */
-  queued: () => void;
+  /** Wakes the outbox dispatcher of the partner (of every partner when none is named) once the transaction committed. */
+  queued: (partner?: string) => void;
   emitted: (events: GatewayEvent[]) => void;
 }
 
-export function messageContext(config: GatewayConfig): MessageContextInput {
+/** MSH-3..6, MSH-11 and MSH-18 of a message to `partner` (default: the configured default partner). */
+export function messageContext(
+  config: GatewayConfig,
+  partner: Pick<PartnerConfig, 'application' | 'facility'> = config.partner,
+): MessageContextInput {
   return {
     sendingApplication: config.identity.application,
     sendingFacility: config.identity.facility,
-    receivingApplication: config.partner.application,
-    receivingFacility: config.partner.facility,
+    receivingApplication: partner.application,
+    receivingFacility: partner.facility,
     processingId: config.processingId,
     charset: config.charset,
   };
+}
+
+const directories = new WeakMap<GatewayConfig, PartnerDirectory>();
+
+/** The partner directory of an action context (one per configuration when the context has none). */
+function directoryOf(ctx: ActionContext): PartnerDirectory {
+  if (ctx.partners) return ctx.partners;
+  let d = directories.get(ctx.config);
+  if (!d) {
+    d = new PartnerDirectory(ctx.config);
+    directories.set(ctx.config, d);
+  }
+  return d;
+}
+
+/**
+ * The partner an order's messages go to: the one its key names (an order read from the store: the
+ * partner it was exchanged with), else the default partner. An unknown name is a 422.
+ */
+export function partnerFor(ctx: ActionContext, key: OrderKey): PartnerConfig {
+  const directory = directoryOf(ctx);
+  if (key.partner === undefined || key.partner === '') return directory.defaultPartner;
+  const partner = directory.get(key.partner);
+  if (!partner) throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `No partner named ${key.partner} is configured`, 422);
+  return partner;
 }
 
 /** What {@link send} sends, and what it changes in the order. */
@@ -68,8 +101,8 @@ export interface OutboundChange {
   key: OrderKey;
   /** The workflow event the message is. */
   event: OrderEvent;
-  /** Builds the message; a {@link TlrBuildError} is answered 422. */
-  build: () => Message;
+  /** Builds the message addressed with `context` (the partner's MSH-5/MSH-6); a {@link TlrBuildError} is answered 422. */
+  build: (context: MessageContextInput, partner: PartnerConfig) => Message;
   /**
    * Merged into the order's data; as a function, computed from the data of the order locked in the
    * transaction and the journal id of the queued message (reports keep the id of their message).
@@ -89,10 +122,14 @@ export interface OutboundChange {
  * the message in the partner outbox, so the state and the message cannot disagree after a crash.
  */
 export async function send(ctx: ActionContext, change: OutboundChange): Promise<SentMessage> {
-  const { key, event, build, data, patientId, validate = validateMessage, sameRequest = () => true } = change;
+  const { event, build, data, patientId, validate = validateMessage, sameRequest = () => true } = change;
+  const partner = partnerFor(ctx, change.key);
+  if (!partner.enabled) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `Partner ${partner.name} is disabled`, 409);
+  // An order recorded without a partner ('') keeps its key; its messages go to the default partner.
+  const key: OrderKey = { ...change.key, partner: change.key.partner ?? partner.name };
   let message: Message;
   try {
-    message = build();
+    message = build(messageContext(ctx.config, partner), partner);
   } catch (e) {
     if (e instanceof TlrBuildError) {
       throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path}: ${e.message}`, 422, { field: e.path, code: e.code });
@@ -119,7 +156,7 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
     const previous = locked ? await previousMessageFor(ctx, locked, event, sameRequest(current)) : undefined;
     if (previous) return { order: locked!, messageId: previous.messageId, controlId: previous.controlId, events: [], repeated: true };
     const queued = await tx.enqueueOutbound({
-      partner: ctx.config.partner.name,
+      partner: partner.name,
       raw,
       summary: summaryOf(message),
       orderKey: formatOrderKey(key),
@@ -129,7 +166,7 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
       role: ctx.config.role,
       key,
       event,
-      partner: ctx.config.partner.name,
+      partner: partner.name,
       messageId: queued.messageId,
       data: typeof data === 'function' ? data(current, queued.messageId) : data,
       ...(patientId ? { patientId } : {}),
@@ -147,6 +184,7 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
       type: 'order.updated',
       orderKey: formatOrderKey(key),
       placerOrderNumber: key.placerNumber,
+      partner: partner.name,
       state: outcome.order!.state,
       messageId: queued.messageId,
       at: new Date().toISOString(),
@@ -154,7 +192,7 @@ export async function send(ctx: ActionContext, change: OutboundChange): Promise<
     return { order: outcome.order!, messageId: queued.messageId, controlId: message.header.controlId, events: [updated], repeated: false };
   });
   if (done.repeated) return { order: done.order, messageId: done.messageId, controlId: done.controlId, findings: [], repeated: true };
-  ctx.queued();
+  ctx.queued(partner.name);
   ctx.emitted(done.events);
   return { order: done.order, messageId: done.messageId, controlId: done.controlId, findings: report.issues };
 }
@@ -189,13 +227,29 @@ async function previousMessageFor(
 }
 
 export async function requireOrder(ctx: ActionContext, key: OrderKey): Promise<{ order: OrderRecord; data: OrderData }> {
-  const order = await ctx.store.getOrder(ctx.config.role, key);
+  const order = await getOrderOrConflict(ctx.store, ctx.config.role, key);
   if (!order) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No order ${key.placerNumber} (${key.assigningAuthority})`, 404);
   return { order, data: orderDataOf(order) };
 }
 
-function keyOf(order: ImagingOrder): OrderKey {
-  return { placerNumber: order.placerOrderNumber.value, assigningAuthority: order.placerOrderNumber.authorityOid };
+/** `getOrder`, with an order of several partners (the key names none) answered 409. */
+export async function getOrderOrConflict(store: Store, role: OrderRecord['role'], key: OrderKey): Promise<OrderRecord | null> {
+  try {
+    return await store.getOrder(role, key);
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'TLR_ERR_STORE_AMBIGUOUS_ORDER') {
+      throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', `${e.message} (?partner=)`, 409);
+    }
+    throw e;
+  }
+}
+
+function keyOf(order: ImagingOrder, partner?: string): OrderKey {
+  return {
+    placerNumber: order.placerOrderNumber.value,
+    assigningAuthority: order.placerOrderNumber.authorityOid,
+    ...(partner !== undefined ? { partner } : {}),
+  };
 }
 
 function insOf(order: ImagingOrder): string | undefined {
@@ -206,13 +260,13 @@ function insOf(order: ImagingOrder): string | undefined {
 export class RisActions {
   constructor(private readonly ctx: ActionContext) {}
 
-  /** Flow 1: transmits an imaging request (ORM^O01 NW). */
-  createOrder(order: ImagingOrder): Promise<SentMessage> {
-    const key = keyOf(order);
+  /** Flow 1: transmits an imaging request (ORM^O01 NW) to `partner` (default: the default partner). */
+  createOrder(order: ImagingOrder, partner?: string): Promise<SentMessage> {
+    const key = keyOf(order, partner ?? directoryOf(this.ctx).defaultPartner.name);
     return send(this.ctx, {
       key,
       event: { type: 'order' },
-      build: () => buildOrderMessage(order, messageContext(this.ctx.config)),
+      build: (context) => buildOrderMessage(order, context),
       data: { order },
       patientId: insOf(order),
       sameRequest: (current) => current.order !== undefined && canonicalJson(current.order) === canonicalJson(order),
@@ -224,9 +278,10 @@ export class RisActions {
     key: OrderKey,
     input: { reason?: Reason; cancelledAt?: string; responsibleProfessional?: HealthProfessional },
   ): Promise<SentMessage> {
-    const { data } = await requireOrder(this.ctx, key);
+    const { order: stored, data } = await requireOrder(this.ctx, key);
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data to cancel', 409);
+    key = stored.key;
     const cancellation: Cancellation = {
       placerOrderNumber: order.placerOrderNumber,
       patient: order.patient,
@@ -240,21 +295,22 @@ export class RisActions {
     return send(this.ctx, {
       key,
       event: { type: 'cancellation' },
-      build: () => buildCancellationMessage(cancellation, messageContext(this.ctx.config)),
+      build: (context) => buildCancellationMessage(cancellation, context),
       data: { cancellation },
     });
   }
 
   /** Flow 4: post-exam information (OMI^O23 SR), one ORDER group per performed exam. */
   async sendPostExamInfo(key: OrderKey, exams: PerformedExam[]): Promise<SentMessage> {
-    const { data } = await requireOrder(this.ctx, key);
+    const { order: stored, data } = await requireOrder(this.ctx, key);
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
+    key = stored.key;
     const info: PostExamInfo = { placerOrderNumber: order.placerOrderNumber, patient: order.patient, visit: order.visit, exams };
     return send(this.ctx, {
       key,
       event: { type: 'postExamInfo' },
-      build: () => buildPostExamMessage(info, messageContext(this.ctx.config)),
+      build: (context) => buildPostExamMessage(info, context),
       data: { postExamInfo: info },
     });
   }
@@ -291,9 +347,10 @@ export class PlatformActions {
     outcome: Decision['outcome'],
     platform?: Organisation,
   ): Promise<SentMessage> {
-    const { data } = await requireOrder(this.ctx, key);
+    const { order: stored, data } = await requireOrder(this.ctx, key);
     const order = data.order;
     if (!order) throw new GatewayError('TLR_ERR_GATEWAY_CONFLICT', 'The order has no flow-1 data', 409);
+    key = stored.key;
     const decision: Decision = {
       placerOrderNumber: order.placerOrderNumber,
       patient: order.patient,
@@ -305,7 +362,7 @@ export class PlatformActions {
     return send(this.ctx, {
       key,
       event: { type: 'decision', accepted: outcome.accepted },
-      build: () => buildDecisionMessage(decision, messageContext(this.ctx.config)),
+      build: (context) => buildDecisionMessage(decision, context),
       data: { decision },
     });
   }

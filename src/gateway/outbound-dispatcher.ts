@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { MllpClient, MllpSendResult } from '../mllp/index.js';
-import type { FailureOutcome, OutboxClaim, Store } from '../store/index.js';
+import type { BackoffPolicy, FailureOutcome, OutboxClaim, Store } from '../store/index.js';
 import { LeasingWorker } from './leasing-worker.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -11,6 +11,8 @@ export interface OutboundDispatcherOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   ackTimeoutMs: number;
+  /** The partner's retry policy, over the store's. */
+  backoff?: Partial<BackoffPolicy>;
   pollMs?: number;
   /** Identity of this process (unique per process): the name its leases are taken under. */
   workerId?: string;
@@ -120,7 +122,7 @@ export class OutboundDispatcher {
       result = await this.#send(claim);
     } catch (e) {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
-      metrics.messagesOut.inc({ type, outcome: 'no_ack' });
+      metrics.messagesOut.inc({ type, outcome: 'no_ack', partner });
       metrics.partnerConnected.set({ partner }, reason === 'TLR_ERR_MLLP_ACK_TIMEOUT' ? 1 : 0);
       if (this.#wasSettledLate(claim)) return;
       const failing = this.#markFailed(claim, { reason, retryable: true });
@@ -154,7 +156,7 @@ export class OutboundDispatcher {
         this.#leaseLost(claim, null);
         return;
       }
-      metrics.messagesOut.inc({ type, outcome: 'AA' });
+      metrics.messagesOut.inc({ type, outcome: 'AA', partner });
       const item = await store.getOutboxItem(claim.id);
       if (item) metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
       logger.info({ outboxId: claim.id, controlId: claim.controlId, durationMs: result.durationMs }, 'delivered');
@@ -169,7 +171,7 @@ export class OutboundDispatcher {
       rule: e.applicationCode,
     }));
     const reason = `${result.code} ${result.errors.map((e) => `${e.condition}${e.message ? ` ${e.message}` : ''}`).join('; ')}`.trim();
-    metrics.messagesOut.inc({ type, outcome: result.code });
+    metrics.messagesOut.inc({ type, outcome: result.code, partner });
     const outcome = await this.#markFailed(claim, { reason, retryable: result.code === 'AR', ack, errorDetails: details });
     if (!outcome) return;
     if (outcome.state === 'lease_lost') {
@@ -200,7 +202,8 @@ export class OutboundDispatcher {
    */
   async #markFailed(claim: OutboxClaim, failure: Parameters<Store['markFailed']>[1]): Promise<FailureOutcome | undefined> {
     try {
-      return await this.#o.store.markFailed(claim.id, failure, claim.leaseToken);
+      const backoff = this.#o.backoff;
+      return await this.#o.store.markFailed(claim.id, backoff ? { ...failure, backoff } : failure, claim.leaseToken);
     } catch (e) {
       if (this.#wasSettledLate(claim)) return undefined;
       throw e;
@@ -258,7 +261,7 @@ export class OutboundDispatcher {
     }
     if (item.state === 'in_flight') this.#markSettledLate(claim.id);
     await store.markDelivered(claim.id, { raw: result.ack, code: 'AA', controlId: result.ackMessage.header.controlId });
-    metrics.messagesOut.inc({ type, outcome: 'AA' });
+    metrics.messagesOut.inc({ type, outcome: 'AA', partner });
     metrics.deliveryLatency.observe({ type }, (Date.now() - item.createdAt.getTime()) / 1000);
     logger.info(
       { outboxId: claim.id, controlId: claim.controlId, durationMs: Math.round(result.durationMs) },

@@ -20,6 +20,8 @@ export interface StartGatewayOptions {
   cdaValidation?: CdaValidation;
   /** How the direct DMP route reaches the DMP (default: the XDS.b client over mutual TLS). */
   dmpTransport?: DmpTransportFactory;
+  /** Reads the configuration again for a partners reload (SIGHUP, `POST /api/partners/reload`). */
+  reloadConfig?: () => Promise<GatewayConfig>;
 }
 
 /**

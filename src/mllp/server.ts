@@ -125,7 +125,7 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
   private readonly frameTimeoutMs: number;
   private readonly maxConnections: number;
   private readonly maxConnectionsPerPeer: number;
-  private readonly allowList: PeerAllowList | undefined;
+  private allowList: PeerAllowList | undefined;
   private readonly byPeer = new Map<string, Set<MllpServerConnection>>();
   private readonly shutdownTimeoutMs: number;
   private readonly logger: Logger;
@@ -269,6 +269,15 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Replaces the allow-list (a configuration reload): new connections are admitted by it; open ones
+   * are left as they are. Empty: any peer.
+   * @throws MllpPeerRuleError naming the first entry that is not an address or CIDR block (the list is then unchanged)
+   */
+  setAllowedPeers(allowedPeers: readonly string[]): void {
+    this.allowList = allowedPeers.length > 0 ? new PeerAllowList(allowedPeers) : undefined;
   }
 
   private refuse(socket: Socket, reason: MllpRefusalReason): void {

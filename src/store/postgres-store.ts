@@ -191,7 +191,10 @@ export class PostgresStore extends SqlStore {
   }
 
   protected async lockOrderKey(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<void> {
-    await runner.all('SELECT pg_advisory_xact_lock(?, hashtext(?))', [LOCK_CLASS, `${role}|${key.assigningAuthority}|${key.placerNumber}`]);
+    await runner.all('SELECT pg_advisory_xact_lock(?, hashtext(?))', [
+      LOCK_CLASS,
+      `${role}|${key.assigningAuthority}|${key.placerNumber}|${key.partner ?? ''}`,
+    ]);
   }
 
   /**

@@ -38,6 +38,7 @@ import type { SqlRunner, SqlValue } from './sql/sql-runner.js';
 import { storedJson } from './sql/stored-values.js';
 import { listPublications, markPublications, recordPublications, settlePublication } from './sql/publications.js';
 import { alertStates, listOperatorActions, recordOperatorAction, setAlertState, webhookDepth } from './sql/operations.js';
+import { partnerActivity, partnerLanes, setPartnerPaused } from './sql/partner-lanes.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './sql/idempotency-keys.js';
 import type {
   AckRecord,
@@ -64,6 +65,8 @@ import type {
   OrderEventOutcome,
   OrderKey,
   OrderQuery,
+  PartnerActivity,
+  PartnerLaneRecord,
   StudyOwner,
   OrderRecord,
   OrderTransitionRecord,
@@ -222,6 +225,7 @@ export abstract class SqlStore implements Store {
       settlePublication: (outcome) => settlePublication(runner, outcome, this.now()),
       setAlertState: (input) => setAlertState(runner, input, this.now()),
       recordOperatorAction: (input) => recordOperatorAction(runner, input, this.now()),
+      setPartnerPaused: (partner, paused, actor) => setPartnerPaused(runner, partner, paused, actor, this.now()),
     };
   }
 
@@ -385,16 +389,37 @@ export abstract class SqlStore implements Store {
 
   // ---------------------------------------------------------------- orders
 
+  /**
+   * The order of `key`: of `key.partner` when it names one — or, when that partner has none, an order
+   * recorded without a partner (`''`: by an earlier release or a caller that named none), which that
+   * partner then adopts ({@link applyOrderEventOn}); else of any partner (`TLR_ERR_STORE_AMBIGUOUS_ORDER`
+   * when several have an order under that placer number and authority).
+   */
   private async selectOrder(runner: SqlRunner, role: WorkflowRole, key: OrderKey): Promise<OrderRecord | null> {
-    const rows = await runner.all<OrderRow>('SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?', [
-      role,
-      key.placerNumber,
-      key.assigningAuthority,
-    ]);
+    const params = [role, key.placerNumber, key.assigningAuthority];
+    let byPartner = '';
+    if (key.partner !== undefined && key.partner !== '') {
+      byPartner = " AND partner IN (?, '') ORDER BY CASE WHEN partner = '' THEN 1 ELSE 0 END";
+      params.push(key.partner);
+    } else if (key.partner === '') {
+      byPartner = " AND partner = ''";
+    }
+    const rows = await runner.all<OrderRow>(
+      `SELECT * FROM orders WHERE role = ? AND placer_number = ? AND assigning_authority = ?${byPartner} LIMIT 2`,
+      params,
+    );
+    if (rows.length > 1 && key.partner === undefined) {
+      throw new StoreError(
+        'TLR_ERR_STORE_AMBIGUOUS_ORDER',
+        `several partners have an order ${key.placerNumber} (${key.assigningAuthority}); name the partner`,
+      );
+    }
     return rows[0] === undefined ? null : toOrderRecord(rows[0]);
   }
 
-  private async applyOrderEventOn(runner: SqlRunner, input: OrderEventInput): Promise<OrderEventOutcome> {
+  private async applyOrderEventOn(runner: SqlRunner, given: OrderEventInput): Promise<OrderEventOutcome> {
+    const partner = given.key.partner ?? given.partner;
+    const input: OrderEventInput = partner === undefined ? given : { ...given, key: { ...given.key, partner } };
     await this.lockOrderKey(runner, input.role, input.key);
     const current = await this.selectOrder(runner, input.role, input.key);
     const from: OrderState = current?.state ?? 'NONE';
@@ -430,6 +455,8 @@ export abstract class SqlStore implements Store {
             [...params, ...transitionValues],
           )
         : runner.all<OrderRow>(`${write} RETURNING *`, params);
+    // An order recorded without a partner is adopted by the first partner whose event it accepts.
+    const adopt = current !== null && current.key.partner === '' && partner !== undefined && partner !== '';
     const rows =
       current === null
         ? await written(
@@ -440,7 +467,7 @@ export abstract class SqlStore implements Store {
               input.key.placerNumber,
               input.key.assigningAuthority,
               transition.next,
-              input.partner ?? null,
+              partner ?? '',
               input.patientId ?? null,
               decision,
               dataJson,
@@ -449,14 +476,10 @@ export abstract class SqlStore implements Store {
               now,
             ],
           )
-        : await written('UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ? WHERE id = ?', [
-            transition.next,
-            decision,
-            dataJson,
-            searchText,
-            now,
-            current.id,
-          ]);
+        : await written(
+            `UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ?${adopt ? ', partner = ?' : ''} WHERE id = ?`,
+            [transition.next, decision, dataJson, searchText, now, ...(adopt ? [partner] : []), current.id],
+          );
     const order = toOrderRecord(rows[0]!);
     if (!withTransition) {
       await runner.run(
@@ -492,20 +515,21 @@ export abstract class SqlStore implements Store {
       now,
       current.id,
     ]);
-    return this.selectOrder(runner, role, key);
+    return this.selectOrder(runner, role, current.key);
   }
 
   private async ordersOfStudiesOn(runner: SqlRunner, role: WorkflowRole, uids: readonly string[]): Promise<readonly StudyOwner[]> {
     const distinct = [...new Set(uids)].filter((u) => u !== '');
     if (distinct.length === 0) return [];
-    const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string }>(
-      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority FROM order_studies s JOIN orders o ON o.id = s.order_id
+    const rows = await runner.all<{ study_instance_uid: string; placer_number: string; assigning_authority: string; partner: string }>(
+      `SELECT s.study_instance_uid, o.placer_number, o.assigning_authority, o.partner
+       FROM order_studies s JOIN orders o ON o.id = s.order_id
        WHERE s.role = ? AND s.study_instance_uid IN (${distinct.map(() => '?').join(', ')}) ORDER BY s.study_instance_uid, o.id`,
       [role, ...distinct],
     );
     return rows.map((r) => ({
       studyInstanceUid: r.study_instance_uid,
-      key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority },
+      key: { placerNumber: r.placer_number, assigningAuthority: r.assigning_authority, partner: r.partner },
     }));
   }
 
@@ -600,7 +624,16 @@ export abstract class SqlStore implements Store {
     return this.withTransaction((runner) => this.enqueueOutboundOn(runner, input));
   }
 
-  claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null> {
+  async claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null> {
+    // A read first, outside any transaction: a gateway with hundreds of partners polls each lane, and an
+    // idle lane must not take the write lock (SQLite) or a transaction (PostgreSQL) to find nothing.
+    const now = this.now();
+    const due = await this.reader.all<{ one: number }>(
+      `SELECT 1 AS one FROM outbox WHERE partner = ? AND state IN ('pending', 'in_flight')
+         AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'in_flight' AND locked_until <= ?)) LIMIT 1`,
+      [partner, now, now],
+    );
+    if (due.length === 0) return null;
     return this.withTransaction(async (runner) => {
       const now = this.now();
       const claimed = await claimItem(runner, OUTBOX_QUEUE, partner, workerId, leaseMs, now);
@@ -661,7 +694,8 @@ export abstract class SqlStore implements Store {
 
   markFailed(id: number, failure: DeliveryFailure, leaseToken?: number): Promise<FailureOutcome> {
     return this.withTransaction(async (runner) => {
-      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, this.backoff, this.random, this.now(), leaseToken);
+      const policy = failure.backoff === undefined ? this.backoff : resolveBackoff({ ...this.backoff, ...failure.backoff });
+      const outcome = await markItemFailed(runner, OUTBOX_QUEUE, id, failure, policy, this.random, this.now(), leaseToken);
       if (outcome.state === 'lease_lost') return outcome;
       if (outcome.state === 'parked' && failure.errorDetails !== undefined) {
         await runner.run('UPDATE outbox SET error_details = ? WHERE id = ?', [storedJson(failure.errorDetails), id]);
@@ -783,6 +817,28 @@ export abstract class SqlStore implements Store {
       parked: Number(r.parked),
       oldestPendingAt: r.oldest === null ? null : new Date(Number(r.oldest)),
     }));
+  }
+
+  async duePartners(): Promise<readonly string[]> {
+    const now = this.now();
+    const rows = await this.reader.all<{ partner: string }>(
+      `SELECT DISTINCT partner FROM outbox WHERE state IN ('pending', 'in_flight')
+         AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'in_flight' AND locked_until <= ?))`,
+      [now, now],
+    );
+    return rows.map((r) => r.partner);
+  }
+
+  partnerLanes(): Promise<readonly PartnerLaneRecord[]> {
+    return partnerLanes(this.reader);
+  }
+
+  partnerActivity(partners: readonly string[]): Promise<readonly PartnerActivity[]> {
+    return partnerActivity(this.reader, partners);
+  }
+
+  adoptOrdersWithoutPartner(partner: string): Promise<number> {
+    return this.withTransaction((runner) => runner.run("UPDATE orders SET partner = ? WHERE partner = ''", [partner]));
   }
 
   outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]> {

@@ -83,11 +83,20 @@ export interface InboundDecision {
   readonly findings?: readonly StoredFinding[];
 }
 
-/** Identity of an order: ORC-2.1 and ORC-2.3. */
+/**
+ * Identity of an order: ORC-2.1 and ORC-2.3, within the partner the order is exchanged with (two
+ * facilities using the same placer numbers under the same authority never share an order).
+ */
 export interface OrderKey {
   readonly placerNumber: string;
   /** OID of the assigning authority; empty string when the message had none. */
   readonly assigningAuthority: string;
+  /**
+   * Name of the partner the order belongs to (`''` for an order recorded without one). Absent in a
+   * look-up: the order of any partner, and `TLR_ERR_STORE_AMBIGUOUS_ORDER` when several partners have
+   * one under that placer number and authority. Stored orders always carry it.
+   */
+  readonly partner?: string;
 }
 
 /** An order copy as stored on one side of the exchange. */
@@ -125,7 +134,7 @@ export interface OrderEventInput {
   readonly event: OrderEvent;
   /** Journal id of the message that carries the event (none for RIS-internal events). */
   readonly messageId?: number;
-  /** Partner the order is exchanged with; recorded when the order is created. */
+  /** Partner the order is exchanged with, when `key` does not name it; recorded when the order is created. */
   readonly partner?: string;
   /** Recorded when the order is created. */
   readonly patientId?: string;
@@ -297,6 +306,22 @@ export interface OperatorActionQuery {
   readonly limit?: number;
 }
 
+/** The operator's hold on a partner's outbound lane ({@link StoreTransaction.setPartnerPaused}). */
+export interface PartnerLaneRecord {
+  readonly partner: string;
+  readonly paused: boolean;
+  readonly changedAt: Date;
+  /** The actor that last paused or resumed the lane. */
+  readonly changedBy: string | null;
+}
+
+/** The last message exchanged with a partner, either way ({@link Store.partnerActivity}). */
+export interface PartnerActivity {
+  readonly partner: string;
+  readonly lastMessageAt: Date | null;
+  readonly lastInboundAt: Date | null;
+}
+
 /** Webhook queue figures, for alerts. */
 export interface WebhookDepth {
   readonly pending: number;
@@ -352,6 +377,11 @@ export interface StoreTransaction {
   setAlertState(input: AlertStateInput): Promise<AlertStateRecord | null>;
   /** Appends an operator action to the audit log, in the transaction of what it did. */
   recordOperatorAction(input: OperatorActionInput): Promise<number>;
+  /**
+   * Pauses or resumes a partner's outbound lane: while paused, {@link Store.claimNext} hands out none of
+   * its messages (on every instance sharing the database); they wait, in order, and nothing is lost.
+   */
+  setPartnerPaused(partner: string, paused: boolean, actor: string): Promise<PartnerLaneRecord>;
 }
 
 /** Result of {@link Store.recordInbound}. */
@@ -482,6 +512,8 @@ export interface DeliveryFailure {
   readonly ack?: AckRecord;
   /** ERR segment details (codes, locations, texts) kept with a parked message. */
   readonly errorDetails?: unknown;
+  /** The retry policy of this item's partner, over the store's ({@link StoreOptions.backoff}). */
+  readonly backoff?: Partial<BackoffPolicy>;
 }
 
 /** Where a failed item went; `lease_lost` when the lease token is stale and nothing was changed. */
@@ -753,7 +785,8 @@ export interface Store {
   /**
    * Claims the oldest deliverable message of a partner for `leaseMs`. A message is deliverable when it is
    * due (pending and its next attempt time has come, or in flight with an expired lease) and no earlier
-   * message of the same partner and order key is still undelivered (pending, in flight or parked).
+   * message of the same partner and order key is still undelivered (pending, in flight or parked), and
+   * the partner's lane is not paused.
    */
   claimNext(partner: string, workerId: string, leaseMs: number): Promise<OutboxClaim | null>;
   /**
@@ -794,6 +827,20 @@ export interface Store {
   /** Outbox items, oldest first (the delivery order); `next` pages forward. */
   listOutbox(query?: OutboxQuery): Promise<Page<OutboxItem>>;
   outboxDepth(): Promise<readonly OutboxDepth[]>;
+  /**
+   * The partners with an outbox item due now (pending and due, or in flight with an expired lease): one
+   * query for a gateway with many partners, instead of one poll per lane.
+   */
+  duePartners(): Promise<readonly string[]>;
+  /** Lanes an operator paused or resumed ({@link StoreTransaction.setPartnerPaused}), by partner. */
+  partnerLanes(): Promise<readonly PartnerLaneRecord[]>;
+  /** The last message journaled with each partner (index look-ups, one per partner). */
+  partnerActivity(partners: readonly string[]): Promise<readonly PartnerActivity[]>;
+  /**
+   * Gives the orders recorded without a partner (`''`: before schema version 8, or by a caller that named
+   * none) to `partner`; the gateway does it at start when it has one partner. Returns how many.
+   */
+  adoptOrdersWithoutPartner(partner: string): Promise<number>;
   /** Delivery attempts of an outbox item, oldest first. */
   outboxAttempts(id: number): Promise<readonly DeliveryAttempt[]>;
 

@@ -434,6 +434,39 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal((await store.getOrder('platform', ORDER_A))?.state, 'REQUESTED');
       });
 
+      it('keeps the orders of two partners using the same placer number and authority apart', async () => {
+        const fromA = { ...inbound('flux1', 'MSG-1'), partner: 'ris-a' };
+        const fromB = { ...inbound('flux1', 'MSG-1', ORDER_A, 'OtherFacility'), partner: 'ris-b' };
+        await receive(store, fromA);
+        await receive(store, fromB);
+        await store.transaction((tx) =>
+          tx.applyOrderEvent({ role: 'platform', key: { ...ORDER_A, partner: 'ris-b' }, event: { type: 'decision', accepted: false } }),
+        );
+        const a = await store.getOrder('platform', { ...ORDER_A, partner: 'ris-a' });
+        const b = await store.getOrder('platform', { ...ORDER_A, partner: 'ris-b' });
+        assert.equal(a?.state, 'REQUESTED');
+        assert.equal(b?.state, 'REJECTED');
+        assert.notEqual(a?.id, b?.id);
+        assert.deepEqual(a?.key, { ...ORDER_A, partner: 'ris-a' });
+        assert.equal(b?.partner, 'ris-b');
+        assert.equal((await store.listOrders({ role: 'platform', placerNumber: ORDER_A.placerNumber })).total, 2);
+        assert.equal((await store.listOrders({ role: 'platform', partner: 'ris-b' })).total, 1);
+        await assert.rejects(
+          store.getOrder('platform', ORDER_A),
+          (e: unknown) => (e as StoreError).code === 'TLR_ERR_STORE_AMBIGUOUS_ORDER',
+        );
+      });
+
+      it('finds the order of the only partner that has it when the key names no partner, and adopts orders without one', async () => {
+        await receive(store, inbound('flux1', 'MSG-1'));
+        assert.equal((await store.getOrder('platform', ORDER_A))?.partner, 'ris-a');
+        await store.transaction((tx) => tx.applyOrderEvent({ role: 'ris', key: ORDER_B, event: { type: 'order' } }));
+        assert.equal((await store.getOrder('ris', ORDER_B))?.partner, null);
+        assert.equal(await store.adoptOrdersWithoutPartner('platform-1'), 1);
+        assert.equal((await store.getOrder('ris', { ...ORDER_B, partner: 'platform-1' }))?.state, 'REQUESTED');
+        assert.equal(await store.getOrder('ris', { ...ORDER_B, partner: '' }), null);
+      });
+
       it('rolls back the outbound message and the state change together', async () => {
         await receive(store, inbound('flux1', 'MSG-1'));
         await assert.rejects(
@@ -479,6 +512,26 @@ export function storeContractSuite(engine: string, harness: StoreHarness): void 
         assert.equal(delivered?.status, 'delivered');
         assert.equal(delivered?.ack?.code, 'AA');
         assert.equal(await store.claimNext('other-partner', 'w1', 30_000), null);
+      });
+
+      it('holds a paused partner lane on every claim until it is resumed, other partners flowing', async () => {
+        await enqueue('A1', A, 'ris-a');
+        await enqueue('B1', A, 'ris-b');
+        const lane = await store.transaction((tx) => tx.setPartnerPaused('ris-a', true, 'ops'));
+        assert.equal(lane.paused, true);
+        assert.equal(lane.changedBy, 'ops');
+        assert.equal(await store.claimNext('ris-a', 'w1', 60_000), null);
+        assert.equal((await store.claimNext('ris-b', 'w1', 60_000))?.controlId, 'B1');
+        assert.deepEqual(
+          (await store.partnerLanes()).map((l) => [l.partner, l.paused]),
+          [['ris-a', true]],
+        );
+        await store.transaction((tx) => tx.setPartnerPaused('ris-a', false, 'ops'));
+        assert.equal((await store.claimNext('ris-a', 'w1', 60_000))?.controlId, 'A1');
+        const [a, none] = await store.partnerActivity(['ris-a', 'nobody']);
+        assert.ok(a?.lastMessageAt instanceof Date);
+        assert.equal(a?.lastInboundAt, null);
+        assert.deepEqual(none, { partner: 'nobody', lastMessageAt: null, lastInboundAt: null });
       });
 
       it('lets messages without order key overtake each other', async () => {

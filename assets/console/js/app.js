@@ -9,6 +9,7 @@ import * as messagePage from './pages/message.js';
 import * as messagesPage from './pages/messages.js';
 import * as orderPage from './pages/order.js';
 import * as ordersPage from './pages/orders.js';
+import * as partnersPage from './pages/partners.js';
 import * as validatorPage from './pages/validator.js';
 
 /**
@@ -23,6 +24,7 @@ const ROUTES = [
   { path: /^\/orders\/([^/]+)$/, page: orderPage, nav: 'orders' },
   { path: /^\/messages$/, page: messagesPage, nav: 'messages' },
   { path: /^\/messages\/(\d+)$/, page: messagePage, nav: 'messages' },
+  { path: /^\/partners$/, page: partnersPage, nav: 'partners' },
   { path: /^\/validator$/, page: validatorPage, nav: 'validator' },
   { path: /^\/health$/, page: healthPage, nav: 'health' },
 ];
@@ -30,6 +32,7 @@ const ROUTES = [
 const NAV = [
   { id: 'orders', href: '#/orders', label: 'nav.orders' },
   { id: 'messages', href: '#/messages', label: 'nav.messages' },
+  { id: 'partners', href: '#/partners', label: 'nav.partners' },
   { id: 'validator', href: '#/validator', label: 'nav.validator' },
   { id: 'health', href: '#/health', label: 'nav.health' },
 ];

@@ -78,7 +78,10 @@ export function registerServeCommand(program: Command): void {
       }
       let gw: Gateway;
       try {
-        gw = await startGateway(config);
+        gw = await startGateway(config, {
+          // SIGHUP and POST /api/partners/reload read file and environment again (flags stay as given).
+          reloadConfig: () => loadConfig({ file: o.config, overrides: serveOverrides(o), defaultRole: o.role ?? 'ris' }),
+        });
       } catch (e) {
         // Start-up refusals with a stable code (the database is locked by another gateway, a schema
         // too new, an unreadable certificate…) are the operator's to fix: one clear line, exit 2.
@@ -93,6 +96,13 @@ export function registerServeCommand(program: Command): void {
           `API http://${config.api.host}:${gw.apiPort}/ (docs /docs, console /console), ` +
           `partner ${config.partner.host}:${config.partner.port}\n`,
       );
+      const reload = (): void => {
+        gw.reloadPartners('SIGHUP').then(
+          (r) => process.stdout.write(`partners reloaded: ${JSON.stringify(r)}\n`),
+          (e: unknown) => process.stderr.write(`partners not reloaded: ${(e as Error).message}\n`),
+        );
+      };
+      process.on('SIGHUP', reload);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           resolve();
@@ -100,6 +110,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      process.off('SIGHUP', reload);
       await gw.stop();
       process.exitCode = 0;
     });

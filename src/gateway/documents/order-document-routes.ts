@@ -85,7 +85,7 @@ export async function orderDocumentRoutes(
 ): Promise<void> {
   const role = gw.config.role;
   const params = { type: 'object', required: ['placer'], properties: { placer: { type: 'string', minLength: 1 } } } as const;
-  app.post<{ Params: { placer: string }; Querystring: { authority?: string }; Body: Body }>(
+  app.post<{ Params: { placer: string }; Querystring: { authority?: string; partner?: string }; Body: Body }>(
     '/api/orders/:placer/documents',
     {
       schema: {
@@ -98,7 +98,7 @@ export async function orderDocumentRoutes(
     },
     async (req, reply) => {
       if (role !== 'ris') throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', 'Request documents are sent by the RIS half-connector', 403);
-      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority);
+      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority, req.query.partner);
       const b = req.body;
       const action = b.action ?? 'add';
       if (action === 'delete') return reply.code(202).send(await documents.delete(o.key, b.setId));
@@ -107,7 +107,7 @@ export async function orderDocumentRoutes(
       return reply.code(202).send(sent);
     },
   );
-  app.get<{ Params: { placer: string }; Querystring: { authority?: string } }>(
+  app.get<{ Params: { placer: string }; Querystring: { authority?: string; partner?: string } }>(
     '/api/orders/:placer/documents',
     {
       schema: {
@@ -118,13 +118,13 @@ export async function orderDocumentRoutes(
       },
     },
     async (req) => {
-      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority);
+      const o = await findOrderByPlacer(gw.store, role, req.params.placer, req.query.authority, req.query.partner);
       return { items: orderDataOf(o).documents ?? [] };
     },
   );
   /** The version carried by journal message `messageId` among the order's documents (404 otherwise), and its CDA. */
-  async function versionOf(placer: string, authority: string | undefined, messageId: number) {
-    const o = await findOrderByPlacer(gw.store, role, placer, authority);
+  async function versionOf(placer: string, authority: string | undefined, partner: string | undefined, messageId: number) {
+    const o = await findOrderByPlacer(gw.store, role, placer, authority, partner);
     const record = (orderDataOf(o).documents ?? []).find((d) => d.messageId === messageId);
     if (!record) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No document carried by message ${messageId} for this order`, 404);
     return { record, cda: await documentOfMessage(gw.store, messageId) };
@@ -142,11 +142,11 @@ export async function orderDocumentRoutes(
     { suffix: '/pdf', summary: 'Download the PDF of a level-1 request or supporting document (its nonXMLBody)', pdf: true },
   ];
   for (const d of downloads) {
-    app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string } }>(
+    app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; partner?: string } }>(
       `/api/orders/:placer/documents/:messageId${d.suffix}`,
       { schema: { tags: ['orders'], summary: d.summary, params: versionParams, querystring: authorityQuery } },
       async (req, reply) => {
-        const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.params.messageId);
+        const { record, cda } = await versionOf(req.params.placer, req.query.authority, req.query.partner, req.params.messageId);
         const body = d.pdf ? pdfOfReport(cda) : cda;
         if (!body) throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', 'This document has no PDF body (level 3 document)', 404);
         return reply

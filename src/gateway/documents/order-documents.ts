@@ -11,7 +11,7 @@ import { summaryOf } from '../message-facts.js';
 import type { OrderData, OrderDocumentRecord } from '../order-data.js';
 import { orderDataOf } from '../order-data.js';
 import type { ActionContext } from '../outbound-actions.js';
-import { requireOrder } from '../outbound-actions.js';
+import { partnerFor, requireOrder } from '../outbound-actions.js';
 import type { CdaValidation } from './cda-validation.js';
 import { CdaRulesNotReadyError } from './cda-validation.js';
 import { documentPatientOf } from './document-request.js';
@@ -129,6 +129,7 @@ export class OrderDocumentActions {
     current: OrderDocumentRecord | undefined,
     verdict: { valid: boolean; profile: string | null; errors: number },
   ): Promise<SentOrderDocument> {
+    const partner = partnerFor(this.ctx, key);
     const header = readCdaHeader(Buffer.from(xml, 'utf8')).header;
     if (!header?.id || !header.setId)
       throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', 'The document has no ClinicalDocument id and setId', 422);
@@ -177,8 +178,8 @@ export class OrderDocumentActions {
       context: {
         sendingApplication: this.ctx.config.identity.application,
         sendingFacility: this.ctx.config.identity.facility,
-        receivingApplication: this.ctx.config.partner.application,
-        receivingFacility: this.ctx.config.partner.facility,
+        receivingApplication: partner.application,
+        receivingFacility: partner.facility,
         processingId: this.ctx.config.processingId,
         charset: this.ctx.config.charset,
       },
@@ -220,7 +221,7 @@ export class OrderDocumentActions {
           state: locked.state,
         });
       const queued = await tx.enqueueOutbound({
-        partner: this.ctx.config.partner.name,
+        partner: partner.name,
         raw: message.toBytes(),
         summary: summaryOf(message),
         // The order's lane: after its ORM^O01, before what follows.
@@ -231,7 +232,7 @@ export class OrderDocumentActions {
       await tx.mergeOrderData(this.ctx.config.role, key, { documents });
       return { messageId: queued.messageId };
     });
-    this.ctx.queued();
+    this.ctx.queued(partner.name);
     return { document: { ...record, messageId: done.messageId }, messageId: done.messageId, controlId: message.header.controlId };
   }
 }

@@ -154,9 +154,10 @@ export class ReportActions {
     const sent = await send(this.ctx, {
       key,
       event: planned.event,
-      build: () => {
+      build: (_context, partner) => {
         try {
-          return buildDocumentMessage(request2);
+          const context = { ...request2.context, receivingApplication: partner.application, receivingFacility: partner.facility };
+          return buildDocumentMessage({ ...request2, context });
         } catch (e) {
           if (e instanceof DocumentTransportError)
             throw new GatewayError('TLR_ERR_GATEWAY_INVALID_REQUEST', `${e.path ?? ''} ${e.message}`.trim(), 422);

@@ -74,7 +74,7 @@ export async function reportRoutes(
   { gateway: gw, reports }: GatewayRouteOptions & { reports: ReportActions },
 ): Promise<void> {
   const role = gw.config.role;
-  const findOrder = (placer: string, authority?: string) => findOrderByPlacer(gw.store, role, placer, authority);
+  const findOrder = (placer: string, authority?: string, partner?: string) => findOrderByPlacer(gw.store, role, placer, authority, partner);
   const platformOnly = () => {
     if (role !== 'platform')
       throw new GatewayError('TLR_ERR_GATEWAY_WRONG_ROLE', 'Reports are written by the teleradiology platform half-connector', 403);
@@ -85,7 +85,11 @@ export async function reportRoutes(
     ['/api/orders/:placer/reports/replace', 'Platform: replace the current report (MDM^T10)', 'replace'],
     ['/api/orders/:placer/reports/delete', 'Platform: delete the current report (MDM^T04)', 'delete'],
   ] as const) {
-    app.post<{ Params: { placer: string }; Querystring: { authority?: string }; Body: ReportRequest & { setId?: string } }>(
+    app.post<{
+      Params: { placer: string };
+      Querystring: { authority?: string; partner?: string };
+      Body: ReportRequest & { setId?: string };
+    }>(
       path,
       {
         schema: {
@@ -101,7 +105,7 @@ export async function reportRoutes(
       },
       async (req, reply) => {
         platformOnly();
-        const o = await findOrder(req.params.placer, req.query.authority);
+        const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
         const body = req.body ?? ({} as ReportRequest & { setId?: string });
         const sent =
           action === 'submit'
@@ -119,19 +123,19 @@ export async function reportRoutes(
     );
   }
 
-  app.get<{ Params: { placer: string }; Querystring: { authority?: string } }>(
+  app.get<{ Params: { placer: string }; Querystring: { authority?: string; partner?: string } }>(
     '/api/orders/:placer/reports',
     {
       schema: { tags: ['orders'], summary: 'Reports of an order, every version with its status', params, querystring: authorityQuery },
     },
     async (req) => {
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       // Where each version went onward (RIS with an onward route: DMP, MSSanté); empty otherwise.
       return { items: await reportsWithPublications(gw.store, o.key, orderDataOf(o).reports ?? []) };
     },
   );
 
-  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; format?: 'xml' | 'pdf' } }>(
+  app.get<{ Params: { placer: string; messageId: number }; Querystring: { authority?: string; partner?: string; format?: 'xml' | 'pdf' } }>(
     '/api/orders/:placer/reports/:messageId',
     {
       schema: {
@@ -141,12 +145,12 @@ export async function reportRoutes(
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { authority: { type: 'string' }, format: { enum: ['xml', 'pdf'] } },
+          properties: { ...authorityQuery.properties, format: { enum: ['xml', 'pdf'] } },
         },
       },
     },
     async (req, reply) => {
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       if (!(orderDataOf(o).reports ?? []).some((r) => r.messageId === req.params.messageId))
         throw new GatewayError('TLR_ERR_GATEWAY_NOT_FOUND', `No report carried by message ${req.params.messageId} for this order`, 404);
       const bytes = await documentOfMessage(gw.store, req.params.messageId);

@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events.js';
 import { reprocessRoutes } from './routes/reprocess.js';
 import { messageRoutes } from './routes/messages.js';
 import { orderRoutes } from './routes/orders.js';
+import { partnerRoutes } from './routes/partners.js';
 import { systemRoutes } from './routes/system.js';
 import { validateRoutes } from './routes/validate.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -31,6 +32,7 @@ const API_ROUTES: readonly GatewayRoutes[] = [
   eventRoutes,
   alertRoutes,
   reprocessRoutes,
+  partnerRoutes,
 ];
 
 /**
@@ -83,6 +85,7 @@ export async function buildHttpApp(gw: Gateway, options: HttpOptions = {}): Prom
       tags: [
         { name: 'orders', description: 'Imaging requests and their workflow' },
         { name: 'messages', description: 'The HL7 message journal' },
+        { name: 'partners', description: 'The partners: state, pause and resume of a lane, reload of the list' },
         { name: 'webhooks', description: 'Webhook delivery log' },
         { name: 'validation', description: 'Offline conformance validation' },
         { name: 'system', description: 'Health, readiness, metrics' },

@@ -211,6 +211,10 @@ export const createOrderRequest = {
   $id: 'CreateOrderRequest',
   properties: {
     ...imagingOrder.properties,
+    partner: {
+      type: 'string',
+      description: 'the partner (platform) the order goes to, by its configured name; default: `defaultPartner`',
+    },
     requestDocument: { ...orderDocumentSource, description: 'the imaging request document (DA-IMG, LOINC 55115-0)' },
     supportingDocuments: {
       type: 'array',
@@ -341,7 +345,10 @@ export const orderParams = {
 export const authorityQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { authority: { type: 'string' } },
+  properties: {
+    authority: { type: 'string', description: 'the assigning authority OID (ORC-2.3), when several authorities use the placer number' },
+    partner: { type: 'string', description: 'the partner the order belongs to, when several partners use the placer number' },
+  },
 } as const;
 
 export const listQuery = {

@@ -33,4 +33,10 @@ FROM orders o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.data -> 'postExamIn
 WHERE e.value ->> 'studyInstanceUid' IS NOT NULL
 ON CONFLICT DO NOTHING;
 `,
+  ordersPartnerKey: `UPDATE orders SET partner = '' WHERE partner IS NULL;
+ALTER TABLE orders ALTER COLUMN partner SET DEFAULT '';
+ALTER TABLE orders ALTER COLUMN partner SET NOT NULL;
+ALTER TABLE orders DROP CONSTRAINT orders_role_placer_number_assigning_authority_key;
+ALTER TABLE orders ADD CONSTRAINT orders_partner_key UNIQUE (role, placer_number, assigning_authority, partner);
+`,
 });

@@ -25,6 +25,12 @@ export interface Dialect {
   readonly messageCursorIndexes: string;
   /** Migration 5: fills `order_studies` from the orders' last post-exam information (ending `;\n`). */
   readonly orderStudiesBackfill: string;
+  /**
+   * Migration 8: makes `orders.partner` NOT NULL (`''` for an order recorded without one) and the orders'
+   * unique key (role, placer number, assigning authority, partner), dropping the key of version 1
+   * (each ending `;\n`).
+   */
+  readonly ordersPartnerKey: string;
 }
 
 /**
@@ -285,6 +291,25 @@ CREATE TABLE operator_actions (
 );
 CREATE INDEX operator_actions_message ON operator_actions (message_id, id);
 CREATE INDEX operator_actions_order ON operator_actions (order_key, id);
+`,
+    },
+    // Version 8: many partners in one gateway. An order is the partner's: two facilities using the same
+    // placer numbers under the same authority never share an order (see `ordersPartnerKey`). A partner's
+    // outbound lane can be paused by an operator (`partner_lanes`, read by every instance's claim), and
+    // the journal is indexed by partner for the partners' state.
+    {
+      version: 8,
+      name: 'orders keyed by partner, partner lanes',
+      sql: `
+${d.ordersPartnerKey}CREATE INDEX orders_partner ON orders (role, partner, id);
+CREATE INDEX messages_partner ON messages (partner, id);
+
+CREATE TABLE partner_lanes (
+  partner TEXT PRIMARY KEY,
+  paused INTEGER NOT NULL,
+  changed_at ${d.time} NOT NULL,
+  changed_by TEXT
+);
 `,
     },
     // Version 9: direct publication to the DMP (XDS.b): the registry entry of each version the DMP accepted,

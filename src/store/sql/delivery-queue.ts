@@ -54,12 +54,15 @@ export async function claimItem(
   }
   params.push(now, now);
   const lock = runner.dialect === 'postgres' ? ' FOR UPDATE OF c SKIP LOCKED' : '';
+  // An operator's pause holds a partner's whole lane (read here, so every instance sharing the database obeys it).
+  const notPaused =
+    table === 'outbox' ? ' AND NOT EXISTS (SELECT 1 FROM partner_lanes l WHERE l.partner = c.partner AND l.paused = 1)' : '';
   const candidates = await runner.all<{ id: number }>(
     `SELECT c.id FROM ${table} c
      WHERE ${laneFilter}((c.state = 'pending' AND c.next_attempt_at <= ?) OR (c.state = 'in_flight' AND c.locked_until <= ?))
        AND (c.order_key IS NULL OR NOT EXISTS (
          SELECT 1 FROM ${table} p
-         WHERE p.${lane} = c.${lane} AND p.order_key = c.order_key AND p.id < c.id AND p.state IN ${OPEN_STATES_SQL}))
+         WHERE p.${lane} = c.${lane} AND p.order_key = c.order_key AND p.id < c.id AND p.state IN ${OPEN_STATES_SQL}))${notPaused}
      ORDER BY c.id LIMIT 1${lock}`,
     params,
   );

@@ -176,9 +176,9 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
   return {
     id: row.id,
     role: row.role,
-    key: { placerNumber: row.placer_number, assigningAuthority: row.assigning_authority },
+    key: { placerNumber: row.placer_number, assigningAuthority: row.assigning_authority, partner: row.partner ?? '' },
     state: row.state,
-    partner: row.partner,
+    partner: row.partner === '' ? null : row.partner,
     patientId: row.patient_id,
     decision: row.decision,
     data: (parseJson(row.data) ?? null) as Record<string, unknown> | null,

@@ -17,7 +17,7 @@ const PAGE = 100;
  * cursor the API returned, so messages arriving meanwhile neither repeat nor hide rows.
  */
 export async function render(root, { query }) {
-  const f = Object.fromEntries(['order', 'patientId', 'type', 'flow', 'status', 'direction', 'from', 'to'].map((k) => [k, query.get(k) ?? '']));
+  const f = Object.fromEntries(['order', 'patientId', 'type', 'flow', 'status', 'direction', 'partner', 'from', 'to'].map((k) => [k, query.get(k) ?? '']));
   let next = null;
   let shown = 0;
   let total = 0;
@@ -34,10 +34,11 @@ export async function render(root, { query }) {
     flow: select('flow', FLOWS, flowLabel),
     status: select('status', STATUSES, (s) => t(`status.${s}`)),
     direction: select('direction', ['inbound', 'outbound'], (d) => t(`direction.${d}`)),
+    partner: input('partner', 'search', { autocomplete: 'off' }),
     from: dateInput({ id: 'm-from', value: f.from, withTime: true }),
     to: dateInput({ id: 'm-to', value: f.to, withTime: true }),
   };
-  const labels = { order: t('messages.order'), patientId: t('messages.patient'), type: t('messages.type'), flow: t('messages.flow'), status: t('messages.status'), direction: t('messages.direction'), from: t('messages.from'), to: t('messages.to') };
+  const labels = { order: t('messages.order'), patientId: t('messages.patient'), type: t('messages.type'), flow: t('messages.flow'), status: t('messages.status'), direction: t('messages.direction'), partner: t('messages.partner'), from: t('messages.from'), to: t('messages.to') };
 
   function apply() {
     for (const [k, el] of Object.entries(controls)) f[k] = (el.isoValue ?? el.value).trim();

@@ -15,8 +15,9 @@ import { renderCda } from '../cda-narrative.js';
 export async function render(root, { params, query }) {
   const placer = params[0];
   const authority = query.get('authority');
+  const partner = query.get('partner');
   const base = `/api/orders/${encodeURIComponent(placer)}`;
-  const qs = authority ? `?authority=${encodeURIComponent(authority)}` : '';
+  const qs = `?${new URLSearchParams([...(authority ? [['authority', authority]] : []), ...(partner ? [['partner', partner]] : [])])}`.replace(/\?$/, '');
   /** Blob URLs of the documents shown, by API path: a redraw after a live event reuses them. */
   const documents = new Map();
   /** Report PDF viewers the operator opened or closed, by message id: a redraw keeps the choice. */
@@ -398,7 +399,7 @@ export async function render(root, { params, query }) {
   }
 
   function reportPath(r, format) {
-    return `${base}/reports/${r.messageId}?format=${format}${authority ? `&authority=${encodeURIComponent(authority)}` : ''}`;
+    return `${base}/reports/${r.messageId}?format=${format}${authority ? `&authority=${encodeURIComponent(authority)}` : ''}${partner ? `&partner=${encodeURIComponent(partner)}` : ''}`;
   }
 
   async function fetchReport(r, format) {

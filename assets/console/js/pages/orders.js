@@ -25,6 +25,7 @@ export async function render(root, { query }) {
     state: query.get('state') ?? '',
     patient: query.get('patient') ?? '',
     modality: query.get('modality') ?? '',
+    partner: query.get('partner') ?? '',
     from: query.get('from') ?? '',
     to: query.get('to') ?? '',
   };
@@ -46,16 +47,18 @@ export async function render(root, { query }) {
     ORDER_STATES.map((s) => h('option', { value: s, selected: s === filters.state }, `${t(`state.${s}`)} (${s})`)));
   const patient = h('input', { id: 'f-patient', type: 'search', class: 'input', value: filters.patient, placeholder: t('orders.patientPlaceholder'), autocomplete: 'off' });
   const modality = h('select', { id: 'f-modality', class: 'input' }, h('option', { value: '' }, t('orders.allModalities')));
+  const partner = h('input', { id: 'f-partner', type: 'search', class: 'input', value: filters.partner, autocomplete: 'off' });
   const from = dateInput({ id: 'f-from', value: filters.from });
   const to = dateInput({ id: 'f-to', value: filters.to });
 
   /** Applies filters in place (no re-render, so the search box keeps the focus) and records them in the URL. */
   async function setFilters(changes) {
-    const serverSide = ['q', 'state', 'from', 'to', 'patient'].some((k) => changes[k] !== undefined && changes[k] !== filters[k]);
+    const serverSide = ['q', 'state', 'from', 'to', 'patient', 'partner'].some((k) => changes[k] !== undefined && changes[k] !== filters[k]);
     Object.assign(filters, changes);
     search.value = filters.q;
     state.value = filters.state;
     patient.value = filters.patient;
+    partner.value = filters.partner;
     from.isoValue = filters.from;
     from.value = formatDateInput(filters.from);
     to.isoValue = filters.to;
@@ -64,20 +67,21 @@ export async function render(root, { query }) {
     history.replaceState(null, '', `#/orders${qs ? `?${qs}` : ''}`);
     if (serverSide) await load(); else draw();
   }
-  const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, from: from.isoValue, to: to.isoValue });
+  const apply = () => setFilters({ q: search.value.trim(), state: state.value, patient: patient.value.trim(), modality: modality.value, partner: partner.value.trim(), from: from.isoValue, to: to.isoValue });
   let typing;
   for (const el of [search, patient]) el.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(apply, 350); });
-  for (const el of [state, modality, from, to]) el.addEventListener('change', apply);
+  for (const el of [state, modality, partner, from, to]) el.addEventListener('change', apply);
 
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('orders.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
     field('f-q', t('orders.search'), search, 'grow'),
     field('f-state', t('orders.state'), state),
     field('f-patient', t('orders.patient'), patient),
     field('f-modality', t('orders.modality'), modality),
+    field('f-partner', t('orders.partner'), partner),
     field('f-from', t('orders.from'), from),
     field('f-to', t('orders.to'), to),
     h('div', { class: 'filter-actions' },
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setFilters({ q: '', state: '', patient: '', modality: '', from: '', to: '' }) }, t('orders.reset'))));
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setFilters({ q: '', state: '', patient: '', modality: '', partner: '', from: '', to: '' }) }, t('orders.reset'))));
 
   const table = h('table', { class: 'grid grid-orders', id: 'orders-table' },
     h('caption', { class: 'visually-hidden' }, t('orders.caption')),
@@ -100,6 +104,7 @@ export async function render(root, { query }) {
     const text = filters.q || filters.patient;
     if (text) qs.set('q', text);
     if (filters.state) qs.set('state', filters.state);
+    if (filters.partner) qs.set('partner', filters.partner);
     // Days of the date inputs are local days: from their midnight to the next one.
     if (filters.from) qs.set('from', new Date(`${filters.from}T00:00`).toISOString());
     if (filters.to) {
@@ -213,7 +218,7 @@ function th(text) {
 }
 
 function keyOf(o) {
-  return `${o.assigningAuthority}|${o.placerOrderNumber}`;
+  return `${o.partner ?? ''}|${o.assigningAuthority}|${o.placerOrderNumber}`;
 }
 
 /** `MR (IRM)` → `MR`. */
@@ -222,5 +227,6 @@ function modalityCode(m) {
 }
 
 export function orderHref(o) {
-  return `#/orders/${encodeURIComponent(o.placerOrderNumber)}?authority=${encodeURIComponent(o.assigningAuthority)}`;
+  const partner = o.partner ? `&partner=${encodeURIComponent(o.partner)}` : '';
+  return `#/orders/${encodeURIComponent(o.placerOrderNumber)}?authority=${encodeURIComponent(o.assigningAuthority)}${partner}`;
 }

@@ -12,6 +12,7 @@ interface MessageListQuery {
   flow?: FlowId;
   status?: MessageStatus;
   direction?: Direction;
+  partner?: string;
   controlId?: string;
   from?: string;
   to?: string;
@@ -40,6 +41,7 @@ export async function messageRoutes(app: FastifyInstance, { gateway: gw }: Gatew
             flow: { enum: ['flux1', 'flux2', 'flux3', 'flux4', 'ack', 'report', 'unknown'] },
             status: { enum: ['accepted', 'rejected', 'error', 'queued', 'in_flight', 'retrying', 'delivered', 'parked', 'discarded'] },
             direction: { enum: ['inbound', 'outbound'] },
+            partner: { type: 'string', description: 'the messages exchanged with this partner only' },
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
             ...listQuery,
@@ -57,6 +59,7 @@ export async function messageRoutes(app: FastifyInstance, { gateway: gw }: Gatew
         ...(q.flow ? { flow: q.flow } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.direction ? { direction: q.direction } : {}),
+        ...(q.partner ? { partner: q.partner } : {}),
         ...(q.controlId ? { controlId: q.controlId } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),

@@ -25,7 +25,7 @@ import {
 } from '../schemas.js';
 
 type Params = { placer: string };
-type AuthorityQ = { authority?: string };
+type AuthorityQ = { authority?: string; partner?: string };
 
 /**
  * Orders: the worklist, one order with its history, and the actions of each role — the RIS creates
@@ -36,7 +36,8 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
   const role = gw.config.role;
 
   /** Finds an order by placer number (and authority OID when several share the number). */
-  const findOrder = (placer: string, authority: string | undefined) => findOrderByPlacer(gw.store, role, placer, authority);
+  const findOrder = (placer: string, authority: string | undefined, partner: string | undefined) =>
+    findOrderByPlacer(gw.store, role, placer, authority, partner);
 
   function requireRole(expected: 'ris' | 'platform', action: string): void {
     if (role !== expected) {
@@ -66,6 +67,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
       state?: OrderState;
       patientId?: string;
       placer?: string;
+      partner?: string;
       q?: string;
       from?: string;
       to?: string;
@@ -92,6 +94,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
             },
             patientId: { type: 'string', description: 'exactly this patient id (the INS when there is one)' },
             placer: { type: 'string', description: 'exactly this placer order number (ORC-2.1), any assigning authority' },
+            partner: { type: 'string', description: 'the orders of this partner only' },
             q: {
               type: 'string',
               maxLength: 200,
@@ -106,10 +109,11 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
       },
     },
     async (req) => {
-      const { state, patientId, placer, q, from, to, limit, offset, cursor } = req.query;
+      const { state, patientId, placer, partner, q, from, to, limit, offset, cursor } = req.query;
       const page = await gw.store.listOrders({
         role,
         ...(state ? { state } : {}),
+        ...(partner ? { partner } : {}),
         ...(patientId ? { patientId } : {}),
         ...(placer ? { placerNumber: placer } : {}),
         ...(q?.trim() ? { text: q } : {}),
@@ -135,11 +139,11 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
       },
     },
     async (req) => {
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       const data = orderDataOf(o);
       const [transitions, messages, reports, operatorActions] = await Promise.all([
         gw.store.orderTransitions(o.id),
-        gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, limit: 500 }),
+        gw.store.listMessages({ placerOrderNumber: o.key.placerNumber, ...(o.partner ? { partner: o.partner } : {}), limit: 500 }),
         reportsWithPublications(gw.store, o.key, data.reports ?? []),
         gw.store.listOperatorActions({ orderKey: formatOrderKey(o.key), limit: 500 }),
       ]);
@@ -181,7 +185,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
       },
     },
     async (req, reply) => {
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       const decision = orderDataOf(o).decision;
       const protocols: Protocol[] = decision?.outcome.accepted ? decision.outcome.protocols : [];
       const p = protocols[req.params.n - 1];
@@ -195,7 +199,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
   );
 
-  app.post<{ Body: ImagingOrder & OrderDocumentsOfRequest }>(
+  app.post<{ Body: ImagingOrder & OrderDocumentsOfRequest & { partner?: string } }>(
     '/api/orders',
     {
       schema: {
@@ -211,7 +215,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
     async (req, reply) => {
       requireRole('ris', 'Creating an order');
-      const { requestDocument, supportingDocuments, ...order } = req.body;
+      const { requestDocument, supportingDocuments, partner, ...order } = req.body;
       const withDocuments = requestDocument !== undefined || (supportingDocuments?.length ?? 0) > 0;
       const sender = gw.plugins.find((p) => p.sendOrderDocuments);
       if (withDocuments && !sender?.sendOrderDocuments)
@@ -220,7 +224,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
           'This gateway runs without the documents plug-in: give no documents',
           400,
         );
-      const sent = await gw.ris.createOrder(order);
+      const sent = await gw.ris.createOrder(order, partner);
       if (!withDocuments || sent.repeated || !sender?.sendOrderDocuments) return accepted(reply, sent);
       const documents = await sender.sendOrderDocuments(sent.order.key, {
         ...(requestDocument ? { requestDocument } : {}),
@@ -247,7 +251,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
     async (req, reply) => {
       requireRole('ris', 'Cancelling an order');
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       return accepted(reply, await gw.ris.cancelOrder(o.key, req.body ?? {}));
     },
   );
@@ -265,7 +269,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
     async (req, reply) => {
       requireRole('ris', 'Sending post-exam information');
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       return accepted(reply, await gw.ris.sendPostExamInfo(o.key, req.body.exams));
     },
   );
@@ -287,7 +291,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
     async (req, reply) => {
       requireRole('platform', 'Accepting an order');
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       return accepted(reply, await gw.platform.accept(o.key, req.body));
     },
   );
@@ -309,7 +313,7 @@ export async function orderRoutes(app: FastifyInstance, { gateway: gw }: Gateway
     },
     async (req, reply) => {
       requireRole('platform', 'Refusing an order');
-      const o = await findOrder(req.params.placer, req.query.authority);
+      const o = await findOrder(req.params.placer, req.query.authority, req.query.partner);
       return accepted(reply, await gw.platform.refuse(o.key, req.body));
     },
   );

@@ -328,7 +328,8 @@ async function reprocess(gw: Gateway, id: number, dryRun: boolean, who: string) 
     report = parsed.errors.length > 0 ? validateMessage(parsed) : plugged ? await plugged.validate(message) : validateMessage(message);
     if (!report.valid) ack = plugged ? plugged.nack(message, report) : ackForValidation(message, report);
     else if (facts.key && facts.event) {
-      const order = await gw.store.getOrder(gw.config.role, facts.key);
+      // The order of the partner the message was journaled under (two partners may share a placer number).
+      const order = await gw.store.getOrder(gw.config.role, { ...facts.key, partner: stored.partner });
       const t = applyEvent(order?.state ?? 'NONE', facts.event, gw.config.role);
       workflow = t.accept ? { accept: true, from: t.from, to: t.next } : { accept: false, from: t.from, message: t.message };
       ack = t.accept
