@@ -477,7 +477,8 @@ export abstract class SqlStore implements Store {
             ],
           )
         : await written(
-            `UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ?${adopt ? ', partner = ?' : ''} WHERE id = ?`,
+            `UPDATE orders SET state = ?, decision = ?, data = ?, search_text = ?, updated_at = ?${adopt ? ', partner = ?' : ''} ` +
+              'WHERE id = ?',
             [transition.next, decision, dataJson, searchText, now, ...(adopt ? [partner] : []), current.id],
           );
     const order = toOrderRecord(rows[0]!);
