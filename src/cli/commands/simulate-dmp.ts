@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { helpSections } from '../help.js';
 import { port } from './arguments.js';
 
 interface DmpCliOptions {
@@ -35,6 +36,15 @@ export function registerSimulateDmpCommand(simulate: Command): void {
         .default('test'),
     )
     .option('--require-signature', 'strict mode: refuse an ITI-41 without the XAdES signature document of the submission')
+    .addHelpText(
+      'after',
+      helpSections({
+        examples: [
+          'cisis-tlr simulate dmp --port 8443 --tls-cert dmp.crt --tls-key dmp.key --tls-ca structures-ca.crt',
+          'cisis-tlr simulate dmp --port 8443 --tls-cert dmp.crt --tls-key dmp.key --tls-ca ca.crt --require-signature --ins production',
+        ],
+      }),
+    )
     .action(async (o: DmpCliOptions) => {
       const { DmpSimulator } = await import('../../simulate/dmp-simulator.js');
       const print = (line: string): void => {
